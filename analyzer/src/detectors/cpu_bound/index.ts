@@ -1,0 +1,31 @@
+import { defineDetector, fullRange, round, runFinding } from '../detector.ts';
+import { mean } from '../../window/run-window.ts';
+
+export const MIN_CPU_CORES = 0.5;
+export const PEGGED_SHARE = 0.8;
+export const MIN_TICK_SHARE = 0.6;
+
+/**
+ * The run's work is compute: most of its CPU comes from processes that keep their
+ * threads on a CPU (or waiting for one), not blocked on IO or sleeping.
+ */
+export const cpuBound = defineDetector({
+  id: 'cpu_bound',
+  description: 'Most CPU time comes from processes that saturate their threads.',
+  evaluate(w) {
+    if (w.ticks.length < 3) return [];
+    const bound = w.ticks.filter((t) => t.cpu_cores >= MIN_CPU_CORES && t.pegged_cpu_cores >= PEGGED_SHARE * t.cpu_cores);
+    const share = bound.length / w.ticks.length;
+    if (share < MIN_TICK_SHARE) return [];
+    const cores = mean(bound.map((t) => t.cpu_cores));
+    return [runFinding('cpu_bound', w, fullRange(w), {
+      severity: 'info',
+      confidence: round(Math.min(1, share)),
+      message: `CPU-bound: ${round(cores, 2)} cores busy computing in ${Math.round(share * 100)}% of samples`,
+      advice: cores < w.alloc_cores - 0.5
+        ? 'Compute limits this run but not all allocated cores are used: parallelise the hot loop (perf record / gprof on the busiest process).'
+        : 'Compute limits this run: profile the hot loops (perf record -g, or VTune/uProf) and check vectorisation and compiler flags.',
+      evidence: { cpu_cores_mean: round(cores), alloc_cores: w.alloc_cores, tick_share: round(share), pegged_share_threshold: PEGGED_SHARE, min_cpu_cores: MIN_CPU_CORES },
+    })];
+  },
+});

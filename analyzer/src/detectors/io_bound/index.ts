@@ -1,0 +1,39 @@
+import { defineDetector, round, runFinding } from '../detector.ts';
+import { mean, nodeAt } from '../../window/run-window.ts';
+import type { RunTick, RunWindow } from '../../window/run-window.ts';
+
+export const MIN_STORAGE_BYTES_PER_S = 1024 * 1024;
+export const PSI_IO_THRESHOLD = 0.2;
+export const MIN_TICK_SHARE = 0.5;
+
+/** Storage traffic while the run waits: processes in D state, or IO pressure on the host. */
+function waitsOnIo(w: RunWindow, t: RunTick): boolean {
+  if (t.storage_bytes_per_s < MIN_STORAGE_BYTES_PER_S) return false;
+  const n = nodeAt(w, t.ts);
+  const computeShare = t.cpu_cores / Math.max(1, t.procs > 0 ? Math.min(t.threads, w.alloc_cores) : 1);
+  return t.d_state_procs > 0 || (n?.psi_io_some ?? 0) >= PSI_IO_THRESHOLD || computeShare < 0.5;
+}
+
+export const ioBound = defineDetector({
+  id: 'io_bound',
+  description: 'Time lost waiting on storage.',
+  evaluate(w) {
+    const hits = w.ticks.filter((t) => waitsOnIo(w, t));
+    const active = w.ticks.filter((t) => t.cpu_cores >= 0.02 || t.storage_bytes_per_s > 0);
+    if (hits.length < 3 || hits.length < MIN_TICK_SHARE * active.length) return [];
+    const share = hits.length / Math.max(1, active.length);
+    const rate = mean(hits.map((t) => t.storage_bytes_per_s));
+    const psi = mean(hits.map((t) => nodeAt(w, t.ts)?.psi_io_some ?? 0));
+    const dShare = hits.filter((t) => t.d_state_procs > 0).length / hits.length;
+    return [runFinding('io_bound', w, { start: hits[0]?.ts ?? 0, end: hits[hits.length - 1]?.ts ?? 0 }, {
+      severity: share > 0.8 ? 'warning' : 'info',
+      confidence: round(Math.min(1, 0.4 + share / 2 + (psi > PSI_IO_THRESHOLD ? 0.1 : 0))),
+      message: `IO-bound: ${round(rate / 1048576, 1)} MiB/s of storage IO while waiting on it in ${Math.round(share * 100)}% of active samples`,
+      advice: 'Storage limits this run: use larger, aligned requests or async IO, stage data to local/burst storage, and trace with strace -c / iostat -x / Darshan.',
+      evidence: {
+        storage_bytes_per_s_mean: round(rate, 0), psi_io_some_mean: round(psi), d_state_share: round(dShare), tick_share: round(share),
+        min_storage_bytes_per_s: MIN_STORAGE_BYTES_PER_S, psi_io_threshold: PSI_IO_THRESHOLD,
+      },
+    })];
+  },
+});

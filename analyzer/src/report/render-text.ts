@@ -1,0 +1,38 @@
+import type { RunReport } from '@runlens/schemas';
+import { bytes, pct, seconds } from './format.ts';
+
+const SEVERITY_MARK = { info: 'i', warning: '!', critical: '!!' } as const;
+
+/** The terminal report `runlens run` prints when the command ends. */
+export function renderText(r: RunReport): string {
+  const s = r.summary;
+  const lines = [
+    `RunLens report  ${r.run.run_id}  app=${r.run.app}  exit=${r.run.exit_code ?? 'running'}`,
+    `  command      ${r.run.cmd}`,
+    `  wall time    ${seconds(s.wall_s)}`,
+    `  CPU          ${s.cpu_cores_mean.toFixed(2)} cores used of ${r.run.alloc_cores} allocated  (efficiency ${pct(s.cpu_efficiency)};` +
+      ` user ${seconds(s.cpu_user_s)}, sys ${seconds(s.cpu_sys_s)})`,
+    `  peak RSS     ${bytes(s.peak_rss_bytes)}`,
+    `  storage IO   read ${bytes(s.read_bytes)}, written ${bytes(s.write_bytes)}`,
+    `  syscall IO   read() ${bytes(s.rchar)}, write() ${bytes(s.wchar)}   (totals from ${s.totals_source === 'kernel' ? 'kernel accounting' : 'samples'})`,
+  ];
+  if (s.gpu) lines.push(`  GPU          ${s.gpu.gpus} GPU(s), utilisation ${s.gpu.util_mean === null ? 'n/a' : pct(s.gpu.util_mean)}, peak memory ${bytes(s.gpu.mem_peak_bytes)}`);
+  if (s.absent.length > 0) lines.push(`  not measured ${s.absent.join('; ')}`);
+  lines.push(`  samples      ${s.samples} ticks, ${s.processes} processes`);
+  if (s.top_processes.length > 0) {
+    lines.push('', '  top processes          pid       CPU      peak RSS    written');
+    for (const p of s.top_processes.slice(0, 5)) {
+      lines.push(`    ${p.comm.padEnd(18).slice(0, 18)} ${String(p.pid).padStart(8)} ${seconds(p.cpu_s).padStart(9)} ${bytes(p.peak_rss_bytes).padStart(12)} ${bytes(p.write_bytes).padStart(10)}`);
+    }
+  }
+  if (r.phases.length > 1) {
+    lines.push('', '  phases');
+    for (const p of r.phases) lines.push(`    #${p.index} ${p.label.padEnd(8)} ${seconds((p.end_ts - p.start_ts) / 1000).padStart(9)}  ${p.cpu_cores_mean.toFixed(2)} cores  ${bytes(p.io_bytes_per_s_mean)}/s`);
+  }
+  lines.push('', r.findings.length === 0 ? '  findings     none' : '  findings');
+  for (const f of r.findings) {
+    lines.push(`   [${SEVERITY_MARK[f.severity]}] ${f.kind}: ${f.message}`, `       → ${f.advice}`);
+  }
+  if (r.baseline) lines.push('', `  baseline     ${r.baseline.verdict}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+
+/** Counts CPUs in a list like "0-3,8,10-11". */
+export function countCpuList(list: string): number {
+  let n = 0;
+  for (const part of list.trim().split(',')) {
+    const [a, b] = part.split('-').map((x) => Number.parseInt(x, 10));
+    if (a === undefined || !Number.isFinite(a)) continue;
+    n += b !== undefined && Number.isFinite(b) ? b - a + 1 : 1;
+  }
+  return n;
+}
+
+/** Cores this run may use: --cores, else Slurm, else the affinity mask of this process. */
+export function allocatedCores(flag: number | undefined, env: NodeJS.ProcessEnv, statusText?: string): { cores: number; source: string } {
+  if (flag !== undefined) return { cores: flag, source: '--cores' };
+  const slurm = Number.parseInt(env.SLURM_CPUS_ON_NODE ?? '', 10);
+  if (Number.isFinite(slurm) && slurm > 0) return { cores: slurm, source: 'SLURM_CPUS_ON_NODE' };
+  const text = statusText ?? readFileSync('/proc/self/status', 'utf8');
+  const m = /^Cpus_allowed_list:\s*(.+)$/m.exec(text);
+  const n = m?.[1] ? countCpuList(m[1]) : 0;
+  return { cores: n > 0 ? n : 1, source: 'affinity mask' };
+}

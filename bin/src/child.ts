@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+
+/** Kernel-accounted totals of the whole process tree (like time(1)'s wait4 rusage). */
+export interface TreeTotals {
+  readonly cpu_user_s: number;
+  readonly cpu_sys_s: number;
+  readonly read_bytes: number;
+  readonly write_bytes: number;
+  readonly rchar: number;
+  readonly wchar: number;
+}
+
+/*
+ * The command runs under a tiny sh that waits for it and then prints its own /proc stat and
+ * io: once a child is reaped, the kernel adds its CPU (cutime/cstime) and IO to the parent.
+ * The trap keeps sh alive through a forwarded signal so the totals are still written; a
+ * trapped (not ignored) signal is reset to default in the command.
+ */
+const WRAPPER = 'trap : INT TERM HUP QUIT USR1 USR2; "$@"; rc=$?; cat /proc/$$/stat /proc/$$/io >&3 2>/dev/null; exit $rc';
+
+export function parseTotals(text: string, clkTck: number): TreeTotals | null {
+  const close = text.indexOf(')');
+  const statLine = text.slice(0, text.indexOf('\n') >= 0 ? text.indexOf('\n') : undefined);
+  const f = statLine.slice(close + 2).split(' ').map(Number);
+  // fields 14-17: utime stime cutime cstime; f[0] is field 3.
+  const [ut, st, cut, cst] = [f[11], f[12], f[13], f[14]];
+  const io = new Map(text.split('\n').map((l) => l.split(': ')).filter((p) => p.length === 2).map(([k, v]) => [k ?? '', Number(v)]));
+  if ([ut, st, cut, cst].some((x) => x === undefined || !Number.isFinite(x)) || !io.has('write_bytes')) return null;
+  return {
+    cpu_user_s: ((ut ?? 0) + (cut ?? 0)) / clkTck, cpu_sys_s: ((st ?? 0) + (cst ?? 0)) / clkTck,
+    read_bytes: io.get('read_bytes') ?? 0, write_bytes: io.get('write_bytes') ?? 0, rchar: io.get('rchar') ?? 0, wchar: io.get('wchar') ?? 0,
+  };
+}
+
+export interface RunningChild {
+  readonly pid: number;
+  readonly done: Promise<{ exitCode: number; totals: TreeTotals | null }>;
+}
+
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const;
+
+/** Starts CMD; signals sent to runlens are forwarded to it; resolves with its exit code. */
+export function startChild(cmd: string, args: readonly string[], clkTck: number): RunningChild {
+  const child: ChildProcess = spawn('/bin/sh', ['-c', WRAPPER, 'runlens', cmd, ...args], { stdio: ['inherit', 'inherit', 'inherit', 'pipe'] });
+  if (child.pid === undefined) throw new Error(`could not start ${cmd}`);
+  let report = '';
+  (child.stdio[3] as Readable).on('data', (d: Buffer) => { report += d.toString('latin1'); });
+  const forward = (sig: NodeJS.Signals): void => {
+    // From a terminal, INT and QUIT already reached the whole foreground group, CMD included.
+    if (process.stdin.isTTY && (sig === 'SIGINT' || sig === 'SIGQUIT')) return;
+    forwardToTree(child.pid ?? 0, sig);
+  };
+  for (const s of FORWARDED) process.on(s, forward);
+  const done = new Promise<{ exitCode: number; totals: TreeTotals | null }>((resolve) => {
+    child.on('close', (code, signal) => {
+      for (const s of FORWARDED) process.off(s, forward);
+      resolve({ exitCode: code ?? 128 + signalNumber(signal), totals: parseTotals(report, clkTck) });
+    });
+  });
+  return { pid: child.pid, done };
+}
+
+function signalNumber(signal: NodeJS.Signals | null): number {
+  const n: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGUSR1: 10, SIGUSR2: 12, SIGTERM: 15 };
+  return signal ? (n[signal] ?? 1) : 1;
+}
+
+/** The wrapper ignores the signal (trap), so send it to the command: the wrapper's children. */
+function forwardToTree(wrapperPid: number, sig: NodeJS.Signals): void {
+  let children: string[] = [];
+  try {
+    children = readFileSync(`/proc/${wrapperPid}/task/${wrapperPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  } catch {
+    children = [];
+  }
+  for (const pid of children) {
+    try {
+      process.kill(Number(pid), sig);
+    } catch {
+      /* already exited */
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import { ConfigError } from '@runlens/schemas';
+import { homedir, hostname } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/** The embedded stack's configuration: env only, parsed once here and passed down. */
+const schema = z.object({
+  RUNLENS_DATA_DIR: z.string().min(1).default(join(homedir(), '.runlens')),
+  RUNLENS_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  RUNLENS_HOST: z.string().min(1).default(hostname()),
+  RUNLENS_CLUSTER: z.string().min(1).default('local'),
+  RUNLENS_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(7070),
+  RUNLENS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  RUNLENS_SAMPLERS: z.string().default('process,node,cgroup,gpu,ib,node_profile'),
+});
+
+export interface EmbeddedConfig {
+  readonly dataDir: string;
+  readonly intervalMs: number;
+  readonly host: string;
+  readonly cluster: string;
+  readonly httpPort: number;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly samplers: readonly string[];
+}
+
+/** All problems at once, with the variable names. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const c = parsed.data;
+  return {
+    dataDir: c.RUNLENS_DATA_DIR, intervalMs: c.RUNLENS_INTERVAL_MS, host: c.RUNLENS_HOST, cluster: c.RUNLENS_CLUSTER,
+    httpPort: c.RUNLENS_HTTP_PORT, logLevel: c.RUNLENS_LOG_LEVEL,
+    samplers: c.RUNLENS_SAMPLERS.split(',').map((s) => s.trim()).filter(Boolean),
+  };
+}

@@ -1,0 +1,61 @@
+import { Agent, BatchPublisher, type SamplerId, SAMPLER_IDS, createSamplers, readHostFacts } from '@runlens/collector';
+import { IngestService, MemoryBus, type Store, openChdbStore } from '@runlens/pipeline';
+import { type Logger, type Row, createLogger } from '@runlens/schemas';
+import { buildReport } from '@runlens/analyzer';
+import type { RunReport } from '@runlens/schemas';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { EmbeddedConfig } from './config.ts';
+
+export interface EmbeddedStack {
+  readonly agent: Agent;
+  readonly store: Store;
+  readonly publisher: BatchPublisher;
+  readonly ingest: IngestService;
+  readonly absent: readonly string[];
+  readonly log: Logger;
+  /** Waits until ingest has written everything published so far. */
+  drain(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** One process: agent → in-memory bus → ingest → chDB. The same parts as the cluster path. */
+export async function openEmbeddedStack(cfg: EmbeddedConfig, storePath: string, log = createLogger(cfg.logLevel)): Promise<EmbeddedStack> {
+  const facts = readHostFacts(cfg.host);
+  const host = { ...facts, procRoot: '/proc', sysRoot: '/sys', log };
+  const bus = new MemoryBus();
+  const store = await openChdbStore({ path: storePath });
+  const ingest = new IngestService({ bus, store, log });
+  await ingest.start();
+  const publisher = new BatchPublisher(bus.producer(), `${cfg.host}:${process.pid}`, cfg.host);
+  const enabled = SAMPLER_IDS.filter((s): s is SamplerId => cfg.samplers.includes(s));
+  const { active, absent } = await createSamplers(host, enabled, {}, log);
+  const agent = new Agent({ host, samplers: active, publisher, cluster: cfg.cluster, intervalMs: cfg.intervalMs, log });
+  const drain = async (timeoutMs = 30_000): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    while ((await ingest.lag()) > 0) {
+      if (Date.now() > deadline) throw new Error(`ingest did not drain within ${timeoutMs} ms`);
+      await sleep(20);
+    }
+  };
+  return {
+    agent, store, publisher, ingest, absent, log, drain,
+    close: async () => {
+      await agent.stop();
+      await drain().catch((e: unknown) => log.error('data not ingested at shutdown', { error: String(e) }));
+      await ingest.stop();
+      await bus.close();
+      await store.close();
+    },
+  };
+}
+
+/** Final row, one last sample, drain, then the report from the store. */
+export async function finishRun(stack: EmbeddedStack, run: Row<'runs'>): Promise<RunReport> {
+  await stack.agent.tick();
+  stack.agent.removeRun(run.run_id);
+  await stack.publisher.publish('runs', [run]);
+  await stack.drain();
+  const report = await buildReport(stack.store, run.run_id);
+  if (!report) throw new Error(`run ${run.run_id} is not in the store`);
+  return { ...report, summary: { ...report.summary, absent: [...stack.absent] } };
+}

@@ -1,0 +1,95 @@
+import { readText } from '../lib/proc-files.ts';
+import type { Attribution, RunTarget } from '../sampler.ts';
+import { parseEnviron, ranksFromEnv } from './ranks.ts';
+import { type SlurmJob, slurmFromCgroupFile, slurmFromEnv, slurmRunId } from './slurm.ts';
+
+export interface ProcNode {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly start_ticks: number;
+}
+
+interface Identity {
+  readonly slurm: SlurmJob | null;
+  readonly rank: number | null;
+  readonly local_rank: number | null;
+}
+
+/**
+ * Decides which run each process belongs to: the process tree under a run's root pid,
+ * else a Slurm job from the cgroup path, else from the environment. Per-process facts are
+ * read once per identity (pid + start time), because PIDs are reused.
+ */
+export class Attributor {
+  private parent = new Map<number, number>();
+  private identities = new Map<string, Identity>();
+  private starts = new Map<number, number>();
+  private roots = new Map<number, string>();
+  private memo = new Map<number, Attribution | null>();
+  private jobs = new Map<string, SlurmJob>();
+
+  constructor(private readonly procRoot: string, private readonly cluster: string) {}
+
+  update(procs: readonly ProcNode[], runs: readonly RunTarget[]): void {
+    this.parent.clear();
+    this.starts.clear();
+    this.memo.clear();
+    this.roots = new Map(runs.map((r) => [r.root_pid, r.run_id]));
+    const live = new Set<string>();
+    for (const p of procs) {
+      this.parent.set(p.pid, p.ppid);
+      this.starts.set(p.pid, p.start_ticks);
+      live.add(`${p.pid}:${p.start_ticks}`);
+    }
+    for (const key of this.identities.keys()) if (!live.has(key)) this.identities.delete(key);
+  }
+
+  lookup = (pid: number): Attribution | null => {
+    if (this.memo.has(pid)) return this.memo.get(pid) ?? null;
+    const result = this.resolve(pid);
+    this.memo.set(pid, result);
+    return result;
+  };
+
+  /** Slurm jobs seen so far, keyed by run id: the agent registers a run for each. */
+  slurmJobs(): ReadonlyMap<string, SlurmJob> {
+    return this.jobs;
+  }
+
+  private resolve(pid: number): Attribution | null {
+    const runId = this.runOfTree(pid);
+    const id = this.identity(pid);
+    if (runId !== null) return { run_id: runId, rank: id?.rank ?? null, local_rank: id?.local_rank ?? null };
+    if (!id?.slurm) return null;
+    const slurmRun = slurmRunId(id.slurm, this.cluster);
+    this.jobs.set(slurmRun, id.slurm);
+    return { run_id: slurmRun, rank: id.rank, local_rank: id.local_rank };
+  }
+
+  private runOfTree(pid: number): string | null {
+    let cur: number | undefined = pid;
+    for (let depth = 0; cur !== undefined && cur > 1 && depth < 256; depth++) {
+      const run = this.roots.get(cur);
+      if (run !== undefined) return run;
+      cur = this.parent.get(cur);
+    }
+    return null;
+  }
+
+  private identity(pid: number): Identity | null {
+    const start = this.starts.get(pid);
+    if (start === undefined) return null;
+    const key = `${pid}:${start}`;
+    const known = this.identities.get(key);
+    if (known) return known;
+    const cg = readText(`${this.procRoot}/${pid}/cgroup`);
+    const fromCgroup = cg ? slurmFromCgroupFile(cg) : null;
+    // environ needs ptrace-read rights; where it is denied, ranks stay unknown.
+    const envText = readText(`${this.procRoot}/${pid}/environ`);
+    const env = envText ? parseEnviron(envText) : new Map<string, string>();
+    const ranks = ranksFromEnv(env);
+    const id: Identity = { slurm: fromCgroup ?? slurmFromEnv(env), ...ranks };
+    this.identities.set(key, id);
+    return id;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './agent.ts';
+export * from './registry.ts';
+export * from './sampler.ts';
+export * from './lib/host-facts.ts';
+export * from './publisher.ts';

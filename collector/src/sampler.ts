@@ -1,0 +1,65 @@
+import type { Logger, Row, TableName } from '@runlens/schemas';
+import type { z } from 'zod';
+import type { ProcNode } from './attribution/attributor.ts';
+
+/** Rows a sampler produced in one tick, per table. */
+export type RowsByTable = { [N in TableName]?: Row<N>[] };
+
+/** What a sampler may know about the host; fixed for the agent's life. */
+export interface HostContext {
+  readonly host: string;
+  readonly procRoot: string;
+  readonly sysRoot: string;
+  readonly clkTck: number;
+  readonly pageSize: number;
+  readonly log: Logger;
+}
+
+/** A run the agent attributes processes to. */
+export interface RunTarget {
+  readonly run_id: string;
+  readonly root_pid: number;
+}
+
+/** One tick: every row of a tick shares `ts`; rates use `mono_s`. */
+export interface Tick {
+  readonly ts: number;
+  readonly mono_s: number;
+  readonly runs: readonly RunTarget[];
+  /** Run (and rank) of a process, resolved by the attribution module. */
+  readonly attribute: (pid: number) => Attribution | null;
+  /** The process sampler reports this tick's process tree here before anyone calls `attribute`. */
+  readonly observeProcesses: (procs: readonly ProcNode[]) => void;
+}
+
+export interface Attribution {
+  readonly run_id: string;
+  readonly rank: number | null;
+  readonly local_rank: number | null;
+}
+
+export interface SamplerInstance {
+  sample(tick: Tick): Promise<RowsByTable> | RowsByTable;
+  close(): Promise<void> | void;
+}
+
+/** Returned by `create` when the hardware or file system source does not exist here. */
+export interface Absent {
+  readonly absent: string;
+}
+
+export interface SamplerDef<C> {
+  readonly id: string;
+  readonly description: string;
+  readonly config: z.ZodType<C>;
+  /** Validates and wires up; cheap probes only. Returns Absent instead of throwing for missing hardware. */
+  create(config: C, host: HostContext): Promise<SamplerInstance | Absent> | SamplerInstance | Absent;
+}
+
+export function defineSampler<C>(def: SamplerDef<C>): SamplerDef<C> {
+  return def;
+}
+
+export function isAbsent(x: SamplerInstance | Absent): x is Absent {
+  return 'absent' in x;
+}

@@ -1,0 +1,95 @@
+import type { Row } from '@runlens/schemas';
+import { z } from 'zod';
+import { RateTracker } from '../../lib/counter.ts';
+import { readText } from '../../lib/proc-files.ts';
+import { type HostContext, type Tick, defineSampler } from '../../sampler.ts';
+import { type ProcReading, ProcReader } from './proc-reader.ts';
+
+const config = z.object({
+  include: z.enum(['all', 'runs']).default('all'),
+  include_kernel_threads: z.boolean().default(false),
+  max_kept_open: z.number().int().min(0).default(2000),
+}).strict();
+
+// Order of the counters fed to the rate tracker.
+const CPU = ['utime', 'stime', 'wait_ns', 'minflt', 'majflt', 'vol', 'invol'] as const;
+const IO = ['rchar', 'wchar', 'syscr', 'syscw', 'read_bytes', 'write_bytes'] as const;
+
+function cpuCounters(r: ProcReading): number[] {
+  return [r.stat.utime, r.stat.stime, r.sched?.wait_ns ?? 0, r.stat.minflt, r.stat.majflt, r.status.vol_ctxsw, r.status.invol_ctxsw];
+}
+
+function ioCounters(r: ProcReading): number[] | null {
+  return r.io ? IO.map((k) => r.io?.[k] ?? 0) : null;
+}
+
+/** /proc/uptime minus the monotonic clock: places process start times on our clock. */
+function bootOffset(host: HostContext, nowMono: number): number {
+  const up = Number.parseFloat(readText(`${host.procRoot}/uptime`) ?? '');
+  return Number.isFinite(up) ? up - nowMono : 0;
+}
+
+export const processSampler = defineSampler({
+  id: 'process',
+  description: 'Per-process CPU, memory, scheduling and IO from /proc/<pid>/{stat,status,io,schedstat}.',
+  config,
+  create(cfg, host) {
+    const reader = new ProcReader(host.procRoot, cfg.max_kept_open);
+    const cpu = new RateTracker<string>();
+    const io = new RateTracker<string>();
+    let offset: number | null = null;
+    let lastScan: number | null = null;
+    return {
+      sample(tick: Tick) {
+        offset ??= bootOffset(host, tick.mono_s);
+        const readings = reader.readAll(reader.listPids())
+          .filter((r) => cfg.include_kernel_threads || (r.stat.pid !== 2 && r.stat.ppid !== 2));
+        tick.observeProcesses(readings.map((r) => ({ pid: r.stat.pid, ppid: r.stat.ppid, start_ticks: r.stat.start_ticks })));
+        const rows: Row<'process_samples'>[] = [];
+        for (const r of readings) {
+          const who = tick.attribute(r.stat.pid);
+          if (cfg.include === 'runs' && !who) continue;
+          const key = `${r.stat.pid}:${r.stat.start_ticks}`;
+          const startMono = r.stat.start_ticks / host.clkTck - offset;
+          // Born since the last scan: its counters started at zero at its start time, so
+          // nothing is lost before the first reading.
+          if (lastScan !== null && startMono >= lastScan - 1 / host.clkTck && !cpu.has(key)) {
+            cpu.seed(key, startMono, CPU.map(() => 0));
+            io.seed(key, startMono, IO.map(() => 0));
+          }
+          const c = cpu.rates(key, tick.mono_s, cpuCounters(r));
+          const ioVals = ioCounters(r);
+          const i = ioVals ? io.rates(key, tick.mono_s, ioVals) : null;
+          if (c) rows.push(toRow(tick, host, r, who, c.interval_s, c.rates, i?.rates ?? null));
+        }
+        cpu.sweep();
+        io.sweep();
+        lastScan = tick.mono_s;
+        return { process_samples: rows };
+      },
+      close() {
+        reader.closeAll();
+      },
+    };
+  },
+});
+
+function toRow(
+  tick: Tick, host: HostContext, r: ProcReading, who: ReturnType<Tick['attribute']>,
+  interval_s: number, c: number[], i: number[] | null,
+): Row<'process_samples'> {
+  const at = (k: number): number => c[k] ?? 0;
+  const io = (k: number): number | null => (i ? (i[k] ?? 0) : null);
+  return {
+    ts: tick.ts, host: host.host, run_id: who?.run_id ?? '', rank: who?.rank ?? null, local_rank: who?.local_rank ?? null,
+    pid: r.stat.pid, ppid: r.stat.ppid, start_ticks: r.stat.start_ticks, comm: r.stat.comm, state: r.stat.state,
+    interval_s,
+    cpu_user_cores: at(0) / host.clkTck, cpu_sys_cores: at(1) / host.clkTck, run_delay_cores: at(2) / 1e9,
+    rss_bytes: r.stat.rss_pages * host.pageSize, hwm_bytes: r.status.hwm_bytes ?? r.stat.rss_pages * host.pageSize,
+    vm_bytes: r.stat.vsize, threads: r.stat.threads,
+    rchar_per_s: io(0), wchar_per_s: io(1), syscr_per_s: io(2), syscw_per_s: io(3),
+    read_bytes_per_s: io(4), write_bytes_per_s: io(5),
+    minflt_per_s: at(3), majflt_per_s: at(4), vol_ctxsw_per_s: at(5), invol_ctxsw_per_s: at(6),
+    last_cpu: r.stat.processor,
+  };
+}

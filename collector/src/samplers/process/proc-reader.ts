@@ -1,0 +1,100 @@
+import { readdirSync } from 'node:fs';
+import { KeptOpenFile, readTextOrReason } from '../../lib/proc-files.ts';
+import { type ProcIo, type ProcStat, type ProcStatus, parseIo, parseSchedstat, parseStat, parseStatus } from './parse.ts';
+
+/** One consistent reading of a process; `io` is null when /proc/<pid>/io is not readable. */
+export interface ProcReading {
+  readonly stat: ProcStat;
+  readonly status: ProcStatus;
+  readonly io: ProcIo | null;
+  readonly sched: { run_ns: number; wait_ns: number } | null;
+}
+
+const FILES = ['stat', 'status', 'io', 'schedstat'] as const;
+type FileName = (typeof FILES)[number];
+
+/** The open files of one process; replaced when the pid is reused. */
+class ProcHandle {
+  private files = new Map<FileName, KeptOpenFile | null>();
+  constructor(private readonly dir: string, private readonly keepOpen: boolean) {}
+
+  read(name: FileName): string | null {
+    if (!this.keepOpen) {
+      const r = readTextOrReason(`${this.dir}/${name}`);
+      return 'text' in r ? r.text : null;
+    }
+    if (!this.files.has(name)) this.files.set(name, KeptOpenFile.open(`${this.dir}/${name}`));
+    return this.files.get(name)?.read() ?? null;
+  }
+
+  close(): void {
+    for (const f of this.files.values()) f?.close();
+    this.files.clear();
+  }
+}
+
+/**
+ * Reads every process under procRoot, keeping files open between ticks (about 3x cheaper
+ * than open+read+close) up to `maxKeptOpen` processes. A process that vanishes mid-read
+ * is skipped; a reused pid is detected by its start time.
+ */
+export class ProcReader {
+  private handles = new Map<number, { start_ticks: number; handle: ProcHandle }>();
+
+  constructor(private readonly procRoot: string, private readonly maxKeptOpen: number) {}
+
+  listPids(): number[] {
+    const pids: number[] = [];
+    for (const name of readdirSync(this.procRoot)) {
+      const c = name.charCodeAt(0);
+      if (c >= 48 && c <= 57) pids.push(Number(name));
+    }
+    return pids;
+  }
+
+  readAll(pids: readonly number[]): ProcReading[] {
+    const out: ProcReading[] = [];
+    const alive = new Set<number>();
+    for (const pid of pids) {
+      const r = this.readOne(pid);
+      if (r) {
+        out.push(r);
+        alive.add(pid);
+      }
+    }
+    for (const [pid, h] of this.handles) {
+      if (!alive.has(pid)) {
+        h.handle.close();
+        this.handles.delete(pid);
+      }
+    }
+    return out;
+  }
+
+  private readOne(pid: number): ProcReading | null {
+    let entry = this.handles.get(pid);
+    if (!entry) {
+      const keep = this.handles.size < this.maxKeptOpen;
+      entry = { start_ticks: -1, handle: new ProcHandle(`${this.procRoot}/${pid}`, keep) };
+      this.handles.set(pid, entry);
+    }
+    let stat = parseStat(entry.handle.read('stat') ?? '');
+    if (entry.start_ticks >= 0 && (!stat || stat.start_ticks !== entry.start_ticks)) {
+      // The process we knew is gone; the pid may already be reused, so reopen once.
+      entry.handle.close();
+      stat = parseStat(entry.handle.read('stat') ?? '');
+    }
+    if (!stat) return null;
+    entry.start_ticks = stat.start_ticks;
+    const status = parseStatus(entry.handle.read('status') ?? '');
+    if (!status) return null; // vanished between the two reads
+    const io = parseIo(entry.handle.read('io') ?? '');
+    const sched = parseSchedstat(entry.handle.read('schedstat') ?? '');
+    return { stat, status, io, sched };
+  }
+
+  closeAll(): void {
+    for (const h of this.handles.values()) h.handle.close();
+    this.handles.clear();
+  }
+}

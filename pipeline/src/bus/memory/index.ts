@@ -1,0 +1,144 @@
+import { backoffMs } from '@runlens/schemas';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Bus, BusProducer, Subscription, SubscribeOptions } from '../types.ts';
+import { partitionFor } from '../types.ts';
+import { PartitionLog } from './topic-log.ts';
+
+interface Member {
+  readonly opts: SubscribeOptions;
+  assigned: PartitionLog[];
+  running: boolean;
+  done: Promise<void>;
+}
+
+/**
+ * An in-process bus with Kafka's semantics: keyed partitions keep a key's messages in
+ * order; each consumer group has its own committed offsets; partitions are shared out
+ * among a group's members; a failed batch is redelivered from the committed offset.
+ * Retention is bounded by `retainMessages` per partition, like a size-based retention.
+ */
+export class MemoryBus implements Bus {
+  readonly kind = 'memory';
+  private logs = new Map<string, PartitionLog[]>();
+  private committed = new Map<string, number>();
+  private groups = new Map<string, Set<Member>>();
+
+  constructor(private readonly partitions = 4, private readonly retainMessages = 100_000) {}
+
+  async ensureTopics(topics: readonly string[]): Promise<void> {
+    for (const t of topics) this.topic(t);
+  }
+
+  producer(): BusProducer {
+    return {
+      send: async (topic, messages) => {
+        const logs = this.topic(topic);
+        for (const m of messages) {
+          const log = logs[partitionFor(m.key, logs.length)];
+          log?.append(m);
+          if (log && log.endOffset % 1000 === 0) this.trim(log);
+        }
+      },
+    };
+  }
+
+  async subscribe(opts: SubscribeOptions): Promise<Subscription> {
+    for (const t of opts.topics) this.topic(t);
+    const member: Member = { opts, assigned: [], running: true, done: Promise.resolve() };
+    const group = this.groups.get(opts.group) ?? new Set<Member>();
+    this.groups.set(opts.group, group);
+    group.add(member);
+    this.rebalance(opts.group);
+    member.done = this.consume(member);
+    return {
+      stop: async () => {
+        member.running = false;
+        await member.done;
+        group.delete(member);
+        this.rebalance(opts.group);
+      },
+    };
+  }
+
+  async lag(group: string, topics: readonly string[]): Promise<number> {
+    let lag = 0;
+    for (const t of topics) for (const log of this.topic(t)) lag += log.endOffset - this.offset(group, log);
+    return lag;
+  }
+
+  async close(): Promise<void> {
+    const stops = [...this.groups.values()].flatMap((g) => [...g]).map(async (m) => {
+      m.running = false;
+      await m.done;
+    });
+    await Promise.all(stops);
+  }
+
+  private topic(name: string): PartitionLog[] {
+    let logs = this.logs.get(name);
+    if (!logs) {
+      logs = Array.from({ length: this.partitions }, (_, p) => new PartitionLog(name, p));
+      this.logs.set(name, logs);
+    }
+    return logs;
+  }
+
+  private key(group: string, log: PartitionLog): string {
+    return `${group}|${log.topic}|${log.partition}`;
+  }
+
+  private offset(group: string, log: PartitionLog): number {
+    return this.committed.get(this.key(group, log)) ?? 0;
+  }
+
+  private rebalance(group: string): void {
+    const members = [...(this.groups.get(group) ?? [])];
+    for (const m of members) m.assigned = [];
+    const topics = [...new Set(members.flatMap((m) => m.opts.topics))].sort();
+    let i = 0;
+    for (const t of topics) {
+      for (const log of this.topic(t)) {
+        const candidates = members.filter((m) => m.opts.topics.includes(t));
+        const m = candidates[i++ % Math.max(1, candidates.length)];
+        m?.assigned.push(log);
+      }
+    }
+  }
+
+  private async consume(m: Member): Promise<void> {
+    let failures = 0;
+    while (m.running) {
+      let delivered = false;
+      for (const log of m.assigned) {
+        const from = this.offset(m.opts.group, log);
+        const messages = log.read(from, m.opts.maxBatchMessages ?? 500);
+        if (messages.length === 0) continue;
+        delivered = true;
+        try {
+          await m.opts.eachBatch({ topic: log.topic, partition: log.partition, messages });
+          const next = (messages[messages.length - 1]?.offset ?? from) + 1;
+          this.committed.set(this.key(m.opts.group, log), Math.max(next, this.offset(m.opts.group, log)));
+          failures = 0;
+        } catch {
+          // Not committed: the same messages come again after a backoff.
+          await sleep(backoffMs(failures++, 100, 5000));
+        }
+        if (!m.running) return;
+      }
+      if (!delivered) await this.idle(m);
+    }
+  }
+
+  private async idle(m: Member): Promise<void> {
+    const waits = m.assigned.map((log) => log.waitFor(this.offset(m.opts.group, log), 200));
+    await (waits.length > 0 ? Promise.race(waits) : sleep(200));
+  }
+
+  private trim(log: PartitionLog): void {
+    const offsets = [...this.groups.entries()]
+      .filter(([, members]) => [...members].some((mm) => mm.opts.topics.includes(log.topic)))
+      .map(([g]) => this.offset(g, log));
+    const floor = Math.max(log.endOffset - this.retainMessages, offsets.length > 0 ? Math.min(...offsets) : 0);
+    log.trimBefore(floor);
+  }
+}

@@ -1,0 +1,60 @@
+/** The bus contract: Kafka semantics (keyed partitions, consumer groups, at-least-once). */
+export interface BusMessage {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly key: string;
+  readonly value: Uint8Array;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface OutgoingMessage {
+  readonly key: string;
+  readonly value: Uint8Array;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface BusBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: readonly BusMessage[];
+}
+
+export interface SubscribeOptions {
+  readonly group: string;
+  readonly topics: readonly string[];
+  /**
+   * Called with messages of one partition, in order. Resolving commits the batch;
+   * throwing redelivers it (after backoff) without moving the offset: at-least-once.
+   */
+  readonly eachBatch: (batch: BusBatch) => Promise<void>;
+  readonly maxBatchMessages?: number;
+}
+
+export interface Subscription {
+  stop(): Promise<void>;
+}
+
+export interface BusProducer {
+  send(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
+}
+
+export interface Bus {
+  readonly kind: 'memory' | 'kafka';
+  ensureTopics(topics: readonly string[]): Promise<void>;
+  producer(): BusProducer;
+  subscribe(opts: SubscribeOptions): Promise<Subscription>;
+  /** Messages in `topics` not yet committed by `group` (consumer lag). */
+  lag(group: string, topics: readonly string[]): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Kafka's default partitioner idea: a stable hash of the key, so one host stays in order. */
+export function partitionFor(key: string, partitions: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % partitions;
+}

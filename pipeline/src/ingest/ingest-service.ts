@@ -1,0 +1,80 @@
+import { DEAD_LETTER_TOPIC, type Logger, type TableName, tableNames, topicFor } from '@runlens/schemas';
+import type { Bus, BusBatch, BusMessage, Subscription } from '../bus/types.ts';
+import type { Store } from '../store/types.ts';
+import { ComponentCounters } from '../telemetry/counters.ts';
+import { type ValidBatch, decode } from './decode.ts';
+
+export interface IngestOptions {
+  readonly bus: Bus;
+  readonly store: Store;
+  readonly log: Logger;
+  readonly group?: string;
+  readonly tables?: readonly TableName[];
+}
+
+export const INGEST_GROUP = 'runlens-ingest';
+
+/**
+ * Bus → store. Per partition batch: decode and validate every message, insert the valid
+ * ones, send the rejects to the dead-letter topic with their original bytes, and only then
+ * let the bus commit. A store failure throws, so the batch is redelivered: at-least-once.
+ */
+export class IngestService {
+  readonly counters = new ComponentCounters('ingest');
+  private sub: Subscription | null = null;
+  readonly topics: string[];
+
+  constructor(private readonly opts: IngestOptions) {
+    this.topics = (opts.tables ?? tableNames).map(topicFor);
+  }
+
+  async start(): Promise<void> {
+    await this.opts.bus.ensureTopics([...this.topics, DEAD_LETTER_TOPIC]);
+    this.sub = await this.opts.bus.subscribe({
+      group: this.opts.group ?? INGEST_GROUP,
+      topics: this.topics,
+      eachBatch: (b) => this.handle(b),
+    });
+  }
+
+  /** Messages the store has not yet received. */
+  lag(): Promise<number> {
+    return this.opts.bus.lag(this.opts.group ?? INGEST_GROUP, this.topics);
+  }
+
+  async stop(): Promise<void> {
+    await this.sub?.stop();
+    this.sub = null;
+  }
+
+  private async handle(b: BusBatch): Promise<void> {
+    const valid: ValidBatch[] = [];
+    const rejects: { msg: BusMessage; code: string; detail: string }[] = [];
+    for (const msg of b.messages) {
+      this.counters.received++;
+      const r = decode(msg);
+      if (r.kind === 'ok') valid.push(r.value);
+      else if (r.kind === 'drop') this.counters.discard(r.reason);
+      else rejects.push({ msg, code: r.kind === 'dead_letter' ? r.code : 'unknown', detail: r.detail });
+    }
+    try {
+      for (const v of valid) await this.opts.store.insertArrow(v.table, v.bytes);
+    } catch (e) {
+      this.counters.error('insert');
+      this.opts.log.warn('store insert failed; batch will be retried', { topic: b.topic, partition: b.partition, error: String(e) });
+      throw e;
+    }
+    if (rejects.length > 0) await this.deadLetter(rejects);
+    this.counters.sent += valid.reduce((n, v) => n + v.batch.numRows, 0);
+  }
+
+  private async deadLetter(rejects: { msg: BusMessage; code: string; detail: string }[]): Promise<void> {
+    await this.opts.bus.producer().send(DEAD_LETTER_TOPIC, rejects.map(({ msg, code, detail }) => ({
+      key: msg.key,
+      value: msg.value,
+      headers: { ...msg.headers, reason: code, detail, source_topic: msg.topic, source_offset: String(msg.offset) },
+    })));
+    for (const r of rejects) this.counters.discard(`dead_letter:${r.code}`);
+    this.opts.log.warn('messages sent to dead letter', { count: rejects.length, codes: [...new Set(rejects.map((r) => r.code))] });
+  }
+}

@@ -1,0 +1,83 @@
+import { type Row, type StoreCapabilities, type TableName, MODERN_CAPABILITIES, RetryableError, columnNames, createTableSql, encodeBatch, ident, tableNames } from '@runlens/schemas';
+import { Session } from 'chdb';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { QueryParam, Store } from '../types.ts';
+import { SerialQueue } from './serial-queue.ts';
+
+export interface ChdbStoreOptions {
+  /** Persistent data directory; one process owns it (see ARCHITECTURE.md). */
+  readonly path: string;
+  readonly database?: string;
+}
+
+/**
+ * The embedded store: ClickHouse's engine in-process. Arrow batches go in through a file
+ * and `INSERT … SELECT FROM file(…, 'ArrowStream')`, the fastest path measured here.
+ * chDB runs one query at a time per session, so every call goes through a queue.
+ */
+export class ChdbStore implements Store {
+  readonly kind = 'chdb';
+  readonly capabilities: StoreCapabilities = { ...MODERN_CAPABILITIES, version: 'chdb' };
+  readonly database: string;
+  private readonly session: Session;
+  private readonly queue = new SerialQueue();
+  private readonly spill: string;
+  private spillSeq = 0;
+
+  constructor(opts: ChdbStoreOptions) {
+    mkdirSync(opts.path, { recursive: true });
+    this.database = ident(opts.database ?? 'runlens');
+    this.session = new Session(opts.path);
+    this.spill = join(opts.path, 'spill');
+    mkdirSync(this.spill, { recursive: true });
+  }
+
+  async migrate(): Promise<void> {
+    await this.run(`CREATE DATABASE IF NOT EXISTS ${this.database}`);
+    // The session keeps its current database, so queries name tables bare.
+    await this.run(`USE ${this.database}`);
+    for (const t of tableNames) await this.run(createTableSql(t, this.capabilities, this.database));
+  }
+
+  async insertArrow(table: TableName, ipc: Uint8Array): Promise<void> {
+    const file = join(this.spill, `${process.pid}-${this.spillSeq++}.arrows`);
+    const cols = columnNames(table).join(', ');
+    return this.queue.run(async () => {
+      writeFileSync(file, ipc);
+      try {
+        const sql = `INSERT INTO ${this.database}.${table} (${cols}) SELECT ${cols} FROM file('${file}', 'ArrowStream')`;
+        await this.session.queryAsync(sql, { format: 'CSV' });
+      } finally {
+        rmSync(file, { force: true });
+      }
+    });
+  }
+
+  async insertRows<N extends TableName>(table: N, rows: readonly Row<N>[]): Promise<void> {
+    if (rows.length > 0) await this.insertArrow(table, encodeBatch(table, rows));
+  }
+
+  async query<T>(sql: string, params: Readonly<Record<string, QueryParam>> = {}): Promise<T[]> {
+    return this.queue.run(async () => {
+      const res = await this.session.queryBindAsync(sql, params, { format: 'JSONEachRow' });
+      const text = res.text();
+      return text.trim() === '' ? [] : text.trim().split('\n').map((l) => JSON.parse(l) as T);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.queue.drain();
+    this.session.close();
+  }
+
+  private async run(sql: string): Promise<void> {
+    await this.queue.run(async () => {
+      try {
+        await this.session.queryAsync(sql, { format: 'CSV' });
+      } catch (e) {
+        throw new RetryableError(`chdb: ${String(e)}`, e);
+      }
+    });
+  }
+}

@@ -1,0 +1,21 @@
+import type { Row, StoreCapabilities, TableName } from '@runlens/schemas';
+
+/** Values a query parameter may take; bound server-side, never spliced into SQL text. */
+export type QueryParam = string | number | boolean | readonly string[] | readonly number[];
+
+/**
+ * The store contract. SQL is ClickHouse SQL; parameters use `{name:Type}` placeholders.
+ * Table names in SQL are written bare; the store resolves them in its own database.
+ */
+export interface Store {
+  readonly kind: 'chdb' | 'clickhouse';
+  readonly capabilities: StoreCapabilities;
+  readonly database: string;
+  /** Creates the database and every catalog table (idempotent). */
+  migrate(): Promise<void>;
+  /** Inserts one Arrow IPC stream into a catalog table; resolves once durable. */
+  insertArrow(table: TableName, ipc: Uint8Array): Promise<void>;
+  insertRows<N extends TableName>(table: N, rows: readonly Row<N>[]): Promise<void>;
+  query<T>(sql: string, params?: Readonly<Record<string, QueryParam>>): Promise<T[]>;
+  close(): Promise<void>;
+}

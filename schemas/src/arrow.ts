@@ -1,0 +1,76 @@
+import {
+  type DataType, Field, Float64, Int32, List, Table, TimestampMillisecond, Uint32, Uint8, Utf8,
+  tableFromIPC, tableToIPC, vectorFromArray,
+} from 'apache-arrow';
+import { type ColumnType, type Row, type TableName, catalog } from './catalog/index.ts';
+
+function arrowType(type: ColumnType): DataType {
+  switch (type) {
+    case 'ts': return new TimestampMillisecond();
+    case 'str': case 'lc': return new Utf8();
+    case 'str_list': return new List(new Field('item', new Utf8(), true));
+    case 'i32': return new Int32();
+    case 'u32': return new Uint32();
+    case 'u8': return new Uint8();
+    case 'f64': return new Float64();
+  }
+}
+
+/** Arrow fields of a table, in catalog order. */
+export function arrowFields(name: TableName): Field[] {
+  const cols = Object.entries(catalog[name].columns);
+  return cols.map(([col, def]) => new Field(col, arrowType(def.type), def.nullable === true));
+}
+
+/** Rows of one table into one Arrow IPC stream (one record batch). */
+export function encodeBatch<N extends TableName>(name: N, rows: readonly Row<N>[]): Uint8Array {
+  const vectors: Record<string, ReturnType<typeof vectorFromArray>> = {};
+  for (const field of arrowFields(name)) {
+    const values = rows.map((r) => (r as Record<string, unknown>)[field.name] ?? null);
+    vectors[field.name] = vectorFromArray(values, field.type);
+  }
+  return tableToIPC(new Table(vectors), 'stream');
+}
+
+export interface DecodedBatch {
+  readonly table: Table;
+  readonly numRows: number;
+}
+
+/** Parse an IPC stream; null when the bytes are not Arrow. Never throws. */
+export function tryDecodeBatch(bytes: Uint8Array): DecodedBatch | null {
+  try {
+    const table = tableFromIPC(bytes);
+    return { table, numRows: table.numRows };
+  } catch {
+    return null;
+  }
+}
+
+/** Materialise rows (for small batches: tests, the analyzer's windows). */
+export function batchToRows<N extends TableName>(_name: N, table: Table): Row<N>[] {
+  const out: Row<N>[] = [];
+  const fields = table.schema.fields.map((f) => f.name);
+  for (let i = 0; i < table.numRows; i++) {
+    const row: Record<string, unknown> = {};
+    for (const f of fields) {
+      const v: unknown = table.getChild(f)?.get(i);
+      row[f] = v !== null && typeof v === 'object' && 'toArray' in v ? Array.from(v as unknown as Iterable<unknown>) : v;
+    }
+    out.push(row as Row<N>);
+  }
+  return out;
+}
+
+/** Why a decoded batch does not match the catalog, or null when it does. */
+export function schemaMismatch(name: TableName, table: Table): string | null {
+  const expected = new Map(arrowFields(name).map((f) => [f.name, f]));
+  for (const field of table.schema.fields) {
+    const want = expected.get(field.name);
+    if (!want) return `unknown column ${field.name}`;
+    if (String(want.type) !== String(field.type)) return `column ${field.name}: ${String(field.type)}, expected ${String(want.type)}`;
+    expected.delete(field.name);
+  }
+  const missing = [...expected.values()].filter((f) => !f.nullable).map((f) => f.name);
+  return missing.length > 0 ? `missing columns ${missing.join(', ')}` : null;
+}

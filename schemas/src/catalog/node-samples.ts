@@ -1,0 +1,36 @@
+import { attr, defineTable, gauge, nullable, rate, ts } from './column.ts';
+
+/** One row per host per tick: CPU modes, memory, load, pressure. */
+export const nodeSamples = defineTable({
+  name: 'node_samples',
+  description: 'Host-wide CPU modes, memory, load and PSI from /proc/{stat,meminfo,loadavg,pressure/*}.',
+  engine: { kind: 'merge_tree' },
+  orderBy: ['host', 'ts'],
+  timeColumn: 'ts',
+  ttlDays: 90,
+  columns: {
+    ts: ts('Tick time.'),
+    host: attr('lc', 'Host name.', 'host.name'),
+    interval_s: gauge('s', 'Seconds this row\'s rates cover.'),
+    cpu_user_cores: rate('cores', 'User + nice CPU time per second, all CPUs.', 'system.cpu.utilization'),
+    cpu_system_cores: rate('cores', 'System CPU time per second.'),
+    cpu_iowait_cores: rate('cores', 'Idle with IO outstanding, per second.'),
+    cpu_irq_cores: rate('cores', 'Hard and soft IRQ time per second.'),
+    cpu_steal_cores: rate('cores', 'Time stolen by the hypervisor per second.'),
+    cpu_idle_cores: rate('cores', 'Idle time per second.'),
+    online_cpus: attr('u32', 'CPUs counted in /proc/stat.'),
+    mem_total_bytes: gauge('bytes', 'MemTotal.', 'system.memory.limit'),
+    mem_available_bytes: gauge('bytes', 'MemAvailable.'),
+    mem_cached_bytes: gauge('bytes', 'Page cache (Cached).'),
+    swap_used_bytes: gauge('bytes', 'SwapTotal - SwapFree.'),
+    load1: gauge('1', 'One-minute load average.'),
+    procs_running: attr('u32', 'Runnable tasks now.'),
+    procs_blocked: attr('u32', 'Tasks blocked on IO now.'),
+    ctxsw_per_s: rate('1/s', 'Context switches per second.'),
+    psi_cpu_some: nullable(rate('ratio', 'Share of time some task waited for CPU; null without PSI.')),
+    psi_io_some: nullable(rate('ratio', 'Share of time some task waited for IO.')),
+    psi_io_full: nullable(rate('ratio', 'Share of time all non-idle tasks waited for IO.')),
+    psi_memory_some: nullable(rate('ratio', 'Share of time some task waited for memory.')),
+    psi_memory_full: nullable(rate('ratio', 'Share of time all non-idle tasks waited for memory.')),
+  },
+});

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { findingSchema } from './findings.ts';
+
+/** The JSON run report (`runlens run --json`, `runlens report --json`, GET /api/runs/:id/report). */
+export const REPORT_VERSION = 1;
+
+const processSummary = z.object({
+  pid: z.number().int(),
+  comm: z.string(),
+  host: z.string(),
+  rank: z.number().int().nullable(),
+  cpu_s: z.number(),
+  peak_rss_bytes: z.number(),
+  write_bytes: z.number().nullable(),
+  read_bytes: z.number().nullable(),
+});
+
+export const runReportSchema = z.object({
+  report_version: z.literal(REPORT_VERSION),
+  run: z.object({
+    run_id: z.string(),
+    app: z.string(),
+    user: z.string(),
+    cmd: z.string(),
+    hosts: z.array(z.string()),
+    start_ts: z.number(),
+    end_ts: z.number().nullable(),
+    exit_code: z.number().int().nullable(),
+    status: z.string(),
+    alloc_cores: z.number(),
+    alloc_gpus: z.number().int(),
+    job_id: z.string(),
+  }),
+  summary: z.object({
+    wall_s: z.number(),
+    cpu_user_s: z.number(),
+    cpu_sys_s: z.number(),
+    cpu_cores_mean: z.number(),
+    cpu_efficiency: z.number(),
+    peak_rss_bytes: z.number(),
+    read_bytes: z.number().nullable(),
+    write_bytes: z.number().nullable(),
+    rchar: z.number().nullable(),
+    wchar: z.number().nullable(),
+    totals_source: z.enum(['kernel', 'samples']),
+    samples: z.number().int(),
+    processes: z.number().int(),
+    gpu: z.object({ gpus: z.number().int(), util_mean: z.number().nullable(), mem_peak_bytes: z.number().nullable() }).nullable(),
+    top_processes: z.array(processSummary),
+    absent: z.array(z.string()),
+  }),
+  findings: z.array(findingSchema),
+  phases: z.array(z.object({
+    index: z.number().int(),
+    start_ts: z.number(),
+    end_ts: z.number(),
+    cpu_cores_mean: z.number(),
+    io_bytes_per_s_mean: z.number(),
+    rss_bytes_mean: z.number(),
+    label: z.string(),
+  })),
+  baseline: z.object({
+    app: z.string(),
+    runs: z.number().int(),
+    wall_s_median: z.number().nullable(),
+    cpu_efficiency_median: z.number().nullable(),
+    verdict: z.string(),
+  }).nullable(),
+});
+
+export type RunReport = z.infer<typeof runReportSchema>;

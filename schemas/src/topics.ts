@@ -1,0 +1,25 @@
+import type { TableName } from './catalog/index.ts';
+
+/** Wire version of every sample topic; a breaking change gets a new topic, never an edit. */
+export const SCHEMA_VERSION = 1;
+
+export function topicFor(table: TableName): string {
+  return `runlens.${table}.v${SCHEMA_VERSION}`;
+}
+
+export const DEAD_LETTER_TOPIC = 'runlens.dead_letter.v1';
+export const CONTROL_TOPIC = 'runlens.control.v1';
+
+/** Table named by a topic, or null for topics that carry no table. */
+export function tableOfTopic(topic: string): string | null {
+  const m = /^runlens\.([a-z_]+)\.v(\d+)$/.exec(topic);
+  return m && m[2] === String(SCHEMA_VERSION) && m[1] !== 'dead_letter' && m[1] !== 'control' ? (m[1] ?? null) : null;
+}
+
+/** Headers every batch carries. Values are strings on the wire. */
+export interface BatchHeaders {
+  readonly schema_version: string;
+  readonly agent_id: string;
+  readonly seq: string;
+  readonly table: string;
+}

@@ -1,0 +1,23 @@
+// Installs the Debian packages the tests drive (workload generators), reusing what is there.
+import { execFileSync, spawnSync } from 'node:child_process';
+
+const NEEDED = [
+  { bin: 'stress-ng', pkg: 'stress-ng' },
+  { bin: 'fio', pkg: 'fio' },
+];
+
+function has(bin) {
+  return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
+}
+
+export function ensureTools(log = (m) => process.stderr.write(`${m}\n`)) {
+  const missing = NEEDED.filter((t) => !has(t.bin)).map((t) => t.pkg);
+  if (missing.length === 0) return;
+  log(`installing ${missing.join(', ')} from Debian`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = () => spawnSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: 'inherit', env }).status === 0;
+  if (!install()) {
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+    if (!install()) throw new Error(`could not install ${missing.join(', ')}`);
+  }
+}

@@ -66,6 +66,7 @@ export async function measureWindow(target: Measured, warmupS: number, durationS
   const t0 = performance.now();
   const cpu0 = cpuSeconds(target.pid);
   const ticks0 = await target.ticks();
+  const extra0 = await target.extra();
   const rss: number[] = [];
   const live: number[] = [];
   for (let i = 0; i < durationS; i++) {
@@ -80,7 +81,7 @@ export async function measureWindow(target: Measured, warmupS: number, durationS
   const cpu_s = cpu1 - cpu0;
   const ticks = ticks1 - ticks0;
   const live_processes = median(live);
-  const extra = await target.extra();
+  const extra = { start: extra0, end: await target.extra() };
   return {
     cpu_s, ticks, window_s, live_processes, rss_median_bytes: median(rss), hwm_bytes, extra,
     cpu_us_per_process_sample: (cpu_s / (ticks * live_processes)) * 1e6,

@@ -1,0 +1,78 @@
+import { runReportSchema } from '@runlens/schemas';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, runCli, startCli, tempDir } from './cli-harness.ts';
+
+/** `runlens up` owns the store; `runlens run` in another process registers with it. */
+describe('runlens up', () => {
+  const dir = tempDir();
+  const env = { RUNLENS_DATA_DIR: dir, RUNLENS_HTTP_PORT: '0' };
+  const admin = 'a'.repeat(48);
+  const bob = 'b'.repeat(48);
+  let up: ReturnType<typeof startCli>;
+  let api = '';
+  let stderr = '';
+
+  beforeAll(async () => {
+    writeFileSync(join(dir, 'api-tokens.json'), JSON.stringify([
+      { token: admin, user: userInfo().username, role: 'user' }, { token: bob, user: 'bob', role: 'user' },
+    ]));
+    up = startCli(['up'], env);
+    up.child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const deadline = Date.now() + 60_000;
+    while (!api && Date.now() < deadline) {
+      api = /"api":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(stderr)?.[1] ?? '';
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    if (!api) throw new Error(`up did not start:\n${stderr}`);
+  });
+
+  afterAll(async () => {
+    up.child.kill('SIGTERM');
+    await up.done;
+  });
+
+  const get = (path: string, token?: string): Promise<Response> =>
+    fetch(`${api}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  it('monitors a run started from another terminal and returns its report', async () => {
+    const json = join(dir, 'r.json');
+    const r: CliResult = await runCli(['run', '--json', json, '--cores', '1', '--', 'stress-ng', '--cpu', '1', '--timeout', '6s'], env);
+    expect(r.code).toBe(0);
+    const report = runReportSchema.parse(JSON.parse(readFileSync(json, 'utf8')));
+    expect(report.findings.map((f) => f.kind)).toContain('cpu_bound');
+    expect(report.summary.cpu_cores_mean).toBeGreaterThan(0.8);
+    // The sampling was done by `up`: a second process never opened the data directory.
+    expect(r.stderr).not.toContain('private store');
+
+    const list = await (await get('/api/runs', admin)).json() as { runs: { run_id: string; status: string }[] };
+    expect(list.runs.find((x) => x.run_id === report.run.run_id)?.status).toBe('finished');
+    const again = runReportSchema.parse(await (await get(`/api/runs/${report.run.run_id}/report`, admin)).json());
+    expect(again.run.exit_code).toBe(0);
+
+    expect((await get('/api/runs')).status).toBe(401);
+    expect((await get('/api/runs', 'x'.repeat(48))).status).toBe(401);
+    expect((await get(`/api/runs/${report.run.run_id}/report`, bob)).status).toBe(403);
+    const bobs = await (await get('/api/runs', bob)).json() as { runs: unknown[] };
+    expect(bobs.runs).toHaveLength(0);
+  });
+
+  it('refuses a second owner of the same data directory', async () => {
+    const second = await runCli(['up'], env);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain('already running');
+    const rep = await runCli(['report', 'whatever'], env);
+    expect(rep.code).toBe(1);
+    expect(rep.stderr).toContain('owns');
+  });
+
+  it('shuts down cleanly on SIGTERM and releases the directory', async () => {
+    up.child.kill('SIGTERM');
+    const r = await up.done;
+    expect(r.code).toBe(0);
+    expect(existsSync(join(dir, 'runlens.sock'))).toBe(false);
+    expect(existsSync(join(dir, 'owner.pid'))).toBe(false);
+  });
+});

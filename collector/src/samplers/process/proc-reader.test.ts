@@ -1,0 +1,78 @@
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ProcReader } from './proc-reader.ts';
+import { fileTexts, writeProc } from './testdata/fake-proc.ts';
+
+/** Replaces one file with a new inode: a descriptor kept open on the old one still reads the old text. */
+function replaceFile(root: string, pid: number, name: string, text: string): void {
+  const tmp = join(root, `${pid}.${name}.tmp`);
+  writeFileSync(tmp, text);
+  renameSync(tmp, join(root, String(pid), name));
+}
+
+const dirs: string[] = [];
+afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+function fakeRoot(): string {
+  const d = mkdtempSync(join(tmpdir(), 'proc-reader-'));
+  dirs.push(d);
+  return d;
+}
+
+describe('ProcReader over a fake procRoot', () => {
+  it('lists only numeric entries as pids', () => {
+    const root = fakeRoot();
+    writeProc(root, { pid: 1234, start: 5 });
+    writeProc(root, { pid: 77, start: 6 });
+    mkdirSync(join(root, 'self'));
+    writeFileSync(join(root, 'uptime'), '1.00 1.00\n');
+    expect(new ProcReader(root, 10).listPids().sort((a, b) => a - b)).toEqual([77, 1234]);
+  });
+
+  it.each([0, 10])('a reused pid (new start time) is read from the new process (maxKeptOpen %i)', (keep) => {
+    const root = fakeRoot();
+    writeProc(root, { pid: 1234, comm: 'old', start: 500, utime: 100, vol: 5, wchar: 1000 });
+    const reader = new ProcReader(root, keep);
+    const first = reader.readAll([1234]);
+    expect(first.map((r) => [r.stat.comm, r.stat.start_ticks, r.status.vol_ctxsw, r.io?.wchar])).toEqual([['old', 500, 5, 1000]]);
+
+    const next = fileTexts({ pid: 1234, comm: 'new', start: 900, utime: 3, vol: 7, wchar: 42 });
+    writeFileSync(join(root, '1234', 'stat'), next.stat); // in place: an open fd sees the new start time
+    replaceFile(root, 1234, 'status', next.status);       // new inodes: only a reopen sees these
+    replaceFile(root, 1234, 'io', next.io);
+    replaceFile(root, 1234, 'schedstat', next.schedstat);
+    const second = reader.readAll([1234]);
+    expect(second.map((r) => [r.stat.comm, r.stat.start_ticks, r.stat.utime, r.status.vol_ctxsw, r.io?.wchar])).toEqual([['new', 900, 3, 7, 42]]);
+    reader.closeAll();
+  });
+
+  it('a pid whose directory vanished is skipped without throwing', () => {
+    const root = fakeRoot();
+    writeProc(root, { pid: 10, start: 1 });
+    writeProc(root, { pid: 11, start: 2 });
+    const reader = new ProcReader(root, 0);
+    expect(reader.readAll([10, 11]).map((r) => r.stat.pid)).toEqual([10, 11]);
+    rmSync(join(root, '10'), { recursive: true });
+    expect(reader.readAll([10, 11]).map((r) => r.stat.pid)).toEqual([11]);
+    expect(reader.readAll([999]).length).toBe(0);
+  });
+
+  it('a process that vanished between the stat and status reads is skipped', () => {
+    const root = fakeRoot();
+    writeProc(root, { pid: 10, start: 1 });
+    rmSync(join(root, '10', 'status'));
+    expect(new ProcReader(root, 10).readAll([10])).toEqual([]);
+  });
+
+  it('an unreadable io or schedstat file leaves io/sched null but keeps the reading', () => {
+    const root = fakeRoot();
+    writeProc(root, { pid: 10, start: 1, utime: 9 });
+    rmSync(join(root, '10', 'io'));
+    writeFileSync(join(root, '10', 'schedstat'), 'garbage');
+    const [r] = new ProcReader(root, 10).readAll([10]);
+    expect(r?.stat.utime).toBe(9);
+    expect(r?.io).toBeNull();
+    expect(r?.sched).toBeNull();
+  });
+});

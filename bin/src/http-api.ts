@@ -35,8 +35,8 @@ async function route(store: Store, id: Identity, method: string, url: string): P
 
 async function listRuns(store: Store, id: Identity): Promise<RunListRow[]> {
   return store.query<RunListRow>(
-    `SELECT run_id, app, user, status, toUnixTimestamp64Milli(start_ts) AS start_ms,
-            if(isNull(end_ts), NULL, toUnixTimestamp64Milli(assumeNotNull(end_ts))) AS end_ms, exit_code, cmd
+    `SELECT run_id, app, user, status, ${store.sql.ms('start_ts')} AS start_ms,
+            if(isNull(end_ts), NULL, ${store.sql.ms('assumeNotNull(end_ts)')}) AS end_ms, exit_code, cmd
      FROM runs FINAL WHERE {all:Bool} OR user = {user:String} ORDER BY start_ts DESC LIMIT 500`,
     { all: canSeeAll(id), user: id.user });
 }

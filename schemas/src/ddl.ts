@@ -17,7 +17,9 @@ export const MODERN_CAPABILITIES: StoreCapabilities = {
 
 function baseType(def: ColumnDef, caps: StoreCapabilities): string {
   switch (def.type) {
-    case 'ts': return caps.dateTime64 ? 'DateTime64(3)' : 'DateTime';
+    // Without DateTime64 (ClickHouse < 20.1) time is epoch milliseconds: DateTime would
+    // drop the milliseconds and let two ticks of one second collapse on the sort key.
+    case 'ts': return caps.dateTime64 ? 'DateTime64(3)' : 'UInt64';
     case 'str': return 'String';
     case 'lc': return caps.lowCardinality ? 'LowCardinality(String)' : 'String';
     case 'str_list': return 'Array(String)';
@@ -57,15 +59,17 @@ export function createTableSql(name: TableName, caps: StoreCapabilities, databas
     const cc = caps.codecs ? codec(c) : '';
     return `  ${ident(col)} ${columnType(c, caps)}${cc ? ` ${cc}` : ''}`;
   });
-  const engine = def.engine.kind === 'merge_tree' ? 'MergeTree()' : `ReplacingMergeTree(${ident(def.engine.version)})`;
+  const engine = def.engine.kind === 'idempotent_samples' ? 'ReplacingMergeTree()' : `ReplacingMergeTree(${ident(def.engine.version)})`;
   const lines = [`CREATE TABLE IF NOT EXISTS ${target} (`, cols.join(',\n'), `) ENGINE = ${engine}`];
-  if (def.timeColumn) lines.push(`PARTITION BY toYYYYMMDD(${def.timeColumn})`);
+  if (def.timeColumn) lines.push(`PARTITION BY toYYYYMMDD(${timeExpr(def.timeColumn, caps)})`);
   lines.push(`ORDER BY (${def.orderBy.map(ident).join(', ')})`);
-  if (def.timeColumn && def.ttlDays && caps.ttl) {
-    const t = caps.dateTime64 ? `toDateTime(${def.timeColumn})` : def.timeColumn;
-    lines.push(`TTL ${t} + INTERVAL ${def.ttlDays} DAY`);
-  }
+  if (def.timeColumn && def.ttlDays && caps.ttl) lines.push(`TTL toDateTime(${timeExpr(def.timeColumn, caps)}) + INTERVAL ${def.ttlDays} DAY`);
   return lines.join('\n');
+}
+
+/** A `ts` column as a DateTime-like expression, whatever its storage type. */
+function timeExpr(col: string, caps: StoreCapabilities): string {
+  return caps.dateTime64 ? col : `toDateTime(intDiv(${col}, 1000))`;
 }
 
 /** Columns in catalog order: the INSERT column list. */

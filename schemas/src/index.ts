@@ -1,6 +1,7 @@
 export * from './catalog/index.ts';
 export * from './arrow.ts';
 export * from './ddl.ts';
+export * from './sql-dialect.ts';
 export * from './topics.ts';
 export * from './findings.ts';
 export * from './report.ts';

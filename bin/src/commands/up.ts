@@ -35,7 +35,7 @@ export async function upCommand(cfg: EmbeddedConfig): Promise<number> {
       }
       case 'finish': {
         const meta = await stack.store.query<{ app: string; user: string; cmd: string; alloc_cores: number; start_ms: number; job_id: string }>(
-          'SELECT app, user, cmd, alloc_cores, toUnixTimestamp64Milli(start_ts) AS start_ms, job_id FROM runs FINAL WHERE run_id = {id:String}', { id: req.run_id });
+          `SELECT app, user, cmd, alloc_cores, ${stack.store.sql.ms('start_ts')} AS start_ms, job_id FROM runs FINAL WHERE run_id = {id:String}`, { id: req.run_id });
         const m = meta[0];
         if (!m) throw new Error(`unknown run ${req.run_id}`);
         const row = runRow({ ...m, run_id: req.run_id, start_ts: Number(m.start_ms) }, cfg.host, cfg.cluster, req);

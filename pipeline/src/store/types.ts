@@ -1,4 +1,4 @@
-import type { Row, StoreCapabilities, TableName } from '@runlens/schemas';
+import type { Row, SqlDialect, StoreCapabilities, TableName } from '@runlens/schemas';
 
 /** Values a query parameter may take; bound server-side, never spliced into SQL text. */
 export type QueryParam = string | number | boolean | readonly string[] | readonly number[];
@@ -6,10 +6,13 @@ export type QueryParam = string | number | boolean | readonly string[] | readonl
 /**
  * The store contract. SQL is ClickHouse SQL; parameters use `{name:Type}` placeholders.
  * Table names in SQL are written bare; the store resolves them in its own database.
+ * Sample tables collapse replayed batches on their natural key: read them with FINAL.
  */
 export interface Store {
   readonly kind: 'chdb' | 'clickhouse';
   readonly capabilities: StoreCapabilities;
+  /** Version differences (time columns) for query authors. */
+  readonly sql: SqlDialect;
   readonly database: string;
   /** Creates the database and every catalog table (idempotent). */
   migrate(): Promise<void>;

@@ -4,7 +4,7 @@ import { attr, defineTable, gauge, nullable, rate, ts } from './column.ts';
 export const cgroupSamples = defineTable({
   name: 'cgroup_samples',
   description: 'CPU, memory and IO of the cgroups that hold runs (cgroup v1 controllers or v2 unified).',
-  engine: { kind: 'merge_tree' },
+  engine: { kind: 'idempotent_samples' },
   orderBy: ['host', 'run_id', 'cgroup', 'ts'],
   timeColumn: 'ts',
   ttlDays: 90,

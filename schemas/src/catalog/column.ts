@@ -25,8 +25,13 @@ export interface ColumnDef {
 
 export type Columns = Readonly<Record<string, ColumnDef>>;
 
+/**
+ * Sample tables are keyed by their natural identity (host, time, and the thing sampled):
+ * a batch replayed by at-least-once delivery collapses on that key, so reads with FINAL
+ * never show duplicates, on every server version (no dedup tokens needed).
+ */
 export type Engine =
-  | { readonly kind: 'merge_tree' }
+  | { readonly kind: 'idempotent_samples' }
   | { readonly kind: 'replacing_merge_tree'; readonly version: string };
 
 export interface TableDef<C extends Columns = Columns> {

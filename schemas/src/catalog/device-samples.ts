@@ -4,7 +4,7 @@ import { attr, defineTable, gauge, nullable, rate, ts } from './column.ts';
 export const deviceSamples = defineTable({
   name: 'device_samples',
   description: 'Per-device disk (/proc/diskstats) and network (/proc/net/dev) rates.',
-  engine: { kind: 'merge_tree' },
+  engine: { kind: 'idempotent_samples' },
   orderBy: ['host', 'device_kind', 'device', 'ts'],
   timeColumn: 'ts',
   ttlDays: 90,

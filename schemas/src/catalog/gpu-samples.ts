@@ -4,7 +4,7 @@ import { attr, defineTable, gauge, nullable, rate, ts } from './column.ts';
 export const gpuSamples = defineTable({
   name: 'gpu_samples',
   description: 'Per-GPU utilisation, memory, power, clocks, temperature, PCIe and health (nvidia-smi).',
-  engine: { kind: 'merge_tree' },
+  engine: { kind: 'idempotent_samples' },
   orderBy: ['host', 'gpu_index', 'ts'],
   timeColumn: 'ts',
   ttlDays: 90,
@@ -35,8 +35,8 @@ export const gpuSamples = defineTable({
 export const gpuProcessSamples = defineTable({
   name: 'gpu_process_samples',
   description: 'Per-process GPU memory and, where pmon answers, SM utilisation.',
-  engine: { kind: 'merge_tree' },
-  orderBy: ['host', 'run_id', 'ts', 'pid'],
+  engine: { kind: 'idempotent_samples' },
+  orderBy: ['host', 'run_id', 'ts', 'pid', 'gpu_uuid'],
   timeColumn: 'ts',
   ttlDays: 90,
   columns: {

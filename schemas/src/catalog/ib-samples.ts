@@ -4,7 +4,7 @@ import { attr, defineTable, gauge, nullable, rate, ts } from './column.ts';
 export const ibSamples = defineTable({
   name: 'ib_samples',
   description: 'InfiniBand port rates and errors from /sys/class/infiniband/*/ports/*/counters.',
-  engine: { kind: 'merge_tree' },
+  engine: { kind: 'idempotent_samples' },
   orderBy: ['host', 'device', 'port', 'ts'],
   timeColumn: 'ts',
   ttlDays: 90,

@@ -4,7 +4,7 @@ import { attr, defineTable, gauge, nullable, rate, ts } from './column.ts';
 export const nodeSamples = defineTable({
   name: 'node_samples',
   description: 'Host-wide CPU modes, memory, load and PSI from /proc/{stat,meminfo,loadavg,pressure/*}.',
-  engine: { kind: 'merge_tree' },
+  engine: { kind: 'idempotent_samples' },
   orderBy: ['host', 'ts'],
   timeColumn: 'ts',
   ttlDays: 90,

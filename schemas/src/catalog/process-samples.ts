@@ -4,7 +4,7 @@ import { attr, defineTable, gauge, nullable, rate, ts } from './column.ts';
 export const processSamples = defineTable({
   name: 'process_samples',
   description: 'Per-process CPU, memory, scheduling and IO rates from /proc/<pid>/{stat,status,io,schedstat}.',
-  engine: { kind: 'merge_tree' },
+  engine: { kind: 'idempotent_samples' },
   orderBy: ['host', 'run_id', 'ts', 'pid'],
   timeColumn: 'ts',
   ttlDays: 90,

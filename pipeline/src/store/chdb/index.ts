@@ -1,4 +1,4 @@
-import { type Row, type StoreCapabilities, type TableName, MODERN_CAPABILITIES, RetryableError, columnNames, createTableSql, encodeBatch, ident, tableNames } from '@runlens/schemas';
+import { type Row, type StoreCapabilities, type TableName, MODERN_CAPABILITIES, RetryableError, type SqlDialect, dialectFor, columnNames, createTableSql, encodeBatch, ident, tableNames } from '@runlens/schemas';
 import { Session } from 'chdb';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ export interface ChdbStoreOptions {
 export class ChdbStore implements Store {
   readonly kind = 'chdb';
   readonly capabilities: StoreCapabilities = { ...MODERN_CAPABILITIES, version: 'chdb' };
+  readonly sql: SqlDialect = dialectFor(this.capabilities);
   readonly database: string;
   private readonly session: Session;
   private readonly queue = new SerialQueue();

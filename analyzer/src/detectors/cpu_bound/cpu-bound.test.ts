@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { T0, makeWindow } from '../testdata/windows.ts';
+import { cpuBound } from './index.ts';
+
+describe('cpu_bound', () => {
+  it('fires for a process pegging one core, with the thresholds as evidence', () => {
+    const [f, ...rest] = cpuBound.evaluate(makeWindow({ n: 10, alloc_cores: 1, tick: () => ({ cpu_cores: 1, pegged_cpu_cores: 1 }) }));
+    expect(rest).toEqual([]);
+    expect(f?.kind).toBe('cpu_bound');
+    expect([f?.start_ts, f?.end_ts]).toEqual([T0, T0 + 9000]);
+    expect(f?.evidence).toEqual({ cpu_cores_mean: 1, alloc_cores: 1, tick_share: 1, pegged_share_threshold: 0.8, min_cpu_cores: 0.5 });
+    expect(f?.advice).toMatch(/profile the hot loops/);
+  });
+
+  it('on 4 allocated cores it advises parallelising', () => {
+    const [f] = cpuBound.evaluate(makeWindow({ n: 10, alloc_cores: 4, tick: () => ({ cpu_cores: 1, pegged_cpu_cores: 1 }) }));
+    expect(f?.advice).toMatch(/parallelise/);
+  });
+
+  it('does not fire when the CPU comes from processes that do not saturate their threads', () => {
+    expect(cpuBound.evaluate(makeWindow({ n: 10, tick: () => ({ cpu_cores: 1, pegged_cpu_cores: 0.3 }) }))).toEqual([]);
+  });
+
+  it('does not fire when pegged for under 60% of the samples', () => {
+    const w = makeWindow({ n: 10, tick: (i) => (i < 5 ? { cpu_cores: 1, pegged_cpu_cores: 1 } : {}) });
+    expect(cpuBound.evaluate(w)).toEqual([]);
+  });
+});

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { makeWindow } from '../testdata/windows.ts';
+import { lowCpuUtilization } from './index.ts';
+
+describe('low_cpu_utilization', () => {
+  it('fires for 1 core used of 2 allocated, with the efficiency and threshold', () => {
+    const [f, ...rest] = lowCpuUtilization.evaluate(makeWindow({ n: 10, alloc_cores: 2, tick: () => ({ cpu_cores: 1 }) }));
+    expect(rest).toEqual([]);
+    expect(f?.kind).toBe('low_cpu_utilization');
+    expect(f?.severity).toBe('info');
+    expect(f?.evidence).toEqual({ cpu_cores_mean: 1, alloc_cores: 2, efficiency: 0.5, threshold: 0.6 });
+    expect(f?.message).toContain('1 of 2 allocated cores used (50%)');
+    expect(f?.advice).toContain('--cpus-per-task=1');
+  });
+
+  it('is a warning below 30% efficiency', () => {
+    const [f] = lowCpuUtilization.evaluate(makeWindow({ n: 10, alloc_cores: 8, tick: () => ({ cpu_cores: 1 }) }));
+    expect(f?.severity).toBe('warning');
+    expect(f?.evidence.efficiency).toBe(0.125);
+  });
+
+  it('does not fire for 1 core used of 1 allocated', () => {
+    expect(lowCpuUtilization.evaluate(makeWindow({ n: 10, alloc_cores: 1, tick: () => ({ cpu_cores: 1 }) }))).toEqual([]);
+  });
+
+  it('leaves a run idle nearly throughout to the idle detector', () => {
+    expect(lowCpuUtilization.evaluate(makeWindow({ n: 20, alloc_cores: 4, tick: (i) => (i < 2 ? { cpu_cores: 1 } : {}) }))).toEqual([]);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { MB, T0, makeWindow } from '../testdata/windows.ts';
+import { memoryLeak } from './index.ts';
+
+describe('memory_leak', () => {
+  it('fires for RSS growing 20 MB/s over 15 ticks, with the fit and the thresholds as evidence', () => {
+    const w = makeWindow({ n: 15, tick: (i) => ({ rss_bytes: 100 * MB + 20 * MB * i }) });
+    const [f, ...rest] = memoryLeak.evaluate(w);
+    expect(rest).toEqual([]);
+    expect(f?.kind).toBe('memory_leak');
+    expect(f?.severity).toBe('warning');
+    expect([f?.start_ts, f?.end_ts]).toEqual([T0, T0 + 14_000]);
+    expect(f?.confidence).toBe(1);
+    expect(f?.evidence).toEqual({
+      slope_bytes_per_s: 20 * MB, r2: 1, giveback_share: 0, growth_bytes: 280 * MB,
+      min_slope_bytes_per_s: 1024 * 1024, min_r2: 0.8, max_giveback: 0.1, seconds_to_mem_total: null,
+    });
+    expect(f?.message).toContain('19.1 MiB/s');
+  });
+
+  it('is critical when the growth reaches MemTotal within the hour', () => {
+    const w = makeWindow({ n: 15, mem_total_bytes: 1000 * MB, tick: (i) => ({ rss_bytes: 100 * MB + 20 * MB * i }) });
+    const [f] = memoryLeak.evaluate(w);
+    expect(f?.severity).toBe('critical');
+    expect(f?.evidence.seconds_to_mem_total).toBe(31); // (1000 - 380) MB at 20 MB/s
+  });
+
+  it('does not fire for a sawtooth that grows 20 MB/s for 4 s and then drops back', () => {
+    const w = makeWindow({ n: 20, tick: (i) => ({ rss_bytes: 100 * MB + 20 * MB * (i % 5) }) });
+    expect(memoryLeak.evaluate(w)).toEqual([]);
+  });
+
+  it('does not fire when a steady climb gives back more than 10% once', () => {
+    const w = makeWindow({ n: 15, tick: (i) => ({ rss_bytes: 100 * MB + 20 * MB * i - (i >= 10 ? 60 * MB : 0) }) });
+    expect(memoryLeak.evaluate(w)).toEqual([]);
+  });
+
+  it('does not fire for growth below 1 MiB/s or with too few points', () => {
+    expect(memoryLeak.evaluate(makeWindow({ n: 15, tick: (i) => ({ rss_bytes: 100 * MB + 0.5 * MB * i }) }))).toEqual([]);
+    expect(memoryLeak.evaluate(makeWindow({ n: 7, tick: (i) => ({ rss_bytes: 100 * MB + 20 * MB * i }) }))).toEqual([]);
+  });
+});

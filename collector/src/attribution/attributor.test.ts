@@ -1,0 +1,106 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Attributor, type ProcNode } from './attributor.ts';
+
+let root = '';
+beforeEach(() => { root = mkdtempSync(join(tmpdir(), 'attributor-')); });
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+function proc(pid: number, files: { cgroup?: string; env?: Record<string, string> }): void {
+  mkdirSync(join(root, String(pid)), { recursive: true });
+  if (files.cgroup !== undefined) writeFileSync(join(root, String(pid), 'cgroup'), files.cgroup);
+  if (files.env) writeFileSync(join(root, String(pid), 'environ'), `${Object.entries(files.env).map(([k, v]) => `${k}=${v}`).join('\0')}\0`);
+}
+
+const USER_CG = '0::/user.slice/user-1000.slice/session-4.scope\n';
+const SLURM_CG = '0::/system.slice/slurmstepd.scope/job_4242/step_0/user/task_0\n';
+
+/*
+ * 1 init
+ * ├─ 500 runlens wrapper (root of run-a)
+ * │  └─ 501 mpirun
+ * │     ├─ 502 rank 0 (Open MPI env)    └─ 503 rank 1 (PMI env)
+ * │        └─ 504 a helper the rank forked (inherits the env)
+ * ├─ 600 an unrelated shell
+ * └─ 700 slurmstepd task (cgroup job_4242, SLURM_PROCID=3)
+ *    └─ 701 its child, cgroup unreadable, SLURM_JOB_ID in env
+ */
+function tree(): ProcNode[] {
+  proc(500, { cgroup: USER_CG, env: { HOME: '/root' } });
+  proc(501, { cgroup: USER_CG });
+  proc(502, { cgroup: USER_CG, env: { OMPI_COMM_WORLD_RANK: '0', OMPI_COMM_WORLD_LOCAL_RANK: '0' } });
+  proc(503, { cgroup: USER_CG, env: { PMI_RANK: '1', MPI_LOCALRANKID: '1' } });
+  proc(504, { cgroup: USER_CG, env: { OMPI_COMM_WORLD_RANK: '0', OMPI_COMM_WORLD_LOCAL_RANK: '0' } });
+  proc(600, { cgroup: USER_CG, env: { SHELL: '/bin/bash' } });
+  proc(700, { cgroup: SLURM_CG, env: { SLURM_PROCID: '3', SLURM_LOCALID: '1' } });
+  proc(701, { env: { SLURM_JOB_ID: '4242', SLURM_STEP_ID: '0', SLURM_PROCID: '4' } });
+  return [
+    { pid: 1, ppid: 0, start_ticks: 1 }, { pid: 500, ppid: 1, start_ticks: 100 }, { pid: 501, ppid: 500, start_ticks: 101 },
+    { pid: 502, ppid: 501, start_ticks: 102 }, { pid: 503, ppid: 501, start_ticks: 102 }, { pid: 504, ppid: 502, start_ticks: 103 },
+    { pid: 600, ppid: 1, start_ticks: 50 }, { pid: 700, ppid: 1, start_ticks: 60 }, { pid: 701, ppid: 700, start_ticks: 61 },
+  ];
+}
+
+describe('Attributor', () => {
+  it('attributes the descendants of a run root to the run, with their ranks', () => {
+    const a = new Attributor(root, 'c1');
+    a.update(tree(), [{ run_id: 'run-a', root_pid: 500 }]);
+    expect(a.lookup(500)).toEqual({ run_id: 'run-a', rank: null, local_rank: null });
+    expect(a.lookup(501)).toEqual({ run_id: 'run-a', rank: null, local_rank: null }); // no environ file
+    expect(a.lookup(502)).toEqual({ run_id: 'run-a', rank: 0, local_rank: 0 });
+    expect(a.lookup(503)).toEqual({ run_id: 'run-a', rank: 1, local_rank: 1 });
+    expect(a.lookup(504)).toEqual({ run_id: 'run-a', rank: 0, local_rank: 0 });
+  });
+
+  it('gives null to unrelated processes, init, and pids it has never seen', () => {
+    const a = new Attributor(root, 'c1');
+    a.update(tree(), [{ run_id: 'run-a', root_pid: 500 }]);
+    expect(a.lookup(600)).toBeNull();
+    expect(a.lookup(1)).toBeNull();
+    expect(a.lookup(99_999)).toBeNull();
+  });
+
+  it('gives a Slurm cgroup process the run id slurm-<cluster>-<job> and registers the job', () => {
+    const a = new Attributor(root, 'c1');
+    a.update(tree(), []);
+    expect(a.lookup(700)).toEqual({ run_id: 'slurm-c1-4242', rank: 3, local_rank: 1 });
+    expect(a.lookup(701)).toEqual({ run_id: 'slurm-c1-4242', rank: 4, local_rank: null }); // from the environment
+    expect([...a.slurmJobs().entries()]).toEqual([['slurm-c1-4242', { job_id: '4242', sluid: '', step: '0' }]]);
+    expect(a.lookup(502)).toBeNull();
+  });
+
+  it('the run tree wins over a Slurm cgroup', () => {
+    const a = new Attributor(root, 'c1');
+    a.update(tree(), [{ run_id: 'run-s', root_pid: 700 }]);
+    expect(a.lookup(700)).toEqual({ run_id: 'run-s', rank: 3, local_rank: 1 });
+    expect(a.lookup(701)?.run_id).toBe('run-s');
+  });
+
+  it('follows the runs of the latest update: an ended run no longer claims its tree', () => {
+    const a = new Attributor(root, 'c1');
+    a.update(tree(), [{ run_id: 'run-a', root_pid: 500 }]);
+    expect(a.lookup(502)?.run_id).toBe('run-a');
+    a.update(tree(), []);
+    expect(a.lookup(502)).toBeNull();
+  });
+
+  it('reads a process identity once, and again when the pid is reused (new start time)', () => {
+    const a = new Attributor(root, 'c1');
+    const procs = tree();
+    a.update(procs, [{ run_id: 'run-a', root_pid: 500 }]);
+    expect(a.lookup(503)?.rank).toBe(1);
+    proc(503, { env: { PMI_RANK: '9' } });
+    a.update(procs, [{ run_id: 'run-a', root_pid: 500 }]);
+    expect(a.lookup(503)?.rank).toBe(1);
+    a.update(procs.map((p) => (p.pid === 503 ? { ...p, start_ticks: 999 } : p)), [{ run_id: 'run-a', root_pid: 500 }]);
+    expect(a.lookup(503)?.rank).toBe(9);
+  });
+
+  it('does not loop forever on a parent cycle (a pid reused as its own ancestor)', () => {
+    const a = new Attributor(root, 'c1');
+    a.update([{ pid: 900, ppid: 901, start_ticks: 1 }, { pid: 901, ppid: 900, start_ticks: 1 }], [{ run_id: 'r', root_pid: 500 }]);
+    expect(a.lookup(900)).toBeNull();
+  });
+});

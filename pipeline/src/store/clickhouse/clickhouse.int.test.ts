@@ -1,0 +1,59 @@
+import { type Row, encodeBatch } from '@runlens/schemas';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestServer, startClickHouse } from '../../testing/servers.ts';
+import { ClickHouseStore } from './index.ts';
+
+/** Debian's ClickHouse 18.16, started for real: capabilities, degraded DDL, binder, idempotent writes. */
+function node(host: string, ts: number, cpu: number): Row<'node_samples'> {
+  return {
+    ts, host, interval_s: 1, cpu_user_cores: cpu, cpu_system_cores: 0, cpu_iowait_cores: 0, cpu_irq_cores: 0, cpu_steal_cores: 0,
+    cpu_idle_cores: 2 - cpu, online_cpus: 2, mem_total_bytes: 1, mem_available_bytes: 1, mem_cached_bytes: 0, swap_used_bytes: 0,
+    load1: 0, procs_running: 1, procs_blocked: 0, ctxsw_per_s: 0, psi_cpu_some: null, psi_io_some: null, psi_io_full: null,
+    psi_memory_some: null, psi_memory_full: null,
+  };
+}
+
+describe('ClickHouse server store', () => {
+  let server: TestServer;
+  let store: ClickHouseStore;
+  const now = Date.now();
+
+  beforeAll(async () => {
+    server = await startClickHouse();
+    store = await ClickHouseStore.connect({ url: server.url, database: `t_${randomBytes(4).toString('hex')}` });
+    await store.migrate();
+  });
+  afterAll(async () => {
+    await store?.close();
+    await server?.stop();
+  });
+
+  it('detects what the server lacks and degrades the DDL instead of failing', () => {
+    expect(store.capabilities.version).toMatch(/^18\.16/);
+    expect(store.capabilities).toMatchObject({ dateTime64: false, codecs: false, ttl: false, queryParameters: false, arrowInput: false });
+  });
+
+  it('keeps millisecond timestamps and collapses a replayed batch', async () => {
+    const batch = encodeBatch('node_samples', [node('h1', now + 1, 0.5), node('h1', now + 501, 1.5)]);
+    await store.insertArrow('node_samples', batch);
+    await store.insertArrow('node_samples', batch); // at-least-once replay
+    const rows = await store.query<{ t: number; cpu: number }>(
+      `SELECT ${store.sql.ms('ts')} AS t, cpu_user_cores AS cpu FROM node_samples FINAL WHERE host = {h:String} ORDER BY t`, { h: 'h1' });
+    expect(rows.map((r) => Number(r.t))).toEqual([now + 1, now + 501]);
+    expect(rows.map((r) => r.cpu)).toEqual([0.5, 1.5]);
+  });
+
+  it('binds hostile parameter values as plain data', async () => {
+    const hostile = ["x' OR 1=1 --", "\\' OR '1'='1", 'a\\', "'; DROP TABLE node_samples; --", 'ünï\ncode\0'];
+    await store.insertRows('node_samples', hostile.map((h, i) => node(h, now + i, 0)));
+    for (const h of hostile) {
+      const r = await store.query<{ host: string }>('SELECT host FROM node_samples FINAL WHERE host = {h:String}', { h });
+      expect(r.map((x) => x.host)).toEqual([h]);
+    }
+    const inList = await store.query<{ n: number }>('SELECT count() AS n FROM node_samples FINAL WHERE has({hs:Array(String)}, host)', { hs: hostile });
+    expect(Number(inList[0]?.n)).toBe(hostile.length);
+    await expect(store.query('SELECT {n:UInt32} AS n', { n: -1 })).rejects.toThrow(/negative/);
+    await expect(store.query('SELECT {n:UInt32} AS n', { n: '1 OR 1' as unknown as number })).rejects.toThrow(/integer/);
+  });
+});

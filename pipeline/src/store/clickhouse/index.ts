@@ -1,0 +1,104 @@
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import {
+  type Row, type SqlDialect, type StoreCapabilities, type TableName, batchToRows, columnNames, createTableSql, dialectFor,
+  ident, tableNames, tryDecodeBatch, DataError, encodeBatch,
+} from '@runlens/schemas';
+import { Readable } from 'node:stream';
+import type { QueryParam, Store } from '../types.ts';
+import { bindParams } from './binder.ts';
+import { probeCapabilities } from './capabilities.ts';
+import { classifyClickHouseError } from './classify.ts';
+
+export interface ClickHouseStoreOptions {
+  readonly url: string;
+  readonly database: string;
+  readonly username?: string;
+  readonly password?: string;
+}
+
+/**
+ * A ClickHouse server over HTTP. Capabilities are probed once at connect; DDL, insert
+ * format and parameter binding follow them: ArrowStream and server-side parameters on
+ * modern servers, JSONEachRow and the safe binder on old ones (Debian's 18.16).
+ */
+export class ClickHouseStore implements Store {
+  readonly kind = 'clickhouse';
+  readonly sql: SqlDialect;
+
+  private constructor(private readonly client: ClickHouseClient, readonly database: string, readonly capabilities: StoreCapabilities) {
+    this.sql = dialectFor(capabilities);
+  }
+
+  static async connect(opts: ClickHouseStoreOptions): Promise<ClickHouseStore> {
+    const database = ident(opts.database);
+    // Failures are classified and reported by the caller; the client's own error log would repeat them.
+    const base = { url: opts.url, username: opts.username ?? 'default', password: opts.password ?? '', request_timeout: 60_000, log: { level: ClickHouseLogLevel.OFF } };
+    const bootstrap = createClient(base);
+    try {
+      await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
+      const caps = await probeCapabilities(bootstrap, database);
+      const client = createClient({
+        ...base, database,
+        clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+      });
+      return new ClickHouseStore(client, database, caps);
+    } catch (e) {
+      throw classifyClickHouseError(e, 'connect');
+    } finally {
+      await bootstrap.close();
+    }
+  }
+
+  async migrate(): Promise<void> {
+    for (const t of tableNames) await this.command(createTableSql(t, this.capabilities, this.database));
+  }
+
+  async insertArrow(table: TableName, ipc: Uint8Array): Promise<void> {
+    const cols = columnNames(table).join(', ');
+    try {
+      if (this.capabilities.arrowInput) {
+        await this.client.exec({ query: `INSERT INTO ${this.database}.${table} (${cols}) FORMAT ArrowStream`, values: Readable.from([Buffer.from(ipc)]) })
+          .then((r) => r.stream.resume());
+        return;
+      }
+      const decoded = tryDecodeBatch(ipc);
+      if (!decoded) throw new DataError('undecodable_arrow', `insert into ${table}`);
+      await this.client.insert({ table, values: batchToRows(table, decoded.table), format: 'JSONEachRow' });
+    } catch (e) {
+      throw e instanceof DataError ? e : classifyClickHouseError(e, `insert ${table}`);
+    }
+  }
+
+  async insertRows<N extends TableName>(table: N, rows: readonly Row<N>[]): Promise<void> {
+    if (rows.length === 0) return;
+    // JSON numbers are ambiguous for DateTime64; Arrow carries the type.
+    if (this.capabilities.arrowInput) return this.insertArrow(table, encodeBatch(table, rows));
+    try {
+      await this.client.insert({ table, values: [...rows], format: 'JSONEachRow' });
+    } catch (e) {
+      throw classifyClickHouseError(e, `insert ${table}`);
+    }
+  }
+
+  async query<T>(sql: string, params: Readonly<Record<string, QueryParam>> = {}): Promise<T[]> {
+    const server = this.capabilities.queryParameters;
+    try {
+      const rs = await this.client.query({ query: server ? sql : bindParams(sql, params), format: 'JSONEachRow', ...(server ? { query_params: { ...params } } : {}) });
+      return await rs.json<T>();
+    } catch (e) {
+      throw e instanceof DataError ? e : classifyClickHouseError(e, 'query');
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  private async command(query: string): Promise<void> {
+    try {
+      await this.client.command({ query });
+    } catch (e) {
+      throw classifyClickHouseError(e, 'command');
+    }
+  }
+}

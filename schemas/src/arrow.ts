@@ -41,7 +41,8 @@ export interface DecodedBatch {
 export function tryDecodeBatch(bytes: Uint8Array): DecodedBatch | null {
   try {
     const table = tableFromIPC(bytes);
-    return { table, numRows: table.numRows };
+    // apache-arrow reads some non-Arrow bytes as an empty schema rather than failing.
+    return table.schema.fields.length === 0 ? null : { table, numRows: table.numRows };
   } catch {
     return null;
   }

@@ -17,7 +17,9 @@ export function parseRunArgs(argv: readonly string[]): RunArgs | { error: string
     const a = argv[i] ?? '';
     if (a === '--') { i++; break; }
     if (!a.startsWith('--')) break;
-    const [flag, inline] = a.slice(2).split('=', 2);
+    const eq = a.indexOf('=');
+    const flag = eq < 0 ? a.slice(2) : a.slice(2, eq);
+    const inline = eq < 0 ? undefined : a.slice(eq + 1);
     if (!flag || !['app', 'cores', 'json', 'html'].includes(flag)) return { error: `unknown option ${a}\n${USAGE}` };
     const value = inline ?? argv[++i];
     if (value === undefined) return { error: `${a} needs a value\n${USAGE}` };

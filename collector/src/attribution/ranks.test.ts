@@ -15,23 +15,17 @@ describe('ranksFromEnv', () => {
     expect(ranksFromEnv(env(vars))).toEqual({ rank, local_rank: local });
   });
 
-  it('prefers the MPI library over Slurm over torchrun when several are set', () => {
+  it('prefers the MPI library, then torchrun, then Slurm when several are set', () => {
     const all = { OMPI_COMM_WORLD_RANK: '1', PMI_RANK: '2', PMIX_RANK: '2', SLURM_PROCID: '3', RANK: '4' };
     expect(ranksFromEnv(env(all)).rank).toBe(1);
     const { OMPI_COMM_WORLD_RANK: _o, ...noOmpi } = all;
     expect(ranksFromEnv(env(noOmpi)).rank).toBe(2);
-    expect(ranksFromEnv(env({ SLURM_PROCID: '3', RANK: '4' })).rank).toBe(3);
+    expect(ranksFromEnv(env({ SLURM_PROCID: '3', RANK: '4' })).rank).toBe(4);
+    expect(ranksFromEnv(env({ SLURM_PROCID: '3' })).rank).toBe(3);
     expect(ranksFromEnv(env({ MPI_LOCALRANKID: '2', SLURM_LOCALID: '0', OMPI_COMM_WORLD_LOCAL_RANK: '1' })).local_rank).toBe(1);
     expect(ranksFromEnv(env({ SLURM_LOCALID: '1', MPI_LOCALRANKID: '2' })).local_rank).toBe(2);
   });
-
-  // BUG: ranks.ts:2-3 puts SLURM_PROCID/SLURM_LOCALID ahead of torchrun's RANK/LOCAL_RANK. Under
-  // the common `srun --ntasks-per-node=1 torchrun --nproc_per_node=4 ...`, every worker on node 1
-  // inherits SLURM_PROCID=1 / SLURM_LOCALID=0 from srun while torchrun gives each its own RANK
-  // (4..7) and LOCAL_RANK (0..3); all four workers are then attributed to rank 1, local rank 0,
-  // merging them in per-rank views. The innermost launcher (torchrun, marked by
-  // TORCHELASTIC_RUN_ID) should win.
-  it.fails('srun + torchrun: each worker keeps its torchrun rank, not the srun task id', () => {
+  it('srun + torchrun: each worker keeps its torchrun rank, not the srun task id', () => {
     const worker = (r: number): Map<string, string> => env({
       SLURM_JOB_ID: '77', SLURM_PROCID: '1', SLURM_LOCALID: '0',
       TORCHELASTIC_RUN_ID: '77', RANK: String(4 + r), LOCAL_RANK: String(r),

@@ -1,6 +1,8 @@
 /** Rank and node-local rank from launcher environments: Open MPI, PMI/PMIx, Slurm, torchrun. */
-const RANK_VARS = ['OMPI_COMM_WORLD_RANK', 'PMIX_RANK', 'PMI_RANK', 'SLURM_PROCID', 'RANK'] as const;
-const LOCAL_RANK_VARS = ['OMPI_COMM_WORLD_LOCAL_RANK', 'MPI_LOCALRANKID', 'SLURM_LOCALID', 'LOCAL_RANK'] as const;
+// The innermost launcher wins: under `srun … torchrun`, torchrun's RANK names the worker,
+// SLURM_PROCID only the srun task that started it.
+const RANK_VARS = ['OMPI_COMM_WORLD_RANK', 'PMIX_RANK', 'PMI_RANK', 'RANK', 'SLURM_PROCID'] as const;
+const LOCAL_RANK_VARS = ['OMPI_COMM_WORLD_LOCAL_RANK', 'MPI_LOCALRANKID', 'LOCAL_RANK', 'SLURM_LOCALID'] as const;
 
 function firstInt(env: ReadonlyMap<string, string>, names: readonly string[]): number | null {
   for (const name of names) {

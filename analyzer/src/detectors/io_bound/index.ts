@@ -5,13 +5,13 @@ import type { RunTick, RunWindow } from '../../window/run-window.ts';
 export const MIN_STORAGE_BYTES_PER_S = 1024 * 1024;
 export const PSI_IO_THRESHOLD = 0.2;
 export const MIN_TICK_SHARE = 0.5;
+export const IOWAIT_CORES = 0.2;
 
 /** Storage traffic while the run waits: processes in D state, or IO pressure on the host. */
 function waitsOnIo(w: RunWindow, t: RunTick): boolean {
   if (t.storage_bytes_per_s < MIN_STORAGE_BYTES_PER_S) return false;
   const n = nodeAt(w, t.ts);
-  const computeShare = t.cpu_cores / Math.max(1, t.procs > 0 ? Math.min(t.threads, w.alloc_cores) : 1);
-  return t.d_state_procs > 0 || (n?.psi_io_some ?? 0) >= PSI_IO_THRESHOLD || computeShare < 0.5;
+  return t.d_state_procs > 0 || (n?.psi_io_some ?? 0) >= PSI_IO_THRESHOLD || (n?.iowait_cores ?? 0) >= IOWAIT_CORES;
 }
 
 export const ioBound = defineDetector({

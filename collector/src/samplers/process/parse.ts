@@ -33,7 +33,8 @@ export function parseStat(text: string): ProcStat | null {
     threads: n(20), start_ticks: n(22), vsize: n(23), rss_pages: n(24),
     processor: f.length >= 37 ? n(39) : -1,
   };
-  const numbers = [stat.pid, stat.ppid, stat.utime, stat.stime, stat.start_ticks, stat.rss_pages];
+  const numbers = [stat.pid, stat.ppid, stat.minflt, stat.majflt, stat.utime, stat.stime, stat.threads,
+    stat.start_ticks, stat.vsize, stat.rss_pages, stat.processor];
   return numbers.every(Number.isFinite) ? stat : null;
 }
 

@@ -1,0 +1,63 @@
+import { backoffMs, type Logger } from '@runlens/schemas';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BusMessage, SubscribeOptions, Subscription } from '../types.ts';
+
+function headersOf(h: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h ?? {})) {
+    const one = Array.isArray(v) ? v[0] : v;
+    if (one !== undefined) out[k] = Buffer.isBuffer(one) ? one.toString('utf8') : String(one);
+  }
+  return out;
+}
+
+/**
+ * A consumer-group member. Offsets are committed only after eachBatch resolves; when it
+ * throws, the consumer seeks back to the first message of the batch and backs off, so
+ * the same messages come again (at-least-once, like the in-memory bus).
+ */
+export async function subscribeKafka(kafka: Kafka, opts: SubscribeOptions, log: Logger): Promise<Subscription> {
+  const consumer: Consumer = kafka.consumer({
+    groupId: opts.group, sessionTimeout: 15_000, heartbeatInterval: 3_000, rebalanceTimeout: 30_000,
+    maxBytesPerPartition: 8 * 1024 * 1024, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
+  });
+  let failures = 0;
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...opts.topics], fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async (p: EachBatchPayload) => {
+      const { batch } = p;
+      const max = opts.maxBatchMessages ?? 2000;
+      for (let i = 0; i < batch.messages.length && p.isRunning() && !p.isStale(); i += max) {
+        const slice = batch.messages.slice(i, i + max);
+        const messages: BusMessage[] = slice.map((m) => ({
+          topic: batch.topic, partition: batch.partition, offset: Number(m.offset),
+          key: m.key?.toString('utf8') ?? '', value: m.value ?? new Uint8Array(0), headers: headersOf(m.headers),
+        }));
+        try {
+          await opts.eachBatch({ topic: batch.topic, partition: batch.partition, messages });
+        } catch (e) {
+          const first = slice[0]?.offset ?? batch.firstOffset() ?? '0';
+          log.warn('batch failed; it will be redelivered', { topic: batch.topic, partition: batch.partition, offset: first, error: String(e) });
+          consumer.seek({ topic: batch.topic, partition: batch.partition, offset: first });
+          await sleep(backoffMs(failures++, 200, 10_000));
+          return;
+        }
+        failures = 0;
+        const last = slice[slice.length - 1]?.offset ?? '0';
+        p.resolveOffset(last);
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+        await p.heartbeat();
+      }
+    },
+  });
+  return {
+    stop: async () => {
+      await consumer.stop();
+      await consumer.disconnect();
+    },
+  };
+}

@@ -82,10 +82,18 @@ async function main(): Promise<void> {
   log(`config ${JSON.stringify(cfg)}; ${version}; flags ${EXPORTER_FLAGS.join(' ')}`);
   const runs: RunRecord[] = [];
   try {
-    for (const n of cfg.BENCH_PROCESSES) await runLevel(n, cfg, runs);
+    for (const n of cfg.BENCH_PROCESSES) {
+      await runLevel(n, cfg, runs);
+      writeResults(runs, cfg, version); // after every level, so a later failure keeps what was measured
+    }
   } finally {
     killAllLoads();
   }
+  const summaries = summarise(runs);
+  process.stdout.write(`${markdown(summaries, ratios(summaries))}\n`);
+}
+
+function writeResults(runs: readonly RunRecord[], cfg: Config, version: string): void {
   const summaries = summarise(runs);
   const rs = ratios(summaries);
   const results = {
@@ -96,7 +104,6 @@ async function main(): Promise<void> {
   const path = join(import.meta.dirname, 'results.json');
   writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
   log(`wrote ${path}`);
-  process.stdout.write(`${markdown(summaries, rs)}\n`);
 }
 
 main().catch((e: unknown) => {

@@ -17,10 +17,10 @@ const TOPICS = (['process_samples', 'node_samples', 'device_samples', 'runs'] as
 
 /** Counts rows per table on the way through; the encode and send are the real ones. */
 class CountingPublisher extends BatchPublisher {
-  readonly rows = new Map<string, number>();
+  readonly benchRows = new Map<string, number>();
 
   override async publish<N extends TableName>(table: N, rows: readonly Row<N>[]): Promise<void> {
-    this.rows.set(table, (this.rows.get(table) ?? 0) + rows.length);
+    this.benchRows.set(table, (this.benchRows.get(table) ?? 0) + rows.length);
     await super.publish(table, rows);
   }
 }
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const report = (): void => {
     const line = {
       ticks: agent.ticks, batches: publisher.batches, consumed, absent,
-      process_rows: publisher.rows.get('process_samples') ?? 0, errors: Object.fromEntries(agent.errors),
+      process_rows: publisher.benchRows.get('process_samples') ?? 0, errors: Object.fromEntries(agent.errors),
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);
   };

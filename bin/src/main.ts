@@ -3,22 +3,28 @@ import { loadConfig } from './config.ts';
 import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
 import { upCommand } from './commands/up.ts';
+import { agentRole } from './roles/agent.ts';
+import { ingestRole } from './roles/ingest.ts';
+import { migrateRole } from './roles/migrate.ts';
 
 const USAGE = `usage:
   runlens run [--app NAME] [--cores N] [--json FILE] [--html FILE] -- CMD [ARGS...]
   runlens up                       embedded stack: agent + store + analyzer + API on 127.0.0.1
   runlens report RUN_ID [--json|--html|--md]
-  runlens agent | ingest | analyze | dashboard | migrate    cluster roles (not in this build yet)`;
+  runlens agent | ingest | migrate                        cluster roles (settings: env or RUNLENS_CONFIG_FILE)
+  runlens analyze | dashboard                             not built yet`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const cfg = loadConfig();
   switch (command) {
-    case 'run': return runCommand(rest, cfg);
-    case 'up': return upCommand(cfg);
-    case 'report': return reportCommand(rest, cfg);
-    case 'agent': case 'ingest': case 'analyze': case 'dashboard': case 'migrate':
-      process.stderr.write(`runlens ${command}: the cluster roles are not built yet (issue 3); use runlens up\n`);
+    case 'run': return runCommand(rest, loadConfig());
+    case 'up': return upCommand(loadConfig());
+    case 'report': return reportCommand(rest, loadConfig());
+    case 'agent': return agentRole();
+    case 'ingest': return ingestRole();
+    case 'migrate': return migrateRole();
+    case 'analyze': case 'dashboard':
+      process.stderr.write(`runlens ${command}: not built yet (the streaming analyzer and dashboard issues); runlens up serves reports meanwhile\n`);
       return 2;
     default:
       process.stderr.write(`${USAGE}\n`);

@@ -3,3 +3,4 @@ export * from './registry.ts';
 export * from './sampler.ts';
 export * from './lib/host-facts.ts';
 export * from './publisher.ts';
+export * from './exporters/spooling-producer.ts';

@@ -8,6 +8,8 @@ import type { BusProducer } from '@runlens/pipeline';
 export class BatchPublisher {
   private seq = 0;
   batches = 0;
+  /** Rows handed to the bus, per table: what ingest must end up storing. */
+  readonly rows = new Map<string, number>();
 
   constructor(private readonly producer: BusProducer, private readonly agentId: string, private readonly host: string) {}
 
@@ -16,5 +18,6 @@ export class BatchPublisher {
     const headers = { schema_version: String(SCHEMA_VERSION), agent_id: this.agentId, seq: String(this.seq++), table };
     await this.producer.send(topicFor(table), [{ key: this.host, value: encodeBatch(table, rows), headers }]);
     this.batches++;
+    this.rows.set(table, (this.rows.get(table) ?? 0) + rows.length);
   }
 }

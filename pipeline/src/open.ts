@@ -1,10 +1,16 @@
+import type { KafkaBusOptions } from './bus/kafka/index.ts';
+import type { Bus } from './bus/types.ts';
 import type { ChdbStoreOptions } from './store/chdb/index.ts';
+import type { ClickHouseStoreOptions } from './store/clickhouse/index.ts';
 import type { Store } from './store/types.ts';
+import type { ComponentCounters } from './telemetry/counters.ts';
+import type { Telemetry, TelemetryOptions } from './telemetry/otel.ts';
 
-/**
- * Opens the embedded store. The import is dynamic on purpose: chDB costs ~190 MB RSS,
- * and the agent role must never load it.
+/*
+ * Heavy parts load on demand: chDB costs ~190 MB RSS and the agent must never load it;
+ * kafkajs, @clickhouse/client and the OpenTelemetry SDK only load in the roles that use them.
  */
+
 export async function openChdbStore(opts: ChdbStoreOptions): Promise<Store> {
   const { ChdbStore } = await import('./store/chdb/index.ts');
   const store = new ChdbStore(opts);
@@ -12,4 +18,21 @@ export async function openChdbStore(opts: ChdbStoreOptions): Promise<Store> {
   return store;
 }
 
+/** Connects and probes capabilities; does not migrate (that is `runlens migrate` or ingest's start). */
+export async function openClickHouseStore(opts: ClickHouseStoreOptions): Promise<Store> {
+  const { ClickHouseStore } = await import('./store/clickhouse/index.ts');
+  return ClickHouseStore.connect(opts);
+}
+
+export async function openKafkaBus(opts: KafkaBusOptions): Promise<Bus> {
+  const { KafkaBus } = await import('./bus/kafka/index.ts');
+  return new KafkaBus(opts);
+}
+
+export async function openTelemetry(opts: TelemetryOptions, counters: ComponentCounters, lag: () => Promise<number>): Promise<Telemetry> {
+  const { startTelemetry } = await import('./telemetry/otel.ts');
+  return startTelemetry(opts, counters, lag);
+}
+
 export { MemoryBus } from './bus/memory/index.ts';
+export type { Telemetry } from './telemetry/otel.ts';

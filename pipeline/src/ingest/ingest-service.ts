@@ -10,6 +10,8 @@ export interface IngestOptions {
   readonly log: Logger;
   readonly group?: string;
   readonly tables?: readonly TableName[];
+  /** Called after each durable batch with its latency and rows (telemetry). */
+  readonly onBatch?: (ms: number, rows: number) => void;
 }
 
 export const INGEST_GROUP = 'runlens-ingest';
@@ -48,6 +50,7 @@ export class IngestService {
   }
 
   private async handle(b: BusBatch): Promise<void> {
+    const started = performance.now();
     const valid: ValidBatch[] = [];
     const rejects: { msg: BusMessage; code: string; detail: string }[] = [];
     for (const msg of b.messages) {
@@ -65,7 +68,9 @@ export class IngestService {
       throw e;
     }
     if (rejects.length > 0) await this.deadLetter(rejects);
-    this.counters.sent += valid.reduce((n, v) => n + v.batch.numRows, 0);
+    const rows = valid.reduce((n, v) => n + v.batch.numRows, 0);
+    this.counters.sent += rows;
+    this.opts.onBatch?.(performance.now() - started, rows);
   }
 
   private async deadLetter(rejects: { msg: BusMessage; code: string; detail: string }[]): Promise<void> {

@@ -1,0 +1,47 @@
+import { Agent, BatchPublisher, SAMPLER_IDS, type SamplerId, SpoolingProducer, createSamplers, readHostFacts } from '@runlens/collector';
+import { openKafkaBus } from '@runlens/pipeline';
+import { createLogger, tableNames, topicFor } from '@runlens/schemas';
+import { homedir, hostname } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { untilSignal } from '../signals.ts';
+import { brokerList, loadRoleConfig } from './role-config.ts';
+
+const schema = z.object({
+  RUNLENS_KAFKA_BROKERS: z.string().min(1, 'required: host:port[,host:port]'),
+  RUNLENS_HOST: z.string().min(1).default(hostname()),
+  RUNLENS_CLUSTER: z.string().min(1).default('default'),
+  RUNLENS_AGENT_ID: z.string().optional(),
+  RUNLENS_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  RUNLENS_SAMPLERS: z.string().default(SAMPLER_IDS.join(',')),
+  RUNLENS_SPOOL_DIR: z.string().default(join(homedir(), '.runlens', 'spool')),
+  RUNLENS_SPOOL_MAX_BYTES: z.coerce.number().int().min(1024 * 1024).default(1024 ** 3),
+  RUNLENS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+/** `runlens agent`: sample this node and publish to Kafka, spooling to disk while it is away. */
+export async function agentRole(): Promise<number> {
+  const c = loadRoleConfig(schema);
+  const log = createLogger(c.RUNLENS_LOG_LEVEL, { role: 'agent', host: c.RUNLENS_HOST });
+  const agentId = c.RUNLENS_AGENT_ID ?? c.RUNLENS_HOST;
+  const bus = await openKafkaBus({ brokers: brokerList(c.RUNLENS_KAFKA_BROKERS), clientId: `runlens-agent-${agentId}`, log });
+  await bus.ensureTopics(tableNames.map(topicFor)).catch((e: unknown) => log.warn('could not create topics yet', { error: String(e) }));
+  const producer = new SpoolingProducer(bus.producer(), join(c.RUNLENS_SPOOL_DIR, agentId), c.RUNLENS_SPOOL_MAX_BYTES, log);
+  const publisher = new BatchPublisher(producer, agentId, c.RUNLENS_HOST);
+  const host = { ...readHostFacts(c.RUNLENS_HOST), procRoot: '/proc', sysRoot: '/sys', log };
+  const enabled = SAMPLER_IDS.filter((s): s is SamplerId => c.RUNLENS_SAMPLERS.split(',').includes(s));
+  const { active, absent } = await createSamplers(host, enabled, {}, log);
+  const agent = new Agent({ host, samplers: active, publisher, cluster: c.RUNLENS_CLUSTER, intervalMs: c.RUNLENS_INTERVAL_MS, log });
+  agent.start();
+  log.info('agent started', { agent_id: agentId, samplers: active.map((s) => s.id), absent });
+  const signal = await untilSignal();
+  await agent.stop();
+  await producer.drain();
+  await producer.close();
+  await bus.close();
+  log.info('agent stopped', {
+    signal, ticks: agent.ticks, batches: publisher.batches, rows_published: Object.fromEntries(publisher.rows),
+    spool_backlog: producer.backlog, spool_dropped: producer.dropped,
+  });
+  return 0;
+}

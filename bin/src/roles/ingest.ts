@@ -1,0 +1,38 @@
+import { INGEST_GROUP, IngestService, openKafkaBus, openTelemetry } from '@runlens/pipeline';
+import { createLogger } from '@runlens/schemas';
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { untilSignal } from '../signals.ts';
+import { brokerList, loadRoleConfig } from './role-config.ts';
+import { openConfiguredStore, storeSchema } from './store-config.ts';
+
+const schema = z.object({
+  RUNLENS_KAFKA_BROKERS: z.string().min(1, 'required: host:port[,host:port]'),
+  RUNLENS_INGEST_GROUP: z.string().min(1).default(INGEST_GROUP),
+  RUNLENS_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  RUNLENS_OTLP_ENDPOINT: z.string().url().optional(),
+  RUNLENS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  ...storeSchema,
+});
+
+/** `runlens ingest`: one replica of the consumer group Kafka → store. Run N of them. */
+export async function ingestRole(): Promise<number> {
+  const c = loadRoleConfig(schema);
+  const log = createLogger(c.RUNLENS_LOG_LEVEL, { role: 'ingest', pid: process.pid });
+  const store = await openConfiguredStore(c);
+  await store.migrate();
+  const bus = await openKafkaBus({ brokers: brokerList(c.RUNLENS_KAFKA_BROKERS), clientId: `runlens-ingest-${hostname()}-${process.pid}`, log });
+  let telemetry: Awaited<ReturnType<typeof openTelemetry>> | null = null;
+  const ingest = new IngestService({ bus, store, log, group: c.RUNLENS_INGEST_GROUP, onBatch: (ms, rows) => telemetry?.recordBatch(ms, rows) });
+  telemetry = await openTelemetry({ service: 'runlens-ingest', prometheusPort: c.RUNLENS_METRICS_PORT, otlpEndpoint: c.RUNLENS_OTLP_ENDPOINT }, ingest.counters, () => ingest.lag());
+  await ingest.start();
+  log.info('ingest started', { store: store.kind, capabilities: store.capabilities, metrics_port: c.RUNLENS_METRICS_PORT });
+  const signal = await untilSignal();
+  // Stopping the consumer waits for the batch in flight: it is written and committed, or redelivered.
+  await ingest.stop();
+  await bus.close();
+  await store.close();
+  await telemetry.shutdown();
+  log.info('ingest stopped', { signal, ...ingest.counters.snapshot() });
+  return 0;
+}

@@ -1,0 +1,26 @@
+import { type Store, openChdbStore, openClickHouseStore } from '@runlens/pipeline';
+import { z } from 'zod';
+
+/** Store settings shared by ingest, migrate and the cluster dashboard. */
+export const storeSchema = {
+  RUNLENS_STORE: z.enum(['clickhouse', 'chdb']).default('clickhouse'),
+  RUNLENS_CLICKHOUSE_URL: z.string().url().default('http://127.0.0.1:8123'),
+  RUNLENS_CLICKHOUSE_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'lowercase identifier').default('runlens'),
+  RUNLENS_CLICKHOUSE_USER: z.string().default('default'),
+  RUNLENS_CLICKHOUSE_PASSWORD: z.string().default(''),
+  RUNLENS_CHDB_PATH: z.string().optional(),
+};
+
+const storeObject = z.object(storeSchema);
+export type StoreSettings = z.infer<typeof storeObject>;
+
+export async function openConfiguredStore(c: StoreSettings): Promise<Store> {
+  if (c.RUNLENS_STORE === 'chdb') {
+    if (!c.RUNLENS_CHDB_PATH) throw new Error('RUNLENS_CHDB_PATH is required with RUNLENS_STORE=chdb');
+    return openChdbStore({ path: c.RUNLENS_CHDB_PATH, database: c.RUNLENS_CLICKHOUSE_DATABASE });
+  }
+  return openClickHouseStore({
+    url: c.RUNLENS_CLICKHOUSE_URL, database: c.RUNLENS_CLICKHOUSE_DATABASE,
+    username: c.RUNLENS_CLICKHOUSE_USER, password: c.RUNLENS_CLICKHOUSE_PASSWORD,
+  });
+}

@@ -2,7 +2,7 @@ import { type RunReport, runReportSchema } from '@runlens/schemas';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, startCli, tempDir } from './cli-harness.ts';
+import { runCli, startCli, tempDir } from './testing/cli-harness.ts';
 
 /** `runlens run` end to end: real commands, real /proc, the embedded chDB store. */
 async function monitored(cmd: string[], opts: string[] = []): Promise<{ report: RunReport; code: number | null; stderr: string }> {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, runCli, startCli, tempDir } from './cli-harness.ts';
+import { type CliResult, runCli, startCli, tempDir } from './testing/cli-harness.ts';
 
 /** `runlens up` owns the store; `runlens run` in another process registers with it. */
 describe('runlens up', () => {

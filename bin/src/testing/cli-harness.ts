@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Test harness: runs the real `bin/runlens` as a user would, in a private data directory. */
-export const RUNLENS_BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'runlens');
+export const RUNLENS_BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'runlens');
 
 export interface CliResult {
   readonly code: number | null;

@@ -1,0 +1,96 @@
+import { type Bus, openKafkaBus } from '@runlens/pipeline';
+import { topicFor } from '@runlens/schemas';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpuSeconds, progress, sleep } from './proc.ts';
+import { message } from './rows.ts';
+
+const RUNLENS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'runlens');
+const TOPIC = topicFor('process_samples');
+
+/** Publishes the whole data set once; every store and repeat re-reads it with a fresh group. */
+export async function preload(bus: Bus, messages: number, rowsPerMessage: number, baseTs: number): Promise<void> {
+  await bus.ensureTopics([TOPIC]);
+  const p = bus.producer();
+  const chunk = 50;
+  for (let m = 0; m < messages; m += chunk) {
+    const batch = [];
+    for (let i = m; i < Math.min(messages, m + chunk); i++) batch.push(message(i, rowsPerMessage, baseTs));
+    await p.send(TOPIC, batch);
+    if ((m / chunk) % 8 === 0) progress(`preload ${m + batch.length}/${messages} messages`);
+  }
+}
+
+export interface IngestRun {
+  readonly store: 'clickhouse' | 'chdb';
+  readonly wall_s: number;
+  /** From "ingest started" to the first committed batch (group join, first fetch). */
+  readonly first_commit_s: number;
+  readonly ingest_cpu_s: number;
+  readonly server_cpu_s: number | null;
+  readonly rows_sent: number;
+}
+
+function spawnIngest(env: Record<string, string>, cpuProfDir?: string): { child: ChildProcess; lines: Record<string, unknown>[] } {
+  const nodeOptions = cpuProfDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${cpuProfDir}` } : {};
+  const child = spawn(RUNLENS, ['ingest'], { env: { ...process.env, ...env, ...nodeOptions }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const lines: Record<string, unknown>[] = [];
+  let buf = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    buf += d.toString();
+    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      try { lines.push(JSON.parse(line) as Record<string, unknown>); } catch { process.stderr.write(`${line}\n`); }
+    }
+  });
+  return { child, lines };
+}
+
+async function waitLine(lines: Record<string, unknown>[], child: ChildProcess, msg: string, timeoutMs: number): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(50)) {
+    if (lines.some((l) => l.msg === msg)) return;
+    if (child.exitCode !== null) break;
+  }
+  throw new Error(`ingest: no "${msg}"; log: ${lines.map((l) => JSON.stringify(l)).join('\n')}`);
+}
+
+/**
+ * `bin/runlens ingest` as a child (production wiring), from "ingest started" until the
+ * group's lag on the topic is 0. CPU of the child and of the server over that window.
+ */
+export async function runIngest(opts: {
+  store: 'clickhouse' | 'chdb'; brokers: string; group: string; env: Record<string, string>; serverPid: number | null;
+  messages: number; cpuProfDir?: string; timeoutS: number;
+}): Promise<IngestRun> {
+  const admin = await openKafkaBus({ brokers: [opts.brokers], clientId: 'ingest-bench-lag' });
+  const { child, lines } = spawnIngest({ ...opts.env, RUNLENS_KAFKA_BROKERS: opts.brokers, RUNLENS_STORE: opts.store, RUNLENS_INGEST_GROUP: opts.group, RUNLENS_LOG_LEVEL: 'info' }, opts.cpuProfDir);
+  try {
+    await waitLine(lines, child, 'ingest started', 120_000);
+    const pid = child.pid ?? 0;
+    const cpu0 = cpuSeconds(pid);
+    const srv0 = opts.serverPid ? cpuSeconds(opts.serverPid) : 0;
+    const t0 = performance.now();
+    let firstCommit = Number.NaN;
+    let lastLog = t0;
+    for (let lag = await admin.lag(opts.group, [TOPIC]); lag > 0; lag = await admin.lag(opts.group, [TOPIC])) {
+      if (Number.isNaN(firstCommit) && lag < opts.messages) firstCommit = (performance.now() - t0) / 1000;
+      if (performance.now() - lastLog > 5000) { progress(`  ${opts.store}: lag ${lag} messages`); lastLog = performance.now(); }
+      if (performance.now() - t0 > opts.timeoutS * 1000) throw new Error(`ingest into ${opts.store}: lag ${lag} after ${opts.timeoutS} s`);
+      if (child.exitCode !== null) throw new Error(`ingest exited ${child.exitCode}`);
+      await sleep(100);
+    }
+    const wall_s = (performance.now() - t0) / 1000;
+    const ingest_cpu_s = cpuSeconds(pid) - cpu0;
+    const server_cpu_s = opts.serverPid ? cpuSeconds(opts.serverPid) - srv0 : null;
+    const closed = new Promise((r) => child.once('close', r));
+    child.kill('SIGTERM');
+    await closed;
+    const stopped = lines.find((l) => l.msg === 'ingest stopped');
+    return { store: opts.store, wall_s, first_commit_s: firstCommit, ingest_cpu_s, server_cpu_s, rows_sent: Number(stopped?.sent ?? Number.NaN) };
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await admin.close();
+  }
+}

@@ -1,0 +1,33 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** utime + stime of a process (all threads), in seconds, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number | 'self'): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+export function median(xs: readonly number[]): number {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] ?? Number.NaN) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export function progress(msg: string): void {
+  process.stderr.write(`[ingest-bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
+
+/** Wall time and CPU seconds of the given processes over `fn`. */
+export async function measure<T>(pids: readonly (number | 'self')[], fn: () => Promise<T>): Promise<{ value: T; wall_s: number; cpu_s: number[] }> {
+  const cpu0 = pids.map(cpuSeconds);
+  const t0 = performance.now();
+  const value = await fn();
+  const wall_s = (performance.now() - t0) / 1000;
+  return { value, wall_s, cpu_s: pids.map((p, i) => cpuSeconds(p) - (cpu0[i] ?? 0)) };
+}

@@ -4,3 +4,6 @@ export * from './report/render-html.ts';
 export * from './detectors/registry.ts';
 export * from './detectors/detector.ts';
 export * from './window/run-window.ts';
+export * from './stream/analyzer-service.ts';
+export * from './report/replay.ts';
+export * from './phases/phases.ts';

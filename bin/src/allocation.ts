@@ -12,7 +12,7 @@ export function countCpuList(list: string): number {
 }
 
 /** Cores this run may use: --cores, else Slurm, else the affinity mask of this process. */
-export function allocatedCores(flag: number | undefined, env: NodeJS.ProcessEnv, statusText?: string): { cores: number; source: string } {
+export function allocatedCores(flag: number | undefined, env: Readonly<Record<string, string | undefined>>, statusText?: string): { cores: number; source: string } {
   if (flag !== undefined) return { cores: flag, source: '--cores' };
   const slurm = Number.parseInt(env.SLURM_CPUS_ON_NODE ?? '', 10);
   if (Number.isFinite(slurm) && slurm > 0) return { cores: slurm, source: 'SLURM_CPUS_ON_NODE' };

@@ -25,7 +25,7 @@ export interface EmbeddedConfig {
 }
 
 /** All problems at once, with the variable names. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig {
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): EmbeddedConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));

@@ -1,7 +1,7 @@
 import { Agent, BatchPublisher, type SamplerId, SAMPLER_IDS, createSamplers, readHostFacts } from '@runlens/collector';
 import { IngestService, MemoryBus, type Store, openChdbStore } from '@runlens/pipeline';
 import { type Logger, type Row, createLogger } from '@runlens/schemas';
-import { buildReport } from '@runlens/analyzer';
+import { AnalyzerService, buildReport } from '@runlens/analyzer';
 import type { RunReport } from '@runlens/schemas';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EmbeddedConfig } from './config.ts';
@@ -11,6 +11,7 @@ export interface EmbeddedStack {
   readonly store: Store;
   readonly publisher: BatchPublisher;
   readonly ingest: IngestService;
+  readonly analyzer: AnalyzerService;
   readonly absent: readonly string[];
   readonly log: Logger;
   /** Waits until ingest has written everything published so far. */
@@ -27,6 +28,8 @@ export async function openEmbeddedStack(cfg: EmbeddedConfig, storePath: string, 
   const ingest = new IngestService({ bus, store, log });
   await ingest.start();
   const publisher = new BatchPublisher(bus.producer(), `${cfg.host}:${process.pid}`, cfg.host);
+  const analyzer = new AnalyzerService({ bus, store, log, agentId: `analyzer:${cfg.host}:${process.pid}` });
+  await analyzer.start();
   const enabled = SAMPLER_IDS.filter((s): s is SamplerId => cfg.samplers.includes(s));
   const { active, absent } = await createSamplers(host, enabled, {}, log);
   const agent = new Agent({ host, samplers: active, publisher, cluster: cfg.cluster, intervalMs: cfg.intervalMs, log });
@@ -38,9 +41,10 @@ export async function openEmbeddedStack(cfg: EmbeddedConfig, storePath: string, 
     }
   };
   return {
-    agent, store, publisher, ingest, absent, log, drain,
+    agent, store, publisher, ingest, analyzer, absent, log, drain,
     close: async () => {
       await agent.stop();
+      await analyzer.stop();
       await drain().catch((e: unknown) => log.error('data not ingested at shutdown', { error: String(e) }));
       await ingest.stop();
       await bus.close();
@@ -49,11 +53,12 @@ export async function openEmbeddedStack(cfg: EmbeddedConfig, storePath: string, 
   };
 }
 
-/** Final row, one last sample, drain, then the report from the store. */
+/** One last sample, the final row, the analyzer's verdict, drain, then the report from the store. */
 export async function finishRun(stack: EmbeddedStack, run: Row<'runs'>): Promise<RunReport> {
   await stack.agent.tick();
   stack.agent.removeRun(run.run_id);
   await stack.publisher.publish('runs', [run]);
+  await stack.analyzer.finishNow(run.run_id);
   await stack.drain();
   const report = await buildReport(stack.store, run.run_id);
   if (!report) throw new Error(`run ${run.run_id} is not in the store`);

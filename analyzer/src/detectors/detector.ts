@@ -7,6 +7,8 @@ export type FindingDraft = Omit<Finding, 'finding_id' | 'run_id' | 'phase'> & { 
 export interface DetectorDef {
   readonly id: FindingKind;
   readonly description: string;
+  /** False for detectors that only make sense over a whole finished run. */
+  readonly live?: boolean;
   evaluate(window: RunWindow): FindingDraft[];
 }
 

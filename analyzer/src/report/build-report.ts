@@ -1,35 +1,32 @@
-import { type Finding, REPORT_VERSION, type Row, type RunReport, runReportSchema } from '@runlens/schemas';
+import { type Finding, REPORT_VERSION, type RunReport, isFindingKind, runReportSchema } from '@runlens/schemas';
 import type { Store } from '@runlens/pipeline';
 import { DETECTORS } from '../detectors/registry.ts';
-import type { FindingDraft } from '../detectors/detector.ts';
-import type { RunTick, RunWindow } from '../window/run-window.ts';
+import { stampFinding } from '../detectors/stamp.ts';
+import { summarisePhases } from '../phases/phases.ts';
+import type { RunWindow } from '../window/run-window.ts';
 import { loadBaseline } from './baseline.ts';
-import { summarisePhases } from './phases.ts';
-import { loadGpuSummary, loadMemTotal, loadNodeTicks, loadRun, loadRunTicks, loadSampleTotals, loadTopProcesses } from './queries.ts';
+import { loadGpuSummary, loadRun, loadSampleTotals, loadStoredFindings, loadTopProcesses } from './queries.ts';
+import { replayRun } from './replay.ts';
 
-export function stampFinding(runId: string, d: FindingDraft): Finding {
-  return { ...d, run_id: runId, phase: d.phase ?? null, finding_id: `${d.kind}:${d.scope}:${d.scope_id}:${d.start_ts}` };
-}
+export { stampFinding };
 
+/** Detectors over a whole window: what the analyzer does at run end, and the report's fallback. */
 export function runDetectors(window: RunWindow): Finding[] {
   return DETECTORS.flatMap((d) => d.evaluate(window)).map((d) => stampFinding(window.run_id, d));
 }
 
 /**
- * Reads a run back from the store, runs the detectors, persists findings and the run
- * summary, and returns the report. Everything comes from the store: one sample path.
+ * A run's report, read back from the store: the analyzer's findings, totals, top processes,
+ * phases from the replayed windows and the app baseline. A run the analyzer never saw is
+ * analysed here, from the same windows.
  */
 export async function buildReport(store: Store, runId: string, now = Date.now()): Promise<RunReport | null> {
   const run = await loadRun(store, runId);
-  if (!run) return null;
+  const replay = await replayRun(store, runId);
+  if (!run || !replay) return null;
   const endMs = run.end_ms ?? now;
-  const ticks = await loadRunTicks(store, runId, run.alloc_cores);
-  const host = run.hosts[0] ?? '';
-  const window: RunWindow = {
-    run_id: runId, host, alloc_cores: run.alloc_cores, mem_total_bytes: await loadMemTotal(store, host),
-    ticks, node: await loadNodeTicks(store, run.hosts, run.start_ms, endMs),
-  };
-  const findings = runDetectors(window);
+  const stored = await loadStoredFindings(store, runId);
+  const findings = stored.length > 0 ? stored : runDetectors(replay.window);
   const sampled = await loadSampleTotals(store, runId);
   const kernel = run.cpu_user_s !== null && run.cpu_sys_s !== null;
   const cpuUser = kernel ? (run.cpu_user_s ?? 0) : sampled.cpu_user_s;
@@ -48,7 +45,7 @@ export async function buildReport(store: Store, runId: string, now = Date.now())
     samples: sampled.samples, processes: sampled.processes,
     gpu: await loadGpuSummary(store, runId),
     top_processes: await loadTopProcesses(store, runId, 8),
-    absent: [],
+    absent: undeterminable(replay.window),
   };
   const report: RunReport = {
     report_version: REPORT_VERSION,
@@ -56,23 +53,21 @@ export async function buildReport(store: Store, runId: string, now = Date.now())
       run_id: runId, app: run.app, user: run.user, cmd: run.cmd, hosts: run.hosts, start_ts: run.start_ms, end_ts: run.end_ms,
       exit_code: run.exit_code, status: run.status, alloc_cores: run.alloc_cores, alloc_gpus: run.alloc_gpus, job_id: run.job_id,
     },
-    summary, findings, phases: summarisePhases(ticks),
-    baseline: await loadBaseline(store, run.app, runId, wall, summary.cpu_efficiency),
+    summary, findings: rank(findings), phases: summarisePhases(replay.window.ticks),
+    baseline: await loadBaseline(store, run.app, run.cmd, runId, wall, summary.cpu_efficiency),
   };
-  await persist(store, report, now);
   return runReportSchema.parse(report);
 }
 
-async function persist(store: Store, r: RunReport, now: number): Promise<void> {
-  const rows: Row<'findings'>[] = r.findings.map((f) => ({ ...f, updated_ts: now, evidence: JSON.stringify(f.evidence) }));
-  await store.insertRows('findings', rows);
-  if (r.run.end_ts === null) return;
-  await store.insertRows('run_summaries', [{
-    run_id: r.run.run_id, app: r.run.app, updated_ts: now, wall_s: r.summary.wall_s,
-    cpu_s: r.summary.cpu_user_s + r.summary.cpu_sys_s, cpu_efficiency: r.summary.cpu_efficiency,
-    peak_rss_bytes: r.summary.peak_rss_bytes, read_bytes: r.summary.read_bytes ?? 0, write_bytes: r.summary.write_bytes ?? 0,
-    gpu_util_mean: r.summary.gpu?.util_mean ?? null, finding_kinds: [...new Set(r.findings.map((f) => f.kind))],
-  }]);
+const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
+
+/** Most severe and most confident first: the verdict reads top-down. */
+function rank(findings: readonly Finding[]): Finding[] {
+  return [...findings].filter((f) => isFindingKind(f.kind)).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.confidence - a.confidence);
 }
 
-export type { RunTick };
+/** What could not be judged on these hosts, said once rather than guessed. */
+function undeterminable(w: RunWindow): string[] {
+  const noPmu = (w.hosts ?? []).filter((h) => h.profile && !h.profile.pmu_available).map((h) => h.host);
+  return noPmu.length > 0 ? [`memory_bandwidth_bound: undeterminable, no hardware PMU counters on ${noPmu.join(', ')}`] : [];
+}

@@ -1,6 +1,5 @@
-import { type Row, catalog } from '@runlens/schemas';
+import { type Finding, type Row, catalog } from '@runlens/schemas';
 import type { Store } from '@runlens/pipeline';
-import type { NodeTick, RunTick } from '../window/run-window.ts';
 
 /** Every read the report needs; all parameterised. Timestamps come back as epoch ms. */
 type RunRow = Omit<Row<'runs'>, 'start_ts' | 'end_ts' | 'updated_ts'> & { start_ms: number; end_ms: number | null };
@@ -15,37 +14,6 @@ export async function loadRun(store: Store, runId: string): Promise<RunRow | nul
      FROM runs FINAL WHERE run_id = {run_id:String} LIMIT 1`, { run_id: runId });
   const r = rows[0];
   return r ? { ...r, start_ms: Number(r.start_ms), end_ms: r.end_ms === null ? null : Number(r.end_ms) } : null;
-}
-
-export async function loadRunTicks(store: Store, runId: string, allocCores: number): Promise<RunTick[]> {
-  // Output aliases differ from column names: ClickHouse aliases are visible in the whole query.
-  const rows = await store.query<Record<string, number | string>>(
-    // Amounts over the tick interval, not sums of rates: a process born mid-tick has a short
-    // interval_s, and its rate must count only for the part of the tick it lived.
-    `SELECT ${store.sql.ms('ts')} AS t_ms, max(interval_s) AS tick_s,
-            sum((cpu_user_cores + cpu_sys_cores) * interval_s) / tick_s AS cpu,
-            sumIf((cpu_user_cores + cpu_sys_cores) * interval_s,
-                  cpu_user_cores + cpu_sys_cores + run_delay_cores >= 0.85 * least(toFloat64(threads), {alloc:Float64})) / tick_s AS pegged,
-            sum(run_delay_cores * interval_s) / tick_s AS delay, sum(rss_bytes) AS rss,
-            sum((ifNull(read_bytes_per_s, 0) + ifNull(write_bytes_per_s, 0)) * interval_s) / tick_s AS storage,
-            sum((ifNull(rchar_per_s, 0) + ifNull(wchar_per_s, 0)) * interval_s) / tick_s AS sysio,
-            count() AS n_procs, countIf(state = 'D') AS n_d, sum(threads) AS n_threads
-     FROM process_samples FINAL WHERE run_id = {run_id:String}
-     GROUP BY t_ms ORDER BY t_ms`, { run_id: runId, alloc: allocCores });
-  return rows.map((r) => ({
-    ts: Number(r.t_ms), cpu_cores: Number(r.cpu), pegged_cpu_cores: Number(r.pegged), run_delay_cores: Number(r.delay),
-    rss_bytes: Number(r.rss), storage_bytes_per_s: Number(r.storage), syscall_bytes_per_s: Number(r.sysio),
-    procs: Number(r.n_procs), d_state_procs: Number(r.n_d), threads: Number(r.n_threads),
-  }));
-}
-
-export async function loadNodeTicks(store: Store, hosts: readonly string[], startMs: number, endMs: number): Promise<NodeTick[]> {
-  const rows = await store.query<{ t_ms: number; iowait_cores: number; psi_io_some: number | null; psi_memory_some: number | null }>(
-    `SELECT ${store.sql.ms('ts')} AS t_ms, cpu_iowait_cores AS iowait_cores, psi_io_some, psi_memory_some
-     FROM node_samples FINAL
-     WHERE has({hosts:Array(String)}, host) AND ts BETWEEN ${store.sql.fromMs('start')} AND ${store.sql.fromMs('end')}
-     ORDER BY t_ms`, { hosts: [...hosts], start: startMs - 2000, end: endMs + 2000 });
-  return rows.map((r) => ({ ts: Number(r.t_ms), iowait_cores: Number(r.iowait_cores), psi_io_some: r.psi_io_some, psi_memory_some: r.psi_memory_some }));
 }
 
 export interface ProcessTotals {
@@ -99,4 +67,13 @@ export async function loadMemTotal(store: Store, host: string): Promise<number |
   const rows = await store.query<{ m: number }>(
     'SELECT mem_total_bytes AS m FROM node_profiles FINAL WHERE host = {host:String} LIMIT 1', { host });
   return rows[0] ? Number(rows[0].m) : null;
+}
+
+/** The analyzer's findings for a run, as stored (newest version of each). */
+export async function loadStoredFindings(store: Store, runId: string): Promise<Finding[]> {
+  const rows = await store.query<Omit<Finding, 'evidence'> & { evidence: string }>(
+    `SELECT finding_id, run_id, kind, severity, scope, scope_id, host, ${store.sql.ms('start_ts')} AS start_ts,
+            ${store.sql.ms('end_ts')} AS end_ts, confidence, message, advice, evidence, phase
+     FROM findings FINAL WHERE run_id = {run_id:String}`, { run_id: runId });
+  return rows.map((r) => ({ ...r, start_ts: Number(r.start_ts), end_ts: Number(r.end_ts), evidence: JSON.parse(r.evidence) as Finding['evidence'] }));
 }

@@ -1,15 +1,21 @@
-/** What detectors see of a run: per-tick aggregates of its processes and of its hosts. */
+/** What detectors see of a run: per-tick aggregates of its processes, its hosts and its ranks. */
 export interface RunTick {
   readonly ts: number;
   readonly cpu_cores: number;
+  readonly user_cores: number;
+  readonly sys_cores: number;
   /** CPU used by processes that saturate their threads (on CPU or waiting for one). */
   readonly pegged_cpu_cores: number;
   readonly run_delay_cores: number;
   readonly rss_bytes: number;
   readonly storage_bytes_per_s: number;
+  readonly write_bytes_per_s: number;
   readonly syscall_bytes_per_s: number;
+  readonly syscalls_per_s: number;
+  readonly invol_ctxsw_per_s: number;
   readonly procs: number;
   readonly d_state_procs: number;
+  readonly stopped_procs: number;
   readonly threads: number;
 }
 
@@ -18,6 +24,74 @@ export interface NodeTick {
   readonly iowait_cores: number;
   readonly psi_io_some: number | null;
   readonly psi_memory_some: number | null;
+  readonly psi_cpu_some?: number | null;
+  readonly mem_available_bytes?: number;
+  readonly mem_total_bytes?: number;
+  readonly online_cpus?: number;
+  readonly steal_cores?: number;
+}
+
+/** CPU used on a host by processes outside any run: the interference candidates. */
+export interface BackgroundTick {
+  readonly ts: number;
+  readonly cpu_cores: number;
+  /** The busiest outside process, for the evidence. */
+  readonly top_comm: string;
+}
+
+export interface CgroupTick {
+  readonly ts: number;
+  readonly throttled_ratio: number | null;
+  readonly quota_cores: number | null;
+  readonly mem_usage_bytes: number | null;
+  readonly mem_limit_bytes: number | null;
+}
+
+export interface GpuTick {
+  readonly ts: number;
+  readonly gpu_uuid: string;
+  readonly util_ratio: number | null;
+  readonly mem_used_bytes: number | null;
+  readonly throttle_reasons: readonly string[];
+  readonly ecc_uncorrected: number | null;
+  /** Processes of this run on the GPU at this tick. */
+  readonly run_procs: number;
+}
+
+export interface IbTick {
+  readonly ts: number;
+  readonly port: string;
+  readonly state: string;
+  readonly link_rate_gbps: number | null;
+  readonly rx_bytes_per_s: number;
+  readonly tx_bytes_per_s: number;
+  readonly xmit_wait_per_s: number | null;
+  readonly errors_per_s: number;
+  readonly link_downed: number;
+}
+
+export interface HostProfile {
+  readonly logical_cpus: number;
+  readonly mem_total_bytes: number;
+  readonly pmu_available: boolean;
+  readonly ib_link_rate_gbps: number | null;
+}
+
+export interface HostView {
+  readonly host: string;
+  readonly ticks: readonly RunTick[];
+  readonly node: readonly NodeTick[];
+  readonly background: readonly BackgroundTick[];
+  readonly cgroup: readonly CgroupTick[];
+  readonly gpus: readonly GpuTick[];
+  readonly ib: readonly IbTick[];
+  readonly profile: HostProfile | null;
+}
+
+export interface RankView {
+  readonly rank: number;
+  readonly host: string;
+  readonly ticks: readonly RunTick[];
 }
 
 export interface RunWindow {
@@ -25,8 +99,13 @@ export interface RunWindow {
   readonly host: string;
   readonly alloc_cores: number;
   readonly mem_total_bytes: number | null;
+  /** Run-level ticks: all hosts summed per second. */
   readonly ticks: readonly RunTick[];
+  /** Node ticks of the first host (single-host runs). */
   readonly node: readonly NodeTick[];
+  readonly hosts?: readonly HostView[];
+  readonly ranks?: readonly RankView[];
+  readonly alloc_gpus?: number;
 }
 
 /** Seconds a window covers: the gaps between tick times, plus one nominal tick. */
@@ -41,9 +120,21 @@ export function mean(xs: readonly number[]): number {
   return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+}
+
+/** The tick nearest in time to `ts`, within 2 s. */
+export function nearest<T extends { ts: number }>(series: readonly T[], ts: number): T | null {
+  let best: T | null = null;
+  for (const n of series) if (!best || Math.abs(n.ts - ts) < Math.abs(best.ts - ts)) best = n;
+  return best && Math.abs(best.ts - ts) <= 2000 ? best : null;
+}
+
 /** The node tick nearest in time to `ts` (node and process ticks share tick times per host). */
 export function nodeAt(window: RunWindow, ts: number): NodeTick | null {
-  let best: NodeTick | null = null;
-  for (const n of window.node) if (!best || Math.abs(n.ts - ts) < Math.abs(best.ts - ts)) best = n;
-  return best && Math.abs(best.ts - ts) <= 2000 ? best : null;
+  return nearest(window.node, ts);
 }

@@ -6,7 +6,7 @@ import type { z } from 'zod';
  * A role's settings come from an optional JSON file (RUNLENS_CONFIG_FILE, keys named like
  * the variables) overlaid by the environment. Every problem is reported at once, by name.
  */
-export function loadRoleConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+export function loadRoleConfig<S extends z.ZodType>(schema: S, env: Readonly<Record<string, string | undefined>> = process.env): z.infer<S> {
   const problems: string[] = [];
   let fromFile: Record<string, unknown> = {};
   const file = env.RUNLENS_CONFIG_FILE;

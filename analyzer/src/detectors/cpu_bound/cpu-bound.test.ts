@@ -4,7 +4,7 @@ import { cpuBound } from './index.ts';
 
 describe('cpu_bound', () => {
   it('fires for a process pegging one core, with the thresholds as evidence', () => {
-    const [f, ...rest] = cpuBound.evaluate(makeWindow({ n: 10, alloc_cores: 1, tick: () => ({ cpu_cores: 1, pegged_cpu_cores: 1 }) }));
+    const [f, ...rest] = cpuBound.evaluate(makeWindow({ n: 10, alloc_cores: 1, tick: () => ({ cpu_cores: 1, user_cores: 1, pegged_cpu_cores: 1 }) }));
     expect(rest).toEqual([]);
     expect(f?.kind).toBe('cpu_bound');
     expect([f?.start_ts, f?.end_ts]).toEqual([T0, T0 + 9000]);
@@ -13,16 +13,23 @@ describe('cpu_bound', () => {
   });
 
   it('on 4 allocated cores it advises parallelising', () => {
-    const [f] = cpuBound.evaluate(makeWindow({ n: 10, alloc_cores: 4, tick: () => ({ cpu_cores: 1, pegged_cpu_cores: 1 }) }));
+    const [f] = cpuBound.evaluate(makeWindow({ n: 10, alloc_cores: 4, tick: () => ({ cpu_cores: 1, user_cores: 1, pegged_cpu_cores: 1 }) }));
     expect(f?.advice).toMatch(/parallelise/);
   });
 
   it('does not fire when the CPU comes from processes that do not saturate their threads', () => {
-    expect(cpuBound.evaluate(makeWindow({ n: 10, tick: () => ({ cpu_cores: 1, pegged_cpu_cores: 0.3 }) }))).toEqual([]);
+    expect(cpuBound.evaluate(makeWindow({ n: 10, tick: () => ({ cpu_cores: 1, user_cores: 1, pegged_cpu_cores: 0.3 }) }))).toEqual([]);
   });
 
   it('does not fire when pegged for under 60% of the samples', () => {
-    const w = makeWindow({ n: 10, tick: (i) => (i < 5 ? { cpu_cores: 1, pegged_cpu_cores: 1 } : {}) });
+    const w = makeWindow({ n: 10, tick: (i) => (i < 5 ? { cpu_cores: 1, user_cores: 1, pegged_cpu_cores: 1 } : {}) });
+    expect(cpuBound.evaluate(w)).toEqual([]);
+  });
+});
+
+describe('cpu_bound and kernel time', () => {
+  it('does not call a kernel-dominated (metadata) load cpu_bound', () => {
+    const w = makeWindow({ n: 10, tick: () => ({ cpu_cores: 1, user_cores: 0.2, sys_cores: 0.8, pegged_cpu_cores: 1 }) });
     expect(cpuBound.evaluate(w)).toEqual([]);
   });
 });

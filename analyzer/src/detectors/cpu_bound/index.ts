@@ -4,6 +4,7 @@ import { mean } from '../../window/run-window.ts';
 export const MIN_CPU_CORES = 0.5;
 export const PEGGED_SHARE = 0.8;
 export const MIN_TICK_SHARE = 0.6;
+export const MIN_USER_SHARE = 0.5;
 
 /**
  * The run's work is compute: most of its CPU comes from processes that keep their
@@ -14,7 +15,9 @@ export const cpuBound = defineDetector({
   description: 'Most CPU time comes from processes that saturate their threads.',
   evaluate(w) {
     if (w.ticks.length < 3) return [];
-    const bound = w.ticks.filter((t) => t.cpu_cores >= MIN_CPU_CORES && t.pegged_cpu_cores >= PEGGED_SHARE * t.cpu_cores);
+    // Kernel-dominated CPU is not the run's own compute (see io_metadata_bound).
+    const bound = w.ticks.filter((t) => t.cpu_cores >= MIN_CPU_CORES && t.pegged_cpu_cores >= PEGGED_SHARE * t.cpu_cores
+      && t.user_cores >= MIN_USER_SHARE * t.cpu_cores);
     const share = bound.length / w.ticks.length;
     if (share < MIN_TICK_SHARE) return [];
     const cores = mean(bound.map((t) => t.cpu_cores));

@@ -1,0 +1,37 @@
+import { defineDetector, round } from '../detector.ts';
+import type { FindingDraft } from '../detector.ts';
+import { mean, nearest } from '../../window/run-window.ts';
+
+export const MIN_AVAILABLE_SHARE = 0.1;
+export const PSI_MEMORY_THRESHOLD = 0.1;
+export const CGROUP_LIMIT_SHARE = 0.9;
+export const MIN_TICKS = 3;
+
+/** Near the memory limit: little MemAvailable, memory PSI, or the run's cgroup near its limit. */
+export const memoryPressure = defineDetector({
+  id: 'memory_pressure',
+  description: 'The run works near a memory limit (host or cgroup), with reclaim stalls.',
+  evaluate(w) {
+    const out: FindingDraft[] = [];
+    for (const h of w.hosts ?? []) {
+      const hits = h.ticks.filter((t) => {
+        const n = nearest(h.node, t.ts);
+        const cg = nearest(h.cgroup, t.ts);
+        const lowAvail = n?.mem_available_bytes !== undefined && n.mem_total_bytes ? n.mem_available_bytes / n.mem_total_bytes < MIN_AVAILABLE_SHARE : false;
+        const psi = (n?.psi_memory_some ?? 0) >= PSI_MEMORY_THRESHOLD;
+        const nearLimit = cg?.mem_limit_bytes && cg.mem_usage_bytes ? cg.mem_usage_bytes / cg.mem_limit_bytes >= CGROUP_LIMIT_SHARE : false;
+        return lowAvail || psi || nearLimit;
+      });
+      if (hits.length < MIN_TICKS) continue;
+      const psi = mean(hits.map((t) => nearest(h.node, t.ts)?.psi_memory_some ?? 0));
+      out.push({
+        kind: 'memory_pressure', scope: 'host', scope_id: h.host, host: h.host, start_ts: hits[0]?.ts ?? 0, end_ts: hits[hits.length - 1]?.ts ?? 0,
+        severity: psi >= 0.3 ? 'critical' : 'warning', confidence: round(Math.min(1, 0.5 + hits.length / Math.max(1, h.ticks.length))),
+        message: `Memory pressure on ${h.host}: near the limit in ${hits.length} samples (PSI memory ${round(psi * 100, 1)}%)`,
+        advice: 'Reduce the footprint per rank or spread ranks over more nodes; request more memory; check swap and page-cache use with vmstat / smem.',
+        evidence: { ticks: hits.length, psi_memory_some_mean: round(psi), min_available_share: MIN_AVAILABLE_SHARE, psi_threshold: PSI_MEMORY_THRESHOLD, cgroup_limit_share: CGROUP_LIMIT_SHARE },
+      });
+    }
+    return out;
+  },
+});

@@ -1,0 +1,33 @@
+import { defineDetector, round, runFinding } from '../detector.ts';
+import { mean } from '../../window/run-window.ts';
+import type { RunTick } from '../../window/run-window.ts';
+
+/** Runnable demand (on CPU + waiting for CPU) above the allocation by this factor. */
+export const DEMAND_RATIO = 1.25;
+export const MIN_DELAY_SHARE = 0.2;
+export const MIN_TICKS = 3;
+export const MIN_TICK_SHARE = 0.5;
+
+/** The run's own runnable threads exceed its cores: they queue for CPU (schedstat run delay). */
+function oversubscribed(t: RunTick, alloc: number): boolean {
+  const demand = t.cpu_cores + t.run_delay_cores;
+  return demand >= DEMAND_RATIO * alloc && t.run_delay_cores >= MIN_DELAY_SHARE * Math.max(t.cpu_cores, 0.1);
+}
+
+export const oversubscription = defineDetector({
+  id: 'oversubscription',
+  description: 'More runnable threads than allocated cores.',
+  evaluate(w) {
+    const hits = w.ticks.filter((t) => oversubscribed(t, w.alloc_cores));
+    if (hits.length < MIN_TICKS || hits.length < MIN_TICK_SHARE * w.ticks.length) return [];
+    const demand = mean(hits.map((t) => t.cpu_cores + t.run_delay_cores));
+    const delay = mean(hits.map((t) => t.run_delay_cores));
+    return [runFinding('oversubscription', w, { start: hits[0]?.ts ?? 0, end: hits[hits.length - 1]?.ts ?? 0 }, {
+      severity: demand >= 2 * w.alloc_cores ? 'warning' : 'info',
+      confidence: round(Math.min(1, 0.5 + hits.length / w.ticks.length / 2)),
+      message: `Oversubscribed: ${round(demand, 1)} cores of runnable work on ${w.alloc_cores} allocated; threads wait ${round(delay, 2)} cores' worth for a CPU`,
+      advice: 'Match threads to cores: set OMP_NUM_THREADS / --cpus-per-task / torch.set_num_threads to the allocation, and pin ranks (--cpu-bind=cores).',
+      evidence: { runnable_cores_mean: round(demand), run_delay_cores_mean: round(delay), alloc_cores: w.alloc_cores, demand_ratio_threshold: DEMAND_RATIO, min_delay_share: MIN_DELAY_SHARE },
+    })];
+  },
+});

@@ -1,0 +1,35 @@
+import { mean, median, nearest } from '../window/run-window.ts';
+import type { HostView, RunTick } from '../window/run-window.ts';
+
+/** Progress of a peer: user CPU it used per tick (compute done), over the active window. */
+export function progressRate(ticks: readonly RunTick[]): number {
+  return mean(ticks.map((t) => t.user_cores));
+}
+
+/** Each peer's progress as a ratio to the peer median (1 = typical). */
+export function peerRatios<K>(peers: ReadonlyMap<K, number>): Map<K, number> {
+  const med = median([...peers.values()]);
+  return new Map([...peers].map(([k, v]) => [k, med > 0 ? v / med : 1]));
+}
+
+export interface HostCause {
+  readonly throttled_ratio: number;
+  readonly steal_cores: number;
+  readonly outside_cores: number;
+}
+
+export const THROTTLE_CAUSE = 0.2;
+export const STEAL_CAUSE = 0.1;
+export const OUTSIDE_CAUSE = 0.5;
+
+/** What on the host itself could slow a peer down: CFS throttling, hypervisor steal, outside load. */
+export function hostCause(h: HostView): HostCause {
+  const throttled = mean(h.cgroup.map((c) => c.throttled_ratio ?? 0));
+  const steal = mean(h.ticks.map((t) => nearest(h.node, t.ts)?.steal_cores ?? 0));
+  const outside = mean(h.ticks.map((t) => nearest(h.background, t.ts)?.cpu_cores ?? 0));
+  return { throttled_ratio: throttled, steal_cores: steal, outside_cores: outside };
+}
+
+export function hasHostCause(c: HostCause): boolean {
+  return c.throttled_ratio >= THROTTLE_CAUSE || c.steal_cores >= STEAL_CAUSE || c.outside_cores >= OUTSIDE_CAUSE;
+}

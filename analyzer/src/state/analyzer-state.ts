@@ -1,0 +1,79 @@
+import type { Row, TableName } from '@runlens/schemas';
+import { HostState } from './host-state.ts';
+import { RunState } from './run-state.ts';
+import { aggregateTick } from './tick-agg.ts';
+
+type ProcessRow = Row<'process_samples'>;
+
+function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  }
+  return m;
+}
+
+/** Routes decoded rows of any table into per-host and per-run state. */
+export class AnalyzerState {
+  readonly hosts = new Map<string, HostState>();
+  readonly runs = new Map<string, RunState>();
+
+  host(name: string): HostState {
+    let h = this.hosts.get(name);
+    if (!h) this.hosts.set(name, (h = new HostState(name)));
+    return h;
+  }
+
+  run(id: string): RunState {
+    let r = this.runs.get(id);
+    if (!r) this.runs.set(id, (r = new RunState(id)));
+    return r;
+  }
+
+  add(table: TableName, rows: readonly unknown[]): void {
+    switch (table) {
+      case 'process_samples': return this.addProcesses(rows as ProcessRow[]);
+      case 'node_samples': for (const r of rows as Row<'node_samples'>[]) this.host(r.host).addNode(r); return;
+      case 'cgroup_samples': for (const r of rows as Row<'cgroup_samples'>[]) this.host(r.host).addCgroup(r); return;
+      case 'gpu_samples': for (const r of rows as Row<'gpu_samples'>[]) this.host(r.host).addGpu(r); return;
+      case 'ib_samples': for (const r of rows as Row<'ib_samples'>[]) this.host(r.host).addIb(r); return;
+      case 'node_profiles': for (const r of rows as Row<'node_profiles'>[]) this.host(r.host).setProfile(r); return;
+      case 'gpu_process_samples':
+        for (const r of rows as Row<'gpu_process_samples'>[]) if (r.run_id) this.run(r.run_id).addGpuProc(r.host, r.ts, r.gpu_uuid);
+        return;
+      case 'runs': for (const r of rows as Row<'runs'>[]) this.run(r.run_id).setMeta(r); return;
+      default: return;
+    }
+  }
+
+  private addProcesses(rows: readonly ProcessRow[]): void {
+    for (const group of groupBy(rows, (r) => `${r.host}|${r.ts}`).values()) {
+      const { host, ts } = group[0] as ProcessRow;
+      const byRun = groupBy(group, (r) => r.run_id);
+      for (const [runId, procs] of byRun) {
+        if (runId === '') {
+          this.host(host).addBackground({ ...pick(aggregateTick(ts, procs, 1)), top_comm: busiest(procs) });
+          continue;
+        }
+        const run = this.run(runId);
+        run.addHostTick(host, aggregateTick(ts, procs, run.allocCores));
+        for (const [rank, rp] of groupBy(procs.filter((p) => p.rank !== null), (p) => String(p.rank))) {
+          run.addRankTick(Number(rank), host, aggregateTick(ts, rp, run.allocCores));
+        }
+      }
+    }
+  }
+}
+
+function pick(t: { ts: number; cpu_cores: number }): { ts: number; cpu_cores: number } {
+  return { ts: t.ts, cpu_cores: t.cpu_cores };
+}
+
+function busiest(procs: readonly ProcessRow[]): string {
+  let best: ProcessRow | null = null;
+  for (const p of procs) if (!best || p.cpu_user_cores + p.cpu_sys_cores > best.cpu_user_cores + best.cpu_sys_cores) best = p;
+  return best?.comm ?? '';
+}

@@ -1,0 +1,66 @@
+import type { Row } from '@runlens/schemas';
+import type { BackgroundTick, CgroupTick, GpuTick, HostProfile, IbTick, NodeTick } from '../window/run-window.ts';
+
+/** Keep this much host history: enough for the long window and a run's recent past. */
+export const HOST_HISTORY_MS = 60 * 60 * 1000;
+
+function trim<T extends { ts: number }>(series: T[], now: number): void {
+  let n = 0;
+  while (n < series.length && (series[n]?.ts ?? now) < now - HOST_HISTORY_MS) n++;
+  if (n > 0) series.splice(0, n);
+}
+
+/** What the analyzer knows about one host, independent of runs. */
+export class HostState {
+  readonly node: NodeTick[] = [];
+  readonly background: BackgroundTick[] = [];
+  readonly cgroup = new Map<string, CgroupTick[]>();
+  readonly gpus: Omit<GpuTick, 'run_procs'>[] = [];
+  readonly ib: IbTick[] = [];
+  profile: HostProfile | null = null;
+
+  constructor(readonly host: string) {}
+
+  addNode(r: Row<'node_samples'>): void {
+    this.node.push({
+      ts: r.ts, iowait_cores: r.cpu_iowait_cores, psi_io_some: r.psi_io_some, psi_memory_some: r.psi_memory_some,
+      psi_cpu_some: r.psi_cpu_some, mem_available_bytes: r.mem_available_bytes, mem_total_bytes: r.mem_total_bytes,
+      online_cpus: r.online_cpus, steal_cores: r.cpu_steal_cores,
+    });
+    trim(this.node, r.ts);
+  }
+
+  addBackground(t: BackgroundTick): void {
+    this.background.push(t);
+    trim(this.background, t.ts);
+  }
+
+  addCgroup(r: Row<'cgroup_samples'>): void {
+    if (!r.run_id) return;
+    const list = this.cgroup.get(r.run_id) ?? [];
+    list.push({ ts: r.ts, throttled_ratio: r.cpu_throttled_ratio, quota_cores: r.cpu_quota_cores, mem_usage_bytes: r.mem_usage_bytes, mem_limit_bytes: r.mem_limit_bytes });
+    trim(list, r.ts);
+    this.cgroup.set(r.run_id, list);
+  }
+
+  addGpu(r: Row<'gpu_samples'>): void {
+    this.gpus.push({ ts: r.ts, gpu_uuid: r.gpu_uuid, util_ratio: r.util_ratio, mem_used_bytes: r.mem_used_bytes, throttle_reasons: r.throttle_reasons, ecc_uncorrected: r.ecc_uncorrected });
+    trim(this.gpus, r.ts);
+  }
+
+  addIb(r: Row<'ib_samples'>): void {
+    this.ib.push({
+      ts: r.ts, port: `${r.device}/${r.port}`, state: r.state, link_rate_gbps: r.link_rate_gbps, rx_bytes_per_s: r.rx_bytes_per_s,
+      tx_bytes_per_s: r.tx_bytes_per_s, xmit_wait_per_s: r.xmit_wait_per_s, errors_per_s: r.errors_per_s, link_downed: r.link_downed,
+    });
+    trim(this.ib, r.ts);
+  }
+
+  setProfile(r: Row<'node_profiles'>): void {
+    this.profile = { logical_cpus: r.logical_cpus, mem_total_bytes: r.mem_total_bytes, pmu_available: r.pmu_available === 1, ib_link_rate_gbps: r.ib_link_rate_gbps };
+  }
+
+  between<T extends { ts: number }>(series: readonly T[], from: number, to: number): T[] {
+    return series.filter((t) => t.ts >= from - 1500 && t.ts <= to + 1500);
+  }
+}

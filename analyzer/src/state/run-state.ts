@@ -1,0 +1,79 @@
+import type { Row } from '@runlens/schemas';
+import type { HostView, RankView, RunTick, RunWindow } from '../window/run-window.ts';
+import type { HostState } from './host-state.ts';
+import { mergeBySecond } from './tick-agg.ts';
+
+type RunRow = Row<'runs'>;
+
+function sortedTicks(m: ReadonlyMap<number, RunTick>, from: number): RunTick[] {
+  return [...m.values()].filter((t) => t.ts >= from).sort((a, b) => a.ts - b.ts);
+}
+
+/** Everything the analyzer holds about one run: its ticks per host and per rank, and its row. */
+export class RunState {
+  meta: RunRow | null = null;
+  readonly hostTicks = new Map<string, Map<number, RunTick>>();
+  readonly rankTicks = new Map<number, { host: string; ticks: Map<number, RunTick> }>();
+  /** Processes of this run per (host, ts, GPU). */
+  readonly gpuProcs = new Map<string, number>();
+  lastDataTs = 0;
+  finalised = false;
+
+  constructor(readonly run_id: string) {}
+
+  setMeta(row: RunRow): void {
+    if (!this.meta || row.updated_ts >= this.meta.updated_ts) this.meta = row;
+  }
+
+  addHostTick(host: string, t: RunTick): void {
+    const m = this.hostTicks.get(host) ?? new Map<number, RunTick>();
+    m.set(t.ts, t);
+    this.hostTicks.set(host, m);
+    this.lastDataTs = Math.max(this.lastDataTs, t.ts);
+  }
+
+  addRankTick(rank: number, host: string, t: RunTick): void {
+    const r = this.rankTicks.get(rank) ?? { host, ticks: new Map<number, RunTick>() };
+    r.ticks.set(t.ts, t);
+    this.rankTicks.set(rank, r);
+  }
+
+  addGpuProc(host: string, ts: number, gpu: string): void {
+    const k = `${host}|${ts}|${gpu}`;
+    this.gpuProcs.set(k, (this.gpuProcs.get(k) ?? 0) + 1);
+  }
+
+  get allocCores(): number {
+    return this.meta && this.meta.alloc_cores > 0 ? this.meta.alloc_cores : 1;
+  }
+
+  /** The detectors' view of the run from `from` (epoch ms) on; the whole run by default. */
+  window(hosts: ReadonlyMap<string, HostState>, from = 0): RunWindow {
+    const views: HostView[] = [...this.hostTicks.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([host, m]) => {
+      const ticks = sortedTicks(m, from);
+      return this.hostView(host, ticks, hosts.get(host));
+    });
+    const ranks: RankView[] = [...this.rankTicks.entries()].sort(([a], [b]) => a - b)
+      .map(([rank, r]) => ({ rank, host: r.host, ticks: sortedTicks(r.ticks, from) }));
+    const first = views[0];
+    return {
+      run_id: this.run_id, host: first?.host ?? '', alloc_cores: this.allocCores, alloc_gpus: this.meta?.alloc_gpus ?? 0,
+      mem_total_bytes: first?.profile?.mem_total_bytes ?? first?.node[first.node.length - 1]?.mem_total_bytes ?? null,
+      ticks: views.length === 1 ? [...(first?.ticks ?? [])] : mergeBySecond(views.map((v) => v.ticks)),
+      node: first?.node ?? [], hosts: views, ranks,
+    };
+  }
+
+  private hostView(host: string, ticks: RunTick[], h: HostState | undefined): HostView {
+    const from = ticks[0]?.ts ?? 0;
+    const to = ticks[ticks.length - 1]?.ts ?? 0;
+    const gpus = h ? h.between(h.gpus, from, to).map((g) => ({ ...g, run_procs: this.gpuProcs.get(`${host}|${g.ts}|${g.gpu_uuid}`) ?? 0 })) : [];
+    return {
+      host, ticks, profile: h?.profile ?? null, gpus,
+      node: h ? h.between(h.node, from, to) : [],
+      background: h ? h.between(h.background, from, to) : [],
+      cgroup: h ? h.between(h.cgroup.get(this.run_id) ?? [], from, to) : [],
+      ib: h ? h.between(h.ib, from, to) : [],
+    };
+  }
+}

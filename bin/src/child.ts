@@ -30,7 +30,7 @@ export function parseTotals(text: string, clkTck: number): TreeTotals | null {
   if ([ut, st, cut, cst].some((x) => x === undefined || !Number.isFinite(x)) || !io.has('write_bytes')) return null;
   return {
     cpu_user_s: ((ut ?? 0) + (cut ?? 0)) / clkTck, cpu_sys_s: ((st ?? 0) + (cst ?? 0)) / clkTck,
-    read_bytes: io.get('read_bytes') ?? 0, write_bytes: io.get('write_bytes') ?? 0, rchar: io.get('rchar') ?? 0, wchar: io.get('wchar') ?? 0,
+    read_bytes: io.get('read_bytes') ?? 0, write_bytes: Math.max(0, (io.get('write_bytes') ?? 0) - (io.get('cancelled_write_bytes') ?? 0)), rchar: io.get('rchar') ?? 0, wchar: io.get('wchar') ?? 0,
   };
 }
 

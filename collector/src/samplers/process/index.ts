@@ -13,7 +13,7 @@ const config = z.object({
 
 // Order of the counters fed to the rate tracker.
 const CPU = ['utime', 'stime', 'wait_ns', 'minflt', 'majflt', 'vol', 'invol'] as const;
-const IO = ['rchar', 'wchar', 'syscr', 'syscw', 'read_bytes', 'write_bytes'] as const;
+const IO = ['rchar', 'wchar', 'syscr', 'syscw', 'read_bytes', 'write_bytes', 'cancelled_write_bytes'] as const;
 
 function cpuCounters(r: ProcReading): number[] {
   return [r.stat.utime, r.stat.stime, r.sched?.wait_ns ?? 0, r.stat.minflt, r.stat.majflt, r.status.vol_ctxsw, r.status.invol_ctxsw];
@@ -88,7 +88,8 @@ function toRow(
     rss_bytes: r.stat.rss_pages * host.pageSize, hwm_bytes: r.status.hwm_bytes ?? r.stat.rss_pages * host.pageSize,
     vm_bytes: r.stat.vsize, threads: r.stat.threads,
     rchar_per_s: io(0), wchar_per_s: io(1), syscr_per_s: io(2), syscw_per_s: io(3),
-    read_bytes_per_s: io(4), write_bytes_per_s: io(5),
+    // Bytes that reached storage: writes to files deleted before write-back never do.
+    read_bytes_per_s: io(4), write_bytes_per_s: i ? Math.max(0, (i[5] ?? 0) - (i[6] ?? 0)) : null,
     minflt_per_s: at(3), majflt_per_s: at(4), vol_ctxsw_per_s: at(5), invol_ctxsw_per_s: at(6),
     last_cpu: r.stat.processor,
   };

@@ -68,6 +68,8 @@ export interface ProcIo {
   readonly syscw: number;
   readonly read_bytes: number;
   readonly write_bytes: number;
+  /** Dirty page-cache bytes that were truncated before write-back (deleted temp files). */
+  readonly cancelled_write_bytes: number;
 }
 
 const IO_KEYS = ['rchar', 'wchar', 'syscr', 'syscw', 'read_bytes', 'write_bytes'] as const;
@@ -84,7 +86,7 @@ export function parseIo(text: string): ProcIo | null {
   const get = (k: (typeof IO_KEYS)[number]): number => seen.get(k) ?? 0;
   return {
     rchar: get('rchar'), wchar: get('wchar'), syscr: get('syscr'), syscw: get('syscw'),
-    read_bytes: get('read_bytes'), write_bytes: get('write_bytes'),
+    read_bytes: get('read_bytes'), write_bytes: get('write_bytes'), cancelled_write_bytes: seen.get('cancelled_write_bytes') ?? 0,
   };
 }
 

@@ -3,6 +3,7 @@ import { Session } from 'chdb';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { QueryParam, Store } from '../types.ts';
+import { addMissingColumns } from '../add-missing-columns.ts';
 import { SerialQueue } from './serial-queue.ts';
 
 export interface ChdbStoreOptions {
@@ -38,7 +39,10 @@ export class ChdbStore implements Store {
     await this.run(`CREATE DATABASE IF NOT EXISTS ${this.database}`);
     // The session keeps its current database, so queries name tables bare.
     await this.run(`USE ${this.database}`);
-    for (const t of tableNames) await this.run(createTableSql(t, this.capabilities, this.database));
+    for (const t of tableNames) {
+      await this.run(createTableSql(t, this.capabilities, this.database));
+      await addMissingColumns(t, this.database, this.capabilities, (sql, p) => this.query(sql, p), (sql) => this.run(sql));
+    }
   }
 
   async insertArrow(table: TableName, ipc: Uint8Array): Promise<void> {

@@ -57,3 +57,22 @@ describe('ClickHouse server store', () => {
     await expect(store.query('SELECT {n:UInt32} AS n', { n: '1 OR 1' as unknown as number })).rejects.toThrow(/integer/);
   });
 });
+
+describe('schema evolution on the 18.16 server', () => {
+  it('adds columns the catalog gained to an existing table', async () => {
+    const server = await startClickHouse();
+    const db = `t_${randomBytes(4).toString('hex')}`;
+    const store = await ClickHouseStore.connect({ url: server.url, database: db });
+    try {
+      await store.query('SELECT 1');
+      // An older deployment's table without the newer columns.
+      await (store as unknown as { command(q: string): Promise<void> }).command(`CREATE TABLE ${db}.app_models (app String, updated_ts UInt64) ENGINE = ReplacingMergeTree(updated_ts) ORDER BY app`);
+      await store.migrate();
+      const cols = await store.query<{ name: string }>('SELECT name FROM system.columns WHERE database = {db:String} AND table = {t:String}', { db, t: 'app_models' });
+      expect(cols.map((c) => c.name)).toEqual(expect.arrayContaining(['fingerprint', 'scale_cores', 'scaling_exponent', 'wall_s_median']));
+    } finally {
+      await store.close();
+      await server.stop();
+    }
+  });
+});

@@ -5,6 +5,7 @@ import {
 } from '@runlens/schemas';
 import { Readable } from 'node:stream';
 import type { QueryParam, Store } from '../types.ts';
+import { addMissingColumns } from '../add-missing-columns.ts';
 import { bindParams } from './binder.ts';
 import { probeCapabilities } from './capabilities.ts';
 import { classifyClickHouseError } from './classify.ts';
@@ -50,7 +51,10 @@ export class ClickHouseStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    for (const t of tableNames) await this.command(createTableSql(t, this.capabilities, this.database));
+    for (const t of tableNames) {
+      await this.command(createTableSql(t, this.capabilities, this.database));
+      await addMissingColumns(t, this.database, this.capabilities, (sql, p) => this.query(sql, p), (sql) => this.command(sql));
+    }
   }
 
   async insertArrow(table: TableName, ipc: Uint8Array): Promise<void> {

@@ -1,6 +1,10 @@
 import { cpuBound } from './cpu_bound/index.ts';
 import { cpuInterference } from './cpu_interference/index.ts';
 import type { DetectorDef } from './detector.ts';
+import { gpuBound } from './gpu_bound/index.ts';
+import { gpuIdle } from './gpu_idle/index.ts';
+import { gpuUnderutilized } from './gpu_underutilized/index.ts';
+import { hardwareFault } from './hardware_fault/index.ts';
 import { idle } from './idle/index.ts';
 import { ioBound } from './io_bound/index.ts';
 import { ioMetadataBound } from './io_metadata_bound/index.ts';
@@ -8,6 +12,7 @@ import { loadImbalance } from './load_imbalance/index.ts';
 import { lowCpuUtilization } from './low_cpu_utilization/index.ts';
 import { memoryLeak } from './memory_leak/index.ts';
 import { memoryPressure } from './memory_pressure/index.ts';
+import { networkBound } from './network_bound/index.ts';
 import { oversubscription } from './oversubscription/index.ts';
 import { slowNode } from './slow_node/index.ts';
 
@@ -28,6 +33,11 @@ export const detectorRegistry = {
   memory_pressure: memoryPressure,
   slow_node: slowNode,
   load_imbalance: loadImbalance,
+  gpu_bound: gpuBound,
+  gpu_underutilized: gpuUnderutilized,
+  gpu_idle: gpuIdle,
+  network_bound: networkBound,
+  hardware_fault: hardwareFault,
 } as const satisfies Record<string, DetectorDef>;
 
 export const DETECTORS: readonly DetectorDef[] = Object.values(detectorRegistry);

@@ -1,0 +1,80 @@
+import { AnalyzerService, buildReport } from '@runlens/analyzer';
+import { Agent, BatchPublisher, type SamplerId, createSamplers, readHostFacts } from '@runlens/collector';
+import { IngestService, MemoryBus, type Store, openChdbStore } from '@runlens/pipeline';
+import { type Finding, type FindingKind, type Row, batchToRows, silentLogger, topicFor, tryDecodeBatch } from '@runlens/schemas';
+
+export interface Seen {
+  readonly run_id: string;
+  readonly kind: FindingKind;
+  readonly severity: Finding['severity'];
+  readonly at: number;
+}
+
+/**
+ * The embedded stack a scenario runs in: agents → memory bus → ingest → chDB, and the
+ * streaming analyzer on its own consumer group. A capture group records when each finding
+ * first appeared on the bus (detection latency).
+ */
+export class ScenarioStack {
+  readonly seen: Seen[] = [];
+  private readonly agents = new Map<string, Agent>();
+  private readonly publisher: BatchPublisher;
+
+  private constructor(readonly bus: MemoryBus, readonly store: Store, readonly ingest: IngestService, readonly analyzer: AnalyzerService) {
+    this.publisher = new BatchPublisher(bus.producer(), 'scenarios', 'scenarios');
+  }
+
+  static async open(dir: string, evalIntervalMs = 2000): Promise<ScenarioStack> {
+    const bus = new MemoryBus();
+    const store = await openChdbStore({ path: dir });
+    const ingest = new IngestService({ bus, store, log: silentLogger });
+    await ingest.start();
+    const analyzer = new AnalyzerService({ bus, store, log: silentLogger, agentId: 'scenario-analyzer', evalIntervalMs });
+    await analyzer.start();
+    const stack = new ScenarioStack(bus, store, ingest, analyzer);
+    await bus.subscribe({ group: 'scenario-capture', topics: [topicFor('findings')], eachBatch: async (b) => {
+      for (const m of b.messages) {
+        const d = tryDecodeBatch(m.value);
+        for (const f of d ? batchToRows('findings', d.table) : []) stack.seen.push({ run_id: f.run_id, kind: f.kind as FindingKind, severity: f.severity as Finding['severity'], at: Date.now() });
+      }
+    } });
+    return stack;
+  }
+
+  /** An agent for a (simulated) host. Simulated hosts sample only their run's processes. */
+  async agent(host: string, simulated: boolean): Promise<Agent> {
+    const existing = this.agents.get(host);
+    if (existing) return existing;
+    const ctx = { ...readHostFacts(host), procRoot: '/proc', sysRoot: '/sys', log: silentLogger };
+    const ids: SamplerId[] = ['process', 'node', 'cgroup', 'node_profile'];
+    const { active } = await createSamplers(ctx, ids, { process: { include: simulated ? 'runs' : 'all' } }, silentLogger);
+    const agent = new Agent({ host: ctx, samplers: active, publisher: new BatchPublisher(this.bus.producer(), host, host), cluster: 'scenarios', intervalMs: 1000, log: silentLogger });
+    agent.start();
+    this.agents.set(host, agent);
+    return agent;
+  }
+
+  async publishRun(row: Row<'runs'>): Promise<void> {
+    await this.publisher.publish('runs', [row]);
+  }
+
+  /** Ends a run: final samples, the end row, the analyzer's final verdict, stored findings. */
+  async finish(row: Row<'runs'>): Promise<Finding[]> {
+    for (const a of this.agents.values()) {
+      await a.tick();
+      a.removeRun(row.run_id);
+    }
+    await this.publishRun(row);
+    await this.analyzer.finishNow(row.run_id);
+    for (let i = 0; i < 500 && (await this.ingest.lag()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    return (await buildReport(this.store, row.run_id))?.findings ?? [];
+  }
+
+  async close(): Promise<void> {
+    for (const a of this.agents.values()) await a.stop();
+    await this.analyzer.stop();
+    await this.ingest.stop();
+    await this.bus.close();
+    await this.store.close();
+  }
+}

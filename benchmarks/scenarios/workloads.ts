@@ -1,0 +1,63 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const GENERATORS = join(dirname(fileURLToPath(import.meta.url)), 'generators');
+export const MEMORY_PATTERN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'testdata', 'memory-pattern.mjs');
+
+const children = new Set<ChildProcess>();
+
+export function start(cmd: string, args: readonly string[], env: Record<string, string> = {}): ChildProcess {
+  const c = spawn(cmd, [...args], { stdio: 'ignore', env: { ...process.env, ...env } });
+  children.add(c);
+  c.on('exit', () => children.delete(c));
+  return c;
+}
+
+export function exited(c: ChildProcess): Promise<void> {
+  return c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.on('exit', () => r()));
+}
+
+export function killAll(): void {
+  for (const c of children) c.kill('SIGKILL');
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+const CPU_CGROUP = '/sys/fs/cgroup/cpu';
+
+/** Whether a CFS quota can be set here (cgroup v1 cpu controller, writable): the slow-node lever. */
+export function canThrottle(): boolean {
+  try {
+    const probe = join(CPU_CGROUP, `runlens-probe-${process.pid}`);
+    mkdirSync(probe);
+    rmdirSync(probe);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Puts `pid` in a fresh cgroup limited to `cores` CPUs; returns a cleanup function. */
+export function throttle(pid: number, cores: number, name: string): () => void {
+  const dir = join(CPU_CGROUP, `runlens-${name}-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'cpu.cfs_period_us'), '100000');
+  writeFileSync(join(dir, 'cpu.cfs_quota_us'), String(Math.round(cores * 100000)));
+  writeFileSync(join(dir, 'cgroup.procs'), String(pid));
+  return () => {
+    try {
+      writeFileSync(join(CPU_CGROUP, 'cgroup.procs'), String(pid));
+    } catch {
+      /* exited */
+    }
+    for (let i = 0; i < 20 && existsSync(dir); i++) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        /* tasks still leaving */
+      }
+    }
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * Analyzer cost: CPU per ingested sample row and memory per tracked run, through the real
+ * path (Arrow batches on the memory bus → AnalyzerService → detectors every 5 s).
+ *   node --expose-gc --import ./node_modules/tsx/dist/loader.mjs benchmarks/analyzer/run.ts
+ * Env: BENCH_RUNS (default 8,32,128), BENCH_PROCS_PER_RUN (8), BENCH_TICKS (120).
+ */
+import { AnalyzerService } from '@runlens/analyzer';
+import { MemoryBus, type Store } from '@runlens/pipeline';
+import { type Row, SCHEMA_VERSION, encodeBatch, silentLogger, topicFor } from '@runlens/schemas';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The analyzer needs a store only at run end; live analysis never reads it. */
+const noStore = { kind: 'chdb', query: async () => [], insertRows: async () => {}, insertArrow: async () => {} } as unknown as Store;
+
+function row(run: number, pid: number, ts: number): Row<'process_samples'> {
+  const busy = (pid + run) % 3 === 0;
+  return {
+    ts, host: `h${run % 16}`, run_id: `bench-${run}`, rank: pid, local_rank: pid, pid: 1000 + run * 100 + pid, ppid: 1, start_ticks: 1, comm: 'solver',
+    state: busy ? 'R' : 'S', interval_s: 1, cpu_user_cores: busy ? 0.95 : 0.1, cpu_sys_cores: 0.02, run_delay_cores: 0.01,
+    rss_bytes: 2e8 + ts % 1000, hwm_bytes: 2e8, vm_bytes: 1e9, threads: 1, read_bytes_per_s: 0, write_bytes_per_s: 1e5, rchar_per_s: 1e5,
+    wchar_per_s: 1e5, syscr_per_s: 10, syscw_per_s: 10, vol_ctxsw_per_s: 10, invol_ctxsw_per_s: 1, minflt_per_s: 0, majflt_per_s: 0, last_cpu: 0,
+  };
+}
+
+async function measure(runs: number, procs: number, ticks: number): Promise<Record<string, number>> {
+  const bus = new MemoryBus();
+  const analyzer = new AnalyzerService({ bus, store: noStore, log: silentLogger, agentId: 'bench', evalIntervalMs: 5000 });
+  await analyzer.start();
+  const producer = bus.producer();
+  globalThis.gc?.();
+  const heap0 = process.memoryUsage().heapUsed;
+  const cpu0 = process.cpuUsage();
+  const t0 = Date.now() - ticks * 1000;
+  let rows = 0;
+  for (let t = 0; t < ticks; t++) {
+    for (let r = 0; r < runs; r++) {
+      const batch = Array.from({ length: procs }, (_, p) => row(r, p, t0 + t * 1000));
+      rows += batch.length;
+      await producer.send(topicFor('process_samples'), [{ key: `h${r % 16}`, value: encodeBatch('process_samples', batch), headers: { schema_version: String(SCHEMA_VERSION), agent_id: 'b', seq: String(t), table: 'process_samples' } }]);
+    }
+    if (t % 5 === 4) await (analyzer as unknown as { evaluateAll(): Promise<void> }).evaluateAll();
+    while ((await bus.lag('runlens-analyze', [topicFor('process_samples')])) > 0) await new Promise((res) => setImmediate(res));
+  }
+  const cpu = process.cpuUsage(cpu0);
+  globalThis.gc?.();
+  const heap = process.memoryUsage().heapUsed - heap0;
+  await analyzer.stop();
+  await bus.close();
+  // Encoding the input is the agents' work, not the analyzer's: measured separately and subtracted.
+  const enc0 = process.cpuUsage();
+  for (let t = 0; t < ticks; t++) for (let r = 0; r < runs; r++) encodeBatch('process_samples', Array.from({ length: procs }, (_, p) => row(r, p, t0)));
+  const enc = process.cpuUsage(enc0);
+  const analyzerUs = cpu.user + cpu.system - (enc.user + enc.system);
+  return { runs, procs_per_run: procs, ticks, rows, cpu_us_per_row: analyzerUs / rows, heap_mib_per_run: heap / runs / 1048576 };
+}
+
+async function main(): Promise<void> {
+  const levels = (process.env.BENCH_RUNS ?? '8,32,128').split(',').map(Number);
+  const procs = Number(process.env.BENCH_PROCS_PER_RUN ?? '8');
+  const ticks = Number(process.env.BENCH_TICKS ?? '120');
+  const results = [];
+  for (const runs of levels) {
+    process.stderr.write(`measuring ${runs} runs × ${procs} processes × ${ticks} ticks ...\n`);
+    results.push(await measure(runs, procs, ticks));
+  }
+  const table = ['| runs tracked | rows | analyzer CPU µs / row | heap MiB / run |', '|---:|---:|---:|---:|',
+    ...results.map((r) => `| ${r.runs} | ${r.rows} | ${r.cpu_us_per_row?.toFixed(1)} | ${r.heap_mib_per_run?.toFixed(2)} |`)].join('\n');
+  process.stdout.write(`${table}\n`);
+  writeFileSync(join(import.meta.dirname, 'results.json'), JSON.stringify(results, null, 2));
+}
+
+main().then(() => process.exit(0), (e: unknown) => { process.stderr.write(String(e)); process.exit(1); });

@@ -1,0 +1,42 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCENARIOS } from './catalog.ts';
+import { ScenarioStack } from './harness.ts';
+import { regressionScenario } from './regression.ts';
+import { scoreScenario } from './score.ts';
+import { canThrottle, killAll } from './workloads.ts';
+
+/** Part of the labelled scenario suite, in `npm test`: the analyzer must find each fault, fast, and nothing else. */
+const IN_NPM_TEST = ['clean_cpu_1core', 'memory_leak', 'sawtooth_not_leak', 'hung_sigstop', 'cpu_interference', 'oversubscription', 'slow_node'];
+
+describe('labelled scenarios through the streaming analyzer', () => {
+  let stack: ScenarioStack;
+  beforeAll(async () => {
+    stack = await ScenarioStack.open(join(mkdtempSync(join(tmpdir(), 'runlens-scn-')), 'store'));
+  });
+  afterAll(async () => {
+    killAll();
+    await stack?.close();
+  });
+
+  for (const s of SCENARIOS.filter((x) => IN_NPM_TEST.includes(x.name))) {
+    it(`${s.name}: finds ${s.expect.join(', ') || 'nothing'}, within 15 s of onset, and no false alarm`, async (ctx) => {
+      if (s.needs === 'cgroup_quota' && !canThrottle()) ctx.skip();
+      const id = `it-${s.name}-${Date.now().toString(36)}`;
+      const score = scoreScenario(s, id, await s.run(stack, id), stack.seen);
+      expect(score.missed).toEqual([]);
+      expect(score.falseAlarms).toEqual([]);
+      expect(score.cleanViolations).toBe(0);
+      for (const latency of Object.values(score.latencies)) expect(latency).toBeLessThanOrEqual(15);
+    }, 120_000);
+  }
+
+  it('a run held to 0.75 cores after 5 clean runs is a regression with cause cpu', async (ctx) => {
+    if (!canThrottle()) ctx.skip();
+    const r = await regressionScenario(stack, `it-reg-${Date.now().toString(36)}`);
+    expect(r.finding?.evidence.cause).toBe('cpu');
+    expect(r.slowWallS).toBeGreaterThan(1.2 * Math.min(...r.baselineWallS));
+  }, 240_000);
+});

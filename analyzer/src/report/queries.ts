@@ -63,12 +63,6 @@ export async function loadGpuSummary(store: Store, runId: string): Promise<{ gpu
   return { gpus: Number(r.gpus), util_mean: util[0]?.u ?? null, mem_peak_bytes: r.mem_peak_bytes };
 }
 
-export async function loadMemTotal(store: Store, host: string): Promise<number | null> {
-  const rows = await store.query<{ m: number }>(
-    'SELECT mem_total_bytes AS m FROM node_profiles FINAL WHERE host = {host:String} LIMIT 1', { host });
-  return rows[0] ? Number(rows[0].m) : null;
-}
-
 /** The analyzer's findings for a run, as stored (newest version of each). */
 export async function loadStoredFindings(store: Store, runId: string): Promise<Finding[]> {
   const rows = await store.query<Omit<Finding, 'evidence'> & { evidence: string }>(

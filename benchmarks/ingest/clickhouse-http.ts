@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -8,15 +8,17 @@ import { join } from 'node:path';
 export class ClickHouseHttp {
   constructor(readonly url: string, readonly dir: string) {}
 
-  /** The clickhouse-server pid, for /proc CPU accounting. */
+  /** The clickhouse-server pid, for /proc CPU accounting (18.16 may not write --pid-file; the launch pid is the server). */
   serverPid(): number {
-    return Number(readFileSync(join(this.dir, 'clickhouse.pid'), 'utf8').trim());
+    const file = ['clickhouse.pid', 'clickhouse.pid.launch'].map((f) => join(this.dir, f)).find(existsSync);
+    if (!file) throw new Error(`no clickhouse pid file in ${this.dir}`);
+    return Number(readFileSync(file, 'utf8').trim());
   }
 
   async sql(query: string, body?: Uint8Array | string): Promise<string> {
     const u = new URL(this.url);
     if (body !== undefined) u.searchParams.set('query', query);
-    const res = await fetch(u, { method: 'POST', body: body ?? query });
+    const res = await fetch(u, { method: 'POST', body: typeof body === 'string' || body === undefined ? (body ?? query) : new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength) });
     const text = await res.text();
     if (!res.ok) throw new Error(`clickhouse ${res.status}: ${text.slice(0, 300)}`);
     return text;

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { cpuSeconds, progress, sleep } from './proc.ts';
 import { message } from './rows.ts';
 
-const RUNLENS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'runlens');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const RUNLENS = join(ROOT, 'bin', 'runlens');
 const TOPIC = topicFor('process_samples');
 
 /** Publishes the whole data set once; every store and repeat re-reads it with a fresh group. */
@@ -25,7 +26,7 @@ export async function preload(bus: Bus, messages: number, rowsPerMessage: number
 export interface IngestRun {
   readonly store: 'clickhouse' | 'chdb';
   readonly wall_s: number;
-  /** From "ingest started" to the first committed batch (group join, first fetch). */
+  /** From "ingest started" to the first lag drop: group join plus one whole partition slice (≤ 2000 messages) inserted and committed. */
   readonly first_commit_s: number;
   readonly ingest_cpu_s: number;
   readonly server_cpu_s: number | null;
@@ -33,8 +34,11 @@ export interface IngestRun {
 }
 
 function spawnIngest(env: Record<string, string>, cpuProfDir?: string): { child: ChildProcess; lines: Record<string, unknown>[] } {
-  const nodeOptions = cpuProfDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${cpuProfDir}` } : {};
-  const child = spawn(RUNLENS, ['ingest'], { env: { ...process.env, ...env, ...nodeOptions }, stdio: ['ignore', 'ignore', 'pipe'] });
+  // --cpu-prof is refused in NODE_OPTIONS: run bin/runlens's own command line with the flag.
+  const [cmd, args] = cpuProfDir
+    ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, '--import', join(ROOT, 'node_modules/tsx/dist/loader.mjs'), join(ROOT, 'bin/src/main.ts'), 'ingest']]
+    : [RUNLENS, ['ingest']];
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
   let buf = '';
   child.stderr?.on('data', (d: Buffer) => {

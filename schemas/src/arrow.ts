@@ -48,6 +48,12 @@ export function tryDecodeBatch(bytes: Uint8Array): DecodedBatch | null {
   }
 }
 
+/** One IPC stream holding the record batches of several decoded batches of one table. */
+export function concatBatches(tables: readonly Table[]): { ipc: Uint8Array; table: Table } {
+  const table = new Table(tables.flatMap((t) => t.batches));
+  return { ipc: tableToIPC(table, 'stream'), table };
+}
+
 /** Materialise rows (for small batches: tests, the analyzer's windows). */
 export function batchToRows<N extends TableName>(_name: N, table: Table): Row<N>[] {
   const out: Row<N>[] = [];

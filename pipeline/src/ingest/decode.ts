@@ -8,6 +8,8 @@ export interface ValidBatch {
   readonly bytes: Uint8Array;
   readonly agent_id: string;
   readonly seq: number;
+  readonly offset: number;
+  readonly msg: BusMessage;
 }
 
 export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
@@ -26,5 +28,5 @@ export const decode: Stage<BusMessage, ValidBatch> = (msg) => {
   const mismatch = schemaMismatch(table, batch.table);
   if (mismatch) return deadLetter('schema_mismatch', mismatch);
   if (batch.numRows === 0) return drop('empty_batch');
-  return ok({ table, batch, bytes: msg.value, agent_id: msg.headers.agent_id ?? '', seq: Number(msg.headers.seq ?? -1) });
+  return ok({ table, batch, bytes: msg.value, agent_id: msg.headers.agent_id ?? '', seq: Number(msg.headers.seq ?? -1), offset: msg.offset, msg });
 };

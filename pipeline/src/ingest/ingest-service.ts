@@ -1,4 +1,4 @@
-import { DEAD_LETTER_TOPIC, type Logger, type TableName, tableNames, topicFor } from '@runlens/schemas';
+import { DEAD_LETTER_TOPIC, DataError, type Logger, type TableName, concatBatches, tableNames, topicFor } from '@runlens/schemas';
 import type { Bus, BusBatch, BusMessage, Subscription } from '../bus/types.ts';
 import type { Store } from '../store/types.ts';
 import { ComponentCounters } from '../telemetry/counters.ts';
@@ -15,6 +15,14 @@ export interface IngestOptions {
 }
 
 export const INGEST_GROUP = 'runlens-ingest';
+
+interface Reject { readonly msg: BusMessage; readonly code: string; readonly detail: string }
+
+function groupByTable(valid: readonly ValidBatch[]): Map<TableName, ValidBatch[]> {
+  const m = new Map<TableName, ValidBatch[]>();
+  for (const v of valid) m.set(v.table, [...(m.get(v.table) ?? []), v]);
+  return m;
+}
 
 /**
  * Bus → store. Per partition batch: decode and validate every message, insert the valid
@@ -52,7 +60,7 @@ export class IngestService {
   private async handle(b: BusBatch): Promise<void> {
     const started = performance.now();
     const valid: ValidBatch[] = [];
-    const rejects: { msg: BusMessage; code: string; detail: string }[] = [];
+    const rejects: Reject[] = [];
     for (const msg of b.messages) {
       this.counters.received++;
       const r = decode(msg);
@@ -61,19 +69,47 @@ export class IngestService {
       else rejects.push({ msg, code: r.kind === 'dead_letter' ? r.code : 'unknown', detail: r.detail });
     }
     try {
-      for (const v of valid) await this.opts.store.insertArrow(v.table, v.bytes);
+      for (const group of groupByTable(valid).values()) rejects.push(...(await this.insertGroup(group)));
     } catch (e) {
       this.counters.error('insert');
       this.opts.log.warn('store insert failed; batch will be retried', { topic: b.topic, partition: b.partition, error: String(e) });
       throw e;
     }
     if (rejects.length > 0) await this.deadLetter(rejects);
-    const rows = valid.reduce((n, v) => n + v.batch.numRows, 0);
+    const refused = new Set(rejects.map((r) => r.msg.offset));
+    const rows = valid.filter((v) => !refused.has(v.offset)).reduce((n, v) => n + v.batch.numRows, 0);
     this.counters.sent += rows;
     this.opts.onBatch?.(performance.now() - started, rows);
   }
 
-  private async deadLetter(rejects: { msg: BusMessage; code: string; detail: string }[]): Promise<void> {
+  /**
+   * One insert per table for the whole bus batch: per-insert cost dominates small inserts.
+   * If the store refuses the merged insert as bad data, each message is tried alone so only
+   * the bad ones go to the dead-letter topic. Retryable failures propagate.
+   */
+  private async insertGroup(group: readonly ValidBatch[]): Promise<Reject[]> {
+    const first = group[0];
+    if (!first) return [];
+    const merged = group.length === 1 ? { ipc: first.bytes, table: first.batch.table } : concatBatches(group.map((v) => v.batch.table));
+    try {
+      await this.opts.store.insertArrow(first.table, merged.ipc, merged.table);
+      return [];
+    } catch (e) {
+      if (!(e instanceof DataError)) throw e;
+    }
+    const refused: Reject[] = [];
+    for (const v of group) {
+      try {
+        await this.opts.store.insertArrow(v.table, v.bytes, v.batch.table);
+      } catch (e) {
+        if (!(e instanceof DataError)) throw e;
+        refused.push({ msg: v.msg, code: 'store_refused', detail: e.message.slice(0, 500) });
+      }
+    }
+    return refused;
+  }
+
+  private async deadLetter(rejects: readonly Reject[]): Promise<void> {
     await this.opts.bus.producer().send(DEAD_LETTER_TOPIC, rejects.map(({ msg, code, detail }) => ({
       key: msg.key,
       value: msg.value,

@@ -1,4 +1,5 @@
 import type { Row, SqlDialect, StoreCapabilities, TableName } from '@runlens/schemas';
+import type { Table } from 'apache-arrow';
 
 /** Values a query parameter may take; bound server-side, never spliced into SQL text. */
 export type QueryParam = string | number | boolean | readonly string[] | readonly number[];
@@ -16,8 +17,11 @@ export interface Store {
   readonly database: string;
   /** Creates the database and every catalog table (idempotent). */
   migrate(): Promise<void>;
-  /** Inserts one Arrow IPC stream into a catalog table; resolves once durable. */
-  insertArrow(table: TableName, ipc: Uint8Array): Promise<void>;
+  /**
+   * Inserts one Arrow IPC stream into a catalog table; resolves once durable. `decoded`, when
+   * the caller already has it, spares stores that cannot take Arrow a second decode.
+   */
+  insertArrow(table: TableName, ipc: Uint8Array, decoded?: Table): Promise<void>;
   insertRows<N extends TableName>(table: N, rows: readonly Row<N>[]): Promise<void>;
   query<T>(sql: string, params?: Readonly<Record<string, QueryParam>>): Promise<T[]>;
   close(): Promise<void>;

@@ -4,6 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { QueryParam, Store } from '../types.ts';
 import { addMissingColumns } from '../add-missing-columns.ts';
+import { classifyClickHouseError } from '../classify.ts';
 import { SerialQueue } from './serial-queue.ts';
 
 export interface ChdbStoreOptions {
@@ -52,7 +53,7 @@ export class ChdbStore implements Store {
       writeFileSync(file, ipc);
       try {
         const sql = `INSERT INTO ${this.database}.${table} (${cols}) SELECT ${cols} FROM file('${file}', 'ArrowStream')`;
-        await this.session.queryAsync(sql, { format: 'CSV' });
+        await this.session.queryAsync(sql, { format: 'CSV' }).catch((e: unknown) => { throw classifyClickHouseError(e, `insert ${table}`); });
       } finally {
         rmSync(file, { force: true });
       }

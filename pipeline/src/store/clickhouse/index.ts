@@ -3,12 +3,13 @@ import {
   type Row, type SqlDialect, type StoreCapabilities, type TableName, batchToRows, columnNames, createTableSql, dialectFor,
   ident, tableNames, tryDecodeBatch, DataError, encodeBatch,
 } from '@runlens/schemas';
+import type { Table } from 'apache-arrow';
 import { Readable } from 'node:stream';
 import type { QueryParam, Store } from '../types.ts';
 import { addMissingColumns } from '../add-missing-columns.ts';
 import { bindParams } from './binder.ts';
 import { probeCapabilities } from './capabilities.ts';
-import { classifyClickHouseError } from './classify.ts';
+import { classifyClickHouseError } from '../classify.ts';
 
 export interface ClickHouseStoreOptions {
   readonly url: string;
@@ -57,7 +58,7 @@ export class ClickHouseStore implements Store {
     }
   }
 
-  async insertArrow(table: TableName, ipc: Uint8Array): Promise<void> {
+  async insertArrow(table: TableName, ipc: Uint8Array, decodedTable?: Table): Promise<void> {
     const cols = columnNames(table).join(', ');
     try {
       if (this.capabilities.arrowInput) {
@@ -65,9 +66,9 @@ export class ClickHouseStore implements Store {
           .then((r) => r.stream.resume());
         return;
       }
-      const decoded = tryDecodeBatch(ipc);
+      const decoded = decodedTable ?? tryDecodeBatch(ipc)?.table;
       if (!decoded) throw new DataError('undecodable_arrow', `insert into ${table}`);
-      await this.client.insert({ table, values: batchToRows(table, decoded.table), format: 'JSONEachRow' });
+      await this.client.insert({ table, values: batchToRows(table, decoded), format: 'JSONEachRow' });
     } catch (e) {
       throw e instanceof DataError ? e : classifyClickHouseError(e, `insert ${table}`);
     }

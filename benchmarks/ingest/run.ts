@@ -1,0 +1,114 @@
+import { type Store, openChdbStore, openClickHouseStore, openKafkaBus } from '@runlens/pipeline';
+import { type TestServer, freePort, startClickHouse, startKafka } from '@runlens/pipeline/testing/servers';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ClickHouseHttp } from './clickhouse-http.ts';
+import { type FormatRun, ceiling, chdbVariants, runVariant, serverVariants } from './formats.ts';
+import { type IngestRun, preload, runIngest } from './kafka-ingest.ts';
+import { progress } from './proc.ts';
+import { type Repeat, summarize } from './report.ts';
+
+const env = (name: string, dflt: number): number => Number(process.env[name] ?? dflt);
+const MESSAGES = env('BENCH_MESSAGES', 2000);
+const ROWS_PER_MESSAGE = env('BENCH_ROWS_PER_MESSAGE', 500);
+const REPEATS = env('BENCH_REPEATS', 3);
+const BATCHES = (process.env.BENCH_BATCHES ?? '500,10000').split(',').map(Number);
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'ingest,formats').split(','));
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR;
+const ROWS = MESSAGES * ROWS_PER_MESSAGE;
+const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results.json');
+/** One hour ago, so every tick (64 hosts per second of data) stays well inside the 90-day TTL. */
+const BASE_TS = Date.now() - 3_600_000;
+
+const temp = mkdtempSync(join(tmpdir(), 'runlens-ingest-bench-'));
+const servers: TestServer[] = [];
+const stores: Store[] = [];
+
+async function cleanup(): Promise<void> {
+  for (const st of stores.splice(0)) await st.close().catch(() => undefined);
+  for (const sv of servers.splice(0)) {
+    await sv.stop({ kill: true }).catch((e: unknown) => progress(`stop failed: ${String(e)}`));
+    rmSync(sv.dir, { recursive: true, force: true });
+  }
+  rmSync(temp, { recursive: true, force: true });
+}
+
+async function kafkaIngest(r: number, kafka: TestServer, http: ClickHouseHttp): Promise<{ ingest: IngestRun[]; ceiling: Repeat['ceiling'] }> {
+  const ingest: IngestRun[] = [];
+  const ceil: Repeat['ceiling'] = [];
+  const order = r % 2 === 0 ? (['clickhouse', 'chdb'] as const) : (['chdb', 'clickhouse'] as const);
+  for (const store of order) {
+    progress(`repeat ${r + 1}: Kafka → ${store}`);
+    const database = `kafka_r${r}`;
+    const storeEnv: Record<string, string> = store === 'clickhouse'
+      ? { RUNLENS_CLICKHOUSE_URL: http.url, RUNLENS_CLICKHOUSE_DATABASE: database }
+      : { RUNLENS_CHDB_PATH: join(temp, `chdb-ingest-r${r}`), RUNLENS_CLICKHOUSE_DATABASE: database };
+    const run = await runIngest({
+      store, brokers: kafka.url, group: `bench-${store}-r${r}-${Date.now()}`, serverPid: store === 'clickhouse' ? http.serverPid() : null,
+      env: { ...storeEnv, RUNLENS_METRICS_PORT: String(await freePort()) }, messages: MESSAGES, timeoutS: 900,
+      ...(CPU_PROF_DIR ? { cpuProfDir: join(CPU_PROF_DIR, store) } : {}),
+    });
+    if (run.rows_sent !== ROWS) throw new Error(`${store}: ingest sent ${run.rows_sent} rows, expected ${ROWS}`);
+    progress(`  ${store}: ${Math.round(ROWS / run.wall_s)} rows/s wall, ${Math.round(ROWS / run.ingest_cpu_s)} rows per ingest CPU-s`);
+    ingest.push(run);
+    if (store === 'clickhouse') {
+      const stored = await http.count(`${database}.process_samples`);
+      if (stored !== ROWS) throw new Error(`clickhouse: ${stored} rows stored, expected ${ROWS}`);
+      const st = await openClickHouseStore({ url: http.url, database });
+      ceil.push(await ceiling(st, http));
+      await st.close();
+      await http.sql(`DROP DATABASE ${database}`);
+    } else {
+      rmSync(join(temp, `chdb-ingest-r${r}`), { recursive: true, force: true });
+    }
+  }
+  return { ingest, ceiling: ceil };
+}
+
+async function formatRuns(chdb: Store, server: Store, http: ClickHouseHttp): Promise<{ formats: FormatRun[]; ceiling: Repeat['ceiling'] }> {
+  const formats: FormatRun[] = [];
+  const common = { messages: MESSAGES, rowsPerMessage: ROWS_PER_MESSAGE, baseTs: BASE_TS };
+  for (const batchRows of BATCHES) {
+    for (const variant of chdbVariants(chdb)) formats.push(await runVariant({ store: chdb, http: null, variant, batchRows, ...common }));
+    for (const variant of await serverVariants(server, http)) formats.push(await runVariant({ store: server, http, variant, batchRows, ...common }));
+  }
+  // The chDB table now holds the data set once: the engine's own copy rate is the ceiling.
+  return { formats, ceiling: [await ceiling(chdb, null)] };
+}
+
+async function main(): Promise<void> {
+  progress(`${MESSAGES} messages × ${ROWS_PER_MESSAGE} rows = ${ROWS} rows; ${REPEATS} repeats; parts ${[...PARTS].join(',')}`);
+  const kafka = await startKafka();
+  servers.push(kafka);
+  const ch = await startClickHouse();
+  servers.push(ch);
+  const http = new ClickHouseHttp(ch.url, ch.dir);
+  progress(`kafka ${kafka.url}, clickhouse ${ch.url} (${(await http.sql('SELECT version()')).trim()})`);
+  if (PARTS.has('ingest')) {
+    const bus = await openKafkaBus({ brokers: [kafka.url], clientId: 'ingest-bench-preload' });
+    try { await preload(bus, MESSAGES, ROWS_PER_MESSAGE, BASE_TS); } finally { await bus.close(); }
+  }
+  const chdb = await openChdbStore({ path: join(temp, 'chdb-harness'), database: 'fmt' });
+  stores.push(chdb);
+  const server = await openClickHouseStore({ url: ch.url, database: 'fmt' });
+  stores.push(server);
+  await server.migrate();
+  const repeats: Repeat[] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    const k = PARTS.has('ingest') ? await kafkaIngest(r, kafka, http) : { ingest: [], ceiling: [] };
+    const f = PARTS.has('formats') ? await formatRuns(chdb, server, http) : { formats: [], ceiling: [] };
+    repeats.push({ ingest: k.ingest, ceiling: [...k.ceiling, ...f.ceiling], formats: f.formats });
+    const { summary, markdown } = summarize(repeats, ROWS);
+    writeFileSync(RESULTS, `${JSON.stringify({ config: { MESSAGES, ROWS_PER_MESSAGE, REPEATS, BATCHES, cores: availableParallelism() }, summary, repeats }, null, 2)}\n`);
+    if (r === REPEATS - 1) process.stdout.write(`${markdown}\n`);
+  }
+}
+
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { void cleanup().finally(() => process.exit(130)); });
+try {
+  await main();
+} finally {
+  await cleanup();
+}

@@ -1,0 +1,25 @@
+// `npm run bench`: every benchmark folder in turn, each printing its own table.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const loader = join(process.cwd(), 'node_modules/tsx/dist/loader.mjs');
+const BENCHES = [
+  { name: 'collector-overhead', env: { BENCH_DURATION_S: '20', BENCH_REPEATS: '3', BENCH_PROCESSES: '100,1000,3000' } },
+  { name: 'ingest', env: {} },
+  { name: 'analyzer', env: {}, node: ['--expose-gc'] },
+  { name: 'scenarios', env: {} },
+  { name: 'dashboard', env: {} },
+];
+let failed = 0;
+for (const b of BENCHES) {
+  const entry = join('benchmarks', b.name, 'run.ts');
+  if (!existsSync(entry)) {
+    console.error(`bench ${b.name}: no ${entry}, skipped`);
+    continue;
+  }
+  console.error(`\n=== ${b.name} ===`);
+  const r = spawnSync('node', [...(b.node ?? []), '--import', loader, entry], { stdio: 'inherit', env: { ...process.env, ...b.env } });
+  if (r.status !== 0) failed++;
+}
+process.exit(failed === 0 ? 0 : 1);

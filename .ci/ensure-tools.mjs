@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 const NEEDED = [
   { bin: 'stress-ng', pkg: 'stress-ng' },
   { bin: 'fio', pkg: 'fio' },
+  { bin: 'chromium', pkg: 'chromium' },
 ];
 
 function has(bin) {

@@ -11,7 +11,7 @@ const MAY_IMPORT = {
   pipeline: ['schemas'],
   analyzer: ['schemas'],
   dashboard: ['schemas', 'pipeline', 'analyzer'],
-  benchmarks: ['schemas', 'collector', 'pipeline', 'analyzer'],
+  benchmarks: ['schemas', 'collector', 'pipeline', 'analyzer', 'dashboard'],
   bin: ['schemas', 'collector', 'pipeline', 'analyzer'],
 };
 /** Where `import type` of another package is allowed on top of MAY_IMPORT. */

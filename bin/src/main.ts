@@ -2,17 +2,19 @@ import { ConfigError } from '@runlens/schemas';
 import { loadConfig } from './config.ts';
 import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
+import { dashboardCommand } from './commands/dashboard.ts';
 import { upCommand } from './commands/up.ts';
 import { agentRole } from './roles/agent.ts';
+import { analyzeRole } from './roles/analyze.ts';
 import { ingestRole } from './roles/ingest.ts';
 import { migrateRole } from './roles/migrate.ts';
 
 const USAGE = `usage:
   runlens run [--app NAME] [--cores N] [--json FILE] [--html FILE] -- CMD [ARGS...]
-  runlens up                       embedded stack: agent + store + analyzer + API on 127.0.0.1
+  runlens up                       embedded stack: agent + store + analyzer + API + dashboard on 127.0.0.1
   runlens report RUN_ID [--json|--html|--md]
-  runlens agent | ingest | migrate                        cluster roles (settings: env or RUNLENS_CONFIG_FILE)
-  runlens analyze | dashboard                             not built yet`;
+  runlens agent | ingest | analyze | migrate              cluster roles (settings: env or RUNLENS_CONFIG_FILE)
+  runlens dashboard [build]        cluster dashboard over the configured store (RUNLENS_STORE, ...)`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -23,9 +25,8 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'agent': return agentRole();
     case 'ingest': return ingestRole();
     case 'migrate': return migrateRole();
-    case 'analyze': case 'dashboard':
-      process.stderr.write(`runlens ${command}: not built yet (the streaming analyzer and dashboard issues); runlens up serves reports meanwhile\n`);
-      return 2;
+    case 'analyze': return analyzeRole();
+    case 'dashboard': return dashboardCommand(rest);
     default:
       process.stderr.write(`${USAGE}\n`);
       return command === undefined || command === '--help' || command === 'help' ? 0 : 2;

@@ -1,0 +1,147 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: plain .mjs CI helper without types
+import { ensureTools } from '../../.ci/ensure-tools.mjs';
+import { type UpProcess, buildDashboard, startRun, startUp, writeUsers } from './testing/up-process.ts';
+
+/**
+ * The dashboard end to end: real `runlens up` (chDB, collector, Next inside it), real runs of
+ * stress-ng from "another terminal", and Debian's chromium driven by playwright-core.
+ */
+const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
+const me = userInfo().username;
+const PASS = { [me]: 'owner-pw-1', bob: 'bob-pw-2', opsy: 'ops-pw-3' } as const;
+
+describe('dashboard in a browser', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'runlens-ui-'));
+  const env = { RUNLENS_DATA_DIR: dir, RUNLENS_HTTP_PORT: '0' };
+  let up: UpProcess;
+  let browser: Browser;
+  let owner: BrowserContext;
+  let runA = '';
+
+  const signIn = async (user: keyof typeof PASS): Promise<{ ctx: BrowserContext; page: Page }> => {
+    const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await ctx.newPage();
+    await page.goto(`${up.url}/runs`);
+    expect(page.url()).toContain('/login');
+    await page.fill('#user', user);
+    await page.fill('#password', PASS[user]);
+    await Promise.all([page.waitForURL(/\/runs$/), page.click('button[type=submit]')]);
+    return { ctx, page };
+  };
+  const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    ensureTools();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    buildDashboard();
+    writeUsers(dir, [{ user: me, role: 'user', password: PASS[me] }, { user: 'bob', role: 'user', password: PASS.bob }, { user: 'opsy', role: 'ops', password: PASS.opsy }]);
+    up = await startUp(env);
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    owner = (await signIn(me)).ctx;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (up) expect(await up.stop()).toBe(0);
+  });
+
+  it('refuses a wrong password and keeps pages behind sign-in', async () => {
+    const page = await (await browser.newContext()).newPage();
+    const anon = await page.goto(`${up.url}/runs`);
+    expect(page.url()).toContain('/login');
+    expect(anon?.status()).toBe(200);
+    await page.fill('#user', me);
+    await page.fill('#password', 'wrong');
+    await Promise.all([page.waitForURL(/error=1/), page.click('button[type=submit]')]);
+    await expect(page.locator('p.error').textContent()).resolves.toContain('Wrong user name or password');
+    await shot(page, 'login-error');
+    expect((await fetch(`${up.url}/api/runs`)).status).toBe(401);
+  });
+
+  it('shows a run live while it runs, then finished, without a reload', async () => {
+    const page = owner.pages()[0]!;
+    await page.goto(`${up.url}/runs`);
+    const run = startRun(env, ['--app', 'cpu_a', '--cores', '1', '--', 'stress-ng', '--cpu', '1', '--timeout', '8s']);
+    const row = page.locator('tr[data-run]', { hasText: 'cpu_a' }).first();
+    await row.getByText('running').waitFor({ timeout: 20_000 });
+    await shot(page, 'runs-live');
+    runA = (await row.getAttribute('data-run')) ?? '';
+    expect((await run).code).toBe(0);
+    await row.getByText('finished').waitFor({ timeout: 20_000 });
+    // The top finding depends on what else competes for this machine's cores; there is one.
+    await expect(row.locator('td').last().textContent()).resolves.toMatch(/^[a-z_]+$/);
+  });
+
+  it('draws the CPU timeline with the cpu_bound finding marked', async () => {
+    const page = owner.pages()[0]!;
+    const res = await page.goto(`${up.url}/runs/${runA}`);
+    expect(res?.status()).toBe(200);
+    await expect(page.getByTestId('verdict').textContent()).resolves.toContain('cpu_bound');
+    const cpu = page.locator('[data-resource="cpu"]');
+    expect(Number(await cpu.getAttribute('data-marked'))).toBeGreaterThanOrEqual(1);
+    const canvas = cpu.locator('canvas').first();
+    await canvas.waitFor();
+    await page.waitForTimeout(500);
+    const inked = await canvas.evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if ((d[i] ?? 0) > 0) n += 1;
+      return n;
+    });
+    expect(inked).toBeGreaterThan(2000);
+    await expect(page.getByTestId('run-header').textContent()).resolves.toMatch(/exit 0/);
+    await shot(page, 'run-page');
+  });
+
+  it('narrows the runs list with a filter', async () => {
+    expect((await startRun(env, ['--app', 'cpu_b', '--cores', '1', '--', 'stress-ng', '--cpu', '1', '--timeout', '3s'])).code).toBe(0);
+    const page = owner.pages()[0]!;
+    await page.goto(`${up.url}/runs`);
+    expect(await page.locator('tr[data-run]').count()).toBeGreaterThanOrEqual(2);
+    await page.selectOption('select[name=app]', 'cpu_b');
+    await Promise.all([page.waitForURL(/app=cpu_b/), page.click('form.filters button[type=submit]')]);
+    const apps = await page.locator('tr[data-run] td:nth-child(2)').allTextContents();
+    expect(apps.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(apps)).toEqual(new Set(['cpu_b']));
+    await shot(page, 'runs-filtered');
+  });
+
+  it('loads the app page and the report downloads', async () => {
+    const page = owner.pages()[0]!;
+    expect((await page.goto(`${up.url}/apps/cpu_a`))?.status()).toBe(200);
+    await page.locator('[data-chart="runs over time"] canvas').first().waitFor();
+    await shot(page, 'app-page');
+    const json = await owner.request.get(`${up.url}/runs/${runA}/download?format=json`);
+    expect(json.status()).toBe(200);
+    expect((await json.json() as { run: { run_id: string } }).run.run_id).toBe(runA);
+    const html = await owner.request.get(`${up.url}/runs/${runA}/download?format=html`);
+    expect(await html.text()).toContain('<html');
+  });
+
+  it('gives another user 403 on the run, and ops the ops page', async () => {
+    const bob = await signIn('bob');
+    const res = await bob.page.goto(`${up.url}/runs/${runA}`);
+    expect(res?.status()).toBe(403);
+    await shot(bob.page, 'forbidden');
+    expect((await bob.ctx.request.get(`${up.url}/runs/${runA}/download?format=json`)).status()).toBe(403);
+    expect(await bob.page.goto(`${up.url}/runs`).then(() => bob.page.locator('tr[data-run]').count())).toBe(0);
+    expect((await bob.page.goto(`${up.url}/ops`))?.status()).toBe(403);
+
+    const ops = await signIn('opsy');
+    expect((await ops.page.goto(`${up.url}/ops`))?.status()).toBe(200);
+    await ops.page.locator('[data-chart="cluster heatmap"] canvas').first().waitFor();
+    await shot(ops.page, 'ops');
+    // stress-ng on a healthy VM: its findings are not hardware faults.
+    await expect(ops.page.getByTestId('node-health').textContent()).resolves.toContain('No hardware faults seen');
+    expect((await ops.page.goto(`${up.url}/runs/${runA}`))?.status()).toBe(200);
+  });
+});

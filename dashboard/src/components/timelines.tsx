@@ -1,0 +1,40 @@
+import type { Finding } from '@runlens/schemas';
+import { buildHeatmapOption } from '../charts/heatmap.ts';
+import { RESOURCES, type ResourceId, marksResource, resourceScale } from '../charts/resources.ts';
+import type { HostSeries } from '../charts/series.ts';
+import { buildTimelineOption } from '../charts/timeline.ts';
+import { Chart } from './chart.tsx';
+
+export interface ResourceData { readonly resource: ResourceId; readonly series: readonly HostSeries[] }
+
+/** One timeline per resource that has data, each host a line, this resource's findings shaded. */
+export function Timelines({ data, findings, bucketMs, allocCores }: { data: readonly ResourceData[]; findings: readonly Finding[]; bucketMs: number; allocCores: number }) {
+  const shown = data.filter((d) => d.series.some((s) => s.points.length > 0));
+  const missing = data.filter((d) => !shown.includes(d)).map((d) => RESOURCES[d.resource].label);
+  const cpu = data.find((d) => d.resource === 'cpu');
+  return (
+    <section data-testid="timelines">
+      <h2>Timelines <span className="muted">({bucketMs / 1000} s per point)</span></h2>
+      <div className="grid2">
+        {shown.map((d) => (
+          <div className="card" key={d.resource} data-resource={d.resource} data-marked={findings.filter((f) => marksResource(f.kind, d.resource)).length}>
+            <h2>{RESOURCES[d.resource].label}</h2>
+            <Chart label={`${d.resource} timeline`} option={buildTimelineOption({
+              unit: RESOURCES[d.resource].unit, scale: resourceScale(d.resource), series: d.series, bucketMs,
+              findings: findings.filter((f) => marksResource(f.kind, d.resource)),
+              ...(d.resource === 'gpu' ? { yMax: 1 } : {}),
+            })} />
+            {d.resource === 'cpu' ? <p className="muted">Allocated: {allocCores} cores per host.</p> : null}
+          </div>
+        ))}
+      </div>
+      {missing.length > 0 ? <p className="muted">No samples for: {missing.join(', ')}.</p> : null}
+      {cpu && cpu.series.length > 0 ? (
+        <div className="card" data-resource="heatmap">
+          <h2>CPU by host × time</h2>
+          <Chart label="host heatmap" option={buildHeatmapOption(cpu.series, 'cores')} height={Math.max(140, 60 + cpu.series.length * 22)} />
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -14,7 +14,7 @@ export function summariseRun(run: RunState, w: RunWindow, findings: readonly Fin
   const sampledCpu = w.ticks.reduce((a, t, i) => a + t.cpu_cores * (i === 0 ? 1 : (t.ts - (w.ticks[i - 1]?.ts ?? t.ts)) / 1000), 0);
   const cpuS = meta?.cpu_user_s !== null && meta?.cpu_user_s !== undefined ? meta.cpu_user_s + (meta.cpu_sys_s ?? 0) : sampledCpu;
   const hosts = Math.max(1, w.hosts?.length ?? 1);
-  const scale = w.alloc_cores * hosts;
+  const scale = w.alloc_cores;
   const gpuUtil = (w.hosts ?? []).flatMap((h) => h.gpus.filter((g) => g.run_procs > 0 && g.util_ratio !== null).map((g) => g.util_ratio ?? 0));
   return {
     run_id: run.run_id, app: meta?.app ?? '', fingerprint: commandFingerprint(meta?.cmd ?? ''), scale_cores: scale, hosts,

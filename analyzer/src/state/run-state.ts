@@ -57,7 +57,8 @@ export class RunState {
       .map(([rank, r]) => ({ rank, host: r.host, ticks: sortedTicks(r.ticks, from) }));
     const first = views[0];
     return {
-      run_id: this.run_id, host: first?.host ?? '', alloc_cores: this.allocCores, alloc_gpus: this.meta?.alloc_gpus ?? 0,
+      // Run-level ticks sum all hosts, so they are judged against the whole allocation.
+      run_id: this.run_id, host: first?.host ?? '', alloc_cores: this.allocCores * Math.max(1, views.length), alloc_gpus: this.meta?.alloc_gpus ?? 0,
       mem_total_bytes: first?.profile?.mem_total_bytes ?? first?.node[first.node.length - 1]?.mem_total_bytes ?? null,
       ticks: views.length === 1 ? [...(first?.ticks ?? [])] : mergeBySecond(views.map((v) => v.ticks)),
       node: first?.node ?? [], hosts: views, ranks,

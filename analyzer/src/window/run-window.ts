@@ -97,6 +97,7 @@ export interface RankView {
 export interface RunWindow {
   readonly run_id: string;
   readonly host: string;
+  /** Cores allocated to the run over all its hosts (the scale of `ticks`). */
   readonly alloc_cores: number;
   readonly mem_total_bytes: number | null;
   /** Run-level ticks: all hosts summed per second. */

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { type Scenario, oneHostRun } from './scenario.ts';
 import { slowNode } from './slow-node.ts';
-import { GENERATORS, MEMORY_PATTERN, exited, sleep, start } from './workloads.ts';
+import { GENERATORS, MEMORY_PATTERN, exited, limitMemory, sleep, start } from './workloads.ts';
 
 const gen = (name: string): string => join(GENERATORS, name);
 
@@ -59,6 +59,21 @@ export const SCENARIOS: readonly Scenario[] = [
       track(c.pid ?? 0);
       await exited(c);
       return {};
+    }),
+  },
+  {
+    name: 'memory_pressure', clean: false, expect: ['memory_pressure'], allow: ['low_cpu_utilization', 'memory_leak'], needs: 'cgroup_quota',
+    run: (stack, id) => oneHostRun(stack, id, 'holder', 'node hold.mjs 190 16', 1, async (track) => {
+      // Stopped until it is inside its cgroup, so every byte is charged to the limit.
+      const c = start('sh', ['-c', `kill -STOP $$; exec node ${gen('hold.mjs')} 190 16`]);
+      track(c.pid ?? 0);
+      await sleep(200);
+      const release = limitMemory(c.pid ?? 0, 256 * 1024 * 1024, 'memory-pressure');
+      const onset = Date.now();
+      c.kill('SIGCONT');
+      await exited(c);
+      release();
+      return { memory_pressure: onset };
     }),
   },
   slowNode,

@@ -61,3 +61,22 @@ export function throttle(pid: number, cores: number, name: string): () => void {
     }
   };
 }
+
+const MEMORY_CGROUP = '/sys/fs/cgroup/memory';
+
+/** Puts `pid` in a fresh memory cgroup limited to `bytes`; returns a cleanup function. */
+export function limitMemory(pid: number, bytes: number, name: string): () => void {
+  const dir = join(MEMORY_CGROUP, `runlens-${name}-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'memory.limit_in_bytes'), String(bytes));
+  writeFileSync(join(dir, 'cgroup.procs'), String(pid));
+  return () => {
+    for (let i = 0; i < 20 && existsSync(dir); i++) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        /* tasks still leaving */
+      }
+    }
+  };
+}

@@ -12,6 +12,7 @@ import { loadImbalance } from './load_imbalance/index.ts';
 import { lowCpuUtilization } from './low_cpu_utilization/index.ts';
 import { memoryLeak } from './memory_leak/index.ts';
 import { memoryPressure } from './memory_pressure/index.ts';
+import { metricOutlier } from './metric_outlier/index.ts';
 import { networkBound } from './network_bound/index.ts';
 import { oversubscription } from './oversubscription/index.ts';
 import { slowNode } from './slow_node/index.ts';
@@ -38,6 +39,7 @@ export const detectorRegistry = {
   gpu_idle: gpuIdle,
   network_bound: networkBound,
   hardware_fault: hardwareFault,
+  metric_outlier: metricOutlier,
 } as const satisfies Record<string, DetectorDef>;
 
 export const DETECTORS: readonly DetectorDef[] = Object.values(detectorRegistry);

@@ -9,6 +9,7 @@ import type { RunState } from '../state/run-state.ts';
 import { FindingTracker } from './finding-tracker.ts';
 
 export const ANALYZE_GROUP = 'runlens-analyze';
+export const STALE_RUN_MS = 10 * 60 * 1000;
 const INPUT: readonly TableName[] = ['runs', 'process_samples', 'node_samples', 'cgroup_samples', 'gpu_samples', 'gpu_process_samples', 'ib_samples', 'node_profiles'];
 
 export interface AnalyzerOptions {
@@ -94,7 +95,10 @@ export class AnalyzerService {
     for (const run of [...this.state.runs.values()]) {
       if (run.finalised) continue;
       const ended = run.meta?.end_ts !== null && run.meta?.end_ts !== undefined;
-      if (ended && now - Math.max(run.lastDataTs, run.meta?.updated_ts ?? 0) >= (this.opts.settleMs ?? 1500)) await this.finalise(run);
+      const quiet = now - Math.max(run.lastDataTs, run.meta?.updated_ts ?? 0);
+      // A run whose end never arrives (a crashed client, a Slurm job seen only through its
+      // processes) is closed once its processes are gone, so state cannot grow without bound.
+      if ((ended && quiet >= (this.opts.settleMs ?? 1500)) || quiet >= STALE_RUN_MS) await this.finalise(run);
       else if (run.lastDataTs > 0) await this.evaluateLive(run, now);
     }
   }

@@ -28,7 +28,7 @@ export class Agent {
   ticks = 0;
 
   constructor(private readonly opts: AgentOptions) {
-    this.attributor = new Attributor(opts.host.procRoot, opts.cluster);
+    this.attributor = new Attributor(opts.host.procRoot, opts.cluster, opts.host.procRoot === '/proc' ? process.pid : null);
   }
 
   addRun(run: RunTarget): void {

@@ -7,6 +7,7 @@ import type { RunWindow } from '../window/run-window.ts';
 import { loadBaseline } from './baseline.ts';
 import { loadGpuSummary, loadRun, loadSampleTotals, loadStoredFindings, loadTopProcesses } from './queries.ts';
 import { replayRun } from './replay.ts';
+import { hostsWithoutPmu, loadRunSeconds } from './run-seconds.ts';
 
 export { stampFinding };
 
@@ -17,16 +18,18 @@ export function runDetectors(window: RunWindow): Finding[] {
 
 /**
  * A run's report, read back from the store: the analyzer's findings, totals, top processes,
- * phases from the replayed windows and the app baseline. A run the analyzer never saw is
- * analysed here, from the same windows.
+ * phases from per-second aggregates and the app baseline. A finished run the analyzer never
+ * saw is analysed here, from replayed windows (the same aggregation the stream uses).
  */
 export async function buildReport(store: Store, runId: string, now = Date.now()): Promise<RunReport | null> {
   const run = await loadRun(store, runId);
-  const replay = await replayRun(store, runId);
-  if (!run || !replay) return null;
+  if (!run) return null;
   const endMs = run.end_ms ?? now;
   const stored = await loadStoredFindings(store, runId);
-  const findings = stored.length > 0 ? stored : runDetectors(replay.window);
+  // Replaying every process row is only worth it for a finished run the analyzer never saw.
+  const replay = stored.length === 0 && run.end_ms !== null ? await replayRun(store, runId) : null;
+  const findings = replay ? runDetectors(replay.window) : stored;
+  const seconds = await loadRunSeconds(store, runId);
   const sampled = await loadSampleTotals(store, runId);
   const kernel = run.cpu_user_s !== null && run.cpu_sys_s !== null;
   const cpuUser = kernel ? (run.cpu_user_s ?? 0) : sampled.cpu_user_s;
@@ -45,7 +48,7 @@ export async function buildReport(store: Store, runId: string, now = Date.now())
     samples: sampled.samples, processes: sampled.processes,
     gpu: await loadGpuSummary(store, runId),
     top_processes: await loadTopProcesses(store, runId, 8),
-    absent: undeterminable(replay.window),
+    absent: undeterminable(await hostsWithoutPmu(store, run.hosts)),
   };
   const report: RunReport = {
     report_version: REPORT_VERSION,
@@ -53,7 +56,7 @@ export async function buildReport(store: Store, runId: string, now = Date.now())
       run_id: runId, app: run.app, user: run.user, cmd: run.cmd, hosts: run.hosts, start_ts: run.start_ms, end_ts: run.end_ms,
       exit_code: run.exit_code, status: run.status, alloc_cores: run.alloc_cores, alloc_gpus: run.alloc_gpus, job_id: run.job_id,
     },
-    summary, findings: rank(findings), phases: summarisePhases(replay.window.ticks),
+    summary, findings: rank(findings), phases: summarisePhases(seconds),
     baseline: await loadBaseline(store, run.app, run.cmd, runId, wall, summary.cpu_efficiency),
   };
   return runReportSchema.parse(report);
@@ -67,7 +70,6 @@ function rank(findings: readonly Finding[]): Finding[] {
 }
 
 /** What could not be judged on these hosts, said once rather than guessed. */
-function undeterminable(w: RunWindow): string[] {
-  const noPmu = (w.hosts ?? []).filter((h) => h.profile && !h.profile.pmu_available).map((h) => h.host);
+function undeterminable(noPmu: readonly string[]): string[] {
   return noPmu.length > 0 ? [`memory_bandwidth_bound: undeterminable, no hardware PMU counters on ${noPmu.join(', ')}`] : [];
 }

@@ -1,4 +1,4 @@
-import type { Row, TableName } from '@runlens/schemas';
+import { type Row, SELF_RUN_ID, type TableName } from '@runlens/schemas';
 import { HostState } from './host-state.ts';
 import { RunState } from './run-state.ts';
 import { aggregateTick } from './tick-agg.ts';
@@ -54,6 +54,7 @@ export class AnalyzerState {
       const { host, ts } = group[0] as ProcessRow;
       const byRun = groupBy(group, (r) => r.run_id);
       for (const [runId, procs] of byRun) {
+        if (runId === SELF_RUN_ID) continue; // RunLens itself: overhead, not a run nor outside load
         if (runId === '') {
           this.host(host).addBackground({ ...pick(aggregateTick(ts, procs, 1)), top_comm: busiest(procs) });
           continue;

@@ -1,3 +1,4 @@
+import { SELF_RUN_ID } from '@runlens/schemas';
 import { readText } from '../lib/proc-files.ts';
 import type { Attribution, RunTarget } from '../sampler.ts';
 import { parseEnviron, ranksFromEnv } from './ranks.ts';
@@ -28,7 +29,11 @@ export class Attributor {
   private memo = new Map<number, Attribution | null>();
   private jobs = new Map<string, SlurmJob>();
 
-  constructor(private readonly procRoot: string, private readonly cluster: string) {}
+  /**
+   * `selfPid`: RunLens's own process. It and its other children are sampled under the
+   * reserved run id `runlens-self`: visible as overhead, but neither a run nor outside load.
+   */
+  constructor(private readonly procRoot: string, private readonly cluster: string, private readonly selfPid: number | null = null) {}
 
   update(procs: readonly ProcNode[], runs: readonly RunTarget[]): void {
     this.parent.clear();
@@ -59,6 +64,7 @@ export class Attributor {
   private resolve(pid: number): Attribution | null {
     const runId = this.runOfTree(pid);
     const id = this.identity(pid);
+    if (runId === SELF_RUN_ID) return { run_id: runId, rank: null, local_rank: null };
     if (runId !== null) return { run_id: runId, rank: id?.rank ?? null, local_rank: id?.local_rank ?? null };
     if (!id?.slurm) return null;
     const slurmRun = slurmRunId(id.slurm, this.cluster);
@@ -71,6 +77,7 @@ export class Attributor {
     for (let depth = 0; cur !== undefined && cur > 1 && depth < 256; depth++) {
       const run = this.roots.get(cur);
       if (run !== undefined) return run;
+      if (cur === this.selfPid) return SELF_RUN_ID;
       cur = this.parent.get(cur);
     }
     return null;

@@ -41,3 +41,4 @@ export function tableDef(name: TableName): AnyTable {
 }
 
 export * from './column.ts';
+export { SELF_RUN_ID } from './runs.ts';

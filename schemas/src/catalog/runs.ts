@@ -1,5 +1,11 @@
 import { attr, counter, defineTable, gauge, nullable, ts } from './column.ts';
 
+/**
+ * Reserved `run_id` of RunLens's own processes in process_samples: sampled so the overhead is
+ * visible, but neither a run nor outside load (cpu_interference ignores it).
+ */
+export const SELF_RUN_ID = 'runlens-self';
+
 /** One row per run, rewritten as the run progresses; the newest `updated_ts` wins. */
 export const runs = defineTable({
   name: 'runs',

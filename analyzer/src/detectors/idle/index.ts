@@ -4,9 +4,13 @@ import type { RunTick } from '../../window/run-window.ts';
 export const IDLE_CPU_CORES = 0.02;
 export const IDLE_BYTES_PER_S = 64 * 1024;
 export const MIN_IDLE_S = 10;
+/** Memory that keeps changing is progress too (an allocator-bound phase uses little CPU). */
+export const IDLE_RSS_BYTES_PER_S = 1024 * 1024;
 
-function isIdle(t: RunTick): boolean {
-  return t.cpu_cores < IDLE_CPU_CORES && t.storage_bytes_per_s < IDLE_BYTES_PER_S && t.syscall_bytes_per_s < IDLE_BYTES_PER_S;
+function isIdle(t: RunTick, prev: RunTick | undefined): boolean {
+  const rssRate = prev ? Math.abs(t.rss_bytes - prev.rss_bytes) / Math.max(1e-3, (t.ts - prev.ts) / 1000) : 0;
+  return t.cpu_cores < IDLE_CPU_CORES && t.storage_bytes_per_s < IDLE_BYTES_PER_S && t.syscall_bytes_per_s < IDLE_BYTES_PER_S
+    && rssRate < IDLE_RSS_BYTES_PER_S;
 }
 
 /** Longest stretch of consecutive idle ticks, as [first, last] indices. */
@@ -14,7 +18,7 @@ function longestIdle(ticks: readonly RunTick[]): [number, number] | null {
   let best: [number, number] | null = null;
   let start = -1;
   ticks.forEach((t, i) => {
-    if (!isIdle(t)) {
+    if (!isIdle(t, ticks[i - 1])) {
       start = -1;
       return;
     }

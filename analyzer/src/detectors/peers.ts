@@ -24,7 +24,8 @@ export const OUTSIDE_CAUSE = 0.5;
 
 /** What on the host itself could slow a peer down: CFS throttling, hypervisor steal, outside load. */
 export function hostCause(h: HostView): HostCause {
-  const throttled = mean(h.cgroup.map((c) => c.throttled_ratio ?? 0));
+  // Rows without CPU data (another v1 controller's path) say nothing about throttling.
+  const throttled = mean(h.cgroup.flatMap((c) => (c.throttled_ratio === null ? [] : [c.throttled_ratio])));
   const steal = mean(h.ticks.map((t) => nearest(h.node, t.ts)?.steal_cores ?? 0));
   const outside = mean(h.ticks.map((t) => nearest(h.background, t.ts)?.cpu_cores ?? 0));
   return { throttled_ratio: throttled, steal_cores: steal, outside_cores: outside };

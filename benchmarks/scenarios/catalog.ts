@@ -65,9 +65,9 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'memory_pressure', clean: false, expect: ['memory_pressure'], allow: ['low_cpu_utilization', 'memory_leak', 'idle'], needs: 'cgroup_quota',
-    run: (stack, id) => oneHostRun(stack, id, 'holder', 'node hold.mjs 216 16', 1, async (track) => {
+    run: (stack, id) => oneHostRun(stack, id, 'holder', 'node hold.mjs 232 16', 1, async (track) => {
       // Stopped until it is inside its cgroup, so every byte is charged to the limit.
-      const c = start('sh', ['-c', `kill -STOP $$; exec node ${gen('hold.mjs')} 216 16`]);
+      const c = start('sh', ['-c', `kill -STOP $$; exec node ${gen('hold.mjs')} 232 16`]);
       track(c.pid ?? 0);
       await sleep(200);
       const release = limitMemory(c.pid ?? 0, 256 * 1024 * 1024, 'memory-pressure');

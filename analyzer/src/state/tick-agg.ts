@@ -45,7 +45,9 @@ export function mergeBySecond(series: readonly (readonly RunTick[])[]): RunTick[
   const buckets = new Map<number, RunTick[]>();
   for (const s of series) for (const t of s) {
     const k = Math.round(t.ts / 1000);
-    buckets.set(k, [...(buckets.get(k) ?? []), t]);
+    const list = buckets.get(k);
+    if (list) list.push(t);
+    else buckets.set(k, [t]);
   }
   return [...buckets.entries()].sort(([a], [b]) => a - b).map(([k, ts]) => sumTicks(k * 1000, ts));
 }

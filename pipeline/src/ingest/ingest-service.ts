@@ -20,7 +20,11 @@ interface Reject { readonly msg: BusMessage; readonly code: string; readonly det
 
 function groupByTable(valid: readonly ValidBatch[]): Map<TableName, ValidBatch[]> {
   const m = new Map<TableName, ValidBatch[]>();
-  for (const v of valid) m.set(v.table, [...(m.get(v.table) ?? []), v]);
+  for (const v of valid) {
+    const list = m.get(v.table);
+    if (list) list.push(v);
+    else m.set(v.table, [v]);
+  }
   return m;
 }
 

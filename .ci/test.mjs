@@ -16,7 +16,9 @@ let skipped = 0;
 try {
   const r = JSON.parse(readFileSync(out, 'utf8'));
   passed = r.numPassedTests;
-  failed = r.numFailedTests + (r.numFailedTestSuites ?? 0);
+  // A file that fails to load has no test results; count it once. Failed describes are already counted by their tests.
+  const brokenFiles = (r.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
+  failed = r.numFailedTests + brokenFiles;
   skipped = r.numPendingTests + (r.numTodoTests ?? 0);
 } catch {
   failed = Math.max(1, failed);

@@ -72,7 +72,7 @@ export function loadRecording(path = RECORDING): Recording {
   return JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as Recording;
 }
 
-if (import.meta.main ?? process.argv[1]?.endsWith('recording.ts')) {
+if (process.argv[1]?.endsWith('recording.ts')) {
   const seconds = Number(process.argv[2] ?? '60');
   record(seconds).then((rec) => {
     writeFileSync(RECORDING, gzipSync(JSON.stringify(rec)));

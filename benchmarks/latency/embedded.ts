@@ -1,0 +1,60 @@
+import { AnalyzerService } from '@runlens/analyzer';
+import { Agent, BatchPublisher, SAMPLER_IDS, type SamplerId, createSamplers, readHostFacts } from '@runlens/collector';
+import { IngestService, MemoryBus, openChdbStore } from '@runlens/pipeline';
+import { createLogger } from '@runlens/schemas';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runRow } from '../scenarios/scenario.ts';
+import { SPIN, startProcess } from './procs.ts';
+import { type RunLensResult, type Schedule, measureRunLens } from './runlens-path.ts';
+
+/** `runlens up`'s default samplers and tick (bin/src/config.ts). */
+const UP_SAMPLERS = ['process', 'node', 'cgroup', 'gpu', 'ib', 'node_profile'];
+const INTERVAL_MS = 1000;
+
+/**
+ * The embedded path: the parts `runlens up` composes (bin/src/embedded-stack.ts: agent →
+ * in-memory bus → ingest → chDB, analyzer on its own consumer group, default settings),
+ * composed here because chDB belongs to one process and the poller must read that same
+ * store. Runs are registered the way `up` registers `runlens run`: addRun plus a runs row.
+ */
+export async function measureEmbedded(s: Schedule, log: (l: string) => void): Promise<RunLensResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'runlens-latency-emb-'));
+  const warnings = createLogger('warn', { part: 'embedded' });
+  const host = hostname();
+  const hostCtx = { ...readHostFacts(host), procRoot: '/proc', sysRoot: '/sys', log: warnings };
+  const bus = new MemoryBus();
+  const store = await openChdbStore({ path: join(dir, 'store') }).catch((e: unknown) => {
+    throw new Error(`embedded path: chDB store failed to open in ${dir}: ${String(e)}`);
+  });
+  const ingest = new IngestService({ bus, store, log: warnings });
+  const publisher = new BatchPublisher(bus.producer(), `${host}:${process.pid}`, host);
+  const analyzer = new AnalyzerService({ bus, store, log: warnings, agentId: `analyzer:${host}:${process.pid}` });
+  const enabled = SAMPLER_IDS.filter((x): x is SamplerId => UP_SAMPLERS.includes(x));
+  const { active } = await createSamplers(hostCtx, enabled, {}, warnings);
+  const agent = new Agent({ host: hostCtx, samplers: active, publisher, cluster: 'local', intervalMs: INTERVAL_MS, log: warnings });
+  try {
+    await ingest.start();
+    await analyzer.start();
+    agent.start();
+    return await measureRunLens({
+      path: 'RunLens embedded', storeLabel: 'in-memory bus → chDB', store, bus,
+      startRun: async (i) => {
+        const runId = `lat-emb-${i}-${Date.now().toString(36)}`;
+        const proc = startProcess(runId, process.execPath, [SPIN, runId, '0.1', '600']);
+        agent.addRun({ run_id: runId, root_pid: proc.child.pid ?? 0 });
+        await publisher.publish('runs', [runRow(runId, 'latency-solver', `node spin.mjs ${runId}`, 1, [host], Date.now())]);
+        return { runId, proc };
+      },
+      describe: () => `embedded stack: agent ticks ${agent.ticks}, sampler errors ${JSON.stringify(Object.fromEntries(agent.errors))}`,
+    }, s, log);
+  } finally {
+    await agent.stop();
+    await analyzer.stop();
+    await ingest.stop();
+    await bus.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -30,6 +30,8 @@ export interface IngestRun {
   readonly first_commit_s: number;
   readonly ingest_cpu_s: number;
   readonly server_cpu_s: number | null;
+  /** CPU of the Kafka broker over the same window, when its pid is known. */
+  readonly broker_cpu_s: number | null;
   readonly rows_sent: number;
 }
 
@@ -66,8 +68,9 @@ async function waitLine(lines: Record<string, unknown>[], child: ChildProcess, m
  */
 export async function runIngest(opts: {
   store: 'clickhouse' | 'chdb'; brokers: string; group: string; env: Record<string, string>; serverPid: number | null;
-  messages: number; cpuProfDir?: string; timeoutS: number;
+  messages: number; cpuProfDir?: string; timeoutS: number; topics?: readonly string[]; brokerPid?: number;
 }): Promise<IngestRun> {
+  const topics = opts.topics ?? [TOPIC];
   const admin = await openKafkaBus({ brokers: [opts.brokers], clientId: 'ingest-bench-lag' });
   const { child, lines } = spawnIngest({ ...opts.env, RUNLENS_KAFKA_BROKERS: opts.brokers, RUNLENS_STORE: opts.store, RUNLENS_INGEST_GROUP: opts.group, RUNLENS_LOG_LEVEL: 'info' }, opts.cpuProfDir);
   try {
@@ -75,10 +78,11 @@ export async function runIngest(opts: {
     const pid = child.pid ?? 0;
     const cpu0 = cpuSeconds(pid);
     const srv0 = opts.serverPid ? cpuSeconds(opts.serverPid) : 0;
+    const broker0 = opts.brokerPid ? cpuSeconds(opts.brokerPid) : 0;
     const t0 = performance.now();
     let firstCommit = Number.NaN;
     let lastLog = t0;
-    for (let lag = await admin.lag(opts.group, [TOPIC]); lag > 0; lag = await admin.lag(opts.group, [TOPIC])) {
+    for (let lag = await admin.lag(opts.group, topics); lag > 0; lag = await admin.lag(opts.group, topics)) {
       if (Number.isNaN(firstCommit) && lag < opts.messages) firstCommit = (performance.now() - t0) / 1000;
       if (performance.now() - lastLog > 5000) { progress(`  ${opts.store}: lag ${lag} messages`); lastLog = performance.now(); }
       if (performance.now() - t0 > opts.timeoutS * 1000) throw new Error(`ingest into ${opts.store}: lag ${lag} after ${opts.timeoutS} s`);
@@ -88,11 +92,12 @@ export async function runIngest(opts: {
     const wall_s = (performance.now() - t0) / 1000;
     const ingest_cpu_s = cpuSeconds(pid) - cpu0;
     const server_cpu_s = opts.serverPid ? cpuSeconds(opts.serverPid) - srv0 : null;
+    const broker_cpu_s = opts.brokerPid ? cpuSeconds(opts.brokerPid) - broker0 : null;
     const closed = new Promise((r) => child.once('close', r));
     child.kill('SIGTERM');
     await closed;
     const stopped = lines.find((l) => l.msg === 'ingest stopped');
-    return { store: opts.store, wall_s, first_commit_s: firstCommit, ingest_cpu_s, server_cpu_s, rows_sent: Number(stopped?.sent ?? Number.NaN) };
+    return { store: opts.store, wall_s, first_commit_s: firstCommit, ingest_cpu_s, server_cpu_s, broker_cpu_s, rows_sent: Number(stopped?.sent ?? Number.NaN) };
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await admin.close();

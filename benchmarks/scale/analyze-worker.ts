@@ -1,0 +1,72 @@
+// One `runlens analyze` replica (production wiring, a child process) draining a replayed backlog.
+import { openKafkaBus } from '@runlens/pipeline';
+import { topicFor } from '@runlens/schemas';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpuSeconds, sleep } from '../ingest/proc.ts';
+import { REPLAY_TABLES } from './generator.ts';
+
+const RUNLENS = join(import.meta.dirname, '..', '..', 'bin', 'runlens');
+/** The analyzer's consumer group (analyzer/src/stream/analyzer-service.ts). */
+const ANALYZE_GROUP = 'runlens-analyze';
+
+export interface AnalyzeRun {
+  readonly wall_s: number;
+  readonly cpu_s: number;
+  /** Rows the analyzer consumed, from its own stop line. */
+  readonly samples: number;
+  readonly peak_rss_mib: number;
+}
+
+function rssMib(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** From "analyze started" until the analyzer's group has no lag on the replayed topics. */
+export async function runAnalyzeWorker(brokers: string, storeEnv: Record<string, string>, timeoutS: number, progress: (m: string) => void): Promise<AnalyzeRun> {
+  const admin = await openKafkaBus({ brokers: [brokers], clientId: 'scale-bench-analyze-lag' });
+  const child = spawn(RUNLENS, ['analyze'], { env: { ...process.env, ...storeEnv, RUNLENS_KAFKA_BROKERS: brokers, RUNLENS_LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const lines: Record<string, unknown>[] = [];
+  let buf = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    buf += d.toString();
+    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      try { lines.push(JSON.parse(line) as Record<string, unknown>); } catch { process.stderr.write(`${line}\n`); }
+    }
+  });
+  const topics = REPLAY_TABLES.map(topicFor);
+  try {
+    for (const deadline = Date.now() + 120_000; !lines.some((l) => l.msg === 'analyze started'); await sleep(50)) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`analyze did not start; log: ${lines.map((l) => JSON.stringify(l)).join('\n')}`);
+    }
+    const pid = child.pid ?? 0;
+    const cpu0 = cpuSeconds(pid);
+    const t0 = performance.now();
+    let lastLog = t0;
+    for (let lag = await admin.lag(ANALYZE_GROUP, topics); lag > 0; lag = await admin.lag(ANALYZE_GROUP, topics)) {
+      if (performance.now() - lastLog > 5000) { progress(`  analyze: lag ${lag} messages`); lastLog = performance.now(); }
+      if (performance.now() - t0 > timeoutS * 1000) throw new Error(`analyze: lag ${lag} after ${timeoutS} s`);
+      if (child.exitCode !== null) throw new Error(`analyze exited ${child.exitCode}`);
+      await sleep(100);
+    }
+    const wall_s = (performance.now() - t0) / 1000;
+    const cpu_s = cpuSeconds(pid) - cpu0;
+    const peak = rssMib(pid);
+    const closed = new Promise((r) => child.once('close', r));
+    child.kill('SIGTERM');
+    await closed;
+    const stopped = lines.find((l) => l.msg === 'analyze stopped');
+    return { wall_s, cpu_s, samples: Number(stopped?.samples ?? Number.NaN), peak_rss_mib: peak };
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await admin.close();
+  }
+}

@@ -1,0 +1,92 @@
+// From per-core rates measured here to what 10,000 nodes need. Every input is a measurement
+// from this run (or the storage benchmark's results.json); the arithmetic is all here.
+
+export interface MeasuredRates {
+  /** Real per-node output, from the recording: rows and numeric values per node-second. */
+  readonly process_rows_per_node_s: number;
+  readonly node_rows_per_node_s: number;
+  readonly values_per_node_s: number;
+  readonly messages_per_node_s: number;
+  readonly bytes_per_message: number;
+  /** Rows per CPU-second of one worker process. */
+  readonly ingest_rows_per_cpu_s: { readonly chdb: number; readonly clickhouse: number };
+  readonly analyze_rows_per_cpu_s: number;
+  /** ClickHouse 18.16 server CPU per row inserted (the ingest through the server). */
+  readonly server_rows_per_cpu_s: number;
+  readonly broker_messages_per_cpu_s: number;
+  /** Compressed bytes per stored process row, if the storage benchmark has run. */
+  readonly stored_bytes_per_row: number | null;
+}
+
+export interface PlanInput {
+  readonly nodes: number;
+  readonly seriesPerNode: number;
+  /** Fraction of a core a worker may use in steady state, leaving room for catch-up after an outage. */
+  readonly utilisation: number;
+  readonly coresPerClickHouseShard: number;
+}
+
+export interface Plan {
+  readonly rows_per_s: number;
+  readonly issue_values_per_s: number;
+  readonly measured_values_per_s: number;
+  readonly messages_per_s: number;
+  readonly kafka_mb_per_s: number;
+  readonly ingest_workers: number;
+  readonly analyze_workers: number;
+  readonly broker_cores: number;
+  readonly clickhouse_cores: number;
+  readonly clickhouse_shards: number;
+  readonly partitions: number;
+  readonly stored_gb_per_day: number | null;
+}
+
+const up = (x: number): number => Math.max(1, Math.ceil(x));
+
+export function plan(m: MeasuredRates, p: PlanInput): Plan {
+  const rowsPerNode = m.process_rows_per_node_s + m.node_rows_per_node_s;
+  // Plan for what a node really sends. The recorded node sends more values than the issue's
+  // 100 series, so this covers it; a node with more processes scales rows linearly.
+  const scale = Math.max(1, (p.seriesPerNode / m.values_per_node_s));
+  const rows = p.nodes * rowsPerNode * scale;
+  const messages = p.nodes * m.messages_per_node_s;
+  const ingest = up(rows / (m.ingest_rows_per_cpu_s.clickhouse * p.utilisation));
+  const analyze = up(rows / (m.analyze_rows_per_cpu_s * p.utilisation));
+  const chCores = rows / (m.server_rows_per_cpu_s * p.utilisation);
+  // Partitions: at least two per consumer so a group can grow without re-partitioning.
+  const partitions = 2 ** Math.ceil(Math.log2(Math.max(ingest, analyze) * 2));
+  return {
+    rows_per_s: rows,
+    issue_values_per_s: p.nodes * p.seriesPerNode,
+    measured_values_per_s: p.nodes * m.values_per_node_s,
+    messages_per_s: messages,
+    kafka_mb_per_s: (messages * m.bytes_per_message) / 1e6,
+    ingest_workers: ingest,
+    analyze_workers: analyze,
+    broker_cores: messages / (m.broker_messages_per_cpu_s * p.utilisation),
+    clickhouse_cores: chCores,
+    clickhouse_shards: up(chCores / (p.coresPerClickHouseShard / 2)),
+    partitions,
+    stored_gb_per_day: m.stored_bytes_per_row === null ? null : (rows * 86_400 * m.stored_bytes_per_row) / 1e9,
+  };
+}
+
+const f = (x: number, d = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+export function planMarkdown(m: MeasuredRates, p: PlanInput, r: Plan): string {
+  return [
+    `| quantity (${f(p.nodes)} nodes at 1 Hz) | value | from |`,
+    '|---|---:|---|',
+    `| values/s (issue: ${p.seriesPerNode} series per node) | ${f(r.issue_values_per_s)} | given |`,
+    `| values/s as recorded (${f(m.values_per_node_s)} per node) | ${f(r.measured_values_per_s)} | recording |`,
+    `| rows/s to ingest and analyze | ${f(r.rows_per_s)} | ${f(m.process_rows_per_node_s, 1)} process + ${f(m.node_rows_per_node_s)} node rows per node-second |`,
+    `| Kafka messages/s, MB/s | ${f(r.messages_per_s)}, ${f(r.kafka_mb_per_s, 1)} | one Arrow batch per table per tick, ${f(m.bytes_per_message)} B each |`,
+    `| ingest workers (1 core each, ${f(p.utilisation * 100)}% busy) | ${r.ingest_workers} | ${f(m.ingest_rows_per_cpu_s.clickhouse)} rows per ingest CPU-s into the server |`,
+    `| analyzer workers | ${r.analyze_workers} | ${f(m.analyze_rows_per_cpu_s)} rows per analyzer CPU-s |`,
+    `| Kafka broker cores | ${f(r.broker_cores, 1)} | ${f(m.broker_messages_per_cpu_s)} messages per broker CPU-s |`,
+    `| ClickHouse server cores for inserts | ${f(r.clickhouse_cores, 1)} | ${f(m.server_rows_per_cpu_s)} rows per server CPU-s (18.16) |`,
+    `| ClickHouse shards (${p.coresPerClickHouseShard} cores each, half for queries) | ${r.clickhouse_shards} | cores / shard |`,
+    `| partitions per sample topic | ${r.partitions} | 2 × the larger consumer group, power of two |`,
+    `| stored per day | ${r.stored_gb_per_day === null ? 'run benchmarks/storage' : `${f(r.stored_gb_per_day)} GB`} | ${m.stored_bytes_per_row === null ? '' : `${f(m.stored_bytes_per_row, 1)} B per stored process row`} |`,
+  ].join('\n');
+}

@@ -1,0 +1,136 @@
+/**
+ * Scale: a replay generator emulates N virtual nodes from a real recording and feeds a real
+ * Kafka broker; one `runlens ingest` worker (into chDB, then into the ClickHouse 18.16 server)
+ * and one `runlens analyze` worker each drain the same backlog. Their per-core rates give the
+ * 10,000-node plan. See README.md.
+ *   node --import ./node_modules/tsx/dist/loader.mjs benchmarks/scale/run.ts
+ */
+import { openKafkaBus } from '@runlens/pipeline';
+import { type TestServer, freePort, startClickHouse, startKafka } from '@runlens/pipeline/testing/servers';
+import { encodeBatch, topicFor } from '@runlens/schemas';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ClickHouseHttp } from '../ingest/clickhouse-http.ts';
+import { type IngestRun, runIngest } from '../ingest/kafka-ingest.ts';
+import { loadRecording } from '../lib/recording.ts';
+import { replayTick, valuesPerNodeSecond } from '../lib/replay.ts';
+import { cpuSeconds } from '../ingest/proc.ts';
+import { type AnalyzeRun, runAnalyzeWorker } from './analyze-worker.ts';
+import { type GeneratorRun, REPLAY_TABLES, publishReplay } from './generator.ts';
+import { type MeasuredRates, type PlanInput, plan, planMarkdown } from './plan.ts';
+
+const Config = z.object({
+  BENCH_NODES: z.coerce.number().int().positive().default(256),
+  BENCH_SECONDS: z.coerce.number().int().positive().default(40),
+  BENCH_NODES_PER_JOB: z.coerce.number().int().positive().default(8),
+  BENCH_PLAN_NODES: z.coerce.number().int().positive().default(10_000),
+  BENCH_PLAN_SERIES: z.coerce.number().int().positive().default(100),
+});
+
+const log = (m: string): void => void process.stderr.write(`[scale ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
+const temp = mkdtempSync(join(tmpdir(), 'runlens-scale-'));
+const servers: TestServer[] = [];
+
+function storedBytesPerRow(): number | null {
+  const path = join(import.meta.dirname, '..', 'storage', 'results.json');
+  if (!existsSync(path)) return null;
+  try {
+    const r = JSON.parse(readFileSync(path, 'utf8')) as { bytes?: { store?: string; table?: string; bytes_per_row?: number }[] };
+    const row = r.bytes?.find((b) => b.store === 'chdb' && b.table === 'process_samples');
+    return row?.bytes_per_row ?? null;
+  } catch {
+    return null;
+  }
+}
+
+async function ingestWorker(store: 'chdb' | 'clickhouse', kafka: TestServer, gen: GeneratorRun, http: ClickHouseHttp | null, brokerPid: number): Promise<IngestRun> {
+  const env: Record<string, string> = store === 'chdb'
+    ? { RUNLENS_CHDB_PATH: join(temp, 'chdb-ingest'), RUNLENS_CLICKHOUSE_DATABASE: 'scale' }
+    : { RUNLENS_CLICKHOUSE_URL: http?.url ?? '', RUNLENS_CLICKHOUSE_DATABASE: 'scale' };
+  log(`ingest worker → ${store}: draining ${gen.messages} messages`);
+  const run = await runIngest({
+    store, brokers: kafka.url, group: `scale-${store}-${Date.now()}`, serverPid: http?.serverPid() ?? null, brokerPid,
+    env: { ...env, RUNLENS_METRICS_PORT: String(await freePort()) }, messages: gen.messages, timeoutS: 600, topics: REPLAY_TABLES.map(topicFor),
+  });
+  const expected = gen.process_rows + gen.node_rows;
+  if (run.rows_sent !== expected) throw new Error(`ingest → ${store} stored ${run.rows_sent} rows, expected ${expected}`);
+  log(`  ${store}: ${Math.round(expected / run.ingest_cpu_s)} rows per ingest CPU-s, wall ${run.wall_s.toFixed(1)} s`);
+  return run;
+}
+
+async function main(): Promise<void> {
+  const cfg = Config.parse(process.env);
+  const rec = loadRecording();
+  const perNode = valuesPerNodeSecond(rec);
+  log(`recording of ${rec.host} (${rec.recorded_at}): ${perNode.process_rows.toFixed(1)} process rows, ${perNode.values.toFixed(0)} values per node-second`);
+  log('starting Kafka and ClickHouse 18.16');
+  const kafka = await startKafka();
+  servers.push(kafka);
+  const ch = await startClickHouse();
+  servers.push(ch);
+  const http = new ClickHouseHttp(ch.url, ch.dir);
+  const brokerPid = Number(readFileSync(join(kafka.dir, 'kafka.pid'), 'utf8').trim());
+  const bus = await openKafkaBus({ brokers: [kafka.url], clientId: 'scale-bench' });
+  const broker0 = cpuSeconds(brokerPid);
+  const gen = await publishReplay(bus, rec, { nodes: cfg.BENCH_NODES, seconds: cfg.BENCH_SECONDS, nodesPerJob: cfg.BENCH_NODES_PER_JOB }, log);
+  const brokerProduceCpu = cpuSeconds(brokerPid) - broker0;
+  await bus.close();
+  const bytes = meanMessageBytes(gen);
+  log(`generator: ${gen.messages} messages, ${gen.process_rows + gen.node_rows} rows in ${gen.wall_s.toFixed(1)} s (${gen.cpu_s.toFixed(1)} CPU-s)`);
+  const chdb = await ingestWorker('chdb', kafka, gen, null, brokerPid);
+  const server = await ingestWorker('clickhouse', kafka, gen, http, brokerPid);
+  log('analyze worker: draining the same backlog');
+  const analyze: AnalyzeRun = await runAnalyzeWorker(kafka.url, { RUNLENS_STORE: 'chdb', RUNLENS_CHDB_PATH: join(temp, 'chdb-analyze') }, 600, log);
+  const rows = gen.process_rows + gen.node_rows;
+  const measured: MeasuredRates = {
+    process_rows_per_node_s: perNode.process_rows, node_rows_per_node_s: perNode.node_rows, values_per_node_s: perNode.values,
+    messages_per_node_s: REPLAY_TABLES.length, bytes_per_message: bytes,
+    ingest_rows_per_cpu_s: { chdb: rows / chdb.ingest_cpu_s, clickhouse: rows / server.ingest_cpu_s },
+    analyze_rows_per_cpu_s: rows / analyze.cpu_s,
+    server_rows_per_cpu_s: rows / (server.server_cpu_s ?? Number.NaN),
+    broker_messages_per_cpu_s: gen.messages / (brokerProduceCpu + (server.broker_cpu_s ?? 0)),
+    stored_bytes_per_row: storedBytesPerRow(),
+  };
+  const input: PlanInput = { nodes: cfg.BENCH_PLAN_NODES, seriesPerNode: cfg.BENCH_PLAN_SERIES, utilisation: 0.5, coresPerClickHouseShard: 16 };
+  const result = plan(measured, input);
+  const workers = [
+    '| worker (one process) | rows | wall s | CPU s | rows per CPU-s | other CPU s |', '|---|---:|---:|---:|---:|---|',
+    `| replay generator (${cfg.BENCH_NODES} nodes × ${cfg.BENCH_SECONDS} s) | ${rows} | ${gen.wall_s.toFixed(1)} | ${gen.cpu_s.toFixed(1)} | ${Math.round(rows / gen.cpu_s)} | broker ${brokerProduceCpu.toFixed(1)} |`,
+    `| ingest → chDB | ${rows} | ${chdb.wall_s.toFixed(1)} | ${chdb.ingest_cpu_s.toFixed(1)} | ${Math.round(measured.ingest_rows_per_cpu_s.chdb)} | broker ${chdb.broker_cpu_s?.toFixed(1)} |`,
+    `| ingest → ClickHouse 18.16 | ${rows} | ${server.wall_s.toFixed(1)} | ${server.ingest_cpu_s.toFixed(1)} | ${Math.round(measured.ingest_rows_per_cpu_s.clickhouse)} | server ${server.server_cpu_s?.toFixed(1)}, broker ${server.broker_cpu_s?.toFixed(1)} |`,
+    `| analyze | ${analyze.samples} | ${analyze.wall_s.toFixed(1)} | ${analyze.cpu_s.toFixed(1)} | ${Math.round(measured.analyze_rows_per_cpu_s)} | peak RSS ${analyze.peak_rss_mib.toFixed(0)} MiB |`,
+  ].join('\n');
+  const md = `${workers}\n\n${planMarkdown(measured, input, result)}`;
+  process.stdout.write(`${md}\n`);
+  writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify({
+    date: new Date().toISOString(), cpus: availableParallelism(), config: cfg, recording: { host: rec.host, recorded_at: rec.recorded_at, per_node: perNode },
+    generator: gen, ingest: { chdb, clickhouse: server }, analyze, measured, plan_input: input, plan: result,
+  }, null, 2)}\n`);
+}
+
+/** Mean Arrow message size (before Kafka's compression), re-encoded for the first tick of up to 64 nodes. */
+function meanMessageBytes(gen: GeneratorRun): number {
+  const rec = loadRecording();
+  let bytes = 0;
+  const n = Math.min(gen.nodes, 64);
+  for (let i = 0; i < n; i++) {
+    const t = replayTick(rec, i, 0, { baseTs: 0, nodesPerJob: gen.nodesPerJob });
+    bytes += encodeBatch('process_samples', t.process).byteLength + encodeBatch('node_samples', t.node).byteLength;
+  }
+  return bytes / (2 * n);
+}
+
+main().then(
+  async () => { await cleanup(); process.exit(0); },
+  async (e: unknown) => { log(`failed: ${e instanceof Error ? e.stack : String(e)}`); await cleanup(); process.exit(1); },
+);
+
+async function cleanup(): Promise<void> {
+  for (const s of servers.splice(0)) {
+    await s.stop({ kill: true }).catch((e: unknown) => log(`stop failed: ${String(e)}`));
+    rmSync(s.dir, { recursive: true, force: true });
+  }
+  rmSync(temp, { recursive: true, force: true });
+}

@@ -27,6 +27,8 @@ const Config = z.object({
   BENCH_NODES_PER_JOB: z.coerce.number().int().positive().default(8),
   BENCH_PLAN_NODES: z.coerce.number().int().positive().default(10_000),
   BENCH_PLAN_SERIES: z.coerce.number().int().positive().default(100),
+  /** When set, the ingest workers run with --cpu-prof into this directory. */
+  BENCH_CPU_PROF_DIR: z.string().optional(),
 });
 
 const log = (m: string): void => void process.stderr.write(`[scale ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
@@ -45,7 +47,7 @@ function storedBytesPerRow(): number | null {
   }
 }
 
-async function ingestWorker(store: 'chdb' | 'clickhouse', kafka: TestServer, gen: GeneratorRun, http: ClickHouseHttp | null, brokerPid: number): Promise<IngestRun> {
+async function ingestWorker(store: 'chdb' | 'clickhouse', kafka: TestServer, gen: GeneratorRun, http: ClickHouseHttp | null, brokerPid: number, profDir?: string): Promise<IngestRun> {
   const env: Record<string, string> = store === 'chdb'
     ? { RUNLENS_CHDB_PATH: join(temp, 'chdb-ingest'), RUNLENS_CLICKHOUSE_DATABASE: 'scale' }
     : { RUNLENS_CLICKHOUSE_URL: http?.url ?? '', RUNLENS_CLICKHOUSE_DATABASE: 'scale' };
@@ -53,6 +55,7 @@ async function ingestWorker(store: 'chdb' | 'clickhouse', kafka: TestServer, gen
   const run = await runIngest({
     store, brokers: kafka.url, group: `scale-${store}-${Date.now()}`, serverPid: http?.serverPid() ?? null, brokerPid,
     env: { ...env, RUNLENS_METRICS_PORT: String(await freePort()) }, messages: gen.messages, timeoutS: 600, topics: REPLAY_TABLES.map(topicFor),
+    ...(profDir ? { cpuProfDir: join(profDir, store) } : {}),
   });
   const expected = gen.process_rows + gen.node_rows;
   if (run.rows_sent !== expected) throw new Error(`ingest → ${store} stored ${run.rows_sent} rows, expected ${expected}`);
@@ -79,8 +82,8 @@ async function main(): Promise<void> {
   await bus.close();
   const bytes = meanMessageBytes(gen);
   log(`generator: ${gen.messages} messages, ${gen.process_rows + gen.node_rows} rows in ${gen.wall_s.toFixed(1)} s (${gen.cpu_s.toFixed(1)} CPU-s)`);
-  const chdb = await ingestWorker('chdb', kafka, gen, null, brokerPid);
-  const server = await ingestWorker('clickhouse', kafka, gen, http, brokerPid);
+  const chdb = await ingestWorker('chdb', kafka, gen, null, brokerPid, cfg.BENCH_CPU_PROF_DIR);
+  const server = await ingestWorker('clickhouse', kafka, gen, http, brokerPid, cfg.BENCH_CPU_PROF_DIR);
   log('analyze worker: draining the same backlog');
   const analyze: AnalyzeRun = await runAnalyzeWorker(kafka.url, { RUNLENS_STORE: 'chdb', RUNLENS_CHDB_PATH: join(temp, 'chdb-analyze') }, 600, log);
   const rows = gen.process_rows + gen.node_rows;

@@ -3,22 +3,76 @@ import { readFileSync, readdirSync } from 'node:fs';
 
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
-/** utime + stime of a process (all its threads), in seconds, from /proc/<pid>/stat. */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the last ')' start at field 3 (state); utime and stime are fields 14 and 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+/** Fields of /proc/<pid>/stat after the comm, so index 0 is field 3 (state); '' fields if the pid is gone. */
+function statFields(pid: number): string[] {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return [];
+  }
 }
 
-/** VmRSS and VmHWM of a process, in bytes, from /proc/<pid>/status. */
-export function memory(pid: number): { rss_bytes: number; hwm_bytes: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (key: string): number => {
-    const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status);
-    return m ? Number(m[1]) * 1024 : Number.NaN;
-  };
-  return { rss_bytes: kib('VmRSS'), hwm_bytes: kib('VmHWM') };
+/**
+ * utime + stime + cutime + cstime of the given processes (all threads; reaped children
+ * included), in seconds. A vanished pid counts 0, so take deltas over a fixed pid list.
+ */
+export function cpuSeconds(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    const f = statFields(pid);
+    ticks += Number(f[11] ?? 0) + Number(f[12] ?? 0) + Number(f[13] ?? 0) + Number(f[14] ?? 0);
+  }
+  return ticks / CLK_TCK;
+}
+
+/** `root` and its descendants (by ppid, field 4); this kernel has no /proc/<pid>/task/<tid>/children. */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    const c = name.charCodeAt(0);
+    if (c < 48 || c > 57) continue;
+    const ppid = Number(statFields(Number(name))[1]);
+    if (!Number.isFinite(ppid)) continue;
+    const list = children.get(ppid) ?? [];
+    list.push(Number(name));
+    children.set(ppid, list);
+  }
+  const out: number[] = [];
+  for (const queue = [root]; queue.length > 0;) {
+    const pid = queue.pop()!;
+    out.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return out;
+}
+
+/** Summed VmRSS and VmHWM of the given processes, in bytes, from /proc/<pid>/status. */
+export function memory(pids: readonly number[]): { rss_bytes: number; hwm_bytes: number } {
+  let rss = 0;
+  let hwm = 0;
+  for (const pid of pids) {
+    let status = '';
+    try {
+      status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    } catch {
+      continue; // gone
+    }
+    const kib = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
+    rss += kib('VmRSS');
+    hwm += kib('VmHWM');
+  }
+  return { rss_bytes: rss, hwm_bytes: hwm };
+}
+
+/**
+ * Host-wide CPU from the first line of /proc/stat, in seconds: busy (user, nice, system, irq,
+ * softirq) and steal. Other sessions' containers share this kernel, so their work shows here.
+ */
+export function hostCpu(): { busy_s: number; steal_s: number } {
+  const f = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const at = (i: number): number => f[i] ?? 0;
+  return { busy_s: (at(0) + at(1) + at(2) + at(5) + at(6)) / CLK_TCK, steal_s: at(7) / CLK_TCK };
 }
 
 /** Every process on the host, kernel threads included (a numeric /proc entry each). */
@@ -47,12 +101,14 @@ export interface WindowResult {
   readonly rss_median_bytes: number;
   readonly hwm_bytes: number;
   readonly cpu_us_per_process_sample: number;
+  /** Processes in the agent's tree (the agent itself plus any children). */
+  readonly tree_processes: number;
   readonly extra: Record<string, unknown>;
 }
 
 export interface Measured {
   readonly pid: number;
-  /** Ticks (agent) or successful scrapes (exporter) so far. */
+  /** Completed collections so far (agent ticks, successful scrapes, or lines of output). */
   ticks(): Promise<number>;
   /** Anything worth keeping from the agent's side at the end of the window. */
   extra(): Promise<Record<string, unknown>>;
@@ -60,30 +116,31 @@ export interface Measured {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Warm up, then measure CPU delta, tick delta, RSS (median of 1 s samples) and VmHWM. */
+/** Warm up, then measure CPU delta of the agent's tree, tick delta, RSS (median of 1 s samples) and VmHWM. */
 export async function measureWindow(target: Measured, warmupS: number, durationS: number): Promise<WindowResult> {
   await sleep(warmupS * 1000);
+  const tree = processTree(target.pid);
   const t0 = performance.now();
-  const cpu0 = cpuSeconds(target.pid);
+  const cpu0 = cpuSeconds(tree);
   const ticks0 = await target.ticks();
   const extra0 = await target.extra();
   const rss: number[] = [];
   const live: number[] = [];
   for (let i = 0; i < durationS; i++) {
     await sleep(1000);
-    rss.push(memory(target.pid).rss_bytes);
+    rss.push(memory(tree).rss_bytes);
     live.push(liveProcesses());
   }
-  const cpu1 = cpuSeconds(target.pid);
+  const cpu1 = cpuSeconds(tree);
   const ticks1 = await target.ticks();
   const window_s = (performance.now() - t0) / 1000;
-  const { hwm_bytes } = memory(target.pid);
+  const { hwm_bytes } = memory(tree);
   const cpu_s = cpu1 - cpu0;
   const ticks = ticks1 - ticks0;
   const live_processes = median(live);
   const extra = { start: extra0, end: await target.extra() };
   return {
-    cpu_s, ticks, window_s, live_processes, rss_median_bytes: median(rss), hwm_bytes, extra,
+    cpu_s, ticks, window_s, live_processes, rss_median_bytes: median(rss), hwm_bytes, tree_processes: tree.length, extra,
     cpu_us_per_process_sample: (cpu_s / (ticks * live_processes)) * 1e6,
   };
 }

@@ -1,113 +1,109 @@
 /**
- * Collector overhead: RunLens node agent vs Debian's prometheus-process-exporter, side by side
- * on the same idle process population. See README.md for the question and the method.
+ * Collector overhead: the RunLens node agent beside Debian's process-exporter, node-exporter,
+ * collectd and netdata's apps.plugin, each at 1 Hz on the same idle process population; then
+ * the slowdown of a fixed 2-thread CPU job beside each. See README.md for question and method.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { EXPORTER_FLAGS, type RunningAgent, ensureExporterInstalled, exporterVersion, startExporter, startRunlens } from './agents.ts';
-import { killAllLoads, startLoad } from './load.ts';
-import { liveProcesses, measureWindow } from './proc-meter.ts';
-import { type AgentName, type RunRecord, markdown, ratios, summarise } from './report.ts';
+import { ensureDebianPackage, versionOf } from '../lib/debian.ts';
+import { type Config, parseConfig } from './config.ts';
+import { STRESS_NG, jobArgs, killAllJobs } from './cpu-job.ts';
+import { type Failure, errorText, log } from './harness.ts';
+import { killAllLoads } from './load.ts';
+import { runLevel } from './overhead.ts';
+import { killAllPeers } from './peers/child.ts';
+import type { AgentName } from './peers/peer.ts';
+import { PEERS } from './peers/registry.ts';
+import { type RunRecord, markdown, ratios, summarise } from './report.ts';
+import { slowdownMarkdown, summariseSlowdown } from './slowdown-report.ts';
+import { type SlowdownRecord, runSlowdown } from './slowdown.ts';
 
-const Config = z.object({
-  BENCH_DURATION_S: z.coerce.number().int().min(5).default(30),
-  BENCH_REPEATS: z.coerce.number().int().min(1).default(3),
-  BENCH_WARMUP_S: z.coerce.number().int().min(0).default(5),
-  BENCH_PROCESSES: z.string().default('100,1000,3000')
-    .transform((s) => s.split(',').map((x) => Number(x.trim())))
-    .pipe(z.array(z.number().int().positive()).min(1)),
-  /** When set, the RunLens agent also runs with --cpu-prof into this directory. */
-  BENCH_CPU_PROF_DIR: z.string().optional(),
-});
-type Config = z.infer<typeof Config>;
-
-const log = (line: string): void => void process.stderr.write(`[collector-overhead] ${line}\n`);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function parseConfig(): Config {
-  const parsed = Config.safeParse(process.env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`bad benchmark config: ${problems}`);
-  }
-  return parsed.data;
+interface State {
+  readonly cfg: Config;
+  readonly agents: AgentName[];
+  readonly runs: RunRecord[];
+  readonly slowdown: SlowdownRecord[];
+  readonly failures: Failure[];
+  readonly versions: Record<string, string>;
 }
 
-async function start(agent: AgentName, cfg: Config): Promise<RunningAgent> {
-  if (agent === 'process_exporter') return startExporter();
-  const prof = cfg.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${cfg.BENCH_CPU_PROF_DIR}`] : [];
-  return startRunlens(cfg.BENCH_WARMUP_S + cfg.BENCH_DURATION_S + 60, prof);
+function killEverything(): void {
+  killAllJobs();
+  killAllPeers();
+  killAllLoads();
 }
 
-async function waitForDrop(below: number, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (liveProcesses() > below && Date.now() < deadline) await sleep(200);
-}
-
-async function runLevel(n: number, cfg: Config, out: RunRecord[]): Promise<void> {
-  const before = liveProcesses();
-  const load = await startLoad(n);
-  log(`N=${n}: ${load.sleepers} sleepers added to ${before} processes, now ${liveProcesses()}`);
-  try {
-    for (let repeat = 0; repeat < cfg.BENCH_REPEATS; repeat++) {
-      const order: AgentName[] = repeat % 2 === 0 ? ['runlens', 'process_exporter'] : ['process_exporter', 'runlens'];
-      for (const [i, agent] of order.entries()) {
-        const running = await start(agent, cfg);
-        let w;
-        try {
-          w = await measureWindow(running, cfg.BENCH_WARMUP_S, cfg.BENCH_DURATION_S);
-        } finally {
-          await running.stop();
-        }
-        out.push({ ...w, target_processes: n, repeat, order: i, agent });
-        log(`N=${n} repeat ${repeat + 1}/${cfg.BENCH_REPEATS} ${agent}: cpu ${w.cpu_s.toFixed(2)} s over ${w.ticks} ticks, `
-          + `${w.cpu_us_per_process_sample.toFixed(2)} µs/process-sample, rss ${(w.rss_median_bytes / 2 ** 20).toFixed(1)} MiB, `
-          + `hwm ${(w.hwm_bytes / 2 ** 20).toFixed(1)} MiB, live ${w.live_processes}`);
-      }
+/** Installs what is missing; a peer that cannot be installed is dropped from the run and recorded. */
+function installPeers(state: State): void {
+  for (const agent of [...state.agents]) {
+    const def = PEERS[agent];
+    try {
+      if (def.debian) ensureDebianPackage(def.debian.pkg, def.debian.probe);
+      state.versions[agent] = def.version();
+    } catch (e) {
+      state.failures.push({ phase: 'install', agent, target_processes: null, repeat: null, error: errorText(e) });
+      log(`ERROR ${agent}: cannot install ${def.debian?.pkg ?? ''}: ${errorText(e)}; it is left out of this run`);
+      state.agents.splice(state.agents.indexOf(agent), 1);
     }
-  } finally {
-    load.kill();
-    await waitForDrop(before + 5);
+  }
+  if (state.cfg.BENCH_SLOWDOWN_REPEATS > 0) {
+    ensureDebianPackage('stress-ng', STRESS_NG);
+    state.versions.stress_ng = versionOf(STRESS_NG, ['--version']);
   }
 }
 
-async function main(): Promise<void> {
-  const cfg = parseConfig();
-  process.on('exit', killAllLoads);
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => { killAllLoads(); process.exit(130); });
-  ensureExporterInstalled(log);
-  const version = exporterVersion();
-  log(`config ${JSON.stringify(cfg)}; ${version}; flags ${EXPORTER_FLAGS.join(' ')}`);
-  const runs: RunRecord[] = [];
-  try {
-    for (const n of cfg.BENCH_PROCESSES) {
-      await runLevel(n, cfg, runs);
-      writeResults(runs, cfg, version); // after every level, so a later failure keeps what was measured
-    }
-  } finally {
-    killAllLoads();
-  }
-  const summaries = summarise(runs);
-  process.stdout.write(`${markdown(summaries, ratios(summaries))}\n`);
-}
-
-function writeResults(runs: readonly RunRecord[], cfg: Config, version: string): void {
-  const summaries = summarise(runs);
-  const rs = ratios(summaries);
+function writeResults(s: State): void {
+  const summaries = summarise(s.runs);
   const results = {
-    question: 'CPU per process-sample and RSS: RunLens node agent vs prometheus-process-exporter at 1 Hz',
-    date: new Date().toISOString(), host: hostname(), cpus: cpus().length, node: process.version,
-    exporter: { version, flags: EXPORTER_FLAGS }, config: cfg, summaries, ratios: rs, runs,
+    question: 'CPU per process-sample and RSS at 1 Hz, RunLens node agent vs four Debian peers; slowdown of a 2-thread CPU job beside each',
+    date: new Date().toISOString(), host: hostname(), cpus: cpus().length, node: process.version, config: s.cfg,
+    agents: Object.fromEntries(s.agents.map((a) => [a, { scope: PEERS[a].scope, ticks: PEERS[a].ticks, version: s.versions[a], settings: PEERS[a].settings() }])),
+    slowdown_job: { bin: STRESS_NG, version: s.versions.stress_ng, args: jobArgs(s.cfg.BENCH_SLOWDOWN_CPU_OPS, s.cfg.BENCH_SLOWDOWN_CPU_METHOD) },
+    summaries, ratios: ratios(summaries), slowdown_summaries: summariseSlowdown(s.slowdown),
+    failures: s.failures, runs: s.runs, slowdown_runs: s.slowdown,
   };
   const path = join(import.meta.dirname, 'results.json');
   writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
   log(`wrote ${path}`);
 }
 
+function printTables(s: State): void {
+  const summaries = summarise(s.runs);
+  const nodeLevel = new Set(s.agents.filter((a) => PEERS[a].scope === 'node'));
+  const parts = [markdown(summaries, ratios(summaries), nodeLevel)];
+  if (s.slowdown.length > 0) parts.push(slowdownMarkdown(summariseSlowdown(s.slowdown)));
+  if (s.failures.length > 0) parts.push(['Failures:', ...s.failures.map((f) => `- ${f.phase} ${f.agent}${f.target_processes ? ` N=${f.target_processes}` : ''}: ${f.error}`)].join('\n'));
+  process.stdout.write(`${parts.join('\n\n')}\n`);
+}
+
+async function main(): Promise<void> {
+  const cfg = parseConfig(process.env);
+  process.on('exit', killEverything);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => { killEverything(); process.exit(130); });
+  const state: State = { cfg, agents: [...cfg.BENCH_AGENTS], runs: [], slowdown: [], failures: [], versions: {} };
+  const t0 = performance.now();
+  installPeers(state);
+  log(`config ${JSON.stringify(cfg)}; versions ${JSON.stringify(state.versions)}`);
+  try {
+    for (const n of cfg.BENCH_PROCESSES) {
+      await runLevel(n, state.agents, cfg, state.runs, state.failures);
+      writeResults(state); // after every level, so a later failure keeps what was measured
+    }
+    if (cfg.BENCH_SLOWDOWN_REPEATS > 0) {
+      await runSlowdown(state.agents, cfg, state.slowdown, state.failures);
+      writeResults(state);
+    }
+  } finally {
+    killEverything();
+  }
+  printTables(state);
+  log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s; ${state.failures.length} failure(s)`);
+  if (state.failures.length > 0) process.exitCode = 1;
+}
+
 main().catch((e: unknown) => {
-  killAllLoads();
+  killEverything();
   process.stderr.write(`collector-overhead failed: ${e instanceof Error ? e.stack : String(e)}\n`);
   process.exit(1);
 });

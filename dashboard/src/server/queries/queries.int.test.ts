@@ -87,6 +87,12 @@ describe.each(STORES)('dashboard queries on %s', (_name, available, open) => {
     expect(s.cpu.map((x) => [x.host, x.points.length])).toEqual([['n1', 60], ['n2', 40]]);
     expect(s.cpu[0]!.points[0]).toEqual({ ts: T0, value: 2 });
     expect(s.memory[1]!.points.every((p) => p.value === 1_000_000)).toBe(true);
+    // 10 s buckets: the per-tick sum averaged over the bucket's ticks, not summed across them.
+    const coarse = await processSeries(store, { run_id: 'r1', hosts: ['n1', 'n2'], start_ms: T0, end_ms: T0 + 60_000 }, 10_000);
+    const values = coarse.cpu[0]!.points.map((p) => p.value);
+    expect(values.length).toBeGreaterThanOrEqual(6); // 7 when T0 is not on a 10 s boundary
+    expect(values.every((v) => v === 2)).toBe(true);
+    expect(coarse.memory[1]!.points.every((p) => p.value === 1_000_000)).toBe(true);
     const ranks = await rankTotals(store, 'r1');
     expect(ranks.map((r) => [r.rank, r.host, Math.round(r.cpu_s)])).toEqual([[0, 'n1', 120], [1, 'n2', 80]]);
   });

@@ -10,6 +10,7 @@ const BENCHES = [
   { name: 'analyzer', env: {}, node: ['--expose-gc'] },
   { name: 'scenarios', env: {} },
   { name: 'dashboard', env: {} },
+  { name: 'storage', env: { BENCH_NODES: '4', BENCH_REPEATS: '3' } },
 ];
 let failed = 0;
 for (const b of BENCHES) {

@@ -1,0 +1,58 @@
+/**
+ * A longer real recording for the storage control: the RunLens agent samples this machine at
+ * 1 Hz for N seconds with no workload of its own (whatever else runs on the VM is what it
+ * sees), in benchmarks/lib's Recording format. The lead's one-minute recording repeats every
+ * 60 s when replayed for an hour, which LZ4/ZSTD exploit and Gorilla does not; replaying this
+ * one without looping gives series with no repetition.
+ *
+ *   node --import ./node_modules/tsx/dist/loader.mjs benchmarks/storage/record-idle.ts [seconds]
+ * writes benchmarks/storage/recordings/vm-idle.json.gz.
+ */
+import { Agent, BatchPublisher, createSamplers, readHostFacts } from '@runlens/collector';
+import { MemoryBus } from '@runlens/pipeline';
+import { type Row, type TableName, silentLogger } from '@runlens/schemas';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { gzipSync } from 'node:zlib';
+import type { Recording } from '../lib/recording.ts';
+import { IDLE_RECORDING } from './recording-path.ts';
+
+
+class Capture extends BatchPublisher {
+  readonly process: Row<'process_samples'>[][] = [];
+  readonly node: Row<'node_samples'>[][] = [];
+
+  override async publish<N extends TableName>(table: N, rows: readonly Row<N>[]): Promise<void> {
+    if (table === 'process_samples') this.process.push(rows as unknown as Row<'process_samples'>[]);
+    if (table === 'node_samples') this.node.push(rows as unknown as Row<'node_samples'>[]);
+  }
+}
+
+async function recordIdle(seconds: number): Promise<Recording> {
+  const facts = readHostFacts();
+  const host = { ...facts, procRoot: '/proc', sysRoot: '/sys', log: silentLogger };
+  const bus = new MemoryBus();
+  const capture = new Capture(bus.producer(), 'recorder', facts.host);
+  const { active } = await createSamplers(host, ['process', 'node'], {}, silentLogger);
+  const agent = new Agent({ host, samplers: active, publisher: capture, cluster: 'recording', intervalMs: 1000, log: silentLogger });
+  agent.start();
+  await new Promise((r) => setTimeout(r, seconds * 1000 + 200));
+  await agent.stop();
+  await bus.close();
+  const t0 = capture.process[0]?.[0]?.ts ?? 0;
+  const ticks = capture.process.map((p, i) => ({
+    process: p.map((r) => ({ ...r, ts: r.ts - t0, run_id: '', rank: null, local_rank: null })),
+    node: (capture.node[i] ?? []).map((r) => ({ ...r, ts: r.ts - t0 })),
+  }));
+  return { recorded_at: new Date().toISOString(), host: facts.host, cpus: availableParallelism(), seconds: ticks.length, job_pids: [], ticks };
+}
+
+if (process.argv[1]?.endsWith('record-idle.ts')) {
+  const seconds = Number(process.argv[2] ?? '900');
+  recordIdle(seconds).then((rec) => {
+    writeFileSync(IDLE_RECORDING, gzipSync(JSON.stringify(rec)));
+    const rows = rec.ticks.reduce((n, t) => n + t.process.length, 0);
+    process.stderr.write(`recorded ${rec.seconds} ticks, ${rows} process rows (${(rows / rec.seconds).toFixed(0)}/s) → ${IDLE_RECORDING}\n`);
+    process.exit(0);
+  }, (e: unknown) => { process.stderr.write(`recording failed: ${String(e)}\n`); process.exit(1); });
+}

@@ -10,7 +10,7 @@ const BENCHES = [
   { name: 'analyzer', env: {}, node: ['--expose-gc'] },
   { name: 'scenarios', env: {} },
   { name: 'dashboard', env: {} },
-  { name: 'storage', env: { BENCH_NODES: '4', BENCH_REPEATS: '3' } },
+  { name: 'storage', env: { BENCH_NODES: '2', BENCH_WINDOW_S: '240', BENCH_REPEATS: '3' } },
 ];
 let failed = 0;
 for (const b of BENCHES) {

@@ -17,7 +17,7 @@ function fmt(n: number, digits = 2): string {
   const a = Math.abs(n);
   if (a >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
   if (a >= 1e4) return `${(n / 1e3).toFixed(0)} k`;
-  if (a >= 100) return n.toFixed(0);
+  if (a >= 100 || Number.isInteger(n)) return n.toFixed(0);
   return n.toFixed(digits);
 }
 
@@ -68,4 +68,12 @@ export function ingestTable(runs: readonly IngestRun[], p: Pick<Payloads, 'build
     lines.push(`| ${LABEL[s]} | ${per(s, (r) => r.requests)} | ${fmt(per(s, (r) => r.samples / r.wall_s))} | ${fmt(server)}${s === 'chdb' ? ' (in process)' : ''} | ${fmt(all)} | ${fmt(per(s, (r) => r.rows / cpu(r)))} | ${(build[s] / samples * 1e6).toFixed(2)} | ${ratio(server, refServer)} | ${ratio(all, refAll)} |`);
   }
   return lines.join('\n');
+}
+
+/** promtool's own cost, for scale only: a one-off text parse + block write, not live ingest. */
+export function promtoolLine(results: readonly StoreBytes[]): string {
+  const rs = results.filter((r) => r.store === 'prometheus');
+  const samples = rs.reduce((n, r) => n + r.samples, 0);
+  const cpu = rs.reduce((n, r) => n + Number((r.detail as { backfill_cpu_s?: number }).backfill_cpu_s ?? Number.NaN), 0);
+  return `promtool backfill (OpenMetrics text → blocks): ${fmt(samples / cpu)} samples per CPU-s (${cpu.toFixed(1)} CPU-s for ${fmt(samples)} samples); a one-off batch job, not comparable with live ingest.`;
 }

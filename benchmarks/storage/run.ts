@@ -13,15 +13,15 @@ import { type Payloads, buildPayloads } from './payloads.ts';
 import { PROMTOOL } from './prometheus.ts';
 import { IDLE_RECORDING } from './recording-path.ts';
 import { layoutTable } from './chdb-layouts.ts';
-import { ingestTable, storageTable } from './report.ts';
+import { ingestTable, promtoolLine, storageTable } from './report.ts';
 import { measureStorage } from './storage.ts';
 import { type StoreOpener, progress, storeOpener } from './stores.ts';
 import { VM_BIN, VictoriaMetrics } from './victoria-metrics.ts';
 
 const env = (name: string, dflt: number): number => Number(process.env[name] ?? dflt);
-const NODES = env('BENCH_NODES', 4);
+const NODES = env('BENCH_NODES', 2);
 const SECONDS = env('BENCH_SECONDS', 3600);
-const WINDOW_S = env('BENCH_WINDOW_S', 120);
+const WINDOW_S = env('BENCH_WINDOW_S', 240);
 const REPEATS = env('BENCH_REPEATS', 3);
 const TAIL_MS = env('BENCH_TAIL_MS', 2000);
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'storage,ingest,control').split(','));
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   if (PARTS.has('storage')) {
     const storage = await measureStorage(payloads, temp, open, 'replay');
     out.storage_replay = storage;
-    markdown.push(`### Bytes on disk: replayed hour (${NODES} nodes × ${SECONDS} s, one-minute recording looped)\n\n${storageTable(storage.bytes)}`);
+    markdown.push(`### Bytes on disk: replayed hour (${NODES} nodes × ${SECONDS} s, one-minute recording looped)\n\n${storageTable(storage.bytes)}\n\n${promtoolLine(storage.bytes)}`);
     markdown.push(`### chDB layouts, replayed hour, process_samples\n\n${layoutTable(storage.layouts, payloads.samples.process_samples)}`);
     save();
   }

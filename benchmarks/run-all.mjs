@@ -10,6 +10,7 @@ const BENCHES = [
   { name: 'analyzer', env: {}, node: ['--expose-gc'] },
   { name: 'scenarios', env: {} },
   { name: 'dashboard', env: {} },
+  { name: 'latency', env: { LATENCY_FAULTS: '5', LATENCY_PROM_DEFAULT_FAULTS: '3' } },
   { name: 'storage', env: { BENCH_NODES: '2', BENCH_WINDOW_S: '240', BENCH_REPEATS: '3' } },
 ];
 let failed = 0;

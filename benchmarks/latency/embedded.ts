@@ -12,6 +12,16 @@ import { type RunLensResult, type Schedule, measureRunLens } from './runlens-pat
 /** `runlens up`'s default samplers and tick (bin/src/config.ts). */
 const UP_SAMPLERS = ['process', 'node', 'cgroup', 'gpu', 'ib', 'node_profile'];
 const INTERVAL_MS = 1000;
+/** AnalyzerService's default, which `runlens up` uses (the analyze role exposes RUNLENS_EVAL_INTERVAL_MS). */
+export const DEFAULT_EVAL_MS = 5000;
+
+let embeddedDir: string | null = null;
+
+/** Deletes the embedded store's directory once no measurement needs it. */
+export function removeEmbeddedStore(): void {
+  if (embeddedDir) rmSync(embeddedDir, { recursive: true, force: true });
+  embeddedDir = null;
+}
 
 /**
  * The embedded path: the parts `runlens up` composes (bin/src/embedded-stack.ts: agent →
@@ -19,8 +29,9 @@ const INTERVAL_MS = 1000;
  * composed here because chDB belongs to one process and the poller must read that same
  * store. Runs are registered the way `up` registers `runlens run`: addRun plus a runs row.
  */
-export async function measureEmbedded(s: Schedule, log: (l: string) => void): Promise<RunLensResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'runlens-latency-emb-'));
+export async function measureEmbedded(s: Schedule, log: (l: string) => void, evalIntervalMs = DEFAULT_EVAL_MS): Promise<RunLensResult> {
+  // chDB allows one data directory per process: every embedded measurement reuses this one.
+  const dir = (embeddedDir ??= mkdtempSync(join(tmpdir(), 'runlens-latency-emb-')));
   const warnings = createLogger('warn', { part: 'embedded' });
   const host = hostname();
   const hostCtx = { ...readHostFacts(host), procRoot: '/proc', sysRoot: '/sys', log: warnings };
@@ -30,7 +41,7 @@ export async function measureEmbedded(s: Schedule, log: (l: string) => void): Pr
   });
   const ingest = new IngestService({ bus, store, log: warnings });
   const publisher = new BatchPublisher(bus.producer(), `${host}:${process.pid}`, host);
-  const analyzer = new AnalyzerService({ bus, store, log: warnings, agentId: `analyzer:${host}:${process.pid}` });
+  const analyzer = new AnalyzerService({ bus, store, log: warnings, agentId: `analyzer:${host}:${process.pid}`, evalIntervalMs });
   const enabled = SAMPLER_IDS.filter((x): x is SamplerId => UP_SAMPLERS.includes(x));
   const { active } = await createSamplers(hostCtx, enabled, {}, warnings);
   const agent = new Agent({ host: hostCtx, samplers: active, publisher, cluster: 'local', intervalMs: INTERVAL_MS, log: warnings });
@@ -39,7 +50,8 @@ export async function measureEmbedded(s: Schedule, log: (l: string) => void): Pr
     await analyzer.start();
     agent.start();
     return await measureRunLens({
-      path: 'RunLens embedded', storeLabel: 'in-memory bus → chDB', store, bus,
+      path: evalIntervalMs === DEFAULT_EVAL_MS ? 'RunLens embedded' : `RunLens embedded, analyzer every ${evalIntervalMs / 1000} s`,
+      storeLabel: 'in-memory bus → chDB', settings: `1 s ticks, analyzer every ${evalIntervalMs / 1000} s`, store, bus,
       startRun: async (i) => {
         const runId = `lat-emb-${i}-${Date.now().toString(36)}`;
         const proc = startProcess(runId, process.execPath, [SPIN, runId, '0.1', '600']);
@@ -55,6 +67,5 @@ export async function measureEmbedded(s: Schedule, log: (l: string) => void): Pr
     await ingest.stop();
     await bus.close();
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }

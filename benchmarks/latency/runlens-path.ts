@@ -19,6 +19,8 @@ export interface Schedule {
 export interface RunLensResult {
   readonly path: string;
   readonly store: string;
+  /** Sampling and analysis cadence, for the table. */
+  readonly settings: string;
   readonly visible_ms: Summary;
   readonly poll_period_ms: number | null;
   readonly poll_errors: number;
@@ -34,6 +36,7 @@ export interface RunLensResult {
 export interface PathParts {
   readonly path: string;
   readonly storeLabel: string;
+  readonly settings: string;
   readonly store: Store;
   readonly bus: Bus;
   /** Starts the i-th run's workload; returns its run id and process. */
@@ -71,7 +74,7 @@ export async function measureRunLens(p: PathParts, s: Schedule, log: (l: string)
     const busLat = outcomes.flatMap((o) => (o.latency_ms === null ? [] : [o.latency_ms]));
     const storeLat = stored.flatMap((o) => (o.latency_ms === null ? [] : [o.latency_ms]));
     return {
-      path: p.path, store: p.storeLabel, visible_ms: summarise(poller.visibleMs), poll_period_ms: poller.meanPeriodMs(), poll_errors: poller.errors,
+      path: p.path, store: p.storeLabel, settings: p.settings, visible_ms: summarise(poller.visibleMs), poll_period_ms: poller.meanPeriodMs(), poll_errors: poller.errors,
       finding_bus_ms: summarise(busLat), finding_store_ms: summarise(storeLat),
       missed: outcomes.filter((o) => o.latency_ms === null).length, false_alarms: outcomes.reduce((a, o) => a + o.early, 0),
       faults: outcomes.map((o, i) => ({ ...o, run_id: runs[i]?.runId ?? '', store_latency_ms: stored[i]?.latency_ms ?? null })),

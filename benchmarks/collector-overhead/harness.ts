@@ -27,7 +27,10 @@ export async function withAgent<T>(agent: AgentName, cfg: Config, maxDurationS: 
   const nodeFlags = agent === 'runlens' && cfg.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${cfg.BENCH_CPU_PROF_DIR}`] : [];
   const running = await PEERS[agent].start({ maxDurationS, nodeFlags });
   try {
-    return await fn(running);
+    const result = await fn(running);
+    const died = running.exitReason();
+    if (died !== null) throw new Error(`${agent} died while being measured: ${died}`);
+    return result;
   } finally {
     await running.stop();
   }

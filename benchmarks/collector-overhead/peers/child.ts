@@ -71,7 +71,7 @@ export async function stopChild(child: ChildProcess): Promise<void> {
  */
 export async function waitUntilReady(peer: PeerChild, name: string, ready: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await ready())) {
+  while (peer.exitReason() !== null || !(await ready())) {
     if (peer.exitReason() !== null) {
       await sleep(200); // let the last stderr arrive
       throw new Error(`${name} failed to start: ${peer.exitReason() ?? ''}`);

@@ -79,6 +79,7 @@ export const collectd: PeerDef = {
     }
     return {
       pid: child.pid,
+      exitReason: child.exitReason,
       ticks: async () => rssLines(dir),
       extra: async () => ({ exited: child.exitReason() }),
       stop: async () => { await child.stop(); cleanup(); },

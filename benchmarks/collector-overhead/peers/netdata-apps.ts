@@ -48,6 +48,7 @@ export const netdataApps: PeerDef = {
     }
     return {
       pid: child.pid,
+      exitReason: child.exitReason,
       ticks: async () => ticks,
       extra: async () => ({ stdout_lines: lines, exited: child.exitReason() }),
       stop: async () => { await child.stop(); cleanup(); },

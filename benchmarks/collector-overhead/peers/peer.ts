@@ -4,6 +4,8 @@ import type { Measured } from '../proc-meter.ts';
 export type AgentName = 'runlens' | 'process_exporter' | 'node_exporter' | 'collectd' | 'netdata_apps';
 
 export interface RunningAgent extends Measured {
+  /** Null while the agent runs; how it ended otherwise (a result from a dead agent is void). */
+  exitReason(): string | null;
   stop(): Promise<void>;
 }
 

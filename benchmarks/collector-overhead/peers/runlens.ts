@@ -32,6 +32,7 @@ async function startRunlens(opts: StartOptions): Promise<RunningAgent> {
   };
   return {
     pid: child.pid,
+    exitReason: child.exitReason,
     ticks: async () => Number((await counters()).ticks),
     extra: async () => counters(),
     stop: () => child.stop(),

@@ -2,6 +2,9 @@ import { median } from '../proc-meter.ts';
 import { type PeerChild, sleep, waitUntilReady } from './child.ts';
 import type { RunningAgent } from './peer.ts';
 
+/** Prometheus's default scrape_timeout; a socket that accepts but never answers must not hang the run. */
+const SCRAPE_TIMEOUT_MS = 10_000;
+
 /**
  * Scrapes a Prometheus exporter's /metrics at 1 Hz from this process, as a Prometheus server
  * would; each scrape makes the exporter collect. Ticks = successful scrapes.
@@ -14,7 +17,8 @@ export async function scrapeAt1Hz(name: string, peer: PeerChild, url: string): P
   const scrape = async (): Promise<boolean> => {
     const t0 = performance.now();
     try {
-      const res = await fetch(url);
+      if (peer.exitReason() !== null) return false; // never count a scrape of whatever took the port
+      const res = await fetch(url, { signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS) });
       const body = await res.text();
       if (!res.ok) return false;
       lastBytes = body.length;
@@ -42,6 +46,7 @@ export async function scrapeAt1Hz(name: string, peer: PeerChild, url: string): P
   })();
   return {
     pid: peer.pid,
+    exitReason: peer.exitReason,
     ticks: async () => scrapes,
     extra: async () => ({ scrape_failures: failures, last_body_bytes: lastBytes, scrape_ms_median: median(durations), exited: peer.exitReason() }),
     stop: async () => {

@@ -116,14 +116,31 @@ export interface Measured {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Resolves just after the next completed collection, with the new count. Edges taken there
+ * hold whole ticks only; an 8 s window with free phase would be off by up to one tick in eight.
+ */
+async function afterNextTick(target: Measured, timeoutMs = 5000): Promise<number> {
+  const before = await target.ticks();
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    await sleep(TICK_POLL_MS);
+    const now = await target.ticks();
+    if (now > before || performance.now() > deadline) return now;
+  }
+}
+
+/** RunLens answers each poll over SIGUSR2 (≈ 20 polls a window edge at most); the others are polled in this process. */
+const TICK_POLL_MS = 50;
+
 /** Warm up, then measure CPU delta of the agent's tree, tick delta, RSS (median of 1 s samples) and VmHWM. */
 export async function measureWindow(target: Measured, warmupS: number, durationS: number): Promise<WindowResult> {
   await sleep(warmupS * 1000);
   const tree = processTree(target.pid);
+  const ticks0 = await afterNextTick(target);
+  const extra0 = await target.extra();
   const t0 = performance.now();
   const cpu0 = cpuSeconds(tree);
-  const ticks0 = await target.ticks();
-  const extra0 = await target.extra();
   const rss: number[] = [];
   const live: number[] = [];
   for (let i = 0; i < durationS; i++) {
@@ -131,8 +148,8 @@ export async function measureWindow(target: Measured, warmupS: number, durationS
     rss.push(memory(tree).rss_bytes);
     live.push(liveProcesses());
   }
+  const ticks1 = await afterNextTick(target);
   const cpu1 = cpuSeconds(tree);
-  const ticks1 = await target.ticks();
   const window_s = (performance.now() - t0) / 1000;
   const { hwm_bytes } = memory(tree);
   const cpu_s = cpu1 - cpu0;

@@ -3,7 +3,7 @@ import { type TestServer, freePort, startClickHouse, startKafka } from '@runlens
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SPIN, type Started, alive, sleep, startProcess, stopProcess } from './procs.ts';
+import { SPIN, type Started, alive, onInterrupt, sleep, startProcess, stopProcess } from './procs.ts';
 import { type RunLensResult, type Schedule, measureRunLens } from './runlens-path.ts';
 
 const RUNLENS = join(import.meta.dirname, '..', '..', 'bin', 'runlens');
@@ -39,6 +39,7 @@ async function startRole(role: 'agent' | 'ingest' | 'analyze', env: Record<strin
  */
 export async function measureKafka(s: Schedule, log: (l: string) => void): Promise<RunLensResult> {
   const { kafka, clickhouse } = await startServers(log);
+  const unregister = onInterrupt(async () => void (await Promise.allSettled([kafka.stop({ kill: true }), clickhouse.stop({ kill: true })])));
   const roles: Started[] = [];
   const spool = mkdtempSync(join(tmpdir(), 'runlens-latency-spool-'));
   let store: Store | null = null;
@@ -69,6 +70,7 @@ export async function measureKafka(s: Schedule, log: (l: string) => void): Promi
     await store?.close();
     await Promise.all(roles.map((r) => stopProcess(r.child, 5000)));
     await Promise.allSettled([kafka.stop({ kill: true }), clickhouse.stop({ kill: true })]);
+    unregister();
     rmSync(spool, { recursive: true, force: true });
     rmSync(kafka.dir, { recursive: true, force: true });
     rmSync(clickhouse.dir, { recursive: true, force: true });

@@ -66,10 +66,19 @@ export function killAll(): void {
   for (const c of children) c.kill('SIGKILL');
 }
 
+const cleanups = new Set<() => Promise<void>>();
+
+/** Runs `f` if the bench is interrupted (servers started by deploy scripts are daemons); returns an unregister. */
+export function onInterrupt(f: () => Promise<void>): () => void {
+  cleanups.add(f);
+  return () => void cleanups.delete(f);
+}
+
 process.on('exit', killAll);
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {
     killAll();
-    process.exit(130);
+    const done = Promise.allSettled([...cleanups].map((f) => f()));
+    void Promise.race([done, sleep(20_000)]).then(() => process.exit(130));
   });
 }

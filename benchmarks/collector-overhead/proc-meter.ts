@@ -14,16 +14,23 @@ function statFields(pid: number): string[] {
 }
 
 /**
- * utime + stime + cutime + cstime of the given processes (all threads; reaped children
- * included), in seconds. A vanished pid counts 0, so take deltas over a fixed pid list.
+ * User (utime + cutime) and system (stime + cstime) CPU of the given processes (all threads;
+ * reaped children included), in seconds. A vanished pid counts 0, so take deltas over a fixed pid list.
  */
-export function cpuSeconds(pids: readonly number[]): number {
-  let ticks = 0;
+export function cpuTimes(pids: readonly number[]): { user_s: number; system_s: number } {
+  let user = 0;
+  let system = 0;
   for (const pid of pids) {
     const f = statFields(pid);
-    ticks += Number(f[11] ?? 0) + Number(f[12] ?? 0) + Number(f[13] ?? 0) + Number(f[14] ?? 0);
+    user += Number(f[11] ?? 0) + Number(f[13] ?? 0);
+    system += Number(f[12] ?? 0) + Number(f[14] ?? 0);
   }
-  return ticks / CLK_TCK;
+  return { user_s: user / CLK_TCK, system_s: system / CLK_TCK };
+}
+
+export function cpuSeconds(pids: readonly number[]): number {
+  const t = cpuTimes(pids);
+  return t.user_s + t.system_s;
 }
 
 /** `root` and its descendants (by ppid, field 4); this kernel has no /proc/<pid>/task/<tid>/children. */
@@ -95,6 +102,8 @@ export function median(xs: readonly number[]): number {
 /** What one agent cost over one measured window. */
 export interface WindowResult {
   readonly cpu_s: number;
+  /** Kernel share of cpu_s: reading /proc is kernel work; parsing and encoding are user work. */
+  readonly cpu_system_s: number;
   readonly ticks: number;
   readonly window_s: number;
   readonly live_processes: number;
@@ -140,7 +149,7 @@ export async function measureWindow(target: Measured, warmupS: number, durationS
   const ticks0 = await afterNextTick(target);
   const extra0 = await target.extra();
   const t0 = performance.now();
-  const cpu0 = cpuSeconds(tree);
+  const cpu0 = cpuTimes(tree);
   const rss: number[] = [];
   const live: number[] = [];
   for (let i = 0; i < durationS; i++) {
@@ -149,15 +158,16 @@ export async function measureWindow(target: Measured, warmupS: number, durationS
     live.push(liveProcesses());
   }
   const ticks1 = await afterNextTick(target);
-  const cpu1 = cpuSeconds(tree);
+  const cpu1 = cpuTimes(tree);
   const window_s = (performance.now() - t0) / 1000;
   const { hwm_bytes } = memory(tree);
-  const cpu_s = cpu1 - cpu0;
+  const cpu_system_s = cpu1.system_s - cpu0.system_s;
+  const cpu_s = cpu1.user_s - cpu0.user_s + cpu_system_s;
   const ticks = ticks1 - ticks0;
   const live_processes = median(live);
   const extra = { start: extra0, end: await target.extra() };
   return {
-    cpu_s, ticks, window_s, live_processes, rss_median_bytes: median(rss), hwm_bytes, tree_processes: tree.length, extra,
+    cpu_s, cpu_system_s, ticks, window_s, live_processes, rss_median_bytes: median(rss), hwm_bytes, tree_processes: tree.length, extra,
     cpu_us_per_process_sample: (cpu_s / (ticks * live_processes)) * 1e6,
   };
 }

@@ -18,6 +18,8 @@ export interface Summary {
   readonly cpu_s: number;
   readonly cpu_core_pct: number;
   readonly cpu_ms_per_tick: number;
+  /** Share of the agent's CPU spent in the kernel, percent. */
+  readonly cpu_system_pct: number;
   readonly cpu_us_per_process_sample: number;
   readonly rss_mib: number;
   readonly hwm_mib: number;
@@ -55,6 +57,7 @@ export function summarise(runs: readonly RunRecord[]): Summary[] {
       live_processes: m((r) => r.live_processes), ticks: m((r) => r.ticks), cpu_s: m((r) => r.cpu_s),
       cpu_core_pct: m((r) => (100 * r.cpu_s) / r.window_s),
       cpu_ms_per_tick: m((r) => (1000 * r.cpu_s) / r.ticks),
+      cpu_system_pct: m((r) => (100 * r.cpu_system_s) / r.cpu_s),
       cpu_us_per_process_sample: m((r) => r.cpu_us_per_process_sample),
       rss_mib: m((r) => r.rss_median_bytes) / MIB, hwm_mib: m((r) => r.hwm_bytes) / MIB,
       runlens_process_rows_per_tick: first.agent === 'runlens' ? m((r) => rowsPerTick(r) ?? Number.NaN) : null,
@@ -82,9 +85,9 @@ const f = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/
 export function markdown(summaries: readonly Summary[], rs: readonly Ratio[], nodeLevel: ReadonlySet<AgentName>): string {
   const name = (a: AgentName): string => (nodeLevel.has(a) ? `${a} †` : a);
   return [
-    '| N (live procs) | agent | ticks | CPU s | CPU % of a core | CPU ms / tick | CPU µs / process-sample | RSS median MiB | VmHWM MiB |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...summaries.map((s) => `| ${s.target_processes} (${f(s.live_processes, 0)}) | ${name(s.agent)} | ${f(s.ticks, 0)} | ${f(s.cpu_s, 2)} | ${f(s.cpu_core_pct)} | ${f(s.cpu_ms_per_tick)} | ${f(s.cpu_us_per_process_sample, 2)} | ${f(s.rss_mib)} | ${f(s.hwm_mib)} |`),
+    '| N (live procs) | agent | ticks | CPU s | CPU % of a core | kernel % of CPU | CPU ms / tick | CPU µs / process-sample | RSS median MiB | VmHWM MiB |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...summaries.map((s) => `| ${s.target_processes} (${f(s.live_processes, 0)}) | ${name(s.agent)} | ${f(s.ticks, 0)} | ${f(s.cpu_s, 2)} | ${f(s.cpu_core_pct)} | ${f(s.cpu_system_pct, 0)} | ${f(s.cpu_ms_per_tick)} | ${f(s.cpu_us_per_process_sample, 2)} | ${f(s.rss_mib)} | ${f(s.hwm_mib)} |`),
     '',
     '| N | RunLens ÷ peer | CPU per process-sample | CPU per tick | RSS | VmHWM |',
     '|---|---|---:|---:|---:|---:|',

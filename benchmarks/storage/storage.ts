@@ -11,6 +11,7 @@ import { type OpenedStore, progress } from './stores.ts';
 import { countRows, insertBatches, settleAndSize } from './runlens-store.ts';
 import { SAMPLE_TABLES, type SampleTable } from './series.ts';
 import { VictoriaMetrics } from './victoria-metrics.ts';
+import { checkPrecision } from './vm-precision.ts';
 
 export type StoreName = 'chdb' | 'clickhouse' | 'victoria-metrics' | 'prometheus';
 
@@ -48,8 +49,9 @@ export async function victoriaBytes(p: Payloads, temp: string): Promise<StoreByt
       for (const b of p.vm) if (b.table === table) await vm.import(b.body);
       await vm.settle();
       const size = await vm.size();
+      const precision = await checkPrecision(vm, p.vm.find((b) => b.table === table)?.body ?? '');
       if (size.stored_samples !== p.samples[table]) throw new Error(`victoria-metrics: ${size.stored_samples} samples stored for ${table}, ${p.samples[table]} imported`);
-      out.push({ store: 'victoria-metrics', table, rows: p.rows[table], samples: p.samples[table], bytes: size.data_bytes + size.index_bytes, detail: { ...size } });
+      out.push({ store: 'victoria-metrics', table, rows: p.rows[table], samples: p.samples[table], bytes: size.data_bytes + size.index_bytes, detail: { ...size, precision } });
     } finally {
       await vm.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -29,7 +29,7 @@ describe('createTableSql with modern capabilities', () => {
     expect(sql).toContain('  host LowCardinality(String),');
     expect(sql).toContain('  rank Nullable(Int32) CODEC(T64, ZSTD(1)),');
     expect(sql).toContain('  write_bytes_per_s Nullable(Float64) CODEC(Gorilla, ZSTD(1)),');
-    expect(sql).toContain('\nPARTITION BY toYYYYMMDD(ts)\nORDER BY (host, run_id, ts, pid)\nTTL toDateTime(ts) + INTERVAL 90 DAY');
+    expect(sql).toContain('\nPARTITION BY toYYYYMMDD(ts)\nORDER BY (host, run_id, pid, start_ticks, ts)\nTTL toDateTime(ts) + INTERVAL 90 DAY');
   });
 
   it('findings: ReplacingMergeTree on its version column, TTL 365 days on start_ts', () => {

@@ -1,11 +1,16 @@
 import { attr, defineTable, gauge, nullable, rate, ts } from './column.ts';
 
-/** One row per process per tick. Identity is (host, pid, start_ticks): PIDs are reused. */
+/**
+ * One row per process per tick. Identity is (host, pid, start_ticks): PIDs are reused.
+ * Series-major order (each process's ticks adjacent) lets the delta and Gorilla codecs see one
+ * series at a time: 0.75× the bytes of tick-major order on a real 15-minute recording
+ * (benchmarks/storage). Existing tables keep the order they were created with.
+ */
 export const processSamples = defineTable({
   name: 'process_samples',
   description: 'Per-process CPU, memory, scheduling and IO rates from /proc/<pid>/{stat,status,io,schedstat}.',
   engine: { kind: 'idempotent_samples' },
-  orderBy: ['host', 'run_id', 'ts', 'pid'],
+  orderBy: ['host', 'run_id', 'pid', 'start_ticks', 'ts'],
   timeColumn: 'ts',
   ttlDays: 90,
   columns: {

@@ -11,7 +11,10 @@ function selectList(store: Store, table: TableName): string {
 }
 
 async function rowsOf<N extends TableName>(store: Store, table: N, where: string, params: Record<string, string | number | readonly string[]>): Promise<Row<N>[]> {
-  const rows = await store.query<Row<N>>(`SELECT ${selectList(store, table)} FROM ${table} FINAL WHERE ${where}`, params);
+  // In tick order, as the live stream delivers them (the sort key may be series-major).
+  const time = catalog[table].timeColumn;
+  const order = time ? ` ORDER BY ${time}` : '';
+  const rows = await store.query<Row<N>>(`SELECT ${selectList(store, table)} FROM ${table} FINAL WHERE ${where}${order}`, params);
   // JSON output may quote 64-bit numbers; the state wants numbers where the catalog says so.
   const numeric = Object.entries(catalog[table].columns).filter(([, d]) => d.type !== 'str' && d.type !== 'lc' && d.type !== 'str_list').map(([n]) => n);
   return rows.map((r) => {

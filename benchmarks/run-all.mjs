@@ -7,22 +7,29 @@ const loader = join(process.cwd(), 'node_modules/tsx/dist/loader.mjs');
 const BENCHES = [
   // 5 agents × 2 levels × 2 repeats of 2 + 8 s, then 6 conditions × 3 runs of a ~6 s job: ≈ 7 min on 2 idle cores.
   { name: 'collector-overhead', env: { BENCH_DURATION_S: '8', BENCH_WARMUP_S: '2', BENCH_REPEATS: '2', BENCH_PROCESSES: '1000,3000', BENCH_SLOWDOWN_REPEATS: '3', BENCH_SLOWDOWN_PROCESSES: '1000', BENCH_SLOWDOWN_CPU_OPS: '20000' } },
-  { name: 'ingest', env: {} },
+  // 1 repeat of 400 k rows per store (the README's table uses 3 × 1 M).
+  { name: 'ingest', env: { BENCH_REPEATS: '1', BENCH_MESSAGES: '800' } },
   { name: 'analyzer', env: {}, node: ['--expose-gc'] },
   { name: 'scenarios', env: {} },
   { name: 'dashboard', env: {} },
   { name: 'latency', env: { LATENCY_FAULTS: '5', LATENCY_PROM_DEFAULT_FAULTS: '3' } },
   { name: 'storage', env: { BENCH_NODES: '2', BENCH_WINDOW_S: '240', BENCH_REPEATS: '3' } },
+  { name: 'scale', env: { BENCH_NODES: '256', BENCH_SECONDS: '40' } },
 ];
 let failed = 0;
+const started = Date.now();
+const timings = [];
 for (const b of BENCHES) {
   const entry = join('benchmarks', b.name, 'run.ts');
   if (!existsSync(entry)) {
     console.error(`bench ${b.name}: no ${entry}, skipped`);
     continue;
   }
-  console.error(`\n=== ${b.name} ===`);
+  console.error(`\n=== ${b.name} (${((Date.now() - started) / 60_000).toFixed(1)} min into the run) ===`);
+  const t0 = Date.now();
   const r = spawnSync('node', [...(b.node ?? []), '--import', loader, entry], { stdio: 'inherit', env: { ...process.env, ...b.env } });
   if (r.status !== 0) failed++;
+  timings.push(`${b.name} ${((Date.now() - t0) / 1000).toFixed(0)} s${r.status === 0 ? '' : ` (failed, exit ${r.status})`}`);
 }
+console.error(`\nbench: ${timings.join(', ')}; total ${((Date.now() - started) / 60_000).toFixed(1)} min, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 
 const loader = join(process.cwd(), 'node_modules/tsx/dist/loader.mjs');
 const BENCHES = [
-  // 5 agents × 2 levels × 2 repeats of 2 + 8 s, then 6 conditions × 3 runs of a ~6 s job: ≈ 7 min on 2 idle cores.
-  { name: 'collector-overhead', env: { BENCH_DURATION_S: '8', BENCH_WARMUP_S: '2', BENCH_REPEATS: '2', BENCH_PROCESSES: '1000,3000', BENCH_SLOWDOWN_REPEATS: '3', BENCH_SLOWDOWN_PROCESSES: '1000', BENCH_SLOWDOWN_CPU_OPS: '20000' } },
+  // 5 agents × 2 levels × 2 repeats of 2 + ~8 s, then 6 conditions × 3 runs of a ~5.5 s job: ≈ 7 min on 2 cores.
+  { name: 'collector-overhead', env: { BENCH_DURATION_S: '7', BENCH_WARMUP_S: '2', BENCH_REPEATS: '2', BENCH_PROCESSES: '1000,3000', BENCH_SLOWDOWN_REPEATS: '3', BENCH_SLOWDOWN_PROCESSES: '1000', BENCH_SLOWDOWN_CPU_OPS: '18000' } },
   // 1 repeat of 400 k rows per store (the README's table uses 3 × 1 M).
   { name: 'ingest', env: { BENCH_REPEATS: '1', BENCH_MESSAGES: '800' } },
   { name: 'analyzer', env: {}, node: ['--expose-gc'] },

@@ -6,7 +6,7 @@ const csv = (s: string): string[] => s.split(',').map((x) => x.trim()).filter((x
 
 /** Every knob, from the environment; defaults are the `npm run bench` settings (≈ 7 min on 2 cores). */
 export const Config = z.object({
-  BENCH_DURATION_S: z.coerce.number().int().min(5).default(8),
+  BENCH_DURATION_S: z.coerce.number().int().min(5).default(7),
   BENCH_REPEATS: z.coerce.number().int().min(1).default(2),
   BENCH_WARMUP_S: z.coerce.number().int().min(0).default(2),
   BENCH_PROCESSES: z.string().default('1000,3000')
@@ -20,8 +20,8 @@ export const Config = z.object({
   BENCH_SLOWDOWN_REPEATS: z.coerce.number().int().min(0).default(3),
   /** Processes on the host while the slowdown job runs. */
   BENCH_SLOWDOWN_PROCESSES: z.coerce.number().int().positive().default(1000),
-  /** Total stress-ng bogo-ops over the 2 workers: the fixed amount of work (≈ 6 s on 2 idle cores of the dev VM, 10-17 s when others load it). */
-  BENCH_SLOWDOWN_CPU_OPS: z.coerce.number().int().positive().default(20000),
+  /** Total stress-ng bogo-ops over the 2 workers: the fixed amount of work (≈ 5.5 s on 2 idle cores of the dev VM, 2-3× that when others load it). */
+  BENCH_SLOWDOWN_CPU_OPS: z.coerce.number().int().positive().default(18000),
   BENCH_SLOWDOWN_CPU_METHOD: z.string().regex(/^[a-z0-9_]+$/).default('matrixprod'),
   /** When set, the RunLens agent also runs with --cpu-prof into this directory. */
   BENCH_CPU_PROF_DIR: z.string().optional(),

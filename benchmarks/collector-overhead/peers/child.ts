@@ -1,5 +1,8 @@
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** A peer process the harness started; knows its stderr tail so failures can say why. */
 export interface PeerChild {
@@ -11,11 +14,12 @@ export interface PeerChild {
 }
 
 const live = new Set<ChildProcess>();
+const dirs = new Set<string>();
 const TAIL_LINES = 8;
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** SIGKILLs every peer still running; synchronous so it can run in an 'exit' handler. */
+/** SIGKILLs every peer still running and removes their temp dirs; synchronous so it can run in an 'exit' handler. */
 export function killAllPeers(): void {
   for (const c of [...live]) {
     try {
@@ -25,6 +29,19 @@ export function killAllPeers(): void {
     }
     live.delete(c);
   }
+  for (const d of [...dirs]) removeTempDir(d);
+}
+
+/** A fresh temp dir for a peer's config and output; removed by removeTempDir or, at the latest, by killAllPeers. */
+export function makeTempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.add(dir);
+  return dir;
+}
+
+export function removeTempDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  dirs.delete(dir);
 }
 
 /** Spawns `bin`; stderr is kept (last lines) unless the caller pipes it elsewhere. Throws if it cannot start. */

@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { versionOf } from '../../lib/debian.ts';
-import { spawnPeer, waitUntilReady } from './child.ts';
+import { makeTempDir, removeTempDir, spawnPeer, waitUntilReady } from './child.ts';
 import type { PeerDef } from './peer.ts';
 
 const BIN = '/usr/sbin/collectd';
@@ -65,10 +64,10 @@ export const collectd: PeerDef = {
   version: () => `collectd ${versionOf('dpkg-query', ['-W', '-f=${Version}\n', 'collectd-core'])} (Debian collectd-core)`,
   settings: () => ({ args: ['-f', '-C', '<dir>/collectd.conf'], config: collectdConfig('<dir>') }),
   async start() {
-    const dir = mkdtempSync(join(tmpdir(), 'runlens-bench-collectd-'));
+    const dir = makeTempDir('runlens-bench-collectd-');
     const confPath = join(dir, 'collectd.conf');
     writeFileSync(confPath, collectdConfig(dir));
-    const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
+    const cleanup = (): void => removeTempDir(dir);
     const child = await spawnPeer('collectd', BIN, ['-f', '-C', confPath]).catch((e: unknown) => { cleanup(); throw e; });
     try {
       await waitUntilReady(child, 'collectd', async () => rssLines(dir) > 0, 15_000);

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { versionOf } from '../../lib/debian.ts';
-import { spawnPeer, waitUntilReady } from './child.ts';
+import { makeTempDir, removeTempDir, spawnPeer, waitUntilReady } from './child.ts';
 import type { PeerDef } from './peer.ts';
 
 const BIN = '/usr/lib/netdata/plugins.d/apps.plugin';
@@ -28,9 +25,9 @@ export const netdataApps: PeerDef = {
   version: () => versionOf(BIN, ['-v']),
   settings: () => ({ args: ARGS, env: { NETDATA_CONFIG_DIR: '<empty temp dir>', NETDATA_STOCK_CONFIG_DIR: '/usr/lib/netdata/conf.d', NETDATA_HOST_PREFIX: '' } }),
   async start() {
-    const dir = mkdtempSync(join(tmpdir(), 'runlens-bench-apps-'));
+    const dir = makeTempDir('runlens-bench-apps-');
     const env = { ...process.env, NETDATA_CONFIG_DIR: dir, NETDATA_STOCK_CONFIG_DIR: '/usr/lib/netdata/conf.d', NETDATA_HOST_PREFIX: '' };
-    const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
+    const cleanup = (): void => removeTempDir(dir);
     const child = await spawnPeer('netdata_apps', BIN, ARGS, { env, stdio: ['pipe', 'pipe', 'pipe'] })
       .catch((e: unknown) => { cleanup(); throw e; });
     let ticks = 0;

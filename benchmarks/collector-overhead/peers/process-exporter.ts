@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { versionOf } from '../../lib/debian.ts';
-import { freePort, spawnPeer } from './child.ts';
+import { freePort, makeTempDir, removeTempDir, spawnPeer } from './child.ts';
 import type { PeerDef } from './peer.ts';
 import { scrapeAt1Hz } from './scraper.ts';
 
@@ -21,14 +20,14 @@ export const processExporter: PeerDef = {
   version: () => versionOf(BIN, ['-version']),
   settings: () => ({ flags: FLAGS, config: CONFIG }),
   async start() {
-    const dir = mkdtempSync(join(tmpdir(), 'runlens-bench-pe-'));
+    const dir = makeTempDir('runlens-bench-pe-');
     const configPath = join(dir, 'config.yml');
     writeFileSync(configPath, CONFIG);
     const port = await freePort();
     const args = ['-config.path', configPath, '-web.listen-address', `127.0.0.1:${port}`, ...FLAGS];
     const child = await spawnPeer('process_exporter', BIN, args);
     const agent = await scrapeAt1Hz('process_exporter', child, `http://127.0.0.1:${port}/metrics`)
-      .catch((e: unknown) => { rmSync(dir, { recursive: true, force: true }); throw e; });
-    return { ...agent, stop: async () => { await agent.stop(); rmSync(dir, { recursive: true, force: true }); } };
+      .catch((e: unknown) => { removeTempDir(dir); throw e; });
+    return { ...agent, stop: async () => { await agent.stop(); removeTempDir(dir); } };
   },
 };

@@ -24,6 +24,9 @@ export interface PlanInput {
   /** Fraction of a core a worker may use in steady state, leaving room for catch-up after an outage. */
   readonly utilisation: number;
   readonly coresPerClickHouseShard: number;
+  readonly retentionDays: number;
+  /** Usable disk per ClickHouse replica, TB. */
+  readonly diskTbPerReplica: number;
 }
 
 export interface Plan {
@@ -55,6 +58,7 @@ export function plan(m: MeasuredRates, p: PlanInput): Plan {
   const chCores = rows / (m.server_rows_per_cpu_s * p.utilisation);
   // Partitions: at least two per consumer so a group can grow without re-partitioning.
   const partitions = 2 ** Math.ceil(Math.log2(Math.max(ingest, analyze) * 2));
+  const storedGbPerDay = m.stored_bytes_per_row === null ? null : (rows * 86_400 * m.stored_bytes_per_row) / 1e9;
   return {
     rows_per_s: rows,
     issue_values_per_s: p.nodes * p.seriesPerNode,
@@ -65,9 +69,9 @@ export function plan(m: MeasuredRates, p: PlanInput): Plan {
     analyze_workers: analyze,
     broker_cores: messages / (m.broker_messages_per_cpu_s * p.utilisation),
     clickhouse_cores: chCores,
-    clickhouse_shards: up(chCores / (p.coresPerClickHouseShard / 2)),
+    clickhouse_shards: Math.max(up(chCores / (p.coresPerClickHouseShard / 2)), storedGbPerDay === null ? 1 : up((storedGbPerDay * p.retentionDays) / 1000 / p.diskTbPerReplica)),
     partitions,
-    stored_gb_per_day: m.stored_bytes_per_row === null ? null : (rows * 86_400 * m.stored_bytes_per_row) / 1e9,
+    stored_gb_per_day: storedGbPerDay,
   };
 }
 
@@ -85,8 +89,8 @@ export function planMarkdown(m: MeasuredRates, p: PlanInput, r: Plan): string {
     `| analyzer workers | ${r.analyze_workers} | ${f(m.analyze_rows_per_cpu_s)} rows per analyzer CPU-s |`,
     `| Kafka broker cores | ${f(r.broker_cores, 1)} | ${f(m.broker_messages_per_cpu_s)} messages per broker CPU-s |`,
     `| ClickHouse server cores for inserts | ${f(r.clickhouse_cores, 1)} | ${f(m.server_rows_per_cpu_s)} rows per server CPU-s (18.16) |`,
-    `| ClickHouse shards (${p.coresPerClickHouseShard} cores each, half for queries) | ${r.clickhouse_shards} | cores / shard |`,
+    `| ClickHouse shards (${p.coresPerClickHouseShard} cores, ${p.diskTbPerReplica} TB per replica) | ${r.clickhouse_shards} | the larger of insert cores (half of each shard's cores) and ${p.retentionDays} days of data |`,
     `| partitions per sample topic | ${r.partitions} | 2 × the larger consumer group, power of two |`,
-    `| stored per day | ${r.stored_gb_per_day === null ? 'run benchmarks/storage' : `${f(r.stored_gb_per_day)} GB`} | ${m.stored_bytes_per_row === null ? '' : `${f(m.stored_bytes_per_row, 1)} B per stored process row`} |`,
+    `| stored per day (one replica) | ${r.stored_gb_per_day === null ? 'run benchmarks/storage' : `${f(r.stored_gb_per_day)} GB`} | ${m.stored_bytes_per_row === null ? '' : `${f(m.stored_bytes_per_row, 1)} B per stored process row (storage benchmark, real recording, chDB)`} |`,
   ].join('\n');
 }

@@ -35,13 +35,19 @@ const log = (m: string): void => void process.stderr.write(`[scale ${new Date().
 const temp = mkdtempSync(join(tmpdir(), 'runlens-scale-'));
 const servers: TestServer[] = [];
 
+/**
+ * Compressed bytes per stored process row on chDB (production DDL) from the storage benchmark's
+ * control: a real recording played once. The replayed hour loops a one-minute recording,
+ * which flatters compression, so it is not used for sizing.
+ */
 function storedBytesPerRow(): number | null {
   const path = join(import.meta.dirname, '..', 'storage', 'results.json');
   if (!existsSync(path)) return null;
   try {
-    const r = JSON.parse(readFileSync(path, 'utf8')) as { bytes?: { store?: string; table?: string; bytes_per_row?: number }[] };
-    const row = r.bytes?.find((b) => b.store === 'chdb' && b.table === 'process_samples');
-    return row?.bytes_per_row ?? null;
+    type Sized = { store?: string; table?: string; rows?: number; bytes?: number };
+    const r = JSON.parse(readFileSync(path, 'utf8')) as { control?: { storage?: { bytes?: Sized[] } } };
+    const row = r.control?.storage?.bytes?.find((b) => b.store === 'chdb' && b.table === 'process_samples');
+    return row?.rows && row.bytes ? row.bytes / row.rows : null;
   } catch {
     return null;
   }
@@ -96,7 +102,7 @@ async function main(): Promise<void> {
     broker_messages_per_cpu_s: gen.messages / (brokerProduceCpu + (server.broker_cpu_s ?? 0)),
     stored_bytes_per_row: storedBytesPerRow(),
   };
-  const input: PlanInput = { nodes: cfg.BENCH_PLAN_NODES, seriesPerNode: cfg.BENCH_PLAN_SERIES, utilisation: 0.5, coresPerClickHouseShard: 16 };
+  const input: PlanInput = { nodes: cfg.BENCH_PLAN_NODES, seriesPerNode: cfg.BENCH_PLAN_SERIES, utilisation: 0.5, coresPerClickHouseShard: 16, retentionDays: 30, diskTbPerReplica: 8 };
   const result = plan(measured, input);
   const workers = [
     '| worker (one process) | rows | wall s | CPU s | rows per CPU-s | other CPU s |', '|---|---:|---:|---:|---:|---|',

@@ -36,7 +36,10 @@ async function seed(store: Store): Promise<void> {
   const ticks = Array.from({ length: 60 }, (_, i) => i);
   await store.insertRows('process_samples', ['n1', 'n2'].flatMap((host, rank) => ticks
     .filter((i) => host === 'n1' || i < 20 || i >= 40)
-    .map((i) => row('process_samples', { ts: T0 + i * 1000, host, run_id: 'r1', rank, pid: 100 + rank, start_ticks: 1, comm: 'solver', interval_s: 1, cpu_user_cores: 1.5, cpu_sys_cores: 0.5, rss_bytes: 1_000_000 }))));
+    .map((i) => row('process_samples', { ts: T0 + i * 1000, host, run_id: 'r1', rank, pid: 100 + rank, start_ticks: 1, comm: 'solver', interval_s: 1, cpu_user_cores: 1.5, cpu_sys_cores: 0.5, rss_bytes: 1_000_000,
+      // n1's IO has a gap (null) over ticks 25-32, as when /proc/<pid>/io is denied for a while; the
+      // gap's edges are 8 s apart, so at least one falls inside a 10 s bucket whatever T0's phase.
+      ...(host === 'n1' && (i < 25 || i >= 33) ? { read_bytes_per_s: 3000, write_bytes_per_s: 1000 } : {}) }))));
   await store.insertRows('node_samples', ['n1', 'n2'].flatMap((host) => ticks.map((i) =>
     row('node_samples', { ts: T0 + i * 1000, host, interval_s: 1, cpu_user_cores: 2, cpu_system_cores: 0.5, mem_total_bytes: 1000, mem_available_bytes: 250 }))));
   const f = (run_id: string, kind: string, severity: string, host: string): Row<'findings'> => row('findings', {
@@ -93,6 +96,10 @@ describe.each(STORES)('dashboard queries on %s', (_name, available, open) => {
     expect(values.length).toBeGreaterThanOrEqual(6); // 7 when T0 is not on a 10 s boundary
     expect(values.every((v) => v === 2)).toBe(true);
     expect(coarse.memory[1]!.points.every((p) => p.value === 1_000_000)).toBe(true);
+    // Ticks without IO are gaps: they neither dilute a bucket's IO nor turn into zeros.
+    const io = coarse.io[0]!.points.map((p) => p.value).filter((v) => v !== null);
+    expect(io.length).toBeGreaterThanOrEqual(5);
+    expect(io.every((v) => v === 4000)).toBe(true);
     const ranks = await rankTotals(store, 'r1');
     expect(ranks.map((r) => [r.rank, r.host, Math.round(r.cpu_s)])).toEqual([[0, 'n1', 120], [1, 'n2', 80]]);
   });

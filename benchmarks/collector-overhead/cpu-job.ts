@@ -41,7 +41,7 @@ export async function runCpuJob(cpuOps: number, method: string, timeoutMs: numbe
   const timer = setTimeout(() => killAllJobs(), timeoutMs);
   const result = await new Promise<{ code: number | null; signal: string | null; error?: Error }>((ok) => {
     child.once('error', (error) => ok({ code: null, signal: null, error }));
-    child.once('exit', (code, signal) => ok({ code, signal }));
+    child.once('close', (code, signal) => ok({ code, signal })); // after stderr is drained: the metrc line comes last
   });
   clearTimeout(timer);
   live.delete(child);

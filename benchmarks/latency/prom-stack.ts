@@ -67,7 +67,11 @@ export class PromStack {
   private async open(): Promise<void> {
     const [exporterPort, amPort, promPort, hookPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const file = (name: string, text: string): string => { const p = join(this.dir, name); writeFileSync(p, text); return p; };
-    this.server = webhook(this.arrivals).listen(hookPort, '127.0.0.1');
+    this.server = await new Promise<ReturnType<typeof webhook>>((ok, fail) => {
+      const srv = webhook(this.arrivals);
+      srv.once('error', (e) => fail(new Error(`webhook receiver on 127.0.0.1:${hookPort}: ${String(e)}`)));
+      srv.listen(hookPort, '127.0.0.1', () => ok(srv));
+    });
     const n = this.profile.name;
     const exporter = startProcess(`process-exporter (${n})`, EXPORTER_BIN, ['-config.path', file('exporter.yml', EXPORTER_YML), '-web.listen-address', `127.0.0.1:${exporterPort}`, '-threads=false', '-gather-smaps=false']);
     const am = startProcess(`alertmanager (${n})`, ALERTMANAGER_BIN, [`--config.file=${file('alertmanager.yml', alertmanagerYml(this.profile, hookPort))}`,

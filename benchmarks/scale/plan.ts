@@ -14,8 +14,8 @@ export interface MeasuredRates {
   /** ClickHouse 18.16 server CPU per row inserted (the ingest through the server). */
   readonly server_rows_per_cpu_s: number;
   readonly broker_messages_per_cpu_s: number;
-  /** Compressed bytes per stored process row, if the storage benchmark has run. */
-  readonly stored_bytes_per_row: number | null;
+  /** Compressed bytes per stored row of each table, if the storage benchmark has run. */
+  readonly stored_bytes_per_row: { readonly process: number; readonly node: number } | null;
 }
 
 export interface PlanInput {
@@ -58,7 +58,9 @@ export function plan(m: MeasuredRates, p: PlanInput): Plan {
   const chCores = rows / (m.server_rows_per_cpu_s * p.utilisation);
   // Partitions: at least two per consumer so a group can grow without re-partitioning.
   const partitions = 2 ** Math.ceil(Math.log2(Math.max(ingest, analyze) * 2));
-  const storedGbPerDay = m.stored_bytes_per_row === null ? null : (rows * 86_400 * m.stored_bytes_per_row) / 1e9;
+  const b = m.stored_bytes_per_row;
+  const storedGbPerDay = b === null ? null
+    : (p.nodes * scale * 86_400 * (m.process_rows_per_node_s * b.process + m.node_rows_per_node_s * b.node)) / 1e9;
   return {
     rows_per_s: rows,
     issue_values_per_s: p.nodes * p.seriesPerNode,
@@ -87,10 +89,10 @@ export function planMarkdown(m: MeasuredRates, p: PlanInput, r: Plan): string {
     `| Kafka messages/s, MB/s | ${f(r.messages_per_s)}, ${f(r.kafka_mb_per_s, 1)} | one Arrow batch per table per tick, ${f(m.bytes_per_message)} B each |`,
     `| ingest workers (1 core each, ${f(p.utilisation * 100)}% busy) | ${r.ingest_workers} | ${f(m.ingest_rows_per_cpu_s.clickhouse)} rows per ingest CPU-s into the server |`,
     `| analyzer workers | ${r.analyze_workers} | ${f(m.analyze_rows_per_cpu_s)} rows per analyzer CPU-s |`,
-    `| Kafka broker cores | ${f(r.broker_cores, 1)} | ${f(m.broker_messages_per_cpu_s)} messages per broker CPU-s |`,
+    `| Kafka broker cores | ${f(r.broker_cores, 1)} | ${f(m.broker_messages_per_cpu_s)} messages per broker CPU-s (produced once, fetched by ingest and analyze) |`,
     `| ClickHouse server cores for inserts | ${f(r.clickhouse_cores, 1)} | ${f(m.server_rows_per_cpu_s)} rows per server CPU-s (18.16) |`,
     `| ClickHouse shards (${p.coresPerClickHouseShard} cores, ${p.diskTbPerReplica} TB per replica) | ${r.clickhouse_shards} | the larger of insert cores (half of each shard's cores) and ${p.retentionDays} days of data |`,
     `| partitions per sample topic | ${r.partitions} | 2 × the larger consumer group, power of two |`,
-    `| stored per day (one replica) | ${r.stored_gb_per_day === null ? 'run benchmarks/storage' : `${f(r.stored_gb_per_day)} GB`} | ${m.stored_bytes_per_row === null ? '' : `${f(m.stored_bytes_per_row, 1)} B per stored process row (storage benchmark, real recording, chDB)`} |`,
+    `| stored per day (one replica) | ${r.stored_gb_per_day === null ? 'run benchmarks/storage' : `${f(r.stored_gb_per_day)} GB`} | ${m.stored_bytes_per_row === null ? '' : `${f(m.stored_bytes_per_row.process, 1)} B per process row, ${f(m.stored_bytes_per_row.node)} B per node row (storage benchmark, real recording, chDB)`} |`,
   ].join('\n');
 }

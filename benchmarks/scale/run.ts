@@ -36,18 +36,22 @@ const temp = mkdtempSync(join(tmpdir(), 'runlens-scale-'));
 const servers: TestServer[] = [];
 
 /**
- * Compressed bytes per stored process row on chDB (production DDL) from the storage benchmark's
- * control: a real recording played once. The replayed hour loops a one-minute recording,
- * which flatters compression, so it is not used for sizing.
+ * Compressed bytes per stored row on chDB (production DDL), per table, from the storage
+ * benchmark's control: a real recording played once. The replayed hour loops a one-minute
+ * recording, which flatters compression, so it is not used for sizing.
  */
-function storedBytesPerRow(): number | null {
+function storedBytesPerRow(): { process: number; node: number } | null {
   const path = join(import.meta.dirname, '..', 'storage', 'results.json');
   if (!existsSync(path)) return null;
   try {
     type Sized = { store?: string; table?: string; rows?: number; bytes?: number };
     const r = JSON.parse(readFileSync(path, 'utf8')) as { control?: { storage?: { bytes?: Sized[] } } };
-    const row = r.control?.storage?.bytes?.find((b) => b.store === 'chdb' && b.table === 'process_samples');
-    return row?.rows && row.bytes ? row.bytes / row.rows : null;
+    const per = (table: string): number | null => {
+      const row = r.control?.storage?.bytes?.find((b) => b.store === 'chdb' && b.table === table);
+      return row?.rows && row.bytes ? row.bytes / row.rows : null;
+    };
+    const [p, n] = [per('process_samples'), per('node_samples')];
+    return p !== null && n !== null ? { process: p, node: n } : null;
   } catch {
     return null;
   }
@@ -91,7 +95,9 @@ async function main(): Promise<void> {
   const chdb = await ingestWorker('chdb', kafka, gen, null, brokerPid, cfg.BENCH_CPU_PROF_DIR);
   const server = await ingestWorker('clickhouse', kafka, gen, http, brokerPid, cfg.BENCH_CPU_PROF_DIR);
   log('analyze worker: draining the same backlog');
+  const brokerBeforeAnalyze = cpuSeconds(brokerPid);
   const analyze: AnalyzeRun = await runAnalyzeWorker(kafka.url, { RUNLENS_STORE: 'chdb', RUNLENS_CHDB_PATH: join(temp, 'chdb-analyze') }, 600, log);
+  const brokerAnalyzeCpu = cpuSeconds(brokerPid) - brokerBeforeAnalyze;
   const rows = gen.process_rows + gen.node_rows;
   const measured: MeasuredRates = {
     process_rows_per_node_s: perNode.process_rows, node_rows_per_node_s: perNode.node_rows, values_per_node_s: perNode.values,
@@ -99,7 +105,8 @@ async function main(): Promise<void> {
     ingest_rows_per_cpu_s: { chdb: rows / chdb.ingest_cpu_s, clickhouse: rows / server.ingest_cpu_s },
     analyze_rows_per_cpu_s: rows / analyze.cpu_s,
     server_rows_per_cpu_s: rows / (server.server_cpu_s ?? Number.NaN),
-    broker_messages_per_cpu_s: gen.messages / (brokerProduceCpu + (server.broker_cpu_s ?? 0)),
+    // Every message is produced once and fetched by two groups in production (ingest, analyze).
+    broker_messages_per_cpu_s: gen.messages / (brokerProduceCpu + (server.broker_cpu_s ?? 0) + brokerAnalyzeCpu),
     stored_bytes_per_row: storedBytesPerRow(),
   };
   const input: PlanInput = { nodes: cfg.BENCH_PLAN_NODES, seriesPerNode: cfg.BENCH_PLAN_SERIES, utilisation: 0.5, coresPerClickHouseShard: 16, retentionDays: 30, diskTbPerReplica: 8 };
@@ -109,7 +116,7 @@ async function main(): Promise<void> {
     `| replay generator (${cfg.BENCH_NODES} nodes × ${cfg.BENCH_SECONDS} s) | ${rows} | ${gen.wall_s.toFixed(1)} | ${gen.cpu_s.toFixed(1)} | ${Math.round(rows / gen.cpu_s)} | broker ${brokerProduceCpu.toFixed(1)} |`,
     `| ingest → chDB | ${rows} | ${chdb.wall_s.toFixed(1)} | ${chdb.ingest_cpu_s.toFixed(1)} | ${Math.round(measured.ingest_rows_per_cpu_s.chdb)} | broker ${chdb.broker_cpu_s?.toFixed(1)} |`,
     `| ingest → ClickHouse 18.16 | ${rows} | ${server.wall_s.toFixed(1)} | ${server.ingest_cpu_s.toFixed(1)} | ${Math.round(measured.ingest_rows_per_cpu_s.clickhouse)} | server ${server.server_cpu_s?.toFixed(1)}, broker ${server.broker_cpu_s?.toFixed(1)} |`,
-    `| analyze | ${analyze.samples} | ${analyze.wall_s.toFixed(1)} | ${analyze.cpu_s.toFixed(1)} | ${Math.round(measured.analyze_rows_per_cpu_s)} | peak RSS ${analyze.peak_rss_mib.toFixed(0)} MiB |`,
+    `| analyze | ${analyze.samples} | ${analyze.wall_s.toFixed(1)} | ${analyze.cpu_s.toFixed(1)} | ${Math.round(measured.analyze_rows_per_cpu_s)} | broker ${brokerAnalyzeCpu.toFixed(1)}, peak RSS ${analyze.peak_rss_mib.toFixed(0)} MiB |`,
   ].join('\n');
   const md = `${workers}\n\n${planMarkdown(measured, input, result)}`;
   process.stdout.write(`${md}\n`);
@@ -131,6 +138,7 @@ function meanMessageBytes(gen: GeneratorRun): number {
   return bytes / (2 * n);
 }
 
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { void cleanup().finally(() => process.exit(130)); });
 main().then(
   async () => { await cleanup(); process.exit(0); },
   async (e: unknown) => { log(`failed: ${e instanceof Error ? e.stack : String(e)}`); await cleanup(); process.exit(1); },

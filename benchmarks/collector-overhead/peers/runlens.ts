@@ -13,7 +13,14 @@ async function startRunlens(opts: StartOptions): Promise<RunningAgent> {
   const child = await spawnPeer('runlens', process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const waiters: ((line: Record<string, unknown>) => void)[] = [];
   createInterface({ input: child.child.stdout! }).on('line', (text) => {
-    waiters.shift()?.(JSON.parse(text) as Record<string, unknown>);
+    let line: Record<string, unknown>;
+    try {
+      line = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      process.stderr.write(`runlens agent (not JSON): ${text}\n`);
+      return;
+    }
+    waiters.shift()?.(line);
   });
   const nextLine = (ms: number): Promise<Record<string, unknown>> => new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`runlens agent did not answer within ${ms} ms: ${child.exitReason() ?? 'still running'}`)), ms);

@@ -23,7 +23,7 @@ export async function analyzeRole(): Promise<number> {
   const c = loadRoleConfig(schema);
   const log = createLogger(c.RUNLENS_LOG_LEVEL, { role: 'analyze', pid: process.pid });
   const store = await openConfiguredStore(c);
-  await store.migrate();
+  for (const warning of await store.migrate()) log.warn('schema drift', { warning });
   const bus = await openKafkaBus({ brokers: brokerList(c.RUNLENS_KAFKA_BROKERS), clientId: `runlens-analyze-${hostname()}-${process.pid}`, log });
   const analyzer = new AnalyzerService({ bus, store, log, agentId: `analyzer:${hostname()}:${process.pid}`, evalIntervalMs: c.RUNLENS_EVAL_INTERVAL_MS });
   await analyzer.start();

@@ -20,7 +20,7 @@ export async function ingestRole(): Promise<number> {
   const c = loadRoleConfig(schema);
   const log = createLogger(c.RUNLENS_LOG_LEVEL, { role: 'ingest', pid: process.pid });
   const store = await openConfiguredStore(c);
-  await store.migrate();
+  for (const warning of await store.migrate()) log.warn('schema drift', { warning });
   const bus = await openKafkaBus({ brokers: brokerList(c.RUNLENS_KAFKA_BROKERS), clientId: `runlens-ingest-${hostname()}-${process.pid}`, log });
   let telemetry: Awaited<ReturnType<typeof openTelemetry>> | null = null;
   const ingest = new IngestService({ bus, store, log, group: c.RUNLENS_INGEST_GROUP, onBatch: (ms, rows) => telemetry?.recordBatch(ms, rows) });

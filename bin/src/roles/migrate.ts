@@ -9,7 +9,7 @@ export async function migrateRole(): Promise<number> {
   const log = createLogger(c.RUNLENS_LOG_LEVEL, { role: 'migrate' });
   const store = await openConfiguredStore(c);
   try {
-    await store.migrate();
+    for (const warning of await store.migrate()) log.warn('schema drift', { warning });
     log.info('migrated', { store: store.kind, database: store.database, capabilities: store.capabilities });
     return 0;
   } finally {

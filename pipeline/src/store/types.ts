@@ -15,8 +15,11 @@ export interface Store {
   /** Version differences (time columns) for query authors. */
   readonly sql: SqlDialect;
   readonly database: string;
-  /** Creates the database and every catalog table (idempotent). */
-  migrate(): Promise<void>;
+  /**
+   * Creates the database and every catalog table, adds columns the catalog gained (idempotent).
+   * Resolves with warnings for what it cannot change in place (a table's older sort key).
+   */
+  migrate(): Promise<string[]>;
   /**
    * Inserts one Arrow IPC stream into a catalog table; resolves once durable. `decoded`, when
    * the caller already has it, spares stores that cannot take Arrow a second decode.

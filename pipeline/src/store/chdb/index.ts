@@ -4,6 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { QueryParam, Store } from '../types.ts';
 import { addMissingColumns } from '../add-missing-columns.ts';
+import { sortKeyDrift } from '../sort-key-drift.ts';
 import { classifyClickHouseError } from '../classify.ts';
 import { SerialQueue } from './serial-queue.ts';
 
@@ -36,14 +37,18 @@ export class ChdbStore implements Store {
     mkdirSync(this.spill, { recursive: true });
   }
 
-  async migrate(): Promise<void> {
+  async migrate(): Promise<string[]> {
+    const warnings: string[] = [];
     await this.run(`CREATE DATABASE IF NOT EXISTS ${this.database}`);
     // The session keeps its current database, so queries name tables bare.
     await this.run(`USE ${this.database}`);
     for (const t of tableNames) {
       await this.run(createTableSql(t, this.capabilities, this.database));
       await addMissingColumns(t, this.database, this.capabilities, (sql, p) => this.query(sql, p), (sql) => this.run(sql));
+      const drift = await sortKeyDrift(t, this.database, (sql, p) => this.query(sql, p));
+      if (drift) warnings.push(drift);
     }
+    return warnings;
   }
 
   async insertArrow(table: TableName, ipc: Uint8Array): Promise<void> {

@@ -7,6 +7,7 @@ import type { Table } from 'apache-arrow';
 import { Readable } from 'node:stream';
 import type { QueryParam, Store } from '../types.ts';
 import { addMissingColumns } from '../add-missing-columns.ts';
+import { sortKeyDrift } from '../sort-key-drift.ts';
 import { bindParams } from './binder.ts';
 import { toRowBinary } from './row-binary.ts';
 import { probeCapabilities } from './capabilities.ts';
@@ -53,11 +54,15 @@ export class ClickHouseStore implements Store {
     }
   }
 
-  async migrate(): Promise<void> {
+  async migrate(): Promise<string[]> {
+    const warnings: string[] = [];
     for (const t of tableNames) {
       await this.command(createTableSql(t, this.capabilities, this.database));
       await addMissingColumns(t, this.database, this.capabilities, (sql, p) => this.query(sql, p), (sql) => this.command(sql));
+      const drift = await sortKeyDrift(t, this.database, (sql, p) => this.query(sql, p));
+      if (drift) warnings.push(drift);
     }
+    return warnings;
   }
 
   async insertArrow(table: TableName, ipc: Uint8Array, decodedTable?: Table): Promise<void> {

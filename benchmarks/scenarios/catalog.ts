@@ -25,7 +25,10 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'io_bandwidth', clean: false, expect: ['io_bound'], allow: ['low_cpu_utilization'], run: simple('fio', 'fio', ['--name=seqw', `--filename=${join(tmpdir(), 'runlens-scenario-fio')}`, '--rw=write', '--bs=1M', '--size=2G', '--direct=1', '--time_based', '--runtime=15', '--ioengine=sync', '--unlink=1'], 1) },
   { name: 'io_metadata', clean: false, expect: ['io_metadata_bound'], allow: [], run: simple('metastorm', 'node', [gen('metadata.mjs'), '15'], 1) },
   {
-    name: 'cpu_interference', clean: false, expect: ['cpu_interference'], allow: ['cpu_bound', 'low_cpu_utilization'],
+    // The competitor's start and exit really do move the run's CPU series (2 → ~1 → 2 cores), so
+    // an info-level metric_outlier on that step is a true observation, not a false alarm; it
+    // showed up in 1 of 5 CI runs, depending on how the step fell against the ticks.
+    name: 'cpu_interference', clean: false, expect: ['cpu_interference'], allow: ['cpu_bound', 'low_cpu_utilization', 'metric_outlier'],
     run: (stack, id) => oneHostRun(stack, id, 'stress-ng', 'stress-ng --cpu 2 --timeout 24s', 2, async (track) => {
       const c = start('stress-ng', ['--cpu', '2', '--timeout', '24s']);
       track(c.pid ?? 0);

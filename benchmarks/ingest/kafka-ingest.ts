@@ -3,6 +3,7 @@ import { topicFor } from '@runlens/schemas';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { collectJsonLines } from '../lib/json-log.ts';
 import { cpuSeconds, progress, sleep } from './proc.ts';
 import { message } from './rows.ts';
 
@@ -41,16 +42,7 @@ function spawnIngest(env: Record<string, string>, cpuProfDir?: string): { child:
     ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, '--import', join(ROOT, 'node_modules/tsx/dist/loader.mjs'), join(ROOT, 'bin/src/main.ts'), 'ingest']]
     : [RUNLENS, ['ingest']];
   const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  const lines: Record<string, unknown>[] = [];
-  let buf = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    buf += d.toString();
-    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      try { lines.push(JSON.parse(line) as Record<string, unknown>); } catch { process.stderr.write(`${line}\n`); }
-    }
-  });
+  const lines = collectJsonLines(child.stderr);
   return { child, lines };
 }
 

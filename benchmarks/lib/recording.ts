@@ -29,7 +29,8 @@ export interface Recording {
   readonly ticks: { process: Row<'process_samples'>[]; node: Row<'node_samples'>[] }[];
 }
 
-class Capture extends BatchPublisher {
+/** A publisher that keeps each tick's rows instead of sending them. */
+export class Capture extends BatchPublisher {
   readonly process: Row<'process_samples'>[][] = [];
   readonly node: Row<'node_samples'>[][] = [];
 

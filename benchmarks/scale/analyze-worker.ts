@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpuSeconds, sleep } from '../ingest/proc.ts';
+import { collectJsonLines } from '../lib/json-log.ts';
 import { REPLAY_TABLES } from './generator.ts';
 
 const RUNLENS = join(import.meta.dirname, '..', '..', 'bin', 'runlens');
@@ -32,16 +33,7 @@ function rssMib(pid: number): number {
 export async function runAnalyzeWorker(brokers: string, storeEnv: Record<string, string>, timeoutS: number, progress: (m: string) => void): Promise<AnalyzeRun> {
   const admin = await openKafkaBus({ brokers: [brokers], clientId: 'scale-bench-analyze-lag' });
   const child = spawn(RUNLENS, ['analyze'], { env: { ...process.env, ...storeEnv, RUNLENS_KAFKA_BROKERS: brokers, RUNLENS_LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'] });
-  const lines: Record<string, unknown>[] = [];
-  let buf = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    buf += d.toString();
-    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      try { lines.push(JSON.parse(line) as Record<string, unknown>); } catch { process.stderr.write(`${line}\n`); }
-    }
-  });
+  const lines = collectJsonLines(child.stderr);
   const topics = REPLAY_TABLES.map(topicFor);
   try {
     for (const deadline = Date.now() + 120_000; !lines.some((l) => l.msg === 'analyze started'); await sleep(50)) {

@@ -13,13 +13,13 @@
  * are dropped (DROP_COMMS), so the control is this machine's ordinary population (16-60
  * processes per tick: shells, node, ClickHouse, Java, Prometheus, stress-ng, test runners).
  */
-import { Agent, BatchPublisher, createSamplers, readHostFacts } from '@runlens/collector';
+import { Agent, createSamplers, readHostFacts } from '@runlens/collector';
 import { MemoryBus } from '@runlens/pipeline';
-import { type Row, type TableName, silentLogger } from '@runlens/schemas';
+import { silentLogger } from '@runlens/schemas';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { gzipSync } from 'node:zlib';
-import type { Recording } from '../lib/recording.ts';
+import { Capture, type Recording } from '../lib/recording.ts';
 import { IDLE_RECORDING } from './recording-path.ts';
 
 
@@ -30,15 +30,6 @@ export function withoutSyntheticProcesses(rec: Recording): Recording {
   return { ...rec, ticks: rec.ticks.map((t) => ({ ...t, process: t.process.filter((r) => !DROP_COMMS.has(r.comm)) })) };
 }
 
-class Capture extends BatchPublisher {
-  readonly process: Row<'process_samples'>[][] = [];
-  readonly node: Row<'node_samples'>[][] = [];
-
-  override async publish<N extends TableName>(table: N, rows: readonly Row<N>[]): Promise<void> {
-    if (table === 'process_samples') this.process.push(rows as unknown as Row<'process_samples'>[]);
-    if (table === 'node_samples') this.node.push(rows as unknown as Row<'node_samples'>[]);
-  }
-}
 
 async function recordIdle(seconds: number): Promise<Recording> {
   const facts = readHostFacts();

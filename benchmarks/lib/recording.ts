@@ -40,14 +40,20 @@ export class Capture extends BatchPublisher {
   }
 }
 
-/** Samples this machine for `seconds` at 1 Hz while `stress-ng` runs a two-rank CPU + memory job. */
-export async function record(seconds: number): Promise<Recording> {
+/** The agent's process and node samplers at 1 Hz, publishing into a Capture (not started). */
+export async function recordingAgent(): Promise<{ agent: Agent; bus: MemoryBus; capture: Capture }> {
   const facts = readHostFacts();
   const host = { ...facts, procRoot: '/proc', sysRoot: '/sys', log: silentLogger };
   const bus = new MemoryBus();
   const capture = new Capture(bus.producer(), 'recorder', facts.host);
   const { active } = await createSamplers(host, ['process', 'node'], {}, silentLogger);
   const agent = new Agent({ host, samplers: active, publisher: capture, cluster: 'recording', intervalMs: 1000, log: silentLogger });
+  return { agent, bus, capture };
+}
+
+/** Samples this machine for `seconds` at 1 Hz while `stress-ng` runs a two-rank CPU + memory job. */
+export async function record(seconds: number): Promise<Recording> {
+  const { agent, bus, capture } = await recordingAgent();
   const job = spawn('stress-ng', ['--cpu', '2', '--cpu-load', '70', '--vm', '1', '--vm-bytes', '96M', '--timeout', `${seconds + 5}s`], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 1500));
   agent.start();
@@ -66,7 +72,7 @@ export async function record(seconds: number): Promise<Recording> {
     process: p.map((r) => ({ ...r, ts: r.ts - t0, run_id: '', rank: null, local_rank: null })),
     node: (capture.node[i] ?? []).map((r) => ({ ...r, ts: r.ts - t0 })),
   }));
-  return { recorded_at: new Date().toISOString(), host: facts.host, cpus: availableParallelism(), seconds: ticks.length, job_pids: [...jobPids], ticks };
+  return { recorded_at: new Date().toISOString(), host: readHostFacts().host, cpus: availableParallelism(), seconds: ticks.length, job_pids: [...jobPids], ticks };
 }
 
 export function loadRecording(path = RECORDING): Recording {

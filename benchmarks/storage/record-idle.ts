@@ -13,13 +13,11 @@
  * are dropped (DROP_COMMS), so the control is this machine's ordinary population (16-60
  * processes per tick: shells, node, ClickHouse, Java, Prometheus, stress-ng, test runners).
  */
-import { Agent, createSamplers, readHostFacts } from '@runlens/collector';
-import { MemoryBus } from '@runlens/pipeline';
-import { silentLogger } from '@runlens/schemas';
+import { readHostFacts } from '@runlens/collector';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { gzipSync } from 'node:zlib';
-import { Capture, type Recording } from '../lib/recording.ts';
+import { type Recording, recordingAgent } from '../lib/recording.ts';
 import { IDLE_RECORDING } from './recording-path.ts';
 
 
@@ -30,14 +28,8 @@ export function withoutSyntheticProcesses(rec: Recording): Recording {
   return { ...rec, ticks: rec.ticks.map((t) => ({ ...t, process: t.process.filter((r) => !DROP_COMMS.has(r.comm)) })) };
 }
 
-
 async function recordIdle(seconds: number): Promise<Recording> {
-  const facts = readHostFacts();
-  const host = { ...facts, procRoot: '/proc', sysRoot: '/sys', log: silentLogger };
-  const bus = new MemoryBus();
-  const capture = new Capture(bus.producer(), 'recorder', facts.host);
-  const { active } = await createSamplers(host, ['process', 'node'], {}, silentLogger);
-  const agent = new Agent({ host, samplers: active, publisher: capture, cluster: 'recording', intervalMs: 1000, log: silentLogger });
+  const { agent, bus, capture } = await recordingAgent();
   agent.start();
   await new Promise((r) => setTimeout(r, seconds * 1000 + 200));
   await agent.stop();
@@ -47,7 +39,7 @@ async function recordIdle(seconds: number): Promise<Recording> {
     process: p.map((r) => ({ ...r, ts: r.ts - t0, run_id: '', rank: null, local_rank: null })),
     node: (capture.node[i] ?? []).map((r) => ({ ...r, ts: r.ts - t0 })),
   }));
-  return { recorded_at: new Date().toISOString(), host: facts.host, cpus: availableParallelism(), seconds: ticks.length, job_pids: [], ticks };
+  return { recorded_at: new Date().toISOString(), host: readHostFacts().host, cpus: availableParallelism(), seconds: ticks.length, job_pids: [], ticks };
 }
 
 if (process.argv[1]?.endsWith('record-idle.ts')) {

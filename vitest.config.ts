@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{schemas,collector,pipeline,analyzer,bin,benchmarks,.ci,dashboard}/**/*.test.ts'],
+          include: ['{schemas,collector,pipeline,analyzer,bin,web,benchmarks,.ci,dashboard}/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/*.int.test.ts'],
           testTimeout: 20_000,
         },
@@ -19,7 +19,7 @@ export default defineConfig({
       {
         test: {
           name: 'int',
-          include: ['{schemas,collector,pipeline,analyzer,bin,benchmarks,.ci,dashboard}/**/*.int.test.ts'],
+          include: ['{schemas,collector,pipeline,analyzer,bin,web,benchmarks,.ci,dashboard}/**/*.int.test.ts'],
           exclude: ['**/node_modules/**'],
           testTimeout: 180_000,
           hookTimeout: 180_000,

@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-const PACKAGES = ['schemas', 'collector', 'pipeline', 'analyzer', 'dashboard', 'benchmarks', 'bin'];
+const PACKAGES = ['schemas', 'collector', 'pipeline', 'analyzer', 'dashboard', 'web', 'benchmarks', 'bin'];
 /** Which of our packages each package may import at run time (type-only imports are free below schemas). */
 const MAY_IMPORT = {
   schemas: [],
@@ -11,8 +11,9 @@ const MAY_IMPORT = {
   pipeline: ['schemas'],
   analyzer: ['schemas'],
   dashboard: ['schemas', 'pipeline', 'analyzer'],
-  benchmarks: ['schemas', 'collector', 'pipeline', 'analyzer', 'dashboard'],
-  bin: ['schemas', 'collector', 'pipeline', 'analyzer'],
+  web: ['schemas', 'pipeline', 'analyzer'],
+  benchmarks: ['schemas', 'collector', 'pipeline', 'analyzer', 'dashboard', 'web'],
+  bin: ['schemas', 'collector', 'pipeline', 'analyzer', 'web'],
 };
 /** Where `import type` of another package is allowed on top of MAY_IMPORT. */
 const MAY_IMPORT_TYPES = { collector: ['pipeline'], analyzer: ['pipeline'] };

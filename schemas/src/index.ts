@@ -7,3 +7,6 @@ export * from './findings.ts';
 export * from './report.ts';
 export * from './runtime/log.ts';
 export * from './runtime/errors.ts';
+export * from './store/store.ts';
+export * from './auth.ts';
+export * from './dashboard-context.ts';

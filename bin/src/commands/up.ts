@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { EmbeddedConfig } from '../config.ts';
 import { acquireOwnership, dataPaths, releaseOwnership } from '../data-dir.ts';
 import { finishRun, openEmbeddedStack } from '../embedded-stack.ts';
-import { serveApi } from '../http-api.ts';
+import { serveApi } from '@runlens/web';
 import { type SocketRequest, serveSocket } from '../local-socket.ts';
 import { runRow } from './run.ts';
 

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { Identity } from '../server/context.ts';
+import type { Identity } from '@runlens/schemas';
 
 export function Nav({ id }: { id: Identity }) {
   const ops = id.role === 'ops' || id.role === 'admin';

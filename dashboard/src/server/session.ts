@@ -1,6 +1,7 @@
 import { cookies } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
-import { type Identity, SESSION_COOKIE, canSeeAll, dashboardContext } from './context.ts';
+import { type Identity, SESSION_COOKIE, canSeeAll } from '@runlens/schemas';
+import { dashboardContext } from './context.ts';
 
 /** The signed-in user of this request; sends the browser to the sign-in page otherwise. */
 export async function requireIdentity(): Promise<Identity> {

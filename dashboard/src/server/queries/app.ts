@@ -1,6 +1,6 @@
 import type { Store } from '@runlens/pipeline';
 import type { AppRunPoint, Baseline } from '../../charts/app-charts.ts';
-import { type Identity, canSeeAll } from '../context.ts';
+import { type Identity, canSeeAll } from '@runlens/schemas';
 
 /** The app page: every visible run of one app, its baseline model and its regressions. */
 export async function appRuns(store: Store, id: Identity, app: string): Promise<AppRunPoint[]> {

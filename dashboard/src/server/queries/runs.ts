@@ -1,5 +1,5 @@
 import type { Store } from '@runlens/pipeline';
-import { type Identity, canSeeAll } from '../context.ts';
+import { type Identity, canSeeAll } from '@runlens/schemas';
 import { rankFindings } from '../format.ts';
 
 export interface RunFilters { readonly app: string; readonly user: string; readonly status: string; readonly since: string; readonly kind: string }

@@ -3,9 +3,8 @@ import type { Store } from '@runlens/pipeline';
 import type { Logger } from '@runlens/schemas';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { dirname, join } from 'node:path';
-import {
-  type Identity, SESSION_COOKIE, Sessions, authenticate, canSeeAll, cookieValue, loadTokens, loadUsers, sessionCookie, signIn,
-} from './api-auth.ts';
+import { type Identity, SESSION_COOKIE, canSeeAll } from '@runlens/schemas';
+import { Sessions, authenticate, cookieValue, loadTokens, loadUsers, sessionCookie, signIn } from './api-auth.ts';
 import { type DashboardHandle, startDashboard } from './dashboard-host.ts';
 
 interface RunListRow { run_id: string; app: string; user: string; status: string; start_ms: number; end_ms: number | null; exit_code: number | null; cmd: string }

@@ -1,5 +1,4 @@
-import type { Store } from '@runlens/pipeline';
-import type { Logger, RunReport } from '@runlens/schemas';
+import { DASHBOARD_CONTEXT_KEY, type DashboardContext, type Logger } from '@runlens/schemas';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -9,14 +8,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/', import.meta.url));
-
-/** What Next's server code finds on globalThis.__runlens (dashboard/src/server/context.ts reads it). */
-export interface DashboardContext {
-  readonly store: Store;
-  verifySession(cookie: string | undefined): { user: string; role: 'user' | 'ops' | 'admin' } | null;
-  buildReport(store: Store, runId: string): Promise<RunReport | null>;
-  renderHtml(report: RunReport): string;
-}
 
 export interface DashboardHandle {
   state(): 'building' | 'starting' | 'ready' | 'failed';
@@ -94,7 +85,7 @@ export function startDashboard(ctx: DashboardContext, log: Logger): DashboardHan
       building = null;
     }
     state = 'starting';
-    (globalThis as Record<string, unknown>).__runlens = ctx;
+    (globalThis as Record<string, unknown>)[DASHBOARD_CONTEXT_KEY] = ctx;
     // next is CommonJS; through Node's ESM interop its module.exports is `default`.
     const next = (await import('next/dist/server/next.js')).default as unknown as typeof import('next/dist/server/next.js').default;
     // Not quiet: Next prints a failing page's error (plain text, stderr) for the operator.

@@ -1,11 +1,11 @@
 import { createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { type Identity, SESSION_COOKIE, roleSchema } from '@runlens/schemas';
 import { z } from 'zod';
 
 /** Local API identities: a bearer token maps to a user and a role. ops and admin see every run. */
-const tokenFile = z.array(z.object({ token: z.string().min(32), user: z.string().min(1), role: z.enum(['user', 'ops', 'admin']) }));
-export type Identity = { readonly user: string; readonly role: 'user' | 'ops' | 'admin' };
+const tokenFile = z.array(z.object({ token: z.string().min(32), user: z.string().min(1), role: roleSchema }));
 
 /** Reads the token file, creating it (mode 0600) with an admin token for the current user. */
 export function loadTokens(path: string): z.infer<typeof tokenFile> {
@@ -28,13 +28,9 @@ export function authenticate(header: string | undefined, tokens: z.infer<typeof 
   return null;
 }
 
-export function canSeeAll(id: Identity): boolean {
-  return id.role === 'ops' || id.role === 'admin';
-}
-
 // ---- Web UI: local users (scrypt) and signed session cookies (HMAC-SHA256). ----
 
-const userFile = z.array(z.object({ user: z.string().min(1), role: z.enum(['user', 'ops', 'admin']), password: z.string().regex(/^scrypt\$[0-9a-f]+\$[0-9a-f]+$/) }));
+const userFile = z.array(z.object({ user: z.string().min(1), role: roleSchema, password: z.string().regex(/^scrypt\$[0-9a-f]+\$[0-9a-f]+$/) }));
 export type LocalUser = z.infer<typeof userFile>[number];
 
 export function hashPassword(password: string, salt = randomBytes(16)): string {
@@ -102,8 +98,6 @@ export class Sessions {
     return createHmac('sha256', this.secret).update(body).digest('base64url');
   }
 }
-
-export const SESSION_COOKIE = 'runlens_session';
 
 export function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {

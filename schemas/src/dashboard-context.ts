@@ -1,0 +1,20 @@
+import type { Identity } from './auth.ts';
+import type { RunReport } from './report.ts';
+import type { Store } from './store/store.ts';
+
+/**
+ * What the process that hosts the dashboard (`runlens up` or `runlens dashboard`) hands to
+ * Next's server code before it serves a request: the one Store, session checking and the
+ * report builders. Next runs inside that process, so route handlers and server components
+ * read the same store that ingest writes.
+ */
+export interface DashboardContext {
+  readonly store: Store;
+  /** The identity a session cookie value proves, or null when absent, forged or expired. */
+  verifySession(cookie: string | undefined): Identity | null;
+  buildReport(store: Store, runId: string): Promise<RunReport | null>;
+  renderHtml(report: RunReport): string;
+}
+
+/** The globalThis key under which the host process publishes the context. */
+export const DASHBOARD_CONTEXT_KEY = '__runlens';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { recordedHost } from '../testdata/recorded.ts';
 import { T0, makeWindow } from '../testdata/windows.ts';
 import { cpuBound } from './index.ts';
 
@@ -31,5 +32,19 @@ describe('cpu_bound and kernel time', () => {
   it('does not call a kernel-dominated (metadata) load cpu_bound', () => {
     const w = makeWindow({ n: 10, tick: () => ({ cpu_cores: 1, user_cores: 0.2, sys_cores: 0.8, pegged_cpu_cores: 1 }) });
     expect(cpuBound.evaluate(w)).toEqual([]);
+  });
+});
+
+describe('cpu_bound on captured windows (testdata/, 2-core VM)', () => {
+  it('fires for burn.mjs pegging its one allocated core for the whole 20 s capture', () => {
+    const [f, ...rest] = cpuBound.evaluate(recordedHost('cpu_bound', 'burn-1core', 1));
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ kind: 'cpu_bound', severity: 'info', scope: 'run', confidence: 1, start_ts: T0, end_ts: T0 + 19_040 });
+    expect(f?.evidence).toEqual({ cpu_cores_mean: 0.963, alloc_cores: 1, tick_share: 1, pegged_share_threshold: 0.8, min_cpu_cores: 0.5 });
+    expect(f?.advice).toMatch(/profile the hot loops/);
+  });
+
+  it('is silent for duty.mjs busy 65 ms of every 100 ms: on-CPU plus waiting stays below a pegged core', () => {
+    expect(cpuBound.evaluate(recordedHost('cpu_bound', 'duty-65pct', 1))).toEqual([]);
   });
 });

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { recordedHost } from '../testdata/recorded.ts';
+import { T0, makeWindow } from '../testdata/windows.ts';
+import { oversubscription } from './index.ts';
+
+/** benchmarks/lib/recordings/vm-2core: stress-ng, two CPU workers at 70% load plus a VM worker, on a 2-core VM. */
+const stressNg = (alloc: number) => recordedHost('oversubscription', 'stress-ng-2cpu-vm', alloc);
+
+describe('oversubscription', () => {
+  it('reports three busy stress-ng workers on 2 allocated cores: 2.6 cores of runnable work, 0.74 of it waiting', () => {
+    const [f, ...rest] = oversubscription.evaluate(stressNg(2));
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ kind: 'oversubscription', severity: 'info', scope: 'run', scope_id: '', host: 'h1', confidence: 1, start_ts: T0, end_ts: T0 + 59_133 });
+    expect(f?.evidence).toEqual({
+      runnable_cores_mean: 2.607, run_delay_cores_mean: 0.737, alloc_cores: 2, demand_ratio_threshold: 1.25, min_delay_share: 0.2,
+    });
+    expect(f?.message).toContain('2.6 cores of runnable work on 2 allocated');
+    expect(f?.advice).toMatch(/OMP_NUM_THREADS/);
+  });
+
+  it('is silent for the same job under a 2.1-core quota: demand is 1.24× the allocation, just under 1.25×', () => {
+    expect(oversubscription.evaluate(stressNg(2.1))).toEqual([]);
+  });
+
+  it('is silent for the same job on 3 cores, where it would fit', () => {
+    expect(oversubscription.evaluate(stressNg(3))).toEqual([]);
+  });
+
+  it('is a warning at twice the allocation, and needs run delay as well as demand', () => {
+    const crowded = makeWindow({ n: 10, alloc_cores: 2, tick: () => ({ cpu_cores: 2, run_delay_cores: 2 }) });
+    expect(oversubscription.evaluate(crowded)[0]?.severity).toBe('warning');
+    // 2.5 cores of demand but only 0.1 waiting (< 20% of 2.4 on CPU): the threads are not queueing.
+    const fits = makeWindow({ n: 10, alloc_cores: 2, tick: () => ({ cpu_cores: 2.4, run_delay_cores: 0.1 }) });
+    expect(oversubscription.evaluate(fits)).toEqual([]);
+  });
+
+  it('needs half the ticks: oversubscribed in 4 of 10 is silent', () => {
+    const w = makeWindow({ n: 10, alloc_cores: 2, tick: (i) => (i < 4 ? { cpu_cores: 2, run_delay_cores: 2 } : { cpu_cores: 1 }) });
+    expect(oversubscription.evaluate(w)).toEqual([]);
+  });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeWindow } from '../testdata/windows.ts';
+import { recordedHost } from '../testdata/recorded.ts';
+import { T0, makeWindow } from '../testdata/windows.ts';
 import { lowCpuUtilization } from './index.ts';
 
 describe('low_cpu_utilization', () => {
@@ -25,5 +26,21 @@ describe('low_cpu_utilization', () => {
 
   it('leaves a run idle nearly throughout to the idle detector', () => {
     expect(lowCpuUtilization.evaluate(makeWindow({ n: 20, alloc_cores: 4, tick: (i) => (i < 2 ? { cpu_cores: 1 } : {}) }))).toEqual([]);
+  });
+});
+
+describe('low_cpu_utilization on captured windows (testdata/, 2-core VM)', () => {
+  it('reports duty.mjs 0.5 using 0.43 of its 1 allocated core over the 20 s capture', () => {
+    const [f, ...rest] = lowCpuUtilization.evaluate(recordedHost('low_cpu_utilization', 'duty-50pct', 1));
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ kind: 'low_cpu_utilization', severity: 'info', scope: 'run', confidence: 0.786, start_ts: T0, end_ts: T0 + 19_056 });
+    expect(f?.evidence).toEqual({ cpu_cores_mean: 0.428, alloc_cores: 1, efficiency: 0.428, threshold: 0.6 });
+    expect(f?.advice).toContain('--cpus-per-task=1');
+  });
+
+  it('is silent for the stress-ng job (1.87 cores) on 3 cores, 62% used, and reports it on 4 (47%)', () => {
+    const stressNg = (alloc: number) => recordedHost('oversubscription', 'stress-ng-2cpu-vm', alloc);
+    expect(lowCpuUtilization.evaluate(stressNg(3))).toEqual([]);
+    expect(lowCpuUtilization.evaluate(stressNg(4))[0]?.evidence).toEqual({ cpu_cores_mean: 1.87, alloc_cores: 4, efficiency: 0.468, threshold: 0.6 });
   });
 });

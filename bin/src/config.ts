@@ -1,7 +1,14 @@
+import { type SamplerId, samplerListSchema } from '@runlens/collector';
 import { ConfigError } from '@runlens/schemas';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+
+/**
+ * `RUNLENS_HTTP_ALLOWED_HOSTS`: extra names the HTTP server answers to in the Host header
+ * (`name` on any port, or `name:port`), beyond loopback and the bind address.
+ */
+export const allowedHostsSchema = z.string().default('').transform((s) => s.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean));
 
 /** The embedded stack's configuration: env only, parsed once here and passed down. */
 const schema = z.object({
@@ -11,7 +18,8 @@ const schema = z.object({
   RUNLENS_CLUSTER: z.string().min(1).default('local'),
   RUNLENS_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(7070),
   RUNLENS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  RUNLENS_SAMPLERS: z.string().default('process,node,cgroup,gpu,ib,node_profile'),
+  RUNLENS_HTTP_ALLOWED_HOSTS: allowedHostsSchema,
+  RUNLENS_SAMPLERS: samplerListSchema,
 });
 
 export interface EmbeddedConfig {
@@ -21,7 +29,8 @@ export interface EmbeddedConfig {
   readonly cluster: string;
   readonly httpPort: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
-  readonly samplers: readonly string[];
+  readonly httpAllowedHosts: readonly string[];
+  readonly samplers: readonly SamplerId[];
 }
 
 /** All problems at once, with the variable names. */
@@ -33,7 +42,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const c = parsed.data;
   return {
     dataDir: c.RUNLENS_DATA_DIR, intervalMs: c.RUNLENS_INTERVAL_MS, host: c.RUNLENS_HOST, cluster: c.RUNLENS_CLUSTER,
-    httpPort: c.RUNLENS_HTTP_PORT, logLevel: c.RUNLENS_LOG_LEVEL,
-    samplers: c.RUNLENS_SAMPLERS.split(',').map((s) => s.trim()).filter(Boolean),
+    httpPort: c.RUNLENS_HTTP_PORT, httpAllowedHosts: c.RUNLENS_HTTP_ALLOWED_HOSTS, logLevel: c.RUNLENS_LOG_LEVEL,
+    samplers: c.RUNLENS_SAMPLERS,
   };
 }

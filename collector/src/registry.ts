@@ -5,6 +5,7 @@ import { ibSampler } from './samplers/ib/index.ts';
 import { nodeSampler } from './samplers/node/index.ts';
 import { nodeProfileSampler } from './samplers/node_profile/index.ts';
 import { processSampler } from './samplers/process/index.ts';
+import { z } from 'zod';
 import { type HostContext, type SamplerInstance, isAbsent } from './sampler.ts';
 
 /** Every sampler, keyed by its stable id. Order matters: `process` reports the tree first. */
@@ -19,6 +20,21 @@ export const samplerRegistry = {
 
 export type SamplerId = keyof typeof samplerRegistry;
 export const SAMPLER_IDS = Object.keys(samplerRegistry) as SamplerId[];
+
+const isSamplerId = (s: string): s is SamplerId => Object.hasOwn(samplerRegistry, s);
+
+/**
+ * `RUNLENS_SAMPLERS`: a comma list of sampler ids, every sampler when unset. An unknown id is
+ * a config error naming it and the valid ones, so a typo never silently turns a sampler off.
+ */
+export const samplerListSchema = z.string().default(SAMPLER_IDS.join(',')).transform((list, ctx): SamplerId[] => {
+  const named = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = named.filter((s) => !isSamplerId(s));
+  if (unknown.length > 0) {
+    ctx.addIssue({ code: 'custom', message: `unknown sampler id(s) ${unknown.join(', ')}; valid ids: ${SAMPLER_IDS.join(', ')}` });
+  }
+  return SAMPLER_IDS.filter((id) => named.includes(id));
+});
 
 export interface ActiveSampler {
   readonly id: SamplerId;

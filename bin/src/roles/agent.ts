@@ -1,4 +1,4 @@
-import { Agent, BatchPublisher, SAMPLER_IDS, type SamplerId, SpoolingProducer, createSamplers, readHostFacts } from '@runlens/collector';
+import { Agent, BatchPublisher, SpoolingProducer, createSamplers, readHostFacts, samplerListSchema } from '@runlens/collector';
 import { openKafkaBus } from '@runlens/pipeline';
 import { createLogger, tableNames, topicFor } from '@runlens/schemas';
 import { homedir, hostname } from 'node:os';
@@ -13,7 +13,7 @@ const schema = z.object({
   RUNLENS_CLUSTER: z.string().min(1).default('default'),
   RUNLENS_AGENT_ID: z.string().optional(),
   RUNLENS_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
-  RUNLENS_SAMPLERS: z.string().default(SAMPLER_IDS.join(',')),
+  RUNLENS_SAMPLERS: samplerListSchema,
   RUNLENS_SPOOL_DIR: z.string().default(join(homedir(), '.runlens', 'spool')),
   RUNLENS_SPOOL_MAX_BYTES: z.coerce.number().int().min(1024 * 1024).default(1024 ** 3),
   RUNLENS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -29,8 +29,7 @@ export async function agentRole(): Promise<number> {
   const producer = new SpoolingProducer(bus.producer(), join(c.RUNLENS_SPOOL_DIR, agentId), c.RUNLENS_SPOOL_MAX_BYTES, log);
   const publisher = new BatchPublisher(producer, agentId, c.RUNLENS_HOST);
   const host = { ...readHostFacts(c.RUNLENS_HOST), procRoot: '/proc', sysRoot: '/sys', log };
-  const enabled = SAMPLER_IDS.filter((s): s is SamplerId => c.RUNLENS_SAMPLERS.split(',').includes(s));
-  const { active, absent } = await createSamplers(host, enabled, {}, log);
+  const { active, absent } = await createSamplers(host, c.RUNLENS_SAMPLERS, {}, log);
   const agent = new Agent({ host, samplers: active, publisher, cluster: c.RUNLENS_CLUSTER, intervalMs: c.RUNLENS_INTERVAL_MS, log });
   agent.start();
   log.info('agent started', { agent_id: agentId, samplers: active.map((s) => s.id), absent });

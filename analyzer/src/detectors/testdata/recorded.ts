@@ -104,3 +104,9 @@ export function recordedWindow(hosts: readonly HostCapture[], allocCores: number
 export function recordedHost(dir: string, name: string, allocCores: number): RunWindow {
   return recordedWindow([{ host: 'h1', dir, name }], allocCores);
 }
+
+/** The window as if each host's node profile said it had `logical_cpus` CPUs. */
+export function withLogicalCpus(w: RunWindow, logicalCpus: number): RunWindow {
+  const profile = { logical_cpus: logicalCpus, mem_total_bytes: w.mem_total_bytes ?? 0, pmu_available: false, ib_link_rate_gbps: null };
+  return { ...w, hosts: (w.hosts ?? []).map((h) => ({ ...h, profile })) };
+}

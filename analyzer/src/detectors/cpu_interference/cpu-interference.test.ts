@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { HostView } from '../../window/run-window.ts';
+import { recordedHost, withLogicalCpus } from '../testdata/recorded.ts';
+import { QUIET, T0, makeWindow } from '../testdata/windows.ts';
+import { cpuInterference } from './index.ts';
+
+const twoBurns = recordedHost('cpu_interference', 'two-burns-outside', 1);
+
+/** One host 'h1', 10 ticks: the run on 0.4 cores waiting 0.3 for more, `outside` cores taken by others. */
+function contendedHost(outside: number, cpus: number): ReturnType<typeof makeWindow> {
+  const w = makeWindow({ n: 10, tick: () => ({ ...QUIET, cpu_cores: 0.4, user_cores: 0.4, run_delay_cores: 0.3 }) });
+  const h: HostView = {
+    host: 'h1', ticks: w.ticks, node: [], cgroup: [], gpus: [], ib: [],
+    background: w.ticks.map((t) => ({ ts: t.ts, cpu_cores: outside, top_comm: 'backup' })),
+    profile: { logical_cpus: cpus, mem_total_bytes: 1e9, pmu_available: false, ib_link_rate_gbps: null },
+  };
+  return { ...w, hosts: [h] };
+}
+
+describe('cpu_interference', () => {
+  it('warns when two outside burn.mjs (plus other users\' builds) take 1.16 cores and the run waits 0.63 for CPU', () => {
+    const [f, ...rest] = cpuInterference.evaluate(twoBurns);
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ kind: 'cpu_interference', severity: 'warning', scope: 'host', scope_id: 'h1', host: 'h1', confidence: 1, start_ts: T0, end_ts: T0 + 19_121 });
+    expect(f?.evidence).toEqual({
+      outside_cores_mean: 1.158, run_delay_cores_mean: 0.632, top_outside: 'node,npm exec tsc --', min_outside_share: 0.2, min_delay_share: 0.15,
+    });
+    expect(f?.message).toContain('1.16 cores taken by processes outside the run');
+  });
+
+  it('is silent for the same capture on a 6-CPU host: 1.16 outside cores is just under 20% of 6', () => {
+    expect(cpuInterference.evaluate(withLogicalCpus(twoBurns, 6))).toEqual([]);
+    expect(cpuInterference.evaluate(withLogicalCpus(twoBurns, 5))).toHaveLength(1);
+  });
+
+  it('is silent when the run waits on its own threads (stress-ng oversubscribing 2 cores, outside ≤ 0.06 cores)', () => {
+    expect(cpuInterference.evaluate(recordedHost('oversubscription', 'stress-ng-2cpu-vm', 2))).toEqual([]);
+  });
+
+  it('takes half a core as the floor on small hosts: 0.45 outside cores is silent, 0.55 fires', () => {
+    expect(cpuInterference.evaluate(contendedHost(0.45, 2))).toEqual([]);
+    expect(cpuInterference.evaluate(contendedHost(0.55, 2))[0]?.evidence.top_outside).toBe('backup');
+  });
+
+  it('says nothing without host views', () => {
+    expect(cpuInterference.evaluate(makeWindow({ n: 10, tick: () => ({ cpu_cores: 1, run_delay_cores: 1 }) }))).toEqual([]);
+  });
+});

@@ -1,5 +1,6 @@
 import type { RunReport } from '@runlens/schemas';
 import { bytes, pct, seconds } from './format.ts';
+import { terminalSafe } from './terminal-safe.ts';
 
 const SEVERITY_MARK = { info: 'i', warning: '!', critical: '!!' } as const;
 
@@ -22,7 +23,7 @@ export function renderText(r: RunReport): string {
   if (s.top_processes.length > 0) {
     lines.push('', '  top processes          pid       CPU      peak RSS    written');
     for (const p of s.top_processes.slice(0, 5)) {
-      lines.push(`    ${p.comm.padEnd(18).slice(0, 18)} ${String(p.pid).padStart(8)} ${seconds(p.cpu_s).padStart(9)} ${bytes(p.peak_rss_bytes).padStart(12)} ${bytes(p.write_bytes).padStart(10)}`);
+      lines.push(`    ${terminalSafe(p.comm).padEnd(18).slice(0, 18)} ${String(p.pid).padStart(8)} ${seconds(p.cpu_s).padStart(9)} ${bytes(p.peak_rss_bytes).padStart(12)} ${bytes(p.write_bytes).padStart(10)}`);
     }
   }
   if (r.phases.length > 1) {
@@ -34,5 +35,6 @@ export function renderText(r: RunReport): string {
     lines.push(`   [${SEVERITY_MARK[f.severity]}] ${f.kind}: ${f.message}`, `       → ${f.advice}`);
   }
   if (r.baseline) lines.push('', `  baseline     ${r.baseline.verdict}`);
-  return lines.join('\n');
+  // Every line may carry names from the measured system (app, cmd, comm, finding messages).
+  return lines.map(terminalSafe).join('\n');
 }

@@ -1,5 +1,6 @@
 import { DEAD_LETTER_TOPIC, DataError, type Logger, type TableName, concatBatches, tableNames, topicFor } from '@runlens/schemas';
 import type { Bus, BusBatch, BusMessage, Subscription } from '../bus/types.ts';
+import { storeFailureReason } from '../store/classify.ts';
 import type { Store } from '../store/types.ts';
 import { ComponentCounters } from '../telemetry/counters.ts';
 import { type ValidBatch, decode } from './decode.ts';
@@ -15,6 +16,9 @@ export interface IngestOptions {
 }
 
 export const INGEST_GROUP = 'runlens-ingest';
+
+/** The self-alert raised while the store refuses writes for a reason that is not the data's. */
+export const STORE_UNAVAILABLE = 'store_unavailable';
 
 interface Reject { readonly msg: BusMessage; readonly code: string; readonly detail: string }
 
@@ -75,10 +79,10 @@ export class IngestService {
     try {
       for (const group of groupByTable(valid).values()) rejects.push(...(await this.insertGroup(group)));
     } catch (e) {
-      this.counters.error('insert');
-      this.opts.log.warn('store insert failed; batch will be retried', { topic: b.topic, partition: b.partition, error: String(e) });
+      this.storeDown(e, b);
       throw e;
     }
+    if (valid.length > 0) this.storeUp();
     if (rejects.length > 0) await this.deadLetter(rejects);
     const refused = new Set(rejects.map((r) => r.msg.offset));
     const rows = valid.filter((v) => !refused.has(v.offset)).reduce((n, v) => n + v.batch.numRows, 0);
@@ -111,6 +115,24 @@ export class IngestService {
       }
     }
     return refused;
+  }
+
+  /**
+   * A store failure that is not bad data: throwing leaves the offsets where they are, and
+   * the bus redelivers the batch after its capped, jittered backoff (memory bus and Kafka
+   * alike), so nothing is lost and nothing spins. One ERROR per condition, not per retry.
+   */
+  private storeDown(e: unknown, b: BusBatch): void {
+    this.counters.error('insert');
+    const reason = storeFailureReason(e);
+    const fields = { reason, topic: b.topic, partition: b.partition, error: String(e).slice(0, 500) };
+    if (this.counters.raise(STORE_UNAVAILABLE, reason)) this.opts.log.error('store unavailable; ingest paused, batches are kept and retried', fields);
+    else this.opts.log.debug('store insert failed again; batch will be retried', fields);
+  }
+
+  private storeUp(): void {
+    const was = this.counters.clear(STORE_UNAVAILABLE);
+    if (was) this.opts.log.info('store available again; ingest resumed', { reason: was.reason, down_ms: Date.now() - was.since_ms });
   }
 
   private async deadLetter(rejects: readonly Reject[]): Promise<void> {

@@ -39,6 +39,9 @@ export function startTelemetry(opts: TelemetryOptions, counters: ComponentCounte
   meter.createObservableCounter('runlens_discarded', { description: 'Messages discarded, by reason' }).addCallback((r) => {
     for (const [reason, n] of counters.discarded) r.observe(n, { ...component, reason });
   });
+  meter.createObservableGauge('runlens_condition', { description: 'Raised self-alerts (1), by condition and reason' }).addCallback((r) => {
+    for (const [condition, c] of counters.conditions) r.observe(1, { ...component, condition, reason: c.reason });
+  });
   meter.createObservableGauge('runlens_consumer_lag', { description: 'Messages not yet committed' }).addCallback(async (r) => {
     r.observe(await lag().catch(() => -1), component);
   });

@@ -55,8 +55,9 @@ export class ChdbStore implements Store {
     const file = join(this.spill, `${process.pid}-${this.spillSeq++}.arrows`);
     const cols = columnNames(table).join(', ');
     return this.queue.run(async () => {
-      writeFileSync(file, ipc);
       try {
+        // Inside the try: on a full disk the write fails part-way and its file must not stay.
+        writeFileSync(file, ipc);
         const sql = `INSERT INTO ${this.database}.${table} (${cols}) SELECT ${cols} FROM file('${file}', 'ArrowStream')`;
         await this.session.queryAsync(sql, { format: 'CSV' }).catch((e: unknown) => { throw classifyClickHouseError(e, `insert ${table}`); });
       } finally {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { recordedHost } from '../testdata/recorded.ts';
 import { MB, T0, makeWindow } from '../testdata/windows.ts';
 import { memoryLeak } from './index.ts';
 
@@ -38,5 +39,22 @@ describe('memory_leak', () => {
   it('does not fire for growth below 1 MiB/s or with too few points', () => {
     expect(memoryLeak.evaluate(makeWindow({ n: 15, tick: (i) => ({ rss_bytes: 100 * MB + 0.5 * MB * i }) }))).toEqual([]);
     expect(memoryLeak.evaluate(makeWindow({ n: 7, tick: (i) => ({ rss_bytes: 100 * MB + 20 * MB * i }) }))).toEqual([]);
+  });
+});
+
+describe('memory_leak on captured windows (testdata/, 2-core VM with 25 GB)', () => {
+  it('is critical for memory-pattern.mjs leaking 20 MiB/s: MemTotal is 20 minutes away', () => {
+    const [f, ...rest] = memoryLeak.evaluate(recordedHost('memory_leak', 'leak-20mib-per-s', 1));
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ kind: 'memory_leak', severity: 'critical', scope: 'run', confidence: 1, start_ts: T0, end_ts: T0 + 15_058 });
+    expect(f?.evidence).toEqual({
+      slope_bytes_per_s: 20_353_164, r2: 1, giveback_share: 0, growth_bytes: 306_860_032,
+      min_slope_bytes_per_s: 1024 * 1024, min_r2: 0.8, max_giveback: 0.1, seconds_to_mem_total: 1224,
+    });
+    expect(f?.message).toContain('19.4 MiB/s');
+  });
+
+  it('is silent for the same program leaking 0.8 MiB/s, just under the 1 MiB/s slope', () => {
+    expect(memoryLeak.evaluate(recordedHost('memory_leak', 'leak-0.8mib-per-s', 1))).toEqual([]);
   });
 });

@@ -1,75 +1,121 @@
 import { buildReport, renderHtml } from '@runlens/analyzer';
 import type { Store } from '@runlens/pipeline';
-import type { Logger } from '@runlens/schemas';
+import type { DashboardContext, Logger } from '@runlens/schemas';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { dirname, join } from 'node:path';
-import { type Identity, SESSION_COOKIE, canSeeAll } from '@runlens/schemas';
-import { Sessions, authenticate, cookieValue, loadTokens, loadUsers, sessionCookie, signIn } from './api-auth.ts';
+import { type Identity, SESSION_COOKIE, canSeeAll, runOwner, visibleRuns } from '@runlens/schemas';
+import { type ApiTokens, authenticate, loadTokens } from './api-tokens.ts';
+import { type AuthDeps, authRoute } from './auth-routes.ts';
+import { type CookieRead, readCookie, sessionCookie } from './cookies.ts';
 import { type DashboardHandle, startDashboard } from './dashboard-host.ts';
+import { HostAllowlist, isLoopback } from './host-allowlist.ts';
+import { LoginLimiter } from './login-limiter.ts';
+import { RevokedSessions } from './revoked-sessions.ts';
+import { setSecurityHeaders } from './security-headers.ts';
+import { Sessions } from './sessions.ts';
+import { UserDirectory, createUsersFile } from './users.ts';
 
 interface RunListRow { run_id: string; app: string; user: string; status: string; start_ms: number; end_ms: number | null; exit_code: number | null; cmd: string }
 
+export interface ServeOptions {
+  /** api-tokens.json; users.json, session-secret and revoked-sessions.json sit beside it. */
+  readonly tokensPath: string;
+  readonly port: number;
+  /** The bind address, 127.0.0.1 unless configured. Beyond loopback the cookie is Secure. */
+  readonly host?: string;
+  /** Extra Host-header names to answer (RUNLENS_HTTP_ALLOWED_HOSTS); see HostAllowlist. */
+  readonly allowedHosts?: readonly string[];
+  /** Hosts the dashboard; tests pass a stand-in so that they need no Next build. */
+  readonly startDashboard?: (ctx: DashboardContext, log: Logger) => DashboardHandle;
+}
+
+interface RequestContext {
+  readonly store: Store;
+  readonly tokens: ApiTokens;
+  readonly sessions: Sessions;
+  readonly dashboard: DashboardHandle;
+  readonly hosts: HostAllowlist;
+  readonly auth: AuthDeps;
+}
+
 /**
- * One HTTP server on 127.0.0.1: the bearer-token API (GET /api/runs, GET /api/runs/:id/report),
- * sign-in for the web UI (POST /auth/login, /auth/logout) and the Next.js dashboard, which runs
- * in this process and reads the same Store. The API answers at once; the dashboard answers 503
- * until Next is built and prepared.
+ * One HTTP server: the bearer-token API (GET /api/runs, GET /api/runs/:id/report), sign-in for
+ * the web UI (POST /auth/login, /auth/logout) and the Next.js dashboard, which runs in this
+ * process and reads the same Store. The API answers at once; the dashboard answers 503 until
+ * Next is built and prepared. Every request is answered here, errors included: nothing is
+ * left to a process-wide handler (Next installs one that would swallow the error and the reply).
  */
-export function serveApi(store: Store, tokensPath: string, port: number, log: Logger, host = '127.0.0.1'): Server {
-  const dir = dirname(tokensPath);
-  const tokens = loadTokens(tokensPath);
-  const { users, created } = loadUsers(join(dir, 'users.json'));
+export function serveApi(store: Store, opts: ServeOptions, log: Logger): Server {
+  const dir = dirname(opts.tokensPath);
+  const bind = opts.host ?? '127.0.0.1';
+  const tokens = loadTokens(opts.tokensPath);
+  const created = createUsersFile(join(dir, 'users.json'));
   if (created) log.info('created dashboard admin; sign in with this one-time login (user:pass), shown only now', { one_time_login: `${created.user}:${created.password}`, users_file: join(dir, 'users.json') });
-  const sessions = new Sessions(join(dir, 'session-secret'), users);
-  const dashboard: DashboardHandle = startDashboard({ store, verifySession: (c) => sessions.verify(c), buildReport, renderHtml }, log);
-
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://local');
-    const send = (code: number, body: unknown): void => {
-      res.writeHead(code, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    if (req.method === 'GET' && url.pathname === '/healthz') return send(200, { ok: true, dashboard: dashboard.state() });
-    if (url.pathname.startsWith('/auth/')) return void authRoute(req, res, url, users, sessions).catch((e: unknown) => send(500, { error: String(e) }));
-    if (url.pathname.startsWith('/api/')) {
-      const id = authenticate(req.headers.authorization, tokens) ?? sessions.verify(cookieValue(req.headers.cookie, SESSION_COOKIE));
-      if (!id) return send(401, { error: 'missing or invalid bearer token' });
-      return void route(store, id, req.method ?? '', url.pathname).then(([code, body]) => send(code, body), (e: unknown) => send(500, { error: String(e) }));
-    }
-    return void dashboard.handle(req, res);
+  const users = new UserDirectory(join(dir, 'users.json'), log);
+  const sessions = new Sessions(join(dir, 'session-secret'), users, new RevokedSessions(join(dir, 'revoked-sessions.json'), log));
+  const dashboard = (opts.startDashboard ?? startDashboard)({ store, verifySession: (c) => sessions.verify(c), buildReport, renderHtml }, log);
+  const server = createServer();
+  const hosts = new HostAllowlist(bind, opts.allowedHosts ?? [], () => listeningPort(server));
+  const auth: AuthDeps = { users, sessions, limiter: new LoginLimiter(), secureCookie: !isLoopback(bind) };
+  const ctx: RequestContext = { store, tokens, sessions, dashboard, hosts, auth };
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    handleRequest(req, res, ctx).catch((e: unknown) => failed(res, e, log));
   });
-  server.on('close', () => void dashboard.close());
-  return server.listen(port, host);
+  server.on('close', () => {
+    dashboard.close().catch((e: unknown) => log.warn('dashboard did not close cleanly', { error: String(e) }));
+  });
+  return server.listen(opts.port, bind);
 }
 
-
-async function authRoute(req: IncomingMessage, res: ServerResponse, url: URL, users: Parameters<typeof signIn>[0], sessions: Sessions): Promise<void> {
-  const redirect = (to: string, cookie?: string): void => {
-    res.writeHead(303, { location: to, ...(cookie ? { 'set-cookie': cookie } : {}) });
-    res.end();
-  };
-  if (req.method !== 'POST') return redirect('/login');
-  if (url.pathname === '/auth/logout') return redirect('/login', sessionCookie('', 0));
-  if (url.pathname !== '/auth/login') return redirect('/login');
-  const form = new URLSearchParams(await readBody(req, 8192));
-  const id = signIn(users, form.get('user') ?? '', form.get('password') ?? '');
-  const next = form.get('next') ?? '';
-  // Only same-site paths: never an open redirect.
-  const target = /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/runs';
-  if (!id) return redirect(`/login?error=1${next ? `&next=${encodeURIComponent(target)}` : ''}`);
-  return redirect(target, sessionCookie(sessions.issue(id)));
+async function handleRequest(req: IncomingMessage, res: ServerResponse, c: RequestContext): Promise<void> {
+  setSecurityHeaders(res);
+  const host = c.hosts.check(req.headers.host);
+  if (host === 'bad') return sendJson(res, 400, { error: 'missing or malformed Host header' });
+  if (host === 'refused') return sendJson(res, 421, { error: 'this server does not answer to that host name' });
+  const url = parseTarget(req.url);
+  if (!url) return sendJson(res, 400, { error: 'malformed request target' });
+  const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
+  if (cookie.kind === 'malformed') {
+    // Cleared, so that a browser holding it is not refused on every page from now on.
+    res.setHeader('set-cookie', sessionCookie('', { secure: c.auth.secureCookie, maxAgeS: 0 }));
+    return sendJson(res, 400, { error: 'malformed session cookie' });
+  }
+  if (req.method === 'GET' && url.pathname === '/healthz') return sendJson(res, 200, { ok: true, dashboard: c.dashboard.state() });
+  if (url.pathname.startsWith('/auth/')) return authRoute(req, res, url.pathname, c.auth);
+  if (url.pathname.startsWith('/api/')) return apiRoute(req, res, url.pathname, cookie, c);
+  return c.dashboard.handle(req, res);
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    req.on('data', (d: Buffer) => {
-      body += d.toString('utf8');
-      if (body.length > limit) req.destroy(new Error('request body too large'));
-    });
-    req.on('end', () => resolve(body));
-    req.on('error', reject);
-  });
+async function apiRoute(req: IncomingMessage, res: ServerResponse, path: string, cookie: CookieRead, c: RequestContext): Promise<void> {
+  const id = authenticate(req.headers.authorization, c.tokens) ?? c.sessions.verify(cookie.kind === 'ok' ? cookie.value : undefined);
+  if (!id) return sendJson(res, 401, { error: 'missing or invalid bearer token' });
+  const [code, body] = await route(c.store, id, req.method ?? '', path);
+  sendJson(res, code, body);
+}
+
+function sendJson(res: ServerResponse, code: number, body: unknown): void {
+  res.writeHead(code, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/** The last word on a request whose handler failed: a 500 if nothing was sent yet, else a cut connection. */
+function failed(res: ServerResponse, e: unknown, log: Logger): void {
+  log.error('http request failed', { error: e instanceof Error ? e.message : String(e) });
+  if (res.headersSent) return void res.destroy();
+  sendJson(res, 500, { error: 'internal error' });
+}
+
+function parseTarget(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://local');
+  } catch {
+    return null;
+  }
+}
+
+function listeningPort(server: Server): number {
+  const a = server.address();
+  return typeof a === 'object' && a ? a.port : -1;
 }
 
 async function route(store: Store, id: Identity, method: string, path: string): Promise<[number, unknown]> {
@@ -77,16 +123,13 @@ async function route(store: Store, id: Identity, method: string, path: string): 
   if (path === '/api/runs') return [200, { runs: await listRuns(store, id) }];
   const m = /^\/api\/runs\/([A-Za-z0-9_-]+)\/report$/.exec(path);
   if (!m?.[1]) return [404, { error: 'not found' }];
-  const owner = await store.query<{ user: string }>('SELECT user FROM runs FINAL WHERE run_id = {id:String}', { id: m[1] });
-  if (!owner[0]) return [404, { error: 'no such run' }];
-  if (!canSeeAll(id) && owner[0].user !== id.user) return [403, { error: 'not your run' }];
+  const owner = await runOwner(store, m[1]);
+  if (owner === null) return [404, { error: 'no such run' }];
+  if (!canSeeAll(id) && owner !== id.user) return [403, { error: 'not your run' }];
   return [200, await buildReport(store, m[1])];
 }
 
 async function listRuns(store: Store, id: Identity): Promise<RunListRow[]> {
-  return store.query<RunListRow>(
-    `SELECT run_id, app, user, status, ${store.sql.ms('start_ts')} AS start_ms,
-            if(isNull(end_ts), NULL, ${store.sql.ms('assumeNotNull(end_ts)')}) AS end_ms, exit_code, cmd
-     FROM runs FINAL WHERE {all:Bool} OR user = {user:String} ORDER BY start_ts DESC LIMIT 500`,
-    { all: canSeeAll(id), user: id.user });
+  const rows = await visibleRuns(store, id, {}, 500);
+  return rows.map(({ run_id, app, user, status, start_ms, end_ms, exit_code, cmd }) => ({ run_id, app, user, status, start_ms, end_ms, exit_code, cmd }));
 }

@@ -19,7 +19,7 @@ export async function upCommand(cfg: EmbeddedConfig): Promise<number> {
   stack.agent.start();
   rmSync(paths.socket, { force: true });
   const sock = serveSocket(paths.socket, (req) => handle(req));
-  const api = serveApi(stack.store, paths.tokens, cfg.httpPort, stack.log);
+  const api = serveApi(stack.store, { tokensPath: paths.tokens, port: cfg.httpPort, allowedHosts: cfg.httpAllowedHosts }, stack.log);
   await once(api, 'listening');
   const addr = api.address();
   stack.log.info('runlens up', { api: typeof addr === 'object' && addr ? `http://127.0.0.1:${addr.port}` : addr, tokens: paths.tokens, socket: paths.socket, absent: stack.absent });

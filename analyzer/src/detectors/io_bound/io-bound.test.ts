@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { recordedHost } from '../testdata/recorded.ts';
 import { MB, T0, makeWindow } from '../testdata/windows.ts';
 import { ioBound } from './index.ts';
 
@@ -41,5 +42,25 @@ describe('io_bound', () => {
   it('does not fire below 1 MiB/s even with a process in D state', () => {
     const w = makeWindow({ n: 10, tick: () => ({ storage_bytes_per_s: 512 * 1024, d_state_procs: 1, cpu_cores: 0.1 }) });
     expect(ioBound.evaluate(w)).toEqual([]);
+  });
+});
+
+describe('io_bound on captured windows (testdata/, 2-core VM)', () => {
+  it('warns for dd writing 1 MiB O_DIRECT blocks at 885 MB/s, in D state or under IO pressure in 8 of 9 ticks', () => {
+    const [f, ...rest] = ioBound.evaluate(recordedHost('io_bound', 'dd-1m-direct', 1));
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ kind: 'io_bound', severity: 'warning', scope: 'run', confidence: 0.944, start_ts: T0, end_ts: T0 + 8048 });
+    expect(f?.evidence).toEqual({
+      storage_bytes_per_s_mean: 885_071_125, psi_io_some_mean: 0.251, d_state_share: 0.625, tick_share: 0.889,
+      min_storage_bytes_per_s: 1024 * 1024, psi_io_threshold: 0.2,
+    });
+  });
+
+  it('is silent for dd in 4 KiB O_DIRECT writes: 35 MB/s, but waiting on IO in only 7 of 15 ticks', () => {
+    expect(ioBound.evaluate(recordedHost('io_bound', 'dd-4k-direct', 1))).toEqual([]);
+  });
+
+  it('is silent for 896 KiB written per second, just under the 1 MiB/s floor', () => {
+    expect(ioBound.evaluate(recordedHost('io_bound', 'dd-trickle-896k', 1))).toEqual([]);
   });
 });

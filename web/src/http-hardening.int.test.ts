@@ -1,5 +1,5 @@
 import type { Store } from '@runlens/pipeline';
-import { type DashboardContext, createLogger } from '@runlens/schemas';
+import { type DashboardContext, MODERN_CAPABILITIES, createLogger, dialectFor } from '@runlens/schemas';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { type IncomingHttpHeaders, type Server, request } from 'node:http';
@@ -41,7 +41,8 @@ describe('HTTP hardening', () => {
 
   beforeAll(async () => {
     writeUsers({ ann: 'ann-pw', bob: 'bob-pw', eve: 'eve-pw' });
-    const store = { kind: 'chdb', sql: { ms: (c: string) => c }, query: () => Promise.resolve([]) } as unknown as Store;
+    // An empty store: these tests are about the HTTP layer, not the queries.
+    const store = { kind: 'chdb', capabilities: MODERN_CAPABILITIES, sql: dialectFor(MODERN_CAPABILITIES), query: () => Promise.resolve([]) } as unknown as Store;
     const building = (ctx: DashboardContext): DashboardHandle => {
       dashboardCtx = ctx;
       return {
@@ -98,7 +99,7 @@ describe('HTTP hardening', () => {
     const signedIn = await login('ann', 'ann-pw');
     expect(signedIn.headers.location).toBe('/runs');
     const cookie = `runlens_session=${sessionOf(signedIn)}`;
-    expect((await send('GET', '/api/runs', { cookie })).status).toBe(200);
+    expect((await send('GET', '/api/runs', { cookie })).status, logLines.filter((l) => l.includes('request failed')).join('\n')).toBe(200);
     expect(dashboardCtx?.verifySession(sessionOf(signedIn))).toEqual({ user: 'ann', role: 'user' });
     const out = await send('POST', '/auth/logout', { cookie });
     expect(out.status).toBe(303);

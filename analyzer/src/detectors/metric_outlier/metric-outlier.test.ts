@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeWindow } from '../testdata/windows.ts';
+import { recordedHost } from '../testdata/recorded.ts';
+import { T0, makeWindow } from '../testdata/windows.ts';
 import { metricOutlier } from './index.ts';
 
 describe('metric_outlier', () => {
@@ -21,5 +22,22 @@ describe('metric_outlier', () => {
 
   it('ignores deviations below the absolute floor', () => {
     expect(metricOutlier.evaluate(makeWindow({ n: 60, tick: (i) => ({ cpu_cores: i >= 30 && i < 34 ? 1.3 : 1 }) }))).toEqual([]);
+  });
+});
+
+describe('metric_outlier on captured windows (testdata/, 2-core VM)', () => {
+  it('marks a 4 s dd burst inside 30 s of sleep: storage far above its median of 0 for 5 samples', () => {
+    const [f, ...rest] = metricOutlier.evaluate(recordedHost('metric_outlier', 'dd-4s-burst', 1));
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ kind: 'metric_outlier', severity: 'info', scope: 'run', confidence: 0.75, start_ts: T0 + 11_115, end_ts: T0 + 15_125 });
+    // dd wrote 0.6-1.3 GB/s for 4 ticks; the 5th sample is `sh` reaping dd, whose /proc io then holds
+    // dd's 4.3 GB (the kernel adds a reaped child's IO to its parent): that double count is the peak.
+    expect(f?.evidence).toEqual({
+      series: 'storage_bytes_per_s', median: 0, max_deviation: 4_336_380_000, samples: 5, z: 8, floor: 32 * 1024 * 1024, max_share: 0.2,
+    });
+  });
+
+  it('is silent for a 4 s burn.mjs burst on a loaded VM: it only added 0.25 cores, under the 0.5-core floor', () => {
+    expect(metricOutlier.evaluate(recordedHost('metric_outlier', 'cpu-burst-starved', 1))).toEqual([]);
   });
 });

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { HostView, NodeTick, RunWindow } from '../../window/run-window.ts';
+import { recordedHost } from '../testdata/recorded.ts';
+import { T0, makeWindow } from '../testdata/windows.ts';
+
+const GB = 1e9;
+import { memoryPressure } from './index.ts';
+
+/** A HAND-MADE host 'h1' over 10 ticks with these node values (MemTotal 100 GB). */
+function nodeOnly(node: Partial<NodeTick>): RunWindow {
+  const w = makeWindow({ n: 10, tick: () => ({ cpu_cores: 1 }) });
+  const n = w.ticks.map((t) => ({ ts: t.ts, iowait_cores: 0, psi_io_some: 0, psi_memory_some: 0, mem_total_bytes: 100 * GB, mem_available_bytes: 50 * GB, ...node }));
+  const h: HostView = { host: 'h1', ticks: w.ticks, node: n, background: [], cgroup: [], gpus: [], ib: [], profile: null };
+  return { ...w, hosts: [h] };
+}
+
+describe('memory_pressure', () => {
+  it('warns when hold.mjs keeps 232 MB in a 256 MiB memory cgroup: usage at 94% of the limit for all 15 ticks', () => {
+    const [f, ...rest] = memoryPressure.evaluate(recordedHost('memory_pressure', 'hold-232mb-in-256mib', 1));
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ kind: 'memory_pressure', severity: 'warning', scope: 'host', scope_id: 'h1', confidence: 1, start_ts: T0, end_ts: T0 + 14_027 });
+    expect(f?.evidence).toEqual({ ticks: 15, psi_memory_some_mean: 0, min_available_share: 0.1, psi_threshold: 0.1, cgroup_limit_share: 0.9 });
+    expect(f?.message).toContain('near the limit in 15 samples');
+  });
+
+  it('is silent for hold.mjs 215 MB in the same cgroup: usage settles at 87.5% of the limit, under 90%', () => {
+    expect(memoryPressure.evaluate(recordedHost('memory_pressure', 'hold-215mb-in-256mib', 1))).toEqual([]);
+  });
+
+  it('fires on host MemAvailable under 10% of MemTotal, not at 11%', () => {
+    expect(memoryPressure.evaluate(nodeOnly({ mem_available_bytes: 9 * GB }))).toHaveLength(1);
+    expect(memoryPressure.evaluate(nodeOnly({ mem_available_bytes: 11 * GB }))).toEqual([]);
+  });
+
+  it('fires on memory PSI from 10%, critical from 30%', () => {
+    expect(memoryPressure.evaluate(nodeOnly({ psi_memory_some: 0.09 }))).toEqual([]);
+    expect(memoryPressure.evaluate(nodeOnly({ psi_memory_some: 0.1 }))[0]?.severity).toBe('warning');
+    expect(memoryPressure.evaluate(nodeOnly({ psi_memory_some: 0.35 }))[0]?.severity).toBe('critical');
+  });
+
+  it('says nothing without host views', () => {
+    expect(memoryPressure.evaluate(makeWindow({ n: 10, tick: () => ({ cpu_cores: 1 }) }))).toEqual([]);
+  });
+});

@@ -1,22 +1,39 @@
+import { chmodSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 
-/** `runlens run` ↔ `runlens up` over a unix socket: newline-delimited JSON, one request per connection. */
+/*
+ * `runlens run` ↔ `runlens up` over a unix socket: one newline-terminated JSON request per
+ * connection, one JSON reply, then the server closes.
+ *
+ * Who may call: Node exposes no SO_PEERCRED, and /proc/net/unix does not name a connection's
+ * peer, so the caller's uid cannot be read per connection without a native addon. Instead
+ * the kernel decides at connect(2): the socket file is mode 0600 from the moment it appears
+ * (bound in a private 0700 directory, chmod'ed, then renamed into place), so only `up`'s own
+ * uid (and root) can connect. The caller's identity is therefore `up`'s uid; a request's
+ * `user` field is never trusted, and `up` checks in /proc that the root pid it is asked to
+ * monitor belongs to that uid too.
+ */
+export const MAX_REQUEST_BYTES = 64 * 1024;
+export const IDLE_TIMEOUT_MS = 10_000;
+
 export const registerRequest = z.object({
   op: z.literal('register'),
-  run_id: z.string().min(1),
+  run_id: z.string().min(1).max(128),
   root_pid: z.number().int().positive(),
-  app: z.string(),
-  user: z.string(),
-  cmd: z.string(),
+  app: z.string().max(4096),
+  /** Informational only: `up` refuses a request whose user is not the socket owner. */
+  user: z.string().max(256).optional(),
+  cmd: z.string().max(32_768),
   alloc_cores: z.number().positive(),
   start_ts: z.number(),
-  job_id: z.string(),
+  job_id: z.string().max(256),
 });
 
 export const finishRequest = z.object({
   op: z.literal('finish'),
-  run_id: z.string().min(1),
+  run_id: z.string().min(1).max(128),
   exit_code: z.number().int(),
   end_ts: z.number(),
   totals: z.object({
@@ -28,22 +45,58 @@ export const pingRequest = z.object({ op: z.literal('ping') });
 
 export const socketRequest = z.discriminatedUnion('op', [pingRequest, registerRequest, finishRequest]);
 export type SocketRequest = z.infer<typeof socketRequest>;
+export type RegisterRequest = z.infer<typeof registerRequest>;
+export type FinishRequest = z.infer<typeof finishRequest>;
 
-export function serveSocket(path: string, handle: (req: SocketRequest) => Promise<unknown>): Server {
-  return createServer((sock: Socket) => {
-    let buf = '';
-    sock.on('data', (d) => {
-      buf += d.toString('utf8');
-      const nl = buf.indexOf('\n');
-      if (nl < 0) return;
-      const parsed = socketRequest.safeParse(safeJson(buf.slice(0, nl)));
-      const reply = parsed.success
-        ? handle(parsed.data).then((value) => ({ ok: true, value }), (e: unknown) => ({ ok: false, error: String(e) }))
-        : Promise.resolve({ ok: false, error: `bad request: ${parsed.error.issues.map((i) => i.message).join('; ')}` });
-      void reply.then((r) => sock.end(JSON.stringify(r) + '\n'));
-    });
-    sock.on('error', () => sock.destroy());
-  }).listen(path);
+export interface ServeOptions {
+  readonly idleTimeoutMs?: number;
+}
+
+/** Serves `path` with mode 0600; calls `handle` exactly once per connection. */
+export function serveSocket(path: string, handle: (req: SocketRequest) => Promise<unknown>, opts: ServeOptions = {}): Server {
+  const server = createServer((sock) => serveConnection(sock, handle, opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS));
+  const staging = mkdtempSync(join(dirname(path), '.sock-'));
+  const tmp = join(staging, 's');
+  server.listen(tmp, () => {
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, path);
+    rmSync(staging, { recursive: true, force: true });
+  });
+  server.on('error', () => rmSync(staging, { recursive: true, force: true }));
+  return server;
+}
+
+function serveConnection(sock: Socket, handle: (req: SocketRequest) => Promise<unknown>, idleMs: number): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  // end, then destroy: a client that keeps writing must not keep the connection alive.
+  const reply = (r: unknown): void => { sock.end(JSON.stringify(r) + '\n', () => sock.destroy()); };
+  sock.setTimeout(idleMs, () => sock.destroy());
+  sock.on('error', () => sock.destroy());
+  const onData = (d: Buffer): void => {
+    const nl = d.indexOf(0x0a);
+    const take = nl < 0 ? d : d.subarray(0, nl);
+    size += take.length;
+    if (size > MAX_REQUEST_BYTES) {
+      stop();
+      reply({ ok: false, error: `request line over ${MAX_REQUEST_BYTES} bytes` });
+      return;
+    }
+    chunks.push(take);
+    if (nl < 0) return;
+    // One request per connection: whatever follows the first newline is ignored.
+    stop();
+    sock.setTimeout(0);
+    void answer(Buffer.concat(chunks).toString('utf8'), handle).then(reply);
+  };
+  const stop = (): void => { sock.off('data', onData); sock.pause(); };
+  sock.on('data', onData);
+}
+
+async function answer(line: string, handle: (req: SocketRequest) => Promise<unknown>): Promise<unknown> {
+  const parsed = socketRequest.safeParse(safeJson(line));
+  if (!parsed.success) return { ok: false, error: `bad request: ${parsed.error.issues.map((i) => i.message).join('; ')}` };
+  return handle(parsed.data).then((value) => ({ ok: true, value }), (e: unknown) => ({ ok: false, error: e instanceof Error ? e.message : String(e) }));
 }
 
 function safeJson(s: string): unknown {
@@ -54,12 +107,12 @@ function safeJson(s: string): unknown {
   }
 }
 
-/** One request; rejects if nothing listens (then `runlens run` goes standalone). */
+/** One request; rejects if nothing listens or nothing answers within `timeoutMs`. */
 export function callSocket(path: string, req: SocketRequest, timeoutMs = 120_000): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const sock = createConnection(path);
     let buf = '';
-    const timer = setTimeout(() => { sock.destroy(); reject(new Error('runlens up did not answer')); }, timeoutMs);
+    const timer = setTimeout(() => { sock.destroy(); reject(new Error(`runlens up did not answer within ${timeoutMs / 1000} s`)); }, timeoutMs);
     sock.on('connect', () => sock.write(JSON.stringify(req) + '\n'));
     sock.on('data', (d) => { buf += d.toString('utf8'); });
     sock.on('end', () => {

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import type { Duplex } from 'node:stream';
 
 /** Kernel-accounted totals of the whole process tree (like time(1)'s wait4 rusage). */
 export interface TreeTotals {
@@ -17,8 +17,11 @@ export interface TreeTotals {
  * io: once a child is reaped, the kernel adds its CPU (cutime/cstime) and IO to the parent.
  * The trap keeps sh alive through a forwarded signal so the totals are still written; a
  * trapped (not ignored) signal is reset to default in the command.
+ * fd 3 is a socketpair: sh first waits on it for the go line (sent once the run is registered,
+ * so the root pid cannot exit before `runlens up` knows it), and later writes the totals to it.
+ * The command gets fd 3 closed (`3>&-`): a daemon it leaves behind must not hold the pipe open.
  */
-const WRAPPER = 'trap : INT TERM HUP QUIT USR1 USR2; "$@"; rc=$?; cat /proc/$$/stat /proc/$$/io >&3 2>/dev/null; exit $rc';
+const WRAPPER = 'read -r go <&3 || exit 125; trap : INT TERM HUP QUIT USR1 USR2; "$@" 3>&-; rc=$?; cat /proc/$$/stat /proc/$$/io >&3 2>/dev/null; exit $rc';
 
 export function parseTotals(text: string, clkTck: number): TreeTotals | null {
   const close = text.indexOf(')');
@@ -36,17 +39,30 @@ export function parseTotals(text: string, clkTck: number): TreeTotals | null {
 
 export interface RunningChild {
   readonly pid: number;
+  /** Lets the command start: the wrapper waits for this (see WRAPPER). Idempotent. */
+  release(): void;
   readonly done: Promise<{ exitCode: number; totals: TreeTotals | null }>;
 }
 
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const;
 
-/** Starts CMD; signals sent to runlens are forwarded to it; resolves with its exit code. */
+/**
+ * Starts the wrapper for CMD, held until release(); signals sent to runlens are forwarded to
+ * CMD; `done` resolves with its exit code once the wrapper exits (not when CMD's descendants do).
+ */
 export function startChild(cmd: string, args: readonly string[], clkTck: number): RunningChild {
   const child: ChildProcess = spawn('/bin/sh', ['-c', WRAPPER, 'runlens', cmd, ...args], { stdio: ['inherit', 'inherit', 'inherit', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not start ${cmd}`);
   let report = '';
-  (child.stdio[3] as Readable).on('data', (d: Buffer) => { report += d.toString('latin1'); });
+  const gate = child.stdio[3] as Duplex;
+  gate.on('data', (d: Buffer) => { report += d.toString('latin1'); });
+  gate.on('error', () => { /* the wrapper died; `close` reports it */ });
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    gate.write('go\n');
+  };
   const forward = (sig: NodeJS.Signals): void => {
     // From a terminal, INT and QUIT already reached the whole foreground group, CMD included.
     if (process.stdin.isTTY && (sig === 'SIGINT' || sig === 'SIGQUIT')) return;
@@ -59,7 +75,7 @@ export function startChild(cmd: string, args: readonly string[], clkTck: number)
       resolve({ exitCode: code ?? 128 + signalNumber(signal), totals: parseTotals(report, clkTck) });
     });
   });
-  return { pid: child.pid, done };
+  return { pid: child.pid, release, done };
 }
 
 function signalNumber(signal: NodeJS.Signals | null): number {

@@ -1,27 +1,18 @@
 import { renderHtml, renderText } from '@runlens/analyzer';
 import { readHostFacts } from '@runlens/collector';
-import { type Row, type RunReport, createLogger } from '@runlens/schemas';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
-import { basename, join } from 'node:path';
+import type { Row, RunReport } from '@runlens/schemas';
+import { existsSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { basename } from 'node:path';
 import { allocatedCores } from '../allocation.ts';
 import { type RunningChild, type TreeTotals, startChild } from '../child.ts';
 import type { EmbeddedConfig } from '../config.ts';
-import { acquireOwnership, dataPaths, releaseOwnership } from '../data-dir.ts';
-import { finishRun, openEmbeddedStack } from '../embedded-stack.ts';
+import { dataPaths } from '../data-dir.ts';
 import { callSocket } from '../local-socket.ts';
+import { type Monitor, REGISTER_TIMEOUT_MS, noMonitor, standaloneMonitor, upMonitor } from '../run-monitor.ts';
+import type { RunMeta } from '../run-registry.ts';
 import { newRunId } from '../run-id.ts';
 import { parseRunArgs, type RunArgs } from './run-args.ts';
-
-interface RunMeta {
-  readonly run_id: string;
-  readonly app: string;
-  readonly user: string;
-  readonly cmd: string;
-  readonly alloc_cores: number;
-  readonly start_ts: number;
-  readonly job_id: string;
-}
 
 export function runRow(m: RunMeta, host: string, cluster: string, end?: { exit_code: number; end_ts: number; totals: TreeTotals | null }): Row<'runs'> {
   const t = end?.totals ?? null;
@@ -34,7 +25,10 @@ export function runRow(m: RunMeta, host: string, cluster: string, end?: { exit_c
   };
 }
 
-/** `runlens run -- CMD`: monitor one command, print its report, exit with its exit code. */
+/**
+ * `runlens run -- CMD`: monitor one command, print its report, exit with its exit code.
+ * Fails open: whatever goes wrong with recording, the command runs and its exit code is returned.
+ */
 export async function runCommand(argv: readonly string[], cfg: EmbeddedConfig): Promise<number> {
   const args = parseRunArgs(argv);
   if ('error' in args) {
@@ -46,57 +40,50 @@ export async function runCommand(argv: readonly string[], cfg: EmbeddedConfig): 
     cmd: [args.cmd, ...args.args].join(' '), alloc_cores: allocatedCores(args.cores, process.env).cores,
     start_ts: Date.now(), job_id: process.env.SLURM_JOB_ID ?? '',
   };
-  const paths = dataPaths(cfg.dataDir);
-  const upAlive = existsSync(paths.socket) && (await callSocket(paths.socket, { op: 'ping' }, 2000).then(() => true, () => false));
-  const final = upAlive ? await viaUp(paths.socket, args, meta) : await standalone(args, meta, cfg);
-  if (final.report) emit(final.report, args);
-  return final.exitCode;
-}
-
-interface Outcome { readonly report: RunReport | null; readonly exitCode: number }
-
-/** `runlens up` owns the store: register the run with it and let it sample and analyse. */
-async function viaUp(socket: string, args: RunArgs, meta: RunMeta): Promise<Outcome> {
+  const monitor = await openMonitor(cfg, meta).catch((e: unknown) => noMonitor(`not recorded: ${message(e)}`));
+  if (monitor.note) say(monitor.note);
   const child: RunningChild = startChild(args.cmd, args.args, readHostFacts().clkTck);
-  const registered = callSocket(socket, { op: 'register', ...meta, root_pid: child.pid }).then(() => true, (e: unknown) => {
-    process.stderr.write(`runlens: could not register with runlens up (${String(e)}); the command runs unmonitored\n`);
+  const attached = await withTimeout(monitor.attach(child.pid), REGISTER_TIMEOUT_MS + 1000).then(() => true, (e: unknown) => {
+    say(`not recorded: the run could not be registered (${message(e)}); the command runs unmonitored`);
     return false;
   });
+  child.release();
   const { exitCode, totals } = await child.done;
-  if (!(await registered)) return { report: null, exitCode };
+  const report = attached ? await monitor.finish({ exit_code: exitCode, end_ts: Date.now(), totals }).catch((e: unknown) => {
+    say(`the report is not available (${message(e)}); if runlens up recorded the run: runlens report ${meta.run_id}`);
+    return null;
+  }) : null;
+  await monitor.close().catch((e: unknown) => say(`closing the store failed (${message(e)})`));
+  if (report) emit(report, args);
+  return exitCode;
+}
+
+/** `runlens up` if it answers, else a store of our own; an unanswering `up` is said, not waited for. */
+async function openMonitor(cfg: EmbeddedConfig, meta: RunMeta): Promise<Monitor> {
+  const rowOf = (m: RunMeta, end?: Parameters<typeof runRow>[3]): Row<'runs'> => runRow(m, cfg.host, cfg.cluster, end);
+  const socket = socketPath(cfg.dataDir);
+  if (socket === null || !existsSync(socket)) return standaloneMonitor(cfg, meta, rowOf, null);
+  const upAlive = await callSocket(socket, { op: 'ping' }, 2000).then(() => true, () => false);
+  if (upAlive) return upMonitor(socket, meta);
+  return standaloneMonitor(cfg, meta, rowOf, `runlens up at ${socket} did not answer`);
+}
+
+function socketPath(dataDir: string): string | null {
   try {
-    const report = await callSocket(socket, { op: 'finish', run_id: meta.run_id, exit_code: exitCode, end_ts: Date.now(), totals });
-    return { report: report as RunReport, exitCode };
-  } catch (e) {
-    process.stderr.write(`runlens: runlens up did not return the report (${String(e)}); see runlens report ${meta.run_id}\n`);
-    return { report: null, exitCode };
+    return dataPaths(dataDir).socket;
+  } catch {
+    return null; // an unusable data dir: standaloneMonitor says so
   }
 }
 
-async function standalone(args: RunArgs, startMeta: RunMeta, cfg: EmbeddedConfig): Promise<Outcome> {
-  const paths = dataPaths(cfg.dataDir);
-  const owner = acquireOwnership(paths);
-  // Someone else owns the data directory but did not answer: keep this run in a private store.
-  const storePath = owner === null ? paths.store : mkdtempSync(join(tmpdir(), 'runlens-'));
-  const log = createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel);
-  if (owner !== null) log.warn('data directory is owned by another process; using a private store', { owner, store: storePath });
-  const stack = await openEmbeddedStack(cfg, storePath, log);
-  let meta = startMeta;
-  try {
-    await stack.agent.tick();
-    meta = { ...meta, start_ts: Date.now() };
-    const child = startChild(args.cmd, args.args, readHostFacts().clkTck);
-    stack.agent.addRun({ run_id: meta.run_id, root_pid: child.pid });
-    await stack.publisher.publish('runs', [runRow(meta, cfg.host, cfg.cluster)]);
-    stack.agent.start();
-    const { exitCode, totals } = await child.done;
-    const report = await finishRun(stack, runRow(meta, cfg.host, cfg.cluster, { exit_code: exitCode, end_ts: Date.now(), totals }));
-    return { report, exitCode };
-  } finally {
-    await stack.close();
-    if (owner === null) releaseOwnership(paths);
-  }
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms); });
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
 }
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const say = (line: string): void => { process.stderr.write(`runlens: ${line}\n`); };
 
 function emit(report: RunReport, args: RunArgs): void {
   process.stderr.write(`\n${renderText(report)}\n`);

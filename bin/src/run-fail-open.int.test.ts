@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CliResult, runCli, tempDir } from './testing/cli-harness.ts';
+import { holdDataDirLock } from './testing/hold-data-dir-lock.ts';
 
 /** Issue 11 item 2: whatever breaks the recording, `runlens run` runs the command and returns its exit code. */
 const LIMIT_MS = 40_000; // the old code hung 120 s on a silent `up`
@@ -47,8 +48,8 @@ describe('runlens run fails open', () => {
     const tmp = join(dir, 'tmp');
     mkdirSync(tmp);
     servers.push(fakeUp(join(dir, 'runlens.sock'), false));
-    writeFileSync(join(dir, 'owner.pid'), String(process.pid)); // a live owner: the lock cannot be taken
-    const r = await run(dir, tmp, 5);
+    const owner = await holdDataDirLock(dir); // a live owner: the lock cannot be taken
+    const r = await run(dir, tmp, 5).finally(() => owner.release());
     expect(r.code).toBe(5);
     expect(r.ms).toBeLessThan(LIMIT_MS);
     expect(r.stderr).toContain('did not answer');

@@ -6,7 +6,7 @@
  */
 import { AnalyzerService } from '@runlens/analyzer';
 import { MemoryBus, type Store } from '@runlens/pipeline';
-import { type Row, SCHEMA_VERSION, encodeBatch, silentLogger, topicFor } from '@runlens/schemas';
+import { type Row, encodeBatch, encodeMessage, silentLogger, topicFor } from '@runlens/schemas';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -37,7 +37,7 @@ async function measure(runs: number, procs: number, ticks: number): Promise<Reco
     for (let r = 0; r < runs; r++) {
       const batch = Array.from({ length: procs }, (_, p) => row(r, p, t0 + t * 1000));
       rows += batch.length;
-      await producer.send(topicFor('process_samples'), [{ key: `h${r % 16}`, value: encodeBatch('process_samples', batch), headers: { schema_version: String(SCHEMA_VERSION), agent_id: 'b', seq: String(t), table: 'process_samples' } }]);
+      await producer.send(topicFor('process_samples'), [encodeMessage('process_samples', batch, { agentId: 'b', seq: t }, `h${r % 16}`)]);
     }
     if (t % 5 === 4) await (analyzer as unknown as { evaluateAll(): Promise<void> }).evaluateAll();
     while ((await bus.lag('runlens-analyze', [topicFor('process_samples')])) > 0) await new Promise((res) => setImmediate(res));

@@ -1,4 +1,4 @@
-import { type Row, SCHEMA_VERSION, encodeBatch } from '@runlens/schemas';
+import { type Row, type WireMessage, encodeMessage } from '@runlens/schemas';
 
 /** Synthetic `process_samples` as the collector makes them: one message = one host's tick. */
 export const HOSTS = 64;
@@ -40,21 +40,11 @@ export function messageRows(m: number, rowsPerMessage: number, baseTs: number): 
   return out;
 }
 
-export interface Message {
-  readonly key: string;
-  readonly value: Uint8Array;
-  readonly headers: Record<string, string>;
-}
-
 /** The Kafka message the agent would publish for message `m`. */
-export function message(m: number, rowsPerMessage: number, baseTs: number): Message {
+export function message(m: number, rowsPerMessage: number, baseTs: number): WireMessage {
   const rows = messageRows(m, rowsPerMessage, baseTs);
   const host = rows[0]?.host ?? 'none';
-  return {
-    key: host,
-    value: encodeBatch('process_samples', rows),
-    headers: { schema_version: String(SCHEMA_VERSION), agent_id: host, seq: String(Math.floor(m / HOSTS)), table: 'process_samples' },
-  };
+  return encodeMessage('process_samples', rows, { agentId: host, seq: Math.floor(m / HOSTS) }, host);
 }
 
 /** All rows, regrouped into batches of `batchRows` (for the direct format comparison). */

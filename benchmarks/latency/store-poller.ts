@@ -1,5 +1,5 @@
 import type { Bus, Store, Subscription } from '@runlens/pipeline';
-import { type FindingKind, batchToRows, topicFor, tryDecodeBatch } from '@runlens/schemas';
+import { type FindingKind, readRows, topicFor } from '@runlens/schemas';
 import { sleep } from './procs.ts';
 
 /** Only the recent past is scanned, so a FINAL read stays small however long the bench runs. */
@@ -92,8 +92,7 @@ export async function captureFindings(bus: Bus, group: string, into: { run_id: s
     group, topics: [topicFor('findings')], eachBatch: async (b) => {
       const at = Date.now();
       for (const m of b.messages) {
-        const d = tryDecodeBatch(m.value);
-        for (const f of d ? batchToRows('findings', d.table) : []) into.push({ run_id: f.run_id, kind: f.kind, at });
+        for (const f of readRows(m, 'findings')) into.push({ run_id: f.run_id, kind: f.kind, at });
       }
     },
   });

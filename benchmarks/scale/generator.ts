@@ -1,7 +1,7 @@
 // The replay generator: N virtual nodes, each publishing what its agent would, one Arrow
 // batch per table per tick keyed by host, with the agent id and sequence ingest dedups on.
 import type { Bus, OutgoingMessage } from '@runlens/pipeline';
-import { SCHEMA_VERSION, type TableName, encodeBatch, topicFor } from '@runlens/schemas';
+import { type TableName, encodeMessage, topicFor } from '@runlens/schemas';
 import type { Recording } from '../lib/recording.ts';
 import { replayTick, virtualHost } from '../lib/replay.ts';
 import { cpuSeconds } from '../ingest/proc.ts';
@@ -24,8 +24,7 @@ export interface GeneratorRun extends ReplayShape {
 export const REPLAY_TABLES: readonly TableName[] = ['process_samples', 'node_samples'];
 
 function message(table: TableName, host: string, seq: number, rows: readonly object[]): OutgoingMessage {
-  const headers = { schema_version: String(SCHEMA_VERSION), agent_id: `replay:${host}`, seq: String(seq), table };
-  return { key: host, value: encodeBatch(table, rows as never), headers };
+  return encodeMessage(table, rows as never, { agentId: `replay:${host}`, seq }, host);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { AnalyzerService, buildReport } from '@runlens/analyzer';
 import { Agent, BatchPublisher, type SamplerId, createSamplers, readHostFacts } from '@runlens/collector';
 import { IngestService, MemoryBus, type Store, openChdbStore } from '@runlens/pipeline';
-import { type Finding, type FindingKind, type Row, batchToRows, silentLogger, topicFor, tryDecodeBatch } from '@runlens/schemas';
+import { type Finding, type FindingKind, type Row, readRows, silentLogger, topicFor } from '@runlens/schemas';
 
 export interface Seen {
   readonly run_id: string;
@@ -34,8 +34,7 @@ export class ScenarioStack {
     const stack = new ScenarioStack(bus, store, ingest, analyzer);
     await bus.subscribe({ group: 'scenario-capture', topics: [topicFor('findings')], eachBatch: async (b) => {
       for (const m of b.messages) {
-        const d = tryDecodeBatch(m.value);
-        for (const f of d ? batchToRows('findings', d.table) : []) stack.seen.push({ run_id: f.run_id, kind: f.kind as FindingKind, severity: f.severity as Finding['severity'], at: Date.now() });
+        for (const f of readRows(m, 'findings')) stack.seen.push({ run_id: f.run_id, kind: f.kind as FindingKind, severity: f.severity as Finding['severity'], at: Date.now() });
       }
     } });
     return stack;

@@ -10,3 +10,6 @@ export * from './runtime/errors.ts';
 export * from './store/store.ts';
 export * from './auth.ts';
 export * from './dashboard-context.ts';
+export * from './wire/stage.ts';
+export * from './wire/bounds.ts';
+export * from './wire/message.ts';

@@ -15,11 +15,3 @@ export function tableOfTopic(topic: string): string | null {
   const m = /^runlens\.([a-z_]+)\.v(\d+)$/.exec(topic);
   return m && m[2] === String(SCHEMA_VERSION) && m[1] !== 'dead_letter' && m[1] !== 'control' ? (m[1] ?? null) : null;
 }
-
-/** Headers every batch carries. Values are strings on the wire. */
-export interface BatchHeaders {
-  readonly schema_version: string;
-  readonly agent_id: string;
-  readonly seq: string;
-  readonly table: string;
-}

@@ -1,5 +1,5 @@
-import type { Bus, BusBatch, Store, Subscription } from '@runlens/pipeline';
-import { type Logger, type Row, SCHEMA_VERSION, type TableName, batchToRows, encodeBatch, isTableName, tableOfTopic, topicFor, tryDecodeBatch } from '@runlens/schemas';
+import type { Bus, BusBatch, OutgoingMessage, Store, Subscription } from '@runlens/pipeline';
+import { DEAD_LETTER_TOPIC, type Logger, MessageEncoder, type Row, type TableName, decodeMessage, messageRows, topicFor } from '@runlens/schemas';
 import type { FindingDraft } from '../detectors/detector.ts';
 import { DETECTORS } from '../detectors/registry.ts';
 import { stampFinding } from '../detectors/stamp.ts';
@@ -37,12 +37,16 @@ export class AnalyzerService {
   private sub: Subscription | null = null;
   private timer: NodeJS.Timeout | null = null;
   private evaluating: Promise<void> = Promise.resolve();
-  private seq = 0;
+  private readonly encoder: MessageEncoder;
   samples = 0;
 
-  constructor(private readonly opts: AnalyzerOptions) {}
+  constructor(private readonly opts: AnalyzerOptions) {
+    this.encoder = new MessageEncoder(opts.agentId);
+  }
 
   async start(): Promise<void> {
+    const outputs: TableName[] = ['findings', 'run_summaries', 'app_models'];
+    await this.opts.bus.ensureTopics([...INPUT, ...outputs].map(topicFor).concat(DEAD_LETTER_TOPIC));
     this.sub = await this.opts.bus.subscribe({ group: ANALYZE_GROUP, topics: INPUT.map(topicFor), eachBatch: async (b) => this.consume(b) });
     const loop = (): void => {
       this.timer = setTimeout(loop, this.opts.evalIntervalMs ?? 5000);
@@ -79,15 +83,22 @@ export class AnalyzerService {
   }
 
   private async consume(b: BusBatch): Promise<void> {
-    const table = tableOfTopic(b.topic);
-    if (!table || !isTableName(table)) return;
+    const rejects: OutgoingMessage[] = [];
     for (const m of b.messages) {
-      const d = tryDecodeBatch(m.value);
-      if (!d) continue; // ingest dead-letters it; the analyzer just skips
-      const rows = batchToRows(table, d.table);
-      this.samples += rows.length;
-      this.state.add(table, rows);
+      const d = decodeMessage(m);
+      const rows = d.kind === 'ok' ? messageRows(d.value) : d;
+      if (d.kind === 'ok' && rows.kind === 'ok') {
+        this.samples += rows.value.length;
+        this.state.add(d.value.table, rows.value);
+      } else if (rows.kind === 'dead_letter') {
+        rejects.push({ key: m.key, value: m.value, headers: { ...m.headers, reason: rows.code, detail: rows.detail, source_topic: m.topic, source_offset: String(m.offset), source_group: ANALYZE_GROUP } });
+      }
     }
+    // What the analyzer cannot read it sets aside with the reason and carries on; it never throws
+    // on bad data, so one poison message cannot stall a partition.
+    if (rejects.length === 0) return;
+    await this.opts.bus.producer().send(DEAD_LETTER_TOPIC, rejects);
+    this.opts.log.warn('analyzer set messages aside as dead letters', { count: rejects.length, topic: b.topic });
   }
 
   private async evaluateAll(): Promise<void> {
@@ -144,8 +155,9 @@ export class AnalyzerService {
   }
 
   private async publish<N extends TableName>(table: N, rows: readonly Row<N>[]): Promise<void> {
-    if (rows.length === 0) return;
-    const headers = { schema_version: String(SCHEMA_VERSION), agent_id: this.opts.agentId, seq: String(this.seq++), table };
-    await this.opts.bus.producer().send(topicFor(table), [{ key: rows[0] && 'run_id' in rows[0] ? String(rows[0].run_id) : table, value: encodeBatch(table, rows), headers }]);
+    const first = rows[0];
+    if (!first) return;
+    const m = this.encoder.encode(table, rows, 'run_id' in first ? String(first.run_id) : table);
+    await this.opts.bus.producer().send(m.topic, [m]);
   }
 }

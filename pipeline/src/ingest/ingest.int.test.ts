@@ -1,4 +1,5 @@
 import { DEAD_LETTER_TOPIC, type Row, SCHEMA_VERSION, encodeBatch, silentLogger, topicFor } from '@runlens/schemas';
+import { lyingBatch } from '@runlens/schemas/wire/testdata-poison';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,11 +72,12 @@ describe('ingest into chDB', () => {
       { key: 'x', value: wrongSchemaBatch(), headers: headers(3) },
       { key: 'x', value: new Uint8Array(9 * 1024 * 1024), headers: headers(4) },
       { key: 'x', value: good, headers: { ...headers(5), schema_version: '99' } },
-      { key: 'x', value: good, headers: headers(6) },
+      { key: 'x', value: lyingBatch('node_samples', 50_000_000), headers: headers(6) },
+      { key: 'x', value: good, headers: headers(7) },
     ]);
     await drained();
-    for (let i = 0; i < 100 && dead.length < 5; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(dead.map((m) => m.headers.reason).sort()).toEqual(['oversized', 'schema_mismatch', 'schema_version', 'undecodable_arrow', 'undecodable_arrow']);
+    for (let i = 0; i < 100 && dead.length < 6; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(dead.map((m) => m.headers.reason).sort()).toEqual(['out_of_bounds', 'oversized', 'schema_mismatch', 'schema_version', 'undecodable_arrow', 'undecodable_arrow']);
     expect(dead.every((m) => m.headers.source_topic === topic)).toBe(true);
     expect(dead[0]?.value.byteLength).toBe(300);
     expect(await count('bad-neighbour')).toBe(1);
@@ -84,7 +86,7 @@ describe('ingest into chDB', () => {
   it('retries a batch the store refused, without losing or moving the offset', async () => {
     await store.query('DROP TABLE node_samples');
     const p = bus.producer();
-    await p.send(topicFor('node_samples'), [{ key: 'late', value: encodeBatch('node_samples', [sampleRow('late', 1), sampleRow('late', 2)]), headers: headers(7) }]);
+    await p.send(topicFor('node_samples'), [{ key: 'late', value: encodeBatch('node_samples', [sampleRow('late', 1), sampleRow('late', 2)]), headers: headers(8) }]);
     await new Promise((r) => setTimeout(r, 500));
     expect(await ingest.lag()).toBeGreaterThan(0);
     expect(ingest.counters.errors.get('insert') ?? 0).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import { type Logger, silentLogger } from '@runlens/schemas';
 import { type Admin, CompressionTypes, Kafka, type Producer, logLevel } from 'kafkajs';
 import type { Bus, BusProducer, OutgoingMessage, SubscribeOptions, Subscription } from '../types.ts';
+import { installBoundedGzip } from './bounded-gzip.ts';
 import { classifyKafkaError } from './classify.ts';
 import { subscribeKafka } from './subscription.ts';
 
@@ -24,6 +25,7 @@ export class KafkaBus implements Bus {
 
   constructor(private readonly opts: KafkaBusOptions) {
     this.log = opts.log ?? silentLogger;
+    installBoundedGzip();
     this.kafka = new Kafka({
       clientId: opts.clientId, brokers: [...opts.brokers], logLevel: logLevel.NOTHING, connectionTimeout: 3_000,
       retry: { initialRetryTime: 200, retries: 5, maxRetryTime: opts.sendTimeoutMs ?? 5_000 },

@@ -1,0 +1,25 @@
+import { CompressionCodecs, CompressionTypes } from 'kafkajs';
+import { promisify } from 'node:util';
+import { gzip, unzip } from 'node:zlib';
+
+/**
+ * Most bytes one compressed record batch may inflate to. A fetch brings at most 8 MiB per
+ * partition, and a message is at most 8 MiB, so an honest batch stays far below this; a gzip
+ * bomb (kilobytes that inflate to gigabytes) is cut off here instead of exhausting memory.
+ */
+export const MAX_INFLATED_BATCH_BYTES = 64 * 1024 * 1024;
+
+const deflate = promisify(gzip);
+const inflate = promisify(unzip);
+
+/**
+ * kafkajs's own GZIP codec inflates without a limit, before any of our checks can see the
+ * bytes. Registering this one (process-wide, in the only folder that imports kafkajs) bounds
+ * it; a batch over the limit fails its fetch loudly instead of taking the process down.
+ */
+export function installBoundedGzip(limit = MAX_INFLATED_BATCH_BYTES): void {
+  CompressionCodecs[CompressionTypes.GZIP] = () => ({
+    compress: async (encoder: { buffer: Buffer }) => deflate(encoder.buffer),
+    decompress: async (buffer: Buffer) => inflate(buffer, { maxOutputLength: limit }),
+  });
+}

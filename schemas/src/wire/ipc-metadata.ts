@@ -1,0 +1,97 @@
+import { ByteBuffer } from 'flatbuffers';
+import { DictionaryBatch } from 'apache-arrow/fb/dictionary-batch';
+import { Field } from 'apache-arrow/fb/field';
+import { Message } from 'apache-arrow/fb/message';
+import { MessageHeader } from 'apache-arrow/fb/message-header';
+import { RecordBatch } from 'apache-arrow/fb/record-batch';
+import { Schema } from 'apache-arrow/fb/schema';
+
+const MAX_MESSAGES = 1100;
+const MAX_FIELD_DEPTH = 6;
+const CONTINUATION = -1;
+
+/**
+ * Why an Arrow IPC stream's framing or metadata cannot be what it claims, or null. apache-arrow
+ * trusts flatbuffer vector lengths: one flipped byte can make it loop 4 billion times over
+ * "custom metadata". Every vector must fit in the metadata that holds it (4 bytes per table
+ * offset, 16 per FieldNode or Buffer struct), and every body in the bytes that follow.
+ */
+export function ipcMetadataViolation(bytes: Uint8Array): string | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let pos = 0;
+  for (let n = 0; pos < bytes.length; n++) {
+    if (n > MAX_MESSAGES) return `more than ${MAX_MESSAGES} IPC messages`;
+    if (pos + 4 > bytes.length) return 'truncated IPC frame';
+    let len = view.getInt32(pos, true);
+    pos += 4;
+    if (len === CONTINUATION) {
+      if (pos + 4 > bytes.length) return 'truncated IPC frame';
+      len = view.getInt32(pos, true);
+      pos += 4;
+    }
+    if (len === 0) return null;
+    if (len < 0 || pos + len > bytes.length) return `IPC metadata length ${len} outside the message`;
+    const meta = bytes.subarray(pos, pos + len);
+    pos += len;
+    const body = checkMessage(meta);
+    if (typeof body === 'string') return body;
+    if (body > bytes.length - pos) return `IPC body length ${body} outside the message`;
+    pos += body;
+  }
+  return null;
+}
+
+/** The body length a message's metadata declares, or why the metadata is not sound. */
+function checkMessage(meta: Uint8Array): number | string {
+  try {
+    const m = Message.getRootAsMessage(new ByteBuffer(meta));
+    const fits = (count: number, size: number, what: string): string | null =>
+      count >= 0 && count * size <= meta.length ? null : `IPC ${what}: ${count} entries in ${meta.length} bytes of metadata`;
+    const why = fits(m.customMetadataLength(), 4, 'message metadata') ?? checkHeader(m, fits);
+    const body = Number(m.bodyLength());
+    return why ?? (Number.isSafeInteger(body) && body >= 0 ? body : `IPC body length ${body}`);
+  } catch (e) {
+    return `unreadable IPC metadata: ${e instanceof Error ? e.message : String(e)}`.slice(0, 200);
+  }
+}
+
+type Fits = (count: number, size: number, what: string) => string | null;
+
+function checkHeader(m: Message, fits: Fits): string | null {
+  switch (m.headerType()) {
+    case MessageHeader.Schema: {
+      const s = m.header(new Schema()) as Schema | null;
+      if (!s) return 'IPC schema missing';
+      const why = fits(s.fieldsLength(), 4, 'fields') ?? fits(s.customMetadataLength(), 4, 'schema metadata') ?? fits(s.featuresLength(), 8, 'features');
+      if (why) return why;
+      for (let i = 0; i < s.fieldsLength(); i++) {
+        const w = checkField(s.fields(i), fits, 0);
+        if (w) return w;
+      }
+      return null;
+    }
+    case MessageHeader.RecordBatch: return checkBatch(m.header(new RecordBatch()) as RecordBatch | null, fits);
+    case MessageHeader.DictionaryBatch: {
+      const d = m.header(new DictionaryBatch()) as DictionaryBatch | null;
+      return d ? checkBatch(d.data(), fits) : 'IPC dictionary batch missing';
+    }
+    default: return `IPC message of type ${m.headerType()} is not a schema or a batch`;
+  }
+}
+
+function checkField(f: Field | null, fits: Fits, depth: number): string | null {
+  if (!f) return 'IPC field missing';
+  if (depth > MAX_FIELD_DEPTH) return 'IPC fields nested too deep';
+  const why = fits(f.childrenLength(), 4, 'field children') ?? fits(f.customMetadataLength(), 4, 'field metadata');
+  if (why) return why;
+  for (let i = 0; i < f.childrenLength(); i++) {
+    const w = checkField(f.children(i), fits, depth + 1);
+    if (w) return w;
+  }
+  return null;
+}
+
+function checkBatch(b: RecordBatch | null, fits: Fits): string | null {
+  if (!b) return 'IPC record batch missing';
+  return fits(b.nodesLength(), 16, 'field nodes') ?? fits(b.buffersLength(), 16, 'buffers') ?? fits(b.variadicBufferCountsLength(), 8, 'variadic counts');
+}

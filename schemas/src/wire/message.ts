@@ -1,0 +1,114 @@
+import { type Row, type TableName, isTableName } from '../catalog/index.ts';
+import { type DecodedBatch, batchToRows, encodeBatch, schemaMismatch, tryDecodeBatch } from '../arrow.ts';
+import { SCHEMA_VERSION, tableOfTopic, topicFor } from '../topics.ts';
+import { boundsViolation } from './bounds.ts';
+import { ipcMetadataViolation } from './ipc-metadata.ts';
+import { type StageResult, deadLetter, drop, ok } from './stage.ts';
+
+/** Largest message value accepted, as sent (the bus's own compression is bounded in its adapter). */
+export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+/** Headers every batch carries. Values are strings on the wire. */
+export type BatchHeaders = {
+  readonly schema_version: string;
+  /** Who sent it: with `seq`, the key ingest deduplicates replays on. */
+  readonly agent_id: string;
+  /** Per-agent sequence number, counting from 0 at the sender's start. */
+  readonly seq: string;
+  readonly table: string;
+};
+
+/** One message as the bus carries it: a key (host or run id), Arrow IPC bytes and headers. */
+export interface WireMessage {
+  readonly topic: string;
+  readonly key: string;
+  readonly value: Uint8Array;
+  readonly headers: BatchHeaders;
+}
+
+/** Who sent a message and its place in that sender's sequence. */
+export interface MessageOrigin {
+  readonly agentId: string;
+  readonly seq: number;
+}
+
+/** The one writer of the wire format: Arrow IPC bytes of one table plus the headers ingest needs. */
+export function wireMessage(table: TableName, value: Uint8Array, origin: MessageOrigin, key: string): WireMessage {
+  const headers = { schema_version: String(SCHEMA_VERSION), agent_id: origin.agentId, seq: String(origin.seq), table };
+  return { topic: topicFor(table), key, value, headers };
+}
+
+/** Rows of one table as one message (one Arrow record batch). */
+export function encodeMessage<N extends TableName>(table: N, rows: readonly Row<N>[], origin: MessageOrigin, key: string): WireMessage {
+  return wireMessage(table, encodeBatch(table, rows), origin, key);
+}
+
+/** A sender's encoder: it holds the sender's sequence number, so a sender keeps one. */
+export class MessageEncoder {
+  private seq = 0;
+
+  constructor(readonly agentId: string) {}
+
+  encode<N extends TableName>(table: N, rows: readonly Row<N>[], key: string): WireMessage {
+    return encodeMessage(table, rows, { agentId: this.agentId, seq: this.seq++ }, key);
+  }
+}
+
+/** What the bus hands a consumer: the fields decodeMessage reads. */
+export interface ReceivedMessage {
+  readonly topic: string;
+  readonly value: Uint8Array;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+}
+
+export interface DecodedMessage {
+  readonly table: TableName;
+  readonly batch: DecodedBatch;
+  readonly agent_id: string;
+  readonly seq: number;
+}
+
+/**
+ * The one reader of the wire format: size, topic, version, IPC framing, Arrow, catalog schema and bounds,
+ * in that order, without materialising a row. Bad data is a result, never a throw.
+ */
+export function decodeMessage(msg: ReceivedMessage): StageResult<DecodedMessage> {
+  if (msg.value.byteLength === 0) return drop('tombstone');
+  if (msg.value.byteLength > MAX_MESSAGE_BYTES) return deadLetter('oversized', `${msg.value.byteLength} bytes > ${MAX_MESSAGE_BYTES}`);
+  const table = tableOfTopic(msg.topic);
+  if (table === null || !isTableName(table)) return deadLetter('unknown_topic', msg.topic.slice(0, 200));
+  if (msg.headers.schema_version !== String(SCHEMA_VERSION)) {
+    return deadLetter('schema_version', `header ${(msg.headers.schema_version ?? 'missing').slice(0, 40)}, expected ${SCHEMA_VERSION}`);
+  }
+  const malformed = ipcMetadataViolation(msg.value);
+  if (malformed) return deadLetter('undecodable_arrow', malformed);
+  const batch = tryDecodeBatch(msg.value);
+  if (!batch) return deadLetter('undecodable_arrow', `${msg.value.byteLength} bytes on ${msg.topic}`);
+  const mismatch = schemaMismatch(table, batch.table);
+  if (mismatch) return deadLetter('schema_mismatch', mismatch.slice(0, 500));
+  const bounds = boundsViolation(batch.table);
+  if (bounds) return deadLetter('out_of_bounds', bounds.slice(0, 500));
+  if (batch.numRows === 0) return drop('empty_batch');
+  const seq = Number(msg.headers.seq ?? -1);
+  return ok({ table, batch, agent_id: (msg.headers.agent_id ?? '').slice(0, 256), seq: Number.isSafeInteger(seq) ? seq : -1 });
+}
+
+/**
+ * Rows of a decoded message, for consumers that need them (the analyzer). Counts are bounded by
+ * decodeMessage; a value apache-arrow cannot represent (a timestamp past 2^53 ms) is bad data.
+ */
+export function messageRows(m: DecodedMessage): StageResult<Row<TableName>[]> {
+  try {
+    return ok(batchToRows(m.table, m.batch.table));
+  } catch (e) {
+    return deadLetter('unreadable_values', (e instanceof Error ? e.message : String(e)).slice(0, 200));
+  }
+}
+
+/** Rows of `table` in a received message; none when it is not a readable message of that table. */
+export function readRows<N extends TableName>(msg: ReceivedMessage, table: N): Row<N>[] {
+  const d = decodeMessage(msg);
+  if (d.kind !== 'ok' || d.value.table !== table) return [];
+  const rows = messageRows(d.value);
+  return rows.kind === 'ok' ? (rows.value as Row<N>[]) : [];
+}

@@ -24,6 +24,7 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          globalSetup: ['.ci/vitest-setup.mjs'],
         },
       },
     ],

@@ -1,7 +1,8 @@
 // House rules that a type checker cannot see (STYLE.md): one-way imports, heavy dependencies
 // in one folder each, small files. `npm run lint` runs it; .ci/lint.test.ts keeps it green.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, normalize, relative } from 'node:path';
+import { catalogShapes, checkAst } from './lint-ast.mjs';
 
 const PACKAGES = ['schemas', 'collector', 'pipeline', 'analyzer', 'dashboard', 'web', 'benchmarks', 'bin'];
 /** Which of our packages each package may import at run time (type-only imports are free below schemas). */
@@ -60,18 +61,28 @@ export function checkFile(path, text) {
       if (hit && !typeOnly && !path.startsWith(h.only)) problems.push(`${path}: ${h.module} may only be imported under ${h.only}`);
     }
   }
+  for (const m of text.matchAll(IMPORT)) {
+    const spec = m[3] ?? m[4] ?? m[5] ?? '';
+    if (spec.startsWith('.') && !normalize(join(dirname(path), spec)).startsWith(`${pkg}/`)) {
+      problems.push(`${path}: relative import ${spec} leaves package ${pkg}; import @runlens/<package> instead`);
+    }
+  }
   const lines = text.split('\n').length;
   if (!isTest && lines > MAX_LINES) problems.push(`${path}: ${lines} lines (max ${MAX_LINES}); split it by concept`);
   return problems;
 }
 
 export function checkRepo(root) {
-  return sourceFiles(root).flatMap((f) => checkFile(f, readFileSync(join(root, f), 'utf8')));
+  const shapes = catalogShapes(root);
+  return sourceFiles(root).flatMap((f) => {
+    const text = readFileSync(join(root, f), 'utf8');
+    return [...checkFile(f, text), ...checkAst(f, text, shapes)];
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const problems = checkRepo(process.cwd());
   for (const p of problems) console.error(p);
-  console.error(problems.length === 0 ? 'lint: import boundaries and file sizes ok' : `lint: ${problems.length} problem(s)`);
+  console.error(problems.length === 0 ? 'lint: import boundaries, file and function sizes, SQL homes and row shapes ok' : `lint: ${problems.length} problem(s)`);
   process.exit(problems.length === 0 ? 0 : 1);
 }

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: plain ESM script without types
 import { checkFile, checkRepo } from './lint.mjs';
+// @ts-expect-error: plain ESM script without types
+import { catalogShapes, checkAst } from './lint-ast.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -20,6 +22,20 @@ describe('house rules', () => {
     expect(checkFile('collector/src/x.ts', "import type { Bus } from '@runlens/pipeline';")).toEqual([]);
     expect(checkFile('pipeline/src/store/chdb/index.ts', "import { Session } from 'chdb';")).toEqual([]);
     expect(checkFile('collector/src/big.ts', 'x\n'.repeat(400))).toHaveLength(1);
+  });
+
+  it('catches a long function, SQL outside the read module, a repeated row shape and an escaping import', () => {
+    const shapes = catalogShapes(root);
+    const fn = (statements: number): string => `export function f(): number {\n${'  let x = 1;\n'.repeat(statements)}  return 1;\n}\n`;
+    expect(checkAst('analyzer/src/x.ts', fn(58), shapes)).toEqual([expect.stringMatching(/function f has 61 lines \(max 60\)/)]);
+    expect(checkAst('analyzer/src/x.ts', fn(57), shapes)).toEqual([]);
+    expect(checkAst('dashboard/src/x.ts', 'const q = `SELECT run_id FROM runs WHERE user = {u:String}`;', shapes)).toHaveLength(1);
+    expect(checkAst('schemas/src/repositories/runs.ts', 'const q = `SELECT run_id FROM runs`;', shapes)).toEqual([]);
+    expect(checkAst('dashboard/src/x.ts', "const label = 'select a run from the list';", shapes)).toEqual([]);
+    const runsShape = 'interface R { run_id: string; app: string; user: string; cluster: string; job_id: string; sluid: string; step: string; cmd: string; status: string; start_ts: number; end_ts: number; updated_ts: number; exit_code: number; hosts: string[]; ranks: number; alloc_cores: number; alloc_gpus: number; tags: string[] }';
+    expect(checkAst('web/src/x.ts', runsShape, shapes)).toEqual([expect.stringMatching(/catalog table runs/)]);
+    expect(checkFile('dashboard/src/x.ts', "import { x } from '../../schemas/src/index.ts';")).toEqual([expect.stringMatching(/leaves package dashboard/)]);
+    expect(checkFile('dashboard/src/a/x.ts', "import { x } from '../b/y.ts';")).toEqual([]);
   });
 
   it('the agent never loads chDB', () => {

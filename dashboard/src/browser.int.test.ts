@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain .mjs CI helper without types
-import { ensureTools } from '../../.ci/ensure-tools.mjs';
 import { type UpProcess, buildDashboard, startRun, startUp, writeUsers } from './testing/up-process.ts';
 
 /**
@@ -37,7 +36,6 @@ describe('dashboard in a browser', () => {
   const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    ensureTools();
     mkdirSync(ARTIFACTS, { recursive: true });
     buildDashboard();
     writeUsers(dir, [{ user: me, role: 'user', password: PASS[me] }, { user: 'bob', role: 'user', password: PASS.bob }, { user: 'opsy', role: 'ops', password: PASS.opsy }]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zodColumns } from './catalog/zod-columns.ts';
 
 /** The findings vocabulary: stable ids shared by the report, the store, the API and the tests. */
 export const FINDING_KINDS = [
@@ -12,21 +13,21 @@ export type FindingKind = (typeof FINDING_KINDS)[number];
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export const SCOPES = ['run', 'host', 'rank', 'pid', 'gpu', 'port'] as const;
 
+/**
+ * A finding as the report and the API carry it: the catalog's findings row (one declaration),
+ * refined with the vocabulary, and with its evidence parsed (stored as a JSON string).
+ */
+const { updated_ts: _version, ...stored } = zodColumns('findings');
 export const findingSchema = z.object({
-  finding_id: z.string().min(1),
+  ...stored,
   run_id: z.string().min(1),
+  finding_id: z.string().min(1),
   kind: z.enum(FINDING_KINDS),
   severity: z.enum(SEVERITIES),
   scope: z.enum(SCOPES),
-  scope_id: z.string(),
-  host: z.string(),
-  start_ts: z.number(),
-  end_ts: z.number(),
   confidence: z.number().min(0).max(1),
   message: z.string().min(1),
-  advice: z.string(),
   evidence: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
-  phase: z.number().int().nullable(),
 });
 
 export type Finding = z.infer<typeof findingSchema>;

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const report = (): void => {
     const line = {
       ticks: agent.ticks, batches: publisher.batches, consumed, absent,
-      process_rows: publisher.benchRows.get('process_samples') ?? 0, errors: Object.fromEntries(agent.errors),
+      process_rows: publisher.benchRows.get('process_samples') ?? 0, errors: Object.fromEntries(agent.counters.errors),
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);
   };

@@ -59,7 +59,7 @@ export async function measureEmbedded(s: Schedule, log: (l: string) => void, eva
         await publisher.publish('runs', [runRow(runId, 'latency-solver', `node spin.mjs ${runId}`, 1, [host], Date.now())]);
         return { runId, proc };
       },
-      describe: () => `embedded stack: agent ticks ${agent.ticks}, sampler errors ${JSON.stringify(Object.fromEntries(agent.errors))}`,
+      describe: () => `embedded stack: agent ticks ${agent.ticks}, sampler errors ${JSON.stringify(Object.fromEntries(agent.counters.errors))}`,
     }, s, log);
   } finally {
     await agent.stop();

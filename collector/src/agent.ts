@@ -1,4 +1,4 @@
-import { type Logger, type Row, type TableName, isTableName } from '@runlens/schemas';
+import { ComponentCounters, type Logger, type Row, type TableName, isTableName } from '@runlens/schemas';
 import { Attributor } from './attribution/attributor.ts';
 import { monoSeconds } from './lib/host-facts.ts';
 import type { BatchPublisher } from './publisher.ts';
@@ -24,7 +24,8 @@ export class Agent {
   private readonly announced = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> = Promise.resolve();
-  readonly errors = new Map<string, number>();
+  /** Rows sampled (received) and published (sent); failures by sampler. */
+  readonly counters = new ComponentCounters('agent');
   ticks = 0;
 
   constructor(private readonly opts: AgentOptions) {
@@ -84,7 +85,9 @@ export class Agent {
   private async publish(rows: RowsByTable): Promise<void> {
     for (const [table, list] of Object.entries(rows)) {
       if (!isTableName(table) || !list) continue;
+      this.counters.received += list.length;
       await this.opts.publisher.publish(table, list as Row<TableName>[]);
+      this.counters.sent += list.length;
     }
   }
 
@@ -105,8 +108,8 @@ export class Agent {
   }
 
   private countError(sampler: string, e: unknown): void {
-    const n = (this.errors.get(sampler) ?? 0) + 1;
-    this.errors.set(sampler, n);
+    this.counters.error(sampler);
+    const n = this.counters.errors.get(sampler) ?? 0;
     // First failure and then every 100th: a broken sampler must not flood the log.
     if (n === 1 || n % 100 === 0) this.opts.log.warn('sampler failed', { sampler, failures: n, error: String(e) });
   }

@@ -1,9 +1,11 @@
-import { MessageEncoder, type Row, type TableName } from '@runlens/schemas';
+import { ComponentCounters, MessageEncoder, type Row, type TableName } from '@runlens/schemas';
 import type { BusProducer } from '@runlens/pipeline';
 
 /** Sends rows of one table as one message keyed by host, so each node's samples stay in order. */
 export class BatchPublisher {
   private readonly encoder: MessageEncoder;
+  /** Rows handed in (received) and accepted by the bus or its spool (sent); send failures. */
+  readonly counters = new ComponentCounters('publisher');
   batches = 0;
   /** Rows handed to the bus, per table: what ingest must end up storing. */
   readonly rows = new Map<string, number>();
@@ -14,8 +16,13 @@ export class BatchPublisher {
 
   async publish<N extends TableName>(table: N, rows: readonly Row<N>[]): Promise<void> {
     if (rows.length === 0) return;
+    this.counters.received += rows.length;
     const m = this.encoder.encode(table, rows, this.host);
-    await this.producer.send(m.topic, [m]);
+    await this.producer.send(m.topic, [m]).catch((e: unknown) => {
+      this.counters.error('send');
+      throw e;
+    });
+    this.counters.sent += rows.length;
     this.batches++;
     this.rows.set(table, (this.rows.get(table) ?? 0) + rows.length);
   }

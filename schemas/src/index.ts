@@ -13,3 +13,4 @@ export * from './dashboard-context.ts';
 export * from './wire/stage.ts';
 export * from './wire/bounds.ts';
 export * from './wire/message.ts';
+export * from './runtime/counters.ts';

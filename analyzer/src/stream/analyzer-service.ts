@@ -1,5 +1,5 @@
 import type { Bus, BusBatch, OutgoingMessage, Store, Subscription } from '@runlens/pipeline';
-import { DEAD_LETTER_TOPIC, type Logger, MessageEncoder, type Row, type TableName, decodeMessage, messageRows, topicFor } from '@runlens/schemas';
+import { ComponentCounters, DEAD_LETTER_TOPIC, type Logger, MessageEncoder, type Row, type TableName, decodeMessage, messageRows, topicFor } from '@runlens/schemas';
 import type { FindingDraft } from '../detectors/detector.ts';
 import { DETECTORS } from '../detectors/registry.ts';
 import { stampFinding } from '../detectors/stamp.ts';
@@ -38,7 +38,8 @@ export class AnalyzerService {
   private timer: NodeJS.Timeout | null = null;
   private evaluating: Promise<void> = Promise.resolve();
   private readonly encoder: MessageEncoder;
-  samples = 0;
+  /** Sample rows read (received) and result rows published (sent); dead letters by reason. */
+  readonly counters = new ComponentCounters('analyzer');
 
   constructor(private readonly opts: AnalyzerOptions) {
     this.encoder = new MessageEncoder(opts.agentId);
@@ -50,7 +51,10 @@ export class AnalyzerService {
     this.sub = await this.opts.bus.subscribe({ group: ANALYZE_GROUP, topics: INPUT.map(topicFor), eachBatch: async (b) => this.consume(b) });
     const loop = (): void => {
       this.timer = setTimeout(loop, this.opts.evalIntervalMs ?? 5000);
-      this.evaluating = this.evaluating.then(() => this.evaluateAll()).catch((e: unknown) => this.opts.log.error('analysis failed', { error: String(e) }));
+      this.evaluating = this.evaluating.then(() => this.evaluateAll()).catch((e: unknown) => {
+        this.counters.error('evaluate');
+        this.opts.log.error('analysis failed', { error: String(e) });
+      });
     };
     this.timer = setTimeout(loop, this.opts.evalIntervalMs ?? 5000);
   }
@@ -88,9 +92,10 @@ export class AnalyzerService {
       const d = decodeMessage(m);
       const rows = d.kind === 'ok' ? messageRows(d.value) : d;
       if (d.kind === 'ok' && rows.kind === 'ok') {
-        this.samples += rows.value.length;
+        this.counters.received += rows.value.length;
         this.state.add(d.value.table, rows.value);
       } else if (rows.kind === 'dead_letter') {
+        this.counters.discard(`dead_letter:${rows.code}`);
         rejects.push({ key: m.key, value: m.value, headers: { ...m.headers, reason: rows.code, detail: rows.detail, source_topic: m.topic, source_offset: String(m.offset), source_group: ANALYZE_GROUP } });
       }
     }
@@ -159,5 +164,6 @@ export class AnalyzerService {
     if (!first) return;
     const m = this.encoder.encode(table, rows, 'run_id' in first ? String(first.run_id) : table);
     await this.opts.bus.producer().send(m.topic, [m]);
+    this.counters.sent += rows.length;
   }
 }

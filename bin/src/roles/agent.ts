@@ -41,6 +41,7 @@ export async function agentRole(): Promise<number> {
   log.info('agent stopped', {
     signal, ticks: agent.ticks, batches: publisher.batches, rows_published: Object.fromEntries(publisher.rows),
     spool_backlog: producer.backlog, spool_dropped: producer.dropped,
+    counters: [agent.counters, publisher.counters, producer.counters].map((c) => c.snapshot()),
   });
   return 0;
 }

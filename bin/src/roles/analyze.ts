@@ -32,6 +32,6 @@ export async function analyzeRole(): Promise<number> {
   await analyzer.stop();
   await bus.close();
   await store.close();
-  log.info('analyze stopped', { signal, samples: analyzer.samples });
+  log.info('analyze stopped', { signal, samples: analyzer.counters.received, counters: analyzer.counters.snapshot() });
   return 0;
 }

@@ -1,5 +1,5 @@
 import type { BusProducer, OutgoingMessage } from '@runlens/pipeline';
-import { type Logger, backoffMs } from '@runlens/schemas';
+import { ComponentCounters, type Logger, backoffMs } from '@runlens/schemas';
 import { DiskSpool } from './disk-spool.ts';
 
 /**
@@ -13,7 +13,8 @@ export class SpoolingProducer implements BusProducer {
   private timer: NodeJS.Timeout | null = null;
   private failures = 0;
   private closed = false;
-  sent = 0;
+  /** Batches handed in (received) and delivered to the bus (sent); bus failures; spool drops. */
+  readonly counters = new ComponentCounters('spool');
   spooled = 0;
 
   constructor(private readonly inner: BusProducer, dir: string, maxBytes: number, private readonly log: Logger) {
@@ -25,22 +26,29 @@ export class SpoolingProducer implements BusProducer {
     return this.spool.dropped;
   }
 
+  get sent(): number {
+    return this.counters.sent;
+  }
+
   get backlog(): number {
     return this.spool.size;
   }
 
   async send(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    this.counters.received++;
     if (this.spool.size === 0 && !this.draining) {
       try {
         await this.inner.send(topic, messages);
-        this.sent++;
+        this.counters.sent++;
         return;
       } catch (e) {
+        this.counters.error('bus_send');
         this.log.warn('bus unreachable; spooling to disk', { error: String(e) });
       }
     }
     const dropped = this.spool.append(topic, messages);
     this.spooled++;
+    if (dropped > 0) this.counters.discard('spool_full', dropped);
     if (dropped > 0) this.log.error('spool full: oldest batches dropped', { dropped, total_dropped: this.spool.dropped });
     this.schedule(0);
   }
@@ -73,10 +81,11 @@ export class SpoolingProducer implements BusProducer {
         await this.inner.send(b.topic, b.messages);
       } catch {
         this.failures++;
+        this.counters.error('bus_send');
         return;
       }
       this.spool.remove(b.file);
-      this.sent++;
+      this.counters.sent++;
       if (this.failures > 0) this.log.info('bus back; replaying spool', { backlog: this.spool.size });
       this.failures = 0;
     }

@@ -14,3 +14,4 @@ export * from './wire/stage.ts';
 export * from './wire/bounds.ts';
 export * from './wire/message.ts';
 export * from './runtime/counters.ts';
+export * from './repositories/index.ts';

@@ -1,0 +1,28 @@
+import type { Finding } from '../findings.ts';
+import type { Store } from '../store/store.ts';
+
+/** The analyzer's findings for a run, as stored (newest version of each). */
+export async function findingsOfRun(store: Store, runId: string): Promise<Finding[]> {
+  const { ms } = store.sql;
+  const rows = await store.query<Omit<Finding, 'evidence'> & { evidence: string }>(
+    `SELECT finding_id, run_id, kind, severity, scope, scope_id, host, ${ms('start_ts')} AS start_ts,
+            ${ms('end_ts')} AS end_ts, confidence, message, advice, evidence, phase
+     FROM findings FINAL WHERE run_id = {run_id:String}`, { run_id: runId });
+  return rows.map((r) => ({ ...r, start_ts: Number(r.start_ts), end_ts: Number(r.end_ts), confidence: Number(r.confidence), evidence: JSON.parse(r.evidence) as Finding['evidence'] }));
+}
+
+export interface FindingHeadline { run_id: string; kind: string; severity: string; confidence: number; message: string }
+
+/** What each of these runs' findings says, for lists that show a run's top finding. */
+export async function findingHeadlines(store: Store, runIds: readonly string[]): Promise<FindingHeadline[]> {
+  if (runIds.length === 0) return [];
+  const rows = await store.query<FindingHeadline>(
+    'SELECT run_id, kind, severity, confidence, message FROM findings FINAL WHERE has({ids:Array(String)}, run_id)', { ids: runIds });
+  return rows.map((r) => ({ ...r, confidence: Number(r.confidence) }));
+}
+
+/** Every finding kind ever stored, sorted. */
+export async function storedFindingKinds(store: Store): Promise<string[]> {
+  const rows = await store.query<{ kind: string }>('SELECT DISTINCT kind FROM findings FINAL ORDER BY kind');
+  return rows.map((r) => r.kind);
+}

@@ -3,7 +3,7 @@ import type { Row } from '@runlens/schemas';
 import type { FindingDraft } from '../detectors/detector.ts';
 import type { RunState } from '../state/run-state.ts';
 import { median, type RunWindow } from '../window/run-window.ts';
-import { loadHistory } from './baseline.ts';
+import { loadBaseline } from './baseline.ts';
 import { detectRegression } from './regression.ts';
 import { mad, powerLawExponent } from './robust.ts';
 import { summariseRun } from './summarise-run.ts';
@@ -18,7 +18,8 @@ export interface RunModelResult {
 export async function finishRunModel(store: Store, run: RunState, w: RunWindow, findings: readonly FindingDraft[]): Promise<RunModelResult> {
   const now = Date.now();
   const summary = summariseRun(run, w, findings, now);
-  const history = summary.app ? await loadHistory(store, summary.app, summary.fingerprint, run.run_id) : [];
+  const endMs = run.meta?.end_ts ?? now;
+  const history = summary.app ? await loadBaseline(store, { run_id: run.run_id, app: summary.app, cmd: run.meta?.cmd ?? '', end_ms: endMs }) : [];
   const regression = detectRegression(summary, history, w);
   const withThis = [summary, ...history];
   const sameScale = withThis.filter((h) => h.scale_cores === summary.scale_cores).slice(0, 50);

@@ -1,13 +1,15 @@
-import { type Finding, REPORT_VERSION, type RunReport, isFindingKind, runReportSchema } from '@runlens/schemas';
+import {
+  type Finding, REPORT_VERSION, type RunReport, findingsOfRun, gpuSummary, hostsWithoutPmu, isFindingKind, runById, runReportSchema,
+  runSeconds, sampleTotals, topProcesses,
+} from '@runlens/schemas';
 import type { Store } from '@runlens/pipeline';
 import { DETECTORS } from '../detectors/registry.ts';
 import { stampFinding } from '../detectors/stamp.ts';
 import { summarisePhases } from '../phases/phases.ts';
 import type { RunWindow } from '../window/run-window.ts';
-import { loadBaseline } from './baseline.ts';
-import { loadGpuSummary, loadRun, loadSampleTotals, loadStoredFindings, loadTopProcesses } from './queries.ts';
+import { loadBaseline } from '../model/baseline.ts';
+import { compareWithBaseline } from './baseline.ts';
 import { replayRun } from './replay.ts';
-import { hostsWithoutPmu, loadRunSeconds } from './run-seconds.ts';
 
 export { stampFinding };
 
@@ -22,15 +24,15 @@ export function runDetectors(window: RunWindow): Finding[] {
  * saw is analysed here, from replayed windows (the same aggregation the stream uses).
  */
 export async function buildReport(store: Store, runId: string, now = Date.now()): Promise<RunReport | null> {
-  const run = await loadRun(store, runId);
+  const run = await runById(store, runId);
   if (!run) return null;
   const endMs = run.end_ms ?? now;
-  const stored = await loadStoredFindings(store, runId);
+  const stored = await findingsOfRun(store, runId);
   // Replaying every process row is only worth it for a finished run the analyzer never saw.
   const replay = stored.length === 0 && run.end_ms !== null ? await replayRun(store, runId) : null;
   const findings = replay ? runDetectors(replay.window) : stored;
-  const seconds = await loadRunSeconds(store, runId);
-  const sampled = await loadSampleTotals(store, runId);
+  const seconds = (await runSeconds(store, runId)).map((t) => ({ ...t, pegged_cpu_cores: 0 }));
+  const sampled = await sampleTotals(store, runId);
   const kernel = run.cpu_user_s !== null && run.cpu_sys_s !== null;
   const cpuUser = kernel ? (run.cpu_user_s ?? 0) : sampled.cpu_user_s;
   const cpuSys = kernel ? (run.cpu_sys_s ?? 0) : sampled.cpu_sys_s;
@@ -46,8 +48,8 @@ export async function buildReport(store: Store, runId: string, now = Date.now())
     wchar: kernel ? run.wchar : sampled.wchar,
     totals_source: kernel ? 'kernel' : 'samples',
     samples: sampled.samples, processes: sampled.processes,
-    gpu: await loadGpuSummary(store, runId),
-    top_processes: await loadTopProcesses(store, runId, 8),
+    gpu: await gpuSummary(store, runId),
+    top_processes: await topProcesses(store, runId, 8),
     absent: undeterminable(await hostsWithoutPmu(store, run.hosts)),
   };
   const report: RunReport = {
@@ -57,7 +59,7 @@ export async function buildReport(store: Store, runId: string, now = Date.now())
       exit_code: run.exit_code, status: run.status, alloc_cores: run.alloc_cores, alloc_gpus: run.alloc_gpus, job_id: run.job_id,
     },
     summary, findings: rank(findings), phases: summarisePhases(seconds),
-    baseline: await loadBaseline(store, run.app, run.cmd, runId, wall, summary.cpu_efficiency),
+    baseline: compareWithBaseline(run.app, await loadBaseline(store, { run_id: runId, app: run.app, cmd: run.cmd, end_ms: endMs }), wall, summary.cpu_efficiency),
   };
   return runReportSchema.parse(report);
 }

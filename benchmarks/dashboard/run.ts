@@ -4,10 +4,10 @@ import { openChdbStore } from '@runlens/pipeline';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// The measured code is the dashboard's own query modules (pure: Store in, series out).
-import { bucketMs } from '@runlens/dashboard/charts/series';
-import { clusterHeatmap } from '@runlens/dashboard/server/queries/ops';
-import { processSeries, rankTotals, resourceSeries } from '@runlens/dashboard/server/queries/run-series';
+// The measured code is the store's read repositories and the dashboard's shaping of them (pure: Store in, series out).
+import { bucketMs, rowsToSeries } from '@runlens/dashboard/charts/series';
+import { clusterHeatmap } from '@runlens/dashboard/server/views/ops';
+import { processBuckets, rankTotals, resourceBuckets } from '@runlens/schemas';
 
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 64);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3600);
@@ -44,10 +44,10 @@ async function main(): Promise<void> {
   const scope = { run_id: RUN, hosts, start_ms: T0, end_ms: T0 + SECONDS * 1000 };
   const bucket = bucketMs(SECONDS * 1000);
   const cases: Record<string, () => Promise<number>> = {
-    cpu_timeline: async () => points(await resourceSeries(store, 'cpu', scope, bucket)),
-    memory_timeline: async () => points(await resourceSeries(store, 'memory', scope, bucket)),
-    io_timeline: async () => points(await resourceSeries(store, 'io', scope, bucket)),
-    process_timelines_one_scan: async () => { const p = await processSeries(store, scope, bucket); return points(p.cpu) + points(p.memory) + points(p.io); },
+    cpu_timeline: async () => points(rowsToSeries(await resourceBuckets(store, 'cpu', scope, bucket))),
+    memory_timeline: async () => points(rowsToSeries(await resourceBuckets(store, 'memory', scope, bucket))),
+    io_timeline: async () => points(rowsToSeries(await resourceBuckets(store, 'io', scope, bucket))),
+    process_timelines_one_scan: async () => { const p = await processBuckets(store, scope, bucket); return points(rowsToSeries(p.cpu)) + points(rowsToSeries(p.memory)) + points(rowsToSeries(p.io)); },
     per_rank_totals: async () => (await rankTotals(store, RUN)).length,
     ops_cluster_heatmap: async () => points((await clusterHeatmap(store, 'cpu_busy', T0, T0 + SECONDS * 1000)).series),
   };

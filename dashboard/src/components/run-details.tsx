@@ -1,6 +1,6 @@
 import type { RunReport } from '@runlens/schemas';
 import { buildRankBarsOption, rankLabel } from '../charts/rank-bars.ts';
-import type { RankTotals } from '../server/queries/run-series.ts';
+import type { RankTotals } from '@runlens/schemas';
 import { fmtBytes, fmtDuration, fmtPct, fmtTime } from '../server/format.ts';
 import { Chart } from './chart.tsx';
 

@@ -5,7 +5,8 @@ import { LiveRefresh } from '../../components/live-refresh.tsx';
 import { Nav } from '../../components/nav.tsx';
 import { dashboardContext } from '../../server/context.ts';
 import { fmtTime } from '../../server/format.ts';
-import { NODE_METRICS, clusterHeatmap, degradedRunning, isNodeMetric, nodeHealth, sharedCauses } from '../../server/queries/ops.ts';
+import { NODE_METRICS, degradedRunning, isNodeMetric, nodeHealth, sharedCauses } from '@runlens/schemas';
+import { clusterHeatmap } from '../../server/views/ops.ts';
 import { requireOps } from '../../server/session.ts';
 
 const WINDOWS: Record<string, number> = { '15m': 900_000, '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 86_400_000 };

@@ -3,7 +3,7 @@ import { LiveRefresh } from '../../components/live-refresh.tsx';
 import { Nav } from '../../components/nav.tsx';
 import { dashboardContext } from '../../server/context.ts';
 import { fmtDuration, fmtPct, fmtTime } from '../../server/format.ts';
-import { type RunFilters, filterChoices, listRuns, parseFilters } from '../../server/queries/runs.ts';
+import { type RunFilters, filterChoices, listRuns, parseFilters } from '../../server/views/runs.ts';
 import { requireIdentity } from '../../server/session.ts';
 
 type Search = Promise<Record<string, string | string[] | undefined>>;

@@ -4,14 +4,15 @@ import { Chart } from '../../../components/chart.tsx';
 import { Nav } from '../../../components/nav.tsx';
 import { dashboardContext } from '../../../server/context.ts';
 import { fmtDuration, fmtPct, fmtTime } from '../../../server/format.ts';
-import { appBaseline, appRegressions, appRuns } from '../../../server/queries/app.ts';
+import { appRegressions, appRuns } from '@runlens/schemas';
+import { appBaseline } from '../../../server/views/app.ts';
 import { requireIdentity } from '../../../server/session.ts';
 
 export default async function AppPage({ params }: { params: Promise<{ app: string }> }) {
   const app = decodeURIComponent((await params).app);
   const me = await requireIdentity();
   const { store } = dashboardContext();
-  const [runs, baseline, regressions] = await Promise.all([appRuns(store, me, app), appBaseline(store, app), appRegressions(store, me, app)]);
+  const [runs, baseline, regressions] = await Promise.all([appRuns(store, me, app), appBaseline(store, me, app), appRegressions(store, me, app)]);
   return (
     <>
       <Nav id={me} />

@@ -7,8 +7,8 @@ import { RunHeader } from '../../../components/run-header.tsx';
 import { Timelines } from '../../../components/timelines.tsx';
 import { Verdict } from '../../../components/verdict.tsx';
 import { dashboardContext } from '../../../server/context.ts';
-import { rankTotals, runTimelines } from '../../../server/queries/run-series.ts';
-import { runOwner } from '../../../server/queries/runs.ts';
+import { rankTotals, runOwner } from '@runlens/schemas';
+import { runTimelines } from '../../../server/views/run-series.ts';
 import { assertCanSee, requireIdentity } from '../../../server/session.ts';
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {

@@ -1,7 +1,6 @@
 import { cookies } from 'next/headers';
-import { SESSION_COOKIE, canSeeAll } from '@runlens/schemas';
+import { SESSION_COOKIE, canSeeAll, runOwner } from '@runlens/schemas';
 import { dashboardContext } from '../../../../server/context.ts';
-import { runOwner } from '../../../../server/queries/runs.ts';
 
 /** GET /runs/:id/download?format=json|html: the run report as a file, for its owner (or ops/admin). */
 export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {

@@ -3,7 +3,7 @@ import type { Store } from '@runlens/pipeline';
 import type { DashboardContext, Logger } from '@runlens/schemas';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { dirname, join } from 'node:path';
-import { type Identity, SESSION_COOKIE, canSeeAll } from '@runlens/schemas';
+import { type Identity, SESSION_COOKIE, canSeeAll, runOwner, visibleRuns } from '@runlens/schemas';
 import { type ApiTokens, authenticate, loadTokens } from './api-tokens.ts';
 import { type AuthDeps, authRoute } from './auth-routes.ts';
 import { type CookieRead, readCookie, sessionCookie } from './cookies.ts';
@@ -123,16 +123,13 @@ async function route(store: Store, id: Identity, method: string, path: string): 
   if (path === '/api/runs') return [200, { runs: await listRuns(store, id) }];
   const m = /^\/api\/runs\/([A-Za-z0-9_-]+)\/report$/.exec(path);
   if (!m?.[1]) return [404, { error: 'not found' }];
-  const owner = await store.query<{ user: string }>('SELECT user FROM runs FINAL WHERE run_id = {id:String}', { id: m[1] });
-  if (!owner[0]) return [404, { error: 'no such run' }];
-  if (!canSeeAll(id) && owner[0].user !== id.user) return [403, { error: 'not your run' }];
+  const owner = await runOwner(store, m[1]);
+  if (owner === null) return [404, { error: 'no such run' }];
+  if (!canSeeAll(id) && owner !== id.user) return [403, { error: 'not your run' }];
   return [200, await buildReport(store, m[1])];
 }
 
 async function listRuns(store: Store, id: Identity): Promise<RunListRow[]> {
-  return store.query<RunListRow>(
-    `SELECT run_id, app, user, status, ${store.sql.ms('start_ts')} AS start_ms,
-            if(isNull(end_ts), NULL, ${store.sql.ms('assumeNotNull(end_ts)')}) AS end_ms, exit_code, cmd
-     FROM runs FINAL WHERE {all:Bool} OR user = {user:String} ORDER BY start_ts DESC LIMIT 500`,
-    { all: canSeeAll(id), user: id.user });
+  const rows = await visibleRuns(store, id, {}, 500);
+  return rows.map(({ run_id, app, user, status, start_ms, end_ms, exit_code, cmd }) => ({ run_id, app, user, status, start_ms, end_ms, exit_code, cmd }));
 }

@@ -81,6 +81,13 @@ describe('RateTracker', () => {
     expect(r?.rates).toEqual([100, 2]);
   });
 
+  it('deltas gives the raw increments (wrap-aware) that rates divides by the interval', () => {
+    const t = new RateTracker<string>(32);
+    expect(t.deltas('x', 10, [2 ** 32 - 10, 100])).toBeNull();
+    expect(t.deltas('x', 12, [5, 160])).toEqual({ interval_s: 2, deltas: [15, 60] });
+    expect(t.rates('x', 14, [25, 200])).toEqual({ interval_s: 2, rates: [10, 20] });
+  });
+
   it('a seeded key that is not read before the sweep is forgotten', () => {
     const t = new RateTracker<string>();
     t.seed('x', 0, [0]);

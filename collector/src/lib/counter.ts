@@ -29,14 +29,19 @@ export class RateTracker<K> {
 
   /** Rates for `values` since the previous reading of `key`, or null on first sight. */
   rates(key: K, mono_s: number, values: readonly number[]): { interval_s: number; rates: number[] } | null {
+    const d = this.deltas(key, mono_s, values);
+    return d && { interval_s: d.interval_s, rates: d.deltas.map((x) => x / d.interval_s) };
+  }
+
+  /** Increments since the previous reading of `key` (for callers that correct them before dividing). */
+  deltas(key: K, mono_s: number, values: readonly number[]): { interval_s: number; deltas: number[] } | null {
     this.seen.add(key);
     const p = this.prev.get(key);
     this.prev.set(key, { mono_s, values });
     if (!p) return null;
     const dt = mono_s - p.mono_s;
     if (dt <= 0) return null;
-    const rates = values.map((v, i) => counterDelta(p.values[i] ?? 0, v, this.wrapBits) / dt);
-    return { interval_s: dt, rates };
+    return { interval_s: dt, deltas: values.map((v, i) => counterDelta(p.values[i] ?? 0, v, this.wrapBits)) };
   }
 
   /** Seed a baseline, e.g. zero counters at a process's start time. */

@@ -2,8 +2,9 @@ import type { Row } from '@runlens/schemas';
 import { z } from 'zod';
 import { RateTracker } from '../../lib/counter.ts';
 import { readText } from '../../lib/proc-files.ts';
-import { type HostContext, type Tick, defineSampler } from '../../sampler.ts';
+import { type Attribution, type HostContext, type Tick, defineSampler } from '../../sampler.ts';
 import { type ProcReading, ProcReader } from './proc-reader.ts';
+import { ReapedChildren, type ScannedProcess } from './reaped-children.ts';
 
 const config = z.object({
   include: z.enum(['all', 'runs']).default('all'),
@@ -23,6 +24,19 @@ function ioCounters(r: ProcReading): number[] | null {
   return r.io ? IO.map((k) => r.io?.[k] ?? 0) : null;
 }
 
+/** A reading to sample, keyed by pid and start time, as the reaped-children bookkeeping sees it. */
+function scanned(r: ProcReading, who: Attribution | null): ScannedProcess & { r: ProcReading; who: Attribution | null } {
+  const { pid, ppid, start_ticks, minflt, cminflt } = r.stat;
+  return { r, who, key: `${pid}:${start_ticks}`, pid, ppid, io: ioCounters(r), minflt, cminflt };
+}
+
+/** IO rates, less the IO of reaped children that the kernel added to this process's counters. */
+function ioRates(io: RateTracker<string>, reaped: ReapedChildren, p: ScannedProcess, mono_s: number): number[] | null {
+  const d = p.io ? io.deltas(p.key, mono_s, p.io) : null;
+  if (!d) return null;
+  return reaped.correct(p.key, p.cminflt, d.deltas).map((x) => x / d.interval_s);
+}
+
 /** /proc/uptime minus the monotonic clock: places process start times on our clock. */
 function bootOffset(host: HostContext, nowMono: number): number {
   const up = Number.parseFloat(readText(`${host.procRoot}/uptime`) ?? '');
@@ -37,6 +51,7 @@ export const processSampler = defineSampler({
     const reader = new ProcReader(host.procRoot, cfg.max_kept_open);
     const cpu = new RateTracker<string>();
     const io = new RateTracker<string>();
+    const reaped = new ReapedChildren();
     let offset: number | null = null;
     let lastScan: number | null = null;
     return {
@@ -45,11 +60,11 @@ export const processSampler = defineSampler({
         const readings = reader.readAll(reader.listPids())
           .filter((r) => cfg.include_kernel_threads || (r.stat.pid !== 2 && r.stat.ppid !== 2));
         tick.observeProcesses(readings.map((r) => ({ pid: r.stat.pid, ppid: r.stat.ppid, start_ticks: r.stat.start_ticks })));
+        const sampled = readings.map((r) => scanned(r, tick.attribute(r.stat.pid))).filter((p) => cfg.include === 'all' || p.who);
+        reaped.scan(sampled);
         const rows: Row<'process_samples'>[] = [];
-        for (const r of readings) {
-          const who = tick.attribute(r.stat.pid);
-          if (cfg.include === 'runs' && !who) continue;
-          const key = `${r.stat.pid}:${r.stat.start_ticks}`;
+        for (const p of sampled) {
+          const { r, who, key } = p;
           const startMono = r.stat.start_ticks / host.clkTck - offset;
           // Born since the last scan: its counters started at zero at its start time, so
           // nothing is lost before the first reading.
@@ -58,9 +73,8 @@ export const processSampler = defineSampler({
             io.seed(key, startMono, IO.map(() => 0));
           }
           const c = cpu.rates(key, tick.mono_s, cpuCounters(r));
-          const ioVals = ioCounters(r);
-          const i = ioVals ? io.rates(key, tick.mono_s, ioVals) : null;
-          if (c) rows.push(toRow(tick, host, r, who, c.interval_s, c.rates, i?.rates ?? null));
+          const i = ioRates(io, reaped, p, tick.mono_s);
+          if (c) rows.push(toRow(tick, host, r, who, c.interval_s, c.rates, i));
         }
         cpu.sweep();
         io.sweep();

@@ -15,14 +15,14 @@ const golden = (p: string): string => readFileSync(join(TD, p), 'latin1');
 describe('parseStat on real /proc/<pid>/stat', () => {
   it('reads every field of a plain process', () => {
     expect(parseStat(golden('sleep/stat'))).toEqual({
-      pid: 7646, comm: 'sleep', state: 'S', ppid: 7644, minflt: 138, majflt: 0, utime: 0, stime: 0,
+      pid: 7646, comm: 'sleep', state: 'S', ppid: 7644, minflt: 138, cminflt: 0, majflt: 0, utime: 0, stime: 0,
       threads: 1, start_ticks: 91821, vsize: 2990080, rss_pages: 421, processor: 1,
     });
   });
 
   it('keeps spaces and parentheses inside comm and still finds ppid and later fields', () => {
     expect(parseStat(golden('comm-parens/stat'))).toEqual({
-      pid: 7496, comm: 'a (b) c', state: 'S', ppid: 7492, minflt: 2923, majflt: 18, utime: 8, stime: 0,
+      pid: 7496, comm: 'a (b) c', state: 'S', ppid: 7492, minflt: 2923, cminflt: 6547, majflt: 18, utime: 8, stime: 0,
       threads: 1, start_ticks: 91147, vsize: 17145856, rss_pages: 3424, processor: 1,
     });
   });

@@ -6,6 +6,8 @@ export interface ProcStat {
   readonly state: string;
   readonly ppid: number;
   readonly minflt: number;
+  /** Faults of reaped children: it grows when (and only when) this process reaps one with wait(). */
+  readonly cminflt: number;
   readonly majflt: number;
   readonly utime: number;
   readonly stime: number;
@@ -29,11 +31,11 @@ export function parseStat(text: string): ProcStat | null {
     pid: Number.parseInt(text.slice(0, open), 10),
     comm: text.slice(open + 1, close),
     state: f[0] ?? '?',
-    ppid: n(4), minflt: n(10), majflt: n(12), utime: n(14), stime: n(15),
+    ppid: n(4), minflt: n(10), cminflt: n(11), majflt: n(12), utime: n(14), stime: n(15),
     threads: n(20), start_ticks: n(22), vsize: n(23), rss_pages: n(24),
     processor: f.length >= 37 ? n(39) : -1,
   };
-  const numbers = [stat.pid, stat.ppid, stat.minflt, stat.majflt, stat.utime, stat.stime, stat.threads,
+  const numbers = [stat.pid, stat.ppid, stat.minflt, stat.cminflt, stat.majflt, stat.utime, stat.stime, stat.threads,
     stat.start_ticks, stat.vsize, stat.rss_pages, stat.processor];
   return numbers.every(Number.isFinite) ? stat : null;
 }

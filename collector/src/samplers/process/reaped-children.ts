@@ -1,0 +1,96 @@
+/** What one scan read of a sampled process, as far as reaping is concerned. */
+export interface ScannedProcess {
+  /** `pid:start_ticks`, the rate trackers' key. */
+  readonly key: string;
+  readonly pid: number;
+  readonly ppid: number;
+  /** Cumulative /proc/<pid>/io counters in the IO tracker's order; null where io was unreadable. */
+  readonly io: readonly number[] | null;
+  readonly minflt: number;
+  readonly cminflt: number;
+}
+
+interface Seen extends ScannedProcess {
+  readonly parentKey: string | null;
+}
+
+/** A reaped child's IO that its parent's counters will show a second time. */
+interface Credit {
+  readonly left: number[];
+  /** The parent's cminflt before the reap, and by how much the reap must raise it. */
+  readonly baseCminflt: number;
+  readonly faults: number;
+  readonly scan: number;
+}
+
+/** Scans a credit waits for the reap to show in its parent before it is dropped. */
+const MAX_AGE_SCANS = 3;
+/** Credits one parent may hold: a fork bomb between two scans cannot grow this without limit. */
+const MAX_PER_PARENT = 256;
+/** Parents that vanished along with their child: walk up at most this far. */
+const MAX_DEPTH = 16;
+
+/**
+ * When a parent reaps a child with wait(), Linux adds the child's whole-life IO counters (and
+ * those of the child's own reaped children) to the parent's /proc/<pid>/io. The child's IO up to
+ * our last reading of it was already counted in the child's rows, so that part is subtracted from
+ * the parent's next deltas. The reap itself is recognised by the parent's cminflt, which the same
+ * kernel code raises by the child's page faults: a parent that ignores SIGCHLD gets its children
+ * auto-reaped, receives nothing, and keeps its own IO.
+ */
+export class ReapedChildren {
+  private last = new Map<string, Seen>();
+  private credits = new Map<string, Credit[]>();
+  private scanNo = 0;
+
+  /** Once per scan, before the deltas: credits the parents of processes gone since the last scan. */
+  scan(now: readonly ScannedProcess[]): void {
+    this.scanNo++;
+    const byPid = new Map(now.map((p) => [p.pid, p.key]));
+    const present = new Set(byPid.values());
+    for (const gone of this.last.values()) {
+      if (!present.has(gone.key) && gone.io) this.credit(gone, gone.io, present);
+    }
+    this.last = new Map(now.map(({ key, pid, ppid, io, minflt, cminflt }) =>
+      [key, { key, pid, ppid, io, minflt, cminflt, parentKey: byPid.get(ppid) ?? null }]));
+    for (const [parent, list] of this.credits) {
+      const kept = list.filter((c) => this.scanNo - c.scan < MAX_AGE_SCANS);
+      if (!present.has(parent) || kept.length === 0) this.credits.delete(parent);
+      else this.credits.set(parent, kept);
+    }
+  }
+
+  /**
+   * Removes, counter by counter and never below zero, the credited children's IO from one
+   * parent's deltas, once the parent's cminflt shows it reaped them.
+   */
+  correct(key: string, cminflt: number, deltas: readonly number[]): number[] {
+    const out = [...deltas];
+    const list = this.credits.get(key);
+    if (!list) return out;
+    for (const c of list) {
+      if (cminflt - c.baseCminflt < Math.max(1, c.faults)) continue;
+      for (let i = 0; i < out.length; i++) {
+        const take = Math.min(c.left[i] ?? 0, out[i] ?? 0);
+        out[i] = (out[i] ?? 0) - take;
+        c.left[i] = (c.left[i] ?? 0) - take;
+      }
+    }
+    const open = list.filter((c) => c.left.some((v) => v > 0));
+    if (open.length > 0) this.credits.set(key, open);
+    else this.credits.delete(key);
+    return out;
+  }
+
+  /** The nearest ancestor still sampled: a parent reaped in the same interval passed the IO up. */
+  private credit(child: Seen, io: readonly number[], present: ReadonlySet<string>): void {
+    let parent = child.parentKey === null ? undefined : this.last.get(child.parentKey);
+    for (let depth = 0; parent && !present.has(parent.key) && depth < MAX_DEPTH; depth++) {
+      parent = parent.parentKey === null ? undefined : this.last.get(parent.parentKey);
+    }
+    if (!parent || !present.has(parent.key)) return; // reparented to an unsampled reaper, or gone
+    const list = this.credits.get(parent.key) ?? [];
+    list.push({ left: [...io], baseCminflt: parent.cminflt, faults: child.minflt + child.cminflt, scan: this.scanNo });
+    this.credits.set(parent.key, list.slice(-MAX_PER_PARENT));
+  }
+}

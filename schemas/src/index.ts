@@ -15,3 +15,4 @@ export * from './wire/bounds.ts';
 export * from './wire/message.ts';
 export * from './runtime/counters.ts';
 export * from './repositories/index.ts';
+export * from './runtime/group-by.ts';

@@ -1,4 +1,5 @@
-import { mean, median, nearest } from '../window/run-window.ts';
+import { nearest } from '../window/run-window.ts';
+import { mean, median } from '../lib/stats.ts';
 import type { HostView, RunTick } from '../window/run-window.ts';
 
 /** Progress of a peer: user CPU it used per tick (compute done), over the active window. */

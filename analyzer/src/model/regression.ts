@@ -1,6 +1,7 @@
 import type { FindingDraft } from '../detectors/detector.ts';
 import { round } from '../detectors/detector.ts';
-import { median, type RunWindow } from '../window/run-window.ts';
+import type { RunWindow } from '../window/run-window.ts';
+import { median } from '../lib/stats.ts';
 import { mad } from './robust.ts';
 import type { SummaryRow } from './baseline.ts';
 

@@ -2,7 +2,8 @@ import type { Row } from '@runlens/schemas';
 import { summarisePhases } from '../phases/phases.ts';
 import type { FindingDraft } from '../detectors/detector.ts';
 import type { RunState } from '../state/run-state.ts';
-import { mean, type RunWindow } from '../window/run-window.ts';
+import type { RunWindow } from '../window/run-window.ts';
+import { mean } from '../lib/stats.ts';
 import { commandFingerprint } from './fingerprint.ts';
 
 /** The run's fingerprint row from its final window and its kernel totals where known. */

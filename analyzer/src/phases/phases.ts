@@ -1,5 +1,5 @@
 import type { RunReport } from '@runlens/schemas';
-import { mean } from '../window/run-window.ts';
+import { mean } from '../lib/stats.ts';
 import type { RunTick } from '../window/run-window.ts';
 import { pageHinkley } from './page-hinkley.ts';
 

@@ -1,5 +1,5 @@
 import type { RunReport } from '@runlens/schemas';
-import { median } from '../window/run-window.ts';
+import { median } from '../lib/stats.ts';
 import type { SummaryRow } from '../model/baseline.ts';
 
 /** The report compares with the newest runs of the baseline, any scale. */

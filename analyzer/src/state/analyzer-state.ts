@@ -1,20 +1,9 @@
-import { type Row, SELF_RUN_ID, type TableName } from '@runlens/schemas';
+import { type Row, SELF_RUN_ID, type TableName, groupBy } from '@runlens/schemas';
 import { HostState } from './host-state.ts';
 import { RunState } from './run-state.ts';
 import { aggregateTick } from './tick-agg.ts';
 
 type ProcessRow = Row<'process_samples'>;
-
-function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const r of rows) {
-    const k = key(r);
-    const list = m.get(k);
-    if (list) list.push(r);
-    else m.set(k, [r]);
-  }
-  return m;
-}
 
 /** Routes decoded rows of any table into per-host and per-run state. */
 export class AnalyzerState {

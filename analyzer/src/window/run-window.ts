@@ -1,3 +1,5 @@
+import { groupBy } from '@runlens/schemas';
+
 /** What detectors see of a run: per-tick aggregates of its processes, its hosts and its ranks. */
 export interface RunTick {
   readonly ts: number;
@@ -58,6 +60,11 @@ export interface GpuTick {
   readonly run_procs: number;
 }
 
+/** Ticks of each GPU on a host, keyed by uuid, in arrival order. */
+export function byGpu(gpus: readonly GpuTick[]): Map<string, GpuTick[]> {
+  return groupBy(gpus, (g) => g.gpu_uuid);
+}
+
 export interface IbTick {
   readonly ts: number;
   readonly port: string;
@@ -115,17 +122,6 @@ export function spanSeconds(ticks: readonly { ts: number }[]): number {
   const first = ticks[0]?.ts ?? 0;
   const last = ticks[ticks.length - 1]?.ts ?? first;
   return (last - first) / 1000 + (ticks.length > 1 ? (last - first) / 1000 / (ticks.length - 1) : 1);
-}
-
-export function mean(xs: readonly number[]): number {
-  return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
-}
-
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
 }
 
 /** The tick nearest in time to `ts`, within 2 s. */

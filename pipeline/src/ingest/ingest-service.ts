@@ -1,4 +1,4 @@
-import { DEAD_LETTER_TOPIC, DataError, type Logger, type TableName, concatBatches, tableNames, topicFor } from '@runlens/schemas';
+import { DEAD_LETTER_TOPIC, DataError, type Logger, type TableName, concatBatches, tableNames, topicFor, groupBy } from '@runlens/schemas';
 import type { Bus, BusBatch, BusMessage, Subscription } from '../bus/types.ts';
 import { storeFailureReason } from '../store/classify.ts';
 import type { Store } from '../store/types.ts';
@@ -21,16 +21,6 @@ export const INGEST_GROUP = 'runlens-ingest';
 export const STORE_UNAVAILABLE = 'store_unavailable';
 
 interface Reject { readonly msg: BusMessage; readonly code: string; readonly detail: string }
-
-function groupByTable(valid: readonly ValidBatch[]): Map<TableName, ValidBatch[]> {
-  const m = new Map<TableName, ValidBatch[]>();
-  for (const v of valid) {
-    const list = m.get(v.table);
-    if (list) list.push(v);
-    else m.set(v.table, [v]);
-  }
-  return m;
-}
 
 /**
  * Bus → store. Per partition batch: decode and validate every message, insert the valid
@@ -77,7 +67,7 @@ export class IngestService {
       else rejects.push({ msg, code: r.kind === 'dead_letter' ? r.code : 'unknown', detail: r.detail });
     }
     try {
-      for (const group of groupByTable(valid).values()) rejects.push(...(await this.insertGroup(group)));
+      for (const group of groupBy(valid, (v) => v.table).values()) rejects.push(...(await this.insertGroup(group)));
     } catch (e) {
       this.storeDown(e, b);
       throw e;

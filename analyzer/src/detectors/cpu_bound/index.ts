@@ -1,5 +1,5 @@
 import { defineDetector, fullRange, round, runFinding } from '../detector.ts';
-import { mean } from '../../window/run-window.ts';
+import { mean } from '../../lib/stats.ts';
 
 export const MIN_CPU_CORES = 0.5;
 export const PEGGED_SHARE = 0.8;

@@ -1,6 +1,7 @@
 import { defineDetector, round } from '../detector.ts';
 import type { FindingDraft } from '../detector.ts';
-import { mean, nearest } from '../../window/run-window.ts';
+import { nearest } from '../../window/run-window.ts';
+import { mean } from '../../lib/stats.ts';
 import type { HostView, RunWindow } from '../../window/run-window.ts';
 
 /** Outside CPU that matters: this share of the host's CPUs, or half a core, whichever is more. */

@@ -1,7 +1,7 @@
 import { defineDetector, round } from '../detector.ts';
 import type { FindingDraft } from '../detector.ts';
-import { mean } from '../../window/run-window.ts';
-import type { GpuTick, HostView } from '../../window/run-window.ts';
+import { mean } from '../../lib/stats.ts';
+import { type GpuTick, type HostView, byGpu } from '../../window/run-window.ts';
 
 /** A tick counts as busy at or above this utilisation (nvidia-smi percent / 100). */
 export const GPU_BUSY_UTIL_RATIO = 0.9;
@@ -9,12 +9,6 @@ export const GPU_BUSY_UTIL_RATIO = 0.9;
 export const GPU_BOUND_MIN_TICK_SHARE = 0.7;
 export const GPU_BOUND_MIN_TICKS = 5;
 
-/** Ticks of each GPU on a host, keyed by uuid, in arrival order. */
-function byGpu(gpus: readonly GpuTick[]): Map<string, GpuTick[]> {
-  const out = new Map<string, GpuTick[]>();
-  for (const g of gpus) out.set(g.gpu_uuid, [...(out.get(g.gpu_uuid) ?? []), g]);
-  return out;
-}
 
 function saturated(h: HostView, uuid: string, ticks: readonly GpuTick[]): FindingDraft | null {
   // Only ticks where the run is on the GPU and the reading is known: a null is a gap, never 0.

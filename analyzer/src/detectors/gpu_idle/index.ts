@@ -1,17 +1,12 @@
 import { defineDetector, round } from '../detector.ts';
 import type { FindingDraft } from '../detector.ts';
 import { nearest } from '../../window/run-window.ts';
-import type { GpuTick, HostView, RunWindow } from '../../window/run-window.ts';
+import { type GpuTick, type HostView, type RunWindow, byGpu } from '../../window/run-window.ts';
 
 /** At or below this utilisation a GPU does nothing (nvidia-smi reports 0-1% on an idle H100). */
 export const GPU_IDLE_MAX_UTIL = 0.05;
 export const GPU_IDLE_MIN_TICKS = 10;
 
-function byGpu(gpus: readonly GpuTick[]): Map<string, GpuTick[]> {
-  const out = new Map<string, GpuTick[]>();
-  for (const g of gpus) out.set(g.gpu_uuid, [...(out.get(g.gpu_uuid) ?? []), g]);
-  return out;
-}
 
 /** GPU ticks while the run had a live process on the host; all of them when the host's run ticks are missing. */
 function whileActive(h: HostView, ticks: readonly GpuTick[]): GpuTick[] {

@@ -1,17 +1,12 @@
 import { defineDetector, round } from '../detector.ts';
 import type { FindingDraft } from '../detector.ts';
-import { mean, median } from '../../window/run-window.ts';
-import type { GpuTick, HostView } from '../../window/run-window.ts';
+import { mean, median } from '../../lib/stats.ts';
+import { type GpuTick, type HostView, byGpu } from '../../window/run-window.ts';
 
 /** Mean utilisation below which a GPU the run holds counts as under-used. */
 export const GPU_UNDERUTILIZED_MAX_MEAN_UTIL = 0.4;
 export const GPU_UNDERUTILIZED_MIN_TICKS = 10;
 
-function byGpu(gpus: readonly GpuTick[]): Map<string, GpuTick[]> {
-  const out = new Map<string, GpuTick[]>();
-  for (const g of gpus) out.set(g.gpu_uuid, [...(out.get(g.gpu_uuid) ?? []), g]);
-  return out;
-}
 
 function underused(h: HostView, uuid: string, ticks: readonly GpuTick[]): FindingDraft | null {
   // A GPU with no run process is gpu_idle's business; a null reading is a gap.

@@ -1,3 +1,4 @@
+import { groupBy } from '@runlens/schemas';
 import { defineDetector, round } from '../detector.ts';
 import type { FindingDraft } from '../detector.ts';
 import type { GpuTick, HostView, IbTick } from '../../window/run-window.ts';
@@ -10,12 +11,6 @@ export const IB_ERROR_MIN_CONSECUTIVE_TICKS = 3;
 export const ECC_MIN_INCREASE = 1;
 
 type Draft = Omit<FindingDraft, 'kind' | 'host'>;
-
-function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const x of xs) out.set(key(x), [...(out.get(key(x)) ?? []), x]);
-  return out;
-}
 
 /** Sum of the rises of an absolute counter; a fall is a reset (driver reload, port reset), not a negative rise. */
 function rises<T extends { ts: number }>(ticks: readonly T[], value: (t: T) => number | null): { total: number; first_ts: number | null } {

@@ -1,5 +1,6 @@
 import { defineDetector, round, runFinding } from '../detector.ts';
-import { mean, nodeAt } from '../../window/run-window.ts';
+import { nodeAt } from '../../window/run-window.ts';
+import { mean } from '../../lib/stats.ts';
 import type { RunTick, RunWindow } from '../../window/run-window.ts';
 
 export const MIN_STORAGE_BYTES_PER_S = 1024 * 1024;

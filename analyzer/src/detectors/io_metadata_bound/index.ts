@@ -1,5 +1,5 @@
 import { defineDetector, round, runFinding } from '../detector.ts';
-import { mean } from '../../window/run-window.ts';
+import { mean } from '../../lib/stats.ts';
 import type { RunTick } from '../../window/run-window.ts';
 
 /** Kernel time dominates, with few bytes moved: the signature of open/stat/create/unlink storms. */

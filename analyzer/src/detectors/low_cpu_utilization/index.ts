@@ -1,5 +1,6 @@
 import { defineDetector, fullRange, round, runFinding } from '../detector.ts';
-import { mean, spanSeconds } from '../../window/run-window.ts';
+import { spanSeconds } from '../../window/run-window.ts';
+import { mean } from '../../lib/stats.ts';
 
 export const EFFICIENCY_THRESHOLD = 0.6;
 export const IDLE_CPU_CORES = 0.02;

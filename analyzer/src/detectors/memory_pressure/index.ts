@@ -1,6 +1,7 @@
 import { defineDetector, round } from '../detector.ts';
 import type { FindingDraft } from '../detector.ts';
-import { mean, nearest } from '../../window/run-window.ts';
+import { nearest } from '../../window/run-window.ts';
+import { mean } from '../../lib/stats.ts';
 
 export const MIN_AVAILABLE_SHARE = 0.1;
 export const PSI_MEMORY_THRESHOLD = 0.1;

@@ -1,7 +1,7 @@
 import { defineDetector, round, runFinding } from '../detector.ts';
 import type { FindingDraft } from '../detector.ts';
 import { mad } from '../../model/robust.ts';
-import { median } from '../../window/run-window.ts';
+import { median } from '../../lib/stats.ts';
 import type { RunTick, RunWindow } from '../../window/run-window.ts';
 
 /** Far outside the series' own robust range: |x - median| > Z × 1.4826 × MAD, and above a floor. */

@@ -1,6 +1,6 @@
 import { defineDetector, round } from '../detector.ts';
 import type { FindingDraft } from '../detector.ts';
-import { mean } from '../../window/run-window.ts';
+import { mean } from '../../lib/stats.ts';
 import type { HostView, IbTick } from '../../window/run-window.ts';
 
 /** A direction counts as saturated at this share of the link's data rate. */

@@ -1,4 +1,6 @@
-import { CompressionCodecs, CompressionTypes } from 'kafkajs';
+// kafkajs is CommonJS and Node's ESM loader cannot see CompressionCodecs as a named export
+// (vitest can, so only the real processes failed): take it from the module object.
+import kafkajs from 'kafkajs';
 import { promisify } from 'node:util';
 import { gzip, unzip } from 'node:zlib';
 
@@ -18,7 +20,7 @@ const inflate = promisify(unzip);
  * it; a batch over the limit fails its fetch loudly instead of taking the process down.
  */
 export function installBoundedGzip(limit = MAX_INFLATED_BATCH_BYTES): void {
-  CompressionCodecs[CompressionTypes.GZIP] = () => ({
+  kafkajs.CompressionCodecs[kafkajs.CompressionTypes.GZIP] = () => ({
     compress: async (encoder: { buffer: Buffer }) => deflate(encoder.buffer),
     decompress: async (buffer: Buffer) => inflate(buffer, { maxOutputLength: limit }),
   });

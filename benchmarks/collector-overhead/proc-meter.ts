@@ -1,3 +1,4 @@
+import { sleep } from '@runlens/schemas';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 
@@ -123,7 +124,6 @@ export interface Measured {
   extra(): Promise<Record<string, unknown>>;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Resolves just after the next completed collection, with the new count. Edges taken there

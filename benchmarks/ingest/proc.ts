@@ -17,7 +17,7 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? (s[mid] ?? Number.NaN) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep } from '@runlens/schemas';
 
 export function progress(msg: string): void {
   process.stderr.write(`[ingest-bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);

@@ -1,3 +1,4 @@
+import { sleep } from '@runlens/schemas';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -7,7 +8,7 @@ import { join } from 'node:path';
  */
 const children = new Set<ChildProcess>();
 export const SPIN = join(import.meta.dirname, 'spin.mjs');
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep } from '@runlens/schemas';
 
 export interface Started {
   readonly child: ChildProcess;

@@ -23,7 +23,7 @@ export function killAll(): void {
   for (const c of children) c.kill('SIGKILL');
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep } from '@runlens/schemas';
 
 const CPU_CGROUP = '/sys/fs/cgroup/cpu';
 

@@ -1,3 +1,4 @@
+import { sleep } from '@runlens/schemas';
 // Question 2: the store / TSDB ingest step on identical data. Prebuilt payloads go in window
 // by window (one request or insert per table per window), back to back, into a fresh database
 // or a fresh victoria-metrics. CPU: this process over the calls (chDB runs here; for the
@@ -28,7 +29,6 @@ export interface IngestRun {
 }
 
 const cpuNow = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function timed(serverPid: number | null, tailMs: number, calls: () => Promise<void>): Promise<{ wall_s: number; client_cpu_s: number; server_cpu_s: number | null }> {
   const c0 = cpuNow();

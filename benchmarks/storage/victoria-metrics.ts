@@ -1,3 +1,4 @@
+import { sleep } from '@runlens/schemas';
 // Debian's victoria-metrics (single-node) on a free loopback port with its own data dir.
 import { freePort } from '@runlens/pipeline/testing/servers';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -7,7 +8,6 @@ import { dirBytes } from './fs-size.ts';
 
 export const VM_BIN = '/usr/bin/victoria-metrics';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export interface VmSize {
   /** Files under data/ (the samples: timestamps and values). */

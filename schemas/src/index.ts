@@ -16,3 +16,4 @@ export * from './wire/message.ts';
 export * from './runtime/counters.ts';
 export * from './repositories/index.ts';
 export * from './runtime/group-by.ts';
+export * from './runtime/sleep.ts';

@@ -9,6 +9,7 @@ import { summarisePhases } from '../phases/phases.ts';
 import type { RunWindow } from '../window/run-window.ts';
 import { loadBaseline } from '../model/baseline.ts';
 import { compareWithBaseline } from './baseline.ts';
+import { rankFindings } from './format.ts';
 import { replayRun } from './replay.ts';
 
 export { stampFinding };
@@ -64,11 +65,9 @@ export async function buildReport(store: Store, runId: string, now = Date.now())
   return runReportSchema.parse(report);
 }
 
-const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
-
-/** Most severe and most confident first: the verdict reads top-down. */
+/** Findings of the vocabulary, most severe and most confident first. */
 function rank(findings: readonly Finding[]): Finding[] {
-  return [...findings].filter((f) => isFindingKind(f.kind)).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.confidence - a.confidence);
+  return rankFindings(findings.filter((f) => isFindingKind(f.kind)));
 }
 
 /** What could not be judged on these hosts, said once rather than guessed. */

@@ -1,3 +1,4 @@
+import { sleep } from '@runlens/schemas';
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -17,7 +18,7 @@ const live = new Set<ChildProcess>();
 const dirs = new Set<string>();
 const TAIL_LINES = 8;
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep } from '@runlens/schemas';
 
 /** SIGKILLs every peer still running and removes their temp dirs; synchronous so it can run in an 'exit' handler. */
 export function killAllPeers(): void {

@@ -45,4 +45,4 @@ export class RoleProcess {
   }
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep } from '@runlens/schemas';

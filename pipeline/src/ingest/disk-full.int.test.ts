@@ -1,4 +1,4 @@
-import { DEAD_LETTER_TOPIC, SCHEMA_VERSION, type Store, createLogger, encodeBatch, topicFor } from '@runlens/schemas';
+import { DEAD_LETTER_TOPIC, SCHEMA_VERSION, type Store, createLogger, encodeBatch, topicFor, sleep } from '@runlens/schemas';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,6 @@ import { IngestService, STORE_UNAVAILABLE } from './ingest-service.ts';
  */
 const ROWS_PER_BATCH = 100;
 const HOSTS = ['n1', 'n2', 'n3', 'n4'];
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function until(what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

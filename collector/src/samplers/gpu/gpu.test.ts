@@ -1,3 +1,4 @@
+import { sleep } from '@runlens/schemas';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +45,6 @@ async function make(searchPath: string): Promise<SamplerInstance> {
 }
 
 const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('nvidia-smi CSV parsing (hand-written golden files in the driver 5xx format)', () => {
   it('converts an H100 line to ratios, bytes and watts', () => {

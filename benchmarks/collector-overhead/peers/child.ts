@@ -1,7 +1,6 @@
 import { sleep } from '@runlens/schemas';
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -100,11 +99,4 @@ export async function waitUntilReady(peer: PeerChild, name: string, ready: () =>
 }
 
 /** A loopback port free right now; the peer may still lose a race for it, which its startup check reports. */
-export async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? ok(addr.port) : fail(new Error('no port'))));
-    });
-  });
-}
+export { freePort } from '@runlens/pipeline/testing/servers';

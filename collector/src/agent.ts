@@ -1,5 +1,7 @@
 import { ComponentCounters, type Logger, type Row, type TableName, isTableName } from '@runlens/schemas';
 import { Attributor } from './attribution/attributor.ts';
+import { type ScontrolQuery, scontrolQuery } from './attribution/scontrol-query.ts';
+import { SlurmJobTracker } from './attribution/slurm-job-tracker.ts';
 import { monoSeconds } from './lib/host-facts.ts';
 import type { BatchPublisher } from './publisher.ts';
 import type { ActiveSampler } from './registry.ts';
@@ -12,6 +14,16 @@ export interface AgentOptions {
   readonly cluster: string;
   readonly intervalMs: number;
   readonly log: Logger;
+  /** Default: ask `scontrol` on the PATH (only once a Slurm job shows up), no node filter. */
+  readonly slurm?: AgentSlurmOptions;
+}
+
+/** How the agent learns about Slurm jobs on its node. */
+export interface AgentSlurmOptions {
+  /** This node's Slurm NodeName; several nodes on one machine attribute by their cgroup subtree. */
+  readonly node: string | null;
+  /** null where no scontrol can be asked: runs then close as lost once their processes are gone. */
+  readonly scontrol: ScontrolQuery | null;
 }
 
 /**
@@ -21,7 +33,7 @@ export interface AgentOptions {
 export class Agent {
   private readonly runs = new Map<string, RunTarget>();
   private readonly attributor: Attributor;
-  private readonly announced = new Set<string>();
+  private readonly slurm: SlurmJobTracker;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> = Promise.resolve();
   /** Rows sampled (received) and published (sent); failures by sampler. */
@@ -29,7 +41,12 @@ export class Agent {
   ticks = 0;
 
   constructor(private readonly opts: AgentOptions) {
-    this.attributor = new Attributor(opts.host.procRoot, opts.cluster, opts.host.procRoot === '/proc' ? process.pid : null);
+    const slurm = opts.slurm ?? { node: null, scontrol: scontrolQuery({ argv: ['scontrol'], timeoutMs: 5000 }) };
+    this.attributor = new Attributor(opts.host.procRoot, opts.cluster, opts.host.procRoot === '/proc' ? process.pid : null, slurm.node);
+    this.slurm = new SlurmJobTracker({
+      cluster: opts.cluster, host: opts.host.host, scontrol: slurm.scontrol,
+      refreshMs: 60_000, endPollMs: 1000, patienceMs: 5000, lostAfterMs: 120_000,
+    });
   }
 
   addRun(run: RunTarget): void {
@@ -58,6 +75,7 @@ export class Agent {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.ticking;
+    await this.slurm.stop();
     for (const s of this.opts.samplers) await s.instance.close();
   }
 
@@ -91,20 +109,9 @@ export class Agent {
     }
   }
 
-  /** Slurm jobs found through cgroups or the environment become runs of their own. */
+  /** Slurm jobs found through cgroups or the environment become runs of their own; Slurm names and ends them. */
   private slurmRuns(now: number): Row<'runs'>[] {
-    const rows: Row<'runs'>[] = [];
-    for (const [runId, job] of this.attributor.slurmJobs()) {
-      if (this.announced.has(runId)) continue;
-      this.announced.add(runId);
-      rows.push({
-        run_id: runId, app: 'slurm', user: '', cluster: this.opts.cluster, job_id: job.job_id, sluid: job.sluid, step: job.step,
-        cmd: '', status: 'running', start_ts: now, end_ts: null, updated_ts: now, exit_code: null, hosts: [this.opts.host.host],
-        ranks: 0, alloc_cores: 0, alloc_gpus: 0, tags: [], cpu_user_s: null, cpu_sys_s: null, read_bytes: null,
-        write_bytes: null, rchar: null, wchar: null,
-      });
-    }
-    return rows;
+    return this.slurm.observe(now, this.attributor.slurmJobs());
   }
 
   private countError(sampler: string, e: unknown): void {

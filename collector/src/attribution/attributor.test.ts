@@ -67,8 +67,25 @@ describe('Attributor', () => {
     a.update(tree(), []);
     expect(a.lookup(700)).toEqual({ run_id: 'slurm-c1-4242', rank: 3, local_rank: 1 });
     expect(a.lookup(701)).toEqual({ run_id: 'slurm-c1-4242', rank: 4, local_rank: null }); // from the environment
-    expect([...a.slurmJobs().entries()]).toEqual([['slurm-c1-4242', { job_id: '4242', sluid: '', step: '0' }]]);
+    expect([...a.slurmJobs().entries()]).toEqual([['slurm-c1-4242', { app_env: '', job: { job_id: '4242', sluid: '', step: '0' } }]]);
     expect(a.lookup(502)).toBeNull();
+  });
+
+  it('keeps to its own node where several slurmds share the machine (slurm_<node> subtree), and reads RUNLENS_APP', () => {
+    const cg = (node: string, job: number): string => `4:memory:/slurm_${node}/uid_1001/job_${job}/step_0/task_0\n3:cpuset:/slurm_${node}/uid_1001/job_${job}/step_0\n`;
+    proc(800, { cgroup: cg('rlnode1', 11), env: { RUNLENS_APP: 'lammps' } });
+    proc(801, { cgroup: cg('rlnode2', 12) });
+    proc(802, { cgroup: '0::/\n', env: { SLURM_JOB_ID: '13', SLURMD_NODENAME: 'rlnode2' } });
+    const nodes: ProcNode[] = [800, 801, 802].map((pid) => ({ pid, ppid: 1, start_ticks: 1 }));
+    const n1 = new Attributor(root, 'c1', null, 'rlnode1');
+    n1.update(nodes, []);
+    expect([800, 801, 802].map((p) => n1.lookup(p)?.run_id ?? null)).toEqual(['slurm-c1-11', null, null]);
+    expect(n1.slurmJobs().get('slurm-c1-11')?.app_env).toBe('lammps');
+    const n2 = new Attributor(root, 'c1', null, 'rlnode2');
+    n2.update(nodes, []);
+    expect([800, 801, 802].map((p) => n2.lookup(p)?.run_id ?? null)).toEqual([null, 'slurm-c1-12', 'slurm-c1-13']);
+    n2.update([], []);
+    expect(n2.slurmJobs().size).toBe(0); // only this tick's jobs
   });
 
   it('the run tree wins over a Slurm cgroup', () => {

@@ -2,7 +2,8 @@ import { SELF_RUN_ID } from '@runlens/schemas';
 import { readText } from '../lib/proc-files.ts';
 import type { Attribution, RunTarget } from '../sampler.ts';
 import { parseEnviron, ranksFromEnv } from './ranks.ts';
-import { type SlurmJob, slurmFromCgroupFile, slurmFromEnv, slurmRunId } from './slurm.ts';
+import type { SeenSlurmJob } from './slurm-job-tracker.ts';
+import { type SlurmJob, slurmFromCgroupFile, slurmFromEnv, slurmNodeOfCgroupFile, slurmRunId } from './slurm.ts';
 
 export interface ProcNode {
   readonly pid: number;
@@ -12,6 +13,7 @@ export interface ProcNode {
 
 interface Identity {
   readonly slurm: SlurmJob | null;
+  readonly app_env: string;
   readonly rank: number | null;
   readonly local_rank: number | null;
 }
@@ -27,18 +29,23 @@ export class Attributor {
   private starts = new Map<number, number>();
   private roots = new Map<number, string>();
   private memo = new Map<number, Attribution | null>();
-  private jobs = new Map<string, SlurmJob>();
+  private jobs = new Map<string, SeenSlurmJob>();
 
   /**
    * `selfPid`: RunLens's own process. It and its other children are sampled under the
    * reserved run id `runlens-self`: visible as overhead, but neither a run nor outside load.
+   * `slurmNode`: this node's Slurm name; jobs in another node's cgroup subtree are not ours.
    */
-  constructor(private readonly procRoot: string, private readonly cluster: string, private readonly selfPid: number | null = null) {}
+  constructor(
+    private readonly procRoot: string, private readonly cluster: string, private readonly selfPid: number | null = null,
+    private readonly slurmNode: string | null = null,
+  ) {}
 
   update(procs: readonly ProcNode[], runs: readonly RunTarget[]): void {
     this.parent.clear();
     this.starts.clear();
     this.memo.clear();
+    this.jobs.clear();
     this.roots = new Map(runs.map((r) => [r.root_pid, r.run_id]));
     const live = new Set<string>();
     for (const p of procs) {
@@ -56,8 +63,8 @@ export class Attributor {
     return result;
   };
 
-  /** Slurm jobs seen so far, keyed by run id: the agent registers a run for each. */
-  slurmJobs(): ReadonlyMap<string, SlurmJob> {
+  /** Slurm jobs with a process looked up since the last `update`, keyed by run id. */
+  slurmJobs(): ReadonlyMap<string, SeenSlurmJob> {
     return this.jobs;
   }
 
@@ -68,7 +75,7 @@ export class Attributor {
     if (runId !== null) return { run_id: runId, rank: id?.rank ?? null, local_rank: id?.local_rank ?? null };
     if (!id?.slurm) return null;
     const slurmRun = slurmRunId(id.slurm, this.cluster);
-    this.jobs.set(slurmRun, id.slurm);
+    this.jobs.set(slurmRun, { job: id.slurm, app_env: id.app_env });
     return { run_id: slurmRun, rank: id.rank, local_rank: id.local_rank };
   }
 
@@ -95,8 +102,16 @@ export class Attributor {
     const envText = readText(`${this.procRoot}/${pid}/environ`);
     const env = envText ? parseEnviron(envText) : new Map<string, string>();
     const ranks = ranksFromEnv(env);
-    const id: Identity = { slurm: fromCgroup ?? slurmFromEnv(env), ...ranks };
+    const slurm = this.elsewhere(cg, env) ? null : (fromCgroup ?? slurmFromEnv(env));
+    const id: Identity = { slurm, app_env: (env.get('RUNLENS_APP') ?? '').slice(0, 256), ...ranks };
     this.identities.set(key, id);
     return id;
+  }
+
+  /** A process of another node's slurmd (same machine, shared PID namespace). */
+  private elsewhere(cgroup: string | null, env: ReadonlyMap<string, string>): boolean {
+    if (this.slurmNode === null) return false;
+    const node = (cgroup ? slurmNodeOfCgroupFile(cgroup) : null) ?? env.get('SLURMD_NODENAME') ?? null;
+    return node !== null && node !== this.slurmNode;
   }
 }

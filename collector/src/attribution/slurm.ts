@@ -55,3 +55,18 @@ export function slurmFromEnv(env: ReadonlyMap<string, string>): SlurmJob | null 
 export function slurmRunId(job: SlurmJob, cluster: string): string {
   return `slurm-${cluster}-${job.sluid || job.job_id}`;
 }
+
+const NODE_SEGMENT = /(?:^|\/)slurm_([A-Za-z0-9._-]{1,128})(?:\/|$)/;
+
+/**
+ * The node whose slurmd made this process's cgroup (`/slurm_<node>/uid_…/job_…`, cgroup v1),
+ * or null where the layout does not say (cgroup v2, no Slurm). Several slurmds on one machine
+ * share one PID namespace; this is how each node's agent keeps to its own jobs.
+ */
+export function slurmNodeOfCgroupFile(text: string): string | null {
+  for (const path of cgroupPaths(text)) {
+    const m = NODE_SEGMENT.exec(path);
+    if (m?.[1]) return m[1];
+  }
+  return null;
+}

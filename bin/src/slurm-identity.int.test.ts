@@ -1,0 +1,92 @@
+import { Agent, BatchPublisher, createSamplers, parseScontrolJob, readHostFacts, scontrolQuery } from '@runlens/collector';
+import { MemoryBus } from '@runlens/pipeline';
+import { type Row, readRows, silentLogger, sleep, topicFor } from '@runlens/schemas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from './testing/cli-harness.ts';
+import { SlurmTestbed, sh } from './testing/slurm-testbed.ts';
+
+/**
+ * Scheduler identity and job end on a real Slurm 22.05 (deploy/testbed: slurmctld + 2 slurmd in
+ * their own network/UTS/mount namespaces, munge, cgroup v1): an unprivileged user's 2-node job
+ * is recorded by both nodes' agents with Slurm's app, user, cores and hosts, and closes with
+ * Slurm's end state.
+ */
+const USER = 'rlslurm';
+const testbed = new SlurmTestbed('rlt', '10.214.0', tempDir('runlens-testbed-'));
+type Seen = { host: string; at: number; row: Row<'runs'> };
+
+describe.skipIf(!SlurmTestbed.usable())('Slurm identity and end, 2 real slurmd nodes', () => {
+  const seen: Seen[] = [];
+  const agents: Agent[] = [];
+  const bus = new MemoryBus();
+
+  beforeAll(async () => {
+    await testbed.down().catch(() => '');
+    await sh('sh', ['-c', `id -u ${USER} >/dev/null 2>&1 || useradd -M -s /bin/sh ${USER}`]);
+    await testbed.up(2);
+    await bus.subscribe({ group: 'capture', topics: [topicFor('runs')], eachBatch: async (b) => {
+      for (const m of b.messages) for (const row of readRows(m, 'runs')) seen.push({ host: m.key, at: Date.now(), row });
+    } });
+    const scontrol = scontrolQuery({ argv: testbed.scontrolArgv(), timeoutMs: 10_000, env: { ...process.env, SLURM_CONF: `${testbed.dir}/etc/slurm.conf` } });
+    for (const node of [testbed.node(1), testbed.node(2)]) {
+      const host = { ...readHostFacts(node), procRoot: '/proc', sysRoot: '/sys', log: silentLogger };
+      const { active } = await createSamplers(host, ['process'], { process: { include: 'runs' } }, silentLogger);
+      const agent = new Agent({ host, samplers: active, publisher: new BatchPublisher(bus.producer(), node, node), cluster: 'tb', intervalMs: 1000, log: silentLogger, slurm: { node, scontrol } });
+      agent.start();
+      agents.push(agent);
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all(agents.map((a) => a.stop()));
+    await bus.close();
+    console.log(await testbed.down().catch((e: unknown) => `down failed: ${String(e)}`));
+  }, 90_000);
+
+  const rowsOf = (jobId: string): Seen[] => seen.filter((s) => s.row.job_id === jobId);
+  const closed = (jobId: string, host: string): Seen | undefined => rowsOf(jobId).find((s) => s.host === host && s.row.status !== 'running');
+  const submit = async (args: string[]): Promise<string> => {
+    const out = await testbed.client(USER, ['sbatch', '--parsable', '-N2', '-o', '/dev/null', ...args]);
+    return out.trim().split(';')[0] ?? '';
+  };
+  const until = async (what: string, ok: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await ok())) {
+      if (Date.now() > deadline) throw new Error(`timed out: ${what}; rows: ${JSON.stringify(seen.map((s) => [s.host, s.row.job_id, s.row.status, s.row.tags]))}`);
+      await sleep(250);
+    }
+  };
+  const job = async (id: string) => parseScontrolJob(await testbed.client(null, ['scontrol', 'show', 'job', '-d', '-o', id]));
+
+  it('records app, user, cores and hosts from Slurm, and closes as COMPLETED within 10 s of the job\'s end', async () => {
+    const id = await submit(['-J', 'myapp', '--wrap', 'srun stress-ng --cpu 1 --timeout 8s']);
+    const nodes = [testbed.node(1), testbed.node(2)];
+    await until('job completed', async () => (await job(id))?.state === 'COMPLETED', 90_000);
+    const info = await job(id);
+    await until('both agents closed the run', () => nodes.every((n) => closed(id, n)), 30_000);
+    for (const n of nodes) {
+      const running = rowsOf(id).find((s) => s.host === n && s.row.status === 'running')?.row;
+      const end = closed(id, n);
+      const lag = (end?.at ?? 0) - (info?.end_ms ?? 0);
+      console.log(`[slurm-identity] ${JSON.stringify({ job: id, host: n, close_lag_ms: lag, alloc_cores: end?.row.alloc_cores })}`);
+      expect(running).toMatchObject({ app: 'myapp', user: USER, hosts: nodes, alloc_cores: info?.cpus_per_node.get(n), run_id: `slurm-tb-${id}` });
+      expect(end?.row).toMatchObject({ app: 'myapp', user: USER, status: 'finished', exit_code: 0, hosts: nodes });
+      expect(end?.row.tags).toContain('slurm_state=COMPLETED');
+      expect(end?.row.alloc_cores).toBeGreaterThan(0);
+      expect(end?.row.end_ts).not.toBeNull();
+      expect(lag, 'close within 10 s of EndTime (1 s resolution)').toBeLessThan(11_000);
+    }
+  }, 150_000);
+
+  it('scancel closes the run as CANCELLED on both nodes', async () => {
+    const id = await submit(['-J', 'tocancel', '--wrap', 'srun sleep 120']);
+    const nodes = [testbed.node(1), testbed.node(2)];
+    await until('both agents announce it', () => nodes.every((n) => rowsOf(id).some((s) => s.host === n && s.row.app === 'tocancel')), 60_000);
+    await testbed.client(null, ['scancel', id]);
+    await until('both agents closed it', () => nodes.every((n) => closed(id, n)), 30_000);
+    for (const n of nodes) {
+      expect(closed(id, n)?.row).toMatchObject({ status: 'failed', exit_code: 143, user: USER });
+      expect(closed(id, n)?.row.tags).toContain('slurm_state=CANCELLED');
+    }
+  }, 120_000);
+});

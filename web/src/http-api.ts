@@ -25,11 +25,23 @@ export interface ServeOptions {
   readonly host?: string;
   /** Extra Host-header names to answer (RUNLENS_HTTP_ALLOWED_HOSTS); see HostAllowlist. */
   readonly allowedHosts?: readonly string[];
+  /** What the process still waits for (a role's Readiness); absent means ready once listening. */
+  readonly health?: () => Health;
   /** Hosts the dashboard; tests pass a stand-in so that they need no Next build. */
   readonly startDashboard?: (ctx: DashboardContext, log: Logger) => DashboardHandle;
 }
 
+/** Liveness and readiness as every role reports them (snake_case: probes and operators read it). */
+export interface Health {
+  readonly live: true;
+  readonly ready: boolean;
+  readonly waiting_for: readonly string[];
+}
+
+const ALWAYS_READY = (): Health => ({ live: true, ready: true, waiting_for: [] });
+
 interface RequestContext {
+  readonly health: () => Health;
   readonly store: Store;
   readonly tokens: ApiTokens;
   readonly sessions: Sessions;
@@ -57,7 +69,7 @@ export function serveApi(store: Store, opts: ServeOptions, log: Logger): Server 
   const server = createServer();
   const hosts = new HostAllowlist(bind, opts.allowedHosts ?? [], () => listeningPort(server));
   const auth: AuthDeps = { users, sessions, limiter: new LoginLimiter(), secureCookie: !isLoopback(bind) };
-  const ctx: RequestContext = { store, tokens, sessions, dashboard, hosts, auth };
+  const ctx: RequestContext = { store, tokens, sessions, dashboard, hosts, auth, health: opts.health ?? ALWAYS_READY };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handleRequest(req, res, ctx).catch((e: unknown) => failed(res, e, log));
   });
@@ -80,7 +92,11 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, c: Reque
     res.setHeader('set-cookie', sessionCookie('', { secure: c.auth.secureCookie, maxAgeS: 0 }));
     return sendJson(res, 400, { error: 'malformed session cookie' });
   }
-  if (req.method === 'GET' && url.pathname === '/healthz') return sendJson(res, 200, { ok: true, dashboard: c.dashboard.state() });
+  const health = c.health();
+  // /healthz is liveness (200 while the process answers); /readyz is 503 until every dependency was reached.
+  if (req.method === 'GET' && url.pathname === '/healthz') return sendJson(res, 200, { ok: true, ...health, dashboard: c.dashboard.state() });
+  if (req.method === 'GET' && url.pathname === '/readyz') return sendJson(res, health.ready ? 200 : 503, { ...health, dashboard: c.dashboard.state() });
+  if (!health.ready) return sendJson(res, 503, { error: 'not ready', waiting_for: health.waiting_for });
   if (url.pathname.startsWith('/auth/')) return authRoute(req, res, url.pathname, c.auth);
   if (url.pathname.startsWith('/api/')) return apiRoute(req, res, url.pathname, cookie, c);
   return c.dashboard.handle(req, res);

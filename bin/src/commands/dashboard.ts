@@ -7,7 +7,10 @@ import { z } from 'zod';
 import { buildDashboard, dashboardBuildStale, serveApi } from '@runlens/web';
 import { allowedHostsSchema } from '../config.ts';
 import { loadRoleConfig } from '../roles/role-config.ts';
-import { openConfiguredStore, storeSchema } from '../roles/store-config.ts';
+import { storeSchema } from '../roles/store-config.ts';
+import { LateStore } from '../health/late-store.ts';
+import { Readiness, StartupStopped } from '../health/readiness.ts';
+import { storeLabel, waitForStore } from '../health/wait-for.ts';
 import { untilSignal } from '../signals.ts';
 
 const schema = z.object({
@@ -29,14 +32,21 @@ export async function dashboardCommand(args: readonly string[] = []): Promise<nu
     return 0;
   }
   mkdirSync(c.RUNLENS_DATA_DIR, { recursive: true, mode: 0o700 });
-  const store = await openConfiguredStore(c);
+  // The server answers first (/healthz, /readyz; 503 elsewhere) and the store is awaited behind it, in any start order.
+  const readiness = new Readiness(log);
+  const store = new LateStore(storeLabel(c));
   const server = serveApi(store, {
-    tokensPath: join(c.RUNLENS_DATA_DIR, 'api-tokens.json'), port: c.RUNLENS_HTTP_PORT, host: c.RUNLENS_HTTP_HOST, allowedHosts: c.RUNLENS_HTTP_ALLOWED_HOSTS,
+    tokensPath: join(c.RUNLENS_DATA_DIR, 'api-tokens.json'), port: c.RUNLENS_HTTP_PORT, host: c.RUNLENS_HTTP_HOST,
+    allowedHosts: c.RUNLENS_HTTP_ALLOWED_HOSTS, health: () => readiness.state(),
   }, log);
   await once(server, 'listening');
   const addr = server.address();
-  log.info('runlens dashboard', { ui: typeof addr === 'object' && addr ? `http://${c.RUNLENS_HTTP_HOST}:${addr.port}` : addr, store: store.kind });
-  const signal = await untilSignal();
+  log.info('runlens dashboard', { ui: typeof addr === 'object' && addr ? `http://${c.RUNLENS_HTTP_HOST}:${addr.port}` : addr, store: c.RUNLENS_STORE });
+  const shutdown = untilSignal();
+  const opened = waitForStore(readiness, c, log, true).then((s) => { store.attach(s); readiness.markReady(); log.info('dashboard ready', { store: s.kind }); });
+  const signal = await Promise.race([shutdown, opened.then(() => shutdown)]);
+  readiness.stop();
+  await opened.catch((e: unknown) => { if (!(e instanceof StartupStopped)) throw e; });
   log.info('shutting down', { signal });
   server.close();
   server.closeAllConnections();

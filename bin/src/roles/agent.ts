@@ -1,9 +1,13 @@
 import { Agent, BatchPublisher, SpoolingProducer, createSamplers, readHostFacts, samplerListSchema } from '@runlens/collector';
 import { openKafkaBus } from '@runlens/pipeline';
-import { createLogger, tableNames, topicFor } from '@runlens/schemas';
+import { clusterTopics, createLogger } from '@runlens/schemas';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { healthSchema } from '../health/health-config.ts';
+import { closeHealth, serveHealth } from '../health/health-server.ts';
+import { Readiness } from '../health/readiness.ts';
+import { waitForTopics } from '../health/wait-for.ts';
 import { untilSignal } from '../signals.ts';
 import { brokerList, loadRoleConfig } from './role-config.ts';
 
@@ -17,6 +21,7 @@ const schema = z.object({
   RUNLENS_SPOOL_DIR: z.string().default(join(homedir(), '.runlens', 'spool')),
   RUNLENS_SPOOL_MAX_BYTES: z.coerce.number().int().min(1024 * 1024).default(1024 ** 3),
   RUNLENS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  ...healthSchema,
 });
 
 /** `runlens agent`: sample this node and publish to Kafka, spooling to disk while it is away. */
@@ -25,7 +30,10 @@ export async function agentRole(): Promise<number> {
   const log = createLogger(c.RUNLENS_LOG_LEVEL, { role: 'agent', host: c.RUNLENS_HOST });
   const agentId = c.RUNLENS_AGENT_ID ?? c.RUNLENS_HOST;
   const bus = await openKafkaBus({ brokers: brokerList(c.RUNLENS_KAFKA_BROKERS), clientId: `runlens-agent-${agentId}`, log });
-  await bus.ensureTopics(tableNames.map(topicFor)).catch((e: unknown) => log.warn('could not create topics yet', { error: String(e) }));
+  const readiness = new Readiness(log);
+  const health = serveHealth({ port: c.RUNLENS_HEALTH_PORT, host: c.RUNLENS_HEALTH_HOST }, () => readiness.state(), log);
+  // Sampling never waits for Kafka: batches spool until the broker and the topics are there.
+  const topics = waitForTopics(readiness, bus, clusterTopics(), c.RUNLENS_KAFKA_BROKERS).then(() => readiness.markReady(), () => undefined);
   const producer = new SpoolingProducer(bus.producer(), join(c.RUNLENS_SPOOL_DIR, agentId), c.RUNLENS_SPOOL_MAX_BYTES, log);
   const publisher = new BatchPublisher(producer, agentId, c.RUNLENS_HOST);
   const host = { ...readHostFacts(c.RUNLENS_HOST), procRoot: '/proc', sysRoot: '/sys', log };
@@ -34,10 +42,13 @@ export async function agentRole(): Promise<number> {
   agent.start();
   log.info('agent started', { agent_id: agentId, samplers: active.map((s) => s.id), absent });
   const signal = await untilSignal();
+  readiness.stop();
+  await topics;
   await agent.stop();
   await producer.drain();
   await producer.close();
   await bus.close();
+  closeHealth(health);
   log.info('agent stopped', {
     signal, ticks: agent.ticks, batches: publisher.batches, rows_published: Object.fromEntries(publisher.rows),
     spool_backlog: producer.backlog, spool_dropped: producer.dropped,

@@ -1,17 +1,22 @@
-import { AnalyzerService } from '@runlens/analyzer';
+import { ANALYZE_GROUP, AnalyzerService } from '@runlens/analyzer';
 import { openKafkaBus } from '@runlens/pipeline';
-import { createLogger } from '@runlens/schemas';
+import { clusterTopics, createLogger } from '@runlens/schemas';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { healthSchema } from '../health/health-config.ts';
+import { closeHealth, serveHealth } from '../health/health-server.ts';
+import { Readiness } from '../health/readiness.ts';
+import { waitForStore, waitForTopics } from '../health/wait-for.ts';
 import { untilSignal } from '../signals.ts';
 import { brokerList, loadRoleConfig } from './role-config.ts';
-import { openConfiguredStore, storeSchema } from './store-config.ts';
+import { storeSchema } from './store-config.ts';
 
 const schema = z.object({
   RUNLENS_KAFKA_BROKERS: z.string().min(1, 'required: host:port[,host:port]'),
   RUNLENS_EVAL_INTERVAL_MS: z.coerce.number().int().min(500).max(60_000).default(5000),
   RUNLENS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   ...storeSchema,
+  ...healthSchema,
 });
 
 /**
@@ -22,16 +27,19 @@ const schema = z.object({
 export async function analyzeRole(): Promise<number> {
   const c = loadRoleConfig(schema);
   const log = createLogger(c.RUNLENS_LOG_LEVEL, { role: 'analyze', pid: process.pid });
-  const store = await openConfiguredStore(c);
-  for (const warning of await store.migrate()) log.warn('schema drift', { warning });
+  const readiness = new Readiness(log);
+  const health = serveHealth({ port: c.RUNLENS_HEALTH_PORT, host: c.RUNLENS_HEALTH_HOST }, () => readiness.state(), log);
   const bus = await openKafkaBus({ brokers: brokerList(c.RUNLENS_KAFKA_BROKERS), clientId: `runlens-analyze-${hostname()}-${process.pid}`, log });
+  const [store] = await Promise.all([waitForStore(readiness, c, log, true), waitForTopics(readiness, bus, clusterTopics(), c.RUNLENS_KAFKA_BROKERS)]);
   const analyzer = new AnalyzerService({ bus, store, log, agentId: `analyzer:${hostname()}:${process.pid}`, evalIntervalMs: c.RUNLENS_EVAL_INTERVAL_MS });
-  await analyzer.start();
+  await readiness.until(`the consumer group ${ANALYZE_GROUP} at ${c.RUNLENS_KAFKA_BROKERS}`, () => analyzer.start());
+  readiness.markReady();
   log.info('analyze started', { store: store.kind });
   const signal = await untilSignal();
   await analyzer.stop();
   await bus.close();
   await store.close();
+  closeHealth(health);
   log.info('analyze stopped', { signal, samples: analyzer.counters.received, counters: analyzer.counters.snapshot() });
   return 0;
 }

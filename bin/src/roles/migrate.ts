@@ -1,18 +1,34 @@
-import { createLogger } from '@runlens/schemas';
+import { openKafkaBus } from '@runlens/pipeline';
+import { clusterTopics, createLogger } from '@runlens/schemas';
 import { z } from 'zod';
-import { loadRoleConfig } from './role-config.ts';
-import { openConfiguredStore, storeSchema } from './store-config.ts';
+import { Readiness } from '../health/readiness.ts';
+import { waitForStore, waitForTopics } from '../health/wait-for.ts';
+import { brokerList, loadRoleConfig } from './role-config.ts';
+import { storeSchema } from './store-config.ts';
 
-/** `runlens migrate`: create the database and every catalog table for this server's capabilities. */
+const schema = z.object({
+  ...storeSchema,
+  /** When set, migrate also creates every topic (partitions as intended; the broker never auto-creates). */
+  RUNLENS_KAFKA_BROKERS: z.string().min(1).optional(),
+  RUNLENS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+/**
+ * `runlens migrate`: create the database, every catalog table for this server's capabilities
+ * and, given RUNLENS_KAFKA_BROKERS, every topic. Waits for servers that are not up yet.
+ */
 export async function migrateRole(): Promise<number> {
-  const c = loadRoleConfig(z.object({ ...storeSchema, RUNLENS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info') }));
+  const c = loadRoleConfig(schema);
   const log = createLogger(c.RUNLENS_LOG_LEVEL, { role: 'migrate' });
-  const store = await openConfiguredStore(c);
+  const readiness = new Readiness(log);
+  const brokers = c.RUNLENS_KAFKA_BROKERS;
+  const bus = brokers ? await openKafkaBus({ brokers: brokerList(brokers), clientId: `runlens-migrate-${process.pid}`, log }) : null;
   try {
-    for (const warning of await store.migrate()) log.warn('schema drift', { warning });
-    log.info('migrated', { store: store.kind, database: store.database, capabilities: store.capabilities });
+    const [store] = await Promise.all([waitForStore(readiness, c, log, true), bus && brokers ? waitForTopics(readiness, bus, clusterTopics(), brokers) : null]);
+    log.info('migrated', { store: store.kind, database: store.database, capabilities: store.capabilities, topics: bus ? clusterTopics() : [] });
+    await store.close();
     return 0;
   } finally {
-    await store.close();
+    await bus?.close();
   }
 }

@@ -42,6 +42,8 @@ export interface BusProducer {
 export interface Bus {
   readonly kind: 'memory' | 'kafka';
   ensureTopics(topics: readonly string[]): Promise<void>;
+  /** Which of `topics` do not exist yet; throws a RetryableError while the bus is unreachable. */
+  missingTopics(topics: readonly string[]): Promise<string[]>;
   producer(): BusProducer;
   subscribe(opts: SubscribeOptions): Promise<Subscription>;
   /** Messages in `topics` not yet committed by `group` (consumer lag). */

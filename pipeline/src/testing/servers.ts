@@ -26,7 +26,9 @@ export interface TestServer {
   stop(opts?: { kill?: boolean }): Promise<void>;
 }
 
-async function server(kind: 'kafka' | 'clickhouse', portArgs: (ports: number[]) => string[], url: (ports: number[]) => string): Promise<TestServer> {
+type Kind = 'kafka' | 'clickhouse';
+
+async function server(kind: Kind, portArgs: (ports: number[]) => string[], url: (ports: number[]) => string, autoStart = true): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), `runlens-${kind}-`));
   const ports = [await freePort(), await freePort()];
   const script = (name: string): string => join(DEPLOY, kind, name);
@@ -35,14 +37,24 @@ async function server(kind: 'kafka' | 'clickhouse', portArgs: (ports: number[]) 
     start: async () => { await run(script('start'), ['--dir', dir, ...portArgs(ports)], { timeout: 300_000 }); },
     stop: async (opts) => { await run(script('stop'), ['--dir', dir, ...(opts?.kill ? ['--kill'] : [])], { timeout: 60_000 }); },
   };
-  await s.start();
+  if (autoStart) await s.start();
   return s;
 }
 
 export function startClickHouse(): Promise<TestServer> {
-  return server('clickhouse', ([h, t]) => ['--http-port', String(h), '--tcp-port', String(t)], ([h]) => `http://127.0.0.1:${h}`);
+  return prepareClickHouse(true);
 }
 
 export function startKafka(): Promise<TestServer> {
-  return server('kafka', ([p, c]) => ['--port', String(p), '--controller-port', String(c)], ([p]) => `127.0.0.1:${p}`);
+  return prepareKafka(true);
+}
+
+/** A ClickHouse server with its ports and data dir chosen but not running yet (start-order tests). */
+export function prepareClickHouse(autoStart = false): Promise<TestServer> {
+  return server('clickhouse', ([h, t]) => ['--http-port', String(h), '--tcp-port', String(t)], ([h]) => `http://127.0.0.1:${h}`, autoStart);
+}
+
+/** A Kafka broker with its ports and data dir chosen but not running yet (start-order tests). */
+export function prepareKafka(autoStart = false): Promise<TestServer> {
+  return server('kafka', ([p, c]) => ['--port', String(p), '--controller-port', String(c)], ([p]) => `127.0.0.1:${p}`, autoStart);
 }

@@ -45,6 +45,16 @@ export class KafkaBus implements Bus {
     }
   }
 
+  async missingTopics(topics: readonly string[]): Promise<string[]> {
+    try {
+      const existing = new Set(await (await this.admin()).listTopics());
+      return topics.filter((t) => !existing.has(t));
+    } catch (e) {
+      this.adminP = null;
+      throw classifyKafkaError(e, 'list topics');
+    }
+  }
+
   producer(): BusProducer {
     return {
       send: async (topic: string, messages: readonly OutgoingMessage[]) => {
@@ -92,7 +102,7 @@ export class KafkaBus implements Bus {
 
   private producerConnected(): Promise<Producer> {
     if (!this.producerP) {
-      const p = this.kafka.producer({ allowAutoTopicCreation: true, idempotent: false, maxInFlightRequests: 1 });
+      const p = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: false, maxInFlightRequests: 1 });
       this.producerP = p.connect().then(() => p);
       this.producerP.catch(() => { this.producerP = null; });
     }

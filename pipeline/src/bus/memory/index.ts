@@ -29,6 +29,10 @@ export class MemoryBus implements Bus {
     for (const t of topics) this.topic(t);
   }
 
+  async missingTopics(topics: readonly string[]): Promise<string[]> {
+    return topics.filter((t) => !this.logs.has(t));
+  }
+
   producer(): BusProducer {
     return {
       send: async (topic, messages) => {

@@ -9,10 +9,11 @@ import { closeHealth, serveHealth } from '../health/health-server.ts';
 import { Readiness } from '../health/readiness.ts';
 import { waitForTopics } from '../health/wait-for.ts';
 import { untilSignal } from '../signals.ts';
-import { brokerList, loadRoleConfig } from './role-config.ts';
+import { busSchema, kafkaConnection } from './bus-config.ts';
+import { loadRoleConfig } from './role-config.ts';
 
 const schema = z.object({
-  RUNLENS_KAFKA_BROKERS: z.string().min(1, 'required: host:port[,host:port]'),
+  ...busSchema,
   RUNLENS_HOST: z.string().min(1).default(hostname()),
   RUNLENS_CLUSTER: z.string().min(1).default('default'),
   RUNLENS_AGENT_ID: z.string().optional(),
@@ -29,7 +30,7 @@ export async function agentRole(): Promise<number> {
   const c = loadRoleConfig(schema);
   const log = createLogger(c.RUNLENS_LOG_LEVEL, { role: 'agent', host: c.RUNLENS_HOST });
   const agentId = c.RUNLENS_AGENT_ID ?? c.RUNLENS_HOST;
-  const bus = await openKafkaBus({ brokers: brokerList(c.RUNLENS_KAFKA_BROKERS), clientId: `runlens-agent-${agentId}`, log });
+  const bus = await openKafkaBus({ ...kafkaConnection(c), clientId: `runlens-agent-${agentId}`, log });
   const readiness = new Readiness(log);
   const health = serveHealth({ port: c.RUNLENS_HEALTH_PORT, host: c.RUNLENS_HEALTH_HOST }, () => readiness.state(), log);
   // Sampling never waits for Kafka: batches spool until the broker and the topics are there.

@@ -8,11 +8,12 @@ import { closeHealth, serveHealth } from '../health/health-server.ts';
 import { Readiness } from '../health/readiness.ts';
 import { waitForStore, waitForTopics } from '../health/wait-for.ts';
 import { untilSignal } from '../signals.ts';
-import { brokerList, loadRoleConfig } from './role-config.ts';
+import { busSchema, kafkaConnection } from './bus-config.ts';
+import { loadRoleConfig } from './role-config.ts';
 import { storeSchema } from './store-config.ts';
 
 const schema = z.object({
-  RUNLENS_KAFKA_BROKERS: z.string().min(1, 'required: host:port[,host:port]'),
+  ...busSchema,
   RUNLENS_EVAL_INTERVAL_MS: z.coerce.number().int().min(500).max(60_000).default(5000),
   RUNLENS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   ...storeSchema,
@@ -29,7 +30,7 @@ export async function analyzeRole(): Promise<number> {
   const log = createLogger(c.RUNLENS_LOG_LEVEL, { role: 'analyze', pid: process.pid });
   const readiness = new Readiness(log);
   const health = serveHealth({ port: c.RUNLENS_HEALTH_PORT, host: c.RUNLENS_HEALTH_HOST }, () => readiness.state(), log);
-  const bus = await openKafkaBus({ brokers: brokerList(c.RUNLENS_KAFKA_BROKERS), clientId: `runlens-analyze-${hostname()}-${process.pid}`, log });
+  const bus = await openKafkaBus({ ...kafkaConnection(c), clientId: `runlens-analyze-${hostname()}-${process.pid}`, log });
   const [store] = await Promise.all([waitForStore(readiness, c, log, true), waitForTopics(readiness, bus, clusterTopics(), c.RUNLENS_KAFKA_BROKERS)]);
   const analyzer = new AnalyzerService({ bus, store, log, agentId: `analyzer:${hostname()}:${process.pid}`, evalIntervalMs: c.RUNLENS_EVAL_INTERVAL_MS });
   await readiness.until(`the consumer group ${ANALYZE_GROUP} at ${c.RUNLENS_KAFKA_BROKERS}`, () => analyzer.start());

@@ -7,11 +7,12 @@ import { closeHealth, serveHealth } from '../health/health-server.ts';
 import { Readiness } from '../health/readiness.ts';
 import { waitForStore, waitForTopics } from '../health/wait-for.ts';
 import { untilSignal } from '../signals.ts';
-import { brokerList, loadRoleConfig } from './role-config.ts';
+import { busSchema, kafkaConnection } from './bus-config.ts';
+import { loadRoleConfig } from './role-config.ts';
 import { storeSchema } from './store-config.ts';
 
 const schema = z.object({
-  RUNLENS_KAFKA_BROKERS: z.string().min(1, 'required: host:port[,host:port]'),
+  ...busSchema,
   RUNLENS_INGEST_GROUP: z.string().min(1).default(INGEST_GROUP),
   RUNLENS_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   RUNLENS_OTLP_ENDPOINT: z.string().url().optional(),
@@ -26,7 +27,7 @@ export async function ingestRole(): Promise<number> {
   const log = createLogger(c.RUNLENS_LOG_LEVEL, { role: 'ingest', pid: process.pid });
   const readiness = new Readiness(log);
   const health = serveHealth({ port: c.RUNLENS_HEALTH_PORT, host: c.RUNLENS_HEALTH_HOST }, () => readiness.state(), log);
-  const bus = await openKafkaBus({ brokers: brokerList(c.RUNLENS_KAFKA_BROKERS), clientId: `runlens-ingest-${hostname()}-${process.pid}`, log });
+  const bus = await openKafkaBus({ ...kafkaConnection(c), clientId: `runlens-ingest-${hostname()}-${process.pid}`, log });
   // Any start order: the store, the broker and the topics are awaited together, each with its own line.
   const [store] = await Promise.all([waitForStore(readiness, c, log, true), waitForTopics(readiness, bus, clusterTopics(), c.RUNLENS_KAFKA_BROKERS)]);
   let telemetry: Awaited<ReturnType<typeof openTelemetry>> | null = null;

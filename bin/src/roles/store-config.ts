@@ -1,5 +1,7 @@
 import { type Store, openChdbStore, openClickHouseStore } from '@runlens/pipeline';
+import { ConfigError } from '@runlens/schemas';
 import { z } from 'zod';
+import { onePassword, pemFile, secretFile } from './config-files.ts';
 
 /** Store settings shared by ingest, migrate and the cluster dashboard. */
 export const storeSchema = {
@@ -7,7 +9,10 @@ export const storeSchema = {
   RUNLENS_CLICKHOUSE_URL: z.string().url().default('http://127.0.0.1:8123'),
   RUNLENS_CLICKHOUSE_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'lowercase identifier').default('runlens'),
   RUNLENS_CLICKHOUSE_USER: z.string().default('default'),
-  RUNLENS_CLICKHOUSE_PASSWORD: z.string().default(''),
+  RUNLENS_CLICKHOUSE_PASSWORD: z.string().optional(),
+  RUNLENS_CLICKHOUSE_PASSWORD_FILE: secretFile().optional(),
+  /** PEM CA for an https:// RUNLENS_CLICKHOUSE_URL signed by a private CA. */
+  RUNLENS_CLICKHOUSE_CA_FILE: pemFile().optional(),
   RUNLENS_CHDB_PATH: z.string().optional(),
 };
 
@@ -19,8 +24,10 @@ export async function openConfiguredStore(c: StoreSettings): Promise<Store> {
     if (!c.RUNLENS_CHDB_PATH) throw new Error('RUNLENS_CHDB_PATH is required with RUNLENS_STORE=chdb');
     return openChdbStore({ path: c.RUNLENS_CHDB_PATH, database: c.RUNLENS_CLICKHOUSE_DATABASE });
   }
+  const { password, problem } = onePassword(c.RUNLENS_CLICKHOUSE_PASSWORD, c.RUNLENS_CLICKHOUSE_PASSWORD_FILE, 'RUNLENS_CLICKHOUSE');
+  if (problem) throw new ConfigError([problem]);
   return openClickHouseStore({
-    url: c.RUNLENS_CLICKHOUSE_URL, database: c.RUNLENS_CLICKHOUSE_DATABASE,
-    username: c.RUNLENS_CLICKHOUSE_USER, password: c.RUNLENS_CLICKHOUSE_PASSWORD,
+    url: c.RUNLENS_CLICKHOUSE_URL, database: c.RUNLENS_CLICKHOUSE_DATABASE, username: c.RUNLENS_CLICKHOUSE_USER, password: password ?? '',
+    ...(c.RUNLENS_CLICKHOUSE_CA_FILE === undefined ? {} : { caCertPem: c.RUNLENS_CLICKHOUSE_CA_FILE }),
   });
 }

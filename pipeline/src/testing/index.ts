@@ -5,3 +5,5 @@ export * from './test-stores.ts';
 export * from './catalog-row.ts';
 export * from './node-sample-row.ts';
 export * from './small-disk.ts';
+export * from './tls-certs.ts';
+export * from './secure-servers.ts';

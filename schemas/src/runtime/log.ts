@@ -12,10 +12,18 @@ export interface Logger {
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const SECRET = /(password|secret|token|authorization)/i;
 
-function redact(fields: Record<string, unknown>): Record<string, unknown> {
+/** Nested too: a config object or connection options logged whole must not carry a password out. */
+function redact(fields: Record<string, unknown>, depth = 0): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(fields)) out[k] = SECRET.test(k) ? '[redacted]' : v;
+  for (const [k, v] of Object.entries(fields)) out[k] = SECRET.test(k) ? '[redacted]' : redactValue(v, depth + 1);
   return out;
+}
+
+function redactValue(v: unknown, depth: number): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (depth > 6) return '[nested too deep]';
+  if (Array.isArray(v)) return v.map((x: unknown) => redactValue(x, depth + 1));
+  return Object.getPrototypeOf(v) === Object.prototype ? redact(v as Record<string, unknown>, depth) : v;
 }
 
 export function createLogger(

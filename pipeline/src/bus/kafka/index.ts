@@ -3,6 +3,7 @@ import { type Admin, CompressionTypes, Kafka, type Producer, logLevel } from 'ka
 import type { Bus, BusProducer, OutgoingMessage, SubscribeOptions, Subscription } from '../types.ts';
 import { installBoundedGzip } from './bounded-gzip.ts';
 import { classifyKafkaError } from './classify.ts';
+import { type KafkaSecurity, kafkaAuthConfig } from './security.ts';
 import { subscribeKafka } from './subscription.ts';
 
 export interface KafkaBusOptions {
@@ -12,7 +13,11 @@ export interface KafkaBusOptions {
   readonly log?: Logger;
   /** How long one send may retry before it fails (and the caller spools). */
   readonly sendTimeoutMs?: number;
+  /** TLS and SASL/SCRAM; absent means PLAINTEXT (loopback test brokers only). */
+  readonly security?: KafkaSecurity;
 }
+
+const OPEN_HINT = 'the broker closed the connection; if it requires TLS and SASL, configure them (deploy/README.md)';
 
 /** The cluster bus: Apache Kafka through kafkajs, the only folder that imports it. */
 export class KafkaBus implements Bus {
@@ -28,6 +33,7 @@ export class KafkaBus implements Bus {
     installBoundedGzip();
     this.kafka = new Kafka({
       clientId: opts.clientId, brokers: [...opts.brokers], logLevel: logLevel.NOTHING, connectionTimeout: 3_000,
+      ...kafkaAuthConfig(opts.security),
       retry: { initialRetryTime: 200, retries: 5, maxRetryTime: opts.sendTimeoutMs ?? 5_000 },
     });
   }
@@ -41,7 +47,7 @@ export class KafkaBus implements Bus {
       await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: this.opts.partitions ?? 4, replicationFactor: 1 })) });
     } catch (e) {
       this.adminP = null;
-      throw classifyKafkaError(e, 'create topics');
+      throw classifyKafkaError(e, 'create topics', this.hint);
     }
   }
 
@@ -65,14 +71,14 @@ export class KafkaBus implements Bus {
             messages: messages.map((m) => ({ key: m.key, value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength), headers: { ...m.headers } })),
           });
         } catch (e) {
-          throw classifyKafkaError(e, 'send');
+          throw classifyKafkaError(e, 'send', this.hint);
         }
       },
     };
   }
 
   async subscribe(opts: SubscribeOptions): Promise<Subscription> {
-    const sub = await subscribeKafka(this.kafka, opts, this.log);
+    const sub = await subscribeKafka(this.kafka, opts, this.log, this.hint);
     this.subs.add(sub);
     return { stop: async () => { this.subs.delete(sub); await sub.stop(); } };
   }
@@ -98,6 +104,11 @@ export class KafkaBus implements Bus {
     this.subs.clear();
     if (this.producerP) await (await this.producerP.catch(() => null))?.disconnect().catch(() => undefined);
     if (this.adminP) await (await this.adminP.catch(() => null))?.disconnect().catch(() => undefined);
+  }
+
+  /** Said when a broker hangs up on a client that has no TLS or SASL configured. */
+  private get hint(): string | undefined {
+    return this.opts.security?.sasl ? undefined : OPEN_HINT;
   }
 
   private producerConnected(): Promise<Producer> {

@@ -2,6 +2,7 @@ import { backoffMs, type Logger } from '@runlens/schemas';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BusMessage, SubscribeOptions, Subscription } from '../types.ts';
+import { classifyKafkaError } from './classify.ts';
 
 function headersOf(h: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -17,13 +18,14 @@ function headersOf(h: IHeaders | undefined): Record<string, string> {
  * throws, the consumer seeks back to the first message of the batch and backs off, so
  * the same messages come again (at-least-once, like the in-memory bus).
  */
-export async function subscribeKafka(kafka: Kafka, opts: SubscribeOptions, log: Logger): Promise<Subscription> {
+export async function subscribeKafka(kafka: Kafka, opts: SubscribeOptions, log: Logger, hint?: string): Promise<Subscription> {
   const consumer: Consumer = kafka.consumer({
     groupId: opts.group, sessionTimeout: 15_000, heartbeatInterval: 3_000, rebalanceTimeout: 30_000,
     maxBytesPerPartition: 8 * 1024 * 1024, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
   });
   let failures = 0;
-  await consumer.connect();
+  // A refused login fails here, once; after connect kafkajs retries broker trouble itself.
+  await consumer.connect().catch((e: unknown) => { throw classifyKafkaError(e, 'connect consumer', hint); });
   await consumer.subscribe({ topics: [...opts.topics], fromBeginning: true });
   await consumer.run({
     autoCommit: false,

@@ -12,12 +12,15 @@ import { bindParams } from './binder.ts';
 import { toRowBinary } from './row-binary.ts';
 import { probeCapabilities } from './capabilities.ts';
 import { classifyClickHouseError } from '../classify.ts';
+import { classifyConnectError } from './connect-error.ts';
 
 export interface ClickHouseStoreOptions {
   readonly url: string;
   readonly database: string;
   readonly username?: string;
   readonly password?: string;
+  /** PEM CA for an `https://` url signed by a private CA; without it the system CAs apply. */
+  readonly caCertPem?: string;
 }
 
 /**
@@ -37,7 +40,10 @@ export class ClickHouseStore implements Store {
   static async connect(opts: ClickHouseStoreOptions): Promise<ClickHouseStore> {
     const database = ident(opts.database);
     // Failures are classified and reported by the caller; the client's own error log would repeat them.
-    const base = { url: opts.url, username: opts.username ?? 'default', password: opts.password ?? '', request_timeout: 60_000, log: { level: ClickHouseLogLevel.OFF } };
+    const base = {
+      url: opts.url, username: opts.username ?? 'default', password: opts.password ?? '', request_timeout: 60_000, log: { level: ClickHouseLogLevel.OFF },
+      ...(opts.caCertPem === undefined ? {} : { tls: { ca_cert: Buffer.from(opts.caCertPem) } }),
+    };
     const bootstrap = createClient(base);
     try {
       await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
@@ -48,7 +54,7 @@ export class ClickHouseStore implements Store {
       });
       return new ClickHouseStore(client, database, caps);
     } catch (e) {
-      throw classifyClickHouseError(e, 'connect');
+      throw classifyConnectError(e);
     } finally {
       await bootstrap.close();
     }

@@ -20,7 +20,7 @@ export async function finishRunModel(store: Store, run: RunState, w: RunWindow, 
   const now = Date.now();
   const summary = summariseRun(run, w, findings, now);
   const endMs = run.meta?.end_ts ?? now;
-  const history = summary.app ? await loadBaseline(store, { run_id: run.run_id, app: summary.app, cmd: run.meta?.cmd ?? '', end_ms: endMs }) : [];
+  const history = summary.app ? await loadBaseline(store, { run_id: run.run_id, app: summary.app, cmd: run.meta?.cmd ?? '', start_ms: run.meta?.start_ts ?? endMs }) : [];
   const regression = detectRegression(summary, history, w);
   const withThis = [summary, ...history];
   const sameScale = withThis.filter((h) => h.scale_cores === summary.scale_cores).slice(0, 50);

@@ -3,6 +3,7 @@ import {
   runSeconds, sampleTotals, topProcesses,
 } from '@runlens/schemas';
 import type { Store } from '@runlens/pipeline';
+import { leadWithCauses } from '../detectors/causes.ts';
 import { DETECTORS } from '../detectors/registry.ts';
 import { stampFinding } from '../detectors/stamp.ts';
 import { summarisePhases } from '../phases/phases.ts';
@@ -16,7 +17,7 @@ export { stampFinding };
 
 /** Detectors over a whole window: what the analyzer does at run end, and the report's fallback. */
 export function runDetectors(window: RunWindow): Finding[] {
-  return DETECTORS.flatMap((d) => d.evaluate(window)).map((d) => stampFinding(window.run_id, d));
+  return leadWithCauses(DETECTORS.flatMap((d) => d.evaluate(window))).map((d) => stampFinding(window.run_id, d));
 }
 
 /**
@@ -60,7 +61,7 @@ export async function buildReport(store: Store, runId: string, now = Date.now())
       exit_code: run.exit_code, status: run.status, alloc_cores: run.alloc_cores, alloc_gpus: run.alloc_gpus, job_id: run.job_id,
     },
     summary, findings: rank(findings), phases: summarisePhases(seconds),
-    baseline: compareWithBaseline(run.app, await loadBaseline(store, { run_id: runId, app: run.app, cmd: run.cmd, end_ms: endMs }), wall, summary.cpu_efficiency),
+    baseline: compareWithBaseline(run.app, await loadBaseline(store, { run_id: runId, app: run.app, cmd: run.cmd, start_ms: run.start_ms }), wall, summary.cpu_efficiency),
   };
   return runReportSchema.parse(report);
 }

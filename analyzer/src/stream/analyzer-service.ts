@@ -1,6 +1,7 @@
 import type { Bus, BusBatch, OutgoingMessage, Store, Subscription } from '@runlens/pipeline';
 import { ComponentCounters, DEAD_LETTER_TOPIC, type Logger, MessageEncoder, type Row, type TableName, decodeMessage, messageRows, topicFor } from '@runlens/schemas';
 import type { FindingDraft } from '../detectors/detector.ts';
+import { leadWithCauses } from '../detectors/causes.ts';
 import { DETECTORS } from '../detectors/registry.ts';
 import { stampFinding } from '../detectors/stamp.ts';
 import { finishRunModel } from '../model/finish-run.ts';
@@ -127,14 +128,14 @@ export class AnalyzerService {
 
   private async evaluateLive(run: RunState, now: number): Promise<void> {
     const window = run.window(this.state.hosts, now - (this.opts.longWindowMs ?? 60_000));
-    const drafts = DETECTORS.filter((d) => d.live !== false).flatMap((d) => d.evaluate(window));
+    const drafts = leadWithCauses(DETECTORS.filter((d) => d.live !== false).flatMap((d) => d.evaluate(window)));
     await this.publishFindings(run, this.tracker(run.run_id).update(drafts), now);
   }
 
   private async finalise(run: RunState): Promise<void> {
     run.finalised = true;
     const window = run.window(this.state.hosts);
-    const drafts = this.tracker(run.run_id).final(DETECTORS.flatMap((d) => d.evaluate(window)));
+    const drafts = this.tracker(run.run_id).final(leadWithCauses(DETECTORS.flatMap((d) => d.evaluate(window))));
     const model = await finishRunModel(this.opts.store, run, window, drafts).catch((e: unknown) => {
       this.opts.log.warn('run model failed', { run_id: run.run_id, error: String(e) });
       return null;

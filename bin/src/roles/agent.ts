@@ -1,4 +1,4 @@
-import { Agent, BatchPublisher, SpoolingProducer, createSamplers, readHostFacts, samplerListSchema } from '@runlens/collector';
+import { Agent, BatchPublisher, SpoolingProducer, createSamplers, readHostFacts, samplerListSchema, scontrolQuery } from '@runlens/collector';
 import { openKafkaBus } from '@runlens/pipeline';
 import { clusterTopics, createLogger } from '@runlens/schemas';
 import { homedir, hostname } from 'node:os';
@@ -22,6 +22,10 @@ const schema = z.object({
   RUNLENS_SPOOL_DIR: z.string().default(join(homedir(), '.runlens', 'spool')),
   RUNLENS_SPOOL_MAX_BYTES: z.coerce.number().int().min(1024 * 1024).default(1024 ** 3),
   RUNLENS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** This node's Slurm NodeName, where several nodes share a machine (testbeds): attribution by its cgroup subtree. */
+  RUNLENS_SLURM_NODE: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
+  /** How to ask Slurm about a job: the scontrol command and any leading arguments, space-separated; 'none' to never ask. */
+  RUNLENS_SCONTROL: z.string().max(512).default('scontrol'),
   ...healthSchema,
 });
 
@@ -39,7 +43,9 @@ export async function agentRole(): Promise<number> {
   const publisher = new BatchPublisher(producer, agentId, c.RUNLENS_HOST);
   const host = { ...readHostFacts(c.RUNLENS_HOST), procRoot: '/proc', sysRoot: '/sys', log };
   const { active, absent } = await createSamplers(host, c.RUNLENS_SAMPLERS, {}, log);
-  const agent = new Agent({ host, samplers: active, publisher, cluster: c.RUNLENS_CLUSTER, intervalMs: c.RUNLENS_INTERVAL_MS, log });
+  const scontrol = c.RUNLENS_SCONTROL === 'none' ? null : scontrolQuery({ argv: c.RUNLENS_SCONTROL.split(/\s+/).filter(Boolean), timeoutMs: 5000 });
+  const slurm = { node: c.RUNLENS_SLURM_NODE ?? null, scontrol };
+  const agent = new Agent({ host, samplers: active, publisher, cluster: c.RUNLENS_CLUSTER, intervalMs: c.RUNLENS_INTERVAL_MS, log, slurm });
   agent.start();
   log.info('agent started', { agent_id: agentId, samplers: active.map((s) => s.id), absent });
   const signal = await untilSignal();

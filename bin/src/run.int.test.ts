@@ -20,12 +20,17 @@ describe('runlens run', () => {
   it('reports one busy core as cpu_bound, and low utilisation on a 2-core allocation', async () => {
     const { report, code, stderr } = await monitored(['stress-ng', '--cpu', '1', '--timeout', '10s'], ['--cores', '2']);
     expect(code).toBe(0);
-    expect(report.summary.cpu_cores_mean).toBeGreaterThan(0.85);
+    // On a busy machine the burner gets less than its core; then the report must say who took it.
+    if (!kinds(report).includes('cpu_interference')) expect(report.summary.cpu_cores_mean).toBeGreaterThan(0.85);
     expect(report.summary.cpu_cores_mean).toBeLessThan(1.1);
     expect(report.summary.totals_source).toBe('kernel');
     expect(kinds(report)).toContain('cpu_bound');
-    expect(kinds(report)).toContain('low_cpu_utilization');
-    expect(report.findings.find((f) => f.kind === 'low_cpu_utilization')?.evidence.alloc_cores).toBe(2);
+    // Low utilisation is its own finding, or, when outside load explains it, folded into the interference.
+    const low = report.findings.find((f) => f.kind === 'low_cpu_utilization')
+      ?? report.findings.find((f) => f.kind === 'cpu_interference' && f.evidence.explains === 'low_cpu_utilization');
+    expect(low).toBeDefined();
+    if (low?.kind === 'low_cpu_utilization') expect(low.evidence.alloc_cores).toBe(2);
+    else expect(String(low?.evidence.explains_detail)).toMatch(/of 2 allocated cores/);
     expect(stderr).toContain('cpu_bound');
     expect(stderr).toMatch(/cores used of 2 allocated/);
   });

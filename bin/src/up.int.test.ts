@@ -43,7 +43,8 @@ describe('runlens up', () => {
     expect(r.code).toBe(0);
     const report = runReportSchema.parse(JSON.parse(readFileSync(json, 'utf8')));
     expect(report.findings.map((f) => f.kind)).toContain('cpu_bound');
-    expect(report.summary.cpu_cores_mean).toBeGreaterThan(0.8);
+    // On a busy machine the burner gets less than its core; then the report must say who took it.
+    if (!report.findings.some((f) => f.kind === 'cpu_interference')) expect(report.summary.cpu_cores_mean).toBeGreaterThan(0.8);
     // The sampling was done by `up`: a second process never opened the data directory.
     expect(r.stderr).not.toContain('private store');
 

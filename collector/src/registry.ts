@@ -2,6 +2,7 @@ import type { Logger } from '@runlens/schemas';
 import { cgroupSampler } from './samplers/cgroup/index.ts';
 import { gpuSampler } from './samplers/gpu/index.ts';
 import { ibSampler } from './samplers/ib/index.ts';
+import { kernelEventsSampler } from './samplers/kernel_events/index.ts';
 import { nodeSampler } from './samplers/node/index.ts';
 import { nodeProfileSampler } from './samplers/node_profile/index.ts';
 import { processSampler } from './samplers/process/index.ts';
@@ -16,6 +17,7 @@ export const samplerRegistry = {
   gpu: gpuSampler,
   ib: ibSampler,
   node_profile: nodeProfileSampler,
+  kernel_events: kernelEventsSampler,
 } as const;
 
 export type SamplerId = keyof typeof samplerRegistry;

@@ -4,6 +4,7 @@ import { deviceSamples } from './device-samples.ts';
 import { findings } from './findings.ts';
 import { gpuProcessSamples, gpuSamples } from './gpu-samples.ts';
 import { ibSamples } from './ib-samples.ts';
+import { nodeEvents } from './node-events.ts';
 import { nodeProfiles } from './node-profiles.ts';
 import { nodeSamples } from './node-samples.ts';
 import { processSamples } from './process-samples.ts';
@@ -24,6 +25,7 @@ export const catalog = {
   findings,
   run_summaries: runSummaries,
   app_models: appModels,
+  node_events: nodeEvents,
 } as const;
 
 export type Catalog = typeof catalog;

@@ -43,7 +43,10 @@ export const finishRequest = z.object({
 
 export const pingRequest = z.object({ op: z.literal('ping') });
 
-export const socketRequest = z.discriminatedUnion('op', [pingRequest, registerRequest, finishRequest]);
+/** `runlens report` while `up` owns the store: `up` builds the report (RunReport, or null when no such run). */
+export const reportRequest = z.object({ op: z.literal('report'), run_id: z.string().min(1).max(128) });
+
+export const socketRequest = z.discriminatedUnion('op', [pingRequest, registerRequest, finishRequest, reportRequest]);
 export type SocketRequest = z.infer<typeof socketRequest>;
 export type RegisterRequest = z.infer<typeof registerRequest>;
 export type FinishRequest = z.infer<typeof finishRequest>;

@@ -1,3 +1,4 @@
+import { buildReport } from '@runlens/analyzer';
 import { userInfo } from 'node:os';
 import type { EmbeddedConfig } from './config.ts';
 import { type EmbeddedStack, finishRun } from './embedded-stack.ts';
@@ -41,10 +42,10 @@ export async function startUpRuns(stack: EmbeddedStack, cfg: EmbeddedConfig): Pr
       (e: unknown) => stack.log.error('lost-run sweep failed', { error: String(e) }),
     ).finally(() => { sweeping = false; });
   }, SWEEP_INTERVAL_MS);
-  return { registry, handle: (req) => handle(registry, req), stop: () => clearInterval(timer) };
+  return { registry, handle: (req) => (req.op === 'report' ? buildReport(stack.store, req.run_id) : handle(registry, req)), stop: () => clearInterval(timer) };
 }
 
-async function handle(registry: RunRegistry, req: SocketRequest): Promise<unknown> {
+async function handle(registry: RunRegistry, req: Exclude<SocketRequest, { op: 'report' }>): Promise<unknown> {
   switch (req.op) {
     case 'ping':
       return { pid: process.pid };

@@ -64,9 +64,10 @@ describe('runlens up', () => {
     const second = await runCli(['up'], env);
     expect(second.code).toBe(1);
     expect(second.stderr).toContain('already running');
+    // report does not open the store up owns: it asks up, which has no such run.
     const rep = await runCli(['report', 'whatever'], env);
     expect(rep.code).toBe(1);
-    expect(rep.stderr).toContain('owns');
+    expect(rep.stderr).toContain('no run whatever');
   });
 
   it('shuts down cleanly on SIGTERM and releases the directory', async () => {

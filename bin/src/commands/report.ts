@@ -1,34 +1,47 @@
 import { buildReport, renderHtml, renderText } from '@runlens/analyzer';
 import { openChdbStore } from '@runlens/pipeline';
+import type { RunReport } from '@runlens/schemas';
+import { EXIT } from '../cli/exit-codes.ts';
 import type { EmbeddedConfig } from '../config.ts';
 import { acquireOwnership, dataPaths, releaseOwnership } from '../data-dir.ts';
+import { callSocket } from '../local-socket.ts';
+import type { ReportArgs } from './report-args.ts';
 
-/** `runlens report RUN_ID [--json|--html|--md]` from the embedded store. */
-export async function reportCommand(argv: readonly string[], cfg: EmbeddedConfig): Promise<number> {
-  const runId = argv.find((a) => !a.startsWith('--'));
-  const format = argv.includes('--json') ? 'json' : argv.includes('--html') ? 'html' : 'text';
-  if (!runId) {
-    process.stderr.write('usage: runlens report RUN_ID [--json|--html|--md]\n');
-    return 2;
-  }
+const ASK_UP_TIMEOUT_MS = 60_000;
+
+/** `runlens report RUN_ID`: asked of `runlens up` when it owns the data dir, else read from the store. */
+export async function reportCommand(args: ReportArgs, cfg: EmbeddedConfig): Promise<number> {
   const paths = dataPaths(cfg.dataDir);
   const owner = acquireOwnership(paths);
-  if (owner !== null) {
-    process.stderr.write(`runlens up (pid ${owner}) owns ${cfg.dataDir}: ask its API instead: GET /api/runs/${runId}/report\n`);
-    return 1;
-  }
+  if (owner !== null) return reportFromUp(paths.socket, args, owner, cfg.dataDir);
   const store = await openChdbStore({ path: paths.store });
   try {
-    const report = await buildReport(store, runId);
-    if (!report) {
-      process.stderr.write(`no run ${runId}\n`);
-      return 1;
-    }
-    process.stdout.write(format === 'json' ? JSON.stringify(report, null, 2) : format === 'html' ? renderHtml(report) : renderText(report));
-    process.stdout.write('\n');
-    return 0;
+    return print(await buildReport(store, args.runId), args);
   } finally {
     await store.close();
     releaseOwnership(paths);
   }
+}
+
+async function reportFromUp(socket: string, args: ReportArgs, owner: number, dataDir: string): Promise<number> {
+  try {
+    // Our own server's JSON reply: buildReport's RunReport or null, serialised by `up`.
+    const report = (await callSocket(socket, { op: 'report', run_id: args.runId }, ASK_UP_TIMEOUT_MS)) as RunReport | null;
+    return print(report, args);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`runlens: runlens up (pid ${owner}) owns ${dataDir} but its socket ${socket} did not give the report (${why}); ` +
+      `restart runlens up, or stop it and run runlens report ${args.runId} again\n`);
+    return EXIT.failure;
+  }
+}
+
+function print(report: RunReport | null, args: ReportArgs): number {
+  if (!report) {
+    process.stderr.write(`runlens: no run ${args.runId} in this data directory; runlens run prints the id when it starts\n`);
+    return EXIT.failure;
+  }
+  const text = args.format === 'json' ? JSON.stringify(report, null, 2) : args.format === 'html' ? renderHtml(report) : renderText(report);
+  process.stdout.write(`${text}\n`);
+  return EXIT.ok;
 }

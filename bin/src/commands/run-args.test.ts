@@ -28,21 +28,32 @@ describe('parseRunArgs', () => {
   });
 
   it.each([[[]], [['--app', 'x']], [['--app', 'x', '--']], [['--']]])('reports a missing command for %j', (argv) => {
-    const r = parseRunArgs(argv);
-    expect('error' in r && r.error.startsWith('no command given\nusage: runlens run')).toBe(true);
+    expect(parseRunArgs(argv)).toEqual(usage('no command given: put it last, e.g. runlens run -- make -j4; see runlens run --help'));
   });
 
   it('reports an option without its value', () => {
-    const r = parseRunArgs(['--json']);
-    expect('error' in r ? r.error.split('\n')[0] : r).toBe('--json needs a value');
+    expect(parseRunArgs(['--json'])).toEqual(usage('--json needs a value; see runlens run --help'));
   });
 
   it.each(['0', '-1', 'abc', '', 'Infinity', 'NaN'])('rejects --cores %j', (v) => {
-    expect(parseRunArgs(['--cores', v, 'true'])).toEqual({ error: `--cores must be a positive number, got ${v}` });
+    expect(parseRunArgs(['--cores', v, 'true'])).toEqual(usage(`--cores must be a positive number, got ${v}; see runlens run --help`));
   });
 
-  it.each(['--verbose', '--APP', '--=x', '--core'])('rejects the unknown option %s', (flag) => {
-    const r = parseRunArgs([flag, 'x', 'true']);
-    expect('error' in r ? r.error.split('\n')[0] : r).toBe(`unknown option ${flag}`);
+  it.each(['--verbose', '--APP', '--=x', '--core', '-x'])('rejects the unknown option %s and names the fix', (flag) => {
+    expect(parseRunArgs([flag, 'x', 'true'])).toEqual(usage(`unknown option ${flag} for runlens run; see runlens run --help`));
+  });
+
+  it.each([[['--help']], [['-h']], [['--app', 'x', '--help', 'ls']], [['--verbose', '-h']]])('asks for help with %j', (argv) => {
+    expect(parseRunArgs(argv)).toEqual({ kind: 'help' });
+  });
+
+  it('leaves --help to the command after -- or after the command name', () => {
+    expect(parseRunArgs(['--', 'ls', '--help'])).toMatchObject({ cmd: 'ls', args: ['--help'] });
+    expect(parseRunArgs(['--app', 'x', 'ls', '-h'])).toMatchObject({ app: 'x', cmd: 'ls', args: ['-h'] });
+    expect(parseRunArgs(['--', '--help'])).toMatchObject({ cmd: '--help', args: [] });
   });
 });
+
+function usage(message: string): { kind: 'usage_error'; message: string } {
+  return { kind: 'usage_error', message };
+}

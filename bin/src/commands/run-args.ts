@@ -1,3 +1,5 @@
+import { type CommandSpec, type Stop, parseCommand, usageError } from '../cli/parse-command.ts';
+
 export interface RunArgs {
   readonly app: string | undefined;
   readonly cores: number | undefined;
@@ -7,27 +9,34 @@ export interface RunArgs {
   readonly args: readonly string[];
 }
 
-const USAGE = 'usage: runlens run [--app NAME] [--cores N] [--json FILE] [--html FILE] -- CMD [ARGS...]';
+export const RUN_SPEC: CommandSpec = {
+  name: 'runlens run',
+  options: { app: { type: 'string' }, cores: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' } },
+  positionals: 'rest',
+};
 
-/** Parses `run` options up to `--` (or the first non-option); everything after is the command. */
-export function parseRunArgs(argv: readonly string[]): RunArgs | { error: string } {
-  const opts: Record<string, string> = {};
-  let i = 0;
-  for (; i < argv.length; i++) {
-    const a = argv[i] ?? '';
-    if (a === '--') { i++; break; }
-    if (!a.startsWith('--')) break;
-    const eq = a.indexOf('=');
-    const flag = eq < 0 ? a.slice(2) : a.slice(2, eq);
-    const inline = eq < 0 ? undefined : a.slice(eq + 1);
-    if (!flag || !['app', 'cores', 'json', 'html'].includes(flag)) return { error: `unknown option ${a}\n${USAGE}` };
-    const value = inline ?? argv[++i];
-    if (value === undefined) return { error: `${a} needs a value\n${USAGE}` };
-    opts[flag] = value;
-  }
-  const [cmd, ...args] = argv.slice(i);
-  if (!cmd) return { error: `no command given\n${USAGE}` };
-  const cores = opts.cores === undefined ? undefined : Number(opts.cores);
-  if (cores !== undefined && !(Number.isFinite(cores) && cores > 0)) return { error: `--cores must be a positive number, got ${opts.cores}` };
-  return { app: opts.app, cores, json: opts.json, html: opts.html, cmd, args };
+export const RUN_USAGE = `usage: runlens run [--app NAME] [--cores N] [--json FILE] [--html FILE] [--] CMD [ARGS...]
+
+Runs CMD, records it and prints its report to stderr; exits with CMD's own exit code.
+Options end at \`--\` or at CMD: everything after belongs to CMD (runlens run -- ls --help runs ls --help).
+Records through \`runlens up\` when it runs, else into the data directory's own store.
+
+options:
+  --app NAME     the application's name in reports (default: CMD's basename)
+  --cores N      cores allocated to the run (default: Slurm's or cgroup's allocation, else all)
+  --json FILE    also write the report as JSON
+  --html FILE    also write the report as HTML
+  -h, --help     this help`;
+
+/** `run`'s options up to `--` or the first non-option; everything after is the user's command. */
+export function parseRunArgs(argv: readonly string[]): RunArgs | Stop {
+  const p = parseCommand(RUN_SPEC, argv);
+  if (p.kind !== 'ok') return p;
+  const str = (k: string): string | undefined => { const v = p.values[k]; return typeof v === 'string' ? v : undefined; };
+  const [cmd, ...args] = p.positionals;
+  if (!cmd) return usageError(RUN_SPEC, 'no command given: put it last, e.g. runlens run -- make -j4');
+  const raw = str('cores');
+  const cores = raw === undefined ? undefined : Number(raw);
+  if (cores !== undefined && !(Number.isFinite(cores) && cores > 0)) return usageError(RUN_SPEC, `--cores must be a positive number, got ${raw}`);
+  return { app: str('app'), cores, json: str('json'), html: str('html'), cmd, args };
 }

@@ -12,7 +12,7 @@ import { callSocket } from '../local-socket.ts';
 import { type Monitor, REGISTER_TIMEOUT_MS, noMonitor, standaloneMonitor, upMonitor } from '../run-monitor.ts';
 import type { RunMeta } from '../run-registry.ts';
 import { newRunId } from '../run-id.ts';
-import { parseRunArgs, type RunArgs } from './run-args.ts';
+import type { RunArgs } from './run-args.ts';
 
 export function runRow(m: RunMeta, host: string, cluster: string, end?: { exit_code: number; end_ts: number; totals: TreeTotals | null }): Row<'runs'> {
   const t = end?.totals ?? null;
@@ -29,12 +29,7 @@ export function runRow(m: RunMeta, host: string, cluster: string, end?: { exit_c
  * `runlens run -- CMD`: monitor one command, print its report, exit with its exit code.
  * Fails open: whatever goes wrong with recording, the command runs and its exit code is returned.
  */
-export async function runCommand(argv: readonly string[], cfg: EmbeddedConfig): Promise<number> {
-  const args = parseRunArgs(argv);
-  if ('error' in args) {
-    process.stderr.write(`${args.error}\n`);
-    return 2;
-  }
+export async function runCommand(args: RunArgs, cfg: EmbeddedConfig): Promise<number> {
   const meta: RunMeta = {
     run_id: newRunId(), app: args.app ?? basename(args.cmd), user: userInfo().username,
     cmd: [args.cmd, ...args.args].join(' '), alloc_cores: allocatedCores(args.cores, process.env).cores,

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SUBCOMMANDS } from './cli/subcommands.ts';
+import { runCli, startCli, tempDir } from './testing/cli-harness.ts';
+
+const VERSION = (JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+/** Settings that must not be read by --help: a config error here would exit 78, not 0. */
+const BROKEN_CONFIG = { RUNLENS_HTTP_PORT: 'not-a-port', RUNLENS_CONFIG_FILE: '/nonexistent/runlens.json' };
+
+/** The command-line conventions, on the real `bin/runlens` (issue 15 item 1). */
+describe('runlens command line', () => {
+  it.each([['--version'], ['-V']])('%s prints the root package version and exits 0', async (flag) => {
+    const r = await runCli([flag]);
+    expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+  });
+
+  it.each([['--help'], ['-h'], ['help'], []])('runlens %s prints usage with every command and the exit codes to stdout', async (...argv) => {
+    const r = await runCli(argv);
+    expect(r.code).toBe(0);
+    for (const name of Object.keys(SUBCOMMANDS)) expect(r.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+    expect(r.stdout).toMatch(/^ {2}78 +configuration error/m);
+  });
+
+  // Run together: each is a process start, and a loaded machine makes 20 sequential ones slow.
+  it('--help on every subcommand prints its usage to stdout and starts nothing, with broken settings', async () => {
+    const names = Object.keys(SUBCOMMANDS);
+    const results = await Promise.all(names.flatMap((n) => [runCli([n, '--help'], BROKEN_CONFIG), runCli([n, '-h'], BROKEN_CONFIG)]));
+    results.forEach((r, i) => {
+      const name = names[Math.floor(i / 2)] ?? '';
+      expect({ name, code: r.code, stderr: r.stderr }).toEqual({ name, code: 0, stderr: '' });
+      expect(r.stdout.startsWith(`usage: runlens ${name}`)).toBe(true);
+    });
+  });
+
+  it('an unknown option exits 2 and names the fix', async () => {
+    const [sub, top] = await Promise.all([runCli(['report', '--foo', 'x']), runCli(['--foo'])]);
+    expect({ code: sub.code, stdout: sub.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(sub.stderr).toBe('runlens: unknown option --foo for runlens report; see runlens report --help\n');
+    expect(top.code).toBe(2);
+    expect(top.stderr).toContain('see runlens --help');
+  });
+
+  it('run: the command\'s own flags and exit code belong to the command', async () => {
+    const env = { RUNLENS_DATA_DIR: tempDir() };
+    const [three, lsHelp] = await Promise.all([runCli(['run', '--', 'sh', '-c', 'exit 3'], env), runCli(['run', '--', 'sh', '-c', 'echo "$@"', 'sh', '--help'], env)]);
+    expect(three.code).toBe(3);
+    expect({ code: lsHelp.code, stdout: lsHelp.stdout }).toEqual({ code: 0, stdout: '--help\n' });
+  });
+});
+
+/** `runlens report` while `runlens up` owns the store: up answers over its socket. */
+describe('runlens report while up runs', () => {
+  const env = { RUNLENS_DATA_DIR: tempDir(), RUNLENS_HTTP_PORT: '0' };
+  let up: ReturnType<typeof startCli>;
+
+  beforeAll(async () => {
+    up = startCli(['up'], env);
+    let stderr = '';
+    up.child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const deadline = Date.now() + 120_000;
+    while (!stderr.includes('"runlens up"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    if (!stderr.includes('"runlens up"')) throw new Error(`up did not start:\n${stderr}`);
+  });
+
+  afterAll(async () => {
+    up.child.kill('SIGTERM');
+    await up.done;
+  });
+
+  it('prints the report of a run up recorded, and says when there is no such run', async () => {
+    const run = await runCli(['run', '--app', 'cli_it', '--', 'sh', '-c', 'exit 4'], env);
+    expect(run.code).toBe(4);
+    const runId = /RunLens report {2}(\S+)/.exec(run.stderr)?.[1];
+    expect(runId, run.stderr).toBeTruthy();
+    const [json, missing] = await Promise.all([runCli(['report', runId ?? '', '--json'], env), runCli(['report', 'no-such-run'], env)]);
+    expect({ code: json.code, stderr: json.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(json.stdout)).toMatchObject({ run: { run_id: runId, app: 'cli_it', exit_code: 4 } });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no run no-such-run');
+  });
+});

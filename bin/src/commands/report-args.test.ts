@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { parseReportArgs } from './report-args.ts';
+
+describe('parseReportArgs', () => {
+  it.each([[[], 'text'], [['--json'], 'json'], [['--html'], 'html'], [['--md'], 'text']] as const)('%j prints %s', (flags, format) => {
+    expect(parseReportArgs(['r-1', ...flags])).toEqual({ runId: 'r-1', format });
+  });
+
+  it('needs a run id, and says where ids come from', () => {
+    expect(parseReportArgs(['--json'])).toMatchObject({ kind: 'usage_error', message: expect.stringMatching(/^no RUN_ID given .*; see runlens report --help$/) });
+  });
+
+  it('refuses two formats at once', () => {
+    expect(parseReportArgs(['r', '--json', '--html'])).toEqual({ kind: 'usage_error', message: 'choose one of --json, --html; see runlens report --help' });
+  });
+
+  it('gives help without a run id', () => {
+    expect(parseReportArgs(['--help'])).toEqual({ kind: 'help' });
+  });
+});

@@ -1,0 +1,36 @@
+import { type CommandSpec, type Stop, parseCommand, usageError } from '../cli/parse-command.ts';
+
+export type ReportFormat = 'text' | 'json' | 'html';
+
+export interface ReportArgs {
+  readonly runId: string;
+  readonly format: ReportFormat;
+}
+
+export const REPORT_SPEC: CommandSpec = {
+  name: 'runlens report',
+  options: { json: { type: 'boolean' }, html: { type: 'boolean' }, md: { type: 'boolean' } },
+  positionals: 1,
+};
+
+export const REPORT_USAGE = `usage: runlens report RUN_ID [--json | --html | --md]
+
+Prints a recorded run's report to stdout. While \`runlens up\` runs it answers (over its
+unix socket in the data directory); otherwise the report is read from the store directly.
+
+options:
+  --json         the report as JSON
+  --html         the report as one HTML page
+  --md           the text report (Markdown rendering is not written yet)
+  -h, --help     this help`;
+
+export function parseReportArgs(argv: readonly string[]): ReportArgs | Stop {
+  const p = parseCommand(REPORT_SPEC, argv);
+  if (p.kind !== 'ok') return p;
+  const runId = p.positionals[0];
+  if (!runId) return usageError(REPORT_SPEC, 'no RUN_ID given (runlens run prints it; GET /api/runs lists them)');
+  const formats = (['json', 'html', 'md'] as const).filter((f) => p.values[f] === true);
+  if (formats.length > 1) return usageError(REPORT_SPEC, `choose one of ${formats.map((f) => `--${f}`).join(', ')}`);
+  const format: ReportFormat = formats[0] === 'json' ? 'json' : formats[0] === 'html' ? 'html' : 'text';
+  return { runId, format };
+}

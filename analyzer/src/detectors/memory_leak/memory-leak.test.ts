@@ -14,6 +14,7 @@ describe('memory_leak', () => {
     expect(f?.confidence).toBe(1);
     expect(f?.evidence).toEqual({
       slope_bytes_per_s: 20 * MB, r2: 1, giveback_share: 0, growth_bytes: 280 * MB,
+      slope_first_bytes_per_s: 20 * MB, slope_last_quarter_bytes_per_s: 20 * MB, growth_last_quarter_bytes: 60 * MB, last_quarter_s: 3,
       min_slope_bytes_per_s: 1024 * 1024, min_r2: 0.8, max_giveback: 0.1, seconds_to_mem_total: null,
     });
     expect(f?.message).toContain('19.1 MiB/s');
@@ -36,6 +37,24 @@ describe('memory_leak', () => {
     expect(memoryLeak.evaluate(w)).toEqual([]);
   });
 
+  it('does not fire for a ramp of 20 MB/s for 14 s that then holds for 5 s: the working set is reached', () => {
+    const w = makeWindow({ n: 20, tick: (i) => ({ rss_bytes: 100 * MB + 20 * MB * Math.min(i, 14) }) });
+    expect(memoryLeak.evaluate(w)).toEqual([]);
+  });
+
+  it('does not fire for five 60 MB steps, one every 2 s, that then hold for 6 s', () => {
+    const w = makeWindow({ n: 16, tick: (i) => ({ rss_bytes: 100 * MB + 60 * MB * Math.min(5, Math.floor(i / 2)) }) });
+    expect(memoryLeak.evaluate(w)).toEqual([]);
+  });
+
+  it('fires for a run flat for 8 s that then leaks 20 MB/s to the end: the last quarter still grows', () => {
+    const w = makeWindow({ n: 20, tick: (i) => ({ rss_bytes: 100 * MB + 20 * MB * Math.max(0, i - 4) }) });
+    const [f] = memoryLeak.evaluate(w);
+    expect(f?.kind).toBe('memory_leak');
+    expect(f?.evidence.slope_last_quarter_bytes_per_s).toBe(20 * MB);
+    expect(Number(f?.evidence.slope_first_bytes_per_s)).toBeLessThan(20 * MB);
+  });
+
   it('does not fire for growth below 1 MiB/s or with too few points', () => {
     expect(memoryLeak.evaluate(makeWindow({ n: 15, tick: (i) => ({ rss_bytes: 100 * MB + 0.5 * MB * i }) }))).toEqual([]);
     expect(memoryLeak.evaluate(makeWindow({ n: 7, tick: (i) => ({ rss_bytes: 100 * MB + 20 * MB * i }) }))).toEqual([]);
@@ -49,9 +68,18 @@ describe('memory_leak on captured windows (testdata/, 2-core VM with 25 GB)', ()
     expect(f).toMatchObject({ kind: 'memory_leak', severity: 'critical', scope: 'run', confidence: 1, start_ts: T0, end_ts: T0 + 15_058 });
     expect(f?.evidence).toEqual({
       slope_bytes_per_s: 20_353_164, r2: 1, giveback_share: 0, growth_bytes: 306_860_032,
+      slope_first_bytes_per_s: 20_315_114, slope_last_quarter_bytes_per_s: 20_301_304, growth_last_quarter_bytes: 60_948_480, last_quarter_s: 3,
       min_slope_bytes_per_s: 1024 * 1024, min_r2: 0.8, max_giveback: 0.1, seconds_to_mem_total: 1224,
     });
     expect(f?.message).toContain('19.4 MiB/s');
+  });
+
+  it('is silent for memory-pattern.mjs ramp-hold: 20 MiB/s for 13 s, then 7 s held at 281 MiB', () => {
+    expect(memoryLeak.evaluate(recordedHost('memory_leak', 'ramp-then-hold', 1))).toEqual([]);
+  });
+
+  it('is silent for memory-pattern.mjs step-hold: six 60 MiB steps 2 s apart, then 8 s held at 342 MiB', () => {
+    expect(memoryLeak.evaluate(recordedHost('memory_leak', 'step-then-hold', 1))).toEqual([]);
   });
 
   it('is silent for the same program leaking 0.8 MiB/s, just under the 1 MiB/s slope', () => {

@@ -9,14 +9,16 @@ import { SlurmTestbed, sh } from './testing/slurm-testbed.ts';
  * Scheduler identity and job end on a real Slurm 22.05 (deploy/testbed: slurmctld + 2 slurmd in
  * their own network/UTS/mount namespaces, munge, cgroup v1): an unprivileged user's 2-node job
  * is recorded by both nodes' agents with Slurm's app, user, cores and hosts, and closes with
- * Slurm's end state.
+ * Slurm's end state; each agent samples the job's cgroup on its node (memory limit = --mem).
  */
 const USER = 'rlslurm';
 const testbed = new SlurmTestbed('rlt', '10.214.0', tempDir('runlens-testbed-'));
 type Seen = { host: string; at: number; row: Row<'runs'> };
+type CgroupSeen = { host: string; row: Row<'cgroup_samples'> };
 
 describe.skipIf(!SlurmTestbed.usable())('Slurm identity and end, 2 real slurmd nodes', () => {
   const seen: Seen[] = [];
+  const cgroupRows: CgroupSeen[] = [];
   const agents: Agent[] = [];
   const bus = new MemoryBus();
 
@@ -27,10 +29,13 @@ describe.skipIf(!SlurmTestbed.usable())('Slurm identity and end, 2 real slurmd n
     await bus.subscribe({ group: 'capture', topics: [topicFor('runs')], eachBatch: async (b) => {
       for (const m of b.messages) for (const row of readRows(m, 'runs')) seen.push({ host: m.key, at: Date.now(), row });
     } });
+    await bus.subscribe({ group: 'capture-cgroup', topics: [topicFor('cgroup_samples')], eachBatch: async (b) => {
+      for (const m of b.messages) for (const row of readRows(m, 'cgroup_samples')) cgroupRows.push({ host: m.key, row });
+    } });
     const scontrol = scontrolQuery({ argv: testbed.scontrolArgv(), timeoutMs: 10_000, env: { ...process.env, SLURM_CONF: `${testbed.dir}/etc/slurm.conf` } });
     for (const node of [testbed.node(1), testbed.node(2)]) {
       const host = { ...readHostFacts(node), procRoot: '/proc', sysRoot: '/sys', log: silentLogger };
-      const { active } = await createSamplers(host, ['process'], { process: { include: 'runs' } }, silentLogger);
+      const { active } = await createSamplers(host, ['process', 'cgroup'], { process: { include: 'runs' } }, silentLogger);
       const agent = new Agent({ host, samplers: active, publisher: new BatchPublisher(bus.producer(), node, node), cluster: 'tb', intervalMs: 1000, log: silentLogger, slurm: { node, scontrol } });
       agent.start();
       agents.push(agent);
@@ -59,7 +64,7 @@ describe.skipIf(!SlurmTestbed.usable())('Slurm identity and end, 2 real slurmd n
   const job = async (id: string) => parseScontrolJob(await testbed.client(null, ['scontrol', 'show', 'job', '-d', '-o', id]));
 
   it('records app, user, cores and hosts from Slurm, and closes as COMPLETED within 10 s of the job\'s end', async () => {
-    const id = await submit(['-J', 'myapp', '--wrap', 'srun stress-ng --cpu 1 --timeout 8s']);
+    const id = await submit(['-J', 'myapp', '--mem=100M', '--wrap', 'srun stress-ng --cpu 1 --timeout 8s']);
     const nodes = [testbed.node(1), testbed.node(2)];
     await until('job completed', async () => (await job(id))?.state === 'COMPLETED', 90_000);
     const info = await job(id);
@@ -75,6 +80,11 @@ describe.skipIf(!SlurmTestbed.usable())('Slurm identity and end, 2 real slurmd n
       expect(end?.row.alloc_cores).toBeGreaterThan(0);
       expect(end?.row.end_ts).not.toBeNull();
       expect(lag, 'close within 10 s of EndTime (1 s resolution)').toBeLessThan(11_000);
+      const cg = cgroupRows.filter((c) => c.host === n && c.row.run_id === `slurm-tb-${id}`).map((c) => c.row);
+      console.log(`[slurm-identity] ${JSON.stringify({ job: id, host: n, cgroup_rows: cg.length, cgroups: [...new Set(cg.map((r) => r.cgroup))] })}`);
+      expect(cg.length, 'a cgroup_samples row per tick while the job ran').toBeGreaterThanOrEqual(3);
+      for (const r of cg) expect(r).toMatchObject({ cgroup: expect.stringMatching(new RegExp(`^/slurm_${n}/uid_\\d+/job_${id}$`)), mem_limit_bytes: 100 * 2 ** 20 });
+      expect(Math.max(...cg.map((r) => r.mem_usage_bytes ?? 0))).toBeGreaterThan(0);
     }
   }, 150_000);
 

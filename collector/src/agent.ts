@@ -5,7 +5,7 @@ import { SlurmJobTracker } from './attribution/slurm-job-tracker.ts';
 import { monoSeconds } from './lib/host-facts.ts';
 import type { BatchPublisher } from './publisher.ts';
 import type { ActiveSampler } from './registry.ts';
-import type { HostContext, RowsByTable, RunTarget, Tick } from './sampler.ts';
+import type { HostContext, JobCgroupTarget, RowsByTable, RunTarget, Tick } from './sampler.ts';
 
 export interface AgentOptions {
   readonly host: HostContext;
@@ -86,6 +86,7 @@ export class Agent {
       runs: [...this.runs.values()],
       attribute: this.attributor.lookup,
       observeProcesses: (procs) => this.attributor.update(procs, [...this.runs.values()]),
+      jobCgroups: () => this.jobCgroups(),
     };
     const merged: RowsByTable = {};
     for (const s of this.opts.samplers) {
@@ -112,6 +113,15 @@ export class Agent {
   /** Slurm jobs found through cgroups or the environment become runs of their own; Slurm names and ends them. */
   private slurmRuns(now: number): Row<'runs'>[] {
     return this.slurm.observe(now, this.attributor.slurmJobs());
+  }
+
+  /** Jobs tracked from earlier ticks plus those the process sampler found in this one. */
+  private jobCgroups(): JobCgroupTarget[] {
+    const byRun = new Map(this.slurm.jobCgroups().map((j) => [j.run_id, j]));
+    for (const [run_id, s] of this.attributor.slurmJobs()) {
+      if (s.proc_cgroup !== null) byRun.set(run_id, { run_id, proc_cgroup: s.proc_cgroup });
+    }
+    return [...byRun.values()];
   }
 
   private countError(sampler: string, e: unknown): void {

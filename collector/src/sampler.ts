@@ -21,6 +21,16 @@ export interface RunTarget {
   readonly root_pid: number;
 }
 
+/**
+ * A run found through the cgroup of its processes (a Slurm job this agent discovered): its
+ * resources are sampled at the job's own cgroup for as long as the job lives on the node.
+ */
+export interface JobCgroupTarget {
+  readonly run_id: string;
+  /** `/proc/<pid>/cgroup` text of one of the job's processes, as last read. */
+  readonly proc_cgroup: string;
+}
+
 /** One tick: every row of a tick shares `ts`; rates use `mono_s`. */
 export interface Tick {
   readonly ts: number;
@@ -30,6 +40,8 @@ export interface Tick {
   readonly attribute: (pid: number) => Attribution | null;
   /** The process sampler reports this tick's process tree here before anyone calls `attribute`. */
   readonly observeProcesses: (procs: readonly ProcNode[]) => void;
+  /** Slurm jobs on this node, including those the process sampler found earlier in this tick. */
+  readonly jobCgroups?: () => readonly JobCgroupTarget[];
 }
 
 export interface Attribution {

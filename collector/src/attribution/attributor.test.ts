@@ -67,7 +67,8 @@ describe('Attributor', () => {
     a.update(tree(), []);
     expect(a.lookup(700)).toEqual({ run_id: 'slurm-c1-4242', rank: 3, local_rank: 1 });
     expect(a.lookup(701)).toEqual({ run_id: 'slurm-c1-4242', rank: 4, local_rank: null }); // from the environment
-    expect([...a.slurmJobs().entries()]).toEqual([['slurm-c1-4242', { app_env: '', job: { job_id: '4242', sluid: '', step: '0' } }]]);
+    // The job's cgroup comes from 700's cgroup file; 701, known by its environment only, does not erase it.
+    expect([...a.slurmJobs().entries()]).toEqual([['slurm-c1-4242', { app_env: '', job: { job_id: '4242', sluid: '', step: '0' }, proc_cgroup: SLURM_CG }]]);
     expect(a.lookup(502)).toBeNull();
   });
 

@@ -14,6 +14,8 @@ export interface ProcNode {
 interface Identity {
   readonly slurm: SlurmJob | null;
   readonly app_env: string;
+  /** /proc/<pid>/cgroup text where it named the Slurm job, else null. */
+  readonly cgroup: string | null;
   readonly rank: number | null;
   readonly local_rank: number | null;
 }
@@ -75,7 +77,8 @@ export class Attributor {
     if (runId !== null) return { run_id: runId, rank: id?.rank ?? null, local_rank: id?.local_rank ?? null };
     if (!id?.slurm) return null;
     const slurmRun = slurmRunId(id.slurm, this.cluster);
-    this.jobs.set(slurmRun, { job: id.slurm, app_env: id.app_env });
+    const proc_cgroup = id.cgroup ?? this.jobs.get(slurmRun)?.proc_cgroup ?? null;
+    this.jobs.set(slurmRun, { job: id.slurm, app_env: id.app_env, proc_cgroup });
     return { run_id: slurmRun, rank: id.rank, local_rank: id.local_rank };
   }
 
@@ -103,7 +106,8 @@ export class Attributor {
     const env = envText ? parseEnviron(envText) : new Map<string, string>();
     const ranks = ranksFromEnv(env);
     const slurm = this.elsewhere(cg, env) ? null : (fromCgroup ?? slurmFromEnv(env));
-    const id: Identity = { slurm, app_env: (env.get('RUNLENS_APP') ?? '').slice(0, 256), ...ranks };
+    const cgroup = slurm !== null && slurm === fromCgroup ? cg : null;
+    const id: Identity = { slurm, app_env: (env.get('RUNLENS_APP') ?? '').slice(0, 256), cgroup, ...ranks };
     this.identities.set(key, id);
     return id;
   }

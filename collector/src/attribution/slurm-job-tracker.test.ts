@@ -6,7 +6,7 @@ import { type SeenSlurmJob, SlurmJobTracker } from './slurm-job-tracker.ts';
 
 const golden = (name: string): string => readFileSync(join(import.meta.dirname, 'testdata', 'scontrol', name), 'utf8');
 const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
-const job2: ReadonlyMap<string, SeenSlurmJob> = new Map([['slurm-c-2', { job: { job_id: '2', sluid: '', step: '0' }, app_env: '' }]]);
+const job2: ReadonlyMap<string, SeenSlurmJob> = new Map([['slurm-c-2', { job: { job_id: '2', sluid: '', step: '0' }, app_env: '', proc_cgroup: null }]]);
 const none: ReadonlyMap<string, SeenSlurmJob> = new Map();
 
 function tracker(answers: ScontrolAnswer[], scontrol = true): { t: SlurmJobTracker; asked: string[] } {
@@ -44,10 +44,21 @@ describe('SlurmJobTracker', () => {
 
   it('prefers RUNLENS_APP from the job environment to the job name', async () => {
     const { t } = tracker([{ kind: 'ok', text: golden('running-uneven.txt') }]);
-    const seen = new Map([['slurm-c-2', { job: { job_id: '2', sluid: '', step: '0' }, app_env: 'lammps' }]]);
+    const seen = new Map([['slurm-c-2', { job: { job_id: '2', sluid: '', step: '0' }, app_env: 'lammps', proc_cgroup: null }]]);
     t.observe(1000, seen);
     await flush();
     expect(t.observe(2000, seen)[0]?.app).toBe('lammps');
+  });
+
+  it('keeps a job\'s cgroup to sample while the job is open, also between steps, and drops it when the job ends', () => {
+    const { t } = tracker([], false);
+    const cg = '4:memory:/slurm_rlnode2/uid_1000/job_2/step_0/task_0\n';
+    t.observe(1000, new Map([['slurm-c-2', { job: { job_id: '2', sluid: '', step: '0' }, app_env: '', proc_cgroup: cg }]]));
+    t.observe(2000, job2); // a process known by its environment only keeps the cgroup seen before
+    t.observe(3000, none);
+    expect(t.jobCgroups()).toEqual([{ run_id: 'slurm-c-2', proc_cgroup: cg }]);
+    expect(t.observe(40_000, none)[0]).toMatchObject({ status: 'lost' });
+    expect(t.jobCgroups()).toEqual([]);
   });
 
   it('without scontrol: announces at once and closes as lost when the processes stay gone', () => {

@@ -1,4 +1,5 @@
 import type { Row } from '@runlens/schemas';
+import type { JobCgroupTarget } from '../sampler.ts';
 import { type SlurmJobInfo, parseScontrolJob } from './scontrol-job.ts';
 import type { ScontrolQuery } from './scontrol-query.ts';
 import { type SlurmRunEnd, type SlurmRunFacts, TERMINAL_STATES, slurmRunRow } from './slurm-run-row.ts';
@@ -8,6 +9,8 @@ import type { SlurmJob } from './slurm.ts';
 export interface SeenSlurmJob {
   readonly job: SlurmJob;
   readonly app_env: string;
+  /** /proc/<pid>/cgroup text of one of its processes where it names the job; null if only the environment did. */
+  readonly proc_cgroup: string | null;
 }
 
 export interface SlurmTrackerOptions {
@@ -33,6 +36,7 @@ interface Tracked {
   answered_ms: number;
   not_found: boolean;
   in_flight: boolean;
+  proc_cgroup: string | null;
   /** What the last running row said ('' before the first): a new row only when it changes. */
   announced: string;
 }
@@ -57,6 +61,7 @@ export class SlurmJobTracker {
       if (this.closed.has(runId)) continue;
       const t = this.jobs.get(runId) ?? this.track(runId, s, now);
       t.last_seen_ms = now;
+      t.proc_cgroup = s.proc_cgroup ?? t.proc_cgroup;
     }
     const rows: Row<'runs'>[] = [];
     for (const [runId, t] of this.jobs) {
@@ -67,6 +72,11 @@ export class SlurmJobTracker {
     return rows;
   }
 
+  /** Cgroups of the jobs tracked here (seen, not yet ended), so they are sampled between steps too. */
+  jobCgroups(): JobCgroupTarget[] {
+    return [...this.jobs].flatMap(([run_id, t]) => (t.proc_cgroup === null ? [] : [{ run_id, proc_cgroup: t.proc_cgroup }]));
+  }
+
   /** Waits for scontrol calls still running. */
   async stop(): Promise<void> {
     await Promise.all([...this.pending]);
@@ -74,7 +84,7 @@ export class SlurmJobTracker {
 
   private track(runId: string, s: SeenSlurmJob, now: number): Tracked {
     const facts: SlurmRunFacts = { run_id: runId, job: s.job, app_env: s.app_env, cluster: this.opts.cluster, host: this.opts.host, first_seen_ms: now };
-    const t: Tracked = { facts, last_seen_ms: now, info: null, asked_ms: 0, answered_ms: 0, not_found: false, in_flight: false, announced: '' };
+    const t: Tracked = { facts, last_seen_ms: now, info: null, asked_ms: 0, answered_ms: 0, not_found: false, in_flight: false, proc_cgroup: null, announced: '' };
     this.jobs.set(runId, t);
     this.ask(t, now);
     return t;

@@ -3,7 +3,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAbsent } from '../../sampler.ts';
-import type { HostContext, RunTarget, SamplerInstance, Tick } from '../../sampler.ts';
+import type { HostContext, JobCgroupTarget, RunTarget, SamplerInstance, Tick } from '../../sampler.ts';
 import { cgroupSampler } from './index.ts';
 import { parseBlkioBytes, parseMemLimit, parseProcCgroup } from './parse.ts';
 
@@ -12,8 +12,8 @@ const golden = (p: string): string => readFileSync(join(TD, p), 'latin1');
 const uptime = (snap: string): number => Number(golden(`${snap}/uptime`).split(' ')[0]);
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent } as unknown as HostContext['log'];
 const RUN: RunTarget = { run_id: 'run-a', root_pid: 4242 };
-const tick = (mono_s: number, runs: readonly RunTarget[] = [RUN]): Tick =>
-  ({ ts: Math.round(mono_s * 1000), mono_s, runs, attribute: () => null, observeProcesses: () => {} });
+const tick = (mono_s: number, runs: readonly RunTarget[] = [RUN], jobs: readonly JobCgroupTarget[] = []): Tick =>
+  ({ ts: Math.round(mono_s * 1000), mono_s, runs, attribute: () => null, observeProcesses: () => {}, jobCgroups: () => jobs });
 const dirs: string[] = [];
 afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
 
@@ -25,14 +25,14 @@ async function make(root: string): Promise<SamplerInstance> {
 }
 
 /** Plays snapshot t0 then t1 of a captured tree through one sampler instance. */
-async function play(prefix: string, runs: readonly RunTarget[] = [RUN]) {
+async function play(prefix: string, runs: readonly RunTarget[] = [RUN], jobs: readonly JobCgroupTarget[] = []) {
   const root = mkdtempSync(join(tmpdir(), 'cgroup-sampler-'));
   dirs.push(root);
   cpSync(join(TD, `${prefix}-t0`), root, { recursive: true });
   const s = await make(root);
-  const first = await s.sample(tick(uptime(`${prefix}-t0`), runs));
+  const first = await s.sample(tick(uptime(`${prefix}-t0`), runs, jobs));
   cpSync(join(TD, `${prefix}-t1`), root, { recursive: true });
-  const second = await s.sample(tick(uptime(`${prefix}-t1`), runs));
+  const second = await s.sample(tick(uptime(`${prefix}-t1`), runs, jobs));
   return { first: first.cgroup_samples ?? [], second: second.cgroup_samples ?? [] };
 }
 
@@ -80,6 +80,38 @@ describe('cgroup v2 (hand-written pure-v2 tree, kernel file formats)', () => {
     expect(r?.mem_limit_bytes).toBeNull();
     expect(r?.io_write_bytes_per_s).toBeCloseTo(209715200 / 2, 6);
     expect(r?.io_read_bytes_per_s).toBeCloseTo(20971520 / 2, 6);
+  });
+});
+
+describe('Slurm jobs the agent found, at their job cgroup (captured: Slurm 22.05 job 1, sbatch --mem=100M, cgroup v1)', () => {
+  const job = (snap: string): JobCgroupTarget => ({ run_id: 'slurm-tb-1', proc_cgroup: golden(`${snap}/proc/4242/cgroup`) });
+
+  it('reports the job cgroup\'s memory limit (the --mem) and usage, not the task\'s or the host\'s', async () => {
+    const { first, second } = await play('slurm', [], [job('slurm-t0')]);
+    expect(first).toEqual([]);
+    expect(second).toHaveLength(1); // cpu, cpuacct and blkio are at '/' for this job: no host-wide row
+    expect(second[0]).toMatchObject({
+      run_id: 'slurm-tb-1', version: 1, cgroup: '/slurm_rlgnode1/uid_0/job_1',
+      mem_limit_bytes: 100 * 2 ** 20, mem_usage_bytes: 54423552, cpu_usage_cores: null, cpu_quota_cores: null,
+    });
+    expect(second[0]?.interval_s).toBeCloseTo(4984.26 - 4982.22, 9);
+  });
+
+  it('emits nothing once the job cgroup is gone, and nothing for a job known only by its environment', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cgroup-sampler-'));
+    dirs.push(root);
+    cpSync(join(TD, 'slurm-t0'), root, { recursive: true });
+    const s = await make(root);
+    await s.sample(tick(1, [], [job('slurm-t0')]));
+    rmSync(join(root, 'sys/fs/cgroup/memory/slurm_rlgnode1'), { recursive: true });
+    const envOnly = { run_id: 'slurm-tb-2', proc_cgroup: '4:memory:/user.slice\n0::/\n' };
+    expect((await s.sample(tick(2, [], [job('slurm-t0'), envOnly]))).cgroup_samples).toEqual([]);
+  });
+
+  it('cuts a cgroup v2 step/task path to the job (hand-written v2 tree)', async () => {
+    const v2 = { run_id: 'slurm-c-42', proc_cgroup: '0::/slurm/job_42/step_0/user/task_0\n' };
+    const rows = (await play('v2', [], [v2])).second;
+    expect(rows.map((r) => [r.run_id, r.cgroup, r.cpu_quota_cores])).toEqual([['slurm-c-42', '/slurm/job_42', 2]]);
   });
 });
 

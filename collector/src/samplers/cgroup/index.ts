@@ -5,6 +5,7 @@ import { RateTracker } from '../../lib/counter.ts';
 import { readText } from '../../lib/proc-files.ts';
 import { defineSampler } from '../../sampler.ts';
 import type { RowsByTable, Tick } from '../../sampler.ts';
+import { atJobLevel } from './job-level.ts';
 import { locate, probeLayout } from './locate.ts';
 import type { CgroupLayout, CgroupLocation } from './locate.ts';
 import { parseProcCgroup } from './parse.ts';
@@ -59,9 +60,34 @@ function runLocations(layout: CgroupLayout, procRoot: string, root_pid: number):
   return text === null ? [] : locate(layout, parseProcCgroup(text));
 }
 
+/** A Slurm job's own cgroup, found from one of its processes' cgroups by the same locator. */
+function jobLocations(layout: CgroupLayout, procCgroup: string): CgroupLocation[] {
+  return locate(layout, atJobLevel(parseProcCgroup(procCgroup)));
+}
+
+type Target = readonly [run_id: string, locations: CgroupLocation[]];
+
+/** Reads each (run, cgroup) once per tick. */
+function sampleAll(tick: Tick, host: string, targets: readonly Target[], rates: Rates): Row<'cgroup_samples'>[] {
+  const rows: Row<'cgroup_samples'>[] = [];
+  const done = new Set<string>();
+  for (const [run_id, locs] of targets) {
+    for (const loc of locs) {
+      const key = `${run_id}\0${loc.version}\0${loc.path}`;
+      if (done.has(key)) continue;
+      done.add(key);
+      const reading = readCgroup(loc);
+      if (isEmpty(reading)) continue; // the cgroup was removed between reads (or the job ended)
+      const row = toRow(tick, host, run_id, loc, reading, rates);
+      if (row) rows.push(row);
+    }
+  }
+  return rows;
+}
+
 export const cgroupSampler = defineSampler({
   id: 'cgroup',
-  description: 'CPU, throttling, memory and block IO of the cgroups holding each run\'s root process (cgroup v1 or v2).',
+  description: 'CPU, throttling, memory and block IO of the cgroups holding each run\'s root process, and of each Slurm job\'s cgroup (v1 or v2).',
   config: z.object({}).strict(),
   create(_config, host) {
     const layout = probeLayout(host.sysRoot);
@@ -69,19 +95,12 @@ export const cgroupSampler = defineSampler({
     const rates = new Rates();
     return {
       sample(tick): RowsByTable {
-        const rows: Row<'cgroup_samples'>[] = [];
-        const done = new Set<string>();
-        for (const run of tick.runs) {
-          for (const loc of runLocations(layout, host.procRoot, run.root_pid)) {
-            const key = `${run.run_id}\0${loc.version}\0${loc.path}`;
-            if (done.has(key)) continue;
-            done.add(key);
-            const reading = readCgroup(loc);
-            if (isEmpty(reading)) continue; // the cgroup was removed between reads
-            const row = toRow(tick, host.host, run.run_id, loc, reading, rates);
-            if (row) rows.push(row);
-          }
-        }
+        // Runs of `runlens run` by their root process; Slurm jobs the agent found, at their job cgroup.
+        const targets: Target[] = [
+          ...tick.runs.map((r): Target => [r.run_id, runLocations(layout, host.procRoot, r.root_pid)]),
+          ...(tick.jobCgroups?.() ?? []).map((j): Target => [j.run_id, jobLocations(layout, j.proc_cgroup)]),
+        ];
+        const rows = sampleAll(tick, host.host, targets, rates);
         rates.sweep();
         return { cgroup_samples: rows };
       },

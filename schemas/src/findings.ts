@@ -6,7 +6,7 @@ export const FINDING_KINDS = [
   'cpu_bound', 'memory_bandwidth_bound', 'io_bound', 'io_metadata_bound', 'network_bound',
   'gpu_bound', 'gpu_underutilized', 'gpu_idle', 'low_cpu_utilization', 'oversubscription',
   'load_imbalance', 'idle', 'memory_leak', 'memory_pressure', 'cpu_interference', 'slow_node',
-  'hardware_fault', 'regression', 'metric_outlier',
+  'hardware_fault', 'regression', 'metric_outlier', 'oom_killed', 'process_crashed', 'filesystem_stall',
 ] as const;
 
 export type FindingKind = (typeof FINDING_KINDS)[number];

@@ -1,6 +1,7 @@
 import { cpuBound } from './cpu_bound/index.ts';
 import { cpuInterference } from './cpu_interference/index.ts';
 import type { DetectorDef } from './detector.ts';
+import { filesystemStall } from './filesystem_stall/index.ts';
 import { gpuBound } from './gpu_bound/index.ts';
 import { gpuIdle } from './gpu_idle/index.ts';
 import { gpuUnderutilized } from './gpu_underutilized/index.ts';
@@ -14,7 +15,9 @@ import { memoryLeak } from './memory_leak/index.ts';
 import { memoryPressure } from './memory_pressure/index.ts';
 import { metricOutlier } from './metric_outlier/index.ts';
 import { networkBound } from './network_bound/index.ts';
+import { oomKilled } from './oom_killed/index.ts';
 import { oversubscription } from './oversubscription/index.ts';
+import { processCrashed } from './process_crashed/index.ts';
 import { slowNode } from './slow_node/index.ts';
 
 /**
@@ -40,6 +43,9 @@ export const detectorRegistry = {
   network_bound: networkBound,
   hardware_fault: hardwareFault,
   metric_outlier: metricOutlier,
+  oom_killed: oomKilled,
+  process_crashed: processCrashed,
+  filesystem_stall: filesystemStall,
 } as const satisfies Record<string, DetectorDef>;
 
 export const DETECTORS: readonly DetectorDef[] = Object.values(detectorRegistry);

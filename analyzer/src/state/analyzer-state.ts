@@ -26,7 +26,8 @@ export class AnalyzerState {
     switch (table) {
       case 'process_samples': return this.addProcesses(rows as ProcessRow[]);
       case 'node_samples': for (const r of rows as Row<'node_samples'>[]) this.host(r.host).addNode(r); return;
-      case 'cgroup_samples': for (const r of rows as Row<'cgroup_samples'>[]) this.host(r.host).addCgroup(r); return;
+      case 'cgroup_samples': return this.addCgroups(rows as Row<'cgroup_samples'>[]);
+      case 'node_events': for (const r of rows as Row<'node_events'>[]) this.host(r.host).addEvent(r); return;
       case 'gpu_samples': for (const r of rows as Row<'gpu_samples'>[]) this.host(r.host).addGpu(r); return;
       case 'ib_samples': for (const r of rows as Row<'ib_samples'>[]) this.host(r.host).addIb(r); return;
       case 'node_profiles': for (const r of rows as Row<'node_profiles'>[]) this.host(r.host).setProfile(r); return;
@@ -35,6 +36,13 @@ export class AnalyzerState {
         return;
       case 'runs': for (const r of rows as Row<'runs'>[]) this.run(r.run_id).setMeta(r); return;
       default: return;
+    }
+  }
+
+  private addCgroups(rows: readonly Row<'cgroup_samples'>[]): void {
+    for (const r of rows) {
+      this.host(r.host).addCgroup(r);
+      if (r.run_id && r.run_id !== SELF_RUN_ID) this.run(r.run_id).addCgroupPath(r.host, r.cgroup);
     }
   }
 
@@ -49,6 +57,7 @@ export class AnalyzerState {
           continue;
         }
         const run = this.run(runId);
+        for (const p of procs) run.addPid(host, p.pid);
         run.addHostTick(host, aggregateTick(ts, procs, run.allocCores));
         for (const [rank, rp] of groupBy(procs.filter((p) => p.rank !== null), (p) => String(p.rank))) {
           run.addRankTick(Number(rank), host, aggregateTick(ts, rp, run.allocCores));

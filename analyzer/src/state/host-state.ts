@@ -1,4 +1,5 @@
 import type { Row } from '@runlens/schemas';
+import { MAX_HOST_EVENTS, type StoredEvent, storedEvent } from './host-events.ts';
 import type { BackgroundTick, CgroupTick, GpuTick, HostProfile, IbTick, NodeTick } from '../window/run-window.ts';
 
 /** Keep this much host history: enough for the long window and a run's recent past. */
@@ -17,6 +18,7 @@ export class HostState {
   readonly cgroup = new Map<string, CgroupTick[]>();
   readonly gpus: Omit<GpuTick, 'run_procs'>[] = [];
   readonly ib: IbTick[] = [];
+  readonly events: StoredEvent[] = [];
   profile: HostProfile | null = null;
 
   constructor(readonly host: string) {}
@@ -54,6 +56,16 @@ export class HostState {
       tx_bytes_per_s: r.tx_bytes_per_s, xmit_wait_per_s: r.xmit_wait_per_s, errors_per_s: r.errors_per_s, link_downed: r.link_downed,
     });
     trim(this.ib, r.ts);
+  }
+
+  /** A kernel event; a replayed duplicate (same seq and time) is kept once. */
+  addEvent(r: Row<'node_events'>): void {
+    if (this.events.some((e) => e.seq === r.seq && e.ts === r.ts)) return;
+    let at = this.events.length;
+    while (at > 0 && (this.events[at - 1]?.ts ?? 0) > r.ts) at--;
+    this.events.splice(at, 0, storedEvent(r));
+    trim(this.events, Math.max(r.ts, this.events[this.events.length - 1]?.ts ?? r.ts));
+    if (this.events.length > MAX_HOST_EVENTS) this.events.splice(0, this.events.length - MAX_HOST_EVENTS);
   }
 
   setProfile(r: Row<'node_profiles'>): void {

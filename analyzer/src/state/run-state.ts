@@ -1,5 +1,6 @@
 import type { Row } from '@runlens/schemas';
 import type { HostView, RankView, RunTick, RunWindow } from '../window/run-window.ts';
+import { MAX_RUN_CGROUPS_PER_HOST, MAX_RUN_PIDS_PER_HOST, addBounded, eventsForRun } from './host-events.ts';
 import type { HostState } from './host-state.ts';
 import { mergeBySecond } from './tick-agg.ts';
 
@@ -16,6 +17,9 @@ export class RunState {
   readonly rankTicks = new Map<number, { host: string; ticks: Map<number, RunTick> }>();
   /** Processes of this run per (host, ts, GPU). */
   readonly gpuProcs = new Map<string, number>();
+  /** The run's pids and cgroups per host: what names a kernel event's victim as this run's. */
+  readonly pids = new Map<string, Set<number>>();
+  readonly cgroups = new Map<string, Set<string>>();
   lastDataTs = 0;
   finalised = false;
 
@@ -43,6 +47,14 @@ export class RunState {
     this.gpuProcs.set(k, (this.gpuProcs.get(k) ?? 0) + 1);
   }
 
+  addPid(host: string, pid: number): void {
+    addBounded(this.pids, host, pid, MAX_RUN_PIDS_PER_HOST);
+  }
+
+  addCgroupPath(host: string, cgroup: string): void {
+    addBounded(this.cgroups, host, cgroup, MAX_RUN_CGROUPS_PER_HOST);
+  }
+
   get allocCores(): number {
     return this.meta && this.meta.alloc_cores > 0 ? this.meta.alloc_cores : 1;
   }
@@ -51,7 +63,7 @@ export class RunState {
   window(hosts: ReadonlyMap<string, HostState>, from = 0): RunWindow {
     const views: HostView[] = [...this.hostTicks.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([host, m]) => {
       const ticks = sortedTicks(m, from);
-      return this.hostView(host, ticks, hosts.get(host));
+      return this.hostView(host, ticks, hosts.get(host), from);
     });
     const ranks: RankView[] = [...this.rankTicks.entries()].sort(([a], [b]) => a - b)
       .map(([rank, r]) => ({ rank, host: r.host, ticks: sortedTicks(r.ticks, from) }));
@@ -65,16 +77,19 @@ export class RunState {
     };
   }
 
-  private hostView(host: string, ticks: RunTick[], h: HostState | undefined): HostView {
+  private hostView(host: string, ticks: RunTick[], h: HostState | undefined, windowFrom: number): HostView {
     const from = ticks[0]?.ts ?? 0;
     const to = ticks[ticks.length - 1]?.ts ?? 0;
+    // The whole run starts at its start row, before its first sample; a trailing window at its first tick.
+    const live = { start: windowFrom === 0 && this.meta ? Math.min(this.meta.start_ts, from) : from, end: Math.max(this.meta?.end_ts ?? to, to) };
+    const events = h ? eventsForRun(h.events, { pids: this.pids.get(host) ?? new Set(), cgroups: this.cgroups.get(host) ?? new Set(), live }) : [];
     const gpus = h ? h.between(h.gpus, from, to).map((g) => ({ ...g, run_procs: this.gpuProcs.get(`${host}|${g.ts}|${g.gpu_uuid}`) ?? 0 })) : [];
     return {
       host, ticks, profile: h?.profile ?? null, gpus,
       node: h ? h.between(h.node, from, to) : [],
       background: h ? h.between(h.background, from, to) : [],
       cgroup: h ? h.between(h.cgroup.get(this.run_id) ?? [], from, to) : [],
-      ib: h ? h.between(h.ib, from, to) : [],
+      ib: h ? h.between(h.ib, from, to) : [], events, live,
     };
   }
 }

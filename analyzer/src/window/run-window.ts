@@ -1,4 +1,4 @@
-import { groupBy } from '@runlens/schemas';
+import { type Row, groupBy } from '@runlens/schemas';
 
 /** What detectors see of a run: per-tick aggregates of its processes, its hosts and its ranks. */
 export interface RunTick {
@@ -84,6 +84,12 @@ export interface HostProfile {
   readonly ib_link_rate_gbps: number | null;
 }
 
+/** A kernel or driver event on a host (a node_events row), as the detectors see it. */
+export type HostEvent = Omit<Row<'node_events'>, 'host' | 'priority'> & {
+  /** How it names a process of this run while live: a pid sampled in the run on this host, or the run's memory cgroup. */
+  readonly owned_by: 'pid' | 'cgroup' | null;
+};
+
 export interface HostView {
   readonly host: string;
   readonly ticks: readonly RunTick[];
@@ -93,6 +99,10 @@ export interface HostView {
   readonly gpus: readonly GpuTick[];
   readonly ib: readonly IbTick[];
   readonly profile: HostProfile | null;
+  /** Kernel events on the host up to the end of `live` (older ones too, for stalls that began before). */
+  readonly events?: readonly HostEvent[];
+  /** When the run was live on this host (epoch ms): its start (or the window's) to its end (or last tick). */
+  readonly live?: { readonly start: number; readonly end: number };
 }
 
 export interface RankView {

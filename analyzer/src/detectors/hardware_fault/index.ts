@@ -2,6 +2,7 @@ import { groupBy } from '@runlens/schemas';
 import { defineDetector, round } from '../detector.ts';
 import type { FindingDraft } from '../detector.ts';
 import type { GpuTick, HostView, IbTick } from '../../window/run-window.ts';
+import { kernelFaults } from './kernel-events.ts';
 
 /** Throttle reasons that mean the hardware protects itself (not the power/clock policy). */
 export const HW_THROTTLE_REASONS = ['hw_slowdown', 'hw_thermal_slowdown', 'hw_power_brake_slowdown'] as const;
@@ -104,13 +105,14 @@ function linkDownFault(port: string, ticks: readonly IbTick[]): Draft | null {
 function onHost(h: HostView): FindingDraft[] {
   const gpu = [...groupBy(h.gpus, (g) => g.gpu_uuid)].flatMap(([uuid, ts]) => [eccFault(uuid, ts), throttleFault(uuid, ts)]);
   const ib = [...groupBy(h.ib, (t) => t.port)].flatMap(([port, ts]) => [linkDownFault(port, ts), errorFault(port, ts)]);
-  return [...gpu, ...ib].filter((d): d is Draft => d !== null).map((d): FindingDraft => ({ ...d, kind: 'hardware_fault', host: h.host }));
+  const sampled = [...gpu, ...ib].filter((d): d is Draft => d !== null).map((d): FindingDraft => ({ ...d, kind: 'hardware_fault', host: h.host }));
+  return [...sampled, ...kernelFaults(h)];
 }
 
-/** GPU ECC errors or hardware throttling, IB errors or a link going down, during the run. */
+/** GPU ECC errors or hardware throttling, IB errors or a link going down, and kernel XID/MCE/EDAC/link events, during the run. */
 export const hardwareFault = defineDetector({
   id: 'hardware_fault',
-  description: 'GPU ECC errors or hardware slowdown, IB errors or link down, during the run.',
+  description: 'GPU ECC errors or hardware slowdown, IB errors or link down, kernel XID/MCE/EDAC/link-down events, during the run.',
   evaluate(w) {
     return (w.hosts ?? []).flatMap(onHost);
   },

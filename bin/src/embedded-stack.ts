@@ -62,5 +62,6 @@ export async function finishRun(stack: EmbeddedStack, run: Row<'runs'>): Promise
   await stack.drain();
   const report = await buildReport(stack.store, run.run_id);
   if (!report) throw new Error(`run ${run.run_id} is not in the store`);
-  return { ...report, summary: { ...report.summary, absent: [...stack.absent] } };
+  // The samplers this process could not open, then what the analyzer could not judge (build-report.ts).
+  return { ...report, summary: { ...report.summary, absent: [...stack.absent, ...report.summary.absent] } };
 }

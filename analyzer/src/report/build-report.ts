@@ -9,6 +9,7 @@ import { stampFinding } from '../detectors/stamp.ts';
 import { summarisePhases } from '../phases/phases.ts';
 import type { RunWindow } from '../window/run-window.ts';
 import { loadBaseline } from '../model/baseline.ts';
+import { NO_CAPABILITY, isShortRun, shortRunUndeterminable, storageRate } from '../model/short-run.ts';
 import { compareWithBaseline } from './baseline.ts';
 import { rankFindings } from './format.ts';
 import { replayRun } from './replay.ts';
@@ -60,7 +61,7 @@ export async function buildReport(store: Store, runId: string, now = Date.now())
       run_id: runId, app: run.app, user: run.user, cmd: run.cmd, hosts: run.hosts, start_ts: run.start_ms, end_ts: run.end_ms,
       exit_code: run.exit_code, status: run.status, alloc_cores: run.alloc_cores, alloc_gpus: run.alloc_gpus, job_id: run.job_id,
     },
-    summary, findings: rank(findings), phases: summarisePhases(seconds),
+    summary: { ...summary, absent: [...summary.absent, ...shortRunAbsent(seconds, summary, run.hosts)] }, findings: rank(findings), phases: summarisePhases(seconds),
     baseline: compareWithBaseline(run.app, await loadBaseline(store, { run_id: runId, app: run.app, cmd: run.cmd, start_ms: run.start_ms }), wall, summary.cpu_efficiency),
   };
   return runReportSchema.parse(report);
@@ -69,6 +70,12 @@ export async function buildReport(store: Store, runId: string, now = Date.now())
 /** Findings of the vocabulary, most severe and most confident first. */
 function rank(findings: readonly Finding[]): Finding[] {
   return rankFindings(findings.filter((f) => isFindingKind(f.kind)));
+}
+
+/** A short run's storage rate against a device bandwidth no profile gives (model/short-run.ts). */
+function shortRunAbsent(seconds: readonly { ts: number }[], s: RunReport['summary'], hosts: readonly string[]): string[] {
+  if (!isShortRun(seconds)) return [];
+  return shortRunUndeterminable(storageRate({ read_bytes: s.read_bytes ?? 0, write_bytes: s.write_bytes ?? 0, wall_s: s.wall_s }), NO_CAPABILITY, hosts);
 }
 
 /** What could not be judged on these hosts, said once rather than guessed. */

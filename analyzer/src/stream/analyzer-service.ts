@@ -5,6 +5,7 @@ import { leadWithCauses } from '../detectors/causes.ts';
 import { DETECTORS } from '../detectors/registry.ts';
 import { stampFinding } from '../detectors/stamp.ts';
 import { finishRunModel } from '../model/finish-run.ts';
+import { withShortRun } from '../model/short-run.ts';
 import { AnalyzerState } from '../state/analyzer-state.ts';
 import type { RunState } from '../state/run-state.ts';
 import { FindingTracker } from './finding-tracker.ts';
@@ -135,7 +136,8 @@ export class AnalyzerService {
   private async finalise(run: RunState): Promise<void> {
     run.finalised = true;
     const window = run.window(this.state.hosts);
-    const drafts = this.tracker(run.run_id).final(leadWithCauses(DETECTORS.flatMap((d) => d.evaluate(window))));
+    // A run too short for the per-tick detectors is judged on its totals (model/short-run.ts).
+    const drafts = this.tracker(run.run_id).final(leadWithCauses(withShortRun(run.meta, window, DETECTORS.flatMap((d) => d.evaluate(window)))));
     const model = await finishRunModel(this.opts.store, run, window, drafts).catch((e: unknown) => {
       this.opts.log.warn('run model failed', { run_id: run.run_id, error: String(e) });
       return null;

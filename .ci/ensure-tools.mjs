@@ -1,10 +1,13 @@
-// Installs the Debian packages the tests drive (workload generators), reusing what is there.
+// Installs the Debian packages the tests drive (workload generators, Slurm), reusing what is there.
 import { execFileSync, spawnSync } from 'node:child_process';
 
 const NEEDED = [
   { bin: 'stress-ng', pkg: 'stress-ng' },
   { bin: 'fio', pkg: 'fio' },
   { bin: 'chromium', pkg: 'chromium' },
+  // A real scheduler for the Slurm tests (deploy/testbed): slurmctld, slurmd and munge.
+  { bin: 'slurmd', pkg: 'slurm-wlm' },
+  { bin: 'munged', pkg: 'munge' },
 ];
 
 function has(bin) {

@@ -5,6 +5,9 @@ const NEEDED = [
   { bin: 'stress-ng', pkg: 'stress-ng' },
   { bin: 'fio', pkg: 'fio' },
   { bin: 'chromium', pkg: 'chromium' },
+  // Debian's ClickHouse 18.16 server: the store tests run every read on it as well as on chDB.
+  { bin: 'clickhouse-server', pkg: 'clickhouse-server' },
+  { bin: 'clickhouse-client', pkg: 'clickhouse-client' },
   // A real scheduler for the Slurm tests (deploy/testbed): slurmctld, slurmd and munge.
   { bin: 'slurmd', pkg: 'slurm-wlm' },
   { bin: 'munged', pkg: 'munge' },

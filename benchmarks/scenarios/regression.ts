@@ -10,8 +10,8 @@ export interface RegressionResult {
   readonly finding: Finding | null;
 }
 
-/** Five clean runs of a fixed-work app, then one held to 0.75 cores by a CFS quota. */
-export async function regressionScenario(stack: ScenarioStack, prefix: string, millions = 1500): Promise<RegressionResult> {
+/** Five clean runs of a fixed-work app, then one held to `quota` cores (0.75 by default) by a CFS quota. */
+export async function regressionScenario(stack: ScenarioStack, prefix: string, millions = 1500, quota = 0.75): Promise<RegressionResult> {
   const cmd = `node burn.mjs ${millions}`;
   const once = async (i: number, quota: number | null): Promise<{ wall: number; findings: Finding[] }> => {
     const t0 = Date.now();
@@ -27,6 +27,6 @@ export async function regressionScenario(stack: ScenarioStack, prefix: string, m
   };
   const baselineWallS: number[] = [];
   for (let i = 0; i < 5; i++) baselineWallS.push((await once(i, null)).wall);
-  const slow = await once(5, 0.75);
+  const slow = await once(5, quota);
   return { baselineWallS, slowWallS: slow.wall, finding: slow.findings.find((f) => f.kind === 'regression') ?? null };
 }

@@ -33,9 +33,11 @@ describe('labelled scenarios through the streaming analyzer', () => {
     }, 120_000);
   }
 
-  it('a run held to 0.75 cores after 5 clean runs is a regression with cause cpu', async (ctx) => {
+  // 0.4 cores, not the benchmark's 0.75: on a busy machine (a 1-core stress-ng beside npm test)
+  // the clean runs themselves get only ~0.8 of a core, and 0.75 is then within their spread.
+  it('a run held to 0.4 cores after 5 clean runs is a regression with cause cpu', async (ctx) => {
     if (!canThrottle()) ctx.skip();
-    const r = await regressionScenario(stack, `it-reg-${Date.now().toString(36)}`);
+    const r = await regressionScenario(stack, `it-reg-${Date.now().toString(36)}`, 1500, 0.4);
     expect(r.finding?.evidence.cause).toBe('cpu');
     expect(r.slowWallS).toBeGreaterThan(1.2 * Math.min(...r.baselineWallS));
   }, 240_000);

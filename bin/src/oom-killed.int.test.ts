@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runReportSchema } from '@runlens/schemas';
+import { runReportSchema, sleep } from '@runlens/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from './testing/cli-harness.ts';
 
@@ -16,7 +16,6 @@ const canRun = ((): boolean => {
   }
 })();
 const cg = join(MEMCG_ROOT, `rl_oomrun_${process.pid}_${Math.random().toString(36).slice(2, 8)}`);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 // Grows 2 MiB every 100 ms, so it is sampled as the run's process for a few seconds before the kernel kills it.
 const HOG = 'import time\na=[]\nwhile True:\n    a.append(bytearray(2<<20)); time.sleep(0.1)';
 

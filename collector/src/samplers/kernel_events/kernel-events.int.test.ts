@@ -1,3 +1,4 @@
+import { silentLogger, sleep } from '@runlens/schemas';
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,11 +18,9 @@ const canRun = ((): boolean => {
     return false;
   }
 })();
-const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent } as unknown as HostContext['log'];
-const host: HostContext = { host: 'int-host', procRoot: '/proc', sysRoot: '/sys', clkTck: 100, pageSize: 4096, log: silent };
+const host: HostContext = { host: 'int-host', procRoot: '/proc', sysRoot: '/sys', clkTck: 100, pageSize: 4096, log: silentLogger };
 const tick: Tick = { ts: Date.now(), mono_s: 0, runs: [], attribute: () => null, observeProcesses: () => {} };
 const cg = join(MEMCG_ROOT, `rl_kev_${process.pid}_${Math.random().toString(36).slice(2, 8)}`);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Joins the cgroup, then touches memory until the kernel kills it; resolves with its pid and signal. */
 function hog(): Promise<{ pid: number; signal: string | null }> {

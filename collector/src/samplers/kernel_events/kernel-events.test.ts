@@ -1,3 +1,4 @@
+import { silentLogger } from '@runlens/schemas';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,6 @@ import { KernelEventParser, classify } from './parser.ts';
 import { parseJournalLine, parseKmsgRecord } from './record.ts';
 
 const TD = join(import.meta.dirname, 'testdata');
-const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent } as unknown as HostContext['log'];
 const captures = readdirSync(TD).filter((f) => /\.(kmsg|txt)$/.test(f));
 
 describe('kernel_events golden files', () => {
@@ -71,7 +71,7 @@ describe('kernel_events hostile input', () => {
 });
 
 describe('kernel_events sampler sources', () => {
-  const host: HostContext = { host: 'h1', procRoot: '/proc', sysRoot: '/sys', clkTck: 100, pageSize: 4096, log: silent };
+  const host: HostContext = { host: 'h1', procRoot: '/proc', sysRoot: '/sys', clkTck: 100, pageSize: 4096, log: silentLogger };
   it('is absent, naming both sources, when neither kmsg nor journalctl works', async () => {
     const cfg = kernelEventsSampler.config.parse({ kmsg_path: join(TD, 'nope'), journalctl: join(TD, 'no-journalctl') });
     const made = await kernelEventsSampler.create(cfg, host);

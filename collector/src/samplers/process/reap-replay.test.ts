@@ -1,3 +1,4 @@
+import { silentLogger } from '@runlens/schemas';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,6 @@ import { parseIo } from './parse.ts';
  * the kernel has added dd's whole-life IO to the sh's /proc/<pid>/io.
  */
 const REAP = join(import.meta.dirname, 'testdata', 'reap');
-const silent = { debug() {}, info() {}, warn() {}, error() {} } as unknown as HostContext['log'];
 const roots: string[] = [];
 afterEach(() => {
   for (const d of roots.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -27,7 +27,7 @@ const io = (tickDir: string, pid: string) => parseIo(readFileSync(join(tickDir, 
 async function replay(capture: string): Promise<Row<'process_samples'>[][]> {
   const root = mkdtempSync(join(tmpdir(), 'reap-replay-'));
   roots.push(root);
-  const host: HostContext = { host: 'h', procRoot: root, sysRoot: '/nonexistent', clkTck: 100, pageSize: 4096, log: silent };
+  const host: HostContext = { host: 'h', procRoot: root, sysRoot: '/nonexistent', clkTck: 100, pageSize: 4096, log: silentLogger };
   const s = await processSampler.create(processSampler.config.parse({ max_kept_open: 0 }), host);
   if (isAbsent(s)) throw new Error(s.absent);
   const out: Row<'process_samples'>[][] = [];

@@ -1,3 +1,4 @@
+import { silentLogger } from '@runlens/schemas';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -13,7 +14,6 @@ import { parseIo, parseStat } from './parse.ts';
 /* Real processes on real /proc: a sh runs dd, which writes 32 MiB and waits for EOF; the sh reaps it. */
 
 const MIB_32 = 32 * 2 ** 20;
-const silent = { debug() {}, info() {}, warn() {}, error() {} } as unknown as HostContext['log'];
 let sh: ChildProcess | null = null;
 let dir = '';
 afterEach(() => {
@@ -36,7 +36,7 @@ async function until<T>(what: string, probe: () => T | undefined | false): Promi
 
 it('a sh that reaps dd shows no second copy of dd\'s writes, and the rows add up to dd\'s bytes once', async () => {
   const facts = readHostFacts('live');
-  const host: HostContext = { host: 'live', procRoot: '/proc', sysRoot: '/sys', clkTck: facts.clkTck, pageSize: facts.pageSize, log: silent };
+  const host: HostContext = { host: 'live', procRoot: '/proc', sysRoot: '/sys', clkTck: facts.clkTck, pageSize: facts.pageSize, log: silentLogger };
   const s = await processSampler.create(processSampler.config.parse({}), host);
   if (isAbsent(s)) throw new Error(s.absent);
   dir = mkdtempSync(join(tmpdir(), 'reap-int-'));

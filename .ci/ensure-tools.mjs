@@ -11,6 +11,8 @@ const NEEDED = [
   // A real scheduler for the Slurm tests (deploy/testbed): slurmctld, slurmd and munge.
   { bin: 'slurmd', pkg: 'slurm-wlm' },
   { bin: 'munged', pkg: 'munge' },
+  // Alerting is tested against a real Alertmanager (v2 API, grouping, resolve).
+  { bin: 'prometheus-alertmanager', pkg: 'prometheus-alertmanager' },
 ];
 
 function has(bin) {

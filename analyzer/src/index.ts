@@ -7,3 +7,6 @@ export * from './window/run-window.ts';
 export * from './stream/analyzer-service.ts';
 export * from './report/replay.ts';
 export * from './phases/phases.ts';
+export * from './alerts/alert-forwarder.ts';
+export * from './alerts/alert-sink.ts';
+export * from './alerts/webhook-sink.ts';

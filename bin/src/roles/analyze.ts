@@ -1,6 +1,6 @@
 import { ANALYZE_GROUP, AnalyzerService } from '@runlens/analyzer';
 import { openKafkaBus } from '@runlens/pipeline';
-import { clusterTopics, createLogger } from '@runlens/schemas';
+import { ConfigError, clusterTopics, createLogger } from '@runlens/schemas';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { healthSchema } from '../health/health-config.ts';
@@ -8,6 +8,7 @@ import { closeHealth, serveHealth } from '../health/health-server.ts';
 import { Readiness } from '../health/readiness.ts';
 import { waitForStore, waitForTopics } from '../health/wait-for.ts';
 import { untilSignal } from '../signals.ts';
+import { alertForwarder, alertProblem, alertSchema } from './alert-config.ts';
 import { busSchema, kafkaConnection } from './bus-config.ts';
 import { loadRoleConfig } from './role-config.ts';
 import { storeSchema } from './store-config.ts';
@@ -18,6 +19,7 @@ const schema = z.object({
   RUNLENS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   ...storeSchema,
   ...healthSchema,
+  ...alertSchema,
 });
 
 /**
@@ -27,6 +29,8 @@ const schema = z.object({
  */
 export async function analyzeRole(): Promise<number> {
   const c = loadRoleConfig(schema);
+  const problem = alertProblem(c);
+  if (problem) throw new ConfigError([problem]);
   const log = createLogger(c.RUNLENS_LOG_LEVEL, { role: 'analyze', pid: process.pid });
   const readiness = new Readiness(log);
   const health = serveHealth({ port: c.RUNLENS_HEALTH_PORT, host: c.RUNLENS_HEALTH_HOST }, () => readiness.state(), log);
@@ -34,13 +38,16 @@ export async function analyzeRole(): Promise<number> {
   const [store] = await Promise.all([waitForStore(readiness, c, log, true), waitForTopics(readiness, bus, clusterTopics(), c.RUNLENS_KAFKA_BROKERS)]);
   const analyzer = new AnalyzerService({ bus, store, log, agentId: `analyzer:${hostname()}:${process.pid}`, evalIntervalMs: c.RUNLENS_EVAL_INTERVAL_MS });
   await readiness.until(`the consumer group ${ANALYZE_GROUP} at ${c.RUNLENS_KAFKA_BROKERS}`, () => analyzer.start());
+  const alerts = alertForwarder(c, { bus, store, log });
+  if (alerts) await readiness.until('the alert consumer group', () => alerts.start());
   readiness.markReady();
-  log.info('analyze started', { store: store.kind });
+  log.info('analyze started', { store: store.kind, alerting: alerts !== null });
   const signal = await untilSignal();
   await analyzer.stop();
+  await alerts?.stop();
   await bus.close();
   await store.close();
   closeHealth(health);
-  log.info('analyze stopped', { signal, samples: analyzer.counters.received, counters: analyzer.counters.snapshot() });
+  log.info('analyze stopped', { signal, samples: analyzer.counters.received, counters: analyzer.counters.snapshot(), alerts: alerts?.counters.snapshot() });
   return 0;
 }

@@ -7,3 +7,4 @@ export * from './node-sample-row.ts';
 export * from './small-disk.ts';
 export * from './tls-certs.ts';
 export * from './secure-servers.ts';
+export * from './alertmanager.ts';

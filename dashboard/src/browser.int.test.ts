@@ -142,4 +142,25 @@ describe('dashboard in a browser', () => {
     await expect(ops.page.getByTestId('node-health').textContent()).resolves.toContain('No hardware faults seen');
     expect((await ops.page.goto(`${up.url}/runs/${runA}`))?.status()).toBe(200);
   });
+
+  it('links a real kernel event on the ops page to the run it touched', async () => {
+    // A process of a run reads address 0: the kernel logs the segfault in /dev/kmsg, the agent
+    // publishes it as a node event, and the ops page names the run whose process it was.
+    const crash = await startRun(env, ['--app', 'crasher', '--', 'python3', '-c', 'import ctypes, time\ntime.sleep(3)\nctypes.string_at(0)']);
+    expect(crash.code).toBe(139);
+    const ops = await signIn('opsy');
+    const item = ops.page.locator('[data-testid="event-impacts"] li[data-event-kind="segfault"]').first();
+    for (let i = 0; i < 30 && (await item.count()) === 0; i++) {
+      await ops.page.waitForTimeout(1000);
+      await ops.page.goto(`${up.url}/ops`);
+    }
+    await expect(item.textContent()).resolves.toMatch(/1 job (slowed|live) on .* since a process crashed/);
+    const href = await item.locator('a[href^="/runs/"]').first().getAttribute('href');
+    const run = href?.slice('/runs/'.length) ?? '';
+    const res = await ops.page.goto(`${up.url}${href}`);
+    expect(res?.status()).toBe(200);
+    await expect(ops.page.locator('body').textContent()).resolves.toContain('crasher');
+    expect(run).not.toBe(runA);
+    await shot(ops.page, 'ops-event-run');
+  });
 });

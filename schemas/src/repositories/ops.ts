@@ -4,11 +4,11 @@ import type { Store } from '../store/store.ts';
 
 export interface HealthRow { host: string; source: string; detail: string; last_ms: number; count: number }
 
-/** Hardware faults since `fromMs`: hardware_fault findings, GPU ECC/retired pages and IB errors or link-downs. */
+/** Hardware faults since `fromMs`: hardware_fault findings, GPU ECC/retired pages, IB errors or link-downs, and kernel events. */
 export async function nodeHealth(store: Store, fromMs: number): Promise<HealthRow[]> {
   const p = { from: fromMs };
   const since = `>= ${store.sql.fromMs('from')}`;
-  const [faults, gpu, ib] = await Promise.all([
+  const [faults, gpu, ib, events] = await Promise.all([
     store.query<HealthRow>(`SELECT host, 'hardware_fault' AS source, any(message) AS detail, max(${store.sql.ms('end_ts')}) AS last_ms, count() AS count
       FROM findings FINAL WHERE kind = 'hardware_fault' AND start_ts ${since} GROUP BY host`, p),
     store.query<HealthRow>(`SELECT host, 'gpu_ecc' AS source, concat('GPU ', toString(gpu_index), ': ', toString(max(ifNull(ecc_uncorrected, 0))), ' uncorrected ECC') AS detail,
@@ -17,8 +17,11 @@ export async function nodeHealth(store: Store, fromMs: number): Promise<HealthRo
     store.query<HealthRow>(`SELECT host, 'ib_errors' AS source, concat(device, '/', toString(port), ': ', toString(round(max(errors_per_s), 2)), ' errors/s, link downed ', toString(max(link_downed))) AS detail,
       max(${store.sql.ms('ts')}) AS last_ms, count() AS count FROM ib_samples FINAL
       WHERE ts ${since} AND (errors_per_s > 0 OR link_downed > 0) GROUP BY host, device, port`, p),
+    store.query<HealthRow>(`SELECT host, concat('event:', kind) AS source, concat(if(device = '', '', concat(device, ': ')), any(detail)) AS detail,
+      max(${store.sql.ms('ts')}) AS last_ms, uniqExact(seq) AS count FROM node_events
+      WHERE ts ${since} AND severity != 'info' GROUP BY host, kind, device`, p),
   ]);
-  return [...faults, ...gpu, ...ib].map((r) => ({ ...r, last_ms: Number(r.last_ms), count: Number(r.count) }));
+  return [...faults, ...gpu, ...ib, ...events].map((r) => ({ ...r, last_ms: Number(r.last_ms), count: Number(r.count) }));
 }
 
 export interface SharedCause { kind: string; host: string; scope_id: string; runs: number; findings: number; last_ms: number }

@@ -1,11 +1,13 @@
 import Link from 'next/link';
 import { buildHeatmapOption } from '../../charts/heatmap.ts';
 import { Chart } from '../../components/chart.tsx';
+import { EventImpacts } from '../../components/event-impacts.tsx';
 import { LiveRefresh } from '../../components/live-refresh.tsx';
 import { Nav } from '../../components/nav.tsx';
 import { dashboardContext } from '../../server/context.ts';
 import { fmtTime } from '../../server/format.ts';
 import { NODE_METRICS, degradedRunning, isNodeMetric, nodeHealth, sharedCauses } from '@runlens/schemas';
+import { eventImpacts } from '../../server/views/event-impacts.ts';
 import { clusterHeatmap } from '../../server/views/ops.ts';
 import { requireOps } from '../../server/session.ts';
 
@@ -18,8 +20,9 @@ export default async function OpsPage({ searchParams }: { searchParams: Promise<
   const window = WINDOWS[q.window ?? ''] ?? 3_600_000;
   const { store } = dashboardContext();
   const now = Date.now();
-  const [heat, health, shared, degraded] = await Promise.all([
-    clusterHeatmap(store, metric, now - window, now), nodeHealth(store, now - 7 * 86_400_000), sharedCauses(store, now - 7 * 86_400_000), degradedRunning(store),
+  const week = now - 7 * 86_400_000;
+  const [heat, health, shared, degraded, impacts] = await Promise.all([
+    clusterHeatmap(store, metric, now - window, now), nodeHealth(store, week), sharedCauses(store, week), degradedRunning(store), eventImpacts(store, week, now),
   ]);
   return (
     <>
@@ -46,10 +49,14 @@ export default async function OpsPage({ searchParams }: { searchParams: Promise<
               ))}</tbody></table>
           )}
         </section>
+        <section className="card" data-testid="event-impacts">
+          <h2>Node events and the runs they touched (7 days)</h2>
+          <EventImpacts impacts={impacts} />
+        </section>
         <div className="grid2">
           <section className="card" data-testid="node-health">
             <h2>Node health (7 days)</h2>
-            {health.length === 0 ? <p className="muted">No hardware faults seen.</p> : (
+            {health.length === 0 ? <p className="muted">No hardware faults seen, and no kernel events.</p> : (
               <table><thead><tr><th>Host</th><th>Kind</th><th>Detail</th><th>Last</th></tr></thead>
                 <tbody>{health.map((h) => <tr key={`${h.host}${h.source}${h.detail}`}><td>{h.host}</td><td>{h.source}</td><td>{h.detail}</td><td>{fmtTime(h.last_ms)}</td></tr>)}</tbody></table>
             )}

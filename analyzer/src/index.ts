@@ -10,3 +10,6 @@ export * from './phases/phases.ts';
 export * from './alerts/alert-forwarder.ts';
 export * from './alerts/alert-sink.ts';
 export * from './alerts/webhook-sink.ts';
+export * from './selection/recommend.ts';
+export * from './selection/select-app.ts';
+export * from './selection/render-selection.ts';

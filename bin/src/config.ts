@@ -20,6 +20,7 @@ const schema = z.object({
   RUNLENS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   RUNLENS_HTTP_ALLOWED_HOSTS: allowedHostsSchema,
   RUNLENS_SAMPLERS: samplerListSchema,
+  RUNLENS_NODE_TYPES_FILE: z.string().min(1).optional(),
 });
 
 export interface EmbeddedConfig {
@@ -31,6 +32,8 @@ export interface EmbeddedConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly httpAllowedHosts: readonly string[];
   readonly samplers: readonly SamplerId[];
+  /** JSON file of node types and prices (runlens select, runlens nodes); read when used. */
+  readonly nodeTypesFile: string | undefined;
 }
 
 /** All problems at once, with the variable names. */
@@ -43,6 +46,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   return {
     dataDir: c.RUNLENS_DATA_DIR, intervalMs: c.RUNLENS_INTERVAL_MS, host: c.RUNLENS_HOST, cluster: c.RUNLENS_CLUSTER,
     httpPort: c.RUNLENS_HTTP_PORT, httpAllowedHosts: c.RUNLENS_HTTP_ALLOWED_HOSTS, logLevel: c.RUNLENS_LOG_LEVEL,
-    samplers: c.RUNLENS_SAMPLERS,
+    samplers: c.RUNLENS_SAMPLERS, nodeTypesFile: c.RUNLENS_NODE_TYPES_FILE,
   };
 }

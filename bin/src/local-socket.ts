@@ -1,6 +1,7 @@
 import { chmodSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
+import { nodeTypesFileSchema } from '@runlens/schemas';
 import { z } from 'zod';
 
 /*
@@ -46,7 +47,11 @@ export const pingRequest = z.object({ op: z.literal('ping') });
 /** `runlens report` while `up` owns the store: `up` builds the report (RunReport, or null when no such run). */
 export const reportRequest = z.object({ op: z.literal('report'), run_id: z.string().min(1).max(128) });
 
-export const socketRequest = z.discriminatedUnion('op', [pingRequest, registerRequest, finishRequest, reportRequest]);
+/** `runlens select` / `runlens nodes` while `up` owns the store; the caller's node-types file travels with the question. */
+export const selectRequest = z.object({ op: z.literal('select'), app: z.string().min(1).max(256), scale: z.number().positive().finite().optional(), node_types: nodeTypesFileSchema });
+export const nodesRequest = z.object({ op: z.literal('nodes'), node_types: nodeTypesFileSchema });
+
+export const socketRequest = z.discriminatedUnion('op', [pingRequest, registerRequest, finishRequest, reportRequest, selectRequest, nodesRequest]);
 export type SocketRequest = z.infer<typeof socketRequest>;
 export type RegisterRequest = z.infer<typeof registerRequest>;
 export type FinishRequest = z.infer<typeof finishRequest>;

@@ -1,4 +1,5 @@
 import { buildReport } from '@runlens/analyzer';
+import type { Store } from '@runlens/schemas';
 import { userInfo } from 'node:os';
 import type { EmbeddedConfig } from './config.ts';
 import { type EmbeddedStack, finishRun } from './embedded-stack.ts';
@@ -6,6 +7,7 @@ import type { SocketRequest } from './local-socket.ts';
 import { RunRegistry } from './run-registry.ts';
 import { selectRunById, selectRunningRunsOnHost } from './run-store-queries.ts';
 import { runRow } from './commands/run.ts';
+import { answerSelection } from './commands/select.ts';
 
 const SWEEP_INTERVAL_MS = 5_000;
 
@@ -42,10 +44,10 @@ export async function startUpRuns(stack: EmbeddedStack, cfg: EmbeddedConfig): Pr
       (e: unknown) => stack.log.error('lost-run sweep failed', { error: String(e) }),
     ).finally(() => { sweeping = false; });
   }, SWEEP_INTERVAL_MS);
-  return { registry, handle: (req) => (req.op === 'report' ? buildReport(stack.store, req.run_id) : handle(registry, req)), stop: () => clearInterval(timer) };
+  return { registry, handle: (req) => handle(registry, stack.store, req), stop: () => clearInterval(timer) };
 }
 
-async function handle(registry: RunRegistry, req: Exclude<SocketRequest, { op: 'report' }>): Promise<unknown> {
+async function handle(registry: RunRegistry, store: Store, req: SocketRequest): Promise<unknown> {
   switch (req.op) {
     case 'ping':
       return { pid: process.pid };
@@ -53,5 +55,10 @@ async function handle(registry: RunRegistry, req: Exclude<SocketRequest, { op: '
       return registry.register(req);
     case 'finish':
       return registry.finish(req);
+    case 'report':
+      return buildReport(store, req.run_id);
+    case 'select':
+    case 'nodes':
+      return answerSelection(store, req);
   }
 }

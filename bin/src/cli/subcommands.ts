@@ -2,6 +2,8 @@ import { dashboardCommand } from '../commands/dashboard.ts';
 import { reportCommand } from '../commands/report.ts';
 import { REPORT_USAGE, parseReportArgs } from '../commands/report-args.ts';
 import { runCommand } from '../commands/run.ts';
+import { nodesCommand, selectCommand } from '../commands/select.ts';
+import { NODES_USAGE, SELECT_USAGE, parseNodesArgs, parseSelectArgs } from '../commands/select-args.ts';
 import { RUN_USAGE, parseRunArgs } from '../commands/run-args.ts';
 import { upCommand } from '../commands/up.ts';
 import { loadConfig } from '../config.ts';
@@ -74,6 +76,22 @@ export const SUBCOMMANDS = {
     prepare: (argv) => {
       const r = parseReportArgs(argv);
       return 'runId' in r ? { kind: 'ok', start: () => reportCommand(r, loadConfig()) } : r;
+    },
+  },
+  select: {
+    summary: 'where to run an app: node types compared on its own runs, speed and cost',
+    usage: SELECT_USAGE,
+    prepare: (argv) => {
+      const r = parseSelectArgs(argv);
+      return 'app' in r ? { kind: 'ok', start: () => selectCommand(r, loadConfig()) } : r;
+    },
+  },
+  nodes: {
+    summary: 'node types seen (configured or derived), their hosts and prices',
+    usage: NODES_USAGE,
+    prepare: (argv) => {
+      const r = parseNodesArgs(argv);
+      return 'json' in r ? { kind: 'ok', start: () => nodesCommand(r, loadConfig()) } : r;
     },
   },
   agent: role('agent', 'cluster role: sample this node and publish to Kafka, spooling while it is away', agentRole),

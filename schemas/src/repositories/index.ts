@@ -15,3 +15,4 @@ export * from './run-seconds.ts';
 export * from './run-series.ts';
 export * from './run-summaries.ts';
 export * from './runs.ts';
+export * from './selection.ts';

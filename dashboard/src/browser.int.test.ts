@@ -166,4 +166,14 @@ describe('dashboard in a browser', () => {
     expect(run).not.toBe(runA);
     await shot(ops.page, 'ops-event-run');
   });
+
+  it('shows where to run an app on its page, and says when the data is insufficient', async () => {
+    const page = owner.pages()[0]!;
+    expect((await page.goto(`${up.url}/apps/cpu_a`))?.status()).toBe(200);
+    const panel = page.getByTestId('where-to-run');
+    // One finished run on this machine's one (derived) node type: nothing to compare yet.
+    await expect(panel.locator('tr[data-node-type]').count()).resolves.toBe(1);
+    await expect(panel.textContent()).resolves.toMatch(/Insufficient data[\s\S]*2 more runs on type [\s\S]*runs on a second node type/);
+    await panel.screenshot({ path: join(ARTIFACTS, 'where-to-run.png') });
+  });
 });

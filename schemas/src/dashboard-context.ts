@@ -1,4 +1,5 @@
 import type { Identity } from './auth.ts';
+import type { NodeTypesConfig } from './node-types.ts';
 import type { RunReport } from './report.ts';
 import type { Store } from './store/store.ts';
 
@@ -14,6 +15,8 @@ export interface DashboardContext {
   verifySession(cookie: string | undefined): Identity | null;
   buildReport(store: Store, runId: string): Promise<RunReport | null>;
   renderHtml(report: RunReport): string;
+  /** Node types and prices (RUNLENS_NODE_TYPES_FILE) for the app page's "where to run" panel. */
+  readonly nodeTypes: NodeTypesConfig;
 }
 
 /** The globalThis key under which the host process publishes the context. */

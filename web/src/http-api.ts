@@ -1,9 +1,9 @@
-import { buildReport, renderHtml } from '@runlens/analyzer';
+import { buildReport, renderHtml, selectForApp } from '@runlens/analyzer';
 import type { Store } from '@runlens/pipeline';
-import type { DashboardContext, Logger } from '@runlens/schemas';
+import type { DashboardContext, Logger, NodeTypesConfig } from '@runlens/schemas';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { dirname, join } from 'node:path';
-import { type Identity, SESSION_COOKIE, canSeeAll, runOwner, visibleRuns } from '@runlens/schemas';
+import { type Identity, NO_NODE_TYPES, SESSION_COOKIE, canSeeAll, runOwner, visibleRuns } from '@runlens/schemas';
 import { type ApiTokens, authenticate, loadTokens } from './api-tokens.ts';
 import { type AuthDeps, authRoute } from './auth-routes.ts';
 import { type CookieRead, readCookie, sessionCookie } from './cookies.ts';
@@ -29,6 +29,8 @@ export interface ServeOptions {
   readonly health?: () => Health;
   /** Hosts the dashboard; tests pass a stand-in so that they need no Next build. */
   readonly startDashboard?: (ctx: DashboardContext, log: Logger) => DashboardHandle;
+  /** Node types and prices for GET /api/apps/:app/select and the app page; none by default. */
+  readonly nodeTypes?: NodeTypesConfig;
 }
 
 /** Liveness and readiness as every role reports them (snake_case: probes and operators read it). */
@@ -48,6 +50,7 @@ interface RequestContext {
   readonly dashboard: DashboardHandle;
   readonly hosts: HostAllowlist;
   readonly auth: AuthDeps;
+  readonly nodeTypes: NodeTypesConfig;
 }
 
 /**
@@ -65,11 +68,12 @@ export function serveApi(store: Store, opts: ServeOptions, log: Logger): Server 
   if (created) log.info('created dashboard admin; sign in with this one-time login (user:pass), shown only now', { one_time_login: `${created.user}:${created.password}`, users_file: join(dir, 'users.json') });
   const users = new UserDirectory(join(dir, 'users.json'), log);
   const sessions = new Sessions(join(dir, 'session-secret'), users, new RevokedSessions(join(dir, 'revoked-sessions.json'), log));
-  const dashboard = (opts.startDashboard ?? startDashboard)({ store, verifySession: (c) => sessions.verify(c), buildReport, renderHtml }, log);
+  const nodeTypes = opts.nodeTypes ?? NO_NODE_TYPES;
+  const dashboard = (opts.startDashboard ?? startDashboard)({ store, verifySession: (c) => sessions.verify(c), buildReport, renderHtml, nodeTypes }, log);
   const server = createServer();
   const hosts = new HostAllowlist(bind, opts.allowedHosts ?? [], () => listeningPort(server));
   const auth: AuthDeps = { users, sessions, limiter: new LoginLimiter(), secureCookie: !isLoopback(bind) };
-  const ctx: RequestContext = { store, tokens, sessions, dashboard, hosts, auth, health: opts.health ?? ALWAYS_READY };
+  const ctx: RequestContext = { store, tokens, sessions, dashboard, hosts, auth, nodeTypes, health: opts.health ?? ALWAYS_READY };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handleRequest(req, res, ctx).catch((e: unknown) => failed(res, e, log));
   });
@@ -98,14 +102,17 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, c: Reque
   if (req.method === 'GET' && url.pathname === '/readyz') return sendJson(res, health.ready ? 200 : 503, { ...health, dashboard: c.dashboard.state() });
   if (!health.ready) return sendJson(res, 503, { error: 'not ready', waiting_for: health.waiting_for });
   if (url.pathname.startsWith('/auth/')) return authRoute(req, res, url.pathname, c.auth);
-  if (url.pathname.startsWith('/api/')) return apiRoute(req, res, url.pathname, cookie, c);
+  if (url.pathname.startsWith('/api/')) return apiRoute(req, res, url, cookie, c);
   return c.dashboard.handle(req, res);
 }
 
-async function apiRoute(req: IncomingMessage, res: ServerResponse, path: string, cookie: CookieRead, c: RequestContext): Promise<void> {
+async function apiRoute(req: IncomingMessage, res: ServerResponse, url: URL, cookie: CookieRead, c: RequestContext): Promise<void> {
   const id = authenticate(req.headers.authorization, c.tokens) ?? c.sessions.verify(cookie.kind === 'ok' ? cookie.value : undefined);
   if (!id) return sendJson(res, 401, { error: 'missing or invalid bearer token' });
-  const [code, body] = await route(c.store, id, req.method ?? '', path);
+  const select = /^\/api\/apps\/([^/]{1,256})\/select$/.exec(url.pathname);
+  const [code, body] = select?.[1] && req.method === 'GET'
+    ? await selectRoute(c, id, select[1], url.searchParams.get('scale'))
+    : await route(c.store, id, req.method ?? '', url.pathname);
   sendJson(res, code, body);
 }
 
@@ -143,6 +150,19 @@ async function route(store: Store, id: Identity, method: string, path: string): 
   if (owner === null) return [404, { error: 'no such run' }];
   if (!canSeeAll(id) && owner !== id.user) return [403, { error: 'not your run' }];
   return [200, await buildReport(store, m[1])];
+}
+
+/** GET /api/apps/:app/select[?scale=N]: where to run the app, judged on the runs this identity may see. */
+async function selectRoute(c: RequestContext, id: Identity, rawApp: string, rawScale: string | null): Promise<[number, unknown]> {
+  let app: string;
+  try {
+    app = decodeURIComponent(rawApp);
+  } catch {
+    return [400, { error: 'malformed app name' }];
+  }
+  const scale = rawScale === null ? undefined : Number(rawScale);
+  if (scale !== undefined && !(Number.isFinite(scale) && scale > 0)) return [400, { error: 'scale must be a positive number of cores' }];
+  return [200, await selectForApp(c.store, id, app, c.nodeTypes, scale)];
 }
 
 async function listRuns(store: Store, id: Identity): Promise<RunListRow[]> {

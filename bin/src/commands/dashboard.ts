@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { loadNodeTypes } from '../node-types-file.ts';
 import { buildDashboard, dashboardBuildStale, serveApi } from '@runlens/web';
 import { allowedHostsSchema } from '../config.ts';
 import { loadRoleConfig } from '../roles/role-config.ts';
@@ -20,6 +21,7 @@ const schema = z.object({
   RUNLENS_HTTP_ALLOWED_HOSTS: allowedHostsSchema,
   RUNLENS_DATA_DIR: z.string().min(1).default(join(homedir(), '.runlens')),
   RUNLENS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  RUNLENS_NODE_TYPES_FILE: z.string().min(1).optional(),
 });
 
 /** `runlens dashboard [build]`: the cluster dashboard over a ClickHouse (or chDB) store; users and tokens in RUNLENS_DATA_DIR. */
@@ -37,7 +39,7 @@ export async function dashboardCommand(args: readonly string[] = []): Promise<nu
   const store = new LateStore(storeLabel(c));
   const server = serveApi(store, {
     tokensPath: join(c.RUNLENS_DATA_DIR, 'api-tokens.json'), port: c.RUNLENS_HTTP_PORT, host: c.RUNLENS_HTTP_HOST,
-    allowedHosts: c.RUNLENS_HTTP_ALLOWED_HOSTS, health: () => readiness.state(),
+    allowedHosts: c.RUNLENS_HTTP_ALLOWED_HOSTS, health: () => readiness.state(), nodeTypes: loadNodeTypes(c.RUNLENS_NODE_TYPES_FILE),
   }, log);
   await once(server, 'listening');
   const addr = server.address();

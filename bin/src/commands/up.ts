@@ -5,10 +5,12 @@ import { acquireOwnership, dataPaths, releaseOwnership } from '../data-dir.ts';
 import { openEmbeddedStack } from '../embedded-stack.ts';
 import { serveApi } from '@runlens/web';
 import { serveSocket } from '../local-socket.ts';
+import { loadNodeTypes } from '../node-types-file.ts';
 import { startUpRuns } from '../up-runs.ts';
 
 /** `runlens up`: agent + bus + ingest + chDB + local API, until SIGINT/SIGTERM. */
 export async function upCommand(cfg: EmbeddedConfig): Promise<number> {
+  const nodeTypes = loadNodeTypes(cfg.nodeTypesFile);
   const paths = dataPaths(cfg.dataDir);
   const owner = acquireOwnership(paths);
   if (owner !== null) {
@@ -20,7 +22,7 @@ export async function upCommand(cfg: EmbeddedConfig): Promise<number> {
   rmSync(paths.socket, { force: true });
   const runs = await startUpRuns(stack, cfg);
   const sock = serveSocket(paths.socket, runs.handle);
-  const api = serveApi(stack.store, { tokensPath: paths.tokens, port: cfg.httpPort, allowedHosts: cfg.httpAllowedHosts }, stack.log);
+  const api = serveApi(stack.store, { tokensPath: paths.tokens, port: cfg.httpPort, allowedHosts: cfg.httpAllowedHosts, nodeTypes }, stack.log);
   await once(api, 'listening');
   const addr = api.address();
   stack.log.info('runlens up', { api: typeof addr === 'object' && addr ? `http://127.0.0.1:${addr.port}` : addr, tokens: paths.tokens, socket: paths.socket, absent: stack.absent });

@@ -2,6 +2,8 @@ import Link from 'next/link';
 import { buildRunsOverTimeOption, buildScalingOption } from '../../../charts/app-charts.ts';
 import { Chart } from '../../../components/chart.tsx';
 import { Nav } from '../../../components/nav.tsx';
+import { WhereToRun } from '../../../components/where-to-run.tsx';
+import { selectForApp } from '@runlens/analyzer/selection/select-app';
 import { dashboardContext } from '../../../server/context.ts';
 import { fmtDuration, fmtPct, fmtTime } from '../../../server/format.ts';
 import { appRegressions, appRuns } from '@runlens/schemas';
@@ -11,8 +13,10 @@ import { requireIdentity } from '../../../server/session.ts';
 export default async function AppPage({ params }: { params: Promise<{ app: string }> }) {
   const app = decodeURIComponent((await params).app);
   const me = await requireIdentity();
-  const { store } = dashboardContext();
-  const [runs, baseline, regressions] = await Promise.all([appRuns(store, me, app), appBaseline(store, me, app), appRegressions(store, me, app)]);
+  const { store, nodeTypes } = dashboardContext();
+  const [runs, baseline, regressions, where] = await Promise.all([
+    appRuns(store, me, app), appBaseline(store, me, app), appRegressions(store, me, app), selectForApp(store, me, app, nodeTypes),
+  ]);
   return (
     <>
       <Nav id={me} />
@@ -33,6 +37,10 @@ export default async function AppPage({ params }: { params: Promise<{ app: strin
           <section className="card"><h2>Runs over time</h2><Chart label="runs over time" option={buildRunsOverTimeOption(runs, baseline)} /></section>
           <section className="card"><h2>Duration vs scale</h2><Chart label="duration vs scale" option={buildScalingOption(runs)} /></section>
         </div>
+        <section className="card" data-testid="where-to-run">
+          <h2>Where to run</h2>
+          <WhereToRun s={where} />
+        </section>
         <section className="card" data-testid="regressions">
           <h2>Regressions</h2>
           {regressions.length === 0 ? <p className="muted">None found.</p> : (

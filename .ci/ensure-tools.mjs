@@ -11,6 +11,8 @@ const NEEDED = [
   // A real scheduler for the Slurm tests (deploy/testbed): slurmctld, slurmd and munge.
   { bin: 'slurmd', pkg: 'slurm-wlm' },
   { bin: 'munged', pkg: 'munge' },
+  // deploy/testbed/stack-up forwards the hub's dashboard and ClickHouse to this machine's loopback.
+  { bin: 'socat', pkg: 'socat' },
 ];
 
 function has(bin) {

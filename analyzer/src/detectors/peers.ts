@@ -7,6 +7,19 @@ export function progressRate(ticks: readonly RunTick[]): number {
   return mean(ticks.map((t) => t.user_cores));
 }
 
+/** A tick counts as working when the peer uses at least this share of its own busiest tick. */
+export const WORKING_SHARE = 0.25;
+
+/**
+ * Speed of a peer while it works: user CPU per tick over its working ticks only. A host that
+ * finished its share early and waits (idle, or holding only the job's launcher, as the batch
+ * host does) is not slower for it; the idle tail is the wait for the slow one, not slowness.
+ */
+export function workingRate(ticks: readonly RunTick[]): number {
+  const peak = Math.max(0, ...ticks.map((t) => t.cpu_cores));
+  return mean(ticks.filter((t) => t.cpu_cores >= WORKING_SHARE * peak).map((t) => t.user_cores));
+}
+
 /** Each peer's progress as a ratio to the peer median (1 = typical). */
 export function peerRatios<K>(peers: ReadonlyMap<K, number>): Map<K, number> {
   const med = median([...peers.values()]);

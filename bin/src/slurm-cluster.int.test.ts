@@ -3,7 +3,6 @@ import { type Store, openClickHouseStore } from '@runlens/pipeline';
 import { freePort } from '@runlens/pipeline/testing/servers';
 import { type Finding, type RunRecord, findingsOfRun, runById, sleep, summarisedEfficiencies } from '@runlens/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from './testing/cli-harness.ts';
 import { SlurmTestbed, sh } from './testing/slurm-testbed.ts';
 import { storedCounts } from './testing/stored-counts.ts';
 
@@ -19,7 +18,8 @@ const USER = 'rlslurm';
 const APP = 'clusterapp';
 // Each node's first job lands on CPU 0 (task/cgroup ConstrainCores), so 0.3 + 0.3 + 0.15 cores share one CPU.
 const QUOTAS = '0.3,0.3,0.15';
-const testbed = new SlurmTestbed('rlk', '10.232.9', tempDir('runlens-cluster-testbed-'));
+// A fixed state directory: a run that crashed leaves it behind, and the next run's `down` cleans up by it.
+const testbed = new SlurmTestbed('rlk', '10.232.9', '/tmp/runlens-testbed-rlk');
 const nodes = [1, 2, 3].map((i) => testbed.node(i));
 const log = (what: string, fields: Record<string, unknown>): void => console.log(`[slurm-cluster] ${what} ${JSON.stringify(fields)}`);
 
@@ -28,7 +28,7 @@ describe.skipIf(!SlurmTestbed.usable())('the cluster path on a 3-node Slurm test
 
   beforeAll(async () => {
     await testbed.down().catch(() => '');
-    await sh('sh', ['-c', `id -u ${USER} >/dev/null 2>&1 || useradd -M -s /bin/sh ${USER}`]);
+    await sh('sh', ['-c', `id -u ${USER} >/dev/null 2>&1 || useradd -M -s /bin/sh ${USER} || id -u ${USER}`]);
     const t0 = Date.now();
     await testbed.up(3, ['--cpu-quota', QUOTAS]);
     const port = await freePort();

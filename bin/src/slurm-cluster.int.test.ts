@@ -83,6 +83,8 @@ describe.skipIf(!SlurmTestbed.usable())('the cluster path on a 3-node Slurm test
     log('findings', { kinds: findings.map((f) => `${f.kind}@${f.host}`), slow_node: slow.map((f) => ({ host: f.host, message: f.message, evidence: f.evidence })) });
     expect(slow.map((f) => f.host), 'slow_node on the throttled node and no other').toEqual([testbed.node(3)]);
     expect(slow[0]?.message).toContain('CPU quota throttling');
+    // Its wait for CPU is its quota's: not blamed on the machine's other processes.
+    expect(findings.filter((f) => f.kind === 'cpu_interference' && f.host === testbed.node(3))).toEqual([]);
   }, 240_000);
 });
 

@@ -13,6 +13,8 @@ const NEEDED = [
   { bin: 'munged', pkg: 'munge' },
   // Alerting is tested against a real Alertmanager (v2 API, grouping, resolve).
   { bin: 'prometheus-alertmanager', pkg: 'prometheus-alertmanager' },
+  // deploy/testbed/stack-up forwards the hub's dashboard and ClickHouse to this machine's loopback.
+  { bin: 'socat', pkg: 'socat' },
 ];
 
 function has(bin) {

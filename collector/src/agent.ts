@@ -87,6 +87,7 @@ export class Agent {
       attribute: this.attributor.lookup,
       observeProcesses: (procs) => this.attributor.update(procs, [...this.runs.values()]),
       jobCgroups: () => this.jobCgroups(),
+      elsewhere: this.attributor.elsewhere,
     };
     const merged: RowsByTable = {};
     for (const s of this.opts.samplers) {

@@ -42,6 +42,11 @@ export interface Tick {
   readonly observeProcesses: (procs: readonly ProcNode[]) => void;
   /** Slurm jobs on this node, including those the process sampler found earlier in this tick. */
   readonly jobCgroups?: () => readonly JobCgroupTarget[];
+  /**
+   * Whether a process belongs to another Slurm node sharing this machine (testbeds: several
+   * slurmd in one PID namespace). Such a process is not on this node: not sampled at all.
+   */
+  readonly elsewhere?: (pid: number) => boolean;
 }
 
 export interface Attribution {

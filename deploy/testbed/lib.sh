@@ -10,6 +10,7 @@ TB_BRIDGE="${TB_PREFIX}br0"
 TB_CTL_NAME="${TB_PREFIX}ctl"
 TB_CTL_ADDR="${TB_NET}.1"
 TB_CONF="$TB_DIR/etc/slurm.conf"
+TB_MUNGE_SOCKET="$TB_DIR/munge/munge.socket"
 CGROOT=/sys/fs/cgroup
 
 tb_node() { echo "${TB_PREFIX}node$1"; }          # node i's name (hostname, NodeName, netns)

@@ -7,6 +7,23 @@ export function progressRate(ticks: readonly RunTick[]): number {
   return mean(ticks.map((t) => t.user_cores));
 }
 
+/** A tick counts as working when it uses at least this share of the peers' median busiest tick. */
+export const WORKING_SHARE = 0.1;
+
+/**
+ * Speed of each peer while it works: user CPU per tick over its working ticks only. A host that
+ * finished its share early and waits (idle, or holding only the job's launcher, as the batch
+ * host does) is not slower for it; the idle tail is the wait for the slow one, not slowness.
+ * The bar is set by the peers, not by the host itself, so a host that slows down mid-run keeps
+ * its slow ticks, and one that never reaches the bar has a speed of 0.
+ */
+export function workingRates<K>(peers: ReadonlyMap<K, readonly RunTick[]>): { rates: Map<K, number>; floor_cores: number } {
+  const peak = (ticks: readonly RunTick[]): number => Math.max(0, ...ticks.map((t) => t.cpu_cores));
+  const floor = WORKING_SHARE * median([...peers.values()].map(peak));
+  const rates = new Map([...peers].map(([k, ticks]) => [k, mean(ticks.filter((t) => t.cpu_cores >= floor).map((t) => t.user_cores))]));
+  return { rates, floor_cores: floor };
+}
+
 /** Each peer's progress as a ratio to the peer median (1 = typical). */
 export function peerRatios<K>(peers: ReadonlyMap<K, number>): Map<K, number> {
   const med = median([...peers.values()]);

@@ -33,12 +33,23 @@ export class SlurmTestbed {
     return `${this.prefix}node${i}`;
   }
 
-  up(n: number): Promise<string> {
-    return sh(join(TESTBED, 'up'), [String(n)], { env: this.env, timeoutMs: 120_000 });
+  /** `up N` with its options, e.g. `['--cpu-quota', '0.3,0.3,0.15']` for unequal nodes. */
+  up(n: number, options: readonly string[] = []): Promise<string> {
+    return sh(join(TESTBED, 'up'), [String(n), ...options], { env: this.env, timeoutMs: 120_000 });
+  }
+
+  /** The cluster path beside the nodes (Kafka, ClickHouse, roles, an agent per node); see deploy/testbed/stack-up. */
+  stackUp(options: readonly string[] = []): Promise<string> {
+    return sh(join(TESTBED, 'stack-up'), options, { env: this.env, timeoutMs: 240_000 });
   }
 
   down(): Promise<string> {
-    return sh(join(TESTBED, 'down'), [], { env: this.env, timeoutMs: 60_000 });
+    return sh(join(TESTBED, 'down'), [], { env: this.env, timeoutMs: 120_000 });
+  }
+
+  /** A file of the stack's logs (`agent-<node>.log`, `ingest.log`, …), for a failure message. */
+  stackLog(name: string): string {
+    return join(this.dir, 'stack', 'log', name);
   }
 
   /** argv that runs scontrol against the testbed's controller (it listens in the hub namespace). */

@@ -89,6 +89,20 @@ describe('Attributor', () => {
     expect(n2.slurmJobs().size).toBe(0); // only this tick's jobs
   });
 
+  it('calls another node\'s slurmd, jobs and tasks elsewhere (not sampled there), and its own and unrelated processes not', () => {
+    const cg = (node: string, job: number): string => `4:memory:/slurm_${node}/uid_1001/job_${job}/step_0/task_0\n1:cpu:/slurm_${node}\n`;
+    proc(810, { cgroup: cg('rlnode1', 21) });
+    proc(811, { cgroup: cg('rlnode2', 22) });
+    proc(812, { cgroup: '1:cpu:/slurm_rlnode2\n4:memory:/\n' }); // rlnode2's slurmd, under its node's CPU quota
+    proc(813, { cgroup: '1:cpu:/\n4:memory:/user.slice\n' }); // anyone else on the machine: outside load
+    const n1 = new Attributor(root, 'c1', null, 'rlnode1');
+    n1.update([810, 811, 812, 813].map((pid) => ({ pid, ppid: 1, start_ticks: 1 })), []);
+    expect([810, 811, 812, 813].map((p) => n1.elsewhere(p))).toEqual([false, true, true, false]);
+    const anywhere = new Attributor(root, 'c1');
+    anywhere.update([810, 811, 812, 813].map((pid) => ({ pid, ppid: 1, start_ticks: 1 })), []);
+    expect([810, 811, 812, 813].some((p) => anywhere.elsewhere(p))).toBe(false);
+  });
+
   it('the run tree wins over a Slurm cgroup', () => {
     const a = new Attributor(root, 'c1');
     a.update(tree(), [{ run_id: 'run-s', root_pid: 700 }]);

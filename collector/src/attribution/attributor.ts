@@ -18,6 +18,8 @@ interface Identity {
   readonly cgroup: string | null;
   readonly rank: number | null;
   readonly local_rank: number | null;
+  /** In another node's Slurm cgroup subtree or environment (`slurmNode` set). */
+  readonly elsewhere: boolean;
 }
 
 /**
@@ -65,6 +67,9 @@ export class Attributor {
     return result;
   };
 
+  /** A process of another node's slurmd (its daemon, jobs and tasks): not on this node at all. */
+  elsewhere = (pid: number): boolean => this.identity(pid)?.elsewhere ?? false;
+
   /** Slurm jobs with a process looked up since the last `update`, keyed by run id. */
   slurmJobs(): ReadonlyMap<string, SeenSlurmJob> {
     return this.jobs;
@@ -105,15 +110,16 @@ export class Attributor {
     const envText = readText(`${this.procRoot}/${pid}/environ`);
     const env = envText ? parseEnviron(envText) : new Map<string, string>();
     const ranks = ranksFromEnv(env);
-    const slurm = this.elsewhere(cg, env) ? null : (fromCgroup ?? slurmFromEnv(env));
+    const elsewhere = this.onOtherNode(cg, env);
+    const slurm = elsewhere ? null : (fromCgroup ?? slurmFromEnv(env));
     const cgroup = slurm !== null && slurm === fromCgroup ? cg : null;
-    const id: Identity = { slurm, app_env: (env.get('RUNLENS_APP') ?? '').slice(0, 256), cgroup, ...ranks };
+    const id: Identity = { slurm, app_env: (env.get('RUNLENS_APP') ?? '').slice(0, 256), cgroup, ...ranks, elsewhere };
     this.identities.set(key, id);
     return id;
   }
 
   /** A process of another node's slurmd (same machine, shared PID namespace). */
-  private elsewhere(cgroup: string | null, env: ReadonlyMap<string, string>): boolean {
+  private onOtherNode(cgroup: string | null, env: ReadonlyMap<string, string>): boolean {
     if (this.slurmNode === null) return false;
     const node = (cgroup ? slurmNodeOfCgroupFile(cgroup) : null) ?? env.get('SLURMD_NODENAME') ?? null;
     return node !== null && node !== this.slurmNode;

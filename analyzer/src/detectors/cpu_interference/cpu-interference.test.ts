@@ -37,6 +37,15 @@ describe('cpu_interference', () => {
     expect(cpuInterference.evaluate(recordedHost('oversubscription', 'stress-ng-2cpu-vm', 2))).toEqual([]);
   });
 
+  it('is silent while the run\'s own CPU quota throttles it (its wait is the quota\'s), and fires when it is not throttled', () => {
+    const w = contendedHost(1.2, 2);
+    const withCgroup = (ratio: number) => ({
+      ...w, hosts: (w.hosts ?? []).map((h) => ({ ...h, cgroup: h.ticks.map((t) => ({ ts: t.ts, throttled_ratio: ratio, quota_cores: 0.5, mem_usage_bytes: null, mem_limit_bytes: null })) })),
+    });
+    expect(cpuInterference.evaluate(withCgroup(0.98))).toEqual([]);
+    expect(cpuInterference.evaluate(withCgroup(0.05))).toHaveLength(1);
+  });
+
   it('takes half a core as the floor on small hosts: 0.45 outside cores is silent, 0.55 fires', () => {
     expect(cpuInterference.evaluate(contendedHost(0.45, 2))).toEqual([]);
     expect(cpuInterference.evaluate(contendedHost(0.55, 2))[0]?.evidence.top_outside).toBe('backup');

@@ -2,6 +2,7 @@ import { defineDetector, round } from '../detector.ts';
 import type { FindingDraft } from '../detector.ts';
 import { nearest } from '../../window/run-window.ts';
 import { mean } from '../../lib/stats.ts';
+import { THROTTLE_CAUSE } from '../peers.ts';
 import type { HostView, RunWindow } from '../../window/run-window.ts';
 
 /** Outside CPU that matters: this share of the host's CPUs, or half a core, whichever is more. */
@@ -13,7 +14,11 @@ export const MIN_TICKS = 3;
 function contended(h: HostView, w: RunWindow): { ts: number; outside: number; delay: number; comm: string }[] {
   const cpus = h.profile?.logical_cpus ?? h.node[h.node.length - 1]?.online_cpus ?? w.alloc_cores;
   const out: { ts: number; outside: number; delay: number; comm: string }[] = [];
+  const quota = h.cgroup.filter((c) => c.throttled_ratio !== null);
   for (const t of h.ticks) {
+    // A run throttled by its own CPU quota waits for CPU (schedstat counts throttled time as
+    // run delay) however idle its neighbours are: that wait is the quota's, not theirs.
+    if ((nearest(quota, t.ts)?.throttled_ratio ?? 0) >= THROTTLE_CAUSE) continue;
     const bg = nearest(h.background, t.ts);
     const psi = nearest(h.node, t.ts)?.psi_cpu_some ?? 0;
     if (!bg || bg.cpu_cores < Math.max(0.5, MIN_OUTSIDE_SHARE * cpus)) continue;

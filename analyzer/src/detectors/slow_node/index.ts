@@ -1,6 +1,6 @@
 import { defineDetector, round } from '../detector.ts';
 import type { FindingDraft } from '../detector.ts';
-import { type HostCause, hasHostCause, hostCause, peerRatios, progressRate } from '../peers.ts';
+import { type HostCause, hasHostCause, hostCause, peerRatios, workingRates } from '../peers.ts';
 
 export const SLOW_RATIO = 0.75;
 export const MIN_TICKS = 5;
@@ -19,7 +19,8 @@ export const slowNode = defineDetector({
   evaluate(w) {
     const hosts = (w.hosts ?? []).filter((h) => h.ticks.length >= MIN_TICKS);
     if (hosts.length < 2) return [];
-    const ratios = peerRatios(new Map(hosts.map((h) => [h.host, progressRate(h.ticks)])));
+    const { rates, floor_cores } = workingRates(new Map(hosts.map((h) => [h.host, h.ticks])));
+    const ratios = peerRatios(rates);
     const out: FindingDraft[] = [];
     for (const h of hosts) {
       const ratio = ratios.get(h.host) ?? 1;
@@ -30,7 +31,7 @@ export const slowNode = defineDetector({
         severity: ratio < 0.5 ? 'critical' : 'warning', confidence: round(Math.min(1, 0.5 + (SLOW_RATIO - ratio))),
         message: `Slow node ${h.host}: progresses at ${Math.round(ratio * 100)}% of the peer median; ${causeText(cause)}`,
         advice: `Ask operations to check ${h.host} (cgroup quota, CPU frequency, thermal state, neighbours); exclude it (--exclude=${h.host}) until fixed.`,
-        evidence: { peer_ratio: round(ratio), slow_ratio_threshold: SLOW_RATIO, throttled_ratio: round(cause.throttled_ratio), steal_cores: round(cause.steal_cores), outside_cores: round(cause.outside_cores), peers: hosts.length },
+        evidence: { peer_ratio: round(ratio), slow_ratio_threshold: SLOW_RATIO, working_user_cores: round(rates.get(h.host) ?? 0), working_floor_cores: round(floor_cores), throttled_ratio: round(cause.throttled_ratio), steal_cores: round(cause.steal_cores), outside_cores: round(cause.outside_cores), peers: hosts.length },
       });
     }
     return out;

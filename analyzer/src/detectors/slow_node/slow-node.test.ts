@@ -22,7 +22,7 @@ describe('slow_node', () => {
     const [f, ...rest] = slowNode.evaluate(run(0.5));
     expect(rest).toEqual([]);
     expect(f).toMatchObject({ kind: 'slow_node', severity: 'critical', scope: 'host', scope_id: 'c', host: 'c', confidence: 0.86, start_ts: T0, end_ts: T0 + 14_035 });
-    expect(f?.evidence).toEqual({ peer_ratio: 0.39, slow_ratio_threshold: 0.75, throttled_ratio: 0.871, steal_cores: 0.001, outside_cores: 1.323, peers: 3 });
+    expect(f?.evidence).toEqual({ peer_ratio: 0.39, slow_ratio_threshold: 0.75, working_user_cores: 0.195, working_floor_cores: 0.05, throttled_ratio: 0.871, steal_cores: 0.001, outside_cores: 1.323, peers: 3 });
     expect(f?.message).toContain('CPU quota throttling in 87% of periods');
     expect(f?.advice).toContain('--exclude=c');
   });
@@ -39,6 +39,32 @@ describe('slow_node', () => {
     const h = throttled.hosts?.[0];
     const clean = h ? { ...h, cgroup: [], background: [] } : undefined;
     expect(slowNode.evaluate(run(0.5, clean))).toEqual([]);
+  });
+
+  it('judges speed while working: a peer that finished its share and then waits (the batch host) is not slow', () => {
+    // Same work per host: peers at 0.5 cores finish in 6 of the 15 ticks; peer a, the batch
+    // host, keeps the idle launcher in the run to the end (0.002 cores), as `srun` in a job does.
+    const finishedEarly = (h: HostView, tail: boolean): HostView => ({
+      ...h, ticks: h.ticks.flatMap((t, i) => (i < 6 ? [t] : tail ? [{ ...t, cpu_cores: 0.002, user_cores: 0.002 }] : [])),
+    });
+    const w = run(0.5);
+    const hosts = w.hosts ?? [];
+    const [a, b, c] = [hosts[0], hosts[1], hosts[2]];
+    if (!a || !b || !c) throw new Error('three hosts');
+    const found = slowNode.evaluate({ ...w, hosts: [finishedEarly(a, true), finishedEarly(b, false), c] });
+    expect(found.map((f) => f.scope_id)).toEqual(['c']);
+    expect(found[0]?.evidence).toMatchObject({ peer_ratio: 0.39 });
+  });
+
+  it('keeps the slow ticks of a host that slows down mid-run, even after a busy spike (the bar is the peers\')', () => {
+    const h = throttled.hosts?.[0];
+    if (!h) throw new Error('host c');
+    // HAND-MADE from host c: 5 ticks at full speed (one spiking to 0.9 cores), then its throttled ticks.
+    const slowedDown = { ...h, ticks: h.ticks.map((t, i) => (i < 5 ? { ...t, cpu_cores: i === 2 ? 0.9 : 0.5, user_cores: i === 2 ? 0.9 : 0.5 } : t)) };
+    const [f, ...rest] = slowNode.evaluate(run(0.5, slowedDown));
+    expect(rest).toEqual([]);
+    expect(f?.scope_id).toBe('c');
+    expect(f?.evidence.peer_ratio).toBeLessThan(0.75);
   });
 
   it('needs two hosts with 5 ticks', () => {

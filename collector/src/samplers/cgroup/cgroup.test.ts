@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -106,6 +106,27 @@ describe('Slurm jobs the agent found, at their job cgroup (captured: Slurm 22.05
     rmSync(join(root, 'sys/fs/cgroup/memory/slurm_rlgnode1'), { recursive: true });
     const envOnly = { run_id: 'slurm-tb-2', proc_cgroup: '4:memory:/user.slice\n0::/\n' };
     expect((await s.sample(tick(2, [], [job('slurm-t0'), envOnly]))).cgroup_samples).toEqual([]);
+  });
+
+  it('adds the CPU cgroup the job inherited from slurmd where it has a quota (captured: testbed node at 0.25 cores)', async () => {
+    // Slurm 22.05 on v1 leaves the job's cpu controller where slurmd was: the node's quota cgroup.
+    const quota = { run_id: 'slurm-tb-2', proc_cgroup: golden('slurm-quota-t0/proc/4242/cgroup') };
+    const rows = (await play('slurm-quota', [], [quota])).second;
+    expect(rows.map((r) => [r.cgroup, r.cpu_quota_cores, r.cpu_throttled_ratio, r.mem_limit_bytes])).toEqual([
+      ['/slurm_rlcnode3/uid_1001/job_2', null, null, 100 * 2 ** 20],
+      ['/slurm_rlcnode3', 0.25, 1, null], // 25 of 25 CFS periods throttled between the captures
+    ]);
+  });
+
+  it('leaves out an inherited CPU cgroup without a quota: its usage would be the node\'s, not the job\'s', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cgroup-sampler-'));
+    dirs.push(root);
+    cpSync(join(TD, 'slurm-quota-t0'), root, { recursive: true });
+    writeFileSync(join(root, 'sys/fs/cgroup/cpu/slurm_rlcnode3/cpu.cfs_quota_us'), '-1\n');
+    const s = await make(root);
+    const quota = { run_id: 'slurm-tb-2', proc_cgroup: golden('slurm-quota-t0/proc/4242/cgroup') };
+    await s.sample(tick(1, [], [quota]));
+    expect(((await s.sample(tick(2, [], [quota]))).cgroup_samples ?? []).map((r) => r.cgroup)).toEqual(['/slurm_rlcnode3/uid_1001/job_2']);
   });
 
   it('cuts a cgroup v2 step/task path to the job (hand-written v2 tree)', async () => {

@@ -5,7 +5,7 @@ import { RateTracker } from '../../lib/counter.ts';
 import { readText } from '../../lib/proc-files.ts';
 import { defineSampler } from '../../sampler.ts';
 import type { RowsByTable, Tick } from '../../sampler.ts';
-import { atJobLevel } from './job-level.ts';
+import { atJobLevel, enclosingCpu } from './job-level.ts';
 import { locate, probeLayout } from './locate.ts';
 import type { CgroupLayout, CgroupLocation } from './locate.ts';
 import { parseProcCgroup } from './parse.ts';
@@ -65,19 +65,21 @@ function jobLocations(layout: CgroupLayout, procCgroup: string): CgroupLocation[
   return locate(layout, atJobLevel(parseProcCgroup(procCgroup)));
 }
 
-type Target = readonly [run_id: string, locations: CgroupLocation[]];
+/** `onlyWithQuota`: an enclosing cgroup, reported only where its CPU quota throttles the run. */
+type Target = readonly [run_id: string, locations: CgroupLocation[], onlyWithQuota?: boolean];
 
 /** Reads each (run, cgroup) once per tick. */
 function sampleAll(tick: Tick, host: string, targets: readonly Target[], rates: Rates): Row<'cgroup_samples'>[] {
   const rows: Row<'cgroup_samples'>[] = [];
   const done = new Set<string>();
-  for (const [run_id, locs] of targets) {
+  for (const [run_id, locs, onlyWithQuota] of targets) {
     for (const loc of locs) {
       const key = `${run_id}\0${loc.version}\0${loc.path}`;
       if (done.has(key)) continue;
       done.add(key);
       const reading = readCgroup(loc);
       if (isEmpty(reading)) continue; // the cgroup was removed between reads (or the job ended)
+      if (onlyWithQuota && reading.quota_cores === null) continue;
       const row = toRow(tick, host, run_id, loc, reading, rates);
       if (row) rows.push(row);
     }
@@ -98,7 +100,10 @@ export const cgroupSampler = defineSampler({
         // Runs of `runlens run` by their root process; Slurm jobs the agent found, at their job cgroup.
         const targets: Target[] = [
           ...tick.runs.map((r): Target => [r.run_id, runLocations(layout, host.procRoot, r.root_pid)]),
-          ...(tick.jobCgroups?.() ?? []).map((j): Target => [j.run_id, jobLocations(layout, j.proc_cgroup)]),
+          ...(tick.jobCgroups?.() ?? []).flatMap((j): Target[] => [
+            [j.run_id, jobLocations(layout, j.proc_cgroup)],
+            [j.run_id, locate(layout, enclosingCpu(parseProcCgroup(j.proc_cgroup))), true],
+          ]),
         ];
         const rows = sampleAll(tick, host.host, targets, rates);
         rates.sweep();

@@ -18,3 +18,13 @@ export function atJobLevel(entries: readonly CgroupEntry[]): CgroupEntry[] {
   }
   return out;
 }
+
+/**
+ * The v1 CPU cgroup a job's processes sit in when Slurm does not constrain CPU there (22.05
+ * on cgroup v1 uses cpuset, memory and freezer only): the one they inherited from slurmd, e.g.
+ * a node-wide quota (`/slurm_n1` in the testbed, `/system.slice/slurmd.service` on a host).
+ * Its throttling is the job's; the sampler keeps it only where it has a quota.
+ */
+export function enclosingCpu(entries: readonly CgroupEntry[]): CgroupEntry[] {
+  return entries.filter((e) => e.controllers.includes('cpu') && e.path !== '/' && !e.path.split('/').some((s) => JOB_SEGMENT.test(s)));
+}

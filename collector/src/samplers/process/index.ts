@@ -60,7 +60,7 @@ export const processSampler = defineSampler({
         const readings = reader.readAll(reader.listPids())
           .filter((r) => cfg.include_kernel_threads || (r.stat.pid !== 2 && r.stat.ppid !== 2));
         tick.observeProcesses(readings.map((r) => ({ pid: r.stat.pid, ppid: r.stat.ppid, start_ticks: r.stat.start_ticks })));
-        const sampled = readings.map((r) => scanned(r, tick.attribute(r.stat.pid))).filter((p) => cfg.include === 'all' || p.who);
+        const sampled = readings.filter((r) => !tick.elsewhere?.(r.stat.pid)).map((r) => scanned(r, tick.attribute(r.stat.pid))).filter((p) => cfg.include === 'all' || p.who);
         reaped.scan(sampled);
         const rows: Row<'process_samples'>[] = [];
         for (const p of sampled) {

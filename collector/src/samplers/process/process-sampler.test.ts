@@ -112,6 +112,16 @@ describe('process sampler on a fake procRoot (CLK_TCK 100, 4 KiB pages)', () => 
     expect(second.map((r) => [r.pid, r.run_id, r.rank, r.local_rank])).toEqual([[101, 'r1', 3, 1]]);
   });
 
+  it('samples no process of another node sharing the machine, even with include "all"', async () => {
+    const { root, host } = fakeHost();
+    writeProc(root, { pid: 100, start: 50_000 });
+    writeProc(root, { pid: 101, start: 50_000 });
+    const s = await make(host, { include: 'all', max_kept_open: 0 });
+    const onNode2 = (t: Tick): Tick => ({ ...t, elsewhere: (pid) => pid === 101 });
+    await rows(s, onNode2(tick(5000)));
+    expect((await rows(s, onNode2(tick(5001)))).map((r) => r.pid)).toEqual([100]);
+  });
+
   it('include_kernel_threads keeps kthreadd and its children', async () => {
     const { root, host } = fakeHost();
     writeProc(root, { pid: 2, ppid: 0, start: 0 });

@@ -1,0 +1,100 @@
+import { parseScontrolJob } from '@runlens/collector';
+import { type Store, openClickHouseStore } from '@runlens/pipeline';
+import { freePort } from '@runlens/pipeline/testing/servers';
+import { type Finding, type RunRecord, findingsOfRun, runById, sleep, summarisedEfficiencies } from '@runlens/schemas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlurmTestbed, sh } from './testing/slurm-testbed.ts';
+import { storedCounts } from './testing/stored-counts.ts';
+
+/**
+ * The whole cluster path on one machine (deploy/testbed up + stack-up): 3 real slurmd nodes,
+ * each with its own `runlens agent` in its network namespace → Kafka on the hub bridge →
+ * `runlens ingest` → ClickHouse 18.16, and `runlens analyze`. Node 3 runs at half the CPU quota
+ * of its peers (0.15 against 0.3 cores). An unprivileged user's 3-node job does the same CPU
+ * work on every node; the store must show one run over 3 hosts with Slurm's identity, closed
+ * as COMPLETED within 10 s of the job's end, and `slow_node` on node 3 only.
+ */
+const USER = 'rlslurm';
+const APP = 'clusterapp';
+// Each node's first job lands on CPU 0 (task/cgroup ConstrainCores), so 0.3 + 0.3 + 0.15 cores share one CPU.
+const QUOTAS = '0.3,0.3,0.15';
+// A fixed state directory: a run that crashed leaves it behind, and the next run's `down` cleans up by it.
+const testbed = new SlurmTestbed('rlk', '10.232.9', '/tmp/runlens-testbed-rlk');
+const nodes = [1, 2, 3].map((i) => testbed.node(i));
+const log = (what: string, fields: Record<string, unknown>): void => console.log(`[slurm-cluster] ${what} ${JSON.stringify(fields)}`);
+
+describe.skipIf(!SlurmTestbed.usable())('the cluster path on a 3-node Slurm testbed, one node at half its CPU quota', () => {
+  let store: Store | null = null;
+
+  beforeAll(async () => {
+    await testbed.down().catch(() => '');
+    await sh('sh', ['-c', `id -u ${USER} >/dev/null 2>&1 || useradd -M -s /bin/sh ${USER} || id -u ${USER}`]);
+    const t0 = Date.now();
+    await testbed.up(3, ['--cpu-quota', QUOTAS]);
+    const port = await freePort();
+    await testbed.stackUp(['--no-dashboard', '--clickhouse-port', String(port)]);
+    log('stack up', { seconds: (Date.now() - t0) / 1000 });
+    store = await openClickHouseStore({ url: `http://127.0.0.1:${port}`, database: 'runlens' });
+  }, 300_000);
+
+  afterAll(async () => {
+    await store?.close();
+    const t0 = Date.now();
+    const out = await testbed.down().catch((e: unknown) => `down failed: ${String(e)}`);
+    log('down', { seconds: (Date.now() - t0) / 1000, out: out.trim() });
+  }, 150_000);
+
+  const job = async (id: string) => parseScontrolJob(await testbed.client(null, ['scontrol', 'show', 'job', '-d', '-o', id]));
+
+  it('one run over 3 hosts with Slurm\'s app, user and cores, closed as COMPLETED in time, slow_node on the throttled node only', async () => {
+    const db = store;
+    if (!db) throw new Error('no store');
+    // The same fixed CPU work on every node: 6000 bogo-ops of one integer stressor (~3 s of one core).
+    const out = await testbed.client(USER, ['sbatch', '--parsable', '-N3', '--ntasks-per-node=1', '-J', APP, '-o', '/dev/null',
+      '--wrap', 'srun stress-ng --cpu 1 --cpu-method int64 --cpu-ops 6000 -q']);
+    const id = out.trim().split(';')[0] ?? '';
+    const runId = `slurm-rlktestbed-${id}`;
+    let closed: { row: RunRecord; seenAt: number } | null = null;
+    let info = await job(id);
+    const deadline = Date.now() + 150_000;
+    while (!(closed && info?.state === 'COMPLETED')) {
+      if (Date.now() > deadline) throw new Error(`job ${id} (${info?.state}) or its run (${JSON.stringify(await runById(db, runId))}) did not close`);
+      await sleep(250);
+      if (info?.state !== 'COMPLETED') info = await job(id);
+      const row: RunRecord | null = closed ? null : await runById(db, runId);
+      if (row && row.status !== 'running') closed = { row, seenAt: Date.now() };
+    }
+    const endMs = info?.end_ms ?? 0;
+    const lag = closed.seenAt - endMs;
+    log('run closed', { job: id, slurm_end: new Date(endMs).toISOString(), end_ms: closed.row.end_ms, seen_closed_after_ms: lag, row: closed.row });
+    expect(closed.row).toMatchObject({ app: APP, user: USER, status: 'finished', exit_code: 0, job_id: id });
+    expect([...closed.row.hosts].sort()).toEqual(nodes);
+    expect(closed.row.tags).toContain('slurm_state=COMPLETED');
+    expect(closed.row.alloc_cores).toBeGreaterThan(0);
+    for (const n of nodes) expect(info?.cpus_per_node.get(n), `Slurm's cores on ${n}`).toBe(closed.row.alloc_cores);
+    expect(Math.abs((closed.row.end_ms ?? 0) - endMs), 'end_ts is Slurm\'s EndTime').toBeLessThanOrEqual(1000);
+    expect(lag, 'closed in the store within 10 s of EndTime (1 s resolution)').toBeLessThan(11_000);
+    const samples = await storedCounts(db, 'process_samples', 'host', `run_id = '${runId}'`);
+    expect([...samples.keys()].sort(), 'every node\'s agent sampled the run').toEqual(nodes);
+
+    // The analyzer finishes the run (its summary) once the end arrives; its findings are final then.
+    const findings = await settledFindings(db, runId);
+    const slow = findings.filter((f) => f.kind === 'slow_node');
+    log('findings', { kinds: findings.map((f) => `${f.kind}@${f.host}`), slow_node: slow.map((f) => ({ host: f.host, message: f.message, evidence: f.evidence })) });
+    expect(slow.map((f) => f.host), 'slow_node on the throttled node and no other').toEqual([testbed.node(3)]);
+    expect(slow[0]?.message).toContain('CPU quota throttling');
+    // Its wait for CPU is its quota's: not blamed on the machine's other processes.
+    expect(findings.filter((f) => f.kind === 'cpu_interference' && f.host === testbed.node(3))).toEqual([]);
+  }, 240_000);
+});
+
+/** The run's findings once its summary is stored (the analyzer finished it), waiting up to a minute. */
+async function settledFindings(store: Store, runId: string): Promise<Finding[]> {
+  const deadline = Date.now() + 60_000;
+  while (!(await summarisedEfficiencies(store, [runId])).has(runId)) {
+    if (Date.now() > deadline) throw new Error(`the analyzer did not finish ${runId}; see ${testbed.stackLog('analyze.log')}`);
+    await sleep(1000);
+  }
+  await sleep(3000); // findings and the summary are written together; let ingest store the last batch
+  return findingsOfRun(store, runId);
+}

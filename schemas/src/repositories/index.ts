@@ -5,6 +5,7 @@ export * from './apps.ts';
 export * from './catalog-rows.ts';
 export * from './findings.ts';
 export * from './gpu-samples.ts';
+export * from './mpi-samples.ts';
 export * from './node-profiles.ts';
 export * from './node-samples.ts';
 export * from './ops.ts';

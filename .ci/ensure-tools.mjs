@@ -11,6 +11,9 @@ const NEEDED = [
   // A real scheduler for the Slurm tests (deploy/testbed): slurmctld, slurmd and munge.
   { bin: 'slurmd', pkg: 'slurm-wlm' },
   { bin: 'munged', pkg: 'munge' },
+  // Open MPI for the MPI tests: mpirun, and mpicc to build the PMPI library and mpiwork.
+  { bin: 'mpirun', pkg: 'openmpi-bin' },
+  { bin: 'mpicc', pkg: 'libopenmpi-dev' },
 ];
 
 function has(bin) {

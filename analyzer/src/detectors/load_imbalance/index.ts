@@ -41,11 +41,15 @@ function imbalance(w: RunWindow, o: Outliers, range: { start: number; end: numbe
 function fromMpi(w: RunWindow, work: readonly MpiRankWork[]): FindingDraft[] {
   const o = outliersOf(new Map(work.map((r) => [r.rank, r.compute_cores])), () => false);
   if (!o) return [];
-  const share = (ranks: number[]): string => ranks.map((r) => `${Math.round((work.find((x) => x.rank === r)?.mpi_share ?? 0) * 100)}%`).join(', ');
+  const pctOf = (r: MpiRankWork): number => Math.round(r.mpi_share * 100);
+  const share = (ranks: number[]): string => work.filter((r) => ranks.includes(r.rank)).map((r) => `${pctOf(r)}%`).join(', ');
+  const others = work.filter((r) => !o.high.includes(r.rank)).map(pctOf);
+  const [lo, hi] = [Math.min(...others), Math.max(...others)];
+  const rest = others.length === 0 ? '-' : lo === hi ? `${lo}%` : `${lo}-${hi}%`;
   const ts = (w.mpi ?? []).flatMap((r) => r.points.map((p) => p.ts));
   return [imbalance(w, o, { start: Math.min(...ts), end: Math.max(...ts) }, {
     ranks: work.length,
-    why: `CPU outside MPI; time in MPI: heavy ${share(o.high) || '-'}, light ${share(o.low) || '-'}`,
+    why: `CPU outside MPI; time in MPI: heavy ranks ${share(o.high) || '-'}, the others ${rest}`,
     evidence: {
       source: 'mpi', mpi_share_by_rank: work.map((r) => `${r.rank}:${round(r.mpi_share, 3)}`).join(','),
       compute_cores_by_rank: work.map((r) => `${r.rank}:${round(r.compute_cores, 3)}`).join(','),

@@ -50,7 +50,7 @@ describe('load_imbalance from time inside MPI (runlens run --mpi)', () => {
     expect(f).toMatchObject({ kind: 'load_imbalance', severity: 'warning', scope: 'run', start_ts: T0 + 1000, end_ts: T0 + 6000 });
     expect(f?.evidence).toMatchObject({ source: 'mpi', heavy_ranks: '1', light_ranks: '0', ranks: 2, mpi_share_by_rank: '0:0.636,1:0.162' });
     expect(f?.message).toMatch(/heavy ranks 1/);
-    expect(f?.message).toMatch(/time in MPI: heavy 16%, light 64%/);
+    expect(f?.message).toMatch(/time in MPI: heavy ranks 16%, the others 64%/);
   });
 
   it('is silent for the balanced version, also when outside load made one rank wait 69% of the time', () => {

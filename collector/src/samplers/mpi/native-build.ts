@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The built native parts: the PMPI library to preload, and the mpiwork test workload. */
@@ -49,6 +49,7 @@ export function buildMpiNative(cacheDir: string): MpiNative | { absent: string }
       const r = run(cmd, args);
       if (!r.ok) return { absent: `mpi: build failed (${r.why})` };
     }
+    chmodSync(tmp, 0o755); // ranks may run as another user (a Slurm job's)
     try {
       renameSync(tmp, dir);
     } catch {

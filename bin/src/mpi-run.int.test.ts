@@ -40,6 +40,7 @@ const kinds = (r: RunReport): string[] => r.findings.map((f) => f.kind);
 
 /** Computing on its cores: cpu_bound, or, on a machine others load, interference that says who took them. */
 function expectComputing(r: RunReport): void {
+  console.log(`[mpi-run] ${JSON.stringify({ cmd: r.run.cmd.split('/').pop(), findings: kinds(r), cpu_cores_mean: Number(r.summary.cpu_cores_mean.toFixed(2)) })}`);
   const interference = r.findings.find((f) => f.kind === 'cpu_interference');
   if (!interference) expect(kinds(r)).toContain('cpu_bound');
   else expect(kinds(r).includes('cpu_bound') || r.summary.cpu_cores_mean < 1.2).toBe(true);

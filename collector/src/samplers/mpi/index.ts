@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Row } from '@runlens/schemas';
 import { z } from 'zod';
@@ -16,6 +16,7 @@ const config = z.object({
 
 interface Known {
   readonly who: Attribution;
+  readonly uid: number;
   readonly last: MpiReport;
 }
 
@@ -24,12 +25,33 @@ function startTicks(procRoot: string, pid: number): number | null {
   return parseStat(readText(`${procRoot}/${pid}/stat`) ?? '')?.start_ticks ?? null;
 }
 
-function readReport(path: string): MpiReport | null {
+/**
+ * The report at `path` and its owner, if it is a regular file no larger than a report. The
+ * directory is writable by jobs: a symlink (to a FIFO, or another file) is never followed.
+ */
+function readReport(path: string): { report: MpiReport; uid: number } | null {
+  let fd: number | null = null;
   try {
-    const buf = readFileSync(path);
-    return buf.length > MAX_REPORT_BYTES ? null : parseMpiReport(buf.toString('latin1'));
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > MAX_REPORT_BYTES) return null;
+    const buf = Buffer.alloc(MAX_REPORT_BYTES + 1);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const report = n > MAX_REPORT_BYTES ? null : parseMpiReport(buf.toString('latin1', 0, n));
+    return report ? { report, uid: st.uid } : null;
   } catch {
-    return null; // replaced or removed between listing and reading
+    return null; // replaced or removed between listing and reading, or a symlink
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/** The owner of live process `pid`, or null when it is gone. */
+function ownerOf(procRoot: string, pid: number): number | null {
+  try {
+    return statSync(`${procRoot}/${pid}`).uid;
+  } catch {
+    return null;
   }
 }
 
@@ -68,20 +90,23 @@ export const mpiSampler = defineSampler({
         for (const name of names) {
           const path = join(cfg.dir, name);
           const pid = Number(name);
-          const report = readReport(path);
+          const read = readReport(path);
           const live = startTicks(host.procRoot, pid);
-          if (!report) {
+          if (!read) {
             if (live === null) remove(path);
             continue;
           }
+          const { report, uid } = read;
           const key = `${pid}:${report.start_ticks}`;
           seen.add(key);
-          const mine = live === report.start_ticks ? tick.attribute(pid) : null;
           const prev = known.get(key);
-          const who = mine ?? prev?.who ?? null;
+          // Only the rank's own user can report for it: alive, the owner of its /proc entry; gone, of its earlier reports.
+          const alive = live === report.start_ticks;
+          const owner = alive ? ownerOf(host.procRoot, pid) : (prev?.uid ?? null);
+          const who = owner === uid ? ((alive ? tick.attribute(pid) : null) ?? prev?.who ?? null) : null;
           if (who) {
             rows.push(toRow(tick, host.host, pid, who, report, prev?.last ?? null));
-            known.set(key, { who, last: report });
+            known.set(key, { who, uid, last: report });
           }
           if (live !== report.start_ticks) {
             remove(path);

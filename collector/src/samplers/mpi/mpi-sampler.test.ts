@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@runlens/schemas';
@@ -84,5 +84,19 @@ describe('mpi sampler', () => {
     expect(await rowsOf(s, tick(1))).toEqual([]);
     expect(existsSync(join(dir, String(process.pid)))).toBe(true);
     expect(await mpiSampler.create({ dir: '', max_files: 1 }, host)).toEqual({ absent: 'mpi: no report directory configured' });
+  });
+
+  it('follows no symlink (a FIFO would hang the agent) and takes no report written by another user', async () => {
+    const { s, dir } = await sampler();
+    const fifo = join(dir, 'fifo');
+    spawnSync('mkfifo', [fifo]);
+    symlinkSync(fifo, join(dir, String(process.pid)));
+    expect(await rowsOf(s, tick(1))).toEqual([]);
+    rmSync(join(dir, String(process.pid)));
+    if (process.getuid?.() !== 0) return; // only root can hand a file to another user
+    const file = join(dir, String(process.pid));
+    writeFileSync(file, line({ rank: 0, start: myStart(), mpi: 1, wall: 2 }));
+    chownSync(file, 12345, 12345);
+    expect(await rowsOf(s, tick(2))).toEqual([]);
   });
 });

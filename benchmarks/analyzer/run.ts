@@ -18,7 +18,7 @@ function row(run: number, pid: number, ts: number): Row<'process_samples'> {
   return {
     ts, host: `h${run % 16}`, run_id: `bench-${run}`, rank: pid, local_rank: pid, pid: 1000 + run * 100 + pid, ppid: 1, start_ticks: 1, comm: 'solver',
     state: busy ? 'R' : 'S', interval_s: 1, cpu_user_cores: busy ? 0.95 : 0.1, cpu_sys_cores: 0.02, run_delay_cores: 0.01,
-    rss_bytes: 2e8 + ts % 1000, hwm_bytes: 2e8, vm_bytes: 1e9, threads: 1, read_bytes_per_s: 0, write_bytes_per_s: 1e5, rchar_per_s: 1e5,
+    rss_bytes: 2e8 + ts % 1000, hwm_bytes: 2e8, vm_bytes: 1e9, threads: 1, busy_threads: null, read_bytes_per_s: 0, write_bytes_per_s: 1e5, rchar_per_s: 1e5,
     wchar_per_s: 1e5, syscr_per_s: 10, syscw_per_s: 10, vol_ctxsw_per_s: 10, invol_ctxsw_per_s: 1, minflt_per_s: 0, majflt_per_s: 0, last_cpu: 0,
   };
 }

@@ -30,7 +30,7 @@ export function messageRows(m: number, rowsPerMessage: number, baseTs: number): 
       pid: 1000 + i * 3, ppid: job ? 999 : 1, start_ticks: 1_000_000 + i * 17, comm: COMMS[i % COMMS.length] ?? 'x',
       state: STATES[Math.floor(rnd() * STATES.length)] ?? 'S', interval_s: 1 + rnd() * 0.002,
       cpu_user_cores: job ? rnd() * 1.0 : rnd() * 0.01, cpu_sys_cores: rnd() * 0.05, run_delay_cores: rnd() * 0.02,
-      rss_bytes: rss, hwm_bytes: rss + 4096 * Math.floor(rnd() * 1000), vm_bytes: rss * 3, threads: 1 + Math.floor(rnd() * 64),
+      rss_bytes: rss, hwm_bytes: rss + 4096 * Math.floor(rnd() * 1000), vm_bytes: rss * 3, threads: 1 + Math.floor(rnd() * 64), busy_threads: null,
       read_bytes_per_s: io, write_bytes_per_s: io === null ? null : io / 3, rchar_per_s: io === null ? null : io * 2,
       wchar_per_s: io === null ? null : io, syscr_per_s: io === null ? null : rnd() * 1e3, syscw_per_s: io === null ? null : rnd() * 1e3,
       vol_ctxsw_per_s: rnd() * 500, invol_ctxsw_per_s: rnd() * 20, minflt_per_s: rnd() * 1e4, majflt_per_s: rnd() < 0.95 ? 0 : rnd() * 10,

@@ -50,8 +50,9 @@ const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2
  * Starts the wrapper for CMD, held until release(); signals sent to runlens are forwarded to
  * CMD; `done` resolves with its exit code once the wrapper exits (not when CMD's descendants do).
  */
-export function startChild(cmd: string, args: readonly string[], clkTck: number): RunningChild {
-  const child: ChildProcess = spawn('/bin/sh', ['-c', WRAPPER, 'runlens', cmd, ...args], { stdio: ['inherit', 'inherit', 'inherit', 'pipe'] });
+export function startChild(cmd: string, args: readonly string[], clkTck: number, extraEnv: Readonly<Record<string, string>> = {}): RunningChild {
+  const env = Object.keys(extraEnv).length > 0 ? { ...process.env, ...extraEnv } : undefined;
+  const child: ChildProcess = spawn('/bin/sh', ['-c', WRAPPER, 'runlens', cmd, ...args], { stdio: ['inherit', 'inherit', 'inherit', 'pipe'], env });
   if (child.pid === undefined) throw new Error(`could not start ${cmd}`);
   let report = '';
   const gate = child.stdio[3] as Duplex;

@@ -17,7 +17,7 @@ describe('embedded configuration', () => {
     const problems = problemsOf({ RUNLENS_SAMPLERS: 'proces,node, gpux' });
     expect(problems).toContain('RUNLENS_SAMPLERS');
     expect(problems).toContain('proces, gpux');
-    expect(problems).toContain('valid ids: process, node, cgroup, gpu, ib, node_profile, kernel_events');
+    expect(problems).toContain('valid ids: process, node, cgroup, gpu, ib, node_profile, kernel_events, mpi');
   });
   it('reports the sampler typo together with the other problems', () => {
     const problems = problemsOf({ RUNLENS_SAMPLERS: 'proces', RUNLENS_HTTP_PORT: '99999' });
@@ -26,7 +26,7 @@ describe('embedded configuration', () => {
   });
   it('enables the listed samplers in registry order, every sampler when unset', () => {
     expect(loadConfig({ RUNLENS_SAMPLERS: ' node , process' }).samplers).toEqual(['process', 'node']);
-    expect(loadConfig({}).samplers).toEqual(['process', 'node', 'cgroup', 'gpu', 'ib', 'node_profile', 'kernel_events']);
+    expect(loadConfig({}).samplers).toEqual(['process', 'node', 'cgroup', 'gpu', 'ib', 'node_profile', 'kernel_events', 'mpi']);
   });
   it('reads extra HTTP host names as a lower-cased list', () => {
     expect(loadConfig({ RUNLENS_HTTP_ALLOWED_HOSTS: 'RunLens.example.org, box:8443' }).httpAllowedHosts).toEqual(['runlens.example.org', 'box:8443']);

@@ -5,6 +5,7 @@ import { AnalyzerService, buildReport } from '@runlens/analyzer';
 import type { RunReport } from '@runlens/schemas';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EmbeddedConfig } from './config.ts';
+import { mpiReportDir } from './mpi-setup.ts';
 
 export interface EmbeddedStack {
   readonly agent: Agent;
@@ -31,7 +32,7 @@ export async function openEmbeddedStack(cfg: EmbeddedConfig, storePath: string, 
   const analyzer = new AnalyzerService({ bus, store, log, agentId: `analyzer:${cfg.host}:${process.pid}` });
   await analyzer.start();
   const enabled = SAMPLER_IDS.filter((s): s is SamplerId => cfg.samplers.includes(s));
-  const { active, absent } = await createSamplers(host, enabled, {}, log);
+  const { active, absent } = await createSamplers(host, enabled, { mpi: { dir: mpiReportDir(cfg.dataDir) } }, log);
   const agent = new Agent({ host, samplers: active, publisher, cluster: cfg.cluster, intervalMs: cfg.intervalMs, log });
   const drain = async (timeoutMs = 30_000): Promise<void> => {
     const deadline = Date.now() + timeoutMs;

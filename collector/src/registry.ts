@@ -3,6 +3,7 @@ import { cgroupSampler } from './samplers/cgroup/index.ts';
 import { gpuSampler } from './samplers/gpu/index.ts';
 import { ibSampler } from './samplers/ib/index.ts';
 import { kernelEventsSampler } from './samplers/kernel_events/index.ts';
+import { mpiSampler } from './samplers/mpi/index.ts';
 import { nodeSampler } from './samplers/node/index.ts';
 import { nodeProfileSampler } from './samplers/node_profile/index.ts';
 import { processSampler } from './samplers/process/index.ts';
@@ -18,6 +19,7 @@ export const samplerRegistry = {
   ib: ibSampler,
   node_profile: nodeProfileSampler,
   kernel_events: kernelEventsSampler,
+  mpi: mpiSampler,
 } as const;
 
 export type SamplerId = keyof typeof samplerRegistry;

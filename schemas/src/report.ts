@@ -15,6 +15,20 @@ const processSummary = z.object({
   read_bytes: z.number().nullable(),
 });
 
+/** A rank's time inside MPI over the run, from the PMPI library (`runlens run --mpi`). */
+const mpiRank = z.object({
+  rank: z.number().int(),
+  host: z.string(),
+  pid: z.number().int(),
+  wall_s: z.number(),
+  mpi_s: z.number(),
+  /** mpi_s / wall_s. */
+  mpi_share: z.number(),
+  /** CPU seconds outside MPI: the rank's own compute. */
+  compute_cpu_s: z.number(),
+  calls: z.number(),
+});
+
 export const runReportSchema = z.object({
   report_version: z.literal(REPORT_VERSION),
   run: z.object({
@@ -47,6 +61,8 @@ export const runReportSchema = z.object({
     processes: z.number().int(),
     gpu: z.object({ gpus: z.number().int(), util_mean: z.number().nullable(), mem_peak_bytes: z.number().nullable() }).nullable(),
     top_processes: z.array(processSummary),
+    /** Per rank, where the ranks reported their time inside MPI; absent otherwise. */
+    mpi: z.array(mpiRank).optional(),
     absent: z.array(z.string()),
   }),
   findings: z.array(findingSchema),

@@ -1,6 +1,6 @@
 import {
   type Finding, REPORT_VERSION, type RunReport, findingsOfRun, gpuSummary, hostsWithoutPmu, isFindingKind, runById, runReportSchema,
-  runSeconds, sampleTotals, topProcesses,
+  mpiRankTotals, runSeconds, sampleTotals, topProcesses,
 } from '@runlens/schemas';
 import type { Store } from '@runlens/pipeline';
 import { leadWithCauses } from '../detectors/causes.ts';
@@ -53,6 +53,7 @@ export async function buildReport(store: Store, runId: string, now = Date.now())
     samples: sampled.samples, processes: sampled.processes,
     gpu: await gpuSummary(store, runId),
     top_processes: await topProcesses(store, runId, 8),
+    ...(await mpiSummary(store, runId)),
     absent: undeterminable(await hostsWithoutPmu(store, run.hosts)),
   };
   const report: RunReport = {
@@ -65,6 +66,18 @@ export async function buildReport(store: Store, runId: string, now = Date.now())
     baseline: compareWithBaseline(run.app, await loadBaseline(store, { run_id: runId, app: run.app, cmd: run.cmd, start_ms: run.start_ms }), wall, summary.cpu_efficiency),
   };
   return runReportSchema.parse(report);
+}
+
+/** Each rank's share of its time inside MPI, when the ranks reported it. */
+async function mpiSummary(store: Store, runId: string): Promise<Pick<RunReport['summary'], 'mpi'>> {
+  const ranks = await mpiRankTotals(store, runId);
+  if (ranks.length === 0) return {};
+  return {
+    mpi: ranks.map((r) => ({
+      rank: r.rank, host: r.host, pid: r.pid, wall_s: r.wall_s, mpi_s: r.mpi_s, calls: r.calls,
+      mpi_share: r.wall_s > 0 ? Math.min(1, r.mpi_s / r.wall_s) : 0, compute_cpu_s: Math.max(0, r.cpu_s - r.mpi_cpu_s),
+    })),
+  };
 }
 
 /** Findings of the vocabulary, most severe and most confident first. */

@@ -26,6 +26,7 @@ export function renderText(r: RunReport): string {
       lines.push(`    ${terminalSafe(p.comm).padEnd(18).slice(0, 18)} ${String(p.pid).padStart(8)} ${seconds(p.cpu_s).padStart(9)} ${bytes(p.peak_rss_bytes).padStart(12)} ${bytes(p.write_bytes).padStart(10)}`);
     }
   }
+  if (s.mpi && s.mpi.length > 0) lines.push('', ...mpiLines(s.mpi));
   if (r.phases.length > 1) {
     lines.push('', '  phases');
     for (const p of r.phases) lines.push(`    #${p.index} ${p.label.padEnd(8)} ${seconds((p.end_ts - p.start_ts) / 1000).padStart(9)}  ${p.cpu_cores_mean.toFixed(2)} cores  ${bytes(p.io_bytes_per_s_mean)}/s`);
@@ -37,4 +38,16 @@ export function renderText(r: RunReport): string {
   if (r.baseline) lines.push('', `  baseline     ${r.baseline.verdict}`);
   // Every line may carry names from the measured system (app, cmd, comm, finding messages).
   return lines.map(terminalSafe).join('\n');
+}
+
+const MPI_RANKS_SHOWN = 16;
+
+/** Time inside MPI per rank: the ranks that wait least are the heavy ones. */
+function mpiLines(ranks: NonNullable<RunReport['summary']['mpi']>): string[] {
+  const lines = ['  time in MPI    rank  host             in MPI   of wall   CPU outside MPI   calls'];
+  for (const m of ranks.slice(0, MPI_RANKS_SHOWN)) {
+    lines.push(`    ${''.padEnd(10)} ${String(m.rank).padStart(5)}  ${terminalSafe(m.host).padEnd(15).slice(0, 15)} ${pct(m.mpi_share).padStart(7)} ${seconds(m.wall_s).padStart(9)} ${seconds(m.compute_cpu_s).padStart(17)} ${String(m.calls).padStart(7)}`);
+  }
+  if (ranks.length > MPI_RANKS_SHOWN) lines.push(`    … ${ranks.length - MPI_RANKS_SHOWN} more ranks in the JSON report`);
+  return lines;
 }

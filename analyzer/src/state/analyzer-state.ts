@@ -35,6 +35,7 @@ export class AnalyzerState {
         for (const r of rows as Row<'gpu_process_samples'>[]) if (r.run_id) this.run(r.run_id).addGpuProc(r.host, r.ts, r.gpu_uuid);
         return;
       case 'runs': for (const r of rows as Row<'runs'>[]) this.run(r.run_id).setMeta(r); return;
+      case 'mpi_samples': for (const r of rows as Row<'mpi_samples'>[]) if (r.run_id) this.run(r.run_id).addMpi(r); return;
       default: return;
     }
   }

@@ -1,12 +1,12 @@
 import type { Row } from '@runlens/schemas';
-import type { HostView, RankView, RunTick, RunWindow } from '../window/run-window.ts';
+import type { HostView, MpiPoint, MpiRankView, RankView, RunTick, RunWindow } from '../window/run-window.ts';
 import { MAX_RUN_CGROUPS_PER_HOST, MAX_RUN_PIDS_PER_HOST, addBounded, eventsForRun } from './host-events.ts';
 import type { HostState } from './host-state.ts';
 import { mergeBySecond } from './tick-agg.ts';
 
 type RunRow = Row<'runs'>;
 
-function sortedTicks(m: ReadonlyMap<number, RunTick>, from: number): RunTick[] {
+function sortedTicks<T extends { ts: number }>(m: ReadonlyMap<number, T>, from: number): T[] {
   return [...m.values()].filter((t) => t.ts >= from).sort((a, b) => a.ts - b.ts);
 }
 
@@ -15,6 +15,8 @@ export class RunState {
   meta: RunRow | null = null;
   readonly hostTicks = new Map<string, Map<number, RunTick>>();
   readonly rankTicks = new Map<number, { host: string; ticks: Map<number, RunTick> }>();
+  /** MPI reports per rank, keyed by tick time (a replayed batch overwrites, never doubles). */
+  readonly mpiPoints = new Map<number, { host: string; points: Map<number, MpiPoint> }>();
   /** Processes of this run per (host, ts, GPU). */
   readonly gpuProcs = new Map<string, number>();
   /** The run's pids and cgroups per host: what names a kernel event's victim as this run's. */
@@ -42,6 +44,12 @@ export class RunState {
     this.rankTicks.set(rank, r);
   }
 
+  addMpi(r: Row<'mpi_samples'>): void {
+    const m = this.mpiPoints.get(r.rank) ?? { host: r.host, points: new Map<number, MpiPoint>() };
+    m.points.set(r.ts, { ts: r.ts, wall_s: r.wall_s, mpi_s: r.mpi_s, mpi_cpu_s: r.mpi_cpu_s, cpu_s: r.cpu_s });
+    this.mpiPoints.set(r.rank, m);
+  }
+
   addGpuProc(host: string, ts: number, gpu: string): void {
     const k = `${host}|${ts}|${gpu}`;
     this.gpuProcs.set(k, (this.gpuProcs.get(k) ?? 0) + 1);
@@ -67,13 +75,15 @@ export class RunState {
     });
     const ranks: RankView[] = [...this.rankTicks.entries()].sort(([a], [b]) => a - b)
       .map(([rank, r]) => ({ rank, host: r.host, ticks: sortedTicks(r.ticks, from) }));
+    const mpi: MpiRankView[] = [...this.mpiPoints.entries()].sort(([a], [b]) => a - b)
+      .map(([rank, m]) => ({ rank, host: m.host, points: sortedTicks(m.points, from) }));
     const first = views[0];
     return {
       // Run-level ticks sum all hosts, so they are judged against the whole allocation.
       run_id: this.run_id, host: first?.host ?? '', alloc_cores: this.allocCores * Math.max(1, views.length), alloc_gpus: this.meta?.alloc_gpus ?? 0,
       mem_total_bytes: first?.profile?.mem_total_bytes ?? first?.node[first.node.length - 1]?.mem_total_bytes ?? null,
       ticks: views.length === 1 ? [...(first?.ticks ?? [])] : mergeBySecond(views.map((v) => v.ticks)),
-      node: first?.node ?? [], hosts: views, ranks,
+      node: first?.node ?? [], hosts: views, ranks, ...(mpi.length > 0 ? { mpi } : {}),
     };
   }
 

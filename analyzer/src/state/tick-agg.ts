@@ -3,8 +3,16 @@ import type { RunTick } from '../window/run-window.ts';
 
 type ProcessRow = Row<'process_samples'>;
 
-/** A process pegs its threads when on-CPU plus waiting-for-CPU nearly fills min(threads, cores). */
+/**
+ * A process pegs its threads when on-CPU plus waiting-for-CPU nearly fills min(threads, cores).
+ * Threads means busy threads where the collector counted them: idle helper threads (an MPI
+ * rank's progress threads, a runtime's signal thread) can take no CPU and must not count.
+ */
 export const PEGGED_SHARE = 0.85;
+
+function peggedThreads(r: ProcessRow, allocCores: number): number {
+  return Math.min(Math.max(1, r.busy_threads ?? r.threads), r.threads, allocCores);
+}
 
 /**
  * One tick of a group of processes (a run on a host, a rank, or the host's background).
@@ -21,7 +29,7 @@ export function aggregateTick(ts: number, rows: readonly ProcessRow[], allocCore
     cpu += c * w;
     user += r.cpu_user_cores * w;
     sys += r.cpu_sys_cores * w;
-    if (c + r.run_delay_cores >= PEGGED_SHARE * Math.min(r.threads, allocCores)) pegged += c * w;
+    if (c + r.run_delay_cores >= PEGGED_SHARE * peggedThreads(r, allocCores)) pegged += c * w;
     delay += r.run_delay_cores * w;
     rss += r.rss_bytes;
     storage += ((r.read_bytes_per_s ?? 0) + (r.write_bytes_per_s ?? 0)) * w;

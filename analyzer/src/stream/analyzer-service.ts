@@ -12,7 +12,7 @@ import { FindingTracker } from './finding-tracker.ts';
 
 export const ANALYZE_GROUP = 'runlens-analyze';
 export const STALE_RUN_MS = 10 * 60 * 1000;
-const INPUT: readonly TableName[] = ['runs', 'process_samples', 'node_samples', 'cgroup_samples', 'gpu_samples', 'gpu_process_samples', 'ib_samples', 'node_profiles', 'node_events'];
+const INPUT: readonly TableName[] = ['runs', 'process_samples', 'node_samples', 'cgroup_samples', 'gpu_samples', 'gpu_process_samples', 'ib_samples', 'node_profiles', 'node_events', 'mpi_samples'];
 
 export interface AnalyzerOptions {
   readonly bus: Bus;

@@ -111,6 +111,22 @@ export interface RankView {
   readonly ticks: readonly RunTick[];
 }
 
+/** A rank's report of its time inside MPI (mpi_samples): cumulative seconds since MPI_Init. */
+export interface MpiPoint {
+  readonly ts: number;
+  readonly wall_s: number;
+  readonly mpi_s: number;
+  readonly mpi_cpu_s: number;
+  readonly cpu_s: number;
+}
+
+/** The MPI reports of one rank over the window, oldest first. */
+export interface MpiRankView {
+  readonly rank: number;
+  readonly host: string;
+  readonly points: readonly MpiPoint[];
+}
+
 export interface RunWindow {
   readonly run_id: string;
   readonly host: string;
@@ -123,6 +139,8 @@ export interface RunWindow {
   readonly node: readonly NodeTick[];
   readonly hosts?: readonly HostView[];
   readonly ranks?: readonly RankView[];
+  /** Per-rank time inside MPI, where the PMPI library reported it (`runlens run --mpi`). */
+  readonly mpi?: readonly MpiRankView[];
   readonly alloc_gpus?: number;
 }
 

@@ -4,12 +4,17 @@ import { parseRunArgs } from './run-args.ts';
 describe('parseRunArgs', () => {
   it('reads every option and the command after --', () => {
     expect(parseRunArgs(['--app', 'lammps', '--cores', '4', '--json', 'o.json', '--html', 'o.html', '--', 'mpirun', '-np', '4', 'lmp']))
-      .toEqual({ app: 'lammps', cores: 4, json: 'o.json', html: 'o.html', cmd: 'mpirun', args: ['-np', '4', 'lmp'] });
+      .toEqual({ app: 'lammps', cores: 4, json: 'o.json', html: 'o.html', mpi: false, cmd: 'mpirun', args: ['-np', '4', 'lmp'] });
+  });
+
+  it('reads --mpi as a flag before the command', () => {
+    expect(parseRunArgs(['--mpi', '--', 'mpirun', '-np', '2', 'mpiwork'])).toMatchObject({ mpi: true, cmd: 'mpirun', args: ['-np', '2', 'mpiwork'] });
+    expect(parseRunArgs(['mpirun', '--mpi'])).toMatchObject({ mpi: false, args: ['--mpi'] });
   });
 
   it('accepts --name=value', () => {
     expect(parseRunArgs(['--app=gromacs', '--cores=2.5', 'gmx', 'mdrun'])).toEqual({
-      app: 'gromacs', cores: 2.5, json: undefined, html: undefined, cmd: 'gmx', args: ['mdrun'],
+      app: 'gromacs', cores: 2.5, json: undefined, html: undefined, mpi: false, cmd: 'gmx', args: ['mdrun'],
     });
   });
   it('keeps an = inside an inline value', () => {

@@ -5,17 +5,19 @@ export interface RunArgs {
   readonly cores: number | undefined;
   readonly json: string | undefined;
   readonly html: string | undefined;
+  /** Preload the PMPI library so each MPI rank reports its time inside MPI. */
+  readonly mpi: boolean;
   readonly cmd: string;
   readonly args: readonly string[];
 }
 
 export const RUN_SPEC: CommandSpec = {
   name: 'runlens run',
-  options: { app: { type: 'string' }, cores: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' } },
+  options: { app: { type: 'string' }, cores: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' }, mpi: { type: 'boolean' } },
   positionals: 'rest',
 };
 
-export const RUN_USAGE = `usage: runlens run [--app NAME] [--cores N] [--json FILE] [--html FILE] [--] CMD [ARGS...]
+export const RUN_USAGE = `usage: runlens run [--app NAME] [--cores N] [--json FILE] [--html FILE] [--mpi] [--] CMD [ARGS...]
 
 Runs CMD, records it and prints its report to stderr; exits with CMD's own exit code.
 Options end at \`--\` or at CMD: everything after belongs to CMD (runlens run -- ls --help runs ls --help).
@@ -26,6 +28,8 @@ options:
   --cores N      cores allocated to the run (default: Slurm's or cgroup's allocation, else all)
   --json FILE    also write the report as JSON
   --html FILE    also write the report as HTML
+  --mpi          measure each MPI rank's time inside MPI (a PMPI library, built with mpicc on
+                 first use, preloaded into CMD); mpirun passes it to local ranks
   -h, --help     this help`;
 
 /** `run`'s options up to `--` or the first non-option; everything after is the user's command. */
@@ -38,5 +42,5 @@ export function parseRunArgs(argv: readonly string[]): RunArgs | Stop {
   const raw = str('cores');
   const cores = raw === undefined ? undefined : Number(raw);
   if (cores !== undefined && !(Number.isFinite(cores) && cores > 0)) return usageError(RUN_SPEC, `--cores must be a positive number, got ${raw}`);
-  return { app: str('app'), cores, json: str('json'), html: str('html'), cmd, args };
+  return { app: str('app'), cores, json: str('json'), html: str('html'), mpi: p.values.mpi === true, cmd, args };
 }

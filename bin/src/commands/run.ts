@@ -12,6 +12,7 @@ import { callSocket } from '../local-socket.ts';
 import { type Monitor, REGISTER_TIMEOUT_MS, noMonitor, standaloneMonitor, upMonitor } from '../run-monitor.ts';
 import type { RunMeta } from '../run-registry.ts';
 import { newRunId } from '../run-id.ts';
+import { mpiEnvironment } from '../mpi-setup.ts';
 import type { RunArgs } from './run-args.ts';
 
 export function runRow(m: RunMeta, host: string, cluster: string, end?: { exit_code: number; end_ts: number; totals: TreeTotals | null }): Row<'runs'> {
@@ -37,7 +38,7 @@ export async function runCommand(args: RunArgs, cfg: EmbeddedConfig): Promise<nu
   };
   const monitor = await openMonitor(cfg, meta).catch((e: unknown) => noMonitor(`not recorded: ${message(e)}`));
   if (monitor.note) say(monitor.note);
-  const child: RunningChild = startChild(args.cmd, args.args, readHostFacts().clkTck);
+  const child: RunningChild = startChild(args.cmd, args.args, readHostFacts().clkTck, args.mpi ? mpiEnv(cfg.dataDir) : {});
   const attached = await withTimeout(monitor.attach(child.pid), REGISTER_TIMEOUT_MS + 1000).then(() => true, (e: unknown) => {
     say(`not recorded: the run could not be registered (${message(e)}); the command runs unmonitored`);
     return false;
@@ -68,6 +69,18 @@ function socketPath(dataDir: string): string | null {
     return dataPaths(dataDir).socket;
   } catch {
     return null; // an unusable data dir: standaloneMonitor says so
+  }
+}
+
+/** `--mpi`: the PMPI library's environment; without mpicc the command runs, and the user is told. */
+function mpiEnv(dataDir: string): Record<string, string> {
+  try {
+    const r = mpiEnvironment(dataDir, process.env);
+    if ('why' in r) say(`not measured: time inside MPI (${r.why})`);
+    return 'env' in r ? r.env : {};
+  } catch (e) {
+    say(`not measured: time inside MPI (${message(e)})`);
+    return {};
   }
 }
 

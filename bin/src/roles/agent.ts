@@ -26,6 +26,8 @@ const schema = z.object({
   RUNLENS_SLURM_NODE: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
   /** How to ask Slurm about a job: the scontrol command and any leading arguments, space-separated; 'none' to never ask. */
   RUNLENS_SCONTROL: z.string().max(512).default('scontrol'),
+  /** Where MPI ranks on this node write their PMPI reports (the ranks get the same RUNLENS_MPI_DIR); unset: not read. */
+  RUNLENS_MPI_DIR: z.string().default(''),
   ...healthSchema,
 });
 
@@ -42,7 +44,7 @@ export async function agentRole(): Promise<number> {
   const producer = new SpoolingProducer(bus.producer(), join(c.RUNLENS_SPOOL_DIR, agentId), c.RUNLENS_SPOOL_MAX_BYTES, log);
   const publisher = new BatchPublisher(producer, agentId, c.RUNLENS_HOST);
   const host = { ...readHostFacts(c.RUNLENS_HOST), procRoot: '/proc', sysRoot: '/sys', log };
-  const { active, absent } = await createSamplers(host, c.RUNLENS_SAMPLERS, {}, log);
+  const { active, absent } = await createSamplers(host, c.RUNLENS_SAMPLERS, { mpi: { dir: c.RUNLENS_MPI_DIR } }, log);
   const scontrol = c.RUNLENS_SCONTROL === 'none' ? null : scontrolQuery({ argv: c.RUNLENS_SCONTROL.split(/\s+/).filter(Boolean), timeoutMs: 5000 });
   const slurm = { node: c.RUNLENS_SLURM_NODE ?? null, scontrol };
   const agent = new Agent({ host, samplers: active, publisher, cluster: c.RUNLENS_CLUSTER, intervalMs: c.RUNLENS_INTERVAL_MS, log, slurm });

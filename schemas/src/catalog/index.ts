@@ -4,6 +4,7 @@ import { deviceSamples } from './device-samples.ts';
 import { findings } from './findings.ts';
 import { gpuProcessSamples, gpuSamples } from './gpu-samples.ts';
 import { ibSamples } from './ib-samples.ts';
+import { mpiSamples } from './mpi-samples.ts';
 import { nodeEvents } from './node-events.ts';
 import { nodeProfiles } from './node-profiles.ts';
 import { nodeSamples } from './node-samples.ts';
@@ -26,6 +27,7 @@ export const catalog = {
   run_summaries: runSummaries,
   app_models: appModels,
   node_events: nodeEvents,
+  mpi_samples: mpiSamples,
 } as const;
 
 export type Catalog = typeof catalog;

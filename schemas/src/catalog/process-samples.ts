@@ -32,6 +32,7 @@ export const processSamples = defineTable({
     hwm_bytes: gauge('bytes', 'Peak resident set size so far (VmHWM).'),
     vm_bytes: gauge('bytes', 'Virtual memory size.', 'process.memory.virtual'),
     threads: attr('u32', 'Number of threads.', 'process.thread.count'),
+    busy_threads: nullable(attr('u32', 'Threads on a CPU or waiting for one at least 5% of the tick (task schedstat); null when not scanned (one thread, > 256 threads, outside runs, first tick).')),
     read_bytes_per_s: nullable(rate('bytes/s', 'Storage bytes read (io read_bytes); null if /proc io is unreadable.', 'process.disk.io')),
     write_bytes_per_s: nullable(rate('bytes/s', 'Storage bytes written (io write_bytes).')),
     rchar_per_s: nullable(rate('bytes/s', 'Bytes through read()-like syscalls (io rchar).')),

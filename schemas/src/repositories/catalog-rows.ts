@@ -14,7 +14,7 @@ async function rowsWhere<N extends TableName>(store: Store, table: N, where: str
   return rows.map((r) => withCatalogNumbers(table, r));
 }
 
-export type RunScopedTable = 'runs' | 'process_samples' | 'cgroup_samples';
+export type RunScopedTable = 'runs' | 'process_samples' | 'cgroup_samples' | 'mpi_samples';
 export type HostScopedTable = 'node_samples' | 'node_profiles' | 'node_events';
 
 /** Every row of one run in a table keyed by run. */

@@ -6,6 +6,7 @@ export * from './catalog-rows.ts';
 export * from './findings.ts';
 export * from './gpu-samples.ts';
 export * from './node-events.ts';
+export * from './mpi-samples.ts';
 export * from './node-profiles.ts';
 export * from './node-samples.ts';
 export * from './ops.ts';

@@ -47,4 +47,17 @@ describe('cpu_bound on captured windows (testdata/, 2-core VM)', () => {
   it('is silent for duty.mjs busy 65 ms of every 100 ms: on-CPU plus waiting stays below a pegged core', () => {
     expect(cpuBound.evaluate(recordedHost('cpu_bound', 'duty-65pct', 1))).toEqual([]);
   });
+
+  it('counts 2 Open MPI ranks (3 threads, 1 computing) as pegged; on the loaded VM they got too little CPU to be cpu_bound', () => {
+    const w = recordedHost('cpu_bound', 'openmpi-2ranks-loaded', 2);
+    // From each rank's second tick on: the first has no per-thread interval yet.
+    const ticks = (w.ranks ?? []).flatMap((r) => r.ticks.slice(1));
+    expect(ticks.length).toBeGreaterThan(30);
+    const cpu = ticks.reduce((a, t) => a + t.cpu_cores, 0);
+    const pegged = ticks.reduce((a, t) => a + t.pegged_cpu_cores, 0);
+    // Before busy_threads, a rank needed 0.85 × min(3 threads, 2 cores) = 1.7 cores to count: none did.
+    // Now a rank counts when its CPU plus run delay fills its one busy thread (most ticks here).
+    expect(pegged / cpu).toBeGreaterThan(0.9);
+    expect(cpuBound.evaluate(w)).toEqual([]);
+  });
 });

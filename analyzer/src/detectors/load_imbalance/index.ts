@@ -1,35 +1,81 @@
-import { defineDetector, round, runFinding } from '../detector.ts';
+import { type FindingDraft, defineDetector, round, runFinding } from '../detector.ts';
 import { hasHostCause, hostCause, peerRatios, progressRate } from '../peers.ts';
+import type { RunWindow } from '../../window/run-window.ts';
+import { type MpiRankWork, mpiWork } from './mpi-work.ts';
 
 export const IMBALANCE_LOW = 0.7;
 export const IMBALANCE_HIGH = 1.3;
 export const MIN_TICKS = 5;
 
-/** Ranks doing unequal work: some well below or above the peer median, with no host to blame. */
+type Outliers = { spread: number; low: number[]; high: number[] };
+
+/** Ranks whose work is outside [LOW, HIGH] × the median; `excused` light ranks are not blamed. */
+function outliersOf(work: ReadonlyMap<number, number>, excused: (rank: number) => boolean): Outliers | null {
+  const ratios = peerRatios(work);
+  const values = [...ratios.values()];
+  const low = [...ratios].filter(([r, x]) => x < IMBALANCE_LOW && !excused(r)).map(([r]) => r);
+  const high = [...ratios].filter(([, x]) => x > IMBALANCE_HIGH).map(([r]) => r);
+  if (low.length + high.length === 0) return null;
+  return { spread: Math.max(...values) / Math.max(Math.min(...values), 1e-9), low, high };
+}
+
+interface How {
+  readonly ranks: number;
+  readonly why: string;
+  readonly evidence: FindingDraft['evidence'];
+}
+
+function imbalance(w: RunWindow, o: Outliers, range: { start: number; end: number }, how: How): FindingDraft {
+  return runFinding('load_imbalance', w, range, {
+    severity: o.spread >= 2 ? 'warning' : 'info', confidence: round(Math.min(1, 0.4 + (o.spread - 1) / 2)),
+    message: `Load imbalance: ranks do unequal work (max/min ${round(o.spread, 2)}× ${how.why}); light ranks ${o.low.join(', ') || 'none'}, heavy ranks ${o.high.join(', ') || 'none'}`,
+    advice: `Profile the decomposition on ranks ${[...o.high, ...o.low].slice(0, 4).join(', ')} (mpiP / Score-P time in MPI_Wait); rebalance the domain or use dynamic scheduling.`,
+    evidence: {
+      ranks: how.ranks, low_threshold: IMBALANCE_LOW, high_threshold: IMBALANCE_HIGH,
+      max_min_ratio: round(o.spread), light_ranks: o.low.join(','), heavy_ranks: o.high.join(','), ...how.evidence,
+    },
+  });
+}
+
+/** With PMPI reports: compute = CPU outside MPI; the heavy ranks are those that wait least in MPI. */
+function fromMpi(w: RunWindow, work: readonly MpiRankWork[]): FindingDraft[] {
+  const o = outliersOf(new Map(work.map((r) => [r.rank, r.compute_cores])), () => false);
+  if (!o) return [];
+  const pctOf = (r: MpiRankWork): number => Math.round(r.mpi_share * 100);
+  const share = (ranks: number[]): string => work.filter((r) => ranks.includes(r.rank)).map((r) => `${pctOf(r)}%`).join(', ');
+  const others = work.filter((r) => !o.high.includes(r.rank)).map(pctOf);
+  const [lo, hi] = [Math.min(...others), Math.max(...others)];
+  const rest = others.length === 0 ? '-' : lo === hi ? `${lo}%` : `${lo}-${hi}%`;
+  const ts = (w.mpi ?? []).flatMap((r) => r.points.map((p) => p.ts));
+  return [imbalance(w, o, { start: Math.min(...ts), end: Math.max(...ts) }, {
+    ranks: work.length,
+    why: `CPU outside MPI; time in MPI: heavy ranks ${share(o.high) || '-'}, the others ${rest}`,
+    evidence: {
+      source: 'mpi', mpi_share_by_rank: work.map((r) => `${r.rank}:${round(r.mpi_share, 3)}`).join(','),
+      compute_cores_by_rank: work.map((r) => `${r.rank}:${round(r.compute_cores, 3)}`).join(','),
+    },
+  })];
+}
+
+/**
+ * Ranks doing unequal work. With the PMPI library's reports (`runlens run --mpi`) work is CPU
+ * outside MPI, which sees through ranks that spin while they wait; without, user CPU per rank,
+ * where a slow rank on a host with a visible cause is left to slow_node.
+ */
 export const loadImbalance = defineDetector({
   id: 'load_imbalance',
   description: 'Ranks (or hosts) doing unequal amounts of work.',
   evaluate(w) {
+    const work = mpiWork(w.mpi ?? []);
+    if (work.length >= 2) return fromMpi(w, work);
     const ranks = (w.ranks ?? []).filter((r) => r.ticks.length >= MIN_TICKS);
     if (ranks.length < 2) return [];
     const blamed = new Set((w.hosts ?? []).filter((h) => hasHostCause(hostCause(h))).map((h) => h.host));
-    const ratios = peerRatios(new Map(ranks.map((r) => [r.rank, progressRate(r.ticks)])));
-    const outliers = ranks.filter((r) => {
-      const x = ratios.get(r.rank) ?? 1;
-      return (x < IMBALANCE_LOW && !blamed.has(r.host)) || x > IMBALANCE_HIGH;
-    });
-    if (outliers.length === 0) return [];
-    const values = [...ratios.values()];
-    const spread = Math.max(...values) / Math.max(Math.min(...values), 1e-9);
-    const low = outliers.filter((r) => (ratios.get(r.rank) ?? 1) < 1).map((r) => r.rank);
-    const high = outliers.filter((r) => (ratios.get(r.rank) ?? 1) > 1).map((r) => r.rank);
+    const hostOf = new Map(ranks.map((r) => [r.rank, r.host]));
+    const o = outliersOf(new Map(ranks.map((r) => [r.rank, progressRate(r.ticks)])), (r) => blamed.has(hostOf.get(r) ?? ''));
+    if (!o) return [];
     const start = Math.min(...ranks.map((r) => r.ticks[0]?.ts ?? Infinity));
     const end = Math.max(...ranks.map((r) => r.ticks[r.ticks.length - 1]?.ts ?? 0));
-    return [runFinding('load_imbalance', w, { start, end }, {
-      severity: spread >= 2 ? 'warning' : 'info', confidence: round(Math.min(1, 0.4 + (spread - 1) / 2)),
-      message: `Load imbalance: ranks do unequal work (max/min ${round(spread, 2)}×); light ranks ${low.join(', ') || 'none'}, heavy ranks ${high.join(', ') || 'none'}`,
-      advice: `Profile the decomposition on ranks ${[...high, ...low].slice(0, 4).join(', ')} (mpiP / Score-P time in MPI_Wait); rebalance the domain or use dynamic scheduling.`,
-      evidence: { max_min_ratio: round(spread), ranks: ranks.length, low_threshold: IMBALANCE_LOW, high_threshold: IMBALANCE_HIGH, light_ranks: low.join(','), heavy_ranks: high.join(',') },
-    })];
+    return [imbalance(w, o, { start, end }, { ranks: ranks.length, why: 'user CPU', evidence: {} })];
   },
 });

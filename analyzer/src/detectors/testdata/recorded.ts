@@ -32,7 +32,7 @@ function processRow(host: string, r: Fields): Row<'process_samples'> {
     ts: T0 + num(r('t_ms')), host, run_id: r('run_id'), rank, local_rank: rank, pid: num(r('pid')), ppid: num(r('ppid')),
     start_ticks: 0, comm: r('comm'), state: r('state'), interval_s: num(r('interval_s')),
     cpu_user_cores: num(r('cpu_user_cores')), cpu_sys_cores: num(r('cpu_sys_cores')), run_delay_cores: num(r('run_delay_cores')),
-    rss_bytes: num(r('rss_bytes')), hwm_bytes: 0, vm_bytes: 0, threads: num(r('threads')),
+    rss_bytes: num(r('rss_bytes')), hwm_bytes: 0, vm_bytes: 0, threads: num(r('threads')), busy_threads: orNull(r('busy_threads')),
     read_bytes_per_s: orNull(r('read_bytes_per_s')), write_bytes_per_s: orNull(r('write_bytes_per_s')),
     rchar_per_s: orNull(r('rchar_per_s')), wchar_per_s: orNull(r('wchar_per_s')),
     syscr_per_s: orNull(r('syscr_per_s')), syscw_per_s: orNull(r('syscw_per_s')),

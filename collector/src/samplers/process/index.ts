@@ -4,6 +4,7 @@ import { RateTracker } from '../../lib/counter.ts';
 import { readText } from '../../lib/proc-files.ts';
 import { type Attribution, type HostContext, type Tick, defineSampler } from '../../sampler.ts';
 import { type ProcReading, ProcReader } from './proc-reader.ts';
+import { BusyThreads } from './busy-threads.ts';
 import { ReapedChildren, type ScannedProcess } from './reaped-children.ts';
 
 const config = z.object({
@@ -52,6 +53,7 @@ export const processSampler = defineSampler({
     const cpu = new RateTracker<string>();
     const io = new RateTracker<string>();
     const reaped = new ReapedChildren();
+    const busy = new BusyThreads(host.procRoot);
     let offset: number | null = null;
     let lastScan: number | null = null;
     return {
@@ -74,9 +76,12 @@ export const processSampler = defineSampler({
           }
           const c = cpu.rates(key, tick.mono_s, cpuCounters(r));
           const i = ioRates(io, reaped, p, tick.mono_s);
-          if (c) rows.push(toRow(tick, host, r, who, c.interval_s, c.rates, i));
+          // Only runs' processes: per-thread reads cost, and nothing judges the background's threads.
+          const b = who ? busy.count(r.stat.pid, r.stat.start_ticks, r.stat.threads, tick.mono_s) : null;
+          if (c) rows.push({ ...toRow(tick, host, r, who, c.interval_s, c.rates, i), busy_threads: b });
         }
         cpu.sweep();
+        busy.sweep();
         io.sweep();
         lastScan = tick.mono_s;
         return { process_samples: rows };
@@ -100,7 +105,7 @@ function toRow(
     interval_s,
     cpu_user_cores: at(0) / host.clkTck, cpu_sys_cores: at(1) / host.clkTck, run_delay_cores: at(2) / 1e9,
     rss_bytes: r.stat.rss_pages * host.pageSize, hwm_bytes: r.status.hwm_bytes ?? r.stat.rss_pages * host.pageSize,
-    vm_bytes: r.stat.vsize, threads: r.stat.threads,
+    vm_bytes: r.stat.vsize, threads: r.stat.threads, busy_threads: null,
     rchar_per_s: io(0), wchar_per_s: io(1), syscr_per_s: io(2), syscw_per_s: io(3),
     // Bytes that reached storage: writes to files deleted before write-back never do.
     read_bytes_per_s: io(4), write_bytes_per_s: i ? Math.max(0, (i[5] ?? 0) - (i[6] ?? 0)) : null,

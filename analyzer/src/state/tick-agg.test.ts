@@ -1,0 +1,34 @@
+import type { Row } from '@runlens/schemas';
+import { describe, expect, it } from 'vitest';
+import { aggregateTick } from './tick-agg.ts';
+
+/** A process row as the collector sends it; only the fields the aggregation reads vary. */
+function proc(over: Partial<Row<'process_samples'>>): Row<'process_samples'> {
+  return {
+    ts: 0, host: 'h1', run_id: 'r1', rank: null, local_rank: null, pid: 1, ppid: 0, start_ticks: 0, comm: 'x', state: 'R',
+    interval_s: 1, cpu_user_cores: 0, cpu_sys_cores: 0, run_delay_cores: 0, rss_bytes: 0, hwm_bytes: 0, vm_bytes: 0,
+    threads: 1, busy_threads: null, read_bytes_per_s: 0, write_bytes_per_s: 0, rchar_per_s: 0, wchar_per_s: 0,
+    syscr_per_s: 0, syscw_per_s: 0, vol_ctxsw_per_s: 0, invol_ctxsw_per_s: 0, minflt_per_s: 0, majflt_per_s: 0, last_cpu: 0,
+    ...over,
+  };
+}
+
+describe('aggregateTick: pegged CPU', () => {
+  it('counts an Open MPI rank computing on one of its 3 threads as pegged (issue 10 item 7)', () => {
+    // Open MPI 4.1 ranks: main thread computing, PMIx and libevent progress threads asleep.
+    const ranks = [0, 1].map((rank) => proc({ pid: 10 + rank, rank, threads: 3, busy_threads: 1, cpu_user_cores: 0.92, run_delay_cores: 0.03 }));
+    const t = aggregateTick(0, ranks, 2);
+    expect(t.cpu_cores).toBeCloseTo(1.84);
+    expect(t.pegged_cpu_cores).toBeCloseTo(1.84);
+  });
+
+  it('does not call 8 IO threads each on a CPU 15% of the time pegged', () => {
+    const t = aggregateTick(0, [proc({ threads: 8, busy_threads: 8, cpu_user_cores: 0.6, cpu_sys_cores: 0.6 })], 2);
+    expect(t.pegged_cpu_cores).toBe(0);
+  });
+
+  it('without a busy-thread count (first tick, > 256 threads) it falls back to the thread count', () => {
+    expect(aggregateTick(0, [proc({ threads: 3, busy_threads: null, cpu_user_cores: 0.92 })], 2).pegged_cpu_cores).toBe(0);
+    expect(aggregateTick(0, [proc({ threads: 2, busy_threads: null, cpu_user_cores: 1.9 })], 2).pegged_cpu_cores).toBeCloseTo(1.9);
+  });
+});

@@ -1,45 +1,53 @@
-import type { FindingDraft } from '../detectors/detector.ts';
+import { DEFAULT_HYSTERESIS, type FindingDraft, type Hysteresis } from '../detectors/detector.ts';
 
 interface Episode {
   draft: FindingDraft;
   start: number;
-  hits: number;
-  misses: number;
+  /** Tick time of the first and of the latest evaluation that fired, without a gap. */
+  firstTick: number;
+  lastTick: number;
   raised: boolean;
 }
 
 const keyOf = (d: FindingDraft): string => `${d.kind}|${d.scope}|${d.scope_id}`;
 
+/** Ticks from `from` to `to` inclusive, at `tickMs` per tick (rounded: agents' ticks jitter). */
+const ticksBetween = (from: number, to: number, tickMs: number): number => Math.round((to - from) / tickMs) + 1;
+
 /**
- * Persistence and hysteresis: a finding is raised after `raiseAfter` consecutive
- * evaluations that fire, and closed after `clearAfter` that do not, so a value hovering
- * at a threshold does not flap. An episode keeps its start, hence its id, while it lasts.
+ * Persistence and hysteresis counted in ticks, each kind with its own minimum: a finding is
+ * raised once it has fired on `minTicks` consecutive ticks, and its episode closes after
+ * `clearTicks` ticks without it, so a value hovering at a threshold does not flap. An episode
+ * keeps its start, hence its id, while it lasts. Evaluations may skip ticks (a late batch brings
+ * several at once); durations come from the ticks' own times, not from how often we looked.
  */
 export class FindingTracker {
   private episodes = new Map<string, Episode>();
 
-  constructor(private readonly raiseAfter = 2, private readonly clearAfter = 3) {}
+  constructor(private readonly policy: (d: FindingDraft) => Hysteresis = () => DEFAULT_HYSTERESIS, private readonly tickMs = 1000) {}
 
-  /** One live evaluation; returns the findings to publish (newly raised or extended). */
-  update(drafts: readonly FindingDraft[]): FindingDraft[] {
+  /** One live evaluation at the run's tick `tickTs`; returns the findings to publish (newly raised or extended). */
+  update(drafts: readonly FindingDraft[], tickTs: number): FindingDraft[] {
     const out: FindingDraft[] = [];
     const seen = new Set<string>();
     for (const d of drafts) {
       const k = keyOf(d);
       seen.add(k);
-      const e = this.episodes.get(k) ?? { draft: d, start: d.start_ts, hits: 0, misses: 0, raised: false };
-      e.hits++;
-      e.misses = 0;
+      const h = this.policy(d);
+      // A pending episode that missed one evaluation was dropped below: firing must be unbroken.
+      const e = this.episodes.get(k) ?? { draft: d, start: d.start_ts, firstTick: tickTs, lastTick: tickTs, raised: false };
+      e.lastTick = tickTs;
       e.draft = d;
       this.episodes.set(k, e);
-      if (e.raised || e.hits >= this.raiseAfter) {
+      if (e.raised || ticksBetween(e.firstTick, tickTs, this.tickMs) >= h.minTicks) {
         e.raised = true;
         out.push(this.stamp(e));
       }
     }
     for (const [k, e] of this.episodes) {
       if (seen.has(k)) continue;
-      if (++e.misses >= this.clearAfter || !e.raised) this.episodes.delete(k);
+      const quiet = ticksBetween(e.lastTick, tickTs, this.tickMs) - 1;
+      if (!e.raised || quiet >= this.policy(e.draft).clearTicks) this.episodes.delete(k);
     }
     return out;
   }

@@ -89,6 +89,11 @@ export class AnalyzerService {
     });
   }
 
+  /** Resolves once every evaluation queued so far is done (benches and tests that feed data by hand). */
+  async drained(): Promise<void> {
+    await this.scheduler.enqueue(async () => {});
+  }
+
   /** Resolves once the run's final analysis is published. */
   finished(runId: string): Promise<void> {
     if (this.state.runs.get(runId)?.finalised) return Promise.resolve();

@@ -35,10 +35,21 @@ describe('finding hysteresis counted in ticks', () => {
     t.update([draft(0, 6 * S)], 6 * S);
     expect(t.update([], 7 * S)).toEqual([]);
     expect(t.update([], 8 * S)).toEqual([]);
-    expect(t.update([draft(9 * S, 9 * S)], 9 * S).map((d) => d.start_ts)).toEqual([0]); // 2 quiet ticks: same episode
-    t.update([], 10 * S); t.update([], 11 * S); t.update([], 12 * S); // 3 quiet ticks: closed
-    expect(t.update([draft(13 * S, 13 * S)], 13 * S)).toEqual([]); // a new episode must persist again
-    expect(t.update([draft(13 * S, 14 * S)], 14 * S).map((d) => d.start_ts)).toEqual([13 * S]);
+    expect(t.update([draft(9 * S, 9 * S)], 9 * S)).toEqual([]); // 2 quiet ticks: same episode, nothing new to say yet
+    expect(t.update([draft(9 * S, 12 * S)], 12 * S).map((d) => [d.start_ts, d.end_ts])).toEqual([[0, 12 * S]]); // extended, same id
+    t.update([], 13 * S); t.update([], 14 * S); t.update([], 15 * S); // 3 quiet ticks: closed
+    expect(t.update([draft(16 * S, 16 * S)], 16 * S)).toEqual([]); // a new episode must persist again
+    expect(t.update([draft(16 * S, 17 * S)], 17 * S).map((d) => d.start_ts)).toEqual([16 * S]);
+  });
+
+  it('an open finding is re-published when its severity changes, otherwise only every few ticks', () => {
+    const t = new FindingTracker(policy({ minTicks: 1, clearTicks: 5 }));
+    const warn = (end: number): FindingDraft => ({ ...draft(0, end), severity: 'warning' });
+    expect(t.update([draft(0, 1 * S)], 1 * S)).toHaveLength(1);
+    expect(t.update([draft(0, 2 * S)], 2 * S)).toEqual([]);
+    expect(t.update([warn(3 * S)], 3 * S).map((d) => d.severity)).toEqual(['warning']);
+    for (let i = 4; i <= 7; i++) expect(t.update([warn(i * S)], i * S)).toEqual([]);
+    expect(t.update([warn(8 * S)], 8 * S).map((d) => d.end_ts)).toEqual([8 * S]); // 5 ticks after the last publication
   });
 
   it('a blip that misses one tick before its minimum never becomes a finding', () => {

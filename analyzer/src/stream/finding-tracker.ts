@@ -7,7 +7,13 @@ interface Episode {
   firstTick: number;
   lastTick: number;
   raised: boolean;
+  /** Tick and severity of the last publication: an open episode is re-published only when it changes or now and then. */
+  publishedTick: number;
+  publishedSeverity: string;
 }
+
+/** An open episode's growing end is re-published at most this often (ticks); a new severity at once. */
+export const REFRESH_TICKS = 5;
 
 const keyOf = (d: FindingDraft): string => `${d.kind}|${d.scope}|${d.scope_id}`;
 
@@ -26,7 +32,7 @@ export class FindingTracker {
 
   constructor(private readonly policy: (d: FindingDraft) => Hysteresis = () => DEFAULT_HYSTERESIS, private readonly tickMs = 1000) {}
 
-  /** One live evaluation at the run's tick `tickTs`; returns the findings to publish (newly raised or extended). */
+  /** One live evaluation at the run's tick `tickTs`; returns the findings to publish: newly raised, changed in severity, or extended (every REFRESH_TICKS). */
   update(drafts: readonly FindingDraft[], tickTs: number): FindingDraft[] {
     const out: FindingDraft[] = [];
     const seen = new Set<string>();
@@ -35,14 +41,17 @@ export class FindingTracker {
       seen.add(k);
       const h = this.policy(d);
       // A pending episode that missed one evaluation was dropped below: firing must be unbroken.
-      const e = this.episodes.get(k) ?? { draft: d, start: d.start_ts, firstTick: tickTs, lastTick: tickTs, raised: false };
+      const e = this.episodes.get(k) ?? { draft: d, start: d.start_ts, firstTick: tickTs, lastTick: tickTs, raised: false, publishedTick: -Infinity, publishedSeverity: '' };
       e.lastTick = tickTs;
       e.draft = d;
       this.episodes.set(k, e);
-      if (e.raised || ticksBetween(e.firstTick, tickTs, this.tickMs) >= h.minTicks) {
-        e.raised = true;
-        out.push(this.stamp(e));
-      }
+      if (!e.raised && ticksBetween(e.firstTick, tickTs, this.tickMs) < h.minTicks) continue;
+      e.raised = true;
+      // Publishing every extension at every tick would write each open finding once a second.
+      if (e.publishedSeverity === d.severity && ticksBetween(e.publishedTick, tickTs, this.tickMs) <= REFRESH_TICKS) continue;
+      e.publishedTick = tickTs;
+      e.publishedSeverity = d.severity;
+      out.push(this.stamp(e));
     }
     for (const [k, e] of this.episodes) {
       if (seen.has(k)) continue;

@@ -3,7 +3,7 @@ import { DEFAULT_HYSTERESIS, type DetectorDef, type FindingDraft, type Hysteresi
 import { DETECTORS } from '../detectors/registry.ts';
 import type { HostState } from '../state/host-state.ts';
 import type { RunState } from '../state/run-state.ts';
-import type { RunWindow } from '../window/run-window.ts';
+import { type RunWindow, trailing } from '../window/run-window.ts';
 import { FindingTracker } from './finding-tracker.ts';
 
 const LIVE = DETECTORS.filter((d) => d.live !== false);
@@ -24,12 +24,14 @@ export class LiveEvaluator {
 
   /** Findings to publish after the run's tick `tickTs`: newly raised or extended episodes. */
   evaluate(run: RunState, tickTs: number): FindingDraft[] {
+    const long = run.window(this.hosts, tickTs - this.longWindowMs);
     const windows = new Map<number, RunWindow>();
     const windowFor = (d: DetectorDef): RunWindow => {
+      if (!d.liveTicks) return long;
       // Half a tick of slack: ticks of several hosts of one second are stamped apart.
-      const from = d.liveTicks ? tickTs - (d.liveTicks - 1) * this.tickMs - this.tickMs / 2 : tickTs - this.longWindowMs;
+      const from = tickTs - (d.liveTicks - 1) * this.tickMs - this.tickMs / 2;
       let w = windows.get(from);
-      if (!w) windows.set(from, (w = run.window(this.hosts, from)));
+      if (!w) windows.set(from, (w = trailing(long, from)));
       return w;
     };
     const drafts = leadWithCauses(LIVE.flatMap((d) => d.evaluate(windowFor(d))));

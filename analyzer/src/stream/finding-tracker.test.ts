@@ -52,6 +52,17 @@ describe('finding hysteresis counted in ticks', () => {
     expect(t.update([warn(8 * S)], 8 * S).map((d) => d.end_ts)).toEqual([8 * S]); // 5 ticks after the last publication
   });
 
+  it('at the end, a live warning the whole-run evaluation does not confirm is restated as info under its id', () => {
+    const t = new FindingTracker(policy({ minTicks: 1, clearTicks: 2 }));
+    t.update([{ ...draft(0, 5 * S, 'memory_leak'), severity: 'warning' }], 5 * S);
+    t.update([], 6 * S); t.update([], 7 * S); // closed: still in the store, so still restated
+    t.update([draft(8 * S, 9 * S)], 9 * S);
+    const [leak, ...rest] = t.unconfirmed([draft(0, 20 * S)]); // the whole run confirms cpu_bound only
+    expect(rest).toEqual([]);
+    expect(leak).toMatchObject({ kind: 'memory_leak', severity: 'info', start_ts: 0, evidence: { live_only: true, live_severity: 'warning' } });
+    expect(leak?.message).toMatch(/^Seen live for 5 s, not over the whole run: /);
+  });
+
   it('a blip that misses one tick before its minimum never becomes a finding', () => {
     const t = new FindingTracker(policy({ minTicks: 3, clearTicks: 5 }));
     expect(t.update([draft(0, 1 * S)], 1 * S)).toEqual([]);

@@ -29,6 +29,8 @@ const ticksBetween = (from: number, to: number, tickMs: number): number => Math.
  */
 export class FindingTracker {
   private episodes = new Map<string, Episode>();
+  /** The last publication of every episode raised live, closed ones too, by key and start. */
+  private readonly published = new Map<string, FindingDraft>();
 
   constructor(private readonly policy: (d: FindingDraft) => Hysteresis = () => DEFAULT_HYSTERESIS, private readonly tickMs = 1000) {}
 
@@ -51,7 +53,9 @@ export class FindingTracker {
       if (e.publishedSeverity === d.severity && ticksBetween(e.publishedTick, tickTs, this.tickMs) <= REFRESH_TICKS) continue;
       e.publishedTick = tickTs;
       e.publishedSeverity = d.severity;
-      out.push(this.stamp(e));
+      const stamped = this.stamp(e);
+      this.published.set(`${k}|${stamped.start_ts}`, stamped);
+      out.push(stamped);
     }
     for (const [k, e] of this.episodes) {
       if (seen.has(k)) continue;
@@ -70,6 +74,20 @@ export class FindingTracker {
       const e = this.episodes.get(keyOf(d));
       return e ? { ...d, start_ts: Math.min(e.start, d.start_ts), end_ts: Math.max(e.draft.end_ts, d.end_ts) } : d;
     });
+  }
+
+  /**
+   * Live findings of a kind and scope that the whole-run evaluation does not confirm at all: seen
+   * live (a ramp that later held, a neighbour for a few seconds) but not what bounded the run. They
+   * stay in the verdict under their id, restated as `info` with `live_only`, so the frozen verdict
+   * never keeps a warning that contradicts its own whole-run judgement.
+   */
+  unconfirmed(finalDrafts: readonly FindingDraft[]): FindingDraft[] {
+    const confirmed = new Set(finalDrafts.map(keyOf));
+    return [...this.published.values()].filter((d) => !confirmed.has(keyOf(d)) && d.severity !== 'info').map((d) => ({
+      ...d, severity: 'info', evidence: { ...d.evidence, live_only: true, live_severity: d.severity },
+      message: `Seen live for ${Math.round((d.end_ts - d.start_ts) / 1000)} s, not over the whole run: ${d.message}`,
+    }));
   }
 
   private stamp(e: Episode): FindingDraft {

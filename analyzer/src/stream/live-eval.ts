@@ -38,9 +38,13 @@ export class LiveEvaluator {
     return this.tracker(run.run_id).update(drafts, tickTs);
   }
 
-  /** The whole-run verdict joined to the live episodes; forgets the run. */
-  final(runId: string, drafts: readonly FindingDraft[]): FindingDraft[] {
-    const out = this.tracker(runId).final(drafts);
+  /**
+   * The whole-run verdict joined to the live episodes, and the live warnings it does not confirm
+   * restated as info (FindingTracker.unconfirmed); forgets the run.
+   */
+  final(runId: string, drafts: readonly FindingDraft[]): { verdict: FindingDraft[]; unconfirmed: FindingDraft[] } {
+    const t = this.tracker(runId);
+    const out = { verdict: t.final(drafts), unconfirmed: t.unconfirmed(drafts) };
     this.trackers.delete(runId);
     return out;
   }

@@ -11,8 +11,10 @@ import { LiveEvaluator } from './live-eval.ts';
 interface Replay {
   /** Live findings as published, with the tick (s since the capture's start) they were published at. */
   readonly published: { kind: FindingKind; severity: string; start: number; at_s: number }[];
-  /** The kinds of the whole-run verdict (what the analyzer decides at the end). */
+  /** The kinds of the whole-run evaluation (what the analyzer decides at the end). */
   readonly verdict: FindingKind[];
+  /** Every stored finding once the run is finalised: the last version of each id, as the store keeps it. */
+  readonly stored: FindingDraft[];
 }
 
 /**
@@ -25,15 +27,22 @@ function replay(dir: string, name: string, allocCores: number): Replay {
   const tables = recordedRows([{ host: 'h1', dir, name }], allocCores);
   const ticks = [...new Set(tables.filter((t) => t.table === 'process_samples').flatMap((t) => t.rows.map((r) => r.ts)))].sort((a, b) => a - b);
   const published: Replay['published'] = [];
+  const liveRows: FindingDraft[] = [];
   let done = -Infinity;
   for (const ts of ticks) {
     for (const t of tables) state.add(t.table, t.table === 'runs' ? (done < 0 ? t.rows : []) : t.rows.filter((r) => r.ts > done && r.ts <= ts));
     done = ts;
-    for (const f of live.evaluate(state.run('r1'), ts)) published.push({ kind: f.kind, severity: f.severity, start: f.start_ts, at_s: (ts - T0) / 1000 });
+    for (const f of live.evaluate(state.run('r1'), ts)) {
+      published.push({ kind: f.kind, severity: f.severity, start: f.start_ts, at_s: (ts - T0) / 1000 });
+      liveRows.push(f);
+    }
   }
   const w = state.run('r1').window(state.hosts);
-  const verdict = leadWithCauses(DETECTORS.flatMap((d) => d.evaluate(w))).map((d: FindingDraft) => d.kind);
-  return { published, verdict };
+  const whole = leadWithCauses(DETECTORS.flatMap((d) => d.evaluate(w)));
+  const stored = new Map<string, FindingDraft>(liveRows.map((d) => [`${d.kind}|${d.scope_id}|${d.start_ts}`, d]));
+  const fin = live.final('r1', whole);
+  for (const d of [...fin.verdict, ...fin.unconfirmed]) stored.set(`${d.kind}|${d.scope_id}|${d.start_ts}`, d);
+  return { published, verdict: whole.map((d) => d.kind), stored: [...stored.values()] };
 }
 
 /** Episodes per kind: a kind that was raised, closed and raised again flapped. */
@@ -63,6 +72,10 @@ describe('live evaluation at every tick, replayed over real captures', () => {
       const extra = r.published.filter((p) => p.severity !== 'info' && !r.verdict.includes(p.kind) && !liveOnly.includes(p.kind));
       expect(extra.map((p) => `${p.kind}@${p.at_s}s`)).toEqual([]);
       for (const [kind, n] of episodes(r)) expect(`${kind}: ${n}`).toBe(`${kind}: 1`);
+      // The frozen verdict keeps no warning its own whole-run judgement lacks: those are restated as info.
+      const warnings = r.stored.filter((d) => d.severity !== 'info' && !r.verdict.includes(d.kind));
+      expect(warnings.map((d) => d.kind)).toEqual([]);
+      for (const d of r.stored.filter((x) => liveOnly.includes(x.kind) && !r.verdict.includes(x.kind))) expect(d.evidence.live_only).toBe(true);
     });
   }
 

@@ -1,6 +1,7 @@
 /**
  * Analyzer cost: CPU per ingested sample row and memory per tracked run, through the real
- * path (Arrow batches on the memory bus → AnalyzerService → detectors every 5 s).
+ * path (Arrow batches on the memory bus → AnalyzerService → detectors at every tick complete on
+ * the run's hosts, the default since 2026-12-05; before, every 5 ticks).
  *   node --expose-gc --import ./node_modules/tsx/dist/loader.mjs benchmarks/analyzer/run.ts
  * Env: BENCH_RUNS (default 8,32,128), BENCH_PROCS_PER_RUN (8), BENCH_TICKS (120).
  */
@@ -25,7 +26,7 @@ function row(run: number, pid: number, ts: number): Row<'process_samples'> {
 
 async function measure(runs: number, procs: number, ticks: number): Promise<Record<string, number>> {
   const bus = new MemoryBus();
-  const analyzer = new AnalyzerService({ bus, store: noStore, log: silentLogger, agentId: 'bench', evalIntervalMs: 5000 });
+  const analyzer = new AnalyzerService({ bus, store: noStore, log: silentLogger, agentId: 'bench' });
   await analyzer.start();
   const producer = bus.producer();
   globalThis.gc?.();
@@ -39,8 +40,8 @@ async function measure(runs: number, procs: number, ticks: number): Promise<Reco
       rows += batch.length;
       await producer.send(topicFor('process_samples'), [encodeMessage('process_samples', batch, { agentId: 'b', seq: t }, `h${r % 16}`)]);
     }
-    if (t % 5 === 4) await (analyzer as unknown as { evaluateAll(): Promise<void> }).evaluateAll();
     while ((await bus.lag('runlens-analyze', [topicFor('process_samples')])) > 0) await new Promise((res) => setImmediate(res));
+    await analyzer.drained();
   }
   const cpu = process.cpuUsage(cpu0);
   globalThis.gc?.();

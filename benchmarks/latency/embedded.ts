@@ -12,8 +12,11 @@ import { type RunLensResult, type Schedule, measureRunLens } from './runlens-pat
 /** `runlens up`'s default samplers and tick (bin/src/config.ts). */
 const UP_SAMPLERS = ['process', 'node', 'cgroup', 'gpu', 'ib', 'node_profile'];
 const INTERVAL_MS = 1000;
-/** AnalyzerService's default, which `runlens up` uses (the analyze role exposes RUNLENS_EVAL_INTERVAL_MS). */
-export const DEFAULT_EVAL_MS = 5000;
+/**
+ * AnalyzerService's default, which `runlens up` uses: no spacing, a run is evaluated at each tick
+ * complete on all its hosts (the analyze role exposes the spacing as RUNLENS_EVAL_INTERVAL_MS).
+ */
+export const DEFAULT_EVAL_MS = 0;
 
 let embeddedDir: string | null = null;
 
@@ -50,8 +53,8 @@ export async function measureEmbedded(s: Schedule, log: (l: string) => void, eva
     await analyzer.start();
     agent.start();
     return await measureRunLens({
-      path: evalIntervalMs === DEFAULT_EVAL_MS ? 'RunLens embedded' : `RunLens embedded, analyzer every ${evalIntervalMs / 1000} s`,
-      storeLabel: 'in-memory bus → chDB', settings: `1 s ticks, analyzer every ${evalIntervalMs / 1000} s`, store, bus,
+      path: evalIntervalMs === DEFAULT_EVAL_MS ? 'RunLens embedded' : `RunLens embedded, analyzer at most every ${evalIntervalMs / 1000} s`,
+      storeLabel: 'in-memory bus → chDB', settings: `1 s ticks, ${evalIntervalMs === 0 ? 'analyzer at each complete tick' : `analyzer at most every ${evalIntervalMs / 1000} s`}`, store, bus,
       startRun: async (i) => {
         const runId = `lat-emb-${i}-${Date.now().toString(36)}`;
         const proc = startProcess(runId, process.execPath, [SPIN, runId, '0.1', '600']);

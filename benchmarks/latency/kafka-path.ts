@@ -57,7 +57,7 @@ export async function measureKafka(s: Schedule, log: (l: string) => void): Promi
     bus = await openKafkaBus({ brokers: [kafka.url], clientId: 'runlens-latency-bench' });
     const jobBase = 700_000 + Math.floor(Math.random() * 100_000);
     return await measureRunLens({
-      path: 'RunLens via Kafka', storeLabel: 'Kafka 3.9 → ClickHouse 18.16', settings: '1 s ticks, analyzer every 5 s', store, bus,
+      path: 'RunLens via Kafka', storeLabel: 'Kafka 3.9 → ClickHouse 18.16', settings: '1 s ticks, analyzer at each complete tick', store, bus,
       startRun: async (i) => {
         const job = String(jobBase + i);
         const proc = startProcess(`workload ${job}`, process.execPath, [SPIN, `job-${job}`, '0.1', '600'], { SLURM_JOB_ID: job });

@@ -38,8 +38,13 @@ function ratios(outcomes: readonly PathOutcome[]): string[] {
   if (rl.length === 0 || prom.length === 0) return [];
   const head = `| onset → alert/finding, Prometheus ÷ RunLens | ${rl.map((r) => `÷ ${r.path} (p50 / p95)`).join(' | ')} |`;
   return [head, `|---|${rl.map(() => '---').join('|')}|`,
-    ...prom.map((p) => `| ${p.path} | ${rl.map((r) => `${ratio(p.finding_ms.p50, r.finding_bus_ms.p50)} / ${ratio(p.finding_ms.p95, r.finding_bus_ms.p95)}`).join(' | ')} |`)];
+    ...prom.map((p) => `| ${p.path} | ${rl.map((r) => `${ratio(p.finding_ms.p50, r.finding_bus_ms.p50)} / ${ratio(p.finding_ms.p95, r.finding_bus_ms.p95)}`).join(' | ')} |`),
+    '', `| onset → finding, RunLens ÷ Prometheus (issue 10: ≤ 0.6× tuned) | ${prom.map((p) => `÷ ${p.path} (p50 / p95)`).join(' | ')} |`,
+    `|---|${prom.map(() => '---').join('|')}|`,
+    ...rl.map((r) => `| ${r.path} | ${prom.map((p) => `${ratio2(r.finding_bus_ms.p50, p.finding_ms.p50)} / ${ratio2(r.finding_bus_ms.p95, p.finding_ms.p95)}`).join(' | ')} |`)];
 }
+
+const ratio2 = (a: number | null, b: number | null): string => (a === null || b === null || b === 0 ? '–' : `${(a / b).toFixed(2)}×`);
 
 export function renderTable(outcomes: readonly PathOutcome[]): string {
   return [

@@ -24,7 +24,8 @@ export class ScenarioStack {
     this.publisher = new BatchPublisher(bus.producer(), 'scenarios', 'scenarios');
   }
 
-  static async open(dir: string, evalIntervalMs = 2000): Promise<ScenarioStack> {
+  /** `evalIntervalMs`: least time between two evaluations of a run; by default every tick complete on all its hosts. */
+  static async open(dir: string, evalIntervalMs?: number): Promise<ScenarioStack> {
     const bus = new MemoryBus();
     const store = await openChdbStore({ path: dir });
     const ingest = new IngestService({ bus, store, log: silentLogger });

@@ -28,6 +28,8 @@ export const findingSchema = z.object({
   confidence: z.number().min(0).max(1),
   message: z.string().min(1),
   evidence: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
+  /** 1: learned after the run's verdict was frozen at its end, shown apart; absent or 0: part of the verdict. */
+  after_end: z.number().int().min(0).max(1).optional(),
 });
 
 export type Finding = z.infer<typeof findingSchema>;

@@ -65,7 +65,10 @@ export const runReportSchema = z.object({
     mpi: z.array(mpiRank).optional(),
     absent: z.array(z.string()),
   }),
+  /** The verdict: what the analyzer found by the run's end, frozen then. */
   findings: z.array(findingSchema),
+  /** Learned after the verdict was frozen (late data, a later analysis): shown apart, never merged into it. */
+  findings_after_end: z.array(findingSchema).optional(),
   phases: z.array(z.object({
     index: z.number().int(),
     start_ts: z.number(),

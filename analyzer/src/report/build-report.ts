@@ -30,7 +30,8 @@ export async function buildReport(store: Store, runId: string, now = Date.now())
   const run = await runById(store, runId);
   if (!run) return null;
   const endMs = run.end_ms ?? now;
-  const stored = await findingsOfRun(store, runId);
+  const all = await findingsOfRun(store, runId);
+  const stored = all.filter((f) => f.after_end !== 1);
   // Replaying every process row is only worth it for a finished run the analyzer never saw.
   const replay = stored.length === 0 && run.end_ms !== null ? await replayRun(store, runId) : null;
   const findings = replay ? runDetectors(replay.window) : stored;
@@ -62,7 +63,8 @@ export async function buildReport(store: Store, runId: string, now = Date.now())
       run_id: runId, app: run.app, user: run.user, cmd: run.cmd, hosts: run.hosts, start_ts: run.start_ms, end_ts: run.end_ms,
       exit_code: run.exit_code, status: run.status, alloc_cores: run.alloc_cores, alloc_gpus: run.alloc_gpus, job_id: run.job_id,
     },
-    summary: { ...summary, absent: [...summary.absent, ...shortRunAbsent(seconds, summary, run.hosts)] }, findings: rank(findings), phases: summarisePhases(seconds),
+    summary: { ...summary, absent: [...summary.absent, ...shortRunAbsent(seconds, summary, run.hosts)] }, findings: rank(findings),
+    findings_after_end: rank(all.filter((f) => f.after_end === 1)), phases: summarisePhases(seconds),
     baseline: compareWithBaseline(run.app, await loadBaseline(store, { run_id: runId, app: run.app, cmd: run.cmd, start_ms: run.start_ms }), wall, summary.cpu_efficiency),
   };
   return runReportSchema.parse(report);

@@ -35,6 +35,9 @@ export function renderText(r: RunReport): string {
   for (const f of r.findings) {
     lines.push(`   [${SEVERITY_MARK[f.severity]}] ${f.kind}: ${f.message}`, `       → ${f.advice}`);
   }
+  const later = r.findings_after_end ?? [];
+  if (later.length > 0) lines.push('', '  learned after the run ended (not part of the verdict above)');
+  for (const f of later) lines.push(`   [${SEVERITY_MARK[f.severity]}] ${f.kind}: ${f.message}`);
   if (r.baseline) lines.push('', `  baseline     ${r.baseline.verdict}`);
   // Every line may carry names from the measured system (app, cmd, comm, finding messages).
   return lines.map(terminalSafe).join('\n');

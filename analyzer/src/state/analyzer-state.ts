@@ -5,10 +5,15 @@ import { aggregateTick } from './tick-agg.ts';
 
 type ProcessRow = Row<'process_samples'>;
 
+/** Frozen runs remembered in memory; beyond this the store answers (verdictFrozen). */
+export const MAX_CLOSED_RUNS = 10_000;
+
 /** Routes decoded rows of any table into per-host and per-run state. */
 export class AnalyzerState {
   readonly hosts = new Map<string, HostState>();
   readonly runs = new Map<string, RunState>();
+  /** Runs whose verdict this analyzer froze, oldest first (bounded): late data for them is after the end. */
+  private readonly closed = new Set<string>();
 
   host(name: string): HostState {
     let h = this.hosts.get(name);
@@ -18,8 +23,19 @@ export class AnalyzerState {
 
   run(id: string): RunState {
     let r = this.runs.get(id);
-    if (!r) this.runs.set(id, (r = new RunState(id)));
+    if (!r) {
+      this.runs.set(id, (r = new RunState(id)));
+      r.afterEnd = this.closed.has(id);
+    }
     return r;
+  }
+
+  /** The run's final analysis is done: forget its state, remember that its verdict is frozen. */
+  close(id: string): void {
+    this.runs.delete(id);
+    this.closed.delete(id);
+    this.closed.add(id);
+    if (this.closed.size > MAX_CLOSED_RUNS) this.closed.delete(this.closed.values().next().value as string);
   }
 
   add(table: TableName, rows: readonly unknown[]): void {

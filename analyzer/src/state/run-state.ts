@@ -23,7 +23,13 @@ export class RunState {
   readonly pids = new Map<string, Set<number>>();
   readonly cgroups = new Map<string, Set<string>>();
   lastDataTs = 0;
+  /** Each host's newest tick time: the run's newest tick is complete when every host has reached it. */
+  readonly newestByHost = new Map<string, number>();
   finalised = false;
+  /** The run's verdict was frozen before this state began: what it learns is shown apart (`after_end`). */
+  afterEnd = false;
+  /** Whether the store was asked if the run's verdict is already frozen. */
+  frozenChecked = false;
 
   constructor(readonly run_id: string) {}
 
@@ -36,6 +42,7 @@ export class RunState {
     m.set(t.ts, t);
     this.hostTicks.set(host, m);
     this.lastDataTs = Math.max(this.lastDataTs, t.ts);
+    this.newestByHost.set(host, Math.max(this.newestByHost.get(host) ?? 0, t.ts));
   }
 
   addRankTick(rank: number, host: string, t: RunTick): void {

@@ -1,5 +1,5 @@
 import type { Bus, BusBatch, OutgoingMessage, Store, Subscription } from '@runlens/pipeline';
-import { ComponentCounters, DEAD_LETTER_TOPIC, type Logger, MessageEncoder, type Row, type TableName, decodeMessage, messageRows, topicFor } from '@runlens/schemas';
+import { ComponentCounters, DEAD_LETTER_TOPIC, type Logger, MessageEncoder, type Row, type TableName, decodeMessage, messageRows, topicFor, verdictFrozen } from '@runlens/schemas';
 import type { FindingDraft } from '../detectors/detector.ts';
 import { leadWithCauses } from '../detectors/causes.ts';
 import { DETECTORS } from '../detectors/registry.ts';
@@ -8,10 +8,11 @@ import { finishRunModel } from '../model/finish-run.ts';
 import { withShortRun } from '../model/short-run.ts';
 import { AnalyzerState } from '../state/analyzer-state.ts';
 import type { RunState } from '../state/run-state.ts';
-import { FindingTracker } from './finding-tracker.ts';
+import { DEFAULTS, EvalScheduler } from './eval-scheduler.ts';
+import { LiveEvaluator } from './live-eval.ts';
 
 export const ANALYZE_GROUP = 'runlens-analyze';
-export const STALE_RUN_MS = 10 * 60 * 1000;
+export const STALE_RUN_MS = DEFAULTS.staleMs;
 const INPUT: readonly TableName[] = ['runs', 'process_samples', 'node_samples', 'cgroup_samples', 'gpu_samples', 'gpu_process_samples', 'ib_samples', 'node_profiles', 'node_events', 'mpi_samples'];
 
 export interface AnalyzerOptions {
@@ -19,7 +20,13 @@ export interface AnalyzerOptions {
   readonly store: Store;
   readonly log: Logger;
   readonly agentId: string;
+  /**
+   * Least time between two live evaluations of one run. Evaluation is driven by data: a run is
+   * evaluated when its newest tick is complete on all its hosts; by default at every tick.
+   */
   readonly evalIntervalMs?: number;
+  /** How long the newest tick waits for hosts that are late (eval-scheduler.ts). */
+  readonly graceMs?: number;
   /** Trailing window of live evaluations. */
   readonly longWindowMs?: number;
   /** Quiet time after a run's end row before the final evaluation. */
@@ -28,43 +35,44 @@ export interface AnalyzerOptions {
 
 /**
  * The streaming analyzer: consumes the sample topics with its own consumer group, keeps
- * per-run state, evaluates the detectors every few seconds over a trailing window (with
- * hysteresis), and at run end evaluates the whole run, writes findings, the run summary
- * and the app model. Its outputs go to the bus like any other rows; ingest stores them.
+ * per-run state, evaluates the detectors whenever a run's newest tick is complete on all its
+ * hosts (eval-scheduler.ts) over a trailing window, with per-kind hysteresis counted in ticks
+ * (live-eval.ts), and at run end evaluates the whole run, writes findings, the run summary and
+ * the app model. Its outputs go to the bus like any other rows; ingest stores them.
  */
 export class AnalyzerService {
   readonly state = new AnalyzerState();
-  private readonly trackers = new Map<string, FindingTracker>();
+  private readonly live: LiveEvaluator;
+  private readonly scheduler: EvalScheduler;
   private readonly waiters = new Map<string, (() => void)[]>();
   private sub: Subscription | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private evaluating: Promise<void> = Promise.resolve();
   private readonly encoder: MessageEncoder;
   /** Sample rows read (received) and result rows published (sent); dead letters by reason. */
   readonly counters = new ComponentCounters('analyzer');
 
   constructor(private readonly opts: AnalyzerOptions) {
     this.encoder = new MessageEncoder(opts.agentId);
+    this.live = new LiveEvaluator(this.state.hosts, opts.longWindowMs);
+    this.scheduler = new EvalScheduler(this.state, {
+      live: async (run, tick) => this.evaluateLive(run, tick),
+      finalise: async (run) => this.finalise(run),
+      failed: (e) => {
+        this.counters.error('evaluate');
+        this.opts.log.error('analysis failed', { error: String(e) });
+      },
+    }, { settleMs: opts.settleMs, minSpacingMs: opts.evalIntervalMs, graceMs: opts.graceMs });
   }
 
   async start(): Promise<void> {
     const outputs: TableName[] = ['findings', 'run_summaries', 'app_models'];
     await this.opts.bus.ensureTopics([...INPUT, ...outputs].map(topicFor).concat(DEAD_LETTER_TOPIC));
     this.sub = await this.opts.bus.subscribe({ group: ANALYZE_GROUP, topics: INPUT.map(topicFor), eachBatch: async (b) => this.consume(b) });
-    const loop = (): void => {
-      this.timer = setTimeout(loop, this.opts.evalIntervalMs ?? 5000);
-      this.evaluating = this.evaluating.then(() => this.evaluateAll()).catch((e: unknown) => {
-        this.counters.error('evaluate');
-        this.opts.log.error('analysis failed', { error: String(e) });
-      });
-    };
-    this.timer = setTimeout(loop, this.opts.evalIntervalMs ?? 5000);
+    this.scheduler.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
     await this.sub?.stop();
-    await this.evaluating;
+    await this.scheduler.stop();
   }
 
   /**
@@ -75,11 +83,15 @@ export class AnalyzerService {
     const deadline = Date.now() + timeoutMs;
     const topics = INPUT.map(topicFor);
     while ((await this.opts.bus.lag(ANALYZE_GROUP, topics)) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    this.evaluating = this.evaluating.then(async () => {
+    await this.scheduler.enqueue(async () => {
       const run = this.state.runs.get(runId);
       if (run && !run.finalised) await this.finalise(run);
     });
-    await this.evaluating;
+  }
+
+  /** Resolves once every evaluation queued so far is done (benches and tests that feed data by hand). */
+  async drained(): Promise<void> {
+    await this.scheduler.enqueue(async () => {});
   }
 
   /** Resolves once the run's final analysis is published. */
@@ -96,6 +108,7 @@ export class AnalyzerService {
       if (d.kind === 'ok' && rows.kind === 'ok') {
         this.counters.received += rows.value.length;
         this.state.add(d.value.table, rows.value);
+        this.scheduler.poke();
       } else if (rows.kind === 'dead_letter') {
         this.counters.discard(`dead_letter:${rows.code}`);
         rejects.push({ key: m.key, value: m.value, headers: { ...m.headers, reason: rows.code, detail: rows.detail, source_topic: m.topic, source_offset: String(m.offset), source_group: ANALYZE_GROUP } });
@@ -108,56 +121,47 @@ export class AnalyzerService {
     this.opts.log.warn('analyzer set messages aside as dead letters', { count: rejects.length, topic: b.topic });
   }
 
-  private async evaluateAll(): Promise<void> {
-    const now = Date.now();
-    for (const run of [...this.state.runs.values()]) {
-      if (run.finalised) continue;
-      const ended = run.meta?.end_ts !== null && run.meta?.end_ts !== undefined;
-      const quiet = now - Math.max(run.lastDataTs, run.meta?.updated_ts ?? 0);
-      // A run whose end never arrives (a crashed client, a Slurm job seen only through its
-      // processes) is closed once its processes are gone, so state cannot grow without bound.
-      if ((ended && quiet >= (this.opts.settleMs ?? 1500)) || quiet >= STALE_RUN_MS) await this.finalise(run);
-      else if (run.lastDataTs > 0) await this.evaluateLive(run, now);
-    }
+  /**
+   * The verdict is frozen at the run's end: a run this analyzer already judged, or one judged
+   * before (another replica, before a restart; asked of the store once per run state), only adds
+   * findings flagged `after_end`, and never a second summary or app model.
+   */
+  private async checkFrozen(run: RunState): Promise<void> {
+    if (run.afterEnd || run.frozenChecked) return;
+    run.frozenChecked = true;
+    run.afterEnd = await verdictFrozen(this.opts.store, run.run_id).catch(() => false);
   }
 
-  private tracker(runId: string): FindingTracker {
-    let t = this.trackers.get(runId);
-    if (!t) this.trackers.set(runId, (t = new FindingTracker()));
-    return t;
-  }
-
-  private async evaluateLive(run: RunState, now: number): Promise<void> {
-    const window = run.window(this.state.hosts, now - (this.opts.longWindowMs ?? 60_000));
-    const drafts = leadWithCauses(DETECTORS.filter((d) => d.live !== false).flatMap((d) => d.evaluate(window)));
-    await this.publishFindings(run, this.tracker(run.run_id).update(drafts), now);
+  private async evaluateLive(run: RunState, tick: number): Promise<void> {
+    await this.checkFrozen(run);
+    await this.publishFindings(run, this.live.evaluate(run, tick), Date.now());
   }
 
   private async finalise(run: RunState): Promise<void> {
     run.finalised = true;
+    await this.checkFrozen(run);
     const window = run.window(this.state.hosts);
     // A run too short for the per-tick detectors is judged on its totals (model/short-run.ts).
-    const drafts = this.tracker(run.run_id).final(leadWithCauses(withShortRun(run.meta, window, DETECTORS.flatMap((d) => d.evaluate(window)))));
-    const model = await finishRunModel(this.opts.store, run, window, drafts).catch((e: unknown) => {
+    const { verdict: drafts, unconfirmed } = this.live.final(run.run_id, leadWithCauses(withShortRun(run.meta, window, DETECTORS.flatMap((d) => d.evaluate(window)))));
+    const model = run.afterEnd ? null : await finishRunModel(this.opts.store, run, window, drafts).catch((e: unknown) => {
       this.opts.log.warn('run model failed', { run_id: run.run_id, error: String(e) });
       return null;
     });
     const now = Date.now();
-    await this.publishFindings(run, [...drafts, ...(model?.findings ?? [])], now);
+    await this.publishFindings(run, [...drafts, ...unconfirmed, ...(model?.findings ?? [])], now);
     if (model) {
       await this.publish('run_summaries', [model.summary]);
       if (model.appModel) await this.publish('app_models', [model.appModel]);
     }
-    this.trackers.delete(run.run_id);
     for (const w of this.waiters.get(run.run_id) ?? []) w();
     this.waiters.delete(run.run_id);
-    this.state.runs.delete(run.run_id);
+    this.state.close(run.run_id);
   }
 
   private async publishFindings(run: RunState, drafts: readonly FindingDraft[], now: number): Promise<void> {
     const rows: Row<'findings'>[] = drafts.map((d) => {
-      const f = stampFinding(run.run_id, d);
-      return { ...f, updated_ts: now, evidence: JSON.stringify(f.evidence) };
+      const f = stampFinding(run.run_id, d, run.afterEnd);
+      return { ...f, after_end: f.after_end ?? 0, updated_ts: now, evidence: JSON.stringify(f.evidence) };
     });
     await this.publish('findings', rows);
   }

@@ -1,50 +1,86 @@
 import { describe, expect, it } from 'vitest';
-import type { FindingDraft } from '../detectors/detector.ts';
+import type { FindingDraft, Hysteresis } from '../detectors/detector.ts';
 import { FindingTracker } from './finding-tracker.ts';
+import { hysteresisOf } from './live-eval.ts';
 
 const draft = (start: number, end: number, kind: FindingDraft['kind'] = 'cpu_bound'): FindingDraft => ({
   kind, scope: 'run', scope_id: '', host: 'h', start_ts: start, end_ts: end, severity: 'info', confidence: 1, message: 'm', advice: 'a', evidence: {},
 });
+const S = 1000;
+const policy = (h: Hysteresis) => (): Hysteresis => h;
 
-describe('finding hysteresis', () => {
-  it('raises only after two consecutive evaluations fire', () => {
-    const t = new FindingTracker(2, 3);
-    expect(t.update([draft(0, 5)])).toEqual([]);
-    const raised = t.update([draft(2, 10)]);
-    expect(raised).toHaveLength(1);
-    expect(raised[0]?.start_ts).toBe(0); // the episode keeps its first start, hence its id
+describe('finding hysteresis counted in ticks', () => {
+  it('raises only once the finding has held for minTicks ticks, and keeps the episode start (hence its id)', () => {
+    const t = new FindingTracker(policy({ minTicks: 3, clearTicks: 5 }));
+    expect(t.update([draft(0, 5 * S)], 5 * S)).toEqual([]);
+    expect(t.update([draft(1 * S, 6 * S)], 6 * S)).toEqual([]);
+    const raised = t.update([draft(2 * S, 7 * S)], 7 * S);
+    expect(raised.map((d) => d.start_ts)).toEqual([0]);
   });
 
-  it('does not flap: a value hovering at the threshold keeps one episode', () => {
-    const t = new FindingTracker(2, 3);
-    t.update([draft(0, 5)]);
-    t.update([draft(0, 10)]);
-    expect(t.update([])).toEqual([]); // one miss: still open, nothing new to publish
-    const again = t.update([draft(20, 25)]);
-    expect(again.map((d) => d.start_ts)).toEqual([0]); // same episode, not a new finding
+  it('counts ticks by their times, not evaluations: a batch that skipped ticks still counts them', () => {
+    const t = new FindingTracker(policy({ minTicks: 3, clearTicks: 5 }));
+    expect(t.update([draft(0, 5 * S)], 5 * S)).toEqual([]);
+    expect(t.update([draft(0, 7 * S)], 7 * S)).toHaveLength(1); // ticks 5, 6, 7
   });
 
-  it('closes after three misses; a later firing is a new episode that must persist again', () => {
-    const t = new FindingTracker(2, 3);
-    t.update([draft(0, 5)]);
-    t.update([draft(0, 10)]);
-    t.update([]); t.update([]); t.update([]);
-    expect(t.update([draft(40, 45)])).toEqual([]);
-    expect(t.update([draft(40, 50)]).map((d) => d.start_ts)).toEqual([40]);
+  it('a kind whose detector already demands a duration is raised at its first firing', () => {
+    const t = new FindingTracker(policy({ minTicks: 1, clearTicks: 5 }));
+    expect(t.update([draft(0, 3 * S, 'idle')], 3 * S)).toHaveLength(1);
   });
 
-  it('a single blip never becomes a finding', () => {
-    const t = new FindingTracker(2, 3);
-    expect(t.update([draft(0, 5, 'idle')])).toEqual([]);
-    expect(t.update([])).toEqual([]);
-    expect(t.update([draft(10, 15, 'idle')])).toEqual([]);
+  it('does not flap: a value hovering at the threshold keeps one episode until clearTicks quiet ticks', () => {
+    const t = new FindingTracker(policy({ minTicks: 2, clearTicks: 3 }));
+    t.update([draft(0, 5 * S)], 5 * S);
+    t.update([draft(0, 6 * S)], 6 * S);
+    expect(t.update([], 7 * S)).toEqual([]);
+    expect(t.update([], 8 * S)).toEqual([]);
+    expect(t.update([draft(9 * S, 9 * S)], 9 * S)).toEqual([]); // 2 quiet ticks: same episode, nothing new to say yet
+    expect(t.update([draft(9 * S, 12 * S)], 12 * S).map((d) => [d.start_ts, d.end_ts])).toEqual([[0, 12 * S]]); // extended, same id
+    t.update([], 13 * S); t.update([], 14 * S); t.update([], 15 * S); // 3 quiet ticks: closed
+    expect(t.update([draft(16 * S, 16 * S)], 16 * S)).toEqual([]); // a new episode must persist again
+    expect(t.update([draft(16 * S, 17 * S)], 17 * S).map((d) => d.start_ts)).toEqual([16 * S]);
+  });
+
+  it('an open finding is re-published when its severity changes, otherwise only every few ticks', () => {
+    const t = new FindingTracker(policy({ minTicks: 1, clearTicks: 5 }));
+    const warn = (end: number): FindingDraft => ({ ...draft(0, end), severity: 'warning' });
+    expect(t.update([draft(0, 1 * S)], 1 * S)).toHaveLength(1);
+    expect(t.update([draft(0, 2 * S)], 2 * S)).toEqual([]);
+    expect(t.update([warn(3 * S)], 3 * S).map((d) => d.severity)).toEqual(['warning']);
+    for (let i = 4; i <= 7; i++) expect(t.update([warn(i * S)], i * S)).toEqual([]);
+    expect(t.update([warn(8 * S)], 8 * S).map((d) => d.end_ts)).toEqual([8 * S]); // 5 ticks after the last publication
+  });
+
+  it('at the end, a live warning the whole-run evaluation does not confirm is restated as info under its id', () => {
+    const t = new FindingTracker(policy({ minTicks: 1, clearTicks: 2 }));
+    t.update([{ ...draft(0, 5 * S, 'memory_leak'), severity: 'warning' }], 5 * S);
+    t.update([], 6 * S); t.update([], 7 * S); // closed: still in the store, so still restated
+    t.update([draft(8 * S, 9 * S)], 9 * S);
+    const [leak, ...rest] = t.unconfirmed([draft(0, 20 * S)]); // the whole run confirms cpu_bound only
+    expect(rest).toEqual([]);
+    expect(leak).toMatchObject({ kind: 'memory_leak', severity: 'info', start_ts: 0, evidence: { live_only: true, live_severity: 'warning' } });
+    expect(leak?.message).toMatch(/^Seen live for 5 s, not over the whole run: /);
+  });
+
+  it('a blip that misses one tick before its minimum never becomes a finding', () => {
+    const t = new FindingTracker(policy({ minTicks: 3, clearTicks: 5 }));
+    expect(t.update([draft(0, 1 * S)], 1 * S)).toEqual([]);
+    expect(t.update([draft(0, 2 * S)], 2 * S)).toEqual([]);
+    expect(t.update([], 3 * S)).toEqual([]);
+    expect(t.update([draft(4 * S, 4 * S)], 4 * S)).toEqual([]);
   });
 
   it('the final whole-run verdict joins the live episode of the same kind', () => {
-    const t = new FindingTracker(2, 3);
-    t.update([draft(5, 10)]);
-    t.update([draft(5, 15)]);
-    const [f] = t.final([draft(0, 30)]);
-    expect([f?.start_ts, f?.end_ts]).toEqual([0, 30]);
+    const t = new FindingTracker(policy({ minTicks: 2, clearTicks: 3 }));
+    t.update([draft(5 * S, 10 * S)], 10 * S);
+    t.update([draft(5 * S, 11 * S)], 11 * S);
+    const [f] = t.final([draft(0, 30 * S)]);
+    expect([f?.start_ts, f?.end_ts]).toEqual([0, 30 * S]);
+  });
+
+  it('the registry gives each kind its own minimum: idle, interference, oversubscription and pressure at once, cpu_bound after 3 ticks', () => {
+    for (const k of ['idle', 'cpu_interference', 'oversubscription', 'memory_pressure'] as const) expect(hysteresisOf(draft(0, 0, k)).minTicks).toBe(1);
+    expect(hysteresisOf(draft(0, 0, 'cpu_bound')).minTicks).toBe(3);
   });
 });

@@ -1,45 +1,66 @@
-import type { FindingDraft } from '../detectors/detector.ts';
+import { DEFAULT_HYSTERESIS, type FindingDraft, type Hysteresis } from '../detectors/detector.ts';
 
 interface Episode {
   draft: FindingDraft;
   start: number;
-  hits: number;
-  misses: number;
+  /** Tick time of the first and of the latest evaluation that fired, without a gap. */
+  firstTick: number;
+  lastTick: number;
   raised: boolean;
+  /** Tick and severity of the last publication: an open episode is re-published only when it changes or now and then. */
+  publishedTick: number;
+  publishedSeverity: string;
 }
+
+/** An open episode's growing end is re-published at most this often (ticks); a new severity at once. */
+export const REFRESH_TICKS = 5;
 
 const keyOf = (d: FindingDraft): string => `${d.kind}|${d.scope}|${d.scope_id}`;
 
+/** Ticks from `from` to `to` inclusive, at `tickMs` per tick (rounded: agents' ticks jitter). */
+const ticksBetween = (from: number, to: number, tickMs: number): number => Math.round((to - from) / tickMs) + 1;
+
 /**
- * Persistence and hysteresis: a finding is raised after `raiseAfter` consecutive
- * evaluations that fire, and closed after `clearAfter` that do not, so a value hovering
- * at a threshold does not flap. An episode keeps its start, hence its id, while it lasts.
+ * Persistence and hysteresis counted in ticks, each kind with its own minimum: a finding is
+ * raised once it has fired on `minTicks` consecutive ticks, and its episode closes after
+ * `clearTicks` ticks without it, so a value hovering at a threshold does not flap. An episode
+ * keeps its start, hence its id, while it lasts. Evaluations may skip ticks (a late batch brings
+ * several at once); durations come from the ticks' own times, not from how often we looked.
  */
 export class FindingTracker {
   private episodes = new Map<string, Episode>();
+  /** The last publication of every episode raised live, closed ones too, by key and start. */
+  private readonly published = new Map<string, FindingDraft>();
 
-  constructor(private readonly raiseAfter = 2, private readonly clearAfter = 3) {}
+  constructor(private readonly policy: (d: FindingDraft) => Hysteresis = () => DEFAULT_HYSTERESIS, private readonly tickMs = 1000) {}
 
-  /** One live evaluation; returns the findings to publish (newly raised or extended). */
-  update(drafts: readonly FindingDraft[]): FindingDraft[] {
+  /** One live evaluation at the run's tick `tickTs`; returns the findings to publish: newly raised, changed in severity, or extended (every REFRESH_TICKS). */
+  update(drafts: readonly FindingDraft[], tickTs: number): FindingDraft[] {
     const out: FindingDraft[] = [];
     const seen = new Set<string>();
     for (const d of drafts) {
       const k = keyOf(d);
       seen.add(k);
-      const e = this.episodes.get(k) ?? { draft: d, start: d.start_ts, hits: 0, misses: 0, raised: false };
-      e.hits++;
-      e.misses = 0;
+      const h = this.policy(d);
+      // A pending episode that missed one evaluation was dropped below: firing must be unbroken.
+      const e = this.episodes.get(k) ?? { draft: d, start: d.start_ts, firstTick: tickTs, lastTick: tickTs, raised: false, publishedTick: -Infinity, publishedSeverity: '' };
+      e.lastTick = tickTs;
       e.draft = d;
       this.episodes.set(k, e);
-      if (e.raised || e.hits >= this.raiseAfter) {
-        e.raised = true;
-        out.push(this.stamp(e));
-      }
+      if (!e.raised && ticksBetween(e.firstTick, tickTs, this.tickMs) < h.minTicks) continue;
+      e.raised = true;
+      // Publishing every extension at every tick would write each open finding once a second.
+      if (e.publishedSeverity === d.severity && ticksBetween(e.publishedTick, tickTs, this.tickMs) <= REFRESH_TICKS) continue;
+      e.publishedTick = tickTs;
+      e.publishedSeverity = d.severity;
+      const stamped = this.stamp(e);
+      this.published.set(`${k}|${stamped.start_ts}`, stamped);
+      out.push(stamped);
     }
     for (const [k, e] of this.episodes) {
       if (seen.has(k)) continue;
-      if (++e.misses >= this.clearAfter || !e.raised) this.episodes.delete(k);
+      const quiet = ticksBetween(e.lastTick, tickTs, this.tickMs) - 1;
+      if (!e.raised || quiet >= this.policy(e.draft).clearTicks) this.episodes.delete(k);
     }
     return out;
   }
@@ -53,6 +74,20 @@ export class FindingTracker {
       const e = this.episodes.get(keyOf(d));
       return e ? { ...d, start_ts: Math.min(e.start, d.start_ts), end_ts: Math.max(e.draft.end_ts, d.end_ts) } : d;
     });
+  }
+
+  /**
+   * Live findings of a kind and scope that the whole-run evaluation does not confirm at all: seen
+   * live (a ramp that later held, a neighbour for a few seconds) but not what bounded the run. They
+   * stay in the verdict under their id, restated as `info` with `live_only`, so the frozen verdict
+   * never keeps a warning that contradicts its own whole-run judgement.
+   */
+  unconfirmed(finalDrafts: readonly FindingDraft[]): FindingDraft[] {
+    const confirmed = new Set(finalDrafts.map(keyOf));
+    return [...this.published.values()].filter((d) => !confirmed.has(keyOf(d)) && d.severity !== 'info').map((d) => ({
+      ...d, severity: 'info', evidence: { ...d.evidence, live_only: true, live_severity: d.severity },
+      message: `Seen live for ${Math.round((d.end_ts - d.start_ts) / 1000)} s, not over the whole run: ${d.message}`,
+    }));
   }
 
   private stamp(e: Episode): FindingDraft {

@@ -163,3 +163,18 @@ export function nearest<T extends { ts: number }>(series: readonly T[], ts: numb
 export function nodeAt(window: RunWindow, ts: number): NodeTick | null {
   return nearest(window.node, ts);
 }
+
+/**
+ * The newest part of a window, from `from` (epoch ms) on: what RunState.window(from) gives, cut
+ * from a longer window already built instead of from the run's state again. Host series keep the
+ * same 1.5 s margin; kernel events keep the ownership the longer window gave them.
+ */
+export function trailing(w: RunWindow, from: number): RunWindow {
+  const ticks = <T extends { ts: number }>(s: readonly T[]): T[] => s.filter((t) => t.ts >= from);
+  const near = <T extends { ts: number }>(s: readonly T[]): T[] => s.filter((t) => t.ts >= from - 1500);
+  const hosts = w.hosts?.map((h): HostView => ({
+    ...h, ticks: ticks(h.ticks), node: near(h.node), background: near(h.background), cgroup: near(h.cgroup), gpus: near(h.gpus), ib: near(h.ib),
+    ...(h.live ? { live: { start: Math.max(h.live.start, from), end: h.live.end } } : {}),
+  }));
+  return { ...w, ticks: ticks(w.ticks), node: near(w.node), ...(hosts ? { hosts } : {}), ...(w.ranks ? { ranks: w.ranks.map((r) => ({ ...r, ticks: ticks(r.ticks) })) } : {}) };
+}

@@ -15,7 +15,8 @@ import { storeSchema } from './store-config.ts';
 
 const schema = z.object({
   ...busSchema,
-  RUNLENS_EVAL_INTERVAL_MS: z.coerce.number().int().min(500).max(60_000).default(5000),
+  // Least time between two live evaluations of one run; 0: at every tick complete on all its hosts.
+  RUNLENS_EVAL_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   RUNLENS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   ...storeSchema,
   ...healthSchema,

@@ -1,13 +1,19 @@
 import type { Finding } from '@runlens/schemas';
 import { fmtTime, rankFindings } from '../server/format.ts';
 
-/** The "why slow" verdict: findings ranked by severity then confidence, with evidence and advice. */
-export function Verdict({ findings }: { findings: readonly Finding[] }) {
+/**
+ * The "why slow" verdict: findings ranked by severity then confidence, with evidence and advice.
+ * `afterEnd`: the findings learned after the verdict was frozen at the run's end, shown apart (and
+ * not at all when there are none).
+ */
+export function Verdict({ findings, afterEnd = false }: { findings: readonly Finding[]; afterEnd?: boolean }) {
   const ranked = rankFindings(findings);
+  if (afterEnd && ranked.length === 0) return null;
   return (
-    <section className="card" data-testid="verdict">
-      <h2>Verdict</h2>
-      {ranked.length === 0 ? <p className="muted">No findings: nothing bounded this run beyond its allocation.</p> : null}
+    <section className="card" data-testid={afterEnd ? 'after-end' : 'verdict'}>
+      <h2>{afterEnd ? 'Learned after the run ended' : 'Verdict'}</h2>
+      {afterEnd ? <p className="muted">Not part of the verdict, which was frozen at the run&apos;s end: late data or a later analysis.</p> : null}
+      {!afterEnd && ranked.length === 0 ? <p className="muted">No findings: nothing bounded this run beyond its allocation.</p> : null}
       {ranked.map((f) => (
         <div key={f.finding_id} className={`finding ${f.severity}`} data-kind={f.kind}>
           <div><strong>{f.kind}</strong> <span className={`sev-${f.severity}`}>{f.severity}</span>

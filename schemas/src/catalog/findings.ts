@@ -24,5 +24,6 @@ export const findings = defineTable({
     advice: attr('str', 'What to do next: which profiler, on which ranks, in which phase.'),
     evidence: attr('str', 'JSON object: the values and the thresholds that fired.'),
     phase: nullable(attr('i32', 'Phase index, when the finding belongs to one.')),
+    after_end: attr('u8', '1 for what was learned after the run\'s verdict was frozen at its end (late data, a later analysis); the verdict is the rows with 0.'),
   },
 });

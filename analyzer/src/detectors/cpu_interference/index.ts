@@ -32,6 +32,10 @@ function contended(h: HostView, w: RunWindow): { ts: number; outside: number; de
 export const cpuInterference = defineDetector({
   id: 'cpu_interference',
   description: 'Processes outside the run take CPU on its host while it waits for CPU.',
+  // MIN_TICKS contended ticks are the minimum duration; live, the share is judged on the newest
+  // 7 ticks (3 of 7 ≥ 40%), so interference that starts late in a long run is not diluted.
+  hysteresis: { minTicks: 1, clearTicks: 10 },
+  liveTicks: 7,
   evaluate(w) {
     const findings: FindingDraft[] = [];
     for (const h of w.hosts ?? []) {

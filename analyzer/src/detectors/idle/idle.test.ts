@@ -36,6 +36,39 @@ describe('idle', () => {
   });
 });
 
+describe('idle: a stopped or D-stuck process is immediate evidence', () => {
+  /** 10 busy ticks at 0.1 core, then SIGSTOP during tick 10 (still busy, already state T), then `stopped` idle ticks in T. */
+  const stoppedAfter = (stopped: number) => makeWindow({ n: 11 + stopped, tick: (i) => (i < 10 ? { cpu_cores: 0.1 } : i === 10 ? { cpu_cores: 0.05, stopped_procs: 1 } : { stopped_procs: 1 }) });
+
+  it('fires on the second tick that shows the process stopped, with the state as evidence', () => {
+    const [f, ...rest] = idle.evaluate(stoppedAfter(1));
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ kind: 'idle', start_ts: T0 + 10_000, end_ts: T0 + 11_000, confidence: 0.9 });
+    expect(f?.evidence).toMatchObject({ process_state: 'T', idle_s: 1 });
+    expect(f?.message).toContain('Stopped (process state T)');
+    expect(f?.advice).toContain('kill -CONT');
+  });
+
+  it('one tick in state T is not enough (the stop may be a blip), nor is a stopped process that still computes', () => {
+    expect(idle.evaluate(makeWindow({ n: 12, tick: (i) => (i < 11 ? { cpu_cores: 0.1 } : { cpu_cores: 0.05, stopped_procs: 1 }) }))).toEqual([]);
+    expect(idle.evaluate(makeWindow({ n: 12, tick: () => ({ cpu_cores: 0.5, stopped_procs: 1 }) }))).toEqual([]);
+  });
+
+  it('a process in D with nothing moving fires after 5 s, not 10; D with IO progress is not idle', () => {
+    const stuck = (n: number) => makeWindow({ n: 5 + n, tick: (i) => (i < 5 ? { cpu_cores: 1 } : { d_state_procs: 1 }) });
+    expect(idle.evaluate(stuck(4))).toEqual([]);
+    const [f] = idle.evaluate(stuck(5));
+    expect(f?.evidence).toMatchObject({ process_state: 'D', idle_s: 5 });
+    expect(f?.message).toContain('state D');
+    expect(idle.evaluate(makeWindow({ n: 30, tick: () => ({ d_state_procs: 1, storage_bytes_per_s: 50 * 1024 * 1024 }) }))).toEqual([]);
+  });
+
+  it('a long plain idle stretch still says idle, without a process state', () => {
+    const [f] = idle.evaluate(busyQuietBusy(20));
+    expect(f?.evidence.process_state).toBeUndefined();
+  });
+});
+
 describe('idle on captured windows (testdata/, 2-core VM)', () => {
   it('reports the 20 s `sleep` between two bursts of burn.mjs, from the tick after the first burn exits', () => {
     const [f, ...rest] = idle.evaluate(recordedHost('idle', 'hang20', 1));

@@ -1,9 +1,14 @@
 import { defineDetector, round, runFinding } from '../detector.ts';
 import type { RunTick } from '../../window/run-window.ts';
+import { HELD, HELD_BY, type HeldBy, holds } from './held.ts';
 
 export const IDLE_CPU_CORES = 0.02;
 export const IDLE_BYTES_PER_S = 64 * 1024;
 export const MIN_IDLE_S = 10;
+/** A stopped process (state T or t) seen on this many ticks, the run otherwise idle: no progress is possible. */
+export const STOPPED_MIN_TICKS = 2;
+/** A process in uninterruptible sleep (D) with the run otherwise idle for this long is stuck, not just doing IO. */
+export const MIN_D_STUCK_S = 5;
 /** Memory that keeps changing is progress too (an allocator-bound phase uses little CPU). */
 export const IDLE_RSS_BYTES_PER_S = 1024 * 1024;
 
@@ -13,42 +18,69 @@ function isIdle(t: RunTick, prev: RunTick | undefined): boolean {
     && rssRate < IDLE_RSS_BYTES_PER_S;
 }
 
-/** Longest stretch of consecutive idle ticks, as [first, last] indices. */
-function longestIdle(ticks: readonly RunTick[]): [number, number] | null {
-  let best: [number, number] | null = null;
-  let start = -1;
+/** Maximal stretches of consecutive ticks that satisfy `ok`, as [first, last] indices. */
+function stretches(ticks: readonly RunTick[], ok: (t: RunTick, i: number) => boolean): [number, number][] {
+  const out: [number, number][] = [];
+  let open = false;
   ticks.forEach((t, i) => {
-    if (!isIdle(t, ticks[i - 1])) {
-      start = -1;
-      return;
+    if (!ok(t, i)) open = false;
+    else if (open) (out[out.length - 1] as [number, number])[1] = i;
+    else {
+      out.push([i, i]);
+      open = true;
     }
-    if (start < 0) start = i;
-    if (!best || i - start > best[1] - best[0]) best = [start, i];
   });
-  return best;
+  return out;
+}
+
+interface Stretch { readonly begin: number; readonly end: number; readonly seconds: number; readonly whole: boolean; readonly held: HeldBy | null }
+
+/**
+ * An idle stretch that counts: a process stopped (T) on two ticks, one stuck in D for
+ * MIN_D_STUCK_S, or nothing at all for MIN_IDLE_S. The stop or the D wait is itself the evidence,
+ * so those need no long wait; the tick where the stop happened (still busy before it) counts too.
+ */
+function qualify(ticks: readonly RunTick[], [a, b]: [number, number], held: HeldBy | null): Stretch | null {
+  const first = ticks[a];
+  const last = ticks[b];
+  if (!first || !last) return null;
+  const before = ticks[a - 1];
+  // The tick before the stretch ends where idleness began.
+  const begin = before?.ts ?? first.ts;
+  const seconds = (last.ts - begin) / 1000;
+  const whole = a === 0 && b === ticks.length - 1;
+  const stoppedTicks = b - a + 1 + (before && before.stopped_procs > 0 ? 1 : 0);
+  const enough = held === 'T' ? stoppedTicks >= STOPPED_MIN_TICKS : held === 'D' ? seconds >= MIN_D_STUCK_S : seconds >= MIN_IDLE_S;
+  return enough ? { begin, end: last.ts, seconds, whole, held } : null;
+}
+
+/** Every stretch that counts: plain idle ones, and those held by a stopped or a D-state process. */
+function idleStretches(ticks: readonly RunTick[]): Stretch[] {
+  const idle = (t: RunTick, i: number): boolean => isIdle(t, ticks[i - 1]);
+  const kinds: [HeldBy | null, (t: RunTick, i: number) => boolean][] = [
+    [null, idle], ...HELD_BY.map((h): [HeldBy, (t: RunTick, i: number) => boolean] => [h, (t, i) => idle(t, i) && holds(t, h)]),
+  ];
+  return kinds.flatMap(([held, ok]) => stretches(ticks, ok).map((s) => qualify(ticks, s, held))).filter((s): s is Stretch => s !== null);
 }
 
 /** No progress: no CPU, no storage and no syscall IO for a sustained window (hung, or waiting). */
 export const idle = defineDetector({
   id: 'idle',
   description: 'No CPU, IO or network progress for a sustained window.',
+  // The detector's own minimum (MIN_IDLE_S, STOPPED_MIN_TICKS, MIN_D_STUCK_S) is the duration: raised at its first firing.
+  hysteresis: { minTicks: 1, clearTicks: 10 },
   evaluate(w) {
-    const span = longestIdle(w.ticks);
-    if (!span) return [];
-    const first = w.ticks[span[0]];
-    const last = w.ticks[span[1]];
-    if (!first || !last) return [];
-    // The tick before the stretch ends where idleness began.
-    const begin = w.ticks[span[0] - 1]?.ts ?? first.ts;
-    const seconds = (last.ts - begin) / 1000;
-    if (seconds < MIN_IDLE_S) return [];
-    const whole = span[0] === 0 && span[1] === w.ticks.length - 1;
-    return [runFinding('idle', w, { start: begin, end: last.ts }, {
+    // The longest stretch that counts; of equal ones the held one, which says why.
+    const s = idleStretches(w.ticks).sort((x, y) => y.seconds - x.seconds || Number(y.held !== null) - Number(x.held !== null))[0];
+    if (!s) return [];
+    const { seconds, whole } = s;
+    const base = { idle_s: round(seconds, 1), cpu_cores_threshold: IDLE_CPU_CORES, bytes_per_s_threshold: IDLE_BYTES_PER_S, min_idle_s: MIN_IDLE_S };
+    return [runFinding('idle', w, { start: s.begin, end: s.end }, {
       severity: whole || seconds >= 60 ? 'warning' : 'info',
-      confidence: round(Math.min(1, 0.6 + seconds / 100)),
-      message: `Idle for ${Math.round(seconds)} s: no CPU, storage or syscall IO${whole ? ' during the whole run' : ''}`,
-      advice: 'The run made no progress: check for a hang or a wait on another job, lock or network peer (py-spy dump / gdb -p / cat /proc/PID/stack on the stuck processes).',
-      evidence: { idle_s: round(seconds, 1), cpu_cores_threshold: IDLE_CPU_CORES, bytes_per_s_threshold: IDLE_BYTES_PER_S, min_idle_s: MIN_IDLE_S },
+      confidence: s.held ? 0.9 : round(Math.min(1, 0.6 + seconds / 100)),
+      message: `${s.held ? HELD[s.held].message : 'Idle'} for ${Math.round(seconds)} s: no CPU, storage or syscall IO${whole ? ' during the whole run' : ''}`,
+      advice: s.held ? HELD[s.held].advice : 'The run made no progress: check for a hang or a wait on another job, lock or network peer (py-spy dump / gdb -p / cat /proc/PID/stack on the stuck processes).',
+      evidence: s.held ? { ...base, process_state: s.held, ...HELD[s.held].evidence } : base,
     })];
   },
 });

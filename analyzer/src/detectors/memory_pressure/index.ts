@@ -12,6 +12,7 @@ export const MIN_TICKS = 3;
 export const memoryPressure = defineDetector({
   id: 'memory_pressure',
   description: 'The run works near a memory limit (host or cgroup), with reclaim stalls.',
+  hysteresis: { minTicks: 1, clearTicks: 10 }, // MIN_TICKS ticks near the limit are the minimum duration
   evaluate(w) {
     const out: FindingDraft[] = [];
     for (const h of w.hosts ?? []) {

@@ -17,6 +17,9 @@ function oversubscribed(t: RunTick, alloc: number): boolean {
 export const oversubscription = defineDetector({
   id: 'oversubscription',
   description: 'More runnable threads than allocated cores.',
+  // MIN_TICKS oversubscribed ticks are the minimum duration; live, the share is judged on the newest 6 ticks (3 of 6).
+  hysteresis: { minTicks: 1, clearTicks: 10 },
+  liveTicks: 6,
   evaluate(w) {
     const hits = w.ticks.filter((t) => oversubscribed(t, w.alloc_cores));
     if (hits.length < MIN_TICKS || hits.length < MIN_TICK_SHARE * w.ticks.length) return [];

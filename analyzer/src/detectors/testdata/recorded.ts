@@ -88,6 +88,18 @@ function optional(dir: string, file: string): string {
   }
 }
 
+/** Every row of a capture, per table, in the order the analyzer reads them. */
+export function recordedRows(hosts: readonly HostCapture[], allocCores: number, runId = 'r1'): { table: 'runs' | 'node_samples' | 'cgroup_samples' | 'process_samples'; rows: { ts: number }[] }[] {
+  return [
+    { table: 'runs', rows: [{ ...runRow(runId, allocCores, hosts.map((h) => h.host)), ts: T0 }] },
+    ...hosts.flatMap((h) => [
+      { table: 'node_samples' as const, rows: readCsv(optional(h.dir, `${h.name}.node.csv`)).map((r) => nodeRow(h.host, r)) },
+      { table: 'cgroup_samples' as const, rows: readCsv(optional(h.dir, `${h.name}.cgroup.csv`)).map((r) => cgroupRow(h.host, runId, r)) },
+      { table: 'process_samples' as const, rows: readCsv(read(h.dir, `${h.name}.process.csv`)).map((r) => processRow(h.host, r)) },
+    ]),
+  ];
+}
+
 /** The run `run_id` (default r1) over one or more captured hosts, as the analyzer would window it. */
 export function recordedWindow(hosts: readonly HostCapture[], allocCores: number, runId = 'r1'): RunWindow {
   const state = new AnalyzerState();

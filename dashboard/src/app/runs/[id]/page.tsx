@@ -33,6 +33,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         {report.run.status === 'running' ? <LiveRefresh everyMs={3000} /> : null}
         <RunHeader report={report} />
         <Verdict findings={report.findings} />
+        <Verdict findings={report.findings_after_end ?? []} afterEnd />
         <Timelines data={data} findings={report.findings} bucketMs={bucket} allocCores={report.run.alloc_cores} />
         <div className="grid2">
           <RankComparison ranks={ranks} />

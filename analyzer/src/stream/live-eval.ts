@@ -1,0 +1,57 @@
+import { leadWithCauses } from '../detectors/causes.ts';
+import { DEFAULT_HYSTERESIS, type DetectorDef, type FindingDraft, type Hysteresis } from '../detectors/detector.ts';
+import { DETECTORS } from '../detectors/registry.ts';
+import type { HostState } from '../state/host-state.ts';
+import type { RunState } from '../state/run-state.ts';
+import { type RunWindow, trailing } from '../window/run-window.ts';
+import { FindingTracker } from './finding-tracker.ts';
+
+const LIVE = DETECTORS.filter((d) => d.live !== false);
+const POLICY = new Map<string, Hysteresis>(DETECTORS.map((d) => [d.id, d.hysteresis ?? DEFAULT_HYSTERESIS]));
+
+/** Each detector's own hysteresis (registry), the default for the rest. */
+export const hysteresisOf = (d: FindingDraft): Hysteresis => POLICY.get(d.kind) ?? DEFAULT_HYSTERESIS;
+
+/**
+ * The live evaluation of runs at a tick: each detector over the trailing long window (or over the
+ * newest `liveTicks` ticks where it asks for them), causes leading, then the per-kind hysteresis.
+ * Holds one tracker per run until the run's final evaluation takes it.
+ */
+export class LiveEvaluator {
+  private readonly trackers = new Map<string, FindingTracker>();
+
+  constructor(private readonly hosts: ReadonlyMap<string, HostState>, private readonly longWindowMs = 60_000, private readonly tickMs = 1000) {}
+
+  /** Findings to publish after the run's tick `tickTs`: newly raised or extended episodes. */
+  evaluate(run: RunState, tickTs: number): FindingDraft[] {
+    const long = run.window(this.hosts, tickTs - this.longWindowMs);
+    const windows = new Map<number, RunWindow>();
+    const windowFor = (d: DetectorDef): RunWindow => {
+      if (!d.liveTicks) return long;
+      // Half a tick of slack: ticks of several hosts of one second are stamped apart.
+      const from = tickTs - (d.liveTicks - 1) * this.tickMs - this.tickMs / 2;
+      let w = windows.get(from);
+      if (!w) windows.set(from, (w = trailing(long, from)));
+      return w;
+    };
+    const drafts = leadWithCauses(LIVE.flatMap((d) => d.evaluate(windowFor(d))));
+    return this.tracker(run.run_id).update(drafts, tickTs);
+  }
+
+  /**
+   * The whole-run verdict joined to the live episodes, and the live warnings it does not confirm
+   * restated as info (FindingTracker.unconfirmed); forgets the run.
+   */
+  final(runId: string, drafts: readonly FindingDraft[]): { verdict: FindingDraft[]; unconfirmed: FindingDraft[] } {
+    const t = this.tracker(runId);
+    const out = { verdict: t.final(drafts), unconfirmed: t.unconfirmed(drafts) };
+    this.trackers.delete(runId);
+    return out;
+  }
+
+  private tracker(runId: string): FindingTracker {
+    let t = this.trackers.get(runId);
+    if (!t) this.trackers.set(runId, (t = new FindingTracker(hysteresisOf, this.tickMs)));
+    return t;
+  }
+}

@@ -7,3 +7,5 @@ export * from './window/run-window.ts';
 export * from './stream/analyzer-service.ts';
 export * from './report/replay.ts';
 export * from './phases/phases.ts';
+export * from './report/job-summary.ts';
+export * from './report/render-job.ts';

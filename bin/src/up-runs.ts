@@ -1,4 +1,4 @@
-import { buildReport } from '@runlens/analyzer';
+import { buildJobSummary, buildReport } from '@runlens/analyzer';
 import { userInfo } from 'node:os';
 import type { EmbeddedConfig } from './config.ts';
 import { type EmbeddedStack, finishRun } from './embedded-stack.ts';
@@ -42,10 +42,16 @@ export async function startUpRuns(stack: EmbeddedStack, cfg: EmbeddedConfig): Pr
       (e: unknown) => stack.log.error('lost-run sweep failed', { error: String(e) }),
     ).finally(() => { sweeping = false; });
   }, SWEEP_INTERVAL_MS);
-  return { registry, handle: (req) => (req.op === 'report' ? buildReport(stack.store, req.run_id) : handle(registry, req)), stop: () => clearInterval(timer) };
+  const dashboardUrl = cfg.httpPort === 0 ? null : `http://127.0.0.1:${cfg.httpPort}`;
+  const answer = (req: SocketRequest): Promise<unknown> => {
+    if (req.op === 'report') return buildReport(stack.store, req.run_id);
+    if (req.op === 'job') return buildJobSummary(stack.store, req.job_id, { dashboardUrl });
+    return handle(registry, req);
+  };
+  return { registry, handle: answer, stop: () => clearInterval(timer) };
 }
 
-async function handle(registry: RunRegistry, req: Exclude<SocketRequest, { op: 'report' }>): Promise<unknown> {
+async function handle(registry: RunRegistry, req: Exclude<SocketRequest, { op: 'report' | 'job' }>): Promise<unknown> {
   switch (req.op) {
     case 'ping':
       return { pid: process.pid };

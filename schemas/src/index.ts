@@ -17,3 +17,4 @@ export * from './runtime/counters.ts';
 export * from './repositories/index.ts';
 export * from './runtime/group-by.ts';
 export * from './runtime/sleep.ts';
+export * from './job-summary.ts';

@@ -14,3 +14,4 @@ export * from './run-seconds.ts';
 export * from './run-series.ts';
 export * from './run-summaries.ts';
 export * from './runs.ts';
+export * from './jobs.ts';

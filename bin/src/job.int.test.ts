@@ -3,7 +3,7 @@ import { catalogRow as row } from '@runlens/pipeline/testing/index';
 import { type JobSummary, jobSummarySchema } from '@runlens/schemas';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from './testing/cli-harness.ts';
+import { runCli, startCli, tempDir } from './testing/cli-harness.ts';
 
 /**
  * `runlens job JOBID` on a chDB data directory, as a user runs it: a 2-node Slurm job (rows as
@@ -56,4 +56,22 @@ describe('runlens job', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no run of job 999');
   }, 120_000);
+
+  it('while runlens up owns the data directory, up answers over its socket with the same summary', async () => {
+    const up = startCli(['up'], { ...env, RUNLENS_HTTP_PORT: '0' });
+    let stderr = '';
+    up.child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+    try {
+      const deadline = Date.now() + 120_000;
+      while (!stderr.includes('"runlens up"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect(stderr, 'up started').toContain('"runlens up"');
+      const r = await runCli(['job', '4242', '--json'], env);
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+      const j = jobSummarySchema.parse(JSON.parse(r.stdout));
+      expect(j.nodes.map((n) => [n.host, n.alloc_cores, n.cpu_efficiency])).toEqual([['n1', 3, 0.5], ['n2', 1, 0.25]]);
+    } finally {
+      up.child.kill('SIGTERM');
+      await up.done;
+    }
+  }, 180_000);
 });

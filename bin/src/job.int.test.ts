@@ -1,6 +1,7 @@
-import { openChdbStore } from '@runlens/pipeline';
-import { catalogRow as row } from '@runlens/pipeline/testing/index';
-import { type JobSummary, jobSummarySchema } from '@runlens/schemas';
+import { openChdbStore, openClickHouseStore } from '@runlens/pipeline';
+import { catalogRow as row, startClickHouse } from '@runlens/pipeline/testing/index';
+import { type JobSummary, type Store, jobSummarySchema } from '@runlens/schemas';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, tempDir } from './testing/cli-harness.ts';
@@ -14,8 +15,7 @@ const dir = tempDir('runlens-job-');
 const tags = ['slurm_state=TIMEOUT', 'job_name=md', 'account=phys', 'partition=batch', 'req_cpus=4', 'req_gpus=0', 'nodes=2',
   'req_mem_bytes=2147483648', 'time_limit_s=120', 'cpus_per_node=n1:3,n2:1', 'slurm_hooks=prolog,epilog'];
 
-beforeAll(async () => {
-  const store = await openChdbStore({ path: join(dir, 'chdb') });
+async function seed(store: Store): Promise<void> {
   await store.insertRows('runs', [row('runs', {
     run_id: 'slurm-tb-4242', job_id: '4242', app: 'md', user: 'ann', cluster: 'tb', cmd: '/home/ann/md.sh', status: 'failed', exit_code: 143,
     start_ts: T0, end_ts: T0 + 100_000, updated_ts: T0 + 100_000, hosts: ['n1', 'n2'], alloc_cores: 1, tags })]);
@@ -26,8 +26,37 @@ beforeAll(async () => {
   await store.insertRows('findings', [row('findings', {
     run_id: 'slurm-tb-4242', finding_id: 'low', kind: 'low_cpu_utilization', severity: 'warning', scope: 'run', start_ts: T0, end_ts: T0 + 100_000,
     updated_ts: T0, confidence: 0.9, message: 'half the allocated cores idle', advice: 'ask for fewer cores', evidence: '{}' })]);
+}
+
+beforeAll(async () => {
+  const store = await openChdbStore({ path: join(dir, 'chdb') });
+  await seed(store);
   await store.close();
 }, 120_000);
+
+const hasClickHouse = spawnSync('sh', ['-c', 'command -v clickhouse-server'], { stdio: 'ignore' }).status === 0;
+
+describe.runIf(hasClickHouse)('runlens job on the cluster store (ClickHouse 18.16 server)', () => {
+  it('reads RUNLENS_STORE=clickhouse settings and links the dashboard', async () => {
+    const server = await startClickHouse();
+    const database = `t_job_${Date.now()}`;
+    const store = await openClickHouseStore({ url: server.url, database, username: 'default', password: '' });
+    try {
+      await store.migrate();
+      await seed(store);
+      const r = await runCli(['job', '4242', '--json'], {
+        RUNLENS_STORE: 'clickhouse', RUNLENS_CLICKHOUSE_URL: server.url, RUNLENS_CLICKHOUSE_DATABASE: database, RUNLENS_DASHBOARD_URL: 'http://dash.example:7070/',
+      });
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+      const j = jobSummarySchema.parse(JSON.parse(r.stdout));
+      expect(j.nodes.map((n) => [n.host, n.alloc_cores, n.cpu_efficiency])).toEqual([['n1', 3, 0.5], ['n2', 1, 0.25]]);
+      expect(j.dashboard_url).toBe('http://dash.example:7070/runs/slurm-tb-4242');
+    } finally {
+      await store.close();
+      await server.stop();
+    }
+  }, 180_000);
+});
 
 describe('runlens job', () => {
   const env = { RUNLENS_DATA_DIR: dir };

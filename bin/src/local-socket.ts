@@ -119,7 +119,7 @@ function safeJson(s: string): unknown {
 }
 
 /** One request; rejects if nothing listens or nothing answers within `timeoutMs`. */
-export function callSocket(path: string, req: SocketRequest | { readonly op: string }, timeoutMs = 120_000): Promise<unknown> {
+export function callSocket(path: string, req: { readonly op: string } & Readonly<Record<string, unknown>>, timeoutMs = 120_000): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const sock = createConnection(path);
     let buf = '';

@@ -1,5 +1,6 @@
 import { Agent, BatchPublisher, createSamplers, parseScontrolJob, readHostFacts, scontrolQuery } from '@runlens/collector';
-import { MemoryBus } from '@runlens/pipeline';
+import { buildJobSummary } from '@runlens/analyzer';
+import { MemoryBus, openChdbStore } from '@runlens/pipeline';
 import { type Row, readRows, silentLogger, sleep, topicFor } from '@runlens/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { SlurmTestbed, sh } from './testing/slurm-testbed.ts';
  * with no agent to tell never fails the job.
  */
 const USER = 'rlslurm';
-const testbed = new SlurmTestbed('rlt', '10.214.0', tempDir('runlens-testbed-'), { RUNLENS_TESTBED_HOOKS: RUNLENS_BIN });
+const testbed = new SlurmTestbed('rsi', '10.231.0', tempDir('runlens-testbed-'), { RUNLENS_TESTBED_HOOKS: RUNLENS_BIN });
 type Seen = { host: string; at: number; row: Row<'runs'> };
 type CgroupSeen = { host: string; row: Row<'cgroup_samples'> };
 
@@ -27,6 +28,8 @@ describe.skipIf(!SlurmTestbed.usable())('Slurm identity and end, 2 real slurmd n
   const cgroupRows: CgroupSeen[] = [];
   const agents: Agent[] = [];
   let hookSocket: Server | null = null;
+  const procRows: Row<'process_samples'>[] = [];
+  let completedJob = '';
   const bus = new MemoryBus();
 
   beforeAll(async () => {
@@ -35,6 +38,9 @@ describe.skipIf(!SlurmTestbed.usable())('Slurm identity and end, 2 real slurmd n
     await testbed.up(2);
     await bus.subscribe({ group: 'capture', topics: [topicFor('runs')], eachBatch: async (b) => {
       for (const m of b.messages) for (const row of readRows(m, 'runs')) seen.push({ host: m.key, at: Date.now(), row });
+    } });
+    await bus.subscribe({ group: 'capture-process', topics: [topicFor('process_samples')], eachBatch: async (b) => {
+      for (const m of b.messages) procRows.push(...readRows(m, 'process_samples'));
     } });
     await bus.subscribe({ group: 'capture-cgroup', topics: [topicFor('cgroup_samples')], eachBatch: async (b) => {
       for (const m of b.messages) for (const row of readRows(m, 'cgroup_samples')) cgroupRows.push({ host: m.key, row });
@@ -74,6 +80,7 @@ describe.skipIf(!SlurmTestbed.usable())('Slurm identity and end, 2 real slurmd n
 
   it('records app, user, cores and hosts from Slurm, and closes as COMPLETED within 10 s of the job\'s end', async () => {
     const id = await submit(['-J', 'myapp', '--mem=100M', '--wrap', 'srun stress-ng --cpu 1 --timeout 8s']);
+    completedJob = id;
     const nodes = [testbed.node(1), testbed.node(2)];
     await until('job completed', async () => (await job(id))?.state === 'COMPLETED', 90_000);
     const info = await job(id);
@@ -99,6 +106,27 @@ describe.skipIf(!SlurmTestbed.usable())('Slurm identity and end, 2 real slurmd n
     }
   }, 150_000);
 
+  it('runlens job summarises it from the stored rows: a line per node, each against its own cores and --mem', async () => {
+    const store = await openChdbStore({ path: `${testbed.dir}/chdb` });
+    try {
+      const runId = `slurm-tb-${completedJob}`;
+      await store.insertRows('runs', rowsOf(completedJob).map((s) => s.row));
+      await store.insertRows('process_samples', procRows.filter((r) => r.run_id === runId));
+      await store.insertRows('cgroup_samples', cgroupRows.map((c) => c.row).filter((r) => r.run_id === runId));
+      const j = await buildJobSummary(store, completedJob, { dashboardUrl: 'http://dash:7070' });
+      console.log(`[slurm-identity] ${JSON.stringify(j?.nodes)}`);
+      expect(j).toMatchObject({ job_id: completedJob, app: 'myapp', user: USER, scheduler_state: 'COMPLETED', dashboard_url: `http://dash:7070/runs/${runId}` });
+      expect(j?.nodes.map((n) => [n.host, n.alloc_cores, n.mem_request_bytes])).toEqual([[testbed.node(1), 1, 100 * 2 ** 20], [testbed.node(2), 1, 100 * 2 ** 20]]);
+      // stress-ng --cpu 1 for 8 s on its one core per node: measured, and never above its core (this
+      // machine may be loaded many times over, so no lower bound beyond 'it ran').
+      for (const n of j?.nodes ?? []) expect(n.cpu_efficiency).toBeGreaterThan(0);
+      for (const n of j?.nodes ?? []) expect(n.cpu_efficiency).toBeLessThan(1.2);
+      for (const n of j?.nodes ?? []) expect(n.peak_cgroup_bytes).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+
   it('scancel closes the run as CANCELLED on both nodes', async () => {
     const id = await submit(['-J', 'tocancel', '--wrap', 'srun sleep 120']);
     const nodes = [testbed.node(1), testbed.node(2)];
@@ -115,7 +143,9 @@ describe.skipIf(!SlurmTestbed.usable())('Slurm identity and end, 2 real slurmd n
   }, 120_000);
 
   it('a job past its --time ends TIMEOUT and one past its --mem OUT_OF_MEMORY, on the epilog\'s word (node 1) and on scontrol\'s (node 2)', async () => {
-    const hog = 'python3 -c "import time; a = bytearray(300 * 2**20); time.sleep(5)"';
+    // The sleep first: without hooks (node 2) a job is found through its processes, and one that
+    // dies within a tick would never be seen; with them (node 1) it would.
+    const hog = 'sleep 3; python3 -c "import time; a = bytearray(300 * 2**20); time.sleep(5)"';
     const jobs: { id: string; node: string; state: string; exit: number }[] = [];
     for (const node of [testbed.node(1), testbed.node(2)]) {
       jobs.push({ id: await submit(['-J', 'overtime', '-t', '1', '--wrap', 'sleep 600'], ['-N1', '-w', node]), node, state: 'TIMEOUT', exit: 143 });

@@ -95,6 +95,8 @@ describe.skipIf(!SlurmTestbed.usable())('Slurm identity and end, 2 real slurmd n
       expect(end?.row.tags).toContain('slurm_state=COMPLETED');
       expect(running?.tags.includes('slurm_hooks=prolog'), 'node 1 learnt the job from its prolog').toBe(n === testbed.node(1));
       expect(end?.row.tags.includes('slurm_hooks=prolog,epilog'), 'node 1 closed it at its epilog').toBe(n === testbed.node(1));
+      // The --wrap job's command: from its batch script through the prolog (node 1); scontrol says (null).
+      expect(end?.row.cmd).toBe(n === testbed.node(1) ? 'srun stress-ng --cpu 1 --timeout 8s' : '');
       expect(end?.row.alloc_cores).toBeGreaterThan(0);
       expect(end?.row.end_ts).not.toBeNull();
       expect(lag, 'close within 10 s of EndTime (1 s resolution)').toBeLessThan(11_000);

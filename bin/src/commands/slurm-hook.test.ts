@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cpusPerNode, prologMessage, slurmHookCommand } from './slurm-hook.ts';
+import { cpusPerNode, prologMessage, slurmHookCommand, wrappedCommand } from './slurm-hook.ts';
 
 // slurmd 22.05's Prolog environment, captured in deploy/testbed (PrologFlags=Alloc, sbatch -N2 --mem=100M).
 const env = Object.fromEntries(readFileSync(join(import.meta.dirname, '..', '..', 'testdata', 'slurm-prolog-env.txt'), 'utf8')
@@ -21,6 +21,11 @@ describe('runlens slurm prolog', () => {
     expect(cpusPerNode('2(x3)', ['a', 'b'])).toEqual({});
     expect(cpusPerNode('2(x99999)', ['a'])).toEqual({});
     expect(cpusPerNode('garbage', ['a'])).toEqual({});
+  });
+
+  it('takes an sbatch --wrap job\'s command from its generated script (as scontrol write batch_script prints it)', () => {
+    expect(wrappedCommand('#!/bin/sh\n# This script was created by sbatch --wrap.\n\nsrun stress-ng --cpu 1 --timeout 8s\n')).toBe('srun stress-ng --cpu 1 --timeout 8s');
+    expect(wrappedCommand('#!/bin/bash\n#SBATCH -N2\nsrun ./md\n')).toBe('');
   });
 
   it('exits 0 when the job environment is missing or no agent listens', async () => {

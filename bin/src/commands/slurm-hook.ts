@@ -3,6 +3,7 @@ import { expandHostlist } from '@runlens/collector/attribution/hostlist';
 import { type SlurmJobInfo, parseScontrolJob } from '@runlens/collector/attribution/scontrol-job';
 import { scontrolQuery } from '@runlens/collector/attribution/scontrol-query';
 import { DEFAULT_AGENT_SOCKET, type SlurmHookMessage, epilogState, startMessage } from '@runlens/collector/attribution/slurm-hook';
+import { execFile } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { EXIT } from '../cli/exit-codes.ts';
@@ -48,6 +49,7 @@ export async function slurmHookCommand(kind: HookKind, env: NodeJS.ProcessEnv = 
   const guard = setTimeout(() => process.exit(EXIT.ok), c.RUNLENS_SLURM_HOOK_TIMEOUT_MS + 500).unref();
   const info = await askScontrol(c);
   const msg = kind === 'prolog' ? prologMessage(c, info) : epilogMessage(c, info, started);
+  if (msg.op === 'slurm_start' && msg.command === '') msg.command = wrappedCommand(await batchScript(c));
   const outcome = await callSocket(c.RUNLENS_AGENT_SOCKET, msg, Math.max(200, c.RUNLENS_SLURM_HOOK_TIMEOUT_MS - (Date.now() - started)))
     .then((r) => ({ outcome: 'told', reply: r }), (e: unknown) => ({ outcome: 'agent_unreachable', why: e instanceof Error ? e.message : String(e) }));
   const said = msg.op === 'slurm_end' ? { state: msg.state, exit_code: msg.exit_code, slurm: `${info?.state ?? ''}/${info?.reason ?? ''}` } : {};
@@ -60,6 +62,23 @@ async function askScontrol(c: HookEnv): Promise<SlurmJobInfo | null> {
   const argv = c.RUNLENS_SCONTROL.split(/\s+/).filter(Boolean);
   const a = await scontrolQuery({ argv, timeoutMs: Math.floor(c.RUNLENS_SLURM_HOOK_TIMEOUT_MS / 2), env: { ...process.env, PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' } })(c.SLURM_JOB_ID);
   return a.kind === 'ok' ? parseScontrolJob(a.text) : null;
+}
+
+/** `sbatch --wrap` jobs have no Command; their generated script holds it (root may read it at the prolog). */
+function batchScript(c: HookEnv): Promise<string> {
+  const [cmd = '/usr/bin/scontrol', ...pre] = c.RUNLENS_SCONTROL.split(/\s+/).filter(Boolean);
+  return new Promise((resolve) => {
+    execFile(cmd, [...pre, 'write', 'batch_script', c.SLURM_JOB_ID, '-'], { timeout: Math.floor(c.RUNLENS_SLURM_HOOK_TIMEOUT_MS / 4), maxBuffer: 64 * 1024, encoding: 'utf8' },
+      (err, stdout) => resolve(err ? '' : stdout));
+  });
+}
+
+/** The command of a script `sbatch --wrap` made (its lines after sbatch's comment), else ''. */
+export function wrappedCommand(script: string): string {
+  const marker = '# This script was created by sbatch --wrap.';
+  const at = script.indexOf(marker);
+  if (at < 0) return '';
+  return script.slice(at + marker.length).split('\n').map((l) => l.trim()).filter(Boolean).join('; ').slice(0, 4096);
 }
 
 export function prologMessage(c: HookEnv, info: SlurmJobInfo | null): SlurmHookMessage {

@@ -77,7 +77,7 @@ describe('SlurmJobTracker with the hooks', () => {
 
   it('an epilog that could not tell the state makes the agent ask until Slurm says it', async () => {
     const { t, asked } = tracker([{ kind: 'ok', text: readFileSync(join(import.meta.dirname, 'testdata', 'scontrol', 'cancelled.txt'), 'utf8') }]);
-    t.prolog(1000, start());
+    t.prolog(1000, start({ command: 'srun md' }));
     t.observe(1500, none);
     t.epilog(3000, { op: 'slurm_end', node: 'rlnode2', job_id: '2', state: null, exit_code: 143, end_ms: 3000 });
     expect(t.observe(3500, none)).toEqual([]);
@@ -86,5 +86,6 @@ describe('SlurmJobTracker with the hooks', () => {
     expect(asked).toEqual(['2']);
     expect(end).toMatchObject({ status: 'failed', exit_code: 143, end_ts: 3000 });
     expect(end?.tags).toContain('slurm_state=CANCELLED');
+    expect(end?.cmd, 'the prolog\'s command survives scontrol\'s (null)').toBe('srun md');
   });
 });

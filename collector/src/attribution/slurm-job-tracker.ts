@@ -205,10 +205,15 @@ export class SlurmJobTracker {
       t.in_flight = false;
       if (a.kind === 'error') return; // stale knowledge stays; patience decides
       t.answered_ms = Math.max(now, t.answered_ms);
-      if (a.kind === 'ok') t.info = parseScontrolJob(a.text) ?? t.info;
+      if (a.kind === 'ok') t.info = keepCommand(parseScontrolJob(a.text), t.info) ?? t.info;
       t.not_found = a.kind === 'not_found';
     });
     this.pending.add(p);
     void p.finally(() => this.pending.delete(p));
   }
+}
+
+/** scontrol shows no Command for `sbatch --wrap` jobs; the prolog read it from the script: keep it. */
+function keepCommand(fresh: SlurmJobInfo | null, old: SlurmJobInfo | null): SlurmJobInfo | null {
+  return fresh !== null && fresh.command === '' && old !== null && old.command !== '' ? { ...fresh, command: old.command } : fresh;
 }

@@ -1,7 +1,7 @@
 import { Agent, BatchPublisher, readHostFacts } from '@runlens/collector';
 import { MemoryBus } from '@runlens/pipeline';
 import { type Row, readRows, silentLogger, sleep, topicFor } from '@runlens/schemas';
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,12 @@ describe('agent hook socket', async () => {
   const server = serveAgentSocket(path, agent, silentLogger);
   if (server) await once(server, 'listening');
   afterAll(async () => { server?.close(); await agent.stop(); await bus.close(); });
+
+  it('where the socket cannot be made, says so and gives none (the agent samples on)', () => {
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, '');
+    expect(serveAgentSocket(join(file, 'agent.sock'), agent, silentLogger)).toBeNull();
+  });
 
   it('is a 0600 socket in a 0700 directory', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);

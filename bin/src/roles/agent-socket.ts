@@ -18,17 +18,19 @@ export const agentRequest = z.discriminatedUnion('op', [slurmStartMessage, slurm
  * can speak; a message is still validated and bounded, and one for another node is refused.
  */
 export function serveAgentSocket(path: string, agent: Agent, log: Logger): Server | null {
+  let server: Server;
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    server = serveJsonSocket(path, agentRequest, (m) => {
+      const r = agent.slurmHook(m);
+      if (!r.accepted) log.warn('Slurm hook refused', { op: m.op, job_id: m.job_id, reason: r.reason });
+      return Promise.resolve(r);
+    });
   } catch (e) {
-    log.warn('no Slurm hook socket: its directory cannot be made; identity comes from scontrol alone', { socket: path, error: String(e) });
+    // An agent that is not root (no /run/runlens) still samples; only the hooks cannot reach it.
+    log.warn('no Slurm hook socket; identity comes from scontrol alone', { socket: path, error: String(e) });
     return null;
   }
-  const server = serveJsonSocket(path, agentRequest, (m) => {
-    const r = agent.slurmHook(m);
-    if (!r.accepted) log.warn('Slurm hook refused', { op: m.op, job_id: m.job_id, reason: r.reason });
-    return Promise.resolve(r);
-  });
   server.on('error', (e) => log.warn('Slurm hook socket failed; identity comes from scontrol alone', { socket: path, error: String(e) }));
   return server;
 }

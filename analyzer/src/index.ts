@@ -13,3 +13,5 @@ export * from './alerts/webhook-sink.ts';
 export * from './selection/recommend.ts';
 export * from './selection/select-app.ts';
 export * from './selection/render-selection.ts';
+export * from './report/job-summary.ts';
+export * from './report/render-job.ts';

@@ -51,7 +51,10 @@ export const reportRequest = z.object({ op: z.literal('report'), run_id: z.strin
 export const selectRequest = z.object({ op: z.literal('select'), app: z.string().min(1).max(256), scale: z.number().positive().finite().optional(), node_types: nodeTypesFileSchema });
 export const nodesRequest = z.object({ op: z.literal('nodes'), node_types: nodeTypesFileSchema });
 
-export const socketRequest = z.discriminatedUnion('op', [pingRequest, registerRequest, finishRequest, reportRequest, selectRequest, nodesRequest]);
+/** `runlens job JOBID` while `up` owns the store: `up` builds the JobSummary (null when no run has that job id). */
+export const jobRequest = z.object({ op: z.literal('job'), job_id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) });
+
+export const socketRequest = z.discriminatedUnion('op', [pingRequest, registerRequest, finishRequest, reportRequest, selectRequest, nodesRequest, jobRequest]);
 export type SocketRequest = z.infer<typeof socketRequest>;
 export type RegisterRequest = z.infer<typeof registerRequest>;
 export type FinishRequest = z.infer<typeof finishRequest>;
@@ -62,7 +65,12 @@ export interface ServeOptions {
 
 /** Serves `path` with mode 0600; calls `handle` exactly once per connection. */
 export function serveSocket(path: string, handle: (req: SocketRequest) => Promise<unknown>, opts: ServeOptions = {}): Server {
-  const server = createServer((sock) => serveConnection(sock, handle, opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS));
+  return serveJsonSocket(path, socketRequest, handle, opts);
+}
+
+/** The same server for another protocol (`runlens agent`'s Slurm hooks): requests are what `schema` accepts. */
+export function serveJsonSocket<T>(path: string, schema: z.ZodType<T>, handle: (req: T) => Promise<unknown>, opts: ServeOptions = {}): Server {
+  const server = createServer((sock) => serveConnection(sock, (line) => answer(line, schema, handle), opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS));
   const staging = mkdtempSync(join(dirname(path), '.sock-'));
   const tmp = join(staging, 's');
   server.listen(tmp, () => {
@@ -74,7 +82,7 @@ export function serveSocket(path: string, handle: (req: SocketRequest) => Promis
   return server;
 }
 
-function serveConnection(sock: Socket, handle: (req: SocketRequest) => Promise<unknown>, idleMs: number): void {
+function serveConnection(sock: Socket, answerLine: (line: string) => Promise<unknown>, idleMs: number): void {
   const chunks: Buffer[] = [];
   let size = 0;
   // end, then destroy: a client that keeps writing must not keep the connection alive.
@@ -95,14 +103,14 @@ function serveConnection(sock: Socket, handle: (req: SocketRequest) => Promise<u
     // One request per connection: whatever follows the first newline is ignored.
     stop();
     sock.setTimeout(0);
-    void answer(Buffer.concat(chunks).toString('utf8'), handle).then(reply);
+    void answerLine(Buffer.concat(chunks).toString('utf8')).then(reply);
   };
   const stop = (): void => { sock.off('data', onData); sock.pause(); };
   sock.on('data', onData);
 }
 
-async function answer(line: string, handle: (req: SocketRequest) => Promise<unknown>): Promise<unknown> {
-  const parsed = socketRequest.safeParse(safeJson(line));
+async function answer<T>(line: string, schema: z.ZodType<T>, handle: (req: T) => Promise<unknown>): Promise<unknown> {
+  const parsed = schema.safeParse(safeJson(line));
   if (!parsed.success) return { ok: false, error: `bad request: ${parsed.error.issues.map((i) => i.message).join('; ')}` };
   return handle(parsed.data).then((value) => ({ ok: true, value }), (e: unknown) => ({ ok: false, error: e instanceof Error ? e.message : String(e) }));
 }
@@ -116,7 +124,7 @@ function safeJson(s: string): unknown {
 }
 
 /** One request; rejects if nothing listens or nothing answers within `timeoutMs`. */
-export function callSocket(path: string, req: SocketRequest, timeoutMs = 120_000): Promise<unknown> {
+export function callSocket(path: string, req: { readonly op: string } & Readonly<Record<string, unknown>>, timeoutMs = 120_000): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const sock = createConnection(path);
     let buf = '';

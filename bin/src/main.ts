@@ -1,5 +1,4 @@
-import { ConfigError } from '@runlens/schemas';
-import { dispatch } from './cli/dispatch.ts';
+import { ConfigError } from '@runlens/schemas/runtime/errors';
 import { EXIT } from './cli/exit-codes.ts';
 
 const out = {
@@ -7,7 +6,14 @@ const out = {
   stderr: (text: string): void => { process.stderr.write(text); },
 };
 
-dispatch(process.argv.slice(2), out).then(
+const argv = process.argv.slice(2);
+// Slurm's Prolog/Epilog hold up every job on the node: load the hook alone, not every command.
+const hook = argv.length === 2 && argv[0] === 'slurm' && (argv[1] === 'prolog' || argv[1] === 'epilog') ? argv[1] : null;
+const run = hook !== null
+  ? import('./commands/slurm-hook.ts').then((m) => m.slurmHookCommand(hook))
+  : import('./cli/dispatch.ts').then((m) => m.dispatch(argv, out));
+
+run.then(
   (code) => process.exit(code),
   (e: unknown) => {
     process.stderr.write(e instanceof ConfigError ? `${e.message}\n` : `runlens: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);

@@ -1,4 +1,4 @@
-import { buildReport } from '@runlens/analyzer';
+import { buildJobSummary, buildReport } from '@runlens/analyzer';
 import type { Store } from '@runlens/schemas';
 import { userInfo } from 'node:os';
 import type { EmbeddedConfig } from './config.ts';
@@ -44,10 +44,11 @@ export async function startUpRuns(stack: EmbeddedStack, cfg: EmbeddedConfig): Pr
       (e: unknown) => stack.log.error('lost-run sweep failed', { error: String(e) }),
     ).finally(() => { sweeping = false; });
   }, SWEEP_INTERVAL_MS);
-  return { registry, handle: (req) => handle(registry, stack.store, req), stop: () => clearInterval(timer) };
+  const dashboardUrl = cfg.httpPort === 0 ? null : `http://127.0.0.1:${cfg.httpPort}`;
+  return { registry, handle: (req) => handle(registry, stack.store, req, dashboardUrl), stop: () => clearInterval(timer) };
 }
 
-async function handle(registry: RunRegistry, store: Store, req: SocketRequest): Promise<unknown> {
+async function handle(registry: RunRegistry, store: Store, req: SocketRequest, dashboardUrl: string | null): Promise<unknown> {
   switch (req.op) {
     case 'ping':
       return { pid: process.pid };
@@ -60,5 +61,7 @@ async function handle(registry: RunRegistry, store: Store, req: SocketRequest): 
     case 'select':
     case 'nodes':
       return answerSelection(store, req);
+    case 'job':
+      return buildJobSummary(store, req.job_id, { dashboardUrl });
   }
 }

@@ -1,6 +1,7 @@
 import { ComponentCounters, type Logger, type Row, type TableName, isTableName } from '@runlens/schemas';
 import { Attributor } from './attribution/attributor.ts';
 import { type ScontrolQuery, scontrolQuery } from './attribution/scontrol-query.ts';
+import type { SlurmHookMessage } from './attribution/slurm-hook.ts';
 import { SlurmJobTracker } from './attribution/slurm-job-tracker.ts';
 import { monoSeconds } from './lib/host-facts.ts';
 import type { BatchPublisher } from './publisher.ts';
@@ -55,6 +56,18 @@ export class Agent {
 
   removeRun(runId: string): void {
     this.runs.delete(runId);
+  }
+
+  /**
+   * Slurm's Prolog/Epilog on this node (through the agent's root-only socket). A hook for another
+   * node's job is refused: several nodes' agents can share a machine, never a job's hooks.
+   */
+  slurmHook(m: SlurmHookMessage): { accepted: boolean; reason?: string } {
+    const node = this.opts.slurm?.node ?? null;
+    if (node !== null && m.node !== node) return { accepted: false, reason: `this agent serves node ${node}, not ${m.node}` };
+    if (m.op === 'slurm_start') this.slurm.prolog(Date.now(), m);
+    else this.slurm.epilog(Date.now(), m);
+    return { accepted: true };
   }
 
   start(): void {

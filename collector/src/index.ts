@@ -7,3 +7,5 @@ export * from './exporters/spooling-producer.ts';
 export * from './attribution/scontrol-query.ts';
 export * from './attribution/scontrol-job.ts';
 export * from './samplers/mpi/native-build.ts';
+export * from './attribution/slurm-hook.ts';
+export * from './attribution/hostlist.ts';

@@ -16,6 +16,7 @@ CGROOT=/sys/fs/cgroup
 tb_node() { echo "${TB_PREFIX}node$1"; }          # node i's name (hostname, NodeName, netns)
 tb_addr() { echo "${TB_NET}.$((10 + $1))"; }
 tb_ns_path() { echo "/var/run/netns/$1"; }
+tb_agent_socket() { echo "$TB_DIR/agents/$(tb_node "$1").sock"; }  # node i's agent (RUNLENS_AGENT_SOCKET)
 tb_log() { echo "testbed: $*" >&2; }
 
 # Nodes that exist now, from the state file `up` writes.

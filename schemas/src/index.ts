@@ -18,3 +18,4 @@ export * from './repositories/index.ts';
 export * from './runtime/group-by.ts';
 export * from './runtime/sleep.ts';
 export * from './node-types.ts';
+export * from './job-summary.ts';

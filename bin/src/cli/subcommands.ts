@@ -4,6 +4,8 @@ import { REPORT_USAGE, parseReportArgs } from '../commands/report-args.ts';
 import { runCommand } from '../commands/run.ts';
 import { nodesCommand, selectCommand } from '../commands/select.ts';
 import { NODES_USAGE, SELECT_USAGE, parseNodesArgs, parseSelectArgs } from '../commands/select-args.ts';
+import { slurmHookCommand } from '../commands/slurm-hook.ts';
+import { JOB_USAGE, jobCommand, parseJobArgs } from '../commands/job.ts';
 import { RUN_USAGE, parseRunArgs } from '../commands/run-args.ts';
 import { upCommand } from '../commands/up.ts';
 import { loadConfig } from '../config.ts';
@@ -55,6 +57,17 @@ function prepareDashboard(argv: readonly string[]): Prepared {
   return { kind: 'ok', start: () => dashboardCommand(action === 'build' ? ['build'] : []) };
 }
 
+const SLURM_SPEC: CommandSpec = { name: 'runlens slurm', options: {}, positionals: 1 };
+const SLURM_USAGE = `usage: runlens slurm prolog|epilog\n\nSlurm's Prolog/Epilog (run by slurmd as root): tells this node's agent (RUNLENS_AGENT_SOCKET)\nthe job's identity at its start and its end state at its end. Always exits 0.\n\noptions:\n  -h, --help     this help`;
+
+function prepareSlurm(argv: readonly string[]): Prepared {
+  const p = parseCommand(SLURM_SPEC, argv);
+  if (p.kind !== 'ok') return p;
+  const action = p.positionals[0];
+  if (action !== 'prolog' && action !== 'epilog') return usageError(SLURM_SPEC, `runlens slurm needs prolog or epilog, not ${action ?? 'nothing'}`);
+  return { kind: 'ok', start: () => slurmHookCommand(action) };
+}
+
 /** Every subcommand, keyed by what the user types. */
 export const SUBCOMMANDS = {
   run: {
@@ -98,6 +111,12 @@ export const SUBCOMMANDS = {
   ingest: role('ingest', 'cluster role: one replica of the Kafka to store consumer group', ingestRole),
   analyze: role('analyze', 'cluster role: the streaming analyzer (findings, run summaries)', analyzeRole),
   migrate: role('migrate', 'cluster role: create the database, tables and (given RUNLENS_KAFKA_BROKERS) topics', migrateRole),
+  job: {
+    summary: "a scheduler job's summary (seff-style, a line per node; --json)",
+    usage: JOB_USAGE,
+    prepare: (argv) => { const r = parseJobArgs(argv); return 'jobId' in r ? { kind: 'ok', start: () => jobCommand(r) } : r; },
+  },
+  slurm: { summary: "Slurm's Prolog/Epilog: tell this node's agent a job's start and end", usage: SLURM_USAGE, prepare: prepareSlurm },
   dashboard: {
     summary: 'cluster dashboard over the configured store; `build` builds it only',
     usage: `usage: runlens dashboard [build]\n\nServes the dashboard and API over the configured store (RUNLENS_STORE, ...);\n\`build\` builds the web app if its sources changed, then exits.\n\n${ROLE_SETTINGS}`,

@@ -9,6 +9,7 @@ import { closeHealth, serveHealth } from '../health/health-server.ts';
 import { Readiness } from '../health/readiness.ts';
 import { waitForTopics } from '../health/wait-for.ts';
 import { untilSignal } from '../signals.ts';
+import { DEFAULT_AGENT_SOCKET, serveAgentSocket } from './agent-socket.ts';
 import { busSchema, kafkaConnection } from './bus-config.ts';
 import { loadRoleConfig } from './role-config.ts';
 
@@ -28,6 +29,8 @@ const schema = z.object({
   RUNLENS_SCONTROL: z.string().max(512).default('scontrol'),
   /** Where MPI ranks on this node write their PMPI reports (the ranks get the same RUNLENS_MPI_DIR); unset: not read. */
   RUNLENS_MPI_DIR: z.string().default(''),
+  /** Where Slurm's Prolog/Epilog (`runlens slurm prolog|epilog`) reach this agent; 'none' for no socket. */
+  RUNLENS_AGENT_SOCKET: z.string().min(1).max(107).default(DEFAULT_AGENT_SOCKET),
   ...healthSchema,
 });
 
@@ -49,9 +52,11 @@ export async function agentRole(): Promise<number> {
   const slurm = { node: c.RUNLENS_SLURM_NODE ?? null, scontrol };
   const agent = new Agent({ host, samplers: active, publisher, cluster: c.RUNLENS_CLUSTER, intervalMs: c.RUNLENS_INTERVAL_MS, log, slurm });
   agent.start();
+  const hooks = c.RUNLENS_AGENT_SOCKET === 'none' ? null : serveAgentSocket(c.RUNLENS_AGENT_SOCKET, agent, log);
   log.info('agent started', { agent_id: agentId, samplers: active.map((s) => s.id), absent });
   const signal = await untilSignal();
   readiness.stop();
+  hooks?.close();
   await topics;
   await agent.stop();
   await producer.drain();

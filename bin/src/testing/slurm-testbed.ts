@@ -20,8 +20,9 @@ export function sh(cmd: string, args: readonly string[], opts: { env?: NodeJS.Pr
 export class SlurmTestbed {
   readonly env: NodeJS.ProcessEnv;
 
-  constructor(readonly prefix: string, net: string, readonly dir: string) {
-    this.env = { ...process.env, RUNLENS_TESTBED_PREFIX: prefix, RUNLENS_TESTBED_NET: net, RUNLENS_TESTBED_DIR: dir };
+  /** `extra`: more of deploy/testbed's settings, e.g. RUNLENS_TESTBED_HOOKS. */
+  constructor(readonly prefix: string, net: string, readonly dir: string, extra: Readonly<Record<string, string>> = {}) {
+    this.env = { ...process.env, ...extra, RUNLENS_TESTBED_PREFIX: prefix, RUNLENS_TESTBED_NET: net, RUNLENS_TESTBED_DIR: dir };
   }
 
   /** Whether this machine can run it: root, Slurm's daemons, nsenter. */

@@ -10,6 +10,8 @@ export interface SlurmJobInfo {
   readonly partition: string;
   /** Base state without flags: RUNNING, COMPLETING, COMPLETED, CANCELLED, … */
   readonly state: string;
+  /** Slurm's Reason: while a job is COMPLETING (its epilog runs), the only word on how it ended. */
+  readonly reason: string;
   /** Exit code of the batch script; 128+N when killed by signal N; null while running. */
   readonly exit_code: number | null;
   readonly time_limit_s: number | null;
@@ -59,7 +61,8 @@ export function parseScontrolJob(text: string): SlurmJobInfo | null {
   return {
     job_id: jobId, name: kv.get('JobName') ?? '', user: user?.[1] ?? '', uid: user?.[2] ? Number(user[2]) : null,
     account: orEmpty(kv.get('Account')), partition: orEmpty(kv.get('Partition')),
-    state: (kv.get('JobState') ?? '').split('+')[0] ?? '', exit_code: exitCode(kv.get('ExitCode') ?? '', kv.get('JobState') ?? ''),
+    state: (kv.get('JobState') ?? '').split('+')[0] ?? '', reason: orEmpty(kv.get('Reason')).slice(0, 64),
+    exit_code: exitCode(kv.get('ExitCode') ?? '', kv.get('JobState') ?? ''),
     time_limit_s: duration(kv.get('TimeLimit') ?? ''), start_ms: localTime(kv.get('StartTime')), end_ms: localTime(kv.get('EndTime')),
     nodes: expandHostlist(orEmpty(kv.get('NodeList'))) ?? [], cpus_total: count(kv.get('NumCPUs')) ?? tres.cpu,
     cpus_per_node: detail.cpus, gpus_per_node: detail.gpus, mem_bytes: tres.mem, gpus_total: tres.gpus,

@@ -2,8 +2,9 @@ import type { Row } from '@runlens/schemas';
 import type { JobCgroupTarget } from '../sampler.ts';
 import { type SlurmJobInfo, parseScontrolJob } from './scontrol-job.ts';
 import type { ScontrolQuery } from './scontrol-query.ts';
+import { type SlurmEndMessage, type SlurmStartMessage, hookJobInfo } from './slurm-hook.ts';
 import { type SlurmRunEnd, type SlurmRunFacts, TERMINAL_STATES, slurmRunRow } from './slurm-run-row.ts';
-import type { SlurmJob } from './slurm.ts';
+import { type SlurmJob, slurmRunId } from './slurm.ts';
 
 /** A job the attributor saw on this node in the current tick. */
 export interface SeenSlurmJob {
@@ -29,7 +30,7 @@ export interface SlurmTrackerOptions {
 }
 
 interface Tracked {
-  readonly facts: SlurmRunFacts;
+  facts: SlurmRunFacts;
   last_seen_ms: number;
   info: SlurmJobInfo | null;
   asked_ms: number;
@@ -39,6 +40,11 @@ interface Tracked {
   proc_cgroup: string | null;
   /** What the last running row said ('' before the first): a new row only when it changes. */
   announced: string;
+  /** The prolog told us (identity without asking); its processes have not shown up yet while !seen_procs. */
+  hooked: boolean;
+  seen_procs: boolean;
+  /** What the epilog said: the job is over on this node. */
+  hook_end: { readonly state: string | null; readonly at_ms: number; readonly exit_code: number | null } | null;
 }
 
 const MAX_CLOSED_REMEMBERED = 4096;
@@ -61,15 +67,33 @@ export class SlurmJobTracker {
       if (this.closed.has(runId)) continue;
       const t = this.jobs.get(runId) ?? this.track(runId, s, now);
       t.last_seen_ms = now;
+      t.seen_procs = true;
+      if (s.app_env !== '' && t.facts.app_env === '') t.facts = { ...t.facts, app_env: s.app_env };
       t.proc_cgroup = s.proc_cgroup ?? t.proc_cgroup;
     }
     const rows: Row<'runs'>[] = [];
     for (const [runId, t] of this.jobs) {
-      const row = t.last_seen_ms === now ? this.present(t, now) : this.absent(t, now);
+      const row = this.row(t, now);
       if (row) rows.push(row);
       if (row && row.status !== 'running') this.close(runId);
     }
     return rows;
+  }
+
+  /** Slurm's Prolog on this node: the job's identity, now, before any of its processes runs. */
+  prolog(now: number, m: SlurmStartMessage): void {
+    const t = this.hookTarget(m.job_id, now);
+    if (t === null) return;
+    t.info = hookJobInfo(m);
+    t.answered_ms = Math.max(now, t.answered_ms);
+    t.asked_ms = Math.max(now, t.asked_ms); // Slurm just spoke: next question at the usual refresh
+    t.hooked = true;
+  }
+
+  /** Slurm's Epilog on this node: the job is over here; its state if the epilog could tell. */
+  epilog(now: number, m: SlurmEndMessage): void {
+    const t = this.hookTarget(m.job_id, now);
+    if (t !== null) t.hook_end = { state: m.state, at_ms: Math.min(m.end_ms, now), exit_code: m.exit_code };
   }
 
   /** Cgroups of the jobs tracked here (seen, not yet ended), so they are sampled between steps too. */
@@ -82,12 +106,49 @@ export class SlurmJobTracker {
     await Promise.all([...this.pending]);
   }
 
-  private track(runId: string, s: SeenSlurmJob, now: number): Tracked {
+  private track(runId: string, s: SeenSlurmJob, now: number, ask = true): Tracked {
     const facts: SlurmRunFacts = { run_id: runId, job: s.job, app_env: s.app_env, cluster: this.opts.cluster, host: this.opts.host, first_seen_ms: now };
-    const t: Tracked = { facts, last_seen_ms: now, info: null, asked_ms: 0, answered_ms: 0, not_found: false, in_flight: false, proc_cgroup: null, announced: '' };
+    const t: Tracked = {
+      facts, last_seen_ms: now, info: null, asked_ms: 0, answered_ms: 0, not_found: false, in_flight: false, proc_cgroup: null, announced: '',
+      hooked: false, seen_procs: false, hook_end: null,
+    };
     this.jobs.set(runId, t);
-    this.ask(t, now);
+    if (ask) this.ask(t, now);
     return t;
+  }
+
+  /** The tracked job a hook speaks of, tracked from now on if it was not; null once closed. */
+  private hookTarget(jobId: string, now: number): Tracked | null {
+    const job: SlurmJob = { job_id: jobId, sluid: '', step: '' };
+    const runId = slurmRunId(job, this.opts.cluster);
+    if (this.closed.has(runId)) return null;
+    return this.jobs.get(runId) ?? this.track(runId, { job, app_env: '', proc_cgroup: null }, now, false);
+  }
+
+  private row(t: Tracked, now: number): Row<'runs'> | null {
+    if (t.hook_end !== null) return this.afterEpilog(t, t.hook_end, now);
+    if (t.last_seen_ms === now) return this.present(t, now);
+    // Announced by the prolog, no process here yet: the job runs (Slurm will say when it does not).
+    if (t.hooked && !t.seen_procs) return this.awaiting(t, now);
+    return this.absent(t, now);
+  }
+
+  private awaiting(t: Tracked, now: number): Row<'runs'> | null {
+    const i = t.info;
+    if (i && TERMINAL_STATES.has(i.state)) return this.end(t, i.state, i.end_ms ?? now, i.exit_code, now);
+    if (now - t.asked_ms >= this.opts.refreshMs) this.ask(t, now);
+    return this.announce(t, now);
+  }
+
+  /** Closed with the epilog's state and time; where it could not tell the state, with scontrol's once the job left COMPLETING. */
+  private afterEpilog(t: Tracked, e: NonNullable<Tracked['hook_end']>, now: number): Row<'runs'> | null {
+    const i = t.info;
+    const patient = i === null && now - t.facts.first_seen_ms < this.opts.patienceMs && this.opts.scontrol !== null;
+    if (e.state !== null && !patient) return this.end(t, e.state, e.at_ms, e.exit_code ?? i?.exit_code ?? null, now);
+    if (e.state === null && t.answered_ms > e.at_ms && i && TERMINAL_STATES.has(i.state)) return this.end(t, i.state, e.at_ms, i.exit_code, now);
+    if (e.state === null && (this.opts.scontrol === null || now - e.at_ms >= this.opts.lostAfterMs)) return this.end(t, 'LOST', e.at_ms, e.exit_code, now);
+    if (now - t.asked_ms >= this.opts.endPollMs) this.ask(t, now);
+    return null;
   }
 
   private present(t: Tracked, now: number): Row<'runs'> | null {
@@ -99,10 +160,10 @@ export class SlurmJobTracker {
   private announce(t: Tracked, now: number): Row<'runs'> | null {
     const i = t.info;
     if (!i && now - t.facts.first_seen_ms < this.opts.patienceMs && this.opts.scontrol !== null) return null;
-    const key = i ? JSON.stringify([i.name, i.user, i.time_limit_s, i.nodes, i.cpus_per_node.get(this.opts.host)]) : 'unknown';
+    const key = i ? JSON.stringify([t.facts.app_env, i.name, i.user, i.time_limit_s, i.nodes, i.cpus_per_node.get(this.opts.host)]) : 'unknown';
     if (key === t.announced) return null;
     t.announced = key;
-    return slurmRunRow(t.facts, t.info, null, now);
+    return this.tagged(t, slurmRunRow(t.facts, t.info, null, now));
   }
 
   private absent(t: Tracked, now: number): Row<'runs'> | null {
@@ -120,7 +181,13 @@ export class SlurmJobTracker {
 
   private end(t: Tracked, state: string, at: number, exitCode: number | null, now: number): Row<'runs'> {
     const end: SlurmRunEnd = { state, at_ms: at, exit_code: exitCode };
-    return slurmRunRow(t.facts, t.info, end, now);
+    return this.tagged(t, slurmRunRow(t.facts, t.info, end, now));
+  }
+
+  /** Which way Slurm's word came: the hooks (`slurm_hooks=prolog`, `…,epilog`) or scontrol alone (no tag). */
+  private tagged(t: Tracked, row: Row<'runs'>): Row<'runs'> {
+    const via = [t.hooked ? 'prolog' : '', t.hook_end ? 'epilog' : ''].filter(Boolean).join(',');
+    return via === '' ? row : { ...row, tags: [...row.tags, `slurm_hooks=${via}`] };
   }
 
   private close(runId: string): void {
@@ -138,10 +205,15 @@ export class SlurmJobTracker {
       t.in_flight = false;
       if (a.kind === 'error') return; // stale knowledge stays; patience decides
       t.answered_ms = Math.max(now, t.answered_ms);
-      if (a.kind === 'ok') t.info = parseScontrolJob(a.text) ?? t.info;
+      if (a.kind === 'ok') t.info = keepCommand(parseScontrolJob(a.text), t.info) ?? t.info;
       t.not_found = a.kind === 'not_found';
     });
     this.pending.add(p);
     void p.finally(() => this.pending.delete(p));
   }
+}
+
+/** scontrol shows no Command for `sbatch --wrap` jobs; the prolog read it from the script: keep it. */
+function keepCommand(fresh: SlurmJobInfo | null, old: SlurmJobInfo | null): SlurmJobInfo | null {
+  return fresh !== null && fresh.command === '' && old !== null && old.command !== '' ? { ...fresh, command: old.command } : fresh;
 }

@@ -76,6 +76,10 @@ describe('slurmFromEnv', () => {
     expect(slurmFromEnv(env({ SLURM_JOB_ID: '123', SLURM_STEP_ID: '0' }))).toEqual({ job_id: '123', sluid: '', step: '0' });
   });
 
+  it('a Slurm Prolog/Epilog (SLURM_SCRIPT_CONTEXT, as slurmd 22.05 sets it) is not the job', () => {
+    expect(slurmFromEnv(env({ SLURM_JOB_ID: '123', SLURM_SCRIPT_CONTEXT: 'prolog_slurmd' }))).toBeNull();
+  });
+
   it('falls back to the old SLURM_JOBID spelling', () => {
     expect(slurmFromEnv(env({ SLURM_JOBID: '55' }))).toEqual({ job_id: '55', sluid: '', step: '' });
   });

@@ -45,6 +45,8 @@ export function slurmFromCgroupFile(text: string): SlurmJob | null {
 }
 
 export function slurmFromEnv(env: ReadonlyMap<string, string>): SlurmJob | null {
+  // Slurm's own Prolog/Epilog (slurmd's, outside the job's cgroup) carry the job's id but are not the job.
+  if (env.has('SLURM_SCRIPT_CONTEXT')) return null;
   const job = env.get('SLURM_JOB_ID') ?? env.get('SLURM_JOBID') ?? '';
   const sluid = env.get('SLURM_JOB_SLUID') ?? '';
   if (!/^\d+$/.test(job) && !SLUID.test(sluid)) return null;

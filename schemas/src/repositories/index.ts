@@ -17,3 +17,4 @@ export * from './run-series.ts';
 export * from './run-summaries.ts';
 export * from './runs.ts';
 export * from './selection.ts';
+export * from './jobs.ts';

@@ -1,4 +1,4 @@
-import { ConfigError } from '@runlens/schemas';
+import { ConfigError } from '@runlens/schemas/runtime/errors';
 import { dispatch } from './cli/dispatch.ts';
 import { EXIT } from './cli/exit-codes.ts';
 

@@ -1,15 +1,17 @@
-import { dashboardCommand } from '../commands/dashboard.ts';
-import { reportCommand } from '../commands/report.ts';
 import { REPORT_USAGE, parseReportArgs } from '../commands/report-args.ts';
-import { runCommand } from '../commands/run.ts';
 import { RUN_USAGE, parseRunArgs } from '../commands/run-args.ts';
-import { upCommand } from '../commands/up.ts';
-import { loadConfig } from '../config.ts';
-import { agentRole } from '../roles/agent.ts';
-import { analyzeRole } from '../roles/analyze.ts';
-import { ingestRole } from '../roles/ingest.ts';
-import { migrateRole } from '../roles/migrate.ts';
+import type { EmbeddedConfig } from '../config.ts';
 import { type CommandSpec, type Stop, parseCommand, usageError } from './parse-command.ts';
+
+/*
+ * Commands and roles load on start (dynamic imports, separate chunks in dist/): --help and
+ * --version stay fast, and each role loads only its own code (the agent never loads chDB).
+ */
+const loadConfig = async (): Promise<EmbeddedConfig> => (await import('../config.ts')).loadConfig();
+const agentRole = async (): Promise<number> => (await import('../roles/agent.ts')).agentRole();
+const ingestRole = async (): Promise<number> => (await import('../roles/ingest.ts')).ingestRole();
+const analyzeRole = async (): Promise<number> => (await import('../roles/analyze.ts')).analyzeRole();
+const migrateRole = async (): Promise<number> => (await import('../roles/migrate.ts')).migrateRole();
 
 /** A parsed command line: only `start` reads settings or touches anything, so --help never does. */
 export type Prepared = Stop | { readonly kind: 'ok'; readonly start: () => Promise<number> };
@@ -50,7 +52,7 @@ function prepareDashboard(argv: readonly string[]): Prepared {
   if (p.kind !== 'ok') return p;
   const action = p.positionals[0];
   if (action !== undefined && action !== 'build') return usageError(DASHBOARD_SPEC, `unknown action ${action} for runlens dashboard (only: build)`);
-  return { kind: 'ok', start: () => dashboardCommand(action === 'build' ? ['build'] : []) };
+  return { kind: 'ok', start: async () => (await import('../commands/dashboard.ts')).dashboardCommand(action === 'build' ? ['build'] : []) };
 }
 
 /** Every subcommand, keyed by what the user types. */
@@ -60,20 +62,20 @@ export const SUBCOMMANDS = {
     usage: RUN_USAGE,
     prepare: (argv) => {
       const r = parseRunArgs(argv);
-      return 'cmd' in r ? { kind: 'ok', start: () => runCommand(r, loadConfig()) } : r;
+      return 'cmd' in r ? { kind: 'ok', start: async () => (await import('../commands/run.ts')).runCommand(r, await loadConfig()) } : r;
     },
   },
   up: {
     summary: 'embedded stack on 127.0.0.1: agent, store, analyzer, API and dashboard',
     usage: `usage: runlens up\n\nThe embedded stack on this machine until SIGINT/SIGTERM: agent, chDB store, analyzer,\nthe local API and dashboard (RUNLENS_HTTP_PORT, default 7070) and a unix socket for\nrunlens run and runlens report, all in RUNLENS_DATA_DIR (default ~/.runlens).\n\noptions:\n  -h, --help     this help`,
-    prepare: noArgs('up', () => upCommand(loadConfig())),
+    prepare: noArgs('up', async () => (await import('../commands/up.ts')).upCommand(await loadConfig())),
   },
   report: {
     summary: "print a recorded run's report (text, --json, --html)",
     usage: REPORT_USAGE,
     prepare: (argv) => {
       const r = parseReportArgs(argv);
-      return 'runId' in r ? { kind: 'ok', start: () => reportCommand(r, loadConfig()) } : r;
+      return 'runId' in r ? { kind: 'ok', start: async () => (await import('../commands/report.ts')).reportCommand(r, await loadConfig()) } : r;
     },
   },
   agent: role('agent', 'cluster role: sample this node and publish to Kafka, spooling while it is away', agentRole),

@@ -22,6 +22,8 @@ export async function subscribeKafka(kafka: Kafka, opts: SubscribeOptions, log: 
   const consumer: Consumer = kafka.consumer({
     groupId: opts.group, sessionTimeout: 15_000, heartbeatInterval: 3_000, rebalanceTimeout: 30_000,
     maxBytesPerPartition: 8 * 1024 * 1024, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
+    ...(opts.fetchMinBytes !== undefined ? { minBytes: opts.fetchMinBytes } : {}),
+    ...(opts.fetchMaxWaitMs !== undefined ? { maxWaitTimeInMs: opts.fetchMaxWaitMs } : {}),
   });
   let failures = 0;
   // A refused login fails here, once; after connect kafkajs retries broker trouble itself.
@@ -30,6 +32,7 @@ export async function subscribeKafka(kafka: Kafka, opts: SubscribeOptions, log: 
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: opts.partitionsConcurrently ?? 1,
     eachBatch: async (p: EachBatchPayload) => {
       const { batch } = p;
       const max = opts.maxBatchMessages ?? 2000;

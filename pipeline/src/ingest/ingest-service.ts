@@ -88,7 +88,7 @@ export class IngestService {
       else if (r.kind === 'drop') this.counters.discard(r.reason);
       else rejects.push({ msg, code: r.kind === 'dead_letter' ? r.code : 'unknown', detail: r.detail });
     }
-    return this.buffer.add([{ batch, valid, rejects }], valid.reduce((n, v) => n + v.batch.numRows, 0));
+    return this.buffer.add([{ batch, valid, rejects }], valid.reduce((n, v) => n + v.numRows, 0));
   }
 
   private async write(items: readonly Checked[]): Promise<void> {
@@ -104,7 +104,7 @@ export class IngestService {
     if (valid.length > 0) this.storeUp();
     if (rejects.length > 0) await this.deadLetter(rejects);
     const refused = new Set(rejects.map((r) => r.msg));
-    const rows = valid.filter((v) => !refused.has(v.msg)).reduce((n, v) => n + v.batch.numRows, 0);
+    const rows = valid.filter((v) => !refused.has(v.msg)).reduce((n, v) => n + v.numRows, 0);
     this.counters.sent += rows;
     this.opts.onBatch?.(performance.now() - started, rows);
   }
@@ -118,7 +118,7 @@ export class IngestService {
     const first = group[0];
     if (!first) return [];
     try {
-      for (const ipc of spliceStreams(group.map((v) => v.bytes))) await this.opts.store.insertArrow(first.table, ipc, group.length === 1 ? first.batch.table : undefined);
+      for (const ipc of spliceStreams(group.map((v) => v.bytes))) await this.opts.store.insertArrow(first.table, ipc);
       return [];
     } catch (e) {
       if (!(e instanceof DataError)) throw e;
@@ -126,7 +126,7 @@ export class IngestService {
     const refused: Reject[] = [];
     for (const v of group) {
       try {
-        await this.opts.store.insertArrow(v.table, v.bytes, v.batch.table);
+        await this.opts.store.insertArrow(v.table, v.bytes);
       } catch (e) {
         if (!(e instanceof DataError)) throw e;
         refused.push({ msg: v.msg, code: 'store_refused', detail: e.message.slice(0, 500) });

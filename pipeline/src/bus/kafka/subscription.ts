@@ -13,6 +13,8 @@ function headersOf(h: IHeaders | undefined): Record<string, string> {
   return out;
 }
 
+const HEARTBEAT_MS = 3000;
+
 /**
  * A consumer-group member. Offsets are committed only after eachBatch resolves; when it
  * throws, the consumer seeks back to the first message of the batch and backs off, so
@@ -42,6 +44,8 @@ export async function subscribeKafka(kafka: Kafka, opts: SubscribeOptions, log: 
           topic: batch.topic, partition: batch.partition, offset: Number(m.offset),
           key: m.key?.toString('utf8') ?? '', value: m.value ?? new Uint8Array(0), headers: headersOf(m.headers),
         }));
+        // A consumer that buffers (ingest) may wait here for a write: keep the session alive meanwhile.
+        const beat = setInterval(() => { p.heartbeat().catch(() => undefined); }, HEARTBEAT_MS);
         try {
           await opts.eachBatch({ topic: batch.topic, partition: batch.partition, messages });
         } catch (e) {
@@ -50,6 +54,8 @@ export async function subscribeKafka(kafka: Kafka, opts: SubscribeOptions, log: 
           consumer.seek({ topic: batch.topic, partition: batch.partition, offset: first });
           await sleep(backoffMs(failures++, 200, 10_000));
           return;
+        } finally {
+          clearInterval(beat);
         }
         failures = 0;
         const last = slice[slice.length - 1]?.offset ?? '0';

@@ -23,6 +23,15 @@ class Writer {
     this.u8(x);
   }
   raw(b: Uint8Array): void { this.room(b.length); this.buf.set(b, this.length); this.length += b.length; }
+  /** `n` bytes of `src` from `from`; short runs byte by byte, so no view object per value. */
+  copy(src: Uint8Array, from: number, n: number): void {
+    this.room(n);
+    const buf = this.buf;
+    const at = this.length;
+    if (n <= 16) for (let k = 0; k < n; k++) buf[at + k] = src[from + k] ?? 0;
+    else buf.set(src.subarray(from, from + n), at);
+    this.length += n;
+  }
   bytes(): Buffer { return this.buf.subarray(0, this.length); }
 }
 
@@ -43,7 +52,7 @@ function putUtf8(d: Data): Put {
     const from = offsets[d.offset + i] ?? 0;
     const to = offsets[d.offset + i + 1] ?? from;
     w.varint(to - from);
-    w.raw(values.subarray(from, to));
+    w.copy(values, from, to - from);
   };
 }
 
@@ -53,8 +62,7 @@ function putFixed(d: Data, width: number, fallback: (w: Writer) => void): Put {
   const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   return (w, i) => {
     if (isNull(d, i)) { fallback(w); return; }
-    const at = (d.offset + i) * width;
-    w.raw(bytes.subarray(at, at + width));
+    w.copy(bytes, (d.offset + i) * width, width);
   };
 }
 

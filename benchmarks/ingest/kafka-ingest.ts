@@ -1,6 +1,6 @@
 import { type Bus, openKafkaBus } from '@runlens/pipeline';
 import { topicFor } from '@runlens/schemas';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectJsonLines } from '../lib/json-log.ts';
@@ -37,9 +37,11 @@ export interface IngestRun {
 }
 
 function spawnIngest(env: Record<string, string>, cpuProfDir?: string): { child: ChildProcess; lines: Record<string, unknown>[] } {
-  // --cpu-prof is refused in NODE_OPTIONS: run bin/runlens's own command line with the flag.
+  // --cpu-prof is refused in NODE_OPTIONS: run bin/runlens's own command line (the compiled
+  // dist/current/main.js, which `runlens --version` has just rebuilt if stale) with the flag.
+  if (cpuProfDir) execFileSync(RUNLENS, ['--version']);
   const [cmd, args] = cpuProfDir
-    ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, '--import', join(ROOT, 'node_modules/tsx/dist/loader.mjs'), join(ROOT, 'bin/src/main.ts'), 'ingest']]
+    ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, join(ROOT, 'dist/current/main.js'), 'ingest']]
     : [RUNLENS, ['ingest']];
   const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   const lines = collectJsonLines(child.stderr);

@@ -1,5 +1,5 @@
 import { runReportSchema } from '@runlens/schemas';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,21 @@ describe('runlens up', () => {
     expect((await get(`/api/runs/${report.run.run_id}/report`, bob)).status).toBe(403);
     const bobs = await (await get('/api/runs', bob)).json() as { runs: unknown[] };
     expect(bobs.runs).toHaveLength(0);
+  });
+
+  it('runs the compiled build, with no tsx or esbuild process beside it', () => {
+    const cmdline = (pid: number): string => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '); } catch { return ''; } };
+    const parentOf = (pid: number): number => { try { return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]); } catch { return 0; } };
+    const pid = up.child.pid ?? 0;
+    expect(cmdline(pid)).toMatch(/dist\/current\/main\.js up/); // the launcher exec'd node on the bundle
+    expect(cmdline(pid)).not.toMatch(/tsx|\.ts\b/);
+    const all = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+    const tree = new Set([pid]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const p of all) if (!tree.has(p) && tree.has(parentOf(p))) { tree.add(p); grew = true; }
+    }
+    expect([...tree].map(cmdline).filter((c) => /tsx|esbuild/.test(c))).toEqual([]);
   });
 
   it('refuses a second owner of the same data directory', async () => {

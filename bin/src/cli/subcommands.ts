@@ -1,19 +1,19 @@
-import { dashboardCommand } from '../commands/dashboard.ts';
-import { reportCommand } from '../commands/report.ts';
 import { REPORT_USAGE, parseReportArgs } from '../commands/report-args.ts';
-import { runCommand } from '../commands/run.ts';
-import { nodesCommand, selectCommand } from '../commands/select.ts';
 import { NODES_USAGE, SELECT_USAGE, parseNodesArgs, parseSelectArgs } from '../commands/select-args.ts';
-import { slurmHookCommand } from '../commands/slurm-hook.ts';
-import { JOB_USAGE, jobCommand, parseJobArgs } from '../commands/job.ts';
+import { JOB_USAGE, parseJobArgs } from '../commands/job-args.ts';
 import { RUN_USAGE, parseRunArgs } from '../commands/run-args.ts';
-import { upCommand } from '../commands/up.ts';
-import { loadConfig } from '../config.ts';
-import { agentRole } from '../roles/agent.ts';
-import { analyzeRole } from '../roles/analyze.ts';
-import { ingestRole } from '../roles/ingest.ts';
-import { migrateRole } from '../roles/migrate.ts';
+import type { EmbeddedConfig } from '../config.ts';
 import { type CommandSpec, type Stop, parseCommand, usageError } from './parse-command.ts';
+
+/*
+ * Commands and roles load on start (dynamic imports, separate chunks in dist/): --help and
+ * --version stay fast, and each role loads only its own code (the agent never loads chDB).
+ */
+const loadConfig = async (): Promise<EmbeddedConfig> => (await import('../config.ts')).loadConfig();
+const agentRole = async (): Promise<number> => (await import('../roles/agent.ts')).agentRole();
+const ingestRole = async (): Promise<number> => (await import('../roles/ingest.ts')).ingestRole();
+const analyzeRole = async (): Promise<number> => (await import('../roles/analyze.ts')).analyzeRole();
+const migrateRole = async (): Promise<number> => (await import('../roles/migrate.ts')).migrateRole();
 
 /** A parsed command line: only `start` reads settings or touches anything, so --help never does. */
 export type Prepared = Stop | { readonly kind: 'ok'; readonly start: () => Promise<number> };
@@ -54,7 +54,7 @@ function prepareDashboard(argv: readonly string[]): Prepared {
   if (p.kind !== 'ok') return p;
   const action = p.positionals[0];
   if (action !== undefined && action !== 'build') return usageError(DASHBOARD_SPEC, `unknown action ${action} for runlens dashboard (only: build)`);
-  return { kind: 'ok', start: () => dashboardCommand(action === 'build' ? ['build'] : []) };
+  return { kind: 'ok', start: async () => (await import('../commands/dashboard.ts')).dashboardCommand(action === 'build' ? ['build'] : []) };
 }
 
 const SLURM_SPEC: CommandSpec = { name: 'runlens slurm', options: {}, positionals: 1 };
@@ -65,7 +65,7 @@ function prepareSlurm(argv: readonly string[]): Prepared {
   if (p.kind !== 'ok') return p;
   const action = p.positionals[0];
   if (action !== 'prolog' && action !== 'epilog') return usageError(SLURM_SPEC, `runlens slurm needs prolog or epilog, not ${action ?? 'nothing'}`);
-  return { kind: 'ok', start: () => slurmHookCommand(action) };
+  return { kind: 'ok', start: async () => (await import('../commands/slurm-hook.ts')).slurmHookCommand(action) };
 }
 
 /** Every subcommand, keyed by what the user types. */
@@ -75,20 +75,20 @@ export const SUBCOMMANDS = {
     usage: RUN_USAGE,
     prepare: (argv) => {
       const r = parseRunArgs(argv);
-      return 'cmd' in r ? { kind: 'ok', start: () => runCommand(r, loadConfig()) } : r;
+      return 'cmd' in r ? { kind: 'ok', start: async () => (await import('../commands/run.ts')).runCommand(r, await loadConfig()) } : r;
     },
   },
   up: {
     summary: 'embedded stack on 127.0.0.1: agent, store, analyzer, API and dashboard',
     usage: `usage: runlens up\n\nThe embedded stack on this machine until SIGINT/SIGTERM: agent, chDB store, analyzer,\nthe local API and dashboard (RUNLENS_HTTP_PORT, default 7070) and a unix socket for\nrunlens run and runlens report, all in RUNLENS_DATA_DIR (default ~/.runlens).\n\noptions:\n  -h, --help     this help`,
-    prepare: noArgs('up', () => upCommand(loadConfig())),
+    prepare: noArgs('up', async () => (await import('../commands/up.ts')).upCommand(await loadConfig())),
   },
   report: {
     summary: "print a recorded run's report (text, --json, --html)",
     usage: REPORT_USAGE,
     prepare: (argv) => {
       const r = parseReportArgs(argv);
-      return 'runId' in r ? { kind: 'ok', start: () => reportCommand(r, loadConfig()) } : r;
+      return 'runId' in r ? { kind: 'ok', start: async () => (await import('../commands/report.ts')).reportCommand(r, await loadConfig()) } : r;
     },
   },
   select: {
@@ -96,7 +96,7 @@ export const SUBCOMMANDS = {
     usage: SELECT_USAGE,
     prepare: (argv) => {
       const r = parseSelectArgs(argv);
-      return 'app' in r ? { kind: 'ok', start: () => selectCommand(r, loadConfig()) } : r;
+      return 'app' in r ? { kind: 'ok', start: async () => (await import('../commands/select.ts')).selectCommand(r, await loadConfig()) } : r;
     },
   },
   nodes: {
@@ -104,7 +104,7 @@ export const SUBCOMMANDS = {
     usage: NODES_USAGE,
     prepare: (argv) => {
       const r = parseNodesArgs(argv);
-      return 'json' in r ? { kind: 'ok', start: () => nodesCommand(r, loadConfig()) } : r;
+      return 'json' in r ? { kind: 'ok', start: async () => (await import('../commands/select.ts')).nodesCommand(r, await loadConfig()) } : r;
     },
   },
   agent: role('agent', 'cluster role: sample this node and publish to Kafka, spooling while it is away', agentRole),
@@ -114,7 +114,7 @@ export const SUBCOMMANDS = {
   job: {
     summary: "a scheduler job's summary (seff-style, a line per node; --json)",
     usage: JOB_USAGE,
-    prepare: (argv) => { const r = parseJobArgs(argv); return 'jobId' in r ? { kind: 'ok', start: () => jobCommand(r) } : r; },
+    prepare: (argv) => { const r = parseJobArgs(argv); return 'jobId' in r ? { kind: 'ok', start: async () => (await import('../commands/job.ts')).jobCommand(r) } : r; },
   },
   slurm: { summary: "Slurm's Prolog/Epilog: tell this node's agent a job's start and end", usage: SLURM_USAGE, prepare: prepareSlurm },
   dashboard: {

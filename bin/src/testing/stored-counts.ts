@@ -16,8 +16,11 @@ export async function storedCounts(store: Store, table: string, by: string, wher
     (await store.query<{ k: string; n: number | string }>(`SELECT ${by} AS k, count() AS n FROM ${table}${final} WHERE ${where} GROUP BY k`))
       .map((r) => [String(r.k), Number(r.n)]),
   );
-  const raw = await count('');
+  // FINAL first: it only grows (inserts add keys, merges keep them), and raw at any later moment
+  // is at least FINAL then. Raw first races an insert landing between the two queries (a buffered
+  // ingest write brings a host's rows all at once) and reads raw < FINAL.
   const final = await count(' FINAL');
+  const raw = await count('');
   const out = new Map<string, StoredCount>();
   for (const k of new Set([...raw.keys(), ...final.keys()])) out.set(k, { raw: raw.get(k) ?? 0, final: final.get(k) ?? 0 });
   return out;

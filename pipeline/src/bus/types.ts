@@ -29,6 +29,15 @@ export interface SubscribeOptions {
    */
   readonly eachBatch: (batch: BusBatch) => Promise<void>;
   readonly maxBatchMessages?: number;
+  /**
+   * How many partitions' batches may be in eachBatch at once (default 1). A consumer that
+   * buffers across batches (ingest) raises it, so one write can hold a whole fetch.
+   */
+  readonly partitionsConcurrently?: number;
+  /** Kafka: the broker holds a fetch until this many bytes are there (default 1) ... */
+  readonly fetchMinBytes?: number;
+  /** ... or this long has passed (default 5000 ms). */
+  readonly fetchMaxWaitMs?: number;
 }
 
 export interface Subscription {

@@ -11,5 +11,6 @@ export interface ValidBatch extends DecodedMessage {
 /** Bytes → a batch that matches the catalog and its own bounds, or the reason it does not. */
 export function decode(msg: BusMessage): StageResult<ValidBatch> {
   const r = decodeMessage(msg);
-  return r.kind === 'ok' ? { kind: 'ok', value: { ...r.value, bytes: msg.value, offset: msg.offset, msg } } : r;
+  // Object.assign keeps the lazy `batch` getter unread (a spread would decode the Arrow table).
+  return r.kind === 'ok' ? { kind: 'ok', value: Object.assign(r.value, { bytes: msg.value, offset: msg.offset, msg }) } : r;
 }

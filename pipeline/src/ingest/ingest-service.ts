@@ -1,9 +1,10 @@
-import { DEAD_LETTER_TOPIC, DataError, type Logger, type TableName, concatBatches, tableNames, topicFor, groupBy } from '@runlens/schemas';
+import { DEAD_LETTER_TOPIC, DataError, type Logger, type TableName, groupBy, spliceStreams, tableNames, topicFor } from '@runlens/schemas';
 import type { Bus, BusBatch, BusMessage, Subscription } from '../bus/types.ts';
 import { storeFailureReason } from '../store/classify.ts';
 import type { Store } from '../store/types.ts';
 import { ComponentCounters } from '../telemetry/counters.ts';
 import { type ValidBatch, decode } from './decode.ts';
+import { type BufferLimits, DEFAULT_BUFFER_LIMITS, InsertBuffer } from './insert-buffer.ts';
 
 export interface IngestOptions {
   readonly bus: Bus;
@@ -11,8 +12,10 @@ export interface IngestOptions {
   readonly log: Logger;
   readonly group?: string;
   readonly tables?: readonly TableName[];
-  /** Called after each durable batch with its latency and rows (telemetry). */
+  /** Called after each durable write with its latency and rows (telemetry). */
   readonly onBatch?: (ms: number, rows: number) => void;
+  /** When buffered batches are written (default: 100 k rows or 1 s, whichever first). */
+  readonly buffer?: BufferLimits;
 }
 
 export const INGEST_GROUP = 'runlens-ingest';
@@ -22,18 +25,31 @@ export const STORE_UNAVAILABLE = 'store_unavailable';
 
 interface Reject { readonly msg: BusMessage; readonly code: string; readonly detail: string }
 
+/** One bus batch, validated: what the buffer holds until the write. */
+interface Checked { readonly batch: BusBatch; readonly valid: readonly ValidBatch[]; readonly rejects: readonly Reject[] }
+
+/** Partitions of one fetch handled at once, so their batches meet in one write. */
+const PARTITIONS_CONCURRENTLY = 64;
+/** The broker holds a fetch until this much is there or the buffer's wait has passed. */
+const FETCH_MIN_BYTES = 1024 * 1024;
+
 /**
- * Bus → store. Per partition batch: decode and validate every message, insert the valid
- * ones, send the rejects to the dead-letter topic with their original bytes, and only then
- * let the bus commit. A store failure throws, so the batch is redelivered: at-least-once.
+ * Bus → store. Each bus batch is validated without decoding rows (schemas' decodeMessage),
+ * then buffered across batches, partitions and topics until 100 k rows or 1 s. A write
+ * splices the Arrow IPC bytes of each table into one stream (no value decoded or re-encoded),
+ * inserts it, sends the rejects to the dead-letter topic with their original bytes, and only
+ * then lets the bus commit every batch it held. A store failure throws to each of them, so
+ * they are redelivered: at-least-once.
  */
 export class IngestService {
   readonly counters = new ComponentCounters('ingest');
   private sub: Subscription | null = null;
   readonly topics: string[];
+  private readonly buffer: InsertBuffer<Checked>;
 
   constructor(private readonly opts: IngestOptions) {
     this.topics = (opts.tables ?? tableNames).map(topicFor);
+    this.buffer = new InsertBuffer(opts.buffer ?? DEFAULT_BUFFER_LIMITS, (items) => this.write(items));
   }
 
   async start(): Promise<void> {
@@ -42,6 +58,9 @@ export class IngestService {
       group: this.opts.group ?? INGEST_GROUP,
       topics: this.topics,
       eachBatch: (b) => this.handle(b),
+      partitionsConcurrently: PARTITIONS_CONCURRENTLY,
+      fetchMinBytes: FETCH_MIN_BYTES,
+      fetchMaxWaitMs: (this.opts.buffer ?? DEFAULT_BUFFER_LIMITS).maxWaitMs,
     });
   }
 
@@ -50,47 +69,56 @@ export class IngestService {
     return this.opts.bus.lag(this.opts.group ?? INGEST_GROUP, this.topics);
   }
 
+  /** Stops consuming; what is buffered is written (and committed) first. */
   async stop(): Promise<void> {
-    await this.sub?.stop();
+    const stopping = this.sub?.stop();
+    await this.buffer.flush();
+    await stopping;
     this.sub = null;
   }
 
-  private async handle(b: BusBatch): Promise<void> {
-    const started = performance.now();
+  /** Resolves once the batch's rows are durable (the bus then commits), or throws to redeliver it. */
+  private handle(batch: BusBatch): Promise<void> {
     const valid: ValidBatch[] = [];
     const rejects: Reject[] = [];
-    for (const msg of b.messages) {
+    for (const msg of batch.messages) {
       this.counters.received++;
       const r = decode(msg);
       if (r.kind === 'ok') valid.push(r.value);
       else if (r.kind === 'drop') this.counters.discard(r.reason);
       else rejects.push({ msg, code: r.kind === 'dead_letter' ? r.code : 'unknown', detail: r.detail });
     }
+    return this.buffer.add([{ batch, valid, rejects }], valid.reduce((n, v) => n + v.numRows, 0));
+  }
+
+  private async write(items: readonly Checked[]): Promise<void> {
+    const started = performance.now();
+    const valid = items.flatMap((c) => c.valid);
+    const rejects = items.flatMap((c) => c.rejects);
     try {
       for (const group of groupBy(valid, (v) => v.table).values()) rejects.push(...(await this.insertGroup(group)));
     } catch (e) {
-      this.storeDown(e, b);
+      if (items[0]) this.storeDown(e, items[0].batch, items.length);
       throw e;
     }
     if (valid.length > 0) this.storeUp();
     if (rejects.length > 0) await this.deadLetter(rejects);
-    const refused = new Set(rejects.map((r) => r.msg.offset));
-    const rows = valid.filter((v) => !refused.has(v.offset)).reduce((n, v) => n + v.batch.numRows, 0);
+    const refused = new Set(rejects.map((r) => r.msg));
+    const rows = valid.filter((v) => !refused.has(v.msg)).reduce((n, v) => n + v.numRows, 0);
     this.counters.sent += rows;
     this.opts.onBatch?.(performance.now() - started, rows);
   }
 
   /**
-   * One insert per table for the whole bus batch: per-insert cost dominates small inserts.
-   * If the store refuses the merged insert as bad data, each message is tried alone so only
+   * One insert per table (per sender schema) for the whole buffer: per-insert cost dominates
+   * small inserts. If the store refuses it as bad data, each message is tried alone so only
    * the bad ones go to the dead-letter topic. Retryable failures propagate.
    */
   private async insertGroup(group: readonly ValidBatch[]): Promise<Reject[]> {
     const first = group[0];
     if (!first) return [];
-    const merged = group.length === 1 ? { ipc: first.bytes, table: first.batch.table } : concatBatches(group.map((v) => v.batch.table));
     try {
-      await this.opts.store.insertArrow(first.table, merged.ipc, merged.table);
+      for (const ipc of spliceStreams(group.map((v) => v.bytes))) await this.opts.store.insertArrow(first.table, ipc);
       return [];
     } catch (e) {
       if (!(e instanceof DataError)) throw e;
@@ -98,7 +126,7 @@ export class IngestService {
     const refused: Reject[] = [];
     for (const v of group) {
       try {
-        await this.opts.store.insertArrow(v.table, v.bytes, v.batch.table);
+        await this.opts.store.insertArrow(v.table, v.bytes);
       } catch (e) {
         if (!(e instanceof DataError)) throw e;
         refused.push({ msg: v.msg, code: 'store_refused', detail: e.message.slice(0, 500) });
@@ -112,10 +140,10 @@ export class IngestService {
    * the bus redelivers the batch after its capped, jittered backoff (memory bus and Kafka
    * alike), so nothing is lost and nothing spins. One ERROR per condition, not per retry.
    */
-  private storeDown(e: unknown, b: BusBatch): void {
+  private storeDown(e: unknown, b: BusBatch, batches: number): void {
     this.counters.error('insert');
     const reason = storeFailureReason(e);
-    const fields = { reason, topic: b.topic, partition: b.partition, error: String(e).slice(0, 500) };
+    const fields = { reason, topic: b.topic, partition: b.partition, batches, error: String(e).slice(0, 500) };
     if (this.counters.raise(STORE_UNAVAILABLE, reason)) this.opts.log.error('store unavailable; ingest paused, batches are kept and retried', fields);
     else this.opts.log.debug('store insert failed again; batch will be retried', fields);
   }

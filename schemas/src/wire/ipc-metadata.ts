@@ -95,3 +95,41 @@ function checkBatch(b: RecordBatch | null, fits: Fits): string | null {
   if (!b) return 'IPC record batch missing';
   return fits(b.nodesLength(), 16, 'field nodes') ?? fits(b.buffersLength(), 16, 'buffers') ?? fits(b.variadicBufferCountsLength(), 8, 'variadic counts');
 }
+
+/** One IPC message in a stream: its kind and its byte range (frame prefix through body). */
+export interface IpcFrame {
+  readonly kind: 'schema' | 'record_batch' | 'dictionary_batch';
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * The messages of a stream that passed ipcMetadataViolation, up to its end marker (or the end of
+ * the bytes), without reading any value; null when a frame is not a schema or a batch.
+ */
+export function ipcFrames(bytes: Uint8Array): IpcFrame[] | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const frames: IpcFrame[] = [];
+  for (let pos = 0; pos + 4 <= bytes.length;) {
+    const start = pos;
+    let len = view.getInt32(pos, true);
+    pos += 4;
+    if (len === CONTINUATION && pos + 4 <= bytes.length) {
+      len = view.getInt32(pos, true);
+      pos += 4;
+    }
+    if (len <= 0 || pos + len > bytes.length) return len === 0 ? frames : null;
+    const m = Message.getRootAsMessage(new ByteBuffer(bytes.subarray(pos, pos + len)));
+    const kind = FRAME_KINDS[m.headerType()];
+    if (!kind) return null;
+    pos += len + Number(m.bodyLength());
+    frames.push({ kind, start, end: pos });
+  }
+  return frames;
+}
+
+const FRAME_KINDS: Partial<Record<MessageHeader, IpcFrame['kind']>> = {
+  [MessageHeader.Schema]: 'schema',
+  [MessageHeader.RecordBatch]: 'record_batch',
+  [MessageHeader.DictionaryBatch]: 'dictionary_batch',
+};

@@ -4,6 +4,7 @@ import { encodeBatch } from '../arrow.ts';
 import type { Row } from '../catalog/index.ts';
 import { SCHEMA_VERSION, topicFor } from '../topics.ts';
 import { MAX_ROWS_PER_MESSAGE } from './bounds.ts';
+import { checkAcceptedIpc } from './ipc-check.ts';
 import { MAX_MESSAGE_BYTES, MessageEncoder, type ReceivedMessage, decodeMessage, messageRows } from './message.ts';
 import { lyingBatch } from './testdata-poison.ts';
 
@@ -43,6 +44,28 @@ describe('decodeMessage on hostile messages', () => {
     expect(r.kind === 'dead_letter' && r.detail).toMatch(/^column \w+: /);
   });
 
+  it.each(['node_samples', 'findings', 'runs'] as const)('%s: still dead-letters lying batches once a good message took its schema onto the fast path', (table) => {
+    const honest = lyingBatch(table, 2); // claims the two rows its buffers hold: a good message with the liars' schema
+    expect(decodeMessage(received(honest, table))).toMatchObject({ kind: 'ok', value: { numRows: 2 } });
+    const lying = lyingBatch(table, MAX_ROWS_PER_MESSAGE - 1);
+    expect(checkAcceptedIpc(table, lying)).toMatchObject({ kind: 'out_of_bounds' }); // caught by the fast path itself
+    const r = decodeMessage(received(lying, table));
+    expect(r).toMatchObject({ kind: 'dead_letter', code: 'out_of_bounds' });
+    expect(r.kind === 'dead_letter' && r.detail).toMatch(/^column \w+: /);
+    expect(checkAcceptedIpc(table, lyingBatch(table, 50_000_000))).toMatchObject({ kind: 'out_of_bounds' });
+  });
+
+  it('takes a known schema onto the fast path and reads the same rows back lazily', () => {
+    const bytes = encodeBatch('findings', [finding(1), finding(2), finding(3)]);
+    decodeMessage(received(bytes));
+    expect(checkAcceptedIpc('findings', bytes)).toEqual({ kind: 'ok', numRows: 3 });
+    const d = decodeMessage(received(bytes));
+    if (d.kind !== 'ok') throw new Error('not ok');
+    expect(d.value.numRows).toBe(3);
+    const rows = messageRows(d.value);
+    expect(rows.kind === 'ok' && (rows.value as Row<'findings'>[]).map((r) => r.finding_id)).toEqual(['f1', 'f2', 'f3']);
+  });
+
   it('sets aside a timestamp apache-arrow cannot represent as a number, instead of throwing', () => {
     const good = encodeBatch('findings', [finding(1)]);
     const d = decodeMessage(received(good));
@@ -71,7 +94,7 @@ describe('decodeMessage fuzzed (fixed seed, bounded runs)', () => {
     // Whatever passes must materialise within its bounds.
     const rows = messageRows(r.value);
     if (rows.kind !== 'ok') return;
-    expect(rows.value.length).toBe(r.value.batch.numRows);
+    expect(rows.value.length).toBe(r.value.numRows);
     expect(rows.value.length).toBeLessThanOrEqual(MAX_ROWS_PER_MESSAGE);
   };
 

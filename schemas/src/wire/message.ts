@@ -2,6 +2,7 @@ import { type Row, type TableName, isTableName } from '../catalog/index.ts';
 import { type DecodedBatch, batchToRows, encodeBatch, schemaMismatch, tryDecodeBatch } from '../arrow.ts';
 import { SCHEMA_VERSION, tableOfTopic, topicFor } from '../topics.ts';
 import { boundsViolation } from './bounds.ts';
+import { acceptSchema, checkAcceptedIpc } from './ipc-check.ts';
 import { ipcMetadataViolation } from './ipc-metadata.ts';
 import { type StageResult, deadLetter, drop, ok } from './stage.ts';
 
@@ -63,9 +64,25 @@ export interface ReceivedMessage {
 
 export interface DecodedMessage {
   readonly table: TableName;
+  readonly numRows: number;
+  /** The Arrow table, decoded on first use (ingest never uses it; the analyzer does). */
   readonly batch: DecodedBatch;
   readonly agent_id: string;
   readonly seq: number;
+}
+
+/** A checked message whose Arrow table is only built when someone reads `batch`. */
+function lazyDecoded(table: TableName, bytes: Uint8Array, numRows: number, headers: ReceivedMessage['headers']): DecodedMessage {
+  let batch: DecodedBatch | null = null;
+  const seq = Number(headers.seq ?? -1);
+  return {
+    table, numRows, agent_id: (headers.agent_id ?? '').slice(0, 256), seq: Number.isSafeInteger(seq) ? seq : -1,
+    get batch(): DecodedBatch {
+      batch ??= tryDecodeBatch(bytes);
+      if (!batch) throw new Error('checked message no longer decodes');
+      return batch;
+    },
+  };
 }
 
 /**
@@ -82,15 +99,20 @@ export function decodeMessage(msg: ReceivedMessage): StageResult<DecodedMessage>
   }
   const malformed = ipcMetadataViolation(msg.value);
   if (malformed) return deadLetter('undecodable_arrow', malformed);
+  // A schema seen before (the common case) is checked from metadata and offsets alone.
+  const fast = checkAcceptedIpc(table, msg.value);
+  if (fast?.kind === 'out_of_bounds') return deadLetter('out_of_bounds', fast.detail.slice(0, 500));
+  if (fast) return fast.numRows === 0 ? drop('empty_batch') : ok(lazyDecoded(table, msg.value, fast.numRows, msg.headers));
   const batch = tryDecodeBatch(msg.value);
   if (!batch) return deadLetter('undecodable_arrow', `${msg.value.byteLength} bytes on ${msg.topic}`);
   const mismatch = schemaMismatch(table, batch.table);
   if (mismatch) return deadLetter('schema_mismatch', mismatch.slice(0, 500));
   const bounds = boundsViolation(batch.table);
   if (bounds) return deadLetter('out_of_bounds', bounds.slice(0, 500));
+  acceptSchema(table, msg.value, batch.table.schema);
   if (batch.numRows === 0) return drop('empty_batch');
   const seq = Number(msg.headers.seq ?? -1);
-  return ok({ table, batch, agent_id: (msg.headers.agent_id ?? '').slice(0, 256), seq: Number.isSafeInteger(seq) ? seq : -1 });
+  return ok({ table, numRows: batch.numRows, batch, agent_id: (msg.headers.agent_id ?? '').slice(0, 256), seq: Number.isSafeInteger(seq) ? seq : -1 });
 }
 
 /**

@@ -13,6 +13,8 @@ function headersOf(h: IHeaders | undefined): Record<string, string> {
   return out;
 }
 
+const HEARTBEAT_MS = 3000;
+
 /**
  * A consumer-group member. Offsets are committed only after eachBatch resolves; when it
  * throws, the consumer seeks back to the first message of the batch and backs off, so
@@ -22,6 +24,8 @@ export async function subscribeKafka(kafka: Kafka, opts: SubscribeOptions, log: 
   const consumer: Consumer = kafka.consumer({
     groupId: opts.group, sessionTimeout: 15_000, heartbeatInterval: 3_000, rebalanceTimeout: 30_000,
     maxBytesPerPartition: 8 * 1024 * 1024, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
+    ...(opts.fetchMinBytes !== undefined ? { minBytes: opts.fetchMinBytes } : {}),
+    ...(opts.fetchMaxWaitMs !== undefined ? { maxWaitTimeInMs: opts.fetchMaxWaitMs } : {}),
   });
   let failures = 0;
   // A refused login fails here, once; after connect kafkajs retries broker trouble itself.
@@ -30,6 +34,7 @@ export async function subscribeKafka(kafka: Kafka, opts: SubscribeOptions, log: 
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: opts.partitionsConcurrently ?? 1,
     eachBatch: async (p: EachBatchPayload) => {
       const { batch } = p;
       const max = opts.maxBatchMessages ?? 2000;
@@ -39,6 +44,8 @@ export async function subscribeKafka(kafka: Kafka, opts: SubscribeOptions, log: 
           topic: batch.topic, partition: batch.partition, offset: Number(m.offset),
           key: m.key?.toString('utf8') ?? '', value: m.value ?? new Uint8Array(0), headers: headersOf(m.headers),
         }));
+        // A consumer that buffers (ingest) may wait here for a write: keep the session alive meanwhile.
+        const beat = setInterval(() => { p.heartbeat().catch(() => undefined); }, HEARTBEAT_MS);
         try {
           await opts.eachBatch({ topic: batch.topic, partition: batch.partition, messages });
         } catch (e) {
@@ -47,6 +54,8 @@ export async function subscribeKafka(kafka: Kafka, opts: SubscribeOptions, log: 
           consumer.seek({ topic: batch.topic, partition: batch.partition, offset: first });
           await sleep(backoffMs(failures++, 200, 10_000));
           return;
+        } finally {
+          clearInterval(beat);
         }
         failures = 0;
         const last = slice[slice.length - 1]?.offset ?? '0';

@@ -110,27 +110,44 @@ export class MemoryBus implements Bus {
   }
 
   private async consume(m: Member): Promise<void> {
-    let failures = 0;
+    const failures = new Map<PartitionLog, number>();
     while (m.running) {
-      let delivered = false;
-      for (const log of m.assigned) {
-        const from = this.offset(m.opts.group, log);
-        const messages = log.read(from, m.opts.maxBatchMessages ?? 500);
-        if (messages.length === 0) continue;
-        delivered = true;
-        try {
-          await m.opts.eachBatch({ topic: log.topic, partition: log.partition, messages });
-          const next = (messages[messages.length - 1]?.offset ?? from) + 1;
-          this.committed.set(this.key(m.opts.group, log), Math.max(next, this.offset(m.opts.group, log)));
-          failures = 0;
-        } catch {
-          // Not committed: the same messages come again after a backoff.
-          await sleep(backoffMs(failures++, 100, 5000));
-        }
-        if (!m.running) return;
-      }
+      // Like kafkajs's partitionsConsumedConcurrently: a buffering consumer gets a whole round at once.
+      const logs = [...m.assigned];
+      const delivered = (m.opts.partitionsConcurrently ?? 1) > 1
+        ? (await Promise.all(logs.map((log) => this.deliver(m, log, failures)))).some(Boolean)
+        : await this.sequentially(m, logs, failures);
+      if (!m.running) return;
       if (!delivered) await this.idle(m);
     }
+  }
+
+  private async sequentially(m: Member, logs: readonly PartitionLog[], failures: Map<PartitionLog, number>): Promise<boolean> {
+    let delivered = false;
+    for (const log of logs) {
+      if (await this.deliver(m, log, failures)) delivered = true;
+      if (!m.running) break;
+    }
+    return delivered;
+  }
+
+  /** One batch of one partition; true when there was one. Committed only after eachBatch resolves. */
+  private async deliver(m: Member, log: PartitionLog, failures: Map<PartitionLog, number>): Promise<boolean> {
+    const from = this.offset(m.opts.group, log);
+    const messages = log.read(from, m.opts.maxBatchMessages ?? 500);
+    if (messages.length === 0) return false;
+    try {
+      await m.opts.eachBatch({ topic: log.topic, partition: log.partition, messages });
+      const next = (messages[messages.length - 1]?.offset ?? from) + 1;
+      this.committed.set(this.key(m.opts.group, log), Math.max(next, this.offset(m.opts.group, log)));
+      failures.delete(log);
+    } catch {
+      // Not committed: the same messages come again after a backoff.
+      const n = failures.get(log) ?? 0;
+      failures.set(log, n + 1);
+      await sleep(backoffMs(n, 100, 5000));
+    }
+    return true;
   }
 
   private async idle(m: Member): Promise<void> {

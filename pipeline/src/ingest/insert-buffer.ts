@@ -1,0 +1,69 @@
+/** When a buffer is written: whichever limit is reached first. */
+export interface BufferLimits {
+  /** Rows that trigger a flush at once. */
+  readonly maxRows: number;
+  /** Longest a batch waits in the buffer. */
+  readonly maxWaitMs: number;
+  /**
+   * A flush also starts after this long without a new batch: the bus hands over a whole fetch
+   * (every partition) at once, and no more can come until those batches are acknowledged.
+   */
+  readonly quietMs: number;
+}
+
+export const DEFAULT_BUFFER_LIMITS: BufferLimits = { maxRows: 100_000, maxWaitMs: 1000, quietMs: 5 };
+
+interface Pending<T> {
+  readonly items: T[];
+  rows: number;
+  readonly waiters: { resolve: () => void; reject: (e: unknown) => void }[];
+}
+
+/**
+ * Batches from concurrent bus handlers, written together: `add` resolves only once the write
+ * that holds its items succeeded (so the bus commits offsets only after a durable write) and
+ * rejects with the write's error (so the bus redelivers those batches). Writes never overlap.
+ */
+export class InsertBuffer<T> {
+  private pending: Pending<T> = { items: [], rows: 0, waiters: [] };
+  private oldest: NodeJS.Timeout | null = null;
+  private quiet: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly limits: BufferLimits, private readonly write: (items: readonly T[]) => Promise<void>) {}
+
+  add(items: readonly T[], rows: number): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => this.pending.waiters.push({ resolve, reject }));
+    this.pending.items.push(...items);
+    this.pending.rows += rows;
+    if (this.pending.rows >= this.limits.maxRows) {
+      void this.flush();
+      return done;
+    }
+    this.oldest ??= setTimeout(() => void this.flush(), this.limits.maxWaitMs);
+    if (this.quiet) clearTimeout(this.quiet);
+    this.quiet = setTimeout(() => void this.flush(), this.limits.quietMs);
+    return done;
+  }
+
+  /** Writes what is buffered now (shutdown); resolves when every write so far has settled. */
+  async flush(): Promise<void> {
+    this.clearTimers();
+    const batch = this.pending;
+    if (batch.waiters.length > 0) {
+      this.pending = { items: [], rows: 0, waiters: [] };
+      this.writing = this.writing.then(() => this.write(batch.items)).then(
+        () => { for (const w of batch.waiters) w.resolve(); },
+        (e: unknown) => { for (const w of batch.waiters) w.reject(e); },
+      );
+    }
+    await this.writing;
+  }
+
+  private clearTimers(): void {
+    if (this.oldest) clearTimeout(this.oldest);
+    if (this.quiet) clearTimeout(this.quiet);
+    this.oldest = null;
+    this.quiet = null;
+  }
+}

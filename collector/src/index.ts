@@ -6,3 +6,4 @@ export * from './publisher.ts';
 export * from './exporters/spooling-producer.ts';
 export * from './attribution/scontrol-query.ts';
 export * from './attribution/scontrol-job.ts';
+export * from './attribution/gpu-allocation.ts';

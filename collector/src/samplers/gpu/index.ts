@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { defineSampler } from '../../sampler.ts';
 import type { Absent, HostContext, RowsByTable, SamplerInstance, Tick } from '../../sampler.ts';
 import type { PolledAccelerator } from './accelerator.ts';
+import { amdSmi } from './amd/amd-smi.ts';
 import { rocmSmi } from './amd/parse.ts';
 import { npuSmi } from './ascend/parse.ts';
 import { findOnPath } from './find-bin.ts';
@@ -40,6 +41,8 @@ const configSchema = z.object({
   nvidia_smi: z.string().default('nvidia-smi'),
   /** AMD ROCm; polled once per tick. */
   rocm_smi: z.string().default('rocm-smi'),
+  /** AMD ROCm 6+ (rocm-smi's successor, no names or ids); polled once per tick when rocm-smi is absent. */
+  amd_smi: z.string().default('amd-smi'),
   /** Huawei Ascend; polled once per tick. */
   npu_smi: z.string().default('npu-smi'),
   /** The PATH to search; the composition root passes the agent's PATH. */
@@ -81,12 +84,13 @@ async function createNvidia(bin: string, config: GpuConfig, host: HostContext): 
 /** Vendors after NVIDIA, in the order they are looked for; the first whose CLI exists is used. */
 const POLLED: readonly { src: PolledAccelerator; bin: (c: GpuConfig) => string }[] = [
   { src: rocmSmi, bin: (c) => c.rocm_smi },
+  { src: amdSmi, bin: (c) => c.amd_smi },
   { src: npuSmi, bin: (c) => c.npu_smi },
 ];
 
 export const gpuSampler = defineSampler({
   id: 'gpu',
-  description: 'Per-accelerator utilisation, memory, power and temperature: NVIDIA from a long-running nvidia-smi (plus clocks, PCIe, throttling, ECC and per-process memory), AMD from rocm-smi and Huawei Ascend from npu-smi polled once per tick.',
+  description: 'Per-accelerator utilisation, memory, power and temperature: NVIDIA from a long-running nvidia-smi (plus clocks, PCIe, throttling, ECC and per-process memory), AMD from rocm-smi or amd-smi and Huawei Ascend from npu-smi polled once per tick.',
   config: configSchema,
   async create(config, host) {
     const searchPath = config.search_path ?? process.env['PATH'];

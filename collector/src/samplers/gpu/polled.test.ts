@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -48,6 +48,14 @@ describe('gpu sampler picks the vendor whose CLI exists', () => {
     expect(rows.map((r) => [r.host, r.ts, r.gpu_index, r.util_ratio])).toEqual([['a1', 5000, 0, 0.97], ['a1', 5000, 1, 0]]);
   });
 
+  it('polls amd-smi metric when rocm-smi is absent', async () => {
+    const { dir } = binDir({ 'amd-smi': 'amd/testdata/amd-smi-metric.mi300x.json' });
+    const s = await make(dir);
+    if (isAbsent(s)) throw new Error(s.absent);
+    expect((await s.sample(tick(1))).gpu_samples?.map((r) => [r.gpu_uuid, r.util_ratio])).toEqual([['gpu0', 1], ['gpu1', null]]);
+    expect(readFileSync(join(dir, 'amd-smi.args'), 'utf8').trim()).toBe('metric --usage --power --temperature --mem-usage --json');
+  });
+
   it('polls npu-smi info when only it exists', async () => {
     const { dir } = binDir({ 'npu-smi': 'ascend/testdata/npu-smi-info.910b3x2.txt' });
     const s = await make(dir);
@@ -73,7 +81,7 @@ describe('gpu sampler picks the vendor whose CLI exists', () => {
     const empty = mkdtempSync(join(tmpdir(), 'no-accel-'));
     cleanup.push(() => rmSync(empty, { recursive: true, force: true }));
     const s = await make(empty);
-    expect(isAbsent(s) ? s.absent : '').toBe('gpu: nvidia-smi, rocm-smi, npu-smi not found');
+    expect(isAbsent(s) ? s.absent : '').toBe('gpu: nvidia-smi, rocm-smi, amd-smi, npu-smi not found');
     const { dir } = binDir({ 'npu-smi': 'amd/testdata/rocm-smi.truncated.json' });
     const t = await make(dir);
     expect(isAbsent(t) ? t.absent : '').toBe('gpu: npu-smi lists no devices');

@@ -5,14 +5,12 @@ import { z } from 'zod';
 import { defineSampler } from '../../sampler.ts';
 import type { Absent, HostContext, RowsByTable, SamplerInstance, Tick } from '../../sampler.ts';
 import type { PolledAccelerator } from './accelerator.ts';
-import { amdSmi } from './amd/amd-smi.ts';
-import { rocmSmi } from './amd/parse.ts';
-import { npuSmi } from './ascend/parse.ts';
 import { findOnPath } from './find-bin.ts';
 import { APPS_QUERY_FIELDS, parseComputeApps, parseGpuCsv } from './parse.ts';
 import type { GpuReading } from './parse.ts';
 import { createPolled } from './polled.ts';
 import { GpuStream, gpuQueryArgs } from './stream.ts';
+import { POLLED_VENDORS } from './vendors.ts';
 
 const run = promisify(execFile);
 const APPS_ARGS = [`--query-compute-apps=${APPS_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'];
@@ -82,11 +80,8 @@ async function createNvidia(bin: string, config: GpuConfig, host: HostContext): 
 }
 
 /** Vendors after NVIDIA, in the order they are looked for; the first whose CLI exists is used. */
-const POLLED: readonly { src: PolledAccelerator; bin: (c: GpuConfig) => string }[] = [
-  { src: rocmSmi, bin: (c) => c.rocm_smi },
-  { src: amdSmi, bin: (c) => c.amd_smi },
-  { src: npuSmi, bin: (c) => c.npu_smi },
-];
+const POLLED: readonly { src: PolledAccelerator; bin: (c: GpuConfig) => string }[] =
+  POLLED_VENDORS.map((v) => ({ src: v.src, bin: (c: GpuConfig) => c[v.key] }));
 
 export const gpuSampler = defineSampler({
   id: 'gpu',

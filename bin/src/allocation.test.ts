@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { allocatedCores, countCpuList } from './allocation.ts';
+import { allocatedCores, allocatedGpus, countCpuList } from './allocation.ts';
 
 /** The tail of a real /proc/self/status (2-CPU machine), with the affinity lines. */
 const status = (list: string): string =>
@@ -37,5 +37,14 @@ describe('allocatedCores', () => {
 
   it('reads this process\'s own mask when no status is given', () => {
     expect(allocatedCores(undefined, {})).toEqual({ cores: availableParallelism(), source: 'affinity mask' });
+  });
+});
+
+describe('allocatedGpus', () => {
+  it('counts the devices the visibility variables leave, 0 when none restricts the run', () => {
+    expect(allocatedGpus({ CUDA_VISIBLE_DEVICES: '0,1,2', PATH: '/bin', UNSET: undefined })).toBe(3);
+    expect(allocatedGpus({ ROCR_VISIBLE_DEVICES: '0,1,2,3', HIP_VISIBLE_DEVICES: '1' })).toBe(1);
+    expect(allocatedGpus({ CUDA_VISIBLE_DEVICES: 'NoDevFiles' })).toBe(0);
+    expect(allocatedGpus({ PATH: '/bin' })).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import { allocatedGpuCount, gpuAllocationFromEnv } from '@runlens/collector';
 import { readFileSync } from 'node:fs';
 
 /** Counts CPUs in a list like "0-3,8,10-11". */
@@ -20,4 +21,14 @@ export function allocatedCores(flag: number | undefined, env: Readonly<Record<st
   const m = /^Cpus_allowed_list:\s*(.+)$/m.exec(text);
   const n = m?.[1] ? countCpuList(m[1]) : 0;
   return { cores: n > 0 ? n : 1, source: 'affinity mask' };
+}
+
+/**
+ * GPUs this run may use, from the visibility variables it inherits (CUDA_VISIBLE_DEVICES,
+ * ROCR/HIP_VISIBLE_DEVICES, ASCEND_RT_VISIBLE_DEVICES); 0 when none is set: unrestricted is
+ * not an allocation.
+ */
+export function allocatedGpus(env: Readonly<Record<string, string | undefined>>): number {
+  const vars = new Map(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+  return allocatedGpuCount([gpuAllocationFromEnv(vars)]);
 }

@@ -28,6 +28,7 @@ export const registerRequest = z.object({
   user: z.string().max(256).optional(),
   cmd: z.string().max(32_768),
   alloc_cores: z.number().positive(),
+  alloc_gpus: z.number().int().min(0).optional(),
   start_ts: z.number(),
   job_id: z.string().max(256),
 });

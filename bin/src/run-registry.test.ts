@@ -109,6 +109,19 @@ describe('RunRegistry', () => {
     expect(await t.registry.sweep()).toEqual([]);
   });
 
+  it('carries the GPUs the run was allocated into its rows, also when finished from the store after a restart', async () => {
+    const t = setup([{ run_id: 'gpu-old', app: 'x', user: 'ann', cmd: 'x', alloc_cores: 1, alloc_gpus: 4, start_ts: 5, job_id: '', status: 'running' }]);
+    fakeProc(t.procRoot, 40, UID, 500);
+    await t.registry.register(req('g1', 40, { alloc_gpus: 2 }));
+    await t.registry.register(req('g0', 40));
+    await t.registry.finish(fin('g1'));
+    await t.registry.finish(fin('gpu-old'));
+    const last = (id: string): Row<'runs'> | undefined => t.published.filter((r) => r.run_id === id).at(-1);
+    expect(t.published.filter((r) => r.run_id === 'g1').map((r) => [r.status, r.alloc_gpus])).toEqual([['running', 2], ['finished', 2]]);
+    expect(last('g0')?.alloc_gpus).toBe(0); // a client without the field
+    expect(last('gpu-old')).toMatchObject({ status: 'finished', alloc_gpus: 4 });
+  });
+
   it('at start-up marks the runs a previous owner left running as lost', async () => {
     const t = setup([{ run_id: 'orphan', app: 'x', user: 'ann', cmd: 'x', alloc_cores: 1, start_ts: 5, job_id: '', status: 'running' }]);
     expect(await t.registry.markLostAtStartup()).toEqual(['orphan']);

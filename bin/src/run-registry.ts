@@ -61,7 +61,8 @@ export class RunRegistry {
     if (root.uid !== uid) throw new Error(`root pid ${req.root_pid} belongs to uid ${root.uid}, not to ${user} (uid ${uid})`);
     if (await this.deps.selectRunById(req.run_id)) throw new Error(`run ${req.run_id} already exists`);
     const meta: RunMeta = {
-      run_id: req.run_id, app: req.app, user, cmd: req.cmd, alloc_cores: req.alloc_cores, start_ts: req.start_ts, job_id: req.job_id,
+      run_id: req.run_id, app: req.app, user, cmd: req.cmd, alloc_cores: req.alloc_cores,
+      ...(req.alloc_gpus === undefined ? {} : { alloc_gpus: req.alloc_gpus }), start_ts: req.start_ts, job_id: req.job_id,
     };
     this.live.set(req.run_id, { meta, root, goneSince: null });
     this.deps.addRun({ run_id: req.run_id, root_pid: req.root_pid });

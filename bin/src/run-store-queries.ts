@@ -9,13 +9,15 @@ export interface StoredRun {
   readonly user: string;
   readonly cmd: string;
   readonly alloc_cores: number;
+  /** From the run's GPU visibility variables; absent from clients older than the field. */
+  readonly alloc_gpus?: number;
   readonly start_ts: number;
   readonly job_id: string;
   readonly status: string;
 }
 
 const toStored = (r: RunRecord): StoredRun => ({
-  run_id: r.run_id, app: r.app, user: r.user, cmd: r.cmd, alloc_cores: r.alloc_cores,
+  run_id: r.run_id, app: r.app, user: r.user, cmd: r.cmd, alloc_cores: r.alloc_cores, alloc_gpus: r.alloc_gpus,
   start_ts: r.start_ms, job_id: r.job_id, status: r.status,
 });
 

@@ -9,3 +9,4 @@ export * from './attribution/scontrol-job.ts';
 export * from './samplers/mpi/native-build.ts';
 export * from './attribution/slurm-hook.ts';
 export * from './attribution/hostlist.ts';
+export * from './attribution/gpu-allocation.ts';

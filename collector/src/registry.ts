@@ -47,7 +47,7 @@ export interface ActiveSampler {
 
 export interface CreatedSamplers {
   readonly active: ActiveSampler[];
-  /** 'gpu: nvidia-smi not found' and the like: reported once, the rest works. */
+  /** 'gpu: nvidia-smi, rocm-smi, amd-smi, npu-smi not found' and the like: reported once, the rest works. */
   readonly absent: string[];
 }
 

@@ -4,7 +4,7 @@ import type { Row, RunReport } from '@runlens/schemas';
 import { existsSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename } from 'node:path';
-import { allocatedCores } from '../allocation.ts';
+import { allocatedCores, allocatedGpus } from '../allocation.ts';
 import { type RunningChild, type TreeTotals, startChild } from '../child.ts';
 import type { EmbeddedConfig } from '../config.ts';
 import { dataPaths } from '../data-dir.ts';
@@ -21,7 +21,7 @@ export function runRow(m: RunMeta, host: string, cluster: string, end?: { exit_c
     run_id: m.run_id, app: m.app, user: m.user, cluster, job_id: m.job_id, sluid: '', step: '', cmd: m.cmd,
     status: end ? (end.exit_code === 0 ? 'finished' : 'failed') : 'running', start_ts: m.start_ts, end_ts: end?.end_ts ?? null,
     updated_ts: end?.end_ts ?? m.start_ts, exit_code: end?.exit_code ?? null, hosts: [host], ranks: 1, alloc_cores: m.alloc_cores,
-    alloc_gpus: 0, tags: [], cpu_user_s: t?.cpu_user_s ?? null, cpu_sys_s: t?.cpu_sys_s ?? null, read_bytes: t?.read_bytes ?? null,
+    alloc_gpus: m.alloc_gpus ?? 0, tags: [], cpu_user_s: t?.cpu_user_s ?? null, cpu_sys_s: t?.cpu_sys_s ?? null, read_bytes: t?.read_bytes ?? null,
     write_bytes: t?.write_bytes ?? null, rchar: t?.rchar ?? null, wchar: t?.wchar ?? null,
   };
 }
@@ -34,6 +34,7 @@ export async function runCommand(args: RunArgs, cfg: EmbeddedConfig): Promise<nu
   const meta: RunMeta = {
     run_id: newRunId(), app: args.app ?? basename(args.cmd), user: userInfo().username,
     cmd: [args.cmd, ...args.args].join(' '), alloc_cores: allocatedCores(args.cores, process.env).cores,
+    alloc_gpus: allocatedGpus(process.env),
     start_ts: Date.now(), job_id: process.env.SLURM_JOB_ID ?? '',
   };
   const monitor = await openMonitor(cfg, meta).catch((e: unknown) => noMonitor(`not recorded: ${message(e)}`));

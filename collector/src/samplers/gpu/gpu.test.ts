@@ -127,8 +127,8 @@ describe('gpu sampler with a fake nvidia-smi', () => {
 describe('gpu sampler on this machine', () => {
   it('is Absent without nvidia-smi, or reports plausible GPUs with it', async () => {
     const s = await gpuSampler.create(gpuSampler.config.parse({}), host);
-    if (findOnPath('nvidia-smi', process.env['PATH']) === null) {
-      expect(isAbsent(s) ? s.absent : '').toBe('gpu: nvidia-smi not found');
+    if (['nvidia-smi', 'rocm-smi', 'amd-smi', 'npu-smi'].every((b) => findOnPath(b, process.env['PATH']) === null)) {
+      expect(isAbsent(s) ? s.absent : '').toBe('gpu: nvidia-smi, rocm-smi, amd-smi, npu-smi not found');
       return;
     }
     if (isAbsent(s)) return;

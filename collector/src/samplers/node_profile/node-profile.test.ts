@@ -87,8 +87,21 @@ describe('node_profile sampler', () => {
     put(root, 'proc/stat', 'cpu  1 2 3 4 5\ncpu0 1 2 3 4 5\n');
     const host: HostContext = { host: 'b', procRoot: join(root, 'proc'), sysRoot: join(root, 'sys'), clkTck: 100, pageSize: 4096, log: silent };
     const row = (await (await make(host, { search_path: join(root, 'nowhere') })).sample(tick(1))).node_profiles?.[0];
-    expect(row?.absent).toEqual(['gpu: nvidia-smi not found', 'ib: no /sys/class/infiniband', 'psi: no /proc/pressure', 'pmu: no hardware perf counters', 'cgroup: no cgroup fs']);
+    expect(row?.absent).toEqual(['gpu: nvidia-smi, rocm-smi, amd-smi, npu-smi not found', 'ib: no /sys/class/infiniband', 'psi: no /proc/pressure', 'pmu: no hardware perf counters', 'cgroup: no cgroup fs']);
     expect(row).toMatchObject({ logical_cpus: 1, cgroup_version: 0, gpu_count: 0, gpu_mem_total_bytes: null, ib_link_rate_gbps: null });
+  });
+});
+
+describe('node_profile on a non-NVIDIA accelerator host', () => {
+  it('counts Ascend NPUs from npu-smi info when nvidia-smi is absent', async () => {
+    const { host } = fakeHost();
+    const bin = temp();
+    const table = join(import.meta.dirname, '../gpu/ascend/testdata/npu-smi-info.910b3x2.txt');
+    put(bin, 'npu-smi', `#!/bin/sh\ncat '${table}'\n`);
+    chmodSync(join(bin, 'npu-smi'), 0o755);
+    const row = (await (await make(host, { search_path: bin })).sample(tick(1))).node_profiles?.[0];
+    expect(row).toMatchObject({ gpu_count: 2, gpu_models: ['Ascend 910B3'], gpu_mem_total_bytes: 65536 * 2 ** 20 });
+    expect(row?.absent.filter((a) => a.startsWith('gpu'))).toEqual([]);
   });
 });
 

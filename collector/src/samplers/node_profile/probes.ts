@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { readText } from '../../lib/proc-files.ts';
 import { findOnPath } from '../gpu/find-bin.ts';
+import { POLLED_VENDORS } from '../gpu/vendors.ts';
 import { parseRate, parseState } from '../ib/parse.ts';
 import { parseGpuInventory } from './parse.ts';
 import type { GpuInventory } from './parse.ts';
@@ -63,10 +64,29 @@ export function ibInventory(sysRoot: string): IbInventory | null {
   return { active_ports: active, fastest_gbps: fastest };
 }
 
-/** GPUs via one nvidia-smi call; a string is the reason they are absent. */
+const firstLine = (e: unknown): string => (e instanceof Error ? e.message.split('\n')[0] ?? '' : String(e));
+
+/** Accelerators via the first polled vendor CLI found (rocm-smi, amd-smi, npu-smi), one call. */
+async function polledInventory(searchPath: string | undefined, timeoutMs: number): Promise<GpuInventory | string | null> {
+  for (const v of POLLED_VENDORS) {
+    const bin = findOnPath(v.cli, searchPath);
+    if (bin === null) continue;
+    try {
+      const { stdout } = await run(bin, [...v.src.args], { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024, killSignal: 'SIGKILL', encoding: 'utf8' });
+      const found = v.src.parse(stdout);
+      const mems = found.map((r) => r.mem_total_bytes).filter((m): m is number => m !== null);
+      return { models: found.map((r) => r.gpu_name || `${v.cli} device`), mem_total_bytes: mems.length ? Math.max(...mems) : null };
+    } catch (e) {
+      return `gpu: ${v.cli} failed: ${firstLine(e)}`;
+    }
+  }
+  return null;
+}
+
+/** GPUs via one nvidia-smi call, else one call of another vendor's CLI; a string is the reason they are absent. */
 export async function gpuInventory(nvidiaSmi: string, searchPath: string | undefined, timeoutMs: number): Promise<GpuInventory | string> {
   const bin = findOnPath(nvidiaSmi, searchPath);
-  if (bin === null) return 'gpu: nvidia-smi not found';
+  if (bin === null) return (await polledInventory(searchPath, timeoutMs)) ?? `gpu: ${[nvidiaSmi, ...POLLED_VENDORS.map((v) => v.cli)].join(', ')} not found`;
   try {
     const args = ['--query-gpu=name,memory.total', '--format=csv,noheader,nounits'];
     const { stdout } = await run(bin, args, { timeout: timeoutMs, encoding: 'utf8' });

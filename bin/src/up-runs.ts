@@ -15,8 +15,11 @@ export interface UpRuns {
   stop(): void;
 }
 
-/** `runlens up`'s side of the local socket: the run registry over the embedded stack, swept for lost runs. */
-export async function startUpRuns(stack: EmbeddedStack, cfg: EmbeddedConfig): Promise<UpRuns> {
+/**
+ * `runlens up`'s side of the local socket: the run registry over the embedded stack, swept for lost runs.
+ * `dashboardUrl`: where the dashboard answers once listening (null before), for `runlens run`'s banner.
+ */
+export async function startUpRuns(stack: EmbeddedStack, cfg: EmbeddedConfig, dashboardUrl: () => string | null = () => null): Promise<UpRuns> {
   const registry = new RunRegistry({
     uid: process.getuid?.() ?? -1, user: userInfo().username,
     toRow: (meta, end) => runRow(meta, cfg.host, cfg.cluster, end),
@@ -42,13 +45,13 @@ export async function startUpRuns(stack: EmbeddedStack, cfg: EmbeddedConfig): Pr
       (e: unknown) => stack.log.error('lost-run sweep failed', { error: String(e) }),
     ).finally(() => { sweeping = false; });
   }, SWEEP_INTERVAL_MS);
-  return { registry, handle: (req) => (req.op === 'report' ? buildReport(stack.store, req.run_id) : handle(registry, req)), stop: () => clearInterval(timer) };
+  return { registry, handle: (req) => (req.op === 'report' ? buildReport(stack.store, req.run_id) : handle(registry, req, dashboardUrl)), stop: () => clearInterval(timer) };
 }
 
-async function handle(registry: RunRegistry, req: Exclude<SocketRequest, { op: 'report' }>): Promise<unknown> {
+async function handle(registry: RunRegistry, req: Exclude<SocketRequest, { op: 'report' }>, dashboardUrl: () => string | null): Promise<unknown> {
   switch (req.op) {
     case 'ping':
-      return { pid: process.pid };
+      return { pid: process.pid, dashboard_url: dashboardUrl() };
     case 'register':
       return registry.register(req);
     case 'finish':

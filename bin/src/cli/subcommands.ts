@@ -4,6 +4,8 @@ import { REPORT_USAGE, parseReportArgs } from '../commands/report-args.ts';
 import { runCommand } from '../commands/run.ts';
 import { RUN_USAGE, parseRunArgs } from '../commands/run-args.ts';
 import { upCommand } from '../commands/up.ts';
+import { userCommand } from '../commands/user.ts';
+import { USER_USAGE, parseUserArgs } from '../commands/user-args.ts';
 import { loadConfig } from '../config.ts';
 import { agentRole } from '../roles/agent.ts';
 import { analyzeRole } from '../roles/analyze.ts';
@@ -74,6 +76,14 @@ export const SUBCOMMANDS = {
     prepare: (argv) => {
       const r = parseReportArgs(argv);
       return 'runId' in r ? { kind: 'ok', start: () => reportCommand(r, loadConfig()) } : r;
+    },
+  },
+  user: {
+    summary: "manage the dashboard's users: add, list, set-role, remove",
+    usage: USER_USAGE,
+    prepare: (argv) => {
+      const r = parseUserArgs(argv);
+      return 'action' in r ? { kind: 'ok', start: () => userCommand(r, loadConfig().dataDir) } : r;
     },
   },
   agent: role('agent', 'cluster role: sample this node and publish to Kafka, spooling while it is away', agentRole),

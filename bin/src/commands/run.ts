@@ -37,6 +37,7 @@ export async function runCommand(args: RunArgs, cfg: EmbeddedConfig): Promise<nu
   };
   const monitor = await openMonitor(cfg, meta).catch((e: unknown) => noMonitor(`not recorded: ${message(e)}`));
   if (monitor.note) say(monitor.note);
+  say(banner(meta.run_id, monitor));
   const child: RunningChild = startChild(args.cmd, args.args, readHostFacts().clkTck);
   const attached = await withTimeout(monitor.attach(child.pid), REGISTER_TIMEOUT_MS + 1000).then(() => true, (e: unknown) => {
     say(`not recorded: the run could not be registered (${message(e)}); the command runs unmonitored`);
@@ -58,9 +59,15 @@ async function openMonitor(cfg: EmbeddedConfig, meta: RunMeta): Promise<Monitor>
   const rowOf = (m: RunMeta, end?: Parameters<typeof runRow>[3]): Row<'runs'> => runRow(m, cfg.host, cfg.cluster, end);
   const socket = socketPath(cfg.dataDir);
   if (socket === null || !existsSync(socket)) return standaloneMonitor(cfg, meta, rowOf, null);
-  const upAlive = await callSocket(socket, { op: 'ping' }, 2000).then(() => true, () => false);
-  if (upAlive) return upMonitor(socket, meta);
+  const pong = await callSocket(socket, { op: 'ping' }, 2000).then((r) => (r ?? {}) as { dashboard_url?: string | null }, () => null);
+  if (pong) return upMonitor(socket, meta, pong.dashboard_url ?? null);
   return standaloneMonitor(cfg, meta, rowOf, `runlens up at ${socket} did not answer`);
+}
+
+/** The one line `runlens run` says when it starts: the run id, and where to watch it live. */
+export function banner(runId: string, monitor: Pick<Monitor, 'dashboardUrl' | 'note'>): string {
+  if (monitor.dashboardUrl) return `run ${runId}  live: ${monitor.dashboardUrl}/runs/${encodeURIComponent(runId)}`;
+  return `run ${runId}${monitor.note ? '' : `  (runlens report ${runId} shows it later)`}`;
 }
 
 function socketPath(dataDir: string): string | null {

@@ -76,7 +76,11 @@ describe('runlens report while up runs', () => {
     // The start banner: the first thing said, one line, with the live page on up's own port.
     const port = /"api":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(stderr)?.[1];
     expect(run.stderr.split('\n')[0]).toBe(`runlens: run ${runId}  live: http://127.0.0.1:${port}/runs/${runId}`);
-    const [json, missing] = await Promise.all([runCli(['report', runId ?? '', '--json'], env), runCli(['report', 'no-such-run'], env)]);
+    const [json, missing, md] = await Promise.all([runCli(['report', runId ?? '', '--json'], env), runCli(['report', 'no-such-run'], env), runCli(['report', runId ?? '', '--md'], env)]);
+    expect({ code: md.code, first: md.stdout.split('\n')[0] }).toEqual({ code: 0, first: `# RunLens report ${runId}` });
+    expect(md.stdout).toMatch(/^\| app \| cli\\_it \|$/m);
+    expect(md.stdout).toMatch(/^## Findings$/m);
+    expect(md.stdout).toMatch(/^## Baseline$/m);
     expect({ code: json.code, stderr: json.stderr }).toEqual({ code: 0, stderr: '' });
     expect(JSON.parse(json.stdout)).toMatchObject({ run: { run_id: runId, app: 'cli_it', exit_code: 4 } });
     expect(missing.code).toBe(1);

@@ -50,7 +50,7 @@ export async function runCommand(args: RunArgs, cfg: EmbeddedConfig): Promise<nu
     return null;
   }) : null;
   await monitor.close().catch((e: unknown) => say(`closing the store failed (${message(e)})`));
-  if (report) emit(report, args);
+  if (report) await emit(report, args).catch((e: unknown) => say(`writing the report failed (${message(e)})`));
   return exitCode;
 }
 
@@ -87,8 +87,8 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const say = (line: string): void => { process.stderr.write(`runlens: ${line}\n`); };
 
-function emit(report: RunReport, args: RunArgs): void {
+async function emit(report: RunReport, args: RunArgs): Promise<void> {
   process.stderr.write(`\n${renderText(report)}\n`);
   if (args.json) writeFileSync(args.json, JSON.stringify(report, null, 2));
-  if (args.html) writeFileSync(args.html, renderHtml(report));
+  if (args.html) writeFileSync(args.html, await renderHtml(report));
 }

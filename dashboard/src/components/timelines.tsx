@@ -1,11 +1,12 @@
 import type { Finding } from '@runlens/schemas';
 import { buildHeatmapOption } from '../charts/heatmap.ts';
-import { RESOURCES, type ResourceId, marksResource, resourceScale } from '../charts/resources.ts';
-import type { HostSeries } from '../charts/series.ts';
-import { buildTimelineOption } from '../charts/timeline.ts';
+import { RESOURCES, type ResourceId, marksResource, resourceScale } from '@runlens/analyzer/charts/resources';
+import type { HostSeries } from '@runlens/analyzer/charts/series';
+import { buildTimelineOption } from '@runlens/analyzer/charts/timeline';
+import { buildCpuTimelineOption } from '@runlens/analyzer/charts/cpu-timeline';
 import { Chart } from './chart.tsx';
 
-export interface ResourceData { readonly resource: ResourceId; readonly series: readonly HostSeries[] }
+export interface ResourceData { readonly resource: ResourceId; readonly series: readonly HostSeries[]; readonly outside?: readonly HostSeries[] }
 
 /** One timeline per resource that has data, each host a line, this resource's findings shaded. */
 export function Timelines({ data, findings, bucketMs, allocCores }: { data: readonly ResourceData[]; findings: readonly Finding[]; bucketMs: number; allocCores: number }) {
@@ -19,12 +20,14 @@ export function Timelines({ data, findings, bucketMs, allocCores }: { data: read
         {shown.map((d) => (
           <div className="card" key={d.resource} data-resource={d.resource} data-marked={findings.filter((f) => marksResource(f.kind, d.resource)).length}>
             <h2>{RESOURCES[d.resource].label}</h2>
-            <Chart label={`${d.resource} timeline`} option={buildTimelineOption({
-              unit: RESOURCES[d.resource].unit, scale: resourceScale(d.resource), series: d.series, bucketMs,
-              findings: findings.filter((f) => marksResource(f.kind, d.resource)),
-              ...(d.resource === 'gpu' ? { yMax: 1 } : {}),
-            })} />
-            {d.resource === 'cpu' ? <p className="muted">Allocated: {allocCores} cores per host.</p> : null}
+            <Chart label={`${d.resource} timeline`} option={d.resource === 'cpu'
+              ? buildCpuTimelineOption({ series: d.series, outside: d.outside ?? [], findings: findings.filter((f) => marksResource(f.kind, 'cpu')), bucketMs, allocCores })
+              : buildTimelineOption({
+                unit: RESOURCES[d.resource].unit, scale: resourceScale(d.resource), series: d.series, bucketMs,
+                findings: findings.filter((f) => marksResource(f.kind, d.resource)),
+                ...(d.resource === 'gpu' ? { yMax: 1 } : {}),
+              })} />
+            {d.resource === 'cpu' ? <p className="muted">Axis up to the allocation: {allocCores} cores per host. Dashed: other processes on the same host.</p> : null}
           </div>
         ))}
       </div>

@@ -12,7 +12,7 @@ describe('buildCpuTimelineOption', () => {
     expect(alloc?.markLine?.data).toEqual([{ yAxis: 8 }]);
   });
 
-  it('draws outside load beside the run, dashed, and raises the axis rather than clip it', () => {
+  it('draws outside load beside the run, dashed; the axis follows the run and its allocation, not the outside load', () => {
     const opt = buildCpuTimelineOption({
       series: [{ host: 'a', points: pts([1, 1, 1]) }], outside: [{ host: 'a', points: pts([0, 6, null]) }], findings: [], bucketMs: 1000, allocCores: 4,
     });
@@ -20,6 +20,11 @@ describe('buildCpuTimelineOption', () => {
     expect(lines.map((l) => l.name)).toEqual(['a', 'a outside load', 'allocation']);
     expect(lines[1]!.lineStyle?.type).toBe('dashed');
     expect(lines[1]!.data).toEqual([[0, 0], [1000, 6], [2000, '-']]);
-    expect(opt.yAxis).toMatchObject({ max: 6 });
+    expect(opt.yAxis).toMatchObject({ max: 4 });
+    const over = buildCpuTimelineOption({ series: [{ host: 'a', points: pts([5.2, 5.2, 5.2]) }], outside: [], findings: [], bucketMs: 1000, allocCores: 4 });
+    expect(over.yAxis).toMatchObject({ max: 5.2 });
+    // Spikes (late samples) do not rescale the chart.
+    const spike = buildCpuTimelineOption({ series: [{ host: 'a', points: pts([...Array.from({ length: 8 }, () => 1), 9, 7]) }], outside: [], findings: [], bucketMs: 1000, allocCores: 4 });
+    expect(spike.yAxis).toMatchObject({ max: 4 });
   });
 });

@@ -73,7 +73,7 @@ export function htmlPage(r: RunReport, charts: readonly RenderedChart[]): string
 <h1>RunLens report</h1>${summary(r)}
 ${bars ? `<h2>Resources</h2><table>${bars}</table>` : ''}
 <h2>Findings</h2>${findings(r)}
-${figures ? `<h2>Over time</h2><p class="muted">${esc(seconds((r.timeline?.bucket_ms ?? 1000) / 1000))} per point; shaded: findings; dashed: other processes on the same hosts.</p>${figures}` : ''}
+${figures ? `<h2>Over time</h2><p class="muted">${esc(seconds((r.timeline?.bucket_ms ?? 1000) / 1000))} per point; shaded: findings; dashed: other processes on the same hosts (cut at the top of the CPU axis, which runs to the allocation).</p>${figures}` : ''}
 <h2>Top processes</h2>${processes(r)}
 </body></html>`;
 }

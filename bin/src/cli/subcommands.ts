@@ -71,7 +71,7 @@ export const SUBCOMMANDS = {
     prepare: noArgs('up', () => upCommand(loadConfig())),
   },
   report: {
-    summary: "print a recorded run's report (text, --json, --html)",
+    summary: "print a recorded run's report (text, --json, --html, --md)",
     usage: REPORT_USAGE,
     prepare: (argv) => {
       const r = parseReportArgs(argv);

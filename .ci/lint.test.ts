@@ -21,6 +21,11 @@ describe('house rules', () => {
     expect(checkFile('collector/src/x.ts', "import { MemoryBus } from '@runlens/pipeline';")).toHaveLength(1);
     expect(checkFile('collector/src/x.ts', "import type { Bus } from '@runlens/pipeline';")).toEqual([]);
     expect(checkFile('pipeline/src/store/chdb/index.ts', "import { Session } from 'chdb';")).toEqual([]);
+    expect(checkFile('dashboard/src/charts/x.ts', "import * as echarts from 'echarts/core';")).toHaveLength(1);
+    expect(checkFile('analyzer/src/report/x.ts', "import { SVGRenderer } from 'echarts/renderers';")).toHaveLength(1);
+    expect(checkFile('analyzer/src/charts/x.ts', "import type { EChartsOption } from 'echarts';")).toEqual([]);
+    expect(checkFile('analyzer/src/charts/ssr.ts', "import * as echarts from 'echarts/core';")).toEqual([]);
+    expect(checkFile('dashboard/src/components/chart.tsx', "import * as echarts from 'echarts/core';")).toEqual([]);
     expect(checkFile('collector/src/big.ts', 'x\n'.repeat(400))).toHaveLength(1);
   });
 

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // The measured code is the store's read repositories and the dashboard's shaping of them (pure: Store in, series out).
-import { bucketMs, rowsToSeries } from '@runlens/dashboard/charts/series';
+import { bucketMs, rowsToSeries } from '@runlens/analyzer/charts/series';
 import { clusterHeatmap } from '@runlens/dashboard/server/views/ops';
 import { processBuckets, rankTotals, resourceBuckets } from '@runlens/schemas';
 

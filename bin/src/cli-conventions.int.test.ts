@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBCOMMANDS } from './cli/subcommands.ts';
@@ -53,10 +53,10 @@ describe('runlens command line', () => {
 describe('runlens report while up runs', () => {
   const env = { RUNLENS_DATA_DIR: tempDir(), RUNLENS_HTTP_PORT: '0' };
   let up: ReturnType<typeof startCli>;
+  let stderr = '';
 
   beforeAll(async () => {
     up = startCli(['up'], env);
-    let stderr = '';
     up.child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
     const deadline = Date.now() + 120_000;
     while (!stderr.includes('"runlens up"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
@@ -73,10 +73,53 @@ describe('runlens report while up runs', () => {
     expect(run.code).toBe(4);
     const runId = /RunLens report {2}(\S+)/.exec(run.stderr)?.[1];
     expect(runId, run.stderr).toBeTruthy();
-    const [json, missing] = await Promise.all([runCli(['report', runId ?? '', '--json'], env), runCli(['report', 'no-such-run'], env)]);
+    // The start banner: the first thing said, one line, with the live page on up's own port.
+    const port = /"api":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(stderr)?.[1];
+    expect(run.stderr.split('\n')[0]).toBe(`runlens: run ${runId}  live: http://127.0.0.1:${port}/runs/${runId}`);
+    const [json, missing, md] = await Promise.all([runCli(['report', runId ?? '', '--json'], env), runCli(['report', 'no-such-run'], env), runCli(['report', runId ?? '', '--md'], env)]);
+    expect({ code: md.code, first: md.stdout.split('\n')[0] }).toEqual({ code: 0, first: `# RunLens report ${runId}` });
+    expect(md.stdout).toMatch(/^\| app \| cli\\_it \|$/m);
+    expect(md.stdout).toMatch(/^## Findings$/m);
+    expect(md.stdout).toMatch(/^## Baseline$/m);
     expect({ code: json.code, stderr: json.stderr }).toEqual({ code: 0, stderr: '' });
     expect(JSON.parse(json.stdout)).toMatchObject({ run: { run_id: runId, app: 'cli_it', exit_code: 4 } });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no run no-such-run');
+  });
+
+  it('a user added with runlens user add signs in to the running dashboard at once', async () => {
+    const add = await runCli(['user', 'add', 'carol', '--role', 'ops', '--password-file', '-'], env, 'carol-password\n');
+    expect(add.code, add.stderr).toBe(0);
+    const port = /"api":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(stderr)?.[1];
+    const signIn = (password: string): Promise<Response> => fetch(`http://127.0.0.1:${port}/auth/login`, {
+      method: 'POST', redirect: 'manual', body: new URLSearchParams({ user: 'carol', password }),
+    });
+    const [ok, wrong] = [await signIn('carol-password'), await signIn('not-her-password')];
+    expect({ status: ok.status, location: ok.headers.get('location') }).toEqual({ status: 303, location: '/runs' });
+    expect(ok.headers.get('set-cookie')).toMatch(/^runlens_session=[^;]+/);
+    expect(wrong.headers.get('location')).toBe('/login?error=1');
+  });
+});
+
+/** `runlens user`: users.json without editing it by hand; a user added while `up` runs signs in at once. */
+describe('runlens user', () => {
+  it('add (password on stdin), list, set-role, remove; refusals exit 1 and say why', async () => {
+    const env = { RUNLENS_DATA_DIR: tempDir() };
+    const add = await runCli(['user', 'add', 'ann', '--role', 'ops'], env, 'ann-password\n');
+    expect({ code: add.code, stderr: add.stderr }).toEqual({ code: 0, stderr: `runlens: added ann (ops) to ${join(env.RUNLENS_DATA_DIR, 'users.json')}\n` });
+    const file = join(env.RUNLENS_DATA_DIR, 'pw');
+    writeFileSync(file, 'bob-password\n');
+    expect((await runCli(['user', 'add', 'bob', '--password-file', file], env)).code).toBe(0);
+    expect((await runCli(['user', 'set-role', 'bob', 'admin'], env)).code).toBe(0);
+    expect((await runCli(['user', 'list'], env)).stdout).toBe('user  role\nann   ops\nbob   admin\n');
+    const [dup, argvPassword, unknown] = await Promise.all([
+      runCli(['user', 'add', 'ann'], env, 'other-password\n'), runCli(['user', 'add', 'eve', 'secret-pw'], env), runCli(['user', 'remove', 'zed'], env),
+    ]);
+    expect({ code: dup.code, stderr: dup.stderr }).toEqual({ code: 1, stderr: 'runlens: user ann exists; runlens user set-role or remove it first\n' });
+    expect(argvPassword.code).toBe(2);
+    expect(unknown.stderr).toContain('no user zed');
+    expect((await runCli(['user', 'remove', 'ann'], env)).code).toBe(0);
+    expect((await runCli(['user', 'list'], env)).stdout).toBe('user  role\nbob   admin\n');
+    expect(statSync(join(env.RUNLENS_DATA_DIR, 'users.json')).mode & 0o777).toBe(0o600);
   });
 });

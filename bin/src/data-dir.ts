@@ -8,6 +8,8 @@ export interface DataPaths {
   readonly socket: string;
   readonly lock: string;
   readonly tokens: string;
+  /** The dashboard's users (web/src/users.ts, `runlens user`). */
+  readonly users: string;
 }
 
 /**
@@ -20,7 +22,7 @@ export function dataPaths(root: string): DataPaths {
   const mode = statSync(root).mode;
   if (mode & 0o1000) throw new Error(`data dir ${root} is a shared sticky directory (mode ${(mode & 0o7777).toString(8)}); use a private directory`);
   if (mode & 0o077) chmodSync(root, 0o700);
-  return { root, store: join(root, 'chdb'), socket: join(root, 'runlens.sock'), lock: join(root, 'owner.pid'), tokens: join(root, 'api-tokens.json') };
+  return { root, store: join(root, 'chdb'), socket: join(root, 'runlens.sock'), lock: join(root, 'owner.pid'), tokens: join(root, 'api-tokens.json'), users: join(root, 'users.json') };
 }
 
 /** Lock file → the descriptor whose open file description holds the flock. */

@@ -13,6 +13,8 @@ import type { RunEnd, RunMeta } from './run-registry.ts';
 export interface Monitor {
   /** What will not be kept, for the user; null when the run is recorded normally. */
   readonly note: string | null;
+  /** The dashboard of the `runlens up` that records the run, when it serves one. */
+  readonly dashboardUrl?: string | null;
   /** Registers the run whose (held) root process is `rootPid`; rejects when it cannot. */
   attach(rootPid: number): Promise<void>;
   finish(end: RunEnd): Promise<RunReport | null>;
@@ -25,9 +27,9 @@ export const REGISTER_TIMEOUT_MS = 10_000;
 export const FINISH_TIMEOUT_MS = 45_000;
 
 /** `runlens up` owns the store: register the run with it and let it sample and analyse. */
-export function upMonitor(socket: string, meta: RunMeta): Monitor {
+export function upMonitor(socket: string, meta: RunMeta, dashboardUrl: string | null = null): Monitor {
   return {
-    note: null,
+    note: null, dashboardUrl,
     attach: async (rootPid) => {
       await callSocket(socket, { op: 'register', ...meta, root_pid: rootPid }, REGISTER_TIMEOUT_MS);
     },

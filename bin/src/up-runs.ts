@@ -17,8 +17,11 @@ export interface UpRuns {
   stop(): void;
 }
 
-/** `runlens up`'s side of the local socket: the run registry over the embedded stack, swept for lost runs. */
-export async function startUpRuns(stack: EmbeddedStack, cfg: EmbeddedConfig): Promise<UpRuns> {
+/**
+ * `runlens up`'s side of the local socket: the run registry over the embedded stack, swept for lost runs.
+ * `dashboardUrl`: where the dashboard answers once listening (null before), for `runlens run`'s banner.
+ */
+export async function startUpRuns(stack: EmbeddedStack, cfg: EmbeddedConfig, dashboardUrl: () => string | null = () => null): Promise<UpRuns> {
   const registry = new RunRegistry({
     uid: process.getuid?.() ?? -1, user: userInfo().username,
     toRow: (meta, end) => runRow(meta, cfg.host, cfg.cluster, end),
@@ -44,14 +47,13 @@ export async function startUpRuns(stack: EmbeddedStack, cfg: EmbeddedConfig): Pr
       (e: unknown) => stack.log.error('lost-run sweep failed', { error: String(e) }),
     ).finally(() => { sweeping = false; });
   }, SWEEP_INTERVAL_MS);
-  const dashboardUrl = cfg.httpPort === 0 ? null : `http://127.0.0.1:${cfg.httpPort}`;
   return { registry, handle: (req) => handle(registry, stack.store, req, dashboardUrl), stop: () => clearInterval(timer) };
 }
 
-async function handle(registry: RunRegistry, store: Store, req: SocketRequest, dashboardUrl: string | null): Promise<unknown> {
+async function handle(registry: RunRegistry, store: Store, req: SocketRequest, dashboardUrl: () => string | null): Promise<unknown> {
   switch (req.op) {
     case 'ping':
-      return { pid: process.pid };
+      return { pid: process.pid, dashboard_url: dashboardUrl() };
     case 'register':
       return registry.register(req);
     case 'finish':
@@ -62,6 +64,6 @@ async function handle(registry: RunRegistry, store: Store, req: SocketRequest, d
     case 'nodes':
       return answerSelection(store, req);
     case 'job':
-      return buildJobSummary(store, req.job_id, { dashboardUrl });
+      return buildJobSummary(store, req.job_id, { dashboardUrl: dashboardUrl() });
   }
 }

@@ -14,9 +14,10 @@ export interface DashboardContext {
   /** The identity a session cookie value proves, or null when absent, forged or expired. */
   verifySession(cookie: string | undefined): Identity | null;
   buildReport(store: Store, runId: string): Promise<RunReport | null>;
-  renderHtml(report: RunReport): string;
   /** Node types and prices (RUNLENS_NODE_TYPES_FILE) for the app page's "where to run" panel. */
   readonly nodeTypes: NodeTypesConfig;
+  /** Async: the report's SVG charts load echarts on first use. */
+  renderHtml(report: RunReport): Promise<string>;
 }
 
 /** The globalThis key under which the host process publishes the context. */

@@ -28,6 +28,24 @@ const mpiRank = z.object({
   compute_cpu_s: z.number(),
   calls: z.number(),
 });
+/** One host's values over time; `value` null where the bucket had no samples (a gap, never 0). */
+const hostSeries = z.object({ host: z.string(), points: z.array(z.object({ ts: z.number(), value: z.number().nullable() })).readonly() });
+
+/**
+ * The run's resources over time, per host, averaged into `bucket_ms` buckets: what the HTML
+ * report's charts and the text report's bars draw. `outside_cpu` is the CPU of every other
+ * process on the run's hosts (other runs, daemons, RunLens itself). Optional: reports written
+ * before it existed still parse.
+ */
+export const reportTimelineSchema = z.object({
+  bucket_ms: z.number(),
+  cpu: z.array(hostSeries),
+  outside_cpu: z.array(hostSeries),
+  memory: z.array(hostSeries),
+  io: z.array(hostSeries),
+  gpu: z.array(hostSeries),
+});
+export type ReportTimeline = z.infer<typeof reportTimelineSchema>;
 
 export const runReportSchema = z.object({
   report_version: z.literal(REPORT_VERSION),
@@ -85,6 +103,7 @@ export const runReportSchema = z.object({
     cpu_efficiency_median: z.number().nullable(),
     verdict: z.string(),
   }).nullable(),
+  timeline: reportTimelineSchema.optional(),
 });
 
 export type RunReport = z.infer<typeof runReportSchema>;

@@ -13,6 +13,7 @@ import { NO_CAPABILITY, isShortRun, shortRunUndeterminable, storageRate } from '
 import { compareWithBaseline } from './baseline.ts';
 import { rankFindings } from './format.ts';
 import { replayRun } from './replay.ts';
+import { reportTimeline } from './timeline.ts';
 
 export { stampFinding };
 
@@ -66,6 +67,7 @@ export async function buildReport(store: Store, runId: string, now = Date.now())
     summary: { ...summary, absent: [...summary.absent, ...shortRunAbsent(seconds, summary, run.hosts)] }, findings: rank(findings),
     findings_after_end: rank(all.filter((f) => f.after_end === 1)), phases: summarisePhases(seconds),
     baseline: compareWithBaseline(run.app, await loadBaseline(store, { run_id: runId, app: run.app, cmd: run.cmd, start_ms: run.start_ms }), wall, summary.cpu_efficiency),
+    timeline: await reportTimeline(store, { run_id: runId, hosts: run.hosts, start_ms: run.start_ms, end_ms: endMs }),
   };
   return runReportSchema.parse(report);
 }

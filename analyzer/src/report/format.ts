@@ -32,3 +32,44 @@ export function rankFindings<F extends { readonly severity: string; readonly con
   const sev = (s: string): number => SEVERITY_RANK[s as keyof typeof SEVERITY_RANK] ?? -1;
   return [...fs].sort((a, b) => sev(b.severity) - sev(a.severity) || b.confidence - a.confidence);
 }
+
+export type EvidenceValue = number | string | boolean | null;
+
+const num = (v: number): string => String(Number(v.toPrecision(3)));
+const clock = (ms: number): string => `${new Date(ms).toISOString().slice(11, 19)} UTC`;
+
+/**
+ * Evidence units, read off the key's snake_case suffix (the catalog's naming rule). A suffix
+ * such as `_threshold` or `_mean` is looked through, so a threshold reads in its value's unit.
+ * First match wins; `label` is the key without its unit.
+ */
+const EVIDENCE_UNITS: readonly { readonly unit: RegExp; readonly show: (v: number) => string; readonly keepLabel?: true }[] = [
+  { unit: /_?bytes_per_s$/, show: (v) => `${bytes(v)}/s` },
+  { unit: /_per_s$/, show: (v) => `${num(v)}/s` },
+  { unit: /_?bytes$/, show: (v) => bytes(v) },
+  { unit: /_?cores$/, show: (v) => `${v.toFixed(2)} cores` },
+  { unit: /(^|_)(peer|max_min|demand|slow)_ratio$/, show: (v) => `${num(v)}×`, keepLabel: true },
+  { unit: /_share$/, show: (v) => pct(v), keepLabel: true },
+  { unit: /_?ratio$/, show: (v) => pct(v) },
+  { unit: /_ts$|^(start|end|first)_ms$/, show: clock },
+  { unit: /_ms$/, show: (v) => seconds(v / 1000) },
+  { unit: /_s$/, show: (v) => seconds(v) },
+];
+const LOOK_THROUGH = /_(threshold|mean|median|max|min|first|last)$/;
+
+/** One evidence entry for people: `slope_bytes_per_s: 30210000` → `['slope', '28.8 MiB/s']`. */
+export function evidenceEntry(key: string, value: EvidenceValue): [string, string] {
+  const label = (k: string): string => k.replace(/_/g, ' ').trim() || key.replace(/_/g, ' ');
+  if (typeof value !== 'number') return [label(key), value === null ? 'n/a' : String(value)];
+  const tail = LOOK_THROUGH.exec(key)?.[0] ?? '';
+  const base = tail ? key.slice(0, -tail.length) : key;
+  for (const u of EVIDENCE_UNITS) {
+    if (u.unit.test(base)) return [label((u.keepLabel ? base : base.replace(u.unit, '')) + tail), u.show(value)];
+  }
+  return [label(key), num(value)];
+}
+
+/** A finding's evidence on one line: `slope 28.8 MiB/s · growth 1.2 GiB`. */
+export function evidenceLine(evidence: Readonly<Record<string, EvidenceValue>>): string {
+  return Object.entries(evidence).map(([k, v]) => evidenceEntry(k, v).join(' ')).join(' · ');
+}

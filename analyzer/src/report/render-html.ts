@@ -1,30 +1,88 @@
 import type { RunReport } from '@runlens/schemas';
-import { bytes, pct, seconds } from './format.ts';
+import { type ReportChart, reportChartOptions } from '../charts/report-charts.ts';
+import { resourceBars } from './bars.ts';
+import { bytes, evidenceEntry, pct, seconds } from './format.ts';
+
+const CHART_WIDTH = 760;
+const CHART_HEIGHT = 240;
 
 function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 
-/** A self-contained HTML report (no scripts, no external assets). */
-export function renderHtml(r: RunReport): string {
+interface RenderedChart { readonly resource: string; readonly title: string; readonly svg: string }
+
+/** echarts is loaded here, on the first report with charts, never by a role that only imports the analyzer. */
+async function renderCharts(charts: readonly ReportChart[]): Promise<RenderedChart[]> {
+  if (charts.length === 0) return [];
+  const { renderSvg } = await import('../charts/ssr.ts');
+  return charts.map((c) => ({ resource: c.resource, title: c.title, svg: renderSvg(c.option, CHART_WIDTH, CHART_HEIGHT) }));
+}
+
+/**
+ * The HTML report: one self-contained file (no scripts, no external assets) with server-side
+ * SVG charts of CPU, memory, storage IO and GPU over time, the findings shaded on them.
+ */
+export async function renderHtml(r: RunReport): Promise<string> {
+  return htmlPage(r, await renderCharts(reportChartOptions(r)));
+}
+
+const STYLE = `body{font:14px system-ui,sans-serif;margin:1.5em auto;max-width:62em;padding:0 1em;color:#222}
+th{text-align:left;padding-right:1em;font-weight:600}td,th{vertical-align:top}table{border-collapse:collapse}
+.num{text-align:right;padding-left:1em}.warning{border-left:4px solid #e0a020}.critical{border-left:4px solid #d03030}
+.info{border-left:4px solid #5080d0}.finding{padding:.3em .8em;margin:.6em 0;background:#fafafa}.ev{font-size:12px;color:#444}
+.ev span{display:inline-block;margin-right:1.2em}.chart svg{max-width:100%;height:auto}.bar{font-family:monospace;white-space:pre}
+.muted{color:#666}@media print{.chart{break-inside:avoid}}`;
+
+function summary(r: RunReport): string {
   const s = r.summary;
   const kv = (k: string, v: string): string => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`;
-  const findings = r.findings.map((f) =>
-    `<li class="${esc(f.severity)}"><b>${esc(f.kind)}</b> ${esc(f.message)}<br><i>${esc(f.advice)}</i>` +
-    `<pre>${esc(JSON.stringify(f.evidence, null, 1))}</pre></li>`).join('');
-  const procs = s.top_processes.map((p) =>
-    `<tr><td>${esc(p.comm)}</td><td>${p.pid}</td><td>${esc(seconds(p.cpu_s))}</td><td>${esc(bytes(p.peak_rss_bytes))}</td><td>${esc(bytes(p.write_bytes))}</td></tr>`).join('');
-  const mpi = (s.mpi ?? []).map((m) =>
-    `<tr><td>${m.rank}</td><td>${esc(m.host)}</td><td>${esc(pct(m.mpi_share))}</td><td>${esc(seconds(m.wall_s))}</td><td>${esc(seconds(m.compute_cpu_s))}</td><td>${m.calls}</td></tr>`).join('');
-  const mpiTable = mpi ? `<h2>Time in MPI per rank</h2><table><tr><th>rank</th><th>host</th><th>in MPI</th><th>of wall</th><th>CPU outside MPI</th><th>calls</th></tr>${mpi}</table>` : '';
-  return `<!doctype html><html><head><meta charset="utf-8"><title>RunLens ${esc(r.run.run_id)}</title>
-<style>body{font:14px system-ui;margin:2em;max-width:60em}th{text-align:left;padding-right:1em}.warning{color:#a60}.critical{color:#c00}pre{font-size:11px;color:#555}</style>
-</head><body><h1>RunLens report</h1><table>
-${kv('run', r.run.run_id)}${kv('app', r.run.app)}${kv('command', r.run.cmd)}${kv('exit code', String(r.run.exit_code ?? 'running'))}
-${kv('wall time', seconds(s.wall_s))}${kv('CPU', `${s.cpu_cores_mean.toFixed(2)} of ${r.run.alloc_cores} cores (${pct(s.cpu_efficiency)})`)}
+  return `<table>${kv('run', r.run.run_id)}${kv('app', r.run.app)}${kv('user', r.run.user)}${kv('command', r.run.cmd)}
+${kv('hosts', r.run.hosts.join(', '))}${kv('exit code', String(r.run.exit_code ?? 'running'))}${kv('wall time', seconds(s.wall_s))}
+${kv('CPU', `${s.cpu_cores_mean.toFixed(2)} of ${r.run.alloc_cores} cores (${pct(s.cpu_efficiency)}); user ${seconds(s.cpu_user_s)}, sys ${seconds(s.cpu_sys_s)}`)}
 ${kv('peak RSS', bytes(s.peak_rss_bytes))}${kv('storage IO', `read ${bytes(s.read_bytes)}, written ${bytes(s.write_bytes)}`)}
-${kv('baseline', r.baseline?.verdict ?? 'n/a')}</table>
-<h2>Findings</h2><ul>${findings || '<li>none</li>'}</ul>
-<h2>Top processes</h2><table><tr><th>comm</th><th>pid</th><th>CPU</th><th>peak RSS</th><th>written</th></tr>${procs}</table>
-${mpiTable}</body></html>`;
+${kv('syscall IO', `read() ${bytes(s.rchar)}, write() ${bytes(s.wchar)}`)}
+${s.gpu ? kv('GPU', `${s.gpu.gpus} GPU(s), utilisation ${pct(s.gpu.util_mean)}, peak memory ${bytes(s.gpu.mem_peak_bytes)}`) : ''}
+${s.absent.length > 0 ? kv('not measured', s.absent.join('; ')) : ''}${kv('baseline', r.baseline?.verdict ?? 'n/a')}</table>`;
+}
+
+function findings(r: RunReport): string {
+  if (r.findings.length === 0) return '<p class="muted">No findings: nothing bounded this run beyond its allocation.</p>';
+  return r.findings.map((f) => {
+    const ev = Object.entries(f.evidence).map(([k, v]) => evidenceEntry(k, v)).map(([k, v]) => `<span>${esc(k)} <b>${esc(v)}</b></span>`).join('');
+    return `<div class="finding ${esc(f.severity)}" data-kind="${esc(f.kind)}"><b>${esc(f.kind)}</b> <span class="muted">${esc(f.severity)} · ` +
+      `${esc(f.scope)}${f.scope_id ? ` ${esc(f.scope_id)}` : ''} · confidence ${pct(f.confidence)}</span><br>${esc(f.message)}<br>` +
+      `<i>${esc(f.advice)}</i>${ev ? `<div class="ev">${ev}</div>` : ''}</div>`;
+  }).join('');
+}
+
+function processes(r: RunReport): string {
+  const rows = r.summary.top_processes.map((p) =>
+    `<tr><td>${esc(p.comm)}</td><td class="num">${p.pid}</td><td>${esc(p.host)}</td><td class="num">${esc(p.rank === null ? '' : String(p.rank))}</td>` +
+    `<td class="num">${esc(seconds(p.cpu_s))}</td><td class="num">${esc(bytes(p.peak_rss_bytes))}</td><td class="num">${esc(bytes(p.read_bytes))}</td><td class="num">${esc(bytes(p.write_bytes))}</td></tr>`).join('');
+  return rows ? `<table data-testid="processes"><tr><th>process</th><th class="num">pid</th><th>host</th><th class="num">rank</th><th class="num">CPU</th>` +
+    `<th class="num">peak RSS</th><th class="num">read</th><th class="num">written</th></tr>${rows}</table>` : '<p class="muted">No processes sampled.</p>';
+}
+
+/** Time inside MPI per rank (`runlens run --mpi`): the ranks that wait least are the heavy ones. */
+function mpiRanks(r: RunReport): string {
+  const rows = (r.summary.mpi ?? []).map((m) =>
+    `<tr><td class="num">${m.rank}</td><td>${esc(m.host)}</td><td class="num">${esc(pct(m.mpi_share))}</td><td class="num">${esc(seconds(m.wall_s))}</td>` +
+    `<td class="num">${esc(seconds(m.compute_cpu_s))}</td><td class="num">${m.calls}</td></tr>`).join('');
+  return rows ? `<h2>Time in MPI per rank</h2><table data-testid="mpi"><tr><th class="num">rank</th><th>host</th><th class="num">in MPI</th>` +
+    `<th class="num">of wall</th><th class="num">CPU outside MPI</th><th class="num">calls</th></tr>${rows}</table>` : '';
+}
+
+/** The page around already rendered charts (pure: what the tests read). */
+export function htmlPage(r: RunReport, charts: readonly RenderedChart[]): string {
+  const bars = resourceBars(r).map((b) => `<tr><th>${esc(b.label)}</th><td class="bar">${esc(b.bar)}</td><td>${esc(b.text)}</td></tr>`).join('');
+  const figures = charts.map((c) => `<figure class="chart" data-resource="${esc(c.resource)}"><figcaption><b>${esc(c.title)}</b></figcaption>${c.svg}</figure>`).join('\n');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>RunLens ${esc(r.run.run_id)}</title><style>${STYLE}</style></head><body>
+<h1>RunLens report</h1>${summary(r)}
+${bars ? `<h2>Resources</h2><table>${bars}</table>` : ''}
+<h2>Findings</h2>${findings(r)}
+${figures ? `<h2>Over time</h2><p class="muted">${esc(seconds((r.timeline?.bucket_ms ?? 1000) / 1000))} per point; shaded: findings; dashed: other processes on the same hosts (cut at the top of the CPU axis, which runs to the allocation).</p>${figures}` : ''}
+<h2>Top processes</h2>${processes(r)}
+${mpiRanks(r)}</body></html>`;
 }

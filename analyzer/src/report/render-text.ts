@@ -1,5 +1,6 @@
 import type { RunReport } from '@runlens/schemas';
-import { bytes, pct, seconds } from './format.ts';
+import { resourceBarLines } from './bars.ts';
+import { bytes, evidenceLine, pct, seconds } from './format.ts';
 import { terminalSafe } from './terminal-safe.ts';
 
 const SEVERITY_MARK = { info: 'i', warning: '!', critical: '!!' } as const;
@@ -20,6 +21,8 @@ export function renderText(r: RunReport): string {
   if (s.gpu) lines.push(`  GPU          ${s.gpu.gpus} GPU(s), utilisation ${s.gpu.util_mean === null ? 'n/a' : pct(s.gpu.util_mean)}, peak memory ${bytes(s.gpu.mem_peak_bytes)}`);
   if (s.absent.length > 0) lines.push(`  not measured ${s.absent.join('; ')}`);
   lines.push(`  samples      ${s.samples} ticks, ${s.processes} processes`);
+  const bars = resourceBarLines(r, '    ');
+  if (bars.length > 0) lines.push('', '  resources', ...bars);
   if (s.top_processes.length > 0) {
     lines.push('', '  top processes          pid       CPU      peak RSS    written');
     for (const p of s.top_processes.slice(0, 5)) {
@@ -34,6 +37,7 @@ export function renderText(r: RunReport): string {
   lines.push('', r.findings.length === 0 ? '  findings     none' : '  findings');
   for (const f of r.findings) {
     lines.push(`   [${SEVERITY_MARK[f.severity]}] ${f.kind}: ${f.message}`, `       → ${f.advice}`);
+    if (Object.keys(f.evidence).length > 0) lines.push(`       evidence: ${evidenceLine(f.evidence)}`);
   }
   const later = r.findings_after_end ?? [];
   if (later.length > 0) lines.push('', '  learned after the run ended (not part of the verdict above)');

@@ -2,6 +2,7 @@ import { REPORT_USAGE, parseReportArgs } from '../commands/report-args.ts';
 import { NODES_USAGE, SELECT_USAGE, parseNodesArgs, parseSelectArgs } from '../commands/select-args.ts';
 import { JOB_USAGE, parseJobArgs } from '../commands/job-args.ts';
 import { RUN_USAGE, parseRunArgs } from '../commands/run-args.ts';
+import { USER_USAGE, parseUserArgs } from '../commands/user-args.ts';
 import type { EmbeddedConfig } from '../config.ts';
 import { type CommandSpec, type Stop, parseCommand, usageError } from './parse-command.ts';
 
@@ -84,7 +85,7 @@ export const SUBCOMMANDS = {
     prepare: noArgs('up', async () => (await import('../commands/up.ts')).upCommand(await loadConfig())),
   },
   report: {
-    summary: "print a recorded run's report (text, --json, --html)",
+    summary: "print a recorded run's report (text, --json, --html, --md)",
     usage: REPORT_USAGE,
     prepare: (argv) => {
       const r = parseReportArgs(argv);
@@ -105,6 +106,14 @@ export const SUBCOMMANDS = {
     prepare: (argv) => {
       const r = parseNodesArgs(argv);
       return 'json' in r ? { kind: 'ok', start: async () => (await import('../commands/select.ts')).nodesCommand(r, await loadConfig()) } : r;
+    },
+  },
+  user: {
+    summary: "manage the dashboard's users: add, list, set-role, remove",
+    usage: USER_USAGE,
+    prepare: (argv) => {
+      const r = parseUserArgs(argv);
+      return 'action' in r ? { kind: 'ok', start: async () => (await import('../commands/user.ts')).userCommand(r, (await loadConfig()).dataDir) } : r;
     },
   },
   agent: role('agent', 'cluster role: sample this node and publish to Kafka, spooling while it is away', agentRole),

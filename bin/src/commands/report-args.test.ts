@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseReportArgs } from './report-args.ts';
 
 describe('parseReportArgs', () => {
-  it.each([[[], 'text'], [['--json'], 'json'], [['--html'], 'html'], [['--md'], 'text']] as const)('%j prints %s', (flags, format) => {
+  it.each([[[], 'text'], [['--json'], 'json'], [['--html'], 'html'], [['--md'], 'md']] as const)('%j prints %s', (flags, format) => {
     expect(parseReportArgs(['r-1', ...flags])).toEqual({ runId: 'r-1', format });
   });
 

@@ -1,6 +1,6 @@
 import { type CommandSpec, type Stop, parseCommand, usageError } from '../cli/parse-command.ts';
 
-export type ReportFormat = 'text' | 'json' | 'html';
+export type ReportFormat = 'text' | 'json' | 'html' | 'md';
 
 export interface ReportArgs {
   readonly runId: string;
@@ -21,7 +21,7 @@ unix socket in the data directory); otherwise the report is read from the store 
 options:
   --json         the report as JSON
   --html         the report as one HTML page
-  --md           the text report (Markdown rendering is not written yet)
+  --md           the report as Markdown (for a ticket, a wiki or a pull request)
   -h, --help     this help`;
 
 export function parseReportArgs(argv: readonly string[]): ReportArgs | Stop {
@@ -31,6 +31,5 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs | Stop {
   if (!runId) return usageError(REPORT_SPEC, 'no RUN_ID given (runlens run prints it; GET /api/runs lists them)');
   const formats = (['json', 'html', 'md'] as const).filter((f) => p.values[f] === true);
   if (formats.length > 1) return usageError(REPORT_SPEC, `choose one of ${formats.map((f) => `--${f}`).join(', ')}`);
-  const format: ReportFormat = formats[0] === 'json' ? 'json' : formats[0] === 'html' ? 'html' : 'text';
-  return { runId, format };
+  return { runId, format: formats[0] ?? 'text' };
 }

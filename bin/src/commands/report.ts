@@ -1,4 +1,4 @@
-import { buildReport, renderHtml, renderText } from '@runlens/analyzer';
+import { buildReport, renderHtml, renderMarkdown, renderText } from '@runlens/analyzer';
 import { openChdbStore } from '@runlens/pipeline';
 import type { RunReport } from '@runlens/schemas';
 import { EXIT } from '../cli/exit-codes.ts';
@@ -16,7 +16,7 @@ export async function reportCommand(args: ReportArgs, cfg: EmbeddedConfig): Prom
   if (owner !== null) return reportFromUp(paths.socket, args, owner, cfg.dataDir);
   const store = await openChdbStore({ path: paths.store });
   try {
-    return print(await buildReport(store, args.runId), args);
+    return await print(await buildReport(store, args.runId), args);
   } finally {
     await store.close();
     releaseOwnership(paths);
@@ -27,7 +27,7 @@ async function reportFromUp(socket: string, args: ReportArgs, owner: number, dat
   try {
     // Our own server's JSON reply: buildReport's RunReport or null, serialised by `up`.
     const report = (await callSocket(socket, { op: 'report', run_id: args.runId }, ASK_UP_TIMEOUT_MS)) as RunReport | null;
-    return print(report, args);
+    return await print(report, args);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     process.stderr.write(`runlens: runlens up (pid ${owner}) owns ${dataDir} but its socket ${socket} did not give the report (${why}); ` +
@@ -36,12 +36,16 @@ async function reportFromUp(socket: string, args: ReportArgs, owner: number, dat
   }
 }
 
-function print(report: RunReport | null, args: ReportArgs): number {
+const RENDER = {
+  json: (r: RunReport) => JSON.stringify(r, null, 2), html: renderHtml, md: renderMarkdown, text: renderText,
+} as const satisfies Record<ReportArgs['format'], (r: RunReport) => string | Promise<string>>;
+
+async function print(report: RunReport | null, args: ReportArgs): Promise<number> {
   if (!report) {
     process.stderr.write(`runlens: no run ${args.runId} in this data directory; runlens run prints the id when it starts\n`);
     return EXIT.failure;
   }
-  const text = args.format === 'json' ? JSON.stringify(report, null, 2) : args.format === 'html' ? renderHtml(report) : renderText(report);
+  const text = await RENDER[args.format](report);
   process.stdout.write(`${text}\n`);
   return EXIT.ok;
 }

@@ -39,6 +39,7 @@ export async function runCommand(args: RunArgs, cfg: EmbeddedConfig): Promise<nu
   };
   const monitor = await openMonitor(cfg, meta).catch((e: unknown) => noMonitor(`not recorded: ${message(e)}`));
   if (monitor.note) say(monitor.note);
+  say(banner(meta.run_id, monitor));
   const child: RunningChild = startChild(args.cmd, args.args, readHostFacts().clkTck, args.mpi ? mpiEnv(cfg.dataDir) : {});
   const attached = await withTimeout(monitor.attach(child.pid), REGISTER_TIMEOUT_MS + 1000).then(() => true, (e: unknown) => {
     say(`not recorded: the run could not be registered (${message(e)}); the command runs unmonitored`);
@@ -51,7 +52,7 @@ export async function runCommand(args: RunArgs, cfg: EmbeddedConfig): Promise<nu
     return null;
   }) : null;
   await monitor.close().catch((e: unknown) => say(`closing the store failed (${message(e)})`));
-  if (report) emit(report, args);
+  if (report) await emit(report, args).catch((e: unknown) => say(`writing the report failed (${message(e)})`));
   return exitCode;
 }
 
@@ -60,9 +61,15 @@ async function openMonitor(cfg: EmbeddedConfig, meta: RunMeta): Promise<Monitor>
   const rowOf = (m: RunMeta, end?: Parameters<typeof runRow>[3]): Row<'runs'> => runRow(m, cfg.host, cfg.cluster, end);
   const socket = socketPath(cfg.dataDir);
   if (socket === null || !existsSync(socket)) return standaloneMonitor(cfg, meta, rowOf, null);
-  const upAlive = await callSocket(socket, { op: 'ping' }, 2000).then(() => true, () => false);
-  if (upAlive) return upMonitor(socket, meta);
+  const pong = await callSocket(socket, { op: 'ping' }, 2000).then((r) => (r ?? {}) as { dashboard_url?: string | null }, () => null);
+  if (pong) return upMonitor(socket, meta, pong.dashboard_url ?? null);
   return standaloneMonitor(cfg, meta, rowOf, `runlens up at ${socket} did not answer`);
+}
+
+/** The one line `runlens run` says when it starts: the run id, and where to watch it live. */
+export function banner(runId: string, monitor: Pick<Monitor, 'dashboardUrl' | 'note'>): string {
+  if (monitor.dashboardUrl) return `run ${runId}  live: ${monitor.dashboardUrl}/runs/${encodeURIComponent(runId)}`;
+  return `run ${runId}${monitor.note ? '' : `  (runlens report ${runId} shows it later)`}`;
 }
 
 function socketPath(dataDir: string): string | null {
@@ -94,8 +101,8 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const say = (line: string): void => { process.stderr.write(`runlens: ${line}\n`); };
 
-function emit(report: RunReport, args: RunArgs): void {
+async function emit(report: RunReport, args: RunArgs): Promise<void> {
   process.stderr.write(`\n${renderText(report)}\n`);
   if (args.json) writeFileSync(args.json, JSON.stringify(report, null, 2));
-  if (args.html) writeFileSync(args.html, renderHtml(report));
+  if (args.html) writeFileSync(args.html, await renderHtml(report));
 }

@@ -20,12 +20,14 @@ export async function upCommand(cfg: EmbeddedConfig): Promise<number> {
   const stack = await openEmbeddedStack(cfg, paths.store);
   stack.agent.start();
   rmSync(paths.socket, { force: true });
-  const runs = await startUpRuns(stack, cfg);
+  let dashboardUrl: string | null = null;
+  const runs = await startUpRuns(stack, cfg, () => dashboardUrl);
   const sock = serveSocket(paths.socket, runs.handle);
   const api = serveApi(stack.store, { tokensPath: paths.tokens, port: cfg.httpPort, allowedHosts: cfg.httpAllowedHosts, nodeTypes }, stack.log);
   await once(api, 'listening');
   const addr = api.address();
-  stack.log.info('runlens up', { api: typeof addr === 'object' && addr ? `http://127.0.0.1:${addr.port}` : addr, tokens: paths.tokens, socket: paths.socket, absent: stack.absent });
+  dashboardUrl = typeof addr === 'object' && addr ? `http://127.0.0.1:${addr.port}` : null;
+  stack.log.info('runlens up', { api: dashboardUrl ?? addr, tokens: paths.tokens, socket: paths.socket, absent: stack.absent });
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', resolve);

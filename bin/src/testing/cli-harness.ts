@@ -18,8 +18,10 @@ export function tempDir(prefix = 'runlens-it-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export function startCli(args: readonly string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(RUNLENS_BIN, [...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `input`: written to the command's stdin (a pipe, not a terminal), which is then closed. */
+export function startCli(args: readonly string[], env: Record<string, string> = {}, input?: string): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(RUNLENS_BIN, [...args], { env: { ...process.env, ...env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  if (input !== undefined) child.stdin?.end(input);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -30,6 +32,6 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
   return { child, done };
 }
 
-export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return startCli(args, env).done;
+export function runCli(args: readonly string[], env: Record<string, string> = {}, input?: string): Promise<CliResult> {
+  return startCli(args, env, input).done;
 }

@@ -1,5 +1,5 @@
 import type { EChartsOption } from 'echarts';
-import type { HostSeries } from './series.ts';
+import type { HostSeries } from '@runlens/analyzer/charts/series';
 
 /** Hosts × time: one row per host, one cell per bucket; empty cells stay empty (no data, not 0). */
 export function buildHeatmapOption(series: readonly HostSeries[], unit: string): EChartsOption {

@@ -1,30 +1,42 @@
 import type { Finding } from '@runlens/schemas';
+import type { EChartsOption } from 'echarts';
 import { buildHeatmapOption } from '../charts/heatmap.ts';
-import { RESOURCES, type ResourceId, marksResource, resourceScale } from '../charts/resources.ts';
-import type { HostSeries } from '../charts/series.ts';
-import { buildTimelineOption } from '../charts/timeline.ts';
+import { RESOURCES, type ResourceId, marksResource, resourceScale } from '@runlens/analyzer/charts/resources';
+import type { HostSeries } from '@runlens/analyzer/charts/series';
+import { buildTimelineOption } from '@runlens/analyzer/charts/timeline';
+import { buildCpuTimelineOption } from '@runlens/analyzer/charts/cpu-timeline';
 import { Chart } from './chart.tsx';
 
-export interface ResourceData { readonly resource: ResourceId; readonly series: readonly HostSeries[] }
+export interface ResourceData { readonly resource: ResourceId; readonly series: readonly HostSeries[]; readonly outside?: readonly HostSeries[] }
+
+/** The y axis' fixed maximum, for the browser test (the CPU axis runs to the allocation). */
+const yMaxOf = (o: EChartsOption): number | undefined => {
+  const y = Array.isArray(o.yAxis) ? o.yAxis[0] : o.yAxis;
+  return typeof y?.max === 'number' ? y.max : undefined;
+};
 
 /** One timeline per resource that has data, each host a line, this resource's findings shaded. */
 export function Timelines({ data, findings, bucketMs, allocCores }: { data: readonly ResourceData[]; findings: readonly Finding[]; bucketMs: number; allocCores: number }) {
   const shown = data.filter((d) => d.series.some((s) => s.points.length > 0));
   const missing = data.filter((d) => !shown.includes(d)).map((d) => RESOURCES[d.resource].label);
   const cpu = data.find((d) => d.resource === 'cpu');
+  const optionOf = (d: ResourceData): EChartsOption => (d.resource === 'cpu'
+    ? buildCpuTimelineOption({ series: d.series, outside: d.outside ?? [], findings: findings.filter((f) => marksResource(f.kind, 'cpu')), bucketMs, allocCores })
+    : buildTimelineOption({
+      unit: RESOURCES[d.resource].unit, scale: resourceScale(d.resource), series: d.series, bucketMs,
+      findings: findings.filter((f) => marksResource(f.kind, d.resource)),
+      ...(d.resource === 'gpu' ? { yMax: 1 } : {}),
+    }));
   return (
     <section data-testid="timelines">
       <h2>Timelines <span className="muted">({bucketMs / 1000} s per point)</span></h2>
       <div className="grid2">
-        {shown.map((d) => (
-          <div className="card" key={d.resource} data-resource={d.resource} data-marked={findings.filter((f) => marksResource(f.kind, d.resource)).length}>
+        {shown.map((d) => [d, optionOf(d)] as const).map(([d, option]) => (
+          <div className="card" key={d.resource} data-resource={d.resource} data-marked={findings.filter((f) => marksResource(f.kind, d.resource)).length}
+            data-y-max={yMaxOf(option)}>
             <h2>{RESOURCES[d.resource].label}</h2>
-            <Chart label={`${d.resource} timeline`} option={buildTimelineOption({
-              unit: RESOURCES[d.resource].unit, scale: resourceScale(d.resource), series: d.series, bucketMs,
-              findings: findings.filter((f) => marksResource(f.kind, d.resource)),
-              ...(d.resource === 'gpu' ? { yMax: 1 } : {}),
-            })} />
-            {d.resource === 'cpu' ? <p className="muted">Allocated: {allocCores} cores per host.</p> : null}
+            <Chart label={`${d.resource} timeline`} option={option} />
+            {d.resource === 'cpu' ? <p className="muted">Axis up to the allocation: {allocCores} cores per host. Dashed: other processes on the same host.</p> : null}
           </div>
         ))}
       </div>

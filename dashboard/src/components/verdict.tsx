@@ -1,5 +1,5 @@
 import type { Finding } from '@runlens/schemas';
-import { fmtTime, rankFindings } from '../server/format.ts';
+import { evidenceLine, fmtTime, rankFindings } from '../server/format.ts';
 
 /**
  * The "why slow" verdict: findings ranked by severity then confidence, with evidence and advice.
@@ -20,7 +20,7 @@ export function Verdict({ findings, afterEnd = false }: { findings: readonly Fin
             <span className="muted"> · {f.scope}{f.scope_id ? ` ${f.scope_id}` : ''} · {fmtTime(f.start_ts)} → {fmtTime(f.end_ts).slice(11)} · confidence {(f.confidence * 100).toFixed(0)} %</span></div>
           <div>{f.message}</div>
           {f.advice ? <div><em>Advice:</em> {f.advice}</div> : null}
-          <code>{Object.entries(f.evidence).map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : String(v)}`).join('  ')}</code>
+          <div className="evidence muted">{evidenceLine(f.evidence)}</div>
         </div>
       ))}
     </section>

@@ -1,7 +1,7 @@
 import { bytes, pct, seconds } from '@runlens/analyzer/report/format';
 
 /** Display helpers of the pages: the report's units, with a dash for what is unknown. */
-export { rankFindings } from '@runlens/analyzer/report/format';
+export { evidenceLine, rankFindings } from '@runlens/analyzer/report/format';
 
 export const fmtDuration = (s: number | null): string => seconds(s, '—');
 

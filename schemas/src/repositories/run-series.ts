@@ -23,6 +23,8 @@ const SOURCES = {
   io: { table: 'process_samples', perTick: 'sum(read_bytes_per_s + write_bytes_per_s)', runScoped: true },
   network: { table: 'ib_samples', perTick: 'sum(rx_bytes_per_s + tx_bytes_per_s)', runScoped: false },
   gpu: { table: 'gpu_samples', perTick: 'avg(util_ratio)', runScoped: false },
+  /** CPU of every other process on the run's hosts: the load the run competes with. */
+  outside_cpu: { table: 'process_samples', perTick: 'sumIf(cpu_user_cores + cpu_sys_cores, run_id != {run:String})', runScoped: false },
 } as const;
 export type RunResource = keyof typeof SOURCES;
 

@@ -1,15 +1,19 @@
 import type { Store } from '@runlens/pipeline';
 import { type RunScope, processBuckets, resourceBuckets } from '@runlens/schemas';
-import type { ResourceId } from '../../charts/resources.ts';
-import { type HostSeries, rowsToSeries } from '../../charts/series.ts';
+import type { ResourceId } from '@runlens/analyzer/charts/resources';
+import { type HostSeries, rowsToSeries } from '@runlens/analyzer/charts/series';
 
-/** Every resource timeline of the run page: process tables in one pass, node tables each on their own. */
-export async function runTimelines(store: Store, run: RunScope, bucket: number): Promise<{ resource: ResourceId; series: HostSeries[] }[]> {
-  const [proc, network, gpu] = await Promise.all([
+/**
+ * Every resource timeline of the run page: process tables in one pass, node tables each on
+ * their own; the CPU timeline also carries the other processes' CPU on the run's hosts.
+ */
+export async function runTimelines(store: Store, run: RunScope, bucket: number): Promise<{ resource: ResourceId; series: HostSeries[]; outside?: HostSeries[] }[]> {
+  const [proc, network, gpu, outside] = await Promise.all([
     processBuckets(store, run, bucket), resourceBuckets(store, 'network', run, bucket), resourceBuckets(store, 'gpu', run, bucket),
+    resourceBuckets(store, 'outside_cpu', run, bucket),
   ]);
   return [
-    { resource: 'cpu', series: rowsToSeries(proc.cpu) }, { resource: 'memory', series: rowsToSeries(proc.memory) },
+    { resource: 'cpu', series: rowsToSeries(proc.cpu), outside: rowsToSeries(outside) }, { resource: 'memory', series: rowsToSeries(proc.memory) },
     { resource: 'io', series: rowsToSeries(proc.io) }, { resource: 'network', series: rowsToSeries(network) },
     { resource: 'gpu', series: rowsToSeries(gpu) },
   ];

@@ -20,6 +20,8 @@ async function seed(store: Store): Promise<void> {
   ]);
   await store.insertRows('run_summaries', [row('run_summaries', { run_id: 'r2', app: 'a', fingerprint: 'solver', wall_s: 30, cpu_efficiency: 0.25, updated_ts: T0 })]);
   await store.insertRows('process_samples', [0, 1, 2].map((i) => row('process_samples', { ts: T0 + i * 1000, host: 'n1', run_id: 'r1', pid: 1, start_ticks: 1, interval_s: 1, cpu_user_cores: 1, rss_bytes: 10 })));
+  // Outside load on n1 beside r1: another process, not of the run.
+  await store.insertRows('process_samples', [0, 1, 2].map((i) => row('process_samples', { ts: T0 + i * 1000, host: 'n1', run_id: '', pid: 9, start_ticks: 1, interval_s: 1, cpu_user_cores: 0.5, cpu_sys_cores: 0.25, rss_bytes: 10 })));
   await store.insertRows('node_samples', [row('node_samples', { ts: T0, host: 'n1', interval_s: 1, mem_total_bytes: 1000, mem_available_bytes: 250 })]);
   const f = (run_id: string, kind: string, severity: string) => row('findings', {
     run_id, finding_id: kind, kind, severity, scope: 'run', start_ts: T0, end_ts: T0 + 1000, updated_ts: T0, confidence: 0.9, message: `${kind} message`, evidence: '{}' });
@@ -52,6 +54,7 @@ describe.each(TEST_STORES)('dashboard views on %s', (_name, available, open) => 
     const lines = await runTimelines(store, { run_id: 'r1', hosts: ['n1', 'n2'], start_ms: T0, end_ms: T0 + 60_000 }, 1000);
     expect(lines.map((l) => l.resource)).toEqual(['cpu', 'memory', 'io', 'network', 'gpu']);
     expect(lines[0]?.series).toEqual([{ host: 'n1', points: [0, 1, 2].map((i) => ({ ts: T0 + i * 1000, value: 1 })) }]);
+    expect(lines[0]?.outside).toEqual([{ host: 'n1', points: [0, 1, 2].map((i) => ({ ts: T0 + i * 1000, value: 0.75 })) }]);
     const heat = await clusterHeatmap(store, 'mem_used', T0, T0 + 60_000);
     expect(heat.series.map((s) => [s.host, s.points[0]?.value])).toEqual([['n1', 0.75]]);
   });

@@ -1,5 +1,5 @@
 import { notFound } from 'next/navigation';
-import { bucketMs } from '../../../charts/series.ts';
+import { bucketMs } from '@runlens/analyzer/charts/series';
 import { LiveRefresh } from '../../../components/live-refresh.tsx';
 import { Nav } from '../../../components/nav.tsx';
 import { BaselineCard, Phases, RankComparison } from '../../../components/run-details.tsx';

@@ -14,7 +14,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
   const report = await ctx.buildReport(ctx.store, runId);
   if (!report) return new Response('no such run\n', { status: 404 });
   const html = new URL(req.url).searchParams.get('format') === 'html';
-  return new Response(html ? ctx.renderHtml(report) : JSON.stringify(report, null, 2), {
+  return new Response(html ? await ctx.renderHtml(report) : JSON.stringify(report, null, 2), {
     headers: {
       'content-type': html ? 'text/html; charset=utf-8' : 'application/json',
       'content-disposition': `attachment; filename="runlens-${runId}.${html ? 'html' : 'json'}"`,

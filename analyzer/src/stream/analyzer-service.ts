@@ -1,5 +1,5 @@
-import type { Bus, BusBatch, OutgoingMessage, Store, Subscription } from '@runlens/pipeline';
-import { ComponentCounters, DEAD_LETTER_TOPIC, type Logger, MessageEncoder, type Row, type TableName, decodeMessage, messageRows, topicFor } from '@runlens/schemas';
+import type { Bus, Store } from '@runlens/pipeline';
+import { ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, ComponentCounters, DEAD_LETTER_TOPIC, type Logger, MessageEncoder, type Row, type TableName, topicFor } from '@runlens/schemas';
 import type { FindingDraft } from '../detectors/detector.ts';
 import { leadWithCauses } from '../detectors/causes.ts';
 import { DETECTORS } from '../detectors/registry.ts';
@@ -9,10 +9,11 @@ import { withShortRun } from '../model/short-run.ts';
 import { AnalyzerState } from '../state/analyzer-state.ts';
 import type { RunState } from '../state/run-state.ts';
 import { FindingTracker } from './finding-tracker.ts';
+import { ANALYZE_GROUP, RunOwnership } from './run-ownership.ts';
+import { ANALYZER_INPUT } from './run-router.ts';
 
-export const ANALYZE_GROUP = 'runlens-analyze';
+export { ANALYZE_GROUP };
 export const STALE_RUN_MS = 10 * 60 * 1000;
-const INPUT: readonly TableName[] = ['runs', 'process_samples', 'node_samples', 'cgroup_samples', 'gpu_samples', 'gpu_process_samples', 'ib_samples', 'node_profiles', 'node_events'];
 
 export interface AnalyzerOptions {
   readonly bus: Bus;
@@ -36,7 +37,7 @@ export class AnalyzerService {
   readonly state = new AnalyzerState();
   private readonly trackers = new Map<string, FindingTracker>();
   private readonly waiters = new Map<string, (() => void)[]>();
-  private sub: Subscription | null = null;
+  private readonly input: RunOwnership;
   private timer: NodeJS.Timeout | null = null;
   private evaluating: Promise<void> = Promise.resolve();
   private readonly encoder: MessageEncoder;
@@ -45,12 +46,24 @@ export class AnalyzerService {
 
   constructor(private readonly opts: AnalyzerOptions) {
     this.encoder = new MessageEncoder(opts.agentId);
+    this.input = new RunOwnership(opts.bus, opts.log, opts.agentId, this.counters, {
+      add: (table, rows) => this.state.add(table, rows),
+      drop: (runId) => {
+        this.state.runs.delete(runId);
+        this.trackers.delete(runId);
+      },
+    });
+  }
+
+  /** Partitions of the run-keyed topic, hence runs, this replica owns. */
+  ownedPartitions(): readonly number[] {
+    return this.input.partitions();
   }
 
   async start(): Promise<void> {
     const outputs: TableName[] = ['findings', 'run_summaries', 'app_models'];
-    await this.opts.bus.ensureTopics([...INPUT, ...outputs].map(topicFor).concat(DEAD_LETTER_TOPIC));
-    this.sub = await this.opts.bus.subscribe({ group: ANALYZE_GROUP, topics: INPUT.map(topicFor), eachBatch: async (b) => this.consume(b) });
+    await this.opts.bus.ensureTopics([...ANALYZER_INPUT, ...outputs].map(topicFor).concat(DEAD_LETTER_TOPIC, ANALYZER_RUNS_TOPIC, ANALYZER_HOSTS_TOPIC));
+    await this.input.start();
     const loop = (): void => {
       this.timer = setTimeout(loop, this.opts.evalIntervalMs ?? 5000);
       this.evaluating = this.evaluating.then(() => this.evaluateAll()).catch((e: unknown) => {
@@ -63,7 +76,7 @@ export class AnalyzerService {
 
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
-    await this.sub?.stop();
+    await this.input.stop();
     await this.evaluating;
   }
 
@@ -72,9 +85,7 @@ export class AnalyzerService {
    * that know the run has ended (`runlens run`) and should not wait for the next evaluation.
    */
   async finishNow(runId: string, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    const topics = INPUT.map(topicFor);
-    while ((await this.opts.bus.lag(ANALYZE_GROUP, topics)) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await this.input.flush(runId, Date.now() + timeoutMs);
     this.evaluating = this.evaluating.then(async () => {
       const run = this.state.runs.get(runId);
       if (run && !run.finalised) await this.finalise(run);
@@ -88,30 +99,10 @@ export class AnalyzerService {
     return new Promise((resolve) => this.waiters.set(runId, [...(this.waiters.get(runId) ?? []), resolve]));
   }
 
-  private async consume(b: BusBatch): Promise<void> {
-    const rejects: OutgoingMessage[] = [];
-    for (const m of b.messages) {
-      const d = decodeMessage(m);
-      const rows = d.kind === 'ok' ? messageRows(d.value) : d;
-      if (d.kind === 'ok' && rows.kind === 'ok') {
-        this.counters.received += rows.value.length;
-        this.state.add(d.value.table, rows.value);
-      } else if (rows.kind === 'dead_letter') {
-        this.counters.discard(`dead_letter:${rows.code}`);
-        rejects.push({ key: m.key, value: m.value, headers: { ...m.headers, reason: rows.code, detail: rows.detail, source_topic: m.topic, source_offset: String(m.offset), source_group: ANALYZE_GROUP } });
-      }
-    }
-    // What the analyzer cannot read it sets aside with the reason and carries on; it never throws
-    // on bad data, so one poison message cannot stall a partition.
-    if (rejects.length === 0) return;
-    await this.opts.bus.producer().send(DEAD_LETTER_TOPIC, rejects);
-    this.opts.log.warn('analyzer set messages aside as dead letters', { count: rejects.length, topic: b.topic });
-  }
-
   private async evaluateAll(): Promise<void> {
     const now = Date.now();
     for (const run of [...this.state.runs.values()]) {
-      if (run.finalised) continue;
+      if (run.finalised || !this.input.ready(run.run_id)) continue;
       const ended = run.meta?.end_ts !== null && run.meta?.end_ts !== undefined;
       const quiet = now - Math.max(run.lastDataTs, run.meta?.updated_ts ?? 0);
       // A run whose end never arrives (a crashed client, a Slurm job seen only through its
@@ -148,6 +139,7 @@ export class AnalyzerService {
       await this.publish('run_summaries', [model.summary]);
       if (model.appModel) await this.publish('app_models', [model.appModel]);
     }
+    await this.input.closed(run.run_id);
     this.trackers.delete(run.run_id);
     for (const w of this.waiters.get(run.run_id) ?? []) w();
     this.waiters.delete(run.run_id);

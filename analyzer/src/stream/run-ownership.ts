@@ -144,7 +144,10 @@ export class RunOwnership {
     const runId = got?.rows[0] ? runOfRow(got.rows[0] as Record<string, unknown>) : '';
     // A run already analysed (here or, per its marker, elsewhere) takes no late rows: they would start it again.
     if (!got || runId === '' || this.closedRuns.has(runId)) return;
-    if (!this.open.has(runId)) this.open.set(runId, { partition, first: offset });
+    if (!this.open.has(runId)) {
+      this.open.set(runId, { partition, first: offset });
+      this.log.info('run owned', { run_id: runId, partition, offset });
+    }
     this.sink.add(got.table, got.rows);
   }
 

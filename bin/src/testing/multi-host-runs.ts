@@ -16,7 +16,7 @@ export const RANK_CORES = [1, 0.3] as const;
  * and its summary counts both hosts.
  */
 export class MultiHostRuns {
-  readonly base = Date.now() - 10 * 60_000;
+  readonly base = Date.now() - 3 * 60_000;
 
   constructor(readonly ids: readonly string[], private readonly publish: Publish) {}
 

@@ -45,7 +45,7 @@ describe('analyzer replicas share runs by run id (memory bus)', () => {
       const m = enc.encode(table, rows, key);
       await bus.producer().send(m.topic, [m]);
     };
-    const replica = (n: number): AnalyzerService => new AnalyzerService({ bus, store, log: silentLogger, agentId: `analyzer-${n}`, evalIntervalMs: 300, settleMs: 200 });
+    const replica = (n: number): AnalyzerService => new AnalyzerService({ bus, store, log: silentLogger, agentId: `analyzer-${n}`, evalIntervalMs: 300, settleMs: 200, holdForReplay: true });
     const [a, b] = [replica(1), replica(2)];
     await a.start();
     await b.start();

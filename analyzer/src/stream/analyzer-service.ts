@@ -25,6 +25,8 @@ export interface AnalyzerOptions {
   readonly longWindowMs?: number;
   /** Quiet time after a run's end row before the final evaluation. */
   readonly settleMs?: number;
+  /** Hold commits so another replica can replay this one's open runs (default: on Kafka; run-ownership.ts). */
+  readonly holdForReplay?: boolean;
 }
 
 /**
@@ -52,7 +54,7 @@ export class AnalyzerService {
         this.state.runs.delete(runId);
         this.trackers.delete(runId);
       },
-    });
+    }, opts.holdForReplay);
   }
 
   /** Partitions of the run-keyed topic, hence runs, this replica owns. */

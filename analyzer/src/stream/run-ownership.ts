@@ -43,7 +43,15 @@ export class RunOwnership {
   private readonly flushes = new Map<string, () => void>();
   private readonly hostsGroup: string;
 
-  constructor(private readonly bus: Bus, private readonly log: Logger, agentId: string, private readonly counters: ComponentCounters, private readonly sink: RunSink) {
+  /**
+   * `holdForReplay` (default: on Kafka) keeps each partition's commits at its oldest open run. In
+   * one process (the memory bus) a replica's death takes the bus with it, nothing replays, and a
+   * held partition would only keep its messages in memory.
+   */
+  constructor(
+    private readonly bus: Bus, private readonly log: Logger, agentId: string, private readonly counters: ComponentCounters,
+    private readonly sink: RunSink, private readonly holdForReplay = bus.kind === 'kafka',
+  ) {
     this.router = new RunRouter(bus, log, agentId, counters);
     this.hostsGroup = `${ANALYZE_GROUP}-hosts.${agentId}`;
   }
@@ -112,6 +120,7 @@ export class RunOwnership {
   }
 
   private holdOf(partition: number): number | undefined {
+    if (!this.holdForReplay) return undefined;
     let hold: number | undefined;
     for (const o of this.open.values()) if (o.partition === partition && (hold === undefined || o.first < hold)) hold = o.first;
     return hold;

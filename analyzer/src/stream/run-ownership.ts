@@ -52,7 +52,7 @@ export class RunOwnership {
     private readonly bus: Bus, private readonly log: Logger, agentId: string, private readonly counters: ComponentCounters,
     private readonly sink: RunSink, private readonly holdForReplay = bus.kind === 'kafka',
   ) {
-    this.router = new RunRouter(bus, log, agentId, counters);
+    this.router = new RunRouter(bus, log, counters);
     this.hostsGroup = `${ANALYZE_GROUP}-hosts.${agentId}`;
   }
 
@@ -115,7 +115,8 @@ export class RunOwnership {
     }
     for (const p of this.applied.keys()) if (!mine.includes(p)) this.applied.delete(p);
     this.owned = mine;
-    this.caughtUp.clear();
+    // A kept partition keeps its state and skips what it re-reads; a new one replays before its runs are judged.
+    for (const p of this.caughtUp) if (!mine.includes(p)) this.caughtUp.delete(p);
     this.log.info('analyze owns partitions', { topic: ANALYZER_RUNS_TOPIC, partitions: mine });
   }
 
@@ -167,7 +168,11 @@ export class RunOwnership {
     }
   }
 
-  /** Rows the router wrote; they were read once already, so a failure here is only counted. */
+  /**
+   * Rows the router wrote; they were read once already, so a failure here is only counted. A repeat
+   * (an agent's spool replay, a batch routed again after a router died before committing) is applied
+   * again: the state keeps one tick per host and time, and one kernel event per sequence number.
+   */
   private rowsOf(m: BusMessage): { table: TableName; rows: Row<TableName>[] } | null {
     const d = decodeMessage(m);
     const rows = d.kind === 'ok' ? messageRows(d.value) : d;

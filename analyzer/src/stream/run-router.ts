@@ -1,7 +1,7 @@
 import type { Bus, BusBatch, OutgoingMessage, Subscription } from '@runlens/pipeline';
 import {
-  ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, type ComponentCounters, DEAD_LETTER_TOPIC, type Logger, MessageEncoder, type Row,
-  SELF_RUN_ID, type TableName, decodeMessage, groupBy, messageRows, topicFor,
+  ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, type ComponentCounters, DEAD_LETTER_TOPIC, type Logger, type Row,
+  SELF_RUN_ID, type TableName, decodeMessage, encodeMessage, groupBy, messageRows, topicFor,
 } from '@runlens/schemas';
 
 /** The analyzer's first stage: one consumer group over the host-keyed sample topics. */
@@ -27,15 +27,13 @@ function destination(row: Readonly<Record<string, unknown>>): { topic: string; k
  * replica; node-level rows go to ANALYZER_HOSTS_TOPIC keyed by host, which every replica reads in
  * full. A batch's offsets are committed only once its rows are on those topics (acks=all), so a
  * replica killed here loses nothing: the next owner of the partition routes the batch again, and
- * the second stage skips what it has already applied.
+ * the second stage applies the repeats idempotently. A split keeps its source's origin (agent id
+ * and sequence number), so a repeat is the same message twice.
  */
 export class RunRouter {
   private sub: Subscription | null = null;
-  private readonly encoder: MessageEncoder;
 
-  constructor(private readonly bus: Bus, private readonly log: Logger, agentId: string, private readonly counters: ComponentCounters) {
-    this.encoder = new MessageEncoder(`${agentId}:route`);
-  }
+  constructor(private readonly bus: Bus, private readonly log: Logger, private readonly counters: ComponentCounters) {}
 
   async start(): Promise<void> {
     this.sub = await this.bus.subscribe({ group: ROUTE_GROUP, topics: ANALYZER_INPUT_TOPICS, eachBatch: async (b) => this.route(b) });
@@ -80,9 +78,10 @@ export class RunRouter {
       const { topic, key } = destination(rows[0] as Record<string, unknown>);
       return [{ topic, key, value: m.value, headers: m.headers }];
     }
+    const origin = { agentId: m.headers.agent_id ?? '', seq: Number(m.headers.seq ?? -1) };
     return [...groups.values()].map((g) => {
       const { topic, key } = destination(g[0] as Record<string, unknown>);
-      const w = this.encoder.encode(table, g, key);
+      const w = encodeMessage(table, g, origin, key);
       return { topic, key, value: w.value, headers: w.headers };
     });
   }

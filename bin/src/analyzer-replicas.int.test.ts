@@ -1,11 +1,12 @@
 import { ANALYZER_INPUT_TOPICS, AnalyzerService, ROUTE_GROUP } from '@runlens/analyzer';
 import { MemoryBus, type Store, openChdbStore } from '@runlens/pipeline';
+import { nodeSampleRow } from '@runlens/pipeline/testing/node-sample-row';
 import { MessageEncoder, type Row, type TableName, readRows, silentLogger, sleep, topicFor } from '@runlens/schemas';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MultiHostRuns, expectedCpuS } from './testing/multi-host-runs.ts';
+import { HOSTS, MultiHostRuns, expectedCpuS } from './testing/multi-host-runs.ts';
 
 const TICKS = 12;
 
@@ -14,7 +15,8 @@ const TICKS = 12;
  * its partitions of the run-keyed topic. One is stopped with runs half-read and never finalised;
  * the survivor takes its partitions, replays their runs from the committed offset, and every run
  * gets one summary with both hosts and every tick (each sample batch sent twice, counted once), and
- * its load imbalance across the hosts.
+ * its load imbalance across the hosts. A fresh replica that joins meanwhile restores the hosts'
+ * history before it takes runs.
  */
 describe('analyzer replicas share runs by run id (memory bus)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'runlens-replicas-'));
@@ -77,12 +79,20 @@ describe('analyzer replicas share runs by run id (memory bus)', () => {
     for (let i = 0; i < 500 && new Set(summaries.map((s) => s.run_id)).size < early.length; i++) await sleep(20);
     expect(new Set(summaries.map((s) => s.run_id))).toEqual(new Set(early));
     await a.stop(); // its unfinished runs' state goes with it
+    // A fresh replica joins, as a restarted one would: it reads the hosts' history (here with 500 more
+    // node rows per host from before the runs) before it takes runs.
+    const HISTORY = 500;
+    for (const h of HOSTS) for (let i = 1; i <= HISTORY; i++) await publish('node_samples', [nodeSampleRow(h, -i, runs.base)], h);
+    const c = replica(3);
+    await c.start();
+    expect(HOSTS.map((h) => c.state.hosts.get(h)?.node.length)).toEqual(HOSTS.map(() => HISTORY + TICKS / 2));
     await runs.ticks(TICKS / 2, TICKS, late);
     await routed();
     await runs.end(TICKS, late);
     for (let i = 0; i < 500 && new Set(summaries.map((s) => s.run_id)).size < runs.ids.length; i++) await sleep(20);
     await sleep(1500); // room for a second analysis of any run, which must not come
     await b.stop();
+    await c.stop();
 
     const perRun = new Map(runs.ids.map((id) => [id, summaries.filter((s) => s.run_id === id)]));
     for (const [id, s] of perRun) {

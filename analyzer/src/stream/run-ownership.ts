@@ -2,6 +2,7 @@ import type { Bus, BusBatch, BusMessage, Subscription, TopicPartition } from '@r
 import { ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, type ComponentCounters, type Logger, type Row, type TableName, decodeMessage, messageRows, sleep } from '@runlens/schemas';
 import { randomUUID } from 'node:crypto';
 import { RunRouter, runOfRow } from './run-router.ts';
+import { SeenMessages } from './seen-messages.ts';
 
 /** The analyzer's second stage: one consumer group over the run-keyed topic; a partition's owner owns its runs. */
 export const ANALYZE_GROUP = 'runlens-analyze';
@@ -10,6 +11,9 @@ const MARKER = 'marker';
 const FINALISED = 'run_finalised';
 const FLUSH = 'flush';
 const CLOSED_KEPT = 10_000;
+/** Host-topic lag at which the host state counts as restored, and the longest a replica waits for it at start. */
+const RESTORED_LAG = 100;
+const RESTORE_MAX_MS = 60_000;
 
 /** What the analyzer does with what its partitions bring. */
 export interface RunSink {
@@ -42,6 +46,9 @@ export class RunOwnership {
   private readonly closedRuns = new Set<string>();
   private readonly flushes = new Map<string, () => void>();
   private readonly hostsGroup: string;
+  /** Per owned partition: forgotten with the partition, so taking it back replays it in full. */
+  private readonly seenRuns = new Map<number, SeenMessages>();
+  private readonly seenHosts = new SeenMessages();
 
   /**
    * `holdForReplay` (default: on Kafka) keeps each partition's commits at its oldest open run. In
@@ -58,6 +65,7 @@ export class RunOwnership {
 
   async start(): Promise<void> {
     this.subs.push(await this.bus.subscribe({ group: this.hostsGroup, topics: [ANALYZER_HOSTS_TOPIC], eachBatch: async (b) => this.applyHosts(b) }));
+    await this.restoreHosts();
     this.subs.push(await this.bus.subscribe({
       group: ANALYZE_GROUP, topics: [ANALYZER_RUNS_TOPIC], eachBatch: async (b) => this.applyRuns(b),
       onAssign: (ps) => this.assigned(ps), commitBelow: (_t, p) => this.holdOf(p),
@@ -105,6 +113,23 @@ export class RunOwnership {
     this.flushes.delete(token);
   }
 
+  /**
+   * Reads the host rows already on the topic before taking any run, as Kafka Streams restores a global
+   * table before its tasks start: a replica started after another died takes over runs with their
+   * hosts' history. Under steady traffic the lag may never be 0: a second of "nearly there" is enough.
+   */
+  private async restoreHosts(): Promise<void> {
+    const started = Date.now();
+    let lag = await this.bus.lag(this.hostsGroup, [ANALYZER_HOSTS_TOPIC]);
+    const behind = lag;
+    for (let near = 0; lag > 0 && near < 10 && Date.now() - started < RESTORE_MAX_MS;) {
+      await sleep(100);
+      lag = await this.bus.lag(this.hostsGroup, [ANALYZER_HOSTS_TOPIC]);
+      near = lag <= RESTORED_LAG ? near + 1 : 0;
+    }
+    if (behind > 0) this.log.info('host state restored', { messages: behind - lag, lag, ms: Date.now() - started });
+  }
+
   private assigned(ps: readonly TopicPartition[]): void {
     const mine = ps.filter((p) => p.topic === ANALYZER_RUNS_TOPIC).map((p) => p.partition).sort((a, b) => a - b);
     // Runs of a partition taken away are its new owner's now: dropped unanalysed, not closed.
@@ -114,6 +139,7 @@ export class RunOwnership {
       this.open.delete(id);
     }
     for (const p of this.applied.keys()) if (!mine.includes(p)) this.applied.delete(p);
+    for (const p of this.seenRuns.keys()) if (!mine.includes(p)) this.seenRuns.delete(p);
     this.owned = mine;
     // A kept partition keeps its state and skips what it re-reads; a new one replays before its runs are judged.
     for (const p of this.caughtUp) if (!mine.includes(p)) this.caughtUp.delete(p);
@@ -150,7 +176,7 @@ export class RunOwnership {
   }
 
   private applyRun(partition: number, offset: number, m: BusMessage): void {
-    const got = this.rowsOf(m);
+    const got = this.rowsOf(m, this.seenIn(partition));
     const runId = got?.rows[0] ? runOfRow(got.rows[0] as Record<string, unknown>) : '';
     // A run already analysed (here or, per its marker, elsewhere) takes no late rows: they would start it again.
     if (!got || runId === '' || this.closedRuns.has(runId)) return;
@@ -163,17 +189,23 @@ export class RunOwnership {
 
   private applyHosts(b: BusBatch): void {
     for (const m of b.messages) {
-      const got = this.rowsOf(m);
+      const got = this.rowsOf(m, this.seenHosts);
       if (got) this.sink.add(got.table, got.rows);
     }
   }
 
-  /**
-   * Rows the router wrote; they were read once already, so a failure here is only counted. A repeat
-   * (an agent's spool replay, a batch routed again after a router died before committing) is applied
-   * again: the state keeps one tick per host and time, and one kernel event per sequence number.
-   */
-  private rowsOf(m: BusMessage): { table: TableName; rows: Row<TableName>[] } | null {
+  private seenIn(partition: number): SeenMessages {
+    let s = this.seenRuns.get(partition);
+    if (!s) this.seenRuns.set(partition, (s = new SeenMessages(25_000)));
+    return s;
+  }
+
+  /** Rows the router wrote, unless a repeat; they were read once already, so a failure here is only counted. */
+  private rowsOf(m: BusMessage, seen: SeenMessages): { table: TableName; rows: Row<TableName>[] } | null {
+    if (!seen.first(m.key, m.headers.table ?? '', m.value)) {
+      this.counters.discard('repeat');
+      return null;
+    }
     const d = decodeMessage(m);
     const rows = d.kind === 'ok' ? messageRows(d.value) : d;
     if (d.kind === 'ok' && rows.kind === 'ok') return { table: d.value.table, rows: rows.value };

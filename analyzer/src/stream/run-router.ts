@@ -27,8 +27,8 @@ function destination(row: Readonly<Record<string, unknown>>): { topic: string; k
  * replica; node-level rows go to ANALYZER_HOSTS_TOPIC keyed by host, which every replica reads in
  * full. A batch's offsets are committed only once its rows are on those topics (acks=all), so a
  * replica killed here loses nothing: the next owner of the partition routes the batch again, and
- * the second stage applies the repeats idempotently. A split keeps its source's origin (agent id
- * and sequence number), so a repeat is the same message twice.
+ * the second stage drops the repeats (seen-messages.ts). A split keeps its source's origin (agent
+ * id and sequence number), so a repeat is the same message twice.
  */
 export class RunRouter {
   private sub: Subscription | null = null;

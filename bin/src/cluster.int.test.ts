@@ -191,7 +191,6 @@ describe('cluster path: agents → Kafka → ingest → ClickHouse server', () =
     const raw = async (t: string): Promise<StoredCount | undefined> => (await storedCounts(store, t, 'run_id', `run_id = '${runId}'`)).get(runId);
     log('run tables', { runs: await raw('runs'), findings: await raw('findings'), run_summaries: await raw('run_summaries'),
       runs_published_by_agents: stops.map((s) => (s.rows_published as Record<string, number>).runs) });
-    for (const r of roles.filter((x) => x.role === 'analyze')) console.log('[diag] analyze', JSON.stringify(r.lines.filter((l) => l.msg !== 'x')));
     expect(findings).toBeGreaterThanOrEqual(1);
     expect(summaries).toBe(1);
 

@@ -6,6 +6,7 @@ export * from './detectors/registry.ts';
 export * from './detectors/detector.ts';
 export * from './window/run-window.ts';
 export * from './stream/analyzer-service.ts';
+export { ANALYZER_INPUT_TOPICS, ROUTE_GROUP } from './stream/run-router.ts';
 export * from './report/replay.ts';
 export * from './phases/phases.ts';
 export * from './alerts/alert-forwarder.ts';

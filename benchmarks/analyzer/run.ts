@@ -5,9 +5,9 @@
  *   node --expose-gc --import ./node_modules/tsx/dist/loader.mjs benchmarks/analyzer/run.ts
  * Env: BENCH_RUNS (default 8,32,128), BENCH_PROCS_PER_RUN (8), BENCH_TICKS (120).
  */
-import { AnalyzerService } from '@runlens/analyzer';
+import { ANALYZE_GROUP, AnalyzerService, ROUTE_GROUP } from '@runlens/analyzer';
 import { MemoryBus, type Store } from '@runlens/pipeline';
-import { type Row, encodeBatch, encodeMessage, silentLogger, topicFor } from '@runlens/schemas';
+import { ANALYZER_RUNS_TOPIC, type Row, encodeBatch, encodeMessage, silentLogger, topicFor } from '@runlens/schemas';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -40,7 +40,8 @@ async function measure(runs: number, procs: number, ticks: number): Promise<Reco
       rows += batch.length;
       await producer.send(topicFor('process_samples'), [encodeMessage('process_samples', batch, { agentId: 'b', seq: t }, `h${r % 16}`)]);
     }
-    while ((await bus.lag('runlens-analyze', [topicFor('process_samples')])) > 0) await new Promise((res) => setImmediate(res));
+    // Both stages drained: the router on the sample topic, the run owner on the run-keyed topic.
+    while ((await bus.lag(ROUTE_GROUP, [topicFor('process_samples')])) + (await bus.lag(ANALYZE_GROUP, [ANALYZER_RUNS_TOPIC])) > 0) await new Promise((res) => setImmediate(res));
     await analyzer.drained();
   }
   const cpu = process.cpuUsage(cpu0);

@@ -1,4 +1,5 @@
 // One `runlens analyze` replica (production wiring, a child process) draining a replayed backlog.
+import { ROUTE_GROUP } from '@runlens/analyzer';
 import { openKafkaBus } from '@runlens/pipeline';
 import { topicFor } from '@runlens/schemas';
 import { spawn } from 'node:child_process';
@@ -9,8 +10,11 @@ import { collectJsonLines } from '../lib/json-log.ts';
 import { REPLAY_TABLES } from './generator.ts';
 
 const RUNLENS = join(import.meta.dirname, '..', '..', 'bin', 'runlens');
-/** The analyzer's consumer group (analyzer/src/stream/analyzer-service.ts). */
-const ANALYZE_GROUP = 'runlens-analyze';
+/**
+ * The analyzer's first stage reads the sample topics (analyzer/src/stream/run-router.ts); its
+ * second stage holds its commits at open runs, so the drain is measured on the first.
+ */
+const ANALYZE_GROUP = ROUTE_GROUP;
 
 export interface AnalyzeRun {
   readonly wall_s: number;

@@ -1,4 +1,4 @@
-import { AnalyzerService } from '@runlens/analyzer';
+import { AnalyzerService, ROUTE_GROUP } from '@runlens/analyzer';
 import { type BusMessage, MemoryBus, openChdbStore } from '@runlens/pipeline';
 import { DEAD_LETTER_TOPIC, MessageEncoder, type Row, silentLogger, topicFor } from '@runlens/schemas';
 import { lyingBatch } from '@runlens/schemas/wire/testdata-poison';
@@ -32,10 +32,10 @@ describe('analyzer consumer and poison messages', () => {
     const enc = new MessageEncoder('agent-1');
     const poison = enc.encode('runs', [run()], 'h1');
     await bus.producer().send(poison.topic, [{ ...poison, value: lyingBatch('runs', 50_000_000) }, enc.encode('runs', [run()], 'h1')]);
-    for (let i = 0; i < 500 && (dead.length === 0 || analyzer.counters.received === 0); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 500 && (dead.length === 0 || !analyzer.state.runs.has('r-poison')); i++) await new Promise((r) => setTimeout(r, 20));
     await analyzer.stop();
     await store.close();
-    expect(dead.map((m) => [m.headers.reason, m.headers.source_group, m.headers.source_topic])).toEqual([['out_of_bounds', 'runlens-analyze', topicFor('runs')]]);
+    expect(dead.map((m) => [m.headers.reason, m.headers.source_group, m.headers.source_topic])).toEqual([['out_of_bounds', ROUTE_GROUP, topicFor('runs')]]);
     expect(analyzer.counters.received).toBe(1);
     expect(Object.fromEntries(analyzer.counters.discarded)).toEqual({ 'dead_letter:out_of_bounds': 1 });
     expect(analyzer.state.runs.has('r-poison')).toBe(true);

@@ -1,5 +1,5 @@
-import type { Bus, BusBatch, OutgoingMessage, Store, Subscription } from '@runlens/pipeline';
-import { ComponentCounters, DEAD_LETTER_TOPIC, type Logger, MessageEncoder, type Row, type TableName, decodeMessage, messageRows, topicFor, verdictFrozen } from '@runlens/schemas';
+import type { Bus, Store } from '@runlens/pipeline';
+import { ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, ComponentCounters, DEAD_LETTER_TOPIC, type Logger, MessageEncoder, type Row, type TableName, topicFor, verdictFrozen } from '@runlens/schemas';
 import type { FindingDraft } from '../detectors/detector.ts';
 import { leadWithCauses } from '../detectors/causes.ts';
 import { DETECTORS } from '../detectors/registry.ts';
@@ -10,10 +10,11 @@ import { AnalyzerState } from '../state/analyzer-state.ts';
 import type { RunState } from '../state/run-state.ts';
 import { DEFAULTS, EvalScheduler } from './eval-scheduler.ts';
 import { LiveEvaluator } from './live-eval.ts';
+import { ANALYZE_GROUP, RunOwnership } from './run-ownership.ts';
+import { ANALYZER_INPUT } from './run-router.ts';
 
-export const ANALYZE_GROUP = 'runlens-analyze';
+export { ANALYZE_GROUP };
 export const STALE_RUN_MS = DEFAULTS.staleMs;
-const INPUT: readonly TableName[] = ['runs', 'process_samples', 'node_samples', 'cgroup_samples', 'gpu_samples', 'gpu_process_samples', 'ib_samples', 'node_profiles', 'node_events', 'mpi_samples'];
 
 export interface AnalyzerOptions {
   readonly bus: Bus;
@@ -31,10 +32,13 @@ export interface AnalyzerOptions {
   readonly longWindowMs?: number;
   /** Quiet time after a run's end row before the final evaluation. */
   readonly settleMs?: number;
+  /** Hold commits so another replica can replay this one's open runs (default: on Kafka; run-ownership.ts). */
+  readonly holdForReplay?: boolean;
 }
 
 /**
- * The streaming analyzer: consumes the sample topics with its own consumer group, keeps
+ * The streaming analyzer: owns the runs of its partitions of the run-keyed topic (the router
+ * stage repartitions the host-keyed sample topics by run; run-router.ts, run-ownership.ts), keeps
  * per-run state, evaluates the detectors whenever a run's newest tick is complete on all its
  * hosts (eval-scheduler.ts) over a trailing window, with per-kind hysteresis counted in ticks
  * (live-eval.ts), and at run end evaluates the whole run, writes findings, the run summary and
@@ -45,7 +49,7 @@ export class AnalyzerService {
   private readonly live: LiveEvaluator;
   private readonly scheduler: EvalScheduler;
   private readonly waiters = new Map<string, (() => void)[]>();
-  private sub: Subscription | null = null;
+  private readonly input: RunOwnership;
   private readonly encoder: MessageEncoder;
   /** Sample rows read (received) and result rows published (sent); dead letters by reason. */
   readonly counters = new ComponentCounters('analyzer');
@@ -60,18 +64,35 @@ export class AnalyzerService {
         this.counters.error('evaluate');
         this.opts.log.error('analysis failed', { error: String(e) });
       },
+      ready: (runId) => this.input.ready(runId),
     }, { settleMs: opts.settleMs, minSpacingMs: opts.evalIntervalMs, graceMs: opts.graceMs });
+    this.input = new RunOwnership(opts.bus, opts.log, opts.agentId, this.counters, {
+      add: (table, rows) => {
+        this.state.add(table, rows);
+        this.scheduler.poke();
+      },
+      drop: (runId) => {
+        this.state.runs.delete(runId);
+        this.live.forget(runId);
+        this.scheduler.forget(runId);
+      },
+    }, opts.holdForReplay);
+  }
+
+  /** Partitions of the run-keyed topic, hence runs, this replica owns. */
+  ownedPartitions(): readonly number[] {
+    return this.input.partitions();
   }
 
   async start(): Promise<void> {
     const outputs: TableName[] = ['findings', 'run_summaries', 'app_models'];
-    await this.opts.bus.ensureTopics([...INPUT, ...outputs].map(topicFor).concat(DEAD_LETTER_TOPIC));
-    this.sub = await this.opts.bus.subscribe({ group: ANALYZE_GROUP, topics: INPUT.map(topicFor), eachBatch: async (b) => this.consume(b) });
+    await this.opts.bus.ensureTopics([...ANALYZER_INPUT, ...outputs].map(topicFor).concat(DEAD_LETTER_TOPIC, ANALYZER_RUNS_TOPIC, ANALYZER_HOSTS_TOPIC));
+    await this.input.start();
     this.scheduler.start();
   }
 
   async stop(): Promise<void> {
-    await this.sub?.stop();
+    await this.input.stop();
     await this.scheduler.stop();
   }
 
@@ -80,9 +101,7 @@ export class AnalyzerService {
    * that know the run has ended (`runlens run`) and should not wait for the next evaluation.
    */
   async finishNow(runId: string, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    const topics = INPUT.map(topicFor);
-    while ((await this.opts.bus.lag(ANALYZE_GROUP, topics)) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await this.input.flush(runId, Date.now() + timeoutMs);
     await this.scheduler.enqueue(async () => {
       const run = this.state.runs.get(runId);
       if (run && !run.finalised) await this.finalise(run);
@@ -98,27 +117,6 @@ export class AnalyzerService {
   finished(runId: string): Promise<void> {
     if (this.state.runs.get(runId)?.finalised) return Promise.resolve();
     return new Promise((resolve) => this.waiters.set(runId, [...(this.waiters.get(runId) ?? []), resolve]));
-  }
-
-  private async consume(b: BusBatch): Promise<void> {
-    const rejects: OutgoingMessage[] = [];
-    for (const m of b.messages) {
-      const d = decodeMessage(m);
-      const rows = d.kind === 'ok' ? messageRows(d.value) : d;
-      if (d.kind === 'ok' && rows.kind === 'ok') {
-        this.counters.received += rows.value.length;
-        this.state.add(d.value.table, rows.value);
-        this.scheduler.poke();
-      } else if (rows.kind === 'dead_letter') {
-        this.counters.discard(`dead_letter:${rows.code}`);
-        rejects.push({ key: m.key, value: m.value, headers: { ...m.headers, reason: rows.code, detail: rows.detail, source_topic: m.topic, source_offset: String(m.offset), source_group: ANALYZE_GROUP } });
-      }
-    }
-    // What the analyzer cannot read it sets aside with the reason and carries on; it never throws
-    // on bad data, so one poison message cannot stall a partition.
-    if (rejects.length === 0) return;
-    await this.opts.bus.producer().send(DEAD_LETTER_TOPIC, rejects);
-    this.opts.log.warn('analyzer set messages aside as dead letters', { count: rejects.length, topic: b.topic });
   }
 
   /**
@@ -153,6 +151,7 @@ export class AnalyzerService {
       await this.publish('run_summaries', [model.summary]);
       if (model.appModel) await this.publish('app_models', [model.appModel]);
     }
+    await this.input.closed(run.run_id);
     for (const w of this.waiters.get(run.run_id) ?? []) w();
     this.waiters.delete(run.run_id);
     this.state.close(run.run_id);

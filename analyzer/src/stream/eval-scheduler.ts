@@ -6,6 +6,8 @@ export interface EvalTarget {
   live(run: RunState, tickTs: number): Promise<void>;
   finalise(run: RunState): Promise<void>;
   failed(error: unknown): void;
+  /** Whether the run may be judged now (its partition is read to the end it had when assigned; run-ownership.ts). */
+  ready?(runId: string): boolean;
 }
 
 export interface SchedulerOptions {
@@ -94,7 +96,7 @@ export class EvalScheduler {
 
   private async check(now: number): Promise<void> {
     for (const run of [...this.state.runs.values()]) {
-      if (run.finalised) continue;
+      if (run.finalised || this.target.ready?.(run.run_id) === false) continue;
       const ended = run.meta?.end_ts !== null && run.meta?.end_ts !== undefined;
       const quiet = now - Math.max(run.lastDataTs, run.meta?.updated_ts ?? 0);
       // A run whose end never arrives (a crashed client, a Slurm job seen only through its
@@ -110,6 +112,11 @@ export class EvalScheduler {
       await this.target.live(run, tick);
     }
     for (const id of this.pending.keys()) if (!this.state.runs.has(id)) this.pending.delete(id);
+  }
+
+  /** Forgets a run another replica now owns. */
+  forget(runId: string): void {
+    this.pending.delete(runId);
   }
 
   private pendingOf(runId: string): Pending {

@@ -49,6 +49,11 @@ export class LiveEvaluator {
     return out;
   }
 
+  /** Forgets a run another replica now owns. */
+  forget(runId: string): void {
+    this.trackers.delete(runId);
+  }
+
   private tracker(runId: string): FindingTracker {
     let t = this.trackers.get(runId);
     if (!t) this.trackers.set(runId, (t = new FindingTracker(hysteresisOf, this.tickMs)));

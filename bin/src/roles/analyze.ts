@@ -24,9 +24,9 @@ const schema = z.object({
 });
 
 /**
- * `runlens analyze`: a replica of the streaming analyzer's consumer group. Kafka keys
- * samples by host, so a run spread over many hosts needs its hosts in one replica's
- * partitions; today one replica per cluster (or per partition of hosts) is the deployment.
+ * `runlens analyze`: one replica of the streaming analyzer. Samples are keyed by host; each replica
+ * repartitions them by run id (analyzer/src/stream/run-router.ts) and owns the runs of its partitions
+ * of the run-keyed topic, so replicas scale by run and a replica's death hands its runs to the others.
  */
 export async function analyzeRole(): Promise<number> {
   const c = loadRoleConfig(schema);

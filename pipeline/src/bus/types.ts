@@ -18,6 +18,13 @@ export interface BusBatch {
   readonly topic: string;
   readonly partition: number;
   readonly messages: readonly BusMessage[];
+  /** The partition's end offset when the batch was fetched: a consumer that reached it has caught up. */
+  readonly highWatermark?: number;
+}
+
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
 }
 
 export interface SubscribeOptions {
@@ -38,6 +45,16 @@ export interface SubscribeOptions {
   readonly fetchMinBytes?: number;
   /** ... or this long has passed (default 5000 ms). */
   readonly fetchMaxWaitMs?: number;
+  /**
+   * Called with this member's whole assignment after every rebalance, before its batches. After a
+   * rebalance every partition is read again from its committed offset, kept partitions included.
+   */
+  readonly onAssign?: (partitions: readonly TopicPartition[]) => void;
+  /**
+   * Offset to commit after a batch, when the consumer still needs earlier messages on a replay
+   * (state kept in memory and rebuilt from the log): the bus commits min(this, next offset).
+   */
+  readonly commitBelow?: (topic: string, partition: number) => number | undefined;
 }
 
 export interface Subscription {

@@ -1,6 +1,6 @@
 import { type Row, type TableName, isTableName } from '../catalog/index.ts';
 import { type DecodedBatch, batchToRows, encodeBatch, schemaMismatch, tryDecodeBatch } from '../arrow.ts';
-import { SCHEMA_VERSION, tableOfTopic, topicFor } from '../topics.ts';
+import { SCHEMA_VERSION, tableOfMessage, topicFor } from '../topics.ts';
 import { boundsViolation } from './bounds.ts';
 import { acceptSchema, checkAcceptedIpc } from './ipc-check.ts';
 import { ipcMetadataViolation } from './ipc-metadata.ts';
@@ -92,7 +92,7 @@ function lazyDecoded(table: TableName, bytes: Uint8Array, numRows: number, heade
 export function decodeMessage(msg: ReceivedMessage): StageResult<DecodedMessage> {
   if (msg.value.byteLength === 0) return drop('tombstone');
   if (msg.value.byteLength > MAX_MESSAGE_BYTES) return deadLetter('oversized', `${msg.value.byteLength} bytes > ${MAX_MESSAGE_BYTES}`);
-  const table = tableOfTopic(msg.topic);
+  const table = tableOfMessage(msg.topic, msg.headers);
   if (table === null || !isTableName(table)) return deadLetter('unknown_topic', msg.topic.slice(0, 200));
   if (msg.headers.schema_version !== String(SCHEMA_VERSION)) {
     return deadLetter('schema_version', `header ${(msg.headers.schema_version ?? 'missing').slice(0, 40)}, expected ${SCHEMA_VERSION}`);

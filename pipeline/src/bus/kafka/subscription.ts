@@ -30,6 +30,12 @@ export async function subscribeKafka(kafka: Kafka, opts: SubscribeOptions, log: 
   let failures = 0;
   // A refused login fails here, once; after connect kafkajs retries broker trouble itself.
   await consumer.connect().catch((e: unknown) => { throw classifyKafkaError(e, 'connect consumer', hint); });
+  const onAssign = opts.onAssign;
+  if (onAssign) {
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      onAssign(Object.entries(e.payload.memberAssignment).flatMap(([topic, ps]) => ps.map((partition) => ({ topic, partition }))));
+    });
+  }
   await consumer.subscribe({ topics: [...opts.topics], fromBeginning: true });
   await consumer.run({
     autoCommit: false,
@@ -47,7 +53,7 @@ export async function subscribeKafka(kafka: Kafka, opts: SubscribeOptions, log: 
         // A consumer that buffers (ingest) may wait here for a write: keep the session alive meanwhile.
         const beat = setInterval(() => { p.heartbeat().catch(() => undefined); }, HEARTBEAT_MS);
         try {
-          await opts.eachBatch({ topic: batch.topic, partition: batch.partition, messages });
+          await opts.eachBatch({ topic: batch.topic, partition: batch.partition, messages, highWatermark: Number(batch.highWatermark) });
         } catch (e) {
           const first = slice[0]?.offset ?? batch.firstOffset() ?? '0';
           log.warn('batch failed; it will be redelivered', { topic: batch.topic, partition: batch.partition, offset: first, error: String(e) });
@@ -60,7 +66,9 @@ export async function subscribeKafka(kafka: Kafka, opts: SubscribeOptions, log: 
         failures = 0;
         const last = slice[slice.length - 1]?.offset ?? '0';
         p.resolveOffset(last);
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+        const next = Number(last) + 1;
+        const commit = Math.min(next, opts.commitBelow?.(batch.topic, batch.partition) ?? next);
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(commit) }]);
         await p.heartbeat();
       }
     },

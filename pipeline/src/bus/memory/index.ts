@@ -7,6 +7,8 @@ import { PartitionLog } from './topic-log.ts';
 interface Member {
   readonly opts: SubscribeOptions;
   assigned: PartitionLog[];
+  /** Next offset to read per partition: starts at the committed offset after each rebalance, as in Kafka. */
+  position: Map<PartitionLog, number>;
   running: boolean;
   done: Promise<void>;
 }
@@ -48,7 +50,7 @@ export class MemoryBus implements Bus {
 
   async subscribe(opts: SubscribeOptions): Promise<Subscription> {
     for (const t of opts.topics) this.topic(t);
-    const member: Member = { opts, assigned: [], running: true, done: Promise.resolve() };
+    const member: Member = { opts, assigned: [], position: new Map(), running: true, done: Promise.resolve() };
     const group = this.groups.get(opts.group) ?? new Set<Member>();
     this.groups.set(opts.group, group);
     group.add(member);
@@ -107,6 +109,10 @@ export class MemoryBus implements Bus {
         m?.assigned.push(log);
       }
     }
+    for (const m of members) {
+      m.position = new Map(m.assigned.map((log) => [log, this.offset(group, log)]));
+      m.opts.onAssign?.(m.assigned.map((log) => ({ topic: log.topic, partition: log.partition })));
+    }
   }
 
   private async consume(m: Member): Promise<void> {
@@ -131,15 +137,22 @@ export class MemoryBus implements Bus {
     return delivered;
   }
 
-  /** One batch of one partition; true when there was one. Committed only after eachBatch resolves. */
+  /**
+   * One batch of one partition; true when there was one. Committed only after eachBatch resolves,
+   * and no further than the consumer's commitBelow (state it must replay after a rebalance).
+   */
   private async deliver(m: Member, log: PartitionLog, failures: Map<PartitionLog, number>): Promise<boolean> {
-    const from = this.offset(m.opts.group, log);
+    const from = m.position.get(log) ?? this.offset(m.opts.group, log);
     const messages = log.read(from, m.opts.maxBatchMessages ?? 500);
     if (messages.length === 0) return false;
     try {
-      await m.opts.eachBatch({ topic: log.topic, partition: log.partition, messages });
+      await m.opts.eachBatch({ topic: log.topic, partition: log.partition, messages, highWatermark: log.endOffset });
       const next = (messages[messages.length - 1]?.offset ?? from) + 1;
-      this.committed.set(this.key(m.opts.group, log), Math.max(next, this.offset(m.opts.group, log)));
+      // A partition taken away mid-batch is its new owner's to commit, as Kafka's generation check makes it.
+      if (m.assigned.includes(log)) {
+        m.position.set(log, next);
+        this.committed.set(this.key(m.opts.group, log), Math.min(next, m.opts.commitBelow?.(log.topic, log.partition) ?? next));
+      }
       failures.delete(log);
     } catch {
       // Not committed: the same messages come again after a backoff.
@@ -151,7 +164,7 @@ export class MemoryBus implements Bus {
   }
 
   private async idle(m: Member): Promise<void> {
-    const waits = m.assigned.map((log) => log.waitFor(this.offset(m.opts.group, log), 200));
+    const waits = m.assigned.map((log) => log.waitFor(m.position.get(log) ?? this.offset(m.opts.group, log), 200));
     await (waits.length > 0 ? Promise.race(waits) : sleep(200));
   }
 

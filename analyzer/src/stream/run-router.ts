@@ -1,0 +1,88 @@
+import type { Bus, BusBatch, OutgoingMessage, Subscription } from '@runlens/pipeline';
+import {
+  ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, type ComponentCounters, DEAD_LETTER_TOPIC, type Logger, type Row,
+  SELF_RUN_ID, type TableName, decodeMessage, encodeMessage, groupBy, messageRows, topicFor,
+} from '@runlens/schemas';
+
+/** The analyzer's first stage: one consumer group over the host-keyed sample topics. */
+export const ROUTE_GROUP = 'runlens-analyze-route';
+export const ANALYZER_INPUT: readonly TableName[] = ['runs', 'process_samples', 'node_samples', 'cgroup_samples', 'gpu_samples', 'gpu_process_samples', 'ib_samples', 'node_profiles', 'node_events', 'mpi_samples'];
+export const ANALYZER_INPUT_TOPICS: readonly string[] = ANALYZER_INPUT.map(topicFor);
+
+/** Run a row belongs to; '' for a node-level row (the node, its background processes), which every run on the host needs. */
+export function runOfRow(row: Readonly<Record<string, unknown>>): string {
+  const id = row.run_id;
+  return typeof id === 'string' && id !== '' && id !== SELF_RUN_ID ? id : '';
+}
+
+/** Where a row goes: the run-keyed topic by run id, else the host-keyed one by host. */
+function destination(row: Readonly<Record<string, unknown>>): { topic: string; key: string } {
+  const run = runOfRow(row);
+  return run !== '' ? { topic: ANALYZER_RUNS_TOPIC, key: run } : { topic: ANALYZER_HOSTS_TOPIC, key: typeof row.host === 'string' ? row.host : '' };
+}
+
+/**
+ * Repartitions the host-keyed sample topics by run (Kafka Streams' repartition topic): rows of a run
+ * go to ANALYZER_RUNS_TOPIC keyed by run id, so all hosts of a run meet in one partition and one
+ * replica; node-level rows go to ANALYZER_HOSTS_TOPIC keyed by host, which every replica reads in
+ * full. A batch's offsets are committed only once its rows are on those topics (acks=all), so a
+ * replica killed here loses nothing: the next owner of the partition routes the batch again, and
+ * the second stage drops the repeats (seen-messages.ts). A split keeps its source's origin (agent
+ * id and sequence number), so a repeat is the same message twice.
+ */
+export class RunRouter {
+  private sub: Subscription | null = null;
+
+  constructor(private readonly bus: Bus, private readonly log: Logger, private readonly counters: ComponentCounters) {}
+
+  async start(): Promise<void> {
+    this.sub = await this.bus.subscribe({ group: ROUTE_GROUP, topics: ANALYZER_INPUT_TOPICS, eachBatch: async (b) => this.route(b) });
+  }
+
+  async stop(): Promise<void> {
+    await this.sub?.stop();
+    this.sub = null;
+  }
+
+  /** Messages of the sample topics not yet on the repartition topics. */
+  lag(): Promise<number> {
+    return this.bus.lag(ROUTE_GROUP, ANALYZER_INPUT_TOPICS);
+  }
+
+  private async route(b: BusBatch): Promise<void> {
+    const out = new Map<string, OutgoingMessage[]>();
+    const rejects: OutgoingMessage[] = [];
+    for (const m of b.messages) {
+      const d = decodeMessage(m);
+      const rows = d.kind === 'ok' ? messageRows(d.value) : d;
+      if (d.kind === 'ok' && rows.kind === 'ok') {
+        this.counters.received += rows.value.length;
+        for (const o of this.split(d.value.table, rows.value as Row<TableName>[], m)) out.set(o.topic, [...(out.get(o.topic) ?? []), o]);
+      } else if (rows.kind === 'dead_letter') {
+        // What the analyzer cannot read it sets aside with the reason and carries on; it never throws
+        // on bad data, so one poison message cannot stall a partition.
+        this.counters.discard(`dead_letter:${rows.code}`);
+        rejects.push({ key: m.key, value: m.value, headers: { ...m.headers, reason: rows.code, detail: rows.detail, source_topic: m.topic, source_offset: String(m.offset), source_group: ROUTE_GROUP } });
+      }
+    }
+    for (const [topic, messages] of out) await this.bus.producer().send(topic, messages);
+    if (rejects.length === 0) return;
+    await this.bus.producer().send(DEAD_LETTER_TOPIC, rejects);
+    this.log.warn('analyzer set messages aside as dead letters', { count: rejects.length, topic: b.topic });
+  }
+
+  /** One message per destination; a message whose rows all go one way travels as it came, bytes unchanged. */
+  private split(table: TableName, rows: readonly Row<TableName>[], m: OutgoingMessage): (OutgoingMessage & { topic: string })[] {
+    const groups = groupBy(rows, (r) => JSON.stringify(destination(r as Record<string, unknown>)));
+    if (groups.size === 1) {
+      const { topic, key } = destination(rows[0] as Record<string, unknown>);
+      return [{ topic, key, value: m.value, headers: m.headers }];
+    }
+    const origin = { agentId: m.headers.agent_id ?? '', seq: Number(m.headers.seq ?? -1) };
+    return [...groups.values()].map((g) => {
+      const { topic, key } = destination(g[0] as Record<string, unknown>);
+      const w = encodeMessage(table, g, origin, key);
+      return { topic, key, value: w.value, headers: w.headers };
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import { type Row, encodeMessage } from '@runlens/schemas';
+import { describe, expect, it } from 'vitest';
+import { SeenMessages } from './seen-messages.ts';
+
+const T = 1_700_000_000_000;
+const rows = (cores: number): Row<'runs'>[] => [{
+  run_id: 'r1', app: 'a', user: 'u', cluster: 'c', job_id: '', sluid: '', step: '', cmd: 'a', status: 'running', start_ts: T,
+  end_ts: null, updated_ts: T, exit_code: null, hosts: ['h1', 'h2'], ranks: 2, alloc_cores: cores, alloc_gpus: 0, tags: [],
+  cpu_user_s: null, cpu_sys_s: null, read_bytes: null, write_bytes: null, rchar: null, wchar: null,
+}];
+
+describe('seen messages', () => {
+  it('knows a message routed twice (the same rows encoded again with the same origin) and lets new rows through', () => {
+    const seen = new SeenMessages();
+    const origin = { agentId: 'agent-1', seq: 3 };
+    const once = encodeMessage('runs', rows(1), origin, 'r1');
+    const again = encodeMessage('runs', rows(1), origin, 'r1');
+    expect(seen.first(once.key, 'runs', once.value)).toBe(true);
+    expect(seen.first(again.key, 'runs', again.value)).toBe(false);
+    const other = encodeMessage('runs', rows(2), origin, 'r1');
+    expect(seen.first(other.key, 'runs', other.value)).toBe(true);
+    expect(seen.first('r2', 'runs', once.value)).toBe(true); // the same rows under another key
+  });
+
+  it('forgets the oldest beyond its window', () => {
+    const seen = new SeenMessages(2);
+    const v = (n: number): Uint8Array => Uint8Array.of(n);
+    for (const n of [1, 2, 3]) expect(seen.first('k', 't', v(n))).toBe(true);
+    expect(seen.first('k', 't', v(3))).toBe(false);
+    expect(seen.first('k', 't', v(1))).toBe(true);
+  });
+});

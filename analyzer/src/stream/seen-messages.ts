@@ -1,0 +1,24 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Recently applied messages, by content. At-least-once delivery repeats messages: a router that
+ * loses its partition mid-batch (a rebalance) or dies before committing has the batch routed again
+ * by the partition's next owner, and an agent's spool replay sends a batch twice. A repeat carries
+ * the same rows, hence the same bytes (a split keeps its source's origin, so it encodes the same),
+ * and host rows applied twice would be kept twice. Repeats come close together, so a bounded
+ * window of recent digests catches them.
+ */
+export class SeenMessages {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly keep = 100_000) {}
+
+  /** True the first time this message is offered; false for a repeat. */
+  first(key: string, table: string, value: Uint8Array): boolean {
+    const digest = createHash('sha1').update(key).update('\0').update(table).update('\0').update(value).digest('base64');
+    if (this.seen.has(digest)) return false;
+    this.seen.add(digest);
+    if (this.seen.size > this.keep) for (const d of this.seen) { this.seen.delete(d); break; }
+    return true;
+  }
+}

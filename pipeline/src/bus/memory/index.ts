@@ -142,6 +142,8 @@ export class MemoryBus implements Bus {
    * and no further than the consumer's commitBelow (state it must replay after a rebalance).
    */
   private async deliver(m: Member, log: PartitionLog, failures: Map<PartitionLog, number>): Promise<boolean> {
+    // Revoked by a rebalance since this round began (each delivery yields): its new owner reads it.
+    if (!m.assigned.includes(log)) return false;
     const from = m.position.get(log) ?? this.offset(m.opts.group, log);
     const messages = log.read(from, m.opts.maxBatchMessages ?? 500);
     if (messages.length === 0) return false;

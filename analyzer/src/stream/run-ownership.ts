@@ -178,8 +178,12 @@ export class RunOwnership {
   private applyRun(partition: number, offset: number, m: BusMessage): void {
     const got = this.rowsOf(m, this.seenIn(partition));
     const runId = got?.rows[0] ? runOfRow(got.rows[0] as Record<string, unknown>) : '';
-    // A run already analysed (here or, per its marker, elsewhere) takes no late rows: they would start it again.
-    if (!got || runId === '' || this.closedRuns.has(runId)) return;
+    if (!got || runId === '') return;
+    // Rows after an analysed run's marker are late data (a process outliving the run's end, a late
+    // accounting row): the run opens again, and the analyzer, knowing its verdict frozen (its own
+    // record or the stored summary), judges them apart as after_end. Rows a replay meets before the
+    // marker are dropped by the marker, so this never analyses a run twice.
+    if (this.closedRuns.delete(runId)) this.log.info('late data for an analysed run', { run_id: runId, partition });
     if (!this.open.has(runId)) {
       this.open.set(runId, { partition, first: offset });
       this.log.info('run owned', { run_id: runId, partition, offset });

@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBCOMMANDS } from './cli/subcommands.ts';
-import { runCli, startCli, tempDir } from './testing/cli-harness.ts';
+import { RUNLENS_BIN, runCli, startCli, tempDir } from './testing/cli-harness.ts';
 
 const VERSION = (JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 /** Settings that must not be read by --help: a config error here would exit 78, not 0. */
@@ -122,4 +123,20 @@ describe('runlens user', () => {
     expect((await runCli(['user', 'list'], env)).stdout).toBe('user  role\nbob   admin\n');
     expect(statSync(join(env.RUNLENS_DATA_DIR, 'users.json')).mode & 0o777).toBe(0o600);
   });
+
+  it('on a terminal asks twice without echo, and a pasted answer pair is not lost', async () => {
+    const env = { RUNLENS_DATA_DIR: tempDir() };
+    // util-linux script(1) gives the command a real pty; what it prints is what the user sees.
+    const tty = spawn('script', ['-qec', `${RUNLENS_BIN} user add tina --role ops`, '/dev/null'], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    tty.stdout.on('data', (d: Buffer) => { screen += d.toString(); });
+    const deadline = Date.now() + 60_000;
+    while (!screen.includes('password for tina: ') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    tty.stdin.write('tina-secret-1\rtina-secret-1\r');
+    const code = await new Promise<number | null>((resolve) => tty.on('close', resolve));
+    tty.stdin.end();
+    expect({ code, screen: screen.replace(/\r/g, '') }).toEqual({ code: 0, screen: `password for tina: \nagain: \nrunlens: added tina (ops) to ${join(env.RUNLENS_DATA_DIR, 'users.json')}\n` });
+    expect((await runCli(['user', 'list'], env)).stdout).toBe('user  role\ntina  ops\n');
+  });
 });
+

@@ -17,14 +17,21 @@ export interface DashboardHandle {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-/** True when `.next/BUILD_ID` is missing or older than any source of the dashboard. */
+/**
+ * The sources Next bundles into the dashboard: its own, and those of the packages it imports
+ * at run time (the analyzer's chart builders and units, schemas' contracts and repositories).
+ */
+const BUNDLED_SOURCES = ['dashboard/src', 'analyzer/src', 'schemas/src'];
+
+/** True when `.next/BUILD_ID` is missing or older than any source the dashboard bundles. */
 export function dashboardBuildStale(dir = DASHBOARD_DIR): boolean {
   const id = join(dir, '.next', 'BUILD_ID');
   if (!existsSync(id)) return true;
   const built = statSync(id).mtimeMs;
   const newer = (p: string): boolean => readdirSync(p, { withFileTypes: true }).some((e) =>
     e.isDirectory() ? newer(join(p, e.name)) : !e.name.endsWith('.test.ts') && statSync(join(p, e.name)).mtimeMs > built);
-  return newer(join(dir, 'src')) || statSync(join(dir, 'next.config.ts')).mtimeMs > built;
+  const root = join(dir, '..');
+  return BUNDLED_SOURCES.some((src) => existsSync(join(root, src)) && newer(join(root, src))) || statSync(join(dir, 'next.config.ts')).mtimeMs > built;
 }
 
 const LOCK = join(DASHBOARD_DIR, '.next-build.lock');

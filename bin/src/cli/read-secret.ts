@@ -7,28 +7,38 @@ export function secretFromFile(path: string): string {
 }
 
 /**
- * Asks on the terminal without echo (raw mode: the characters are read here, never shown).
+ * Asks each question in turn on the terminal without echo (raw mode: the characters are read
+ * here, never shown), in one raw session so that pasted answers are not lost between prompts.
  * Backspace deletes; Ctrl-C and Ctrl-D give up.
  */
-export function promptHidden(question: string, input: NodeJS.ReadStream = process.stdin, out: NodeJS.WriteStream = process.stderr): Promise<string> {
+export function promptHidden(questions: readonly string[], input: NodeJS.ReadStream = process.stdin, out: NodeJS.WriteStream = process.stderr): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    out.write(question);
+    const answers: string[] = [];
     let typed = '';
     const done = (err: Error | null): void => {
       input.setRawMode(false);
       input.pause();
       input.off('data', onData);
-      out.write('\n');
-      if (err) reject(err);
-      else resolve(typed);
+      if (err) {
+        out.write('\n');
+        reject(err);
+      } else resolve(answers);
     };
     const onData = (chunk: Buffer): void => {
       for (const ch of chunk.toString('utf8')) {
-        if (ch === '\r' || ch === '\n') return done(null);
         if (ch === '\u0003' || ch === '\u0004') return done(new Error('cancelled'));
-        typed = ch === '\u007f' || ch === '\b' ? typed.slice(0, -1) : typed + ch;
+        if (ch !== '\r' && ch !== '\n') {
+          typed = ch === '\u007f' || ch === '\b' ? typed.slice(0, -1) : typed + ch;
+          continue;
+        }
+        answers.push(typed);
+        typed = '';
+        out.write('\n');
+        if (answers.length === questions.length) return done(null);
+        out.write(questions[answers.length] ?? '');
       }
     };
+    out.write(questions[0] ?? '');
     input.setRawMode(true);
     input.resume();
     input.on('data', onData);
@@ -39,8 +49,7 @@ export function promptHidden(question: string, input: NodeJS.ReadStream = proces
 export async function newPassword(passwordFile: string | undefined, label: string): Promise<string> {
   if (passwordFile !== undefined) return secretFromFile(passwordFile);
   if (!process.stdin.isTTY) return secretFromFile('-');
-  const first = await promptHidden(`password for ${label}: `);
-  const second = await promptHidden('again: ');
+  const [first = '', second] = await promptHidden([`password for ${label}: `, 'again: ']);
   if (first !== second) throw new Error('the two passwords differ');
   return first;
 }

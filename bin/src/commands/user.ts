@@ -26,8 +26,10 @@ export async function userCommand(args: UserArgs, dataDir: string): Promise<numb
         return said(`removed ${args.user}; their open sessions end at their next request`);
     }
   } catch (e) {
-    if (!(e instanceof UserAdminError) && !(e instanceof Error && /cancelled|differ|ENOENT/.test(e.message))) throw e;
-    process.stderr.write(`runlens: ${e.message}\n`);
+    // Every failure here is the user's to fix (a refusal, a cancelled prompt, an unreadable
+    // password file, a users.json edited by hand into something that does not parse): say it.
+    const why = e instanceof UserAdminError ? e.message : `${e instanceof Error ? e.message : String(e)} (users file: ${path})`;
+    process.stderr.write(`runlens: ${why}\n`);
     return EXIT.failure;
   }
 }

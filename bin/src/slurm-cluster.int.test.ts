@@ -1,7 +1,12 @@
 import { parseScontrolJob } from '@runlens/collector';
 import { type Store, openClickHouseStore } from '@runlens/pipeline';
 import { freePort } from '@runlens/pipeline/testing/servers';
-import { type Finding, type RunRecord, findingsOfRun, runById, sleep, summarisedEfficiencies } from '@runlens/schemas';
+import { type Finding, type RunRecord, createLogger, findingsOfRun, runById, sleep, summarisedEfficiencies } from '@runlens/schemas';
+import { type DashboardHandle, serveApi } from '@runlens/web';
+import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlurmTestbed, sh } from './testing/slurm-testbed.ts';
 import { storedCounts } from './testing/stored-counts.ts';
@@ -25,6 +30,7 @@ const log = (what: string, fields: Record<string, unknown>): void => console.log
 
 describe.skipIf(!SlurmTestbed.usable())('the cluster path on a 3-node Slurm testbed, one node at half its CPU quota', () => {
   let store: Store | null = null;
+  let jobRun = '';
 
   beforeAll(async () => {
     await testbed.down().catch(() => '');
@@ -85,8 +91,42 @@ describe.skipIf(!SlurmTestbed.usable())('the cluster path on a 3-node Slurm test
     expect(slow[0]?.message).toContain('CPU quota throttling');
     // Its wait for CPU is its quota's: not blamed on the machine's other processes.
     expect(findings.filter((f) => f.kind === 'cpu_interference' && f.host === testbed.node(3))).toEqual([]);
+    jobRun = runId;
   }, 240_000);
+
+  it('the job\'s user sees the run through the API over the cluster store, another user gets 403, ops see it', async () => {
+    if (!store || !jobRun) throw new Error('the job test did not finish');
+    const api = await apiOver(store);
+    try {
+      const [mine, other, ops] = await Promise.all(['mine', 'other', 'ops'].map((who) => api.get(who, `/api/runs/${jobRun}/report`)));
+      expect(mine?.status).toBe(200);
+      expect(((await mine?.json()) as { run: { user: string; app: string; hosts: string[] } }).run).toMatchObject({ user: USER, app: APP });
+      expect(other?.status).toBe(403);
+      expect(ops?.status).toBe(200);
+      const listed = async (who: string): Promise<string[]> => ((await (await api.get(who, '/api/runs')).json()) as { runs: { run_id: string }[] }).runs.map((r) => r.run_id);
+      expect(await listed('mine')).toContain(jobRun);
+      expect(await listed('other')).not.toContain(jobRun);
+    } finally {
+      api.close();
+    }
+  }, 60_000);
 });
+
+/** The HTTP API (web/) over the cluster store, with bearer tokens for the job's user, another user and ops. */
+async function apiOver(store: Store): Promise<{ get(who: string, path: string): Promise<Response>; close(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'runlens-slurm-api-'));
+  const tokens = { mine: 'm'.repeat(40), other: 'o'.repeat(40), ops: 'p'.repeat(40) } as Record<string, string>;
+  writeFileSync(join(dir, 'api-tokens.json'), JSON.stringify([
+    { token: tokens.mine, user: USER, role: 'user' }, { token: tokens.other, user: 'someoneelse', role: 'user' }, { token: tokens.ops, user: 'olga', role: 'ops' }]));
+  const building = (): DashboardHandle => ({ state: () => 'building', handle: async (_q, res) => { res.writeHead(503).end(); }, close: () => Promise.resolve() });
+  const server = serveApi(store, { tokensPath: join(dir, 'api-tokens.json'), port: 0, startDashboard: building }, createLogger('error', {}));
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  return {
+    get: (who, path) => fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${tokens[who] ?? ''}` } }),
+    close: () => { server.close(); },
+  };
+}
 
 /** The run's findings once its summary is stored (the analyzer finished it), waiting up to a minute. */
 async function settledFindings(store: Store, runId: string): Promise<Finding[]> {

@@ -1,8 +1,9 @@
 import type { Store } from '@runlens/pipeline';
 import { catalogRow as row } from '@runlens/pipeline/testing/catalog-row';
+import { seededStore } from '@runlens/pipeline/testing/seeded-store';
 import { TEST_STORES } from '@runlens/pipeline/testing/test-stores';
 import { nodeHealth } from '@runlens/schemas';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventImpacts } from './event-impacts.ts';
 
 /**
@@ -33,17 +34,10 @@ async function seed(store: Store): Promise<void> {
 }
 
 describe.each(TEST_STORES)('event impacts on %s', (_name, available, open) => {
-  let store: Store;
-  let done: () => Promise<void> = async () => undefined;
-  beforeAll(async () => {
-    if (!available) return;
-    ({ store, done } = await open());
-    await seed(store);
-  });
-  afterAll(async () => { await done(); });
+  const db = seededStore(available, open, seed);
 
   it.runIf(available)('links each event to the runs it touched, with their findings since, ranked by runs and time lost', async () => {
-    const impacts = await eventImpacts(store, T0 - 3_600_000, T0 + 590_000);
+    const impacts = await eventImpacts(db.store, T0 - 3_600_000, T0 + 590_000);
     expect(impacts.map((i) => [i.event.kind, i.runs.map((r) => r.run_id).sort()])).toEqual([
       ['link_down', ['a', 'b', 'c']],
       ['segfault', ['b']],
@@ -57,7 +51,7 @@ describe.each(TEST_STORES)('event impacts on %s', (_name, available, open) => {
   });
 
   it.runIf(available)('shows the events in node health, counted once', async () => {
-    const health = await nodeHealth(store, T0 - 3_600_000);
+    const health = await nodeHealth(db.store, T0 - 3_600_000);
     expect(health.filter((h) => h.source.startsWith('event:')).map((h) => [h.source, h.count]).sort()).toEqual([['event:link_down', 1], ['event:segfault', 1]]);
   });
 });

@@ -1,7 +1,8 @@
 import type { Store } from '@runlens/pipeline';
 import { catalogRow as row } from '@runlens/pipeline/testing/catalog-row';
+import { seededStore } from '@runlens/pipeline/testing/seeded-store';
 import { TEST_STORES } from '@runlens/pipeline/testing/test-stores';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appBaseline } from './app.ts';
 import { clusterHeatmap } from './ops.ts';
 import { runTimelines } from './run-series.ts';
@@ -29,38 +30,31 @@ async function seed(store: Store): Promise<void> {
 }
 
 describe.each(TEST_STORES)('dashboard views on %s', (_name, available, open) => {
-  let store: Store;
-  let done: () => Promise<void> = async () => undefined;
   const admin = { user: 'root', role: 'admin' as const };
   const ann = { user: 'ann', role: 'user' as const };
   const noFilter = { app: '', user: '', status: '', since: '', kind: '' };
-  beforeAll(async () => {
-    if (!available) return;
-    ({ store, done } = await open());
-    await seed(store);
-  });
-  afterAll(async () => { await done(); });
+  const db = seededStore(available, open, seed);
 
   it.runIf(available)('lists runs with their top finding and efficiency (analyzer first, kernel totals else)', async () => {
-    const [r1] = await listRuns(store, ann, noFilter);
+    const [r1] = await listRuns(db.store, ann, noFilter);
     expect(r1).toMatchObject({ run_id: 'r1', hosts: 2, top_finding: { kind: 'slow_node', severity: 'warning' } });
     expect(r1?.efficiency).toBeCloseTo(104 / (60 * 4));
-    const r2 = (await listRuns(store, admin, { ...noFilter, kind: 'slow_node', since: '1h' })).find((r) => r.run_id === 'r2');
+    const r2 = (await listRuns(db.store, admin, { ...noFilter, kind: 'slow_node', since: '1h' })).find((r) => r.run_id === 'r2');
     expect(r2).toMatchObject({ efficiency: 0.25, top_finding: { kind: 'slow_node', severity: 'critical' } });
-    expect(await filterChoices(store, ann)).toEqual({ apps: ['a'], users: ['ann'], kinds: ['cpu_bound', 'slow_node'] });
+    expect(await filterChoices(db.store, ann)).toEqual({ apps: ['a'], users: ['ann'], kinds: ['cpu_bound', 'slow_node'] });
   });
 
   it.runIf(available)('shapes timelines and the heatmap into one series per host', async () => {
-    const lines = await runTimelines(store, { run_id: 'r1', hosts: ['n1', 'n2'], start_ms: T0, end_ms: T0 + 60_000 }, 1000);
+    const lines = await runTimelines(db.store, { run_id: 'r1', hosts: ['n1', 'n2'], start_ms: T0, end_ms: T0 + 60_000 }, 1000);
     expect(lines.map((l) => l.resource)).toEqual(['cpu', 'memory', 'io', 'network', 'gpu']);
     expect(lines[0]?.series).toEqual([{ host: 'n1', points: [0, 1, 2].map((i) => ({ ts: T0 + i * 1000, value: 1 })) }]);
     expect(lines[0]?.outside).toEqual([{ host: 'n1', points: [0, 1, 2].map((i) => ({ ts: T0 + i * 1000, value: 0.75 })) }]);
-    const heat = await clusterHeatmap(store, 'mem_used', T0, T0 + 60_000);
+    const heat = await clusterHeatmap(db.store, 'mem_used', T0, T0 + 60_000);
     expect(heat.series.map((s) => [s.host, s.points[0]?.value])).toEqual([['n1', 0.75]]);
   });
 
   it.runIf(available)('gives a plain user a baseline from their own runs only', async () => {
-    expect(await appBaseline(store, ann, 'a')).toBeNull();
-    expect(await appBaseline(store, admin, 'a')).toMatchObject({ runs: 1, wall_s_median: 30 });
+    expect(await appBaseline(db.store, ann, 'a')).toBeNull();
+    expect(await appBaseline(db.store, admin, 'a')).toMatchObject({ runs: 1, wall_s_median: 30 });
   });
 });

@@ -1,6 +1,7 @@
 import { type Store, gpuUsage, hostUsage, runIdOfJob } from '@runlens/schemas';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { catalogRow as row } from '../../testing/catalog-row.ts';
+import { seededStore } from '../../testing/seeded-store.ts';
 import { TEST_STORES } from '../../testing/test-stores.ts';
 
 /** `runlens job`'s reads: the job's run, per-host use and per-GPU use, on both stores. */
@@ -25,28 +26,21 @@ async function seed(store: Store): Promise<void> {
 }
 
 describe.each(TEST_STORES)('jobs repository on %s', (_name, available, open) => {
-  let store: Store;
-  let done: () => Promise<void> = async () => undefined;
-  beforeAll(async () => {
-    if (!available) return;
-    ({ store, done } = await open());
-    await seed(store);
-  });
-  afterAll(async () => { await done(); });
+  const db = seededStore(available, open, seed);
 
   it.runIf(available)('finds the newest run of a job id, and none for an unknown one', async () => {
-    expect(await runIdOfJob(store, '77')).toBe('slurm-c-77');
-    expect(await runIdOfJob(store, '79')).toBeNull();
+    expect(await runIdOfJob(db.store, '77')).toBe('slurm-c-77');
+    expect(await runIdOfJob(db.store, '79')).toBeNull();
   });
 
   it.runIf(available)('integrates CPU, peak memory and IO per host', async () => {
-    const [n1, n2] = await hostUsage(store, 'slurm-c-77');
+    const [n1, n2] = await hostUsage(db.store, 'slurm-c-77');
     expect(n1).toMatchObject({ host: 'n1', cpu_s: 20, sampled_s: 10, peak_rss_bytes: 1009 + 509, peak_cgroup_bytes: 12_000, read_bytes: 0, write_bytes: 20_000 });
     expect(n2).toMatchObject({ host: 'n2', cpu_s: 2.5, sampled_s: 5, peak_rss_bytes: 304, peak_cgroup_bytes: null });
-    expect(await hostUsage(store, 'slurm-c-78')).toEqual([]);
+    expect(await hostUsage(db.store, 'slurm-c-78')).toEqual([]);
   });
 
   it.runIf(available)('gives each GPU the run used its utilisation while the run was on it, and its peak memory', async () => {
-    expect(await gpuUsage(store, 'slurm-c-77')).toEqual([{ host: 'n2', gpu_uuid: 'GPU-a', util_mean: expect.closeTo(0.6, 6), mem_peak_bytes: 1002 }]);
+    expect(await gpuUsage(db.store, 'slurm-c-77')).toEqual([{ host: 'n2', gpu_uuid: 'GPU-a', util_mean: expect.closeTo(0.6, 6), mem_peak_bytes: 1002 }]);
   });
 });

@@ -1,6 +1,7 @@
 import { type Store, mpiRankTotals } from '@runlens/schemas';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { catalogRow as row } from '../../testing/catalog-row.ts';
+import { seededStore } from '../../testing/seeded-store.ts';
 import { TEST_STORES } from '../../testing/test-stores.ts';
 
 /** The run report's time in MPI per rank, on both stores. */
@@ -18,20 +19,13 @@ async function seed(store: Store): Promise<void> {
 }
 
 describe.each(TEST_STORES)('mpi_samples repository on %s', (_name, available, open) => {
-  let store: Store;
-  let done: () => Promise<void> = async () => undefined;
-  beforeAll(async () => {
-    if (!available) return;
-    ({ store, done } = await open());
-    await seed(store);
-  });
-  afterAll(async () => { await done(); });
+  const db = seededStore(available, open, seed);
 
   it.runIf(available)('gives each rank\'s last report, by rank', async () => {
-    const ranks = await mpiRankTotals(store, 'r1');
+    const ranks = await mpiRankTotals(db.store, 'r1');
     expect(ranks.map((r) => r.rank)).toEqual([0, 1]);
     expect(ranks[0]).toEqual({ rank: 0, host: 'n1', pid: 100, wall_s: 5, mpi_s: 3, mpi_cpu_s: 0.25, cpu_s: 4.5, calls: 50 });
     expect(ranks[1]?.mpi_s).toBeCloseTo(0.5);
-    expect(await mpiRankTotals(store, 'nope')).toEqual([]);
+    expect(await mpiRankTotals(db.store, 'nope')).toEqual([]);
   });
 });

@@ -2,8 +2,9 @@ import {
   type Identity, type Store, appRegressions, baselineStats, appRuns, findingHeadlines, runById, runOwner, runningRunsOnHost,
   storedFindingKinds, summarisedEfficiencies, visibleAppsAndUsers, visibleRuns,
 } from '@runlens/schemas';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { catalogRow as row } from '../../testing/catalog-row.ts';
+import { seededStore } from '../../testing/seeded-store.ts';
 import { TEST_STORES } from '../../testing/test-stores.ts';
 
 /** The runs repository and the app page's reads, on both stores. */
@@ -32,52 +33,45 @@ async function seed(store: Store): Promise<void> {
 }
 
 describe.each(TEST_STORES)('runs repository on %s', (_name, available, open) => {
-  let store: Store;
-  let done: () => Promise<void> = async () => undefined;
-  beforeAll(async () => {
-    if (!available) return;
-    ({ store, done } = await open());
-    await seed(store);
-  });
-  afterAll(async () => { await done(); });
+  const db = seededStore(available, open, seed);
 
   it.runIf(available)('reads one run, its owner, and the running runs on a host', async () => {
-    const a1 = await runById(store, 'a1');
+    const a1 = await runById(db.store, 'a1');
     expect(a1).toMatchObject({ run_id: 'a1', user: 'ann', start_ms: T0, end_ms: T0 + 10_000, alloc_cores: 2, cpu_user_s: 15, exit_code: 0, hosts: ['n1'] });
-    expect(await runById(store, 'nope')).toBeNull();
-    expect(await runOwner(store, 'b1')).toBe('bob');
-    expect(await runOwner(store, 'nope')).toBeNull();
-    expect((await runningRunsOnHost(store, 'n2')).map((r) => [r.run_id, r.end_ms])).toEqual([['b2', null]]);
+    expect(await runById(db.store, 'nope')).toBeNull();
+    expect(await runOwner(db.store, 'b1')).toBe('bob');
+    expect(await runOwner(db.store, 'nope')).toBeNull();
+    expect((await runningRunsOnHost(db.store, 'n2')).map((r) => [r.run_id, r.end_ms])).toEqual([['b2', null]]);
   });
 
   it.runIf(available)('lists only the runs a plain user may see, newest first, with filters', async () => {
-    expect((await visibleRuns(store, ann)).map((r) => r.run_id)).toEqual(['a2', 'a1']);
-    expect((await visibleRuns(store, ops)).map((r) => r.run_id)).toEqual(['c1', 'b2', 'b1', 'a2', 'a1']);
-    expect((await visibleRuns(store, admin, { kind: 'cpu_bound' })).map((r) => r.run_id)).toEqual(['b1']);
-    expect((await visibleRuns(store, admin, { status: 'running' })).map((r) => r.n_hosts)).toEqual([2]);
-    expect((await visibleRuns(store, admin, { app: 'other', user: 'cid' })).map((r) => r.exit_code)).toEqual([1]);
-    expect(await visibleRuns(store, admin, { from_ms: T0 + 61_000 })).toHaveLength(1);
-    expect(await visibleRuns(store, admin, {}, 2)).toHaveLength(2);
-    expect((await visibleRuns(store, ann)).find((r) => r.run_id === 'a1')).toMatchObject({ start_ms: T0, end_ms: T0 + 10_000, cpu_s: 16 });
-    expect(await visibleAppsAndUsers(store, ann)).toEqual({ apps: ['solver'], users: ['ann'] });
-    expect(await visibleAppsAndUsers(store, admin)).toEqual({ apps: ['other', 'solver'], users: ['ann', 'bob', 'cid'] });
+    expect((await visibleRuns(db.store, ann)).map((r) => r.run_id)).toEqual(['a2', 'a1']);
+    expect((await visibleRuns(db.store, ops)).map((r) => r.run_id)).toEqual(['c1', 'b2', 'b1', 'a2', 'a1']);
+    expect((await visibleRuns(db.store, admin, { kind: 'cpu_bound' })).map((r) => r.run_id)).toEqual(['b1']);
+    expect((await visibleRuns(db.store, admin, { status: 'running' })).map((r) => r.n_hosts)).toEqual([2]);
+    expect((await visibleRuns(db.store, admin, { app: 'other', user: 'cid' })).map((r) => r.exit_code)).toEqual([1]);
+    expect(await visibleRuns(db.store, admin, { from_ms: T0 + 61_000 })).toHaveLength(1);
+    expect(await visibleRuns(db.store, admin, {}, 2)).toHaveLength(2);
+    expect((await visibleRuns(db.store, ann)).find((r) => r.run_id === 'a1')).toMatchObject({ start_ms: T0, end_ms: T0 + 10_000, cpu_s: 16 });
+    expect(await visibleAppsAndUsers(db.store, ann)).toEqual({ apps: ['solver'], users: ['ann'] });
+    expect(await visibleAppsAndUsers(db.store, admin)).toEqual({ apps: ['other', 'solver'], users: ['ann', 'bob', 'cid'] });
   });
 
   it.runIf(available)('reads the findings and efficiencies a run list shows', async () => {
-    expect((await findingHeadlines(store, ['b1'])).map((f) => f.kind).sort()).toEqual(['cpu_bound', 'regression']);
-    expect(await findingHeadlines(store, [])).toEqual([]);
-    expect(await storedFindingKinds(store)).toEqual(['cpu_bound', 'regression']);
-    expect(await summarisedEfficiencies(store, ['a1', 'c1'])).toEqual(new Map([['a1', 0.8]]));
+    expect((await findingHeadlines(db.store, ['b1'])).map((f) => f.kind).sort()).toEqual(['cpu_bound', 'regression']);
+    expect(await findingHeadlines(db.store, [])).toEqual([]);
+    expect(await storedFindingKinds(db.store)).toEqual(['cpu_bound', 'regression']);
+    expect(await summarisedEfficiencies(db.store, ['a1', 'c1'])).toEqual(new Map([['a1', 0.8]]));
   });
 
   it.runIf(available)("the app page shows a plain user only their own runs, regressions and baseline", async () => {
-    expect((await appRuns(store, ann, 'solver')).map((r) => [r.run_id, r.wall_s, r.regressed])).toEqual([['a1', 10, false], ['a2', 12, true]]);
-    expect((await appRuns(store, admin, 'solver')).map((r) => r.run_id)).toEqual(['a1', 'a2', 'b1', 'b2']);
-    expect((await appRegressions(store, ann, 'solver')).map((r) => r.run_id)).toEqual(['a2']);
-    expect((await appRegressions(store, ops, 'solver')).map((r) => r.run_id).sort()).toEqual(['a2', 'b1']);
+    expect((await appRuns(db.store, ann, 'solver')).map((r) => [r.run_id, r.wall_s, r.regressed])).toEqual([['a1', 10, false], ['a2', 12, true]]);
+    expect((await appRuns(db.store, admin, 'solver')).map((r) => r.run_id)).toEqual(['a1', 'a2', 'b1', 'b2']);
+    expect((await appRegressions(db.store, ann, 'solver')).map((r) => r.run_id)).toEqual(['a2']);
+    expect((await appRegressions(db.store, ops, 'solver')).map((r) => r.run_id).sort()).toEqual(['a2', 'b1']);
     // bob's 100 s run must not reach ann's baseline band.
     const now = T0 + 3_600_000;
-    const appBaseline = (id: Identity) => baselineStats(store, { app: 'solver', fingerprint: '', exclude_run: '', ended_before_ms: now, visible_to: id });
+    const appBaseline = (id: Identity) => baselineStats(db.store, { app: 'solver', fingerprint: '', exclude_run: '', ended_before_ms: now, visible_to: id });
     expect(await appBaseline(ann)).toEqual({ runs: 2, wall_s_median: 11, wall_s_mad: 1, cpu_efficiency_median: 0.7 });
     expect(await appBaseline(admin)).toMatchObject({ runs: 3, wall_s_median: 12, wall_s_mad: 2, cpu_efficiency_median: 0.6 });
     expect(await appBaseline({ user: 'dan', role: 'user' })).toBeNull();

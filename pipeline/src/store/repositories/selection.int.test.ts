@@ -1,6 +1,7 @@
 import { type Store, appOutcomes, hostProfiles } from '@runlens/schemas';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { catalogRow as row } from '../../testing/catalog-row.ts';
+import { seededStore } from '../../testing/seeded-store.ts';
 import { TEST_STORES } from '../../testing/test-stores.ts';
 
 /** Compute selection's reads on both stores: finished, visible, summarised runs; newest profile per host. */
@@ -17,24 +18,17 @@ async function seed(store: Store): Promise<void> {
 }
 
 describe.each(TEST_STORES)('selection reads on %s', (_name, available, open) => {
-  let store: Store;
-  let done: () => Promise<void> = async () => undefined;
-  beforeAll(async () => {
-    if (!available) return;
-    ({ store, done } = await open());
-    await seed(store);
-  });
-  afterAll(async () => { await done(); });
+  const db = seededStore(available, open, seed);
 
   it.runIf(available)('gives finished, summarised runs the identity may see, with their hosts and allocation', async () => {
-    const all = await appOutcomes(store, { user: 'root', role: 'admin' }, 'solver');
+    const all = await appOutcomes(db.store, { user: 'root', role: 'admin' }, 'solver');
     expect(all.map((r) => r.run_id).sort()).toEqual(['a', 'b']);
     expect(all.find((r) => r.run_id === 'b')).toMatchObject({ hosts: ['n2', 'n3'], tags: ['partition=fat'], alloc_cores: 2, alloc_gpus: 1, wall_s: 20, scale_cores: 2, fingerprint: 'solver --steps' });
-    expect((await appOutcomes(store, { user: 'ann', role: 'user' }, 'solver')).map((r) => r.run_id)).toEqual(['a']);
+    expect((await appOutcomes(db.store, { user: 'ann', role: 'user' }, 'solver')).map((r) => r.run_id)).toEqual(['a']);
   });
 
   it.runIf(available)('gives the newest profile of each host', async () => {
-    expect((await hostProfiles(store)).map((p) => [p.host, p.logical_cpus])).toEqual([['n1', 16], ['n2', 4]]);
-    expect((await hostProfiles(store, ['n2'])).map((p) => p.host)).toEqual(['n2']);
+    expect((await hostProfiles(db.store)).map((p) => [p.host, p.logical_cpus])).toEqual([['n1', 16], ['n2', 4]]);
+    expect((await hostProfiles(db.store, ['n2'])).map((p) => p.host)).toEqual(['n2']);
   });
 });

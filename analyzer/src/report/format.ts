@@ -25,6 +25,11 @@ export function pct(x: number | null, missing = 'n/a'): string {
   return x === null || !Number.isFinite(x) ? missing : `${Math.round(x * 100)}%`;
 }
 
+/** An amount of money in `currency`; small amounts (a short run's cost) keep two significant digits. */
+export function money(x: number | null, currency: string, missing = 'no price'): string {
+  return x === null || !Number.isFinite(x) ? missing : `${x < 0.01 ? x.toPrecision(2) : x.toFixed(2)} ${currency}`;
+}
+
 const SEVERITY_RANK = { info: 0, warning: 1, critical: 2 } as const;
 
 /** Most severe, then most confident first: a verdict reads top-down. Unknown severities last. */

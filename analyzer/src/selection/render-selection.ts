@@ -1,8 +1,7 @@
-import { seconds } from '../report/format.ts';
+import { money, seconds } from '../report/format.ts';
 import type { Interval } from './recommend.ts';
 import type { NodeTypeListing, SelectionResult } from './select-app.ts';
 
-const money = (x: number | null, cur: string): string => (x === null ? 'no price' : `${x < 0.01 ? x.toPrecision(2) : x.toFixed(2)} ${cur}`);
 const ci = (i: Interval, f: (x: number) => string): string => (i.level > 0 ? `${f(i.lo)}–${f(i.hi)} (${Math.round(i.level * 100)}%)` : '—');
 
 /** The terminal form of `runlens select`. */

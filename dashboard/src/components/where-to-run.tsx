@@ -1,7 +1,6 @@
 import type { SelectionResult } from '@runlens/analyzer/selection/select-app';
-import { fmtDuration } from '../server/format.ts';
+import { fmtDuration, fmtMoney } from '../server/format.ts';
 
-const money = (x: number | null, cur: string): string => (x === null ? 'no price' : `${x < 0.01 ? x.toPrecision(2) : x.toFixed(2)} ${cur}`);
 
 /** The app page's "where to run" panel: node types compared on this app's own runs. */
 export function WhereToRun({ s }: { s: SelectionResult }) {
@@ -17,7 +16,7 @@ export function WhereToRun({ s }: { s: SelectionResult }) {
             <td>{t.type}{r.fastest?.type === t.type ? ' ⚡' : ''}{r.cheapest?.type === t.type ? ' €' : ''}</td>
             <td className="num">{t.runs}</td><td className="num">{fmtDuration(t.wall_s_median)}</td>
             <td>{t.runs < 2 ? '—' : `${fmtDuration(t.wall_s_ci.lo)}–${fmtDuration(t.wall_s_ci.hi)} (${Math.round(t.wall_s_ci.level * 100)}%)`}</td>
-            <td className="num">{money(t.cost_per_run_median, s.currency)}</td><td className="num">{t.runs_per_cost === null ? '—' : t.runs_per_cost.toPrecision(3)}</td>
+            <td className="num">{fmtMoney(t.cost_per_run_median, s.currency)}</td><td className="num">{t.runs_per_cost === null ? '—' : t.runs_per_cost.toPrecision(3)}</td>
           </tr>
         ))}</tbody>
       </table>

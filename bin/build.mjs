@@ -9,7 +9,7 @@
 // module's real path, so a running process keeps loading its lazy chunks from its own build.
 import { build } from 'esbuild';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -91,7 +91,35 @@ export async function buildDist() {
   return final;
 }
 
+/**
+ * Bundles one more entry (a benchmark's harness around a role) exactly as the roles are
+ * bundled, to dist/<name>/<entry>.js, so a benchmark measures the compiled code users run.
+ * The folder sits two below the root, like a build, so the source URLs resolve the same way.
+ */
+export async function buildEntry(entry, name) {
+  if (!/^[\w.-]+$/.test(name)) throw new Error(`build: bad output name ${JSON.stringify(name)}`);
+  const outdir = join(DIST, name);
+  const stem = basename(entry).replace(/\.tsx?$/, '');
+  await build({
+    entryPoints: { [stem]: entry },
+    outdir,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+    plugins: [externals, sourceUrls],
+  });
+  return join(outdir, `${stem}.js`);
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const at = process.argv.indexOf('--entry');
+  if (at > 0) {
+    // `build.mjs --entry FILE.ts NAME`: prints the compiled file's path.
+    process.stdout.write(`${await buildEntry(process.argv[at + 1], process.argv[at + 2])}\n`);
+    process.exit(0);
+  }
   const t0 = performance.now();
   const out = await buildDist();
   if (!process.argv.includes('--quiet')) process.stderr.write(`runlens: built ${relative(ROOT, out)} in ${Math.round(performance.now() - t0)} ms\n`);

@@ -55,7 +55,7 @@ async function timeJob(condition: Condition, cfg: Config): Promise<Omit<Slowdown
   if (condition === 'none') return job(null);
   const maxS = cfg.BENCH_WARMUP_S + JOB_TIMEOUT_MS / 1000 + 60;
   return withAgent(condition, cfg, maxS, async (a) => {
-    await sleep(cfg.BENCH_WARMUP_S * 1000); // startup CPU (tsx, Go runtime) stays out of the job
+    await sleep(cfg.BENCH_WARMUP_S * 1000); // startup CPU (module loading, Go runtime) stays out of the job
     return job(a);
   });
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { spawnPeer } from './child.ts';
@@ -6,10 +7,22 @@ import type { PeerDef, RunningAgent, StartOptions } from './peer.ts';
 const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 const ENTRY = join(import.meta.dirname, '..', 'runlens-agent.ts');
 
-/** Starts runlens-agent.ts through tsx, as bin/runlens runs production code; ticks come from its SIGUSR2 answer. */
+let compiled: string | undefined;
+
+/**
+ * runlens-agent.ts compiled by bin/build.mjs exactly as the roles are (bin/runlens runs
+ * compiled JS, never tsx), once per harness process.
+ */
+function compiledEntry(): string {
+  compiled ??= execFileSync(process.execPath, [join(REPO_ROOT, 'bin/build.mjs'), '--entry', ENTRY, 'bench-collector-agent'], {
+    cwd: REPO_ROOT, encoding: 'utf8',
+  }).trim();
+  return compiled;
+}
+
+/** Starts the compiled runlens-agent.ts; ticks come from its SIGUSR2 answer. */
 async function startRunlens(opts: StartOptions): Promise<RunningAgent> {
-  const loader = join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs');
-  const args = [...opts.nodeFlags, '--import', loader, ENTRY, String(opts.maxDurationS)];
+  const args = [...opts.nodeFlags, compiledEntry(), String(opts.maxDurationS)];
   const child = await spawnPeer('runlens', process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const waiters: ((line: Record<string, unknown>) => void)[] = [];
   createInterface({ input: child.child.stdout! }).on('line', (text) => {
@@ -52,7 +65,7 @@ export const runlens: PeerDef = {
   scope: 'process',
   debian: null,
   ticks: 'Agent.ticks, read over SIGUSR2 at the window edges',
-  version: () => `node ${process.version} + tsx (working tree)`,
+  version: () => `node ${process.version}, compiled by bin/build.mjs (working tree)`,
   settings: () => ({ samplers: ['process', 'node'], interval_ms: 1000, entry: 'runlens-agent.ts' }),
   start: startRunlens,
 };

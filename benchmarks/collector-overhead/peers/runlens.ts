@@ -46,7 +46,7 @@ async function startRunlens(opts: StartOptions): Promise<RunningAgent> {
     throw e;
   }
   const counters = async (): Promise<Record<string, unknown>> => {
-    const line = nextLine(5000);
+    const line = nextLine(15_000); // a tick in progress delays the answer; under load it can take seconds
     child.child.kill('SIGUSR2');
     return line;
   };

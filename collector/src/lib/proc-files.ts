@@ -17,19 +17,46 @@ export function readText(path: string): string | null {
   }
 }
 
-/** Why a read failed, for callers that report denied vs vanished differently. */
-export function readTextOrReason(path: string): { text: string } | { reason: 'gone' | 'denied' } {
+const BUF = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * Reads a small file from offset 0 into the shared buffer; returns its length. One read
+ * usually suffices: /proc's seq files generate their whole text into a read with room for
+ * it, and any file reads short only at its end, so a short read is the end. Text past
+ * 64 KiB is cut, which no per-process file reaches.
+ */
+function readInto(fd: number): number {
+  let total = 0;
+  for (;;) {
+    const room = BUF.length - total;
+    const n = readSync(fd, BUF, total, room, total);
+    total += n;
+    if (n < room || total >= BUF.length) return total;
+  }
+}
+
+/**
+ * A small /proc file read with one open, read and close into a shared buffer (no stat and no
+ * buffer per read, unlike readFileSync); why not, when it cannot be read.
+ */
+export function readSmallText(path: string): { text: string } | { reason: 'gone' | 'denied' } {
+  let fd: number;
   try {
-    return { text: readFileSync(path, 'latin1') };
+    fd = openSync(path, 'r');
   } catch (e) {
     const code = errCode(e);
     if (code === 'EACCES' || code === 'EPERM') return { reason: 'denied' };
     if (GONE.has(code) || code === 'EINVAL') return { reason: 'gone' };
     throw e;
   }
+  try {
+    return { text: BUF.toString('latin1', 0, readInto(fd)) };
+  } catch {
+    return { reason: 'gone' }; // the process exited between open and read (ESRCH)
+  } finally {
+    closeSync(fd);
+  }
 }
-
-const BUF = Buffer.allocUnsafe(64 * 1024);
 
 /**
  * A /proc file kept open between ticks: pread at offset 0 re-generates the content,
@@ -55,12 +82,7 @@ export class KeptOpenFile {
   read(): string | null {
     if (this.fd === null) return null;
     try {
-      let total = 0;
-      for (;;) {
-        const n = readSync(this.fd, BUF, total, BUF.length - total, total);
-        if (n === 0 || total + n >= BUF.length) return BUF.toString('latin1', 0, total + n);
-        total += n;
-      }
+      return BUF.toString('latin1', 0, readInto(this.fd));
     } catch {
       this.close();
       return null;
@@ -76,4 +98,13 @@ export class KeptOpenFile {
     }
     this.fd = null;
   }
+}
+
+/** The soft limit on open files, from /proc/self/limits; null when it cannot be read. */
+export function openFilesLimit(procRoot = '/proc'): number | null {
+  const line = (readText(`${procRoot}/self/limits`) ?? '').split('\n').find((l) => l.startsWith('Max open files'));
+  const soft = line?.slice('Max open files'.length).trim().split(/\s+/)[0];
+  if (soft === 'unlimited') return Number.MAX_SAFE_INTEGER;
+  const n = Number(soft);
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
 }

@@ -3,14 +3,15 @@ import { z } from 'zod';
 import { RateTracker } from '../../lib/counter.ts';
 import { readText } from '../../lib/proc-files.ts';
 import { type Attribution, type HostContext, type Tick, defineSampler } from '../../sampler.ts';
-import { type ProcReading, ProcReader } from './proc-reader.ts';
+import { type ProcReading, ProcReader, keptOpenBudget } from './proc-reader.ts';
 import { BusyThreads } from './busy-threads.ts';
 import { ReapedChildren, type ScannedProcess } from './reaped-children.ts';
 
 const config = z.object({
   include: z.enum(['all', 'runs']).default('all'),
   include_kernel_threads: z.boolean().default(false),
-  max_kept_open: z.number().int().min(0).default(2000),
+  /** Processes whose files stay open between ticks; by default as many as the descriptor limit allows. */
+  max_kept_open: z.number().int().min(0).optional(),
 }).strict();
 
 // Order of the counters fed to the rate tracker.
@@ -49,7 +50,7 @@ export const processSampler = defineSampler({
   description: 'Per-process CPU, memory, scheduling and IO from /proc/<pid>/{stat,status,io,schedstat}.',
   config,
   create(cfg, host) {
-    const reader = new ProcReader(host.procRoot, cfg.max_kept_open);
+    const reader = new ProcReader(host.procRoot, cfg.max_kept_open ?? keptOpenBudget());
     const cpu = new RateTracker<string>();
     const io = new RateTracker<string>();
     const reaped = new ReapedChildren();

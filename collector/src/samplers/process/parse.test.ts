@@ -123,7 +123,8 @@ describe('parseIo', () => {
     expect(parseIo(text.slice(0, text.indexOf('write_bytes') + 8))).toBeNull();
   });
 
-  it.each([['empty', ''], ['garbage', 'x\ny:z\n\u0000'], ['non-numeric', 'rchar: a\nwchar: b\nsyscr: c\nsyscw: d\nread_bytes: e\nwrite_bytes: f\n']])(
+  it.each([['empty', ''], ['garbage', 'x\ny:z\n\u0000'], ['non-numeric', 'rchar: a\nwchar: b\nsyscr: c\nsyscw: d\nread_bytes: e\nwrite_bytes: f\n'],
+    ['a number glued to text', 'rchar: 12ab\nwchar: 1\nsyscr: 1\nsyscw: 1\nread_bytes: 1\nwrite_bytes: 1\n']])(
     'returns null for %s',
     (_n, text) => expect(parseIo(text)).toBeNull(),
   );

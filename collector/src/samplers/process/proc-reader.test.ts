@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProcReader } from './proc-reader.ts';
+import { ProcReader, keptOpenBudget } from './proc-reader.ts';
 import { fileTexts, writeProc } from './testdata/fake-proc.ts';
 
 /** Replaces one file with a new inode: a descriptor kept open on the old one still reads the old text. */
@@ -74,5 +74,22 @@ describe('ProcReader over a fake procRoot', () => {
     expect(r?.stat.utime).toBe(9);
     expect(r?.io).toBeNull();
     expect(r?.sched).toBeNull();
+  });
+});
+
+describe('keptOpenBudget', () => {
+  it('keeps a quarter of the descriptor limit free and holds four files per process', () => {
+    expect(keptOpenBudget(20_000)).toBe(3686);
+    expect(keptOpenBudget(1024)).toBe(128);
+  });
+
+  it('keeps nothing open when the limit is tiny or unknown, and stays bounded when it is huge', () => {
+    expect(keptOpenBudget(64)).toBe(0);
+    expect(keptOpenBudget(null)).toBe(0);
+    expect(keptOpenBudget(Number.MAX_SAFE_INTEGER)).toBe(32_768);
+  });
+
+  it('reads this process\'s real limit', () => {
+    expect(keptOpenBudget()).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { KeptOpenFile, readTextOrReason } from '../../lib/proc-files.ts';
+import { KeptOpenFile, openFilesLimit, readSmallText } from '../../lib/proc-files.ts';
 import { type ProcIo, type ProcStat, type ProcStatus, parseIo, parseSchedstat, parseStat, parseStatus } from './parse.ts';
 
 /** One consistent reading of a process; `io` is null when /proc/<pid>/io is not readable. */
@@ -11,6 +11,15 @@ export interface ProcReading {
 }
 
 const FILES = ['stat', 'status', 'io', 'schedstat'] as const;
+
+/**
+ * How many processes may keep their files open: a quarter of the descriptor limit stays for
+ * sockets, logs and the other samplers, and the rest holds FILES.length per process.
+ */
+export function keptOpenBudget(limit: number | null = openFilesLimit()): number {
+  if (limit === null) return 0;
+  return Math.max(0, Math.min(32_768, Math.floor((limit * 0.75 - 256) / FILES.length)));
+}
 type FileName = (typeof FILES)[number];
 
 /** The open files of one process; replaced when the pid is reused. */
@@ -20,7 +29,7 @@ class ProcHandle {
 
   read(name: FileName): string | null {
     if (!this.keepOpen) {
-      const r = readTextOrReason(`${this.dir}/${name}`);
+      const r = readSmallText(`${this.dir}/${name}`);
       return 'text' in r ? r.text : null;
     }
     if (!this.files.has(name)) this.files.set(name, KeptOpenFile.open(`${this.dir}/${name}`));

@@ -25,6 +25,9 @@ export const Config = z.object({
   BENCH_SLOWDOWN_CPU_METHOD: z.string().regex(/^[a-z0-9_]+$/).default('matrixprod'),
   /** When set, the RunLens agent also runs with --cpu-prof into this directory. */
   BENCH_CPU_PROF_DIR: z.string().optional(),
+  /** Extra node flags for the RunLens agent (space-separated), to try V8 settings side by side. */
+  BENCH_RUNLENS_NODE_FLAGS: z.string().default('').transform((s) => s.split(/\s+/).filter((x) => x !== ''))
+    .pipe(z.array(z.string().regex(/^--[\w-]+(=[\w./-]+)?$/))),
 });
 export type Config = z.infer<typeof Config>;
 

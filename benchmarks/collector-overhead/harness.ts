@@ -24,7 +24,8 @@ export function orderFor<T>(repeat: number, items: readonly T[]): T[] {
 
 /** Starts `agent`, runs `fn` with it, and always stops it. */
 export async function withAgent<T>(agent: AgentName, cfg: Config, maxDurationS: number, fn: (a: RunningAgent) => Promise<T>): Promise<T> {
-  const nodeFlags = agent === 'runlens' && cfg.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${cfg.BENCH_CPU_PROF_DIR}`] : [];
+  const profile = cfg.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${cfg.BENCH_CPU_PROF_DIR}`] : [];
+  const nodeFlags = agent === 'runlens' ? [...cfg.BENCH_RUNLENS_NODE_FLAGS, ...profile] : [];
   const running = await PEERS[agent].start({ maxDurationS, nodeFlags });
   try {
     const result = await fn(running);

@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     const line = {
       ticks: agent.ticks, batches: publisher.batches, consumed, absent,
       process_rows: publisher.benchRows.get('process_samples') ?? 0, errors: Object.fromEntries(agent.counters.errors),
+      memory: process.memoryUsage(),
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);
   };

@@ -37,9 +37,10 @@ function readInto(fd: number): number {
 
 /**
  * A small /proc file read with one open, read and close into a shared buffer (no stat and no
- * buffer per read, unlike readFileSync); why not, when it cannot be read.
+ * buffer per read, unlike readFileSync); why not, when it cannot be read. The bytes are a
+ * view of that buffer: parse them before the next read.
  */
-export function readSmallText(path: string): { text: string } | { reason: 'gone' | 'denied' } {
+export function readSmall(path: string): { bytes: Buffer } | { reason: 'gone' | 'denied' } {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -50,7 +51,7 @@ export function readSmallText(path: string): { text: string } | { reason: 'gone'
     throw e;
   }
   try {
-    return { text: BUF.toString('latin1', 0, readInto(fd)) };
+    return { bytes: BUF.subarray(0, readInto(fd)) };
   } catch {
     return { reason: 'gone' }; // the process exited between open and read (ESRCH)
   } finally {
@@ -78,11 +79,14 @@ export class KeptOpenFile {
     }
   }
 
-  /** Whole content, or null when the process is gone (then the file is closed). */
-  read(): string | null {
+  /**
+   * Whole content, or null when the process is gone (then the file is closed). The bytes are
+   * a view of a shared buffer: parse them before the next read.
+   */
+  read(): Buffer | null {
     if (this.fd === null) return null;
     try {
-      return BUF.toString('latin1', 0, readInto(this.fd));
+      return BUF.subarray(0, readInto(this.fd));
     } catch {
       this.close();
       return null;

@@ -1,4 +1,14 @@
-/** Pure parsers for /proc/<pid>/{stat,status,io,schedstat}. Bad input gives null, never throws. */
+/**
+ * Pure parsers for /proc/<pid>/{stat,status,io,schedstat}. Bad input gives null, never throws.
+ * They scan the bytes as read, in place: the sampler reads four files per process per second,
+ * and a string per file was most of its garbage. A string argument (tests, rare callers) is
+ * converted once.
+ */
+
+/** What the parsers read: the bytes of one file, or its text. */
+export type ProcText = string | Buffer;
+
+const bytesOf = (t: ProcText): Buffer => (typeof t === 'string' ? Buffer.from(t, 'latin1') : t);
 
 export interface ProcStat {
   readonly pid: number;
@@ -18,24 +28,19 @@ export interface ProcStat {
   readonly processor: number;
 }
 
-/**
- * The integer written at `pos` (after spaces or tabs), NaN when there is none. Scanning the
- * text in place allocates nothing: the sampler reads four files per process per second.
- */
-function intAt(text: string, pos: number): number {
+/** The integer written at `pos` (after spaces or tabs), NaN when there is none or it runs into text. */
+function intAt(b: Buffer, pos: number): number {
+  const end = b.length;
   let i = pos;
-  let c = text.charCodeAt(i);
-  while (c === 32 || c === 9) c = text.charCodeAt(++i);
-  const negative = c === 45;
-  if (negative) c = text.charCodeAt(++i);
-  if (!(c >= 48 && c <= 57)) return Number.NaN;
+  while (i < end && (b[i] === 32 || b[i] === 9)) i++;
+  const negative = b[i] === 45;
+  if (negative) i++;
+  const first = i;
   let v = 0;
-  while (c >= 48 && c <= 57) {
-    v = v * 10 + (c - 48);
-    c = text.charCodeAt(++i);
-  }
-  // A number glued to other text ("12ab") is not a number.
-  if (!(Number.isNaN(c) || c === 32 || c === 9 || c === 10)) return Number.NaN;
+  for (let c = b[i] ?? -1; c >= 48 && c <= 57; c = b[++i] ?? -1) v = v * 10 + (c - 48);
+  if (i === first) return Number.NaN;
+  const after = b[i];
+  if (!(after === undefined || after === 32 || after === 9 || after === 10)) return Number.NaN;
   return negative ? -v : v;
 }
 
@@ -43,32 +48,33 @@ function intAt(text: string, pos: number): number {
 const FIELD_AT = new Int32Array(64);
 
 /** Where each space-separated field after comm begins; returns how many there are. */
-function fieldStarts(text: string, from: number): number {
+function fieldStarts(b: Buffer, from: number): number {
   let n = 0;
   let i = from;
-  const end = text.length;
+  const end = b.length;
   while (i < end && n < FIELD_AT.length) {
-    while (i < end && text.charCodeAt(i) === 32) i++;
-    if (i >= end || text.charCodeAt(i) === 10) break;
+    while (i < end && b[i] === 32) i++;
+    if (i >= end || b[i] === 10) break;
     FIELD_AT[n++] = i;
-    while (i < end && text.charCodeAt(i) !== 32 && text.charCodeAt(i) !== 10) i++;
+    while (i < end && b[i] !== 32 && b[i] !== 10) i++;
   }
   return n;
 }
 
 /** comm may hold spaces and parentheses, so split at the last ')'. */
-export function parseStat(text: string): ProcStat | null {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
+export function parseStat(text: ProcText): ProcStat | null {
+  const b = bytesOf(text);
+  const open = b.indexOf(40); // '('
+  const close = b.lastIndexOf(41); // ')'
   if (open < 0 || close < open) return null;
-  const count = fieldStarts(text, close + 1);
+  const count = fieldStarts(b, close + 1);
   // FIELD_AT[0] is field 3 (state); field N is FIELD_AT[N - 3].
   if (count < 22) return null;
-  const n = (i: number): number => intAt(text, FIELD_AT[i - 3] ?? 0);
+  const n = (i: number): number => intAt(b, FIELD_AT[i - 3] ?? 0);
   const stat: ProcStat = {
-    pid: intAt(text, 0),
-    comm: text.slice(open + 1, close),
-    state: text.charAt(FIELD_AT[0] ?? 0) || '?',
+    pid: intAt(b, 0),
+    comm: b.toString('latin1', open + 1, close),
+    state: String.fromCharCode(b[FIELD_AT[0] ?? 0] ?? 63),
     ppid: n(4), minflt: n(10), cminflt: n(11), majflt: n(12), utime: n(14), stime: n(15),
     threads: n(20), start_ticks: n(22), vsize: n(23), rss_pages: n(24),
     processor: count >= 37 ? n(39) : -1,
@@ -78,11 +84,19 @@ export function parseStat(text: string): ProcStat | null {
   return numbers.every(Number.isFinite) ? stat : null;
 }
 
-/** The integer after `key` at the start of a line, NaN when the line is absent. */
-function lineValue(text: string, key: string): number {
-  if (text.startsWith(key)) return intAt(text, key.length);
-  const nl = text.indexOf(`\n${key}`);
-  return nl < 0 ? Number.NaN : intAt(text, nl + 1 + key.length);
+/** A line key, as the bytes to find: at the very start, or after a newline. */
+interface LineKey {
+  readonly first: Buffer;
+  readonly later: Buffer;
+}
+const key = (k: string): LineKey => ({ first: Buffer.from(k, 'latin1'), later: Buffer.from(`\n${k}`, 'latin1') });
+
+/** The integer after `k` at the start of a line, NaN when the line is absent. */
+function lineValue(b: Buffer, k: LineKey): number {
+  const n = k.first.length;
+  if (b.length >= n && b.compare(k.first, 0, n, 0, n) === 0) return intAt(b, n);
+  const nl = b.indexOf(k.later);
+  return nl < 0 ? Number.NaN : intAt(b, nl + k.later.length);
 }
 
 export interface ProcStatus {
@@ -91,10 +105,15 @@ export interface ProcStatus {
   readonly invol_ctxsw: number;
 }
 
-export function parseStatus(text: string): ProcStatus | null {
-  const hwm = lineValue(text, 'VmHWM:');
-  const vol = lineValue(text, 'voluntary_ctxt_switches:');
-  const invol = lineValue(text, 'nonvoluntary_ctxt_switches:');
+const HWM = key('VmHWM:');
+const VOL = key('voluntary_ctxt_switches:');
+const INVOL = key('nonvoluntary_ctxt_switches:');
+
+export function parseStatus(text: ProcText): ProcStatus | null {
+  const b = bytesOf(text);
+  const hwm = lineValue(b, HWM);
+  const vol = lineValue(b, VOL);
+  const invol = lineValue(b, INVOL);
   if (!Number.isFinite(vol) || !Number.isFinite(invol)) return null;
   return { hwm_bytes: Number.isFinite(hwm) ? hwm * 1024 : null, vol_ctxsw: vol, invol_ctxsw: invol };
 }
@@ -110,21 +129,29 @@ export interface ProcIo {
   readonly cancelled_write_bytes: number;
 }
 
-export function parseIo(text: string): ProcIo | null {
-  const v = (key: string): number => lineValue(text, key);
+const IO_KEYS = {
+  rchar: key('rchar:'), wchar: key('wchar:'), syscr: key('syscr:'), syscw: key('syscw:'),
+  read_bytes: key('read_bytes:'), write_bytes: key('write_bytes:'), cancelled_write_bytes: key('cancelled_write_bytes:'),
+};
+
+export function parseIo(text: ProcText): ProcIo | null {
+  const b = bytesOf(text);
+  const v = (k: keyof typeof IO_KEYS): number => lineValue(b, IO_KEYS[k]);
   const io = {
-    rchar: v('rchar:'), wchar: v('wchar:'), syscr: v('syscr:'), syscw: v('syscw:'),
-    read_bytes: v('read_bytes:'), write_bytes: v('write_bytes:'), cancelled_write_bytes: v('cancelled_write_bytes:'),
+    rchar: v('rchar'), wchar: v('wchar'), syscr: v('syscr'), syscw: v('syscw'),
+    read_bytes: v('read_bytes'), write_bytes: v('write_bytes'), cancelled_write_bytes: v('cancelled_write_bytes'),
   };
   if (![io.rchar, io.wchar, io.syscr, io.syscw, io.read_bytes, io.write_bytes].every(Number.isFinite)) return null;
   return Number.isFinite(io.cancelled_write_bytes) ? io : { ...io, cancelled_write_bytes: 0 };
 }
 
 /** schedstat: nanoseconds on CPU, nanoseconds runnable but waiting, timeslices. */
-export function parseSchedstat(text: string): { run_ns: number; wait_ns: number } | null {
-  const line = text.trimStart();
-  const gap = line.indexOf(' ');
-  const run = intAt(line, 0);
-  const wait = gap < 0 ? Number.NaN : intAt(line, gap);
+export function parseSchedstat(text: ProcText): { run_ns: number; wait_ns: number } | null {
+  const b = bytesOf(text);
+  let i = 0;
+  while (b[i] === 32 || b[i] === 9 || b[i] === 10) i++;
+  const gap = b.indexOf(32, i);
+  const run = intAt(b, i);
+  const wait = gap < 0 ? Number.NaN : intAt(b, gap);
   return Number.isFinite(run) && Number.isFinite(wait) ? { run_ns: run, wait_ns: wait } : null;
 }

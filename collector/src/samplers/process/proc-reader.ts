@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { KeptOpenFile, openFilesLimit, readSmallText } from '../../lib/proc-files.ts';
+import { KeptOpenFile, openFilesLimit, readSmall } from '../../lib/proc-files.ts';
 import { type ProcIo, type ProcStat, type ProcStatus, parseIo, parseSchedstat, parseStat, parseStatus } from './parse.ts';
 
 /** One consistent reading of a process; `io` is null when /proc/<pid>/io is not readable. */
@@ -11,6 +11,7 @@ export interface ProcReading {
 }
 
 const FILES = ['stat', 'status', 'io', 'schedstat'] as const;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * How many processes may keep their files open: a quarter of the descriptor limit stays for
@@ -27,10 +28,11 @@ class ProcHandle {
   private files = new Map<FileName, KeptOpenFile | null>();
   constructor(private readonly dir: string, private readonly keepOpen: boolean) {}
 
-  read(name: FileName): string | null {
+  /** The file's bytes, a view of a shared buffer that the next read overwrites. */
+  read(name: FileName): Buffer | null {
     if (!this.keepOpen) {
-      const r = readSmallText(`${this.dir}/${name}`);
-      return 'text' in r ? r.text : null;
+      const r = readSmall(`${this.dir}/${name}`);
+      return 'bytes' in r ? r.bytes : null;
     }
     if (!this.files.has(name)) this.files.set(name, KeptOpenFile.open(`${this.dir}/${name}`));
     return this.files.get(name)?.read() ?? null;
@@ -87,18 +89,18 @@ export class ProcReader {
       entry = { start_ticks: -1, handle: new ProcHandle(`${this.procRoot}/${pid}`, keep) };
       this.handles.set(pid, entry);
     }
-    let stat = parseStat(entry.handle.read('stat') ?? '');
+    let stat = parseStat(entry.handle.read('stat') ?? EMPTY);
     if (entry.start_ticks >= 0 && (!stat || stat.start_ticks !== entry.start_ticks)) {
       // The process we knew is gone; the pid may already be reused, so reopen once.
       entry.handle.close();
-      stat = parseStat(entry.handle.read('stat') ?? '');
+      stat = parseStat(entry.handle.read('stat') ?? EMPTY);
     }
     if (!stat) return null;
     entry.start_ticks = stat.start_ticks;
-    const status = parseStatus(entry.handle.read('status') ?? '');
+    const status = parseStatus(entry.handle.read('status') ?? EMPTY);
     if (!status) return null; // vanished between the two reads
-    const io = parseIo(entry.handle.read('io') ?? '');
-    const sched = parseSchedstat(entry.handle.read('schedstat') ?? '');
+    const io = parseIo(entry.handle.read('io') ?? EMPTY);
+    const sched = parseSchedstat(entry.handle.read('schedstat') ?? EMPTY);
     return { stat, status, io, sched };
   }
 

@@ -1,7 +1,8 @@
 import {
-  type DataType, Field, Float64, Int32, List, Table, TimestampMillisecond, Uint32, Uint8, Utf8,
-  tableFromIPC, tableToIPC, vectorFromArray,
+  type DataType, Field, Float64, Int32, List, RecordBatch, Table, TimestampMillisecond, Uint32, Uint8, Utf8,
+  tableFromIPC, tableToIPC,
 } from 'apache-arrow';
+import { batchData, columnData } from './arrow-columns.ts';
 import { type ColumnType, type Row, type TableName, catalog } from './catalog/index.ts';
 
 function arrowType(type: ColumnType): DataType {
@@ -22,14 +23,16 @@ export function arrowFields(name: TableName): Field[] {
   return cols.map(([col, def]) => new Field(col, arrowType(def.type), def.nullable === true));
 }
 
-/** Rows of one table into one Arrow IPC stream (one record batch). */
+/** Rows of one table into one Arrow IPC stream (one record batch), column by column. */
 export function encodeBatch<N extends TableName>(name: N, rows: readonly Row<N>[]): Uint8Array {
-  const vectors: Record<string, ReturnType<typeof vectorFromArray>> = {};
-  for (const field of arrowFields(name)) {
+  const columns = catalog[name].columns as Record<string, { type: ColumnType }>;
+  const fields = arrowFields(name);
+  const children = fields.map((field) => {
     const values = rows.map((r) => (r as Record<string, unknown>)[field.name] ?? null);
-    vectors[field.name] = vectorFromArray(values, field.type);
-  }
-  return tableToIPC(new Table(vectors), 'stream');
+    return columnData(columns[field.name]?.type ?? 'str', field, values);
+  });
+  const { schema, data } = batchData(fields, children, rows.length);
+  return tableToIPC(new Table([new RecordBatch(schema, data)]), 'stream');
 }
 
 export interface DecodedBatch {

@@ -76,7 +76,10 @@ describe.skipIf(unavailable !== null)(`ingest into a ClickHouse cluster through 
   /** How many batches failed, and why: the store's failure reason and ClickHouse's code, as ingest logged them. */
   const failures = (rs: readonly RoleProcess[], marks: readonly number[]): { batches: number; causes: string[] } => {
     const lines = failed(rs, marks);
-    const cause = (l: Record<string, unknown>): string => /\(([a-z_]+)\)/.exec(String(l.error))?.[1] + (/Code: (\d+)/.exec(String(l.error))?.[0] ?? '');
+    const cause = (l: Record<string, unknown>): string => {
+      const e = String(l.error);
+      return [/\(([a-z_]+)\)/.exec(e)?.[1] ?? 'unclassified', /Code: \d+/.exec(e)?.[0]].filter(Boolean).join(', ');
+    };
     return { batches: lines.length, causes: [...new Set(lines.map(cause))] };
   };
 

@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,8 @@ export interface TestClickHouseCluster {
   start(node?: ClusterNode): Promise<void>;
   /** Stops it all, or one node; `kill` sends SIGKILL. */
   stop(opts?: { node?: ClusterNode; kill?: boolean }): Promise<void>;
+  /** PIDs of the four servers and ZooKeeper, for CPU accounting (benchmarks). */
+  pids(): number[];
   /** Waits until every replica of every `<table>_local` in `database` has fetched what its peer holds. */
   syncReplicas(database: string, tables: readonly string[]): Promise<void>;
 }
@@ -56,6 +58,8 @@ export async function startClickHouseCluster(): Promise<TestClickHouseCluster> {
     stop: async (opts) => {
       await run(join(SCRIPTS, 'cluster-stop'), ['--dir', dir, ...only(opts?.node), ...(opts?.kill ? ['--kill'] : [])], { timeout: 120_000 });
     },
+    pids: () => [...CLUSTER_NODES.map((n) => join(dir, n, 'clickhouse.pid.launch')), join(dir, 'zk', 'zk.pid')]
+      .filter(existsSync).map((f) => Number(readFileSync(f, 'utf8').trim())),
     syncReplicas: async (database, tables) => {
       for (const u of Object.values(urls)) {
         for (const t of tables) {

@@ -15,6 +15,8 @@ const NEEDED = [
   { bin: 'prometheus-alertmanager', pkg: 'prometheus-alertmanager' },
   // deploy/testbed/stack-up forwards the hub's dashboard and ClickHouse to this machine's loopback.
   { bin: 'socat', pkg: 'socat' },
+  // ZooKeeper 3.8 coordinates the replicated ClickHouse cluster (deploy/clickhouse/cluster-start).
+  { bin: '/usr/share/zookeeper/bin/zkServer.sh', pkg: 'zookeeper' },
   // Open MPI for the MPI tests: mpirun, and mpicc to build the PMPI library and mpiwork.
   { bin: 'mpirun', pkg: 'openmpi-bin' },
   { bin: 'mpicc', pkg: 'libopenmpi-dev' },

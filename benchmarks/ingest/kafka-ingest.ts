@@ -61,7 +61,9 @@ async function waitLine(lines: Record<string, unknown>[], child: ChildProcess, m
  * group's lag on the topic is 0. CPU of the child and of the server over that window.
  */
 export async function runIngest(opts: {
-  store: 'clickhouse' | 'chdb'; brokers: string; group: string; env: Record<string, string>; serverPid: number | null;
+  store: 'clickhouse' | 'chdb'; brokers: string; group: string; env: Record<string, string>;
+  /** The server's pid, or every server's of a cluster: their CPU is summed. */
+  serverPid: number | readonly number[] | null;
   messages: number; cpuProfDir?: string; timeoutS: number; topics?: readonly string[]; brokerPid?: number;
 }): Promise<IngestRun> {
   const topics = opts.topics ?? [TOPIC];
@@ -71,7 +73,9 @@ export async function runIngest(opts: {
     await waitLine(lines, child, 'ingest started', 120_000);
     const pid = child.pid ?? 0;
     const cpu0 = cpuSeconds(pid);
-    const srv0 = opts.serverPid ? cpuSeconds(opts.serverPid) : 0;
+    const servers = opts.serverPid === null ? [] : [opts.serverPid].flat();
+    const serverCpu = (): number => servers.reduce((a, p) => a + cpuSeconds(p), 0);
+    const srv0 = serverCpu();
     const broker0 = opts.brokerPid ? cpuSeconds(opts.brokerPid) : 0;
     const t0 = performance.now();
     let firstCommit = Number.NaN;
@@ -85,7 +89,7 @@ export async function runIngest(opts: {
     }
     const wall_s = (performance.now() - t0) / 1000;
     const ingest_cpu_s = cpuSeconds(pid) - cpu0;
-    const server_cpu_s = opts.serverPid ? cpuSeconds(opts.serverPid) - srv0 : null;
+    const server_cpu_s = servers.length > 0 ? serverCpu() - srv0 : null;
     const broker_cpu_s = opts.brokerPid ? cpuSeconds(opts.brokerPid) - broker0 : null;
     const closed = new Promise((r) => child.once('close', r));
     child.kill('SIGTERM');

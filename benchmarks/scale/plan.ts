@@ -14,6 +14,13 @@ export interface MeasuredRates {
   /** ClickHouse 18.16 server CPU per row inserted (the ingest through the server). */
   readonly server_rows_per_cpu_s: number;
   readonly broker_messages_per_cpu_s: number;
+  /**
+   * Ingest into a replicated cluster (deploy/clickhouse/cluster-start: 2 shards × 2 replicas,
+   * Distributed tables, synchronous inserts): ingest rows per CPU-s, and rows per CPU-s of all
+   * replicas together (each row is written once and fetched once by its shard's other replica).
+   * When measured, the plan sizes ingest and ClickHouse on these: production is replicated.
+   */
+  readonly cluster?: { readonly ingest_rows_per_cpu_s: number; readonly server_rows_per_cpu_s: number; readonly replicas: number };
   /** Compressed bytes per stored row of each table, if the storage benchmark has run. */
   readonly stored_bytes_per_row: { readonly process: number; readonly node: number } | null;
 }
@@ -53,9 +60,11 @@ export function plan(m: MeasuredRates, p: PlanInput): Plan {
   const scale = Math.max(1, (p.seriesPerNode / m.values_per_node_s));
   const rows = p.nodes * rowsPerNode * scale;
   const messages = p.nodes * m.messages_per_node_s;
-  const ingest = up(rows / (m.ingest_rows_per_cpu_s.clickhouse * p.utilisation));
+  const ingest = up(rows / ((m.cluster?.ingest_rows_per_cpu_s ?? m.ingest_rows_per_cpu_s.clickhouse) * p.utilisation));
   const analyze = up(rows / (m.analyze_rows_per_cpu_s * p.utilisation));
-  const chCores = rows / (m.server_rows_per_cpu_s * p.utilisation);
+  // On a cluster: cores over all replicas; one replica of each shard carries 1 / replicas of them.
+  const chCores = rows / ((m.cluster?.server_rows_per_cpu_s ?? m.server_rows_per_cpu_s) * p.utilisation);
+  const coresPerReplicaSet = chCores / (m.cluster?.replicas ?? 1);
   // Partitions: at least two per consumer so a group can grow without re-partitioning.
   const partitions = 2 ** Math.ceil(Math.log2(Math.max(ingest, analyze) * 2));
   const b = m.stored_bytes_per_row;
@@ -71,7 +80,7 @@ export function plan(m: MeasuredRates, p: PlanInput): Plan {
     analyze_workers: analyze,
     broker_cores: messages / (m.broker_messages_per_cpu_s * p.utilisation),
     clickhouse_cores: chCores,
-    clickhouse_shards: Math.max(up(chCores / (p.coresPerClickHouseShard / 2)), storedGbPerDay === null ? 1 : up((storedGbPerDay * p.retentionDays) / 1000 / p.diskTbPerReplica)),
+    clickhouse_shards: Math.max(up(coresPerReplicaSet / (p.coresPerClickHouseShard / 2)), storedGbPerDay === null ? 1 : up((storedGbPerDay * p.retentionDays) / 1000 / p.diskTbPerReplica)),
     partitions,
     stored_gb_per_day: storedGbPerDay,
   };
@@ -80,6 +89,9 @@ export function plan(m: MeasuredRates, p: PlanInput): Plan {
 const f = (x: number, d = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 export function planMarkdown(m: MeasuredRates, p: PlanInput, r: Plan): string {
+  const c = m.cluster;
+  const into = c ? `into the ${c.replicas}-replica cluster` : 'into the server';
+  const chFrom = c ? `${f(c.server_rows_per_cpu_s)} rows per CPU-s of all replicas together (18.16, ${c.replicas} replicas per shard)` : `${f(m.server_rows_per_cpu_s)} rows per server CPU-s (18.16)`;
   return [
     `| quantity (${f(p.nodes)} nodes at 1 Hz) | value | from |`,
     '|---|---:|---|',
@@ -87,10 +99,10 @@ export function planMarkdown(m: MeasuredRates, p: PlanInput, r: Plan): string {
     `| values/s as recorded (${f(m.values_per_node_s)} per node) | ${f(r.measured_values_per_s)} | recording |`,
     `| rows/s to ingest and analyze | ${f(r.rows_per_s)} | ${f(m.process_rows_per_node_s, 1)} process + ${f(m.node_rows_per_node_s)} node rows per node-second |`,
     `| Kafka messages/s, MB/s | ${f(r.messages_per_s)}, ${f(r.kafka_mb_per_s, 1)} | one Arrow batch per table per tick, ${f(m.bytes_per_message)} B each |`,
-    `| ingest workers (1 core each, ${f(p.utilisation * 100)}% busy) | ${r.ingest_workers} | ${f(m.ingest_rows_per_cpu_s.clickhouse)} rows per ingest CPU-s into the server |`,
+    `| ingest workers (1 core each, ${f(p.utilisation * 100)}% busy) | ${r.ingest_workers} | ${f(m.ingest_rows_per_cpu_s.clickhouse)} rows per ingest CPU-s ${into} |`,
     `| analyzer workers | ${r.analyze_workers} | ${f(m.analyze_rows_per_cpu_s)} rows per analyzer CPU-s |`,
     `| Kafka broker cores | ${f(r.broker_cores, 1)} | ${f(m.broker_messages_per_cpu_s)} messages per broker CPU-s (produced once, fetched by ingest and analyze) |`,
-    `| ClickHouse server cores for inserts | ${f(r.clickhouse_cores, 1)} | ${f(m.server_rows_per_cpu_s)} rows per server CPU-s (18.16) |`,
+    `| ClickHouse server cores for inserts${c ? ', all replicas' : ''} | ${f(r.clickhouse_cores, 1)} | ${chFrom} |`,
     `| ClickHouse shards (${p.coresPerClickHouseShard} cores, ${p.diskTbPerReplica} TB per replica) | ${r.clickhouse_shards} | the larger of insert cores (half of each shard's cores) and ${p.retentionDays} days of data |`,
     `| partitions per sample topic | ${r.partitions} | 2 × the larger consumer group, power of two |`,
     `| stored per day (one replica) | ${r.stored_gb_per_day === null ? 'run benchmarks/storage' : `${f(r.stored_gb_per_day)} GB`} | ${m.stored_bytes_per_row === null ? '' : `${f(m.stored_bytes_per_row.process, 1)} B per process row, ${f(m.stored_bytes_per_row.node)} B per node row (storage benchmark, real recording, chDB)`} |`,

@@ -7,6 +7,7 @@
  */
 import { openKafkaBus } from '@runlens/pipeline';
 import { type TestServer, freePort, startClickHouse, startKafka } from '@runlens/pipeline/testing/servers';
+import { clickHouseClusterUnavailable, startClickHouseCluster } from '@runlens/pipeline/testing/clickhouse-cluster';
 import { encodeBatch, topicFor } from '@runlens/schemas';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -57,20 +58,44 @@ function storedBytesPerRow(): { process: number; node: number } | null {
   }
 }
 
-async function ingestWorker(store: 'chdb' | 'clickhouse', kafka: TestServer, gen: GeneratorRun, http: ClickHouseHttp | null, brokerPid: number, profDir?: string): Promise<IngestRun> {
-  const env: Record<string, string> = store === 'chdb'
+/** Where one ingest worker writes: chDB, the single server, or the 2×2 cluster (its servers' and ZooKeeper's CPU summed). */
+type Target = { kind: 'chdb' } | { kind: 'clickhouse'; http: ClickHouseHttp } | { kind: 'cluster'; url: string; name: string; pids: number[] };
+
+async function ingestWorker(target: Target, kafka: TestServer, gen: GeneratorRun, brokerPid: number, profDir?: string): Promise<IngestRun> {
+  const store = target.kind === 'chdb' ? 'chdb' : 'clickhouse';
+  const env: Record<string, string> = target.kind === 'chdb'
     ? { RUNLENS_CHDB_PATH: join(temp, 'chdb-ingest'), RUNLENS_CLICKHOUSE_DATABASE: 'scale' }
-    : { RUNLENS_CLICKHOUSE_URL: http?.url ?? '', RUNLENS_CLICKHOUSE_DATABASE: 'scale' };
-  log(`ingest worker → ${store}: draining ${gen.messages} messages`);
+    : target.kind === 'clickhouse'
+      ? { RUNLENS_CLICKHOUSE_URL: target.http.url, RUNLENS_CLICKHOUSE_DATABASE: 'scale' }
+      : { RUNLENS_CLICKHOUSE_URL: target.url, RUNLENS_CLICKHOUSE_CLUSTER: target.name, RUNLENS_CLICKHOUSE_DATABASE: 'scale' };
+  const serverPid = target.kind === 'chdb' ? null : target.kind === 'clickhouse' ? target.http.serverPid() : target.pids;
+  log(`ingest worker → ${target.kind}: draining ${gen.messages} messages`);
   const run = await runIngest({
-    store, brokers: kafka.url, group: `scale-${store}-${Date.now()}`, serverPid: http?.serverPid() ?? null, brokerPid,
+    store, brokers: kafka.url, group: `scale-${target.kind}-${Date.now()}`, serverPid, brokerPid,
     env: { ...env, RUNLENS_METRICS_PORT: String(await freePort()) }, messages: gen.messages, timeoutS: 600, topics: REPLAY_TABLES.map(topicFor),
-    ...(profDir ? { cpuProfDir: join(profDir, store) } : {}),
+    ...(profDir ? { cpuProfDir: join(profDir, target.kind) } : {}),
   });
   const expected = gen.process_rows + gen.node_rows;
-  if (run.rows_sent !== expected) throw new Error(`ingest → ${store} stored ${run.rows_sent} rows, expected ${expected}`);
-  log(`  ${store}: ${Math.round(expected / run.ingest_cpu_s)} rows per ingest CPU-s, wall ${run.wall_s.toFixed(1)} s`);
+  if (run.rows_sent !== expected) throw new Error(`ingest → ${target.kind} stored ${run.rows_sent} rows, expected ${expected}`);
+  log(`  ${target.kind}: ${Math.round(expected / run.ingest_cpu_s)} rows per ingest CPU-s, wall ${run.wall_s.toFixed(1)} s`);
   return run;
+}
+
+/** The same backlog into a 2 shards × 2 replicas cluster, started for this and stopped after; null where it cannot run. */
+async function clusterWorker(kafka: TestServer, gen: GeneratorRun, brokerPid: number, profDir?: string): Promise<IngestRun | null> {
+  const why = clickHouseClusterUnavailable();
+  if (why) {
+    log(`no cluster run: ${why}`);
+    return null;
+  }
+  log('starting a 2×2 ClickHouse cluster with ZooKeeper');
+  const c = await startClickHouseCluster();
+  try {
+    return await ingestWorker({ kind: 'cluster', url: c.urls.s1r1, name: c.name, pids: c.pids() }, kafka, gen, brokerPid, profDir);
+  } finally {
+    await c.stop({ kill: true });
+    rmSync(c.dir, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {
@@ -92,8 +117,9 @@ async function main(): Promise<void> {
   await bus.close();
   const bytes = meanMessageBytes(gen);
   log(`generator: ${gen.messages} messages, ${gen.process_rows + gen.node_rows} rows in ${gen.wall_s.toFixed(1)} s (${gen.cpu_s.toFixed(1)} CPU-s)`);
-  const chdb = await ingestWorker('chdb', kafka, gen, null, brokerPid, cfg.BENCH_CPU_PROF_DIR);
-  const server = await ingestWorker('clickhouse', kafka, gen, http, brokerPid, cfg.BENCH_CPU_PROF_DIR);
+  const chdb = await ingestWorker({ kind: 'chdb' }, kafka, gen, brokerPid, cfg.BENCH_CPU_PROF_DIR);
+  const server = await ingestWorker({ kind: 'clickhouse', http }, kafka, gen, brokerPid, cfg.BENCH_CPU_PROF_DIR);
+  const cluster = await clusterWorker(kafka, gen, brokerPid, cfg.BENCH_CPU_PROF_DIR);
   log('analyze worker: draining the same backlog');
   const brokerBeforeAnalyze = cpuSeconds(brokerPid);
   const analyze: AnalyzeRun = await runAnalyzeWorker(kafka.url, { RUNLENS_STORE: 'chdb', RUNLENS_CHDB_PATH: join(temp, 'chdb-analyze') }, 600, log);
@@ -108,6 +134,7 @@ async function main(): Promise<void> {
     // Every message is produced once and fetched by two groups in production (ingest, analyze).
     broker_messages_per_cpu_s: gen.messages / (brokerProduceCpu + (server.broker_cpu_s ?? 0) + brokerAnalyzeCpu),
     stored_bytes_per_row: storedBytesPerRow(),
+    ...(cluster ? { cluster: { ingest_rows_per_cpu_s: rows / cluster.ingest_cpu_s, server_rows_per_cpu_s: rows / (cluster.server_cpu_s ?? Number.NaN), replicas: 2 } } : {}),
   };
   const input: PlanInput = { nodes: cfg.BENCH_PLAN_NODES, seriesPerNode: cfg.BENCH_PLAN_SERIES, utilisation: 0.5, coresPerClickHouseShard: 16, retentionDays: 30, diskTbPerReplica: 8 };
   const result = plan(measured, input);
@@ -116,13 +143,14 @@ async function main(): Promise<void> {
     `| replay generator (${cfg.BENCH_NODES} nodes × ${cfg.BENCH_SECONDS} s) | ${rows} | ${gen.wall_s.toFixed(1)} | ${gen.cpu_s.toFixed(1)} | ${Math.round(rows / gen.cpu_s)} | broker ${brokerProduceCpu.toFixed(1)} |`,
     `| ingest → chDB | ${rows} | ${chdb.wall_s.toFixed(1)} | ${chdb.ingest_cpu_s.toFixed(1)} | ${Math.round(measured.ingest_rows_per_cpu_s.chdb)} | broker ${chdb.broker_cpu_s?.toFixed(1)} |`,
     `| ingest → ClickHouse 18.16 | ${rows} | ${server.wall_s.toFixed(1)} | ${server.ingest_cpu_s.toFixed(1)} | ${Math.round(measured.ingest_rows_per_cpu_s.clickhouse)} | server ${server.server_cpu_s?.toFixed(1)}, broker ${server.broker_cpu_s?.toFixed(1)} |`,
+    ...(cluster ? [`| ingest → ClickHouse 18.16, 2 shards × 2 replicas | ${rows} | ${cluster.wall_s.toFixed(1)} | ${cluster.ingest_cpu_s.toFixed(1)} | ${Math.round(rows / cluster.ingest_cpu_s)} | 4 servers + ZooKeeper ${cluster.server_cpu_s?.toFixed(1)}, broker ${cluster.broker_cpu_s?.toFixed(1)} |`] : []),
     `| analyze | ${analyze.samples} | ${analyze.wall_s.toFixed(1)} | ${analyze.cpu_s.toFixed(1)} | ${Math.round(measured.analyze_rows_per_cpu_s)} | broker ${brokerAnalyzeCpu.toFixed(1)}, peak RSS ${analyze.peak_rss_mib.toFixed(0)} MiB |`,
   ].join('\n');
   const md = `${workers}\n\n${planMarkdown(measured, input, result)}`;
   process.stdout.write(`${md}\n`);
   writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify({
     date: new Date().toISOString(), cpus: availableParallelism(), config: cfg, recording: { host: rec.host, recorded_at: rec.recorded_at, per_node: perNode },
-    generator: gen, ingest: { chdb, clickhouse: server }, analyze, measured, plan_input: input, plan: result,
+    generator: gen, ingest: { chdb, clickhouse: server, cluster }, analyze, measured, plan_input: input, plan: result,
   }, null, 2)}\n`);
 }
 

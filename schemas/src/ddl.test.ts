@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ColumnDef, catalog, tableNames } from './catalog/index.ts';
-import { MODERN_CAPABILITIES, type StoreCapabilities, columnNames, columnType, createTableSql, ident } from './ddl.ts';
+import { MODERN_CAPABILITIES, type StoreCapabilities, columnNames, columnType, createDistributedTableSql, createTableSql, ident, shardColumn } from './ddl.ts';
 
 /** What a ClickHouse 18.16 server accepts: no DateTime64, codecs, TTL or LowCardinality. */
 const CH_18_16: StoreCapabilities = {
@@ -90,5 +90,40 @@ describe('ident', () => {
 
   it('guards the database name of CREATE TABLE', () => {
     expect(() => createTableSql('runs', MODERN_CAPABILITIES, 'x; DROP TABLE y')).toThrow(/bad identifier/);
+  });
+});
+
+describe('cluster DDL (caps.cluster)', () => {
+  const caps: StoreCapabilities = { ...CH_18_16, cluster: { name: 'c2x2', shards: 2, replicas: 2, onCluster: true } };
+
+  it.each(tableNames)('%s: shard key is part of the sort key, so a replayed duplicate meets its original on one shard', (name) => {
+    expect(catalog[name].orderBy as readonly string[]).toContain(shardColumn(name));
+  });
+
+  it('sample tables shard by host, run tables by run_id', () => {
+    expect(['process_samples', 'node_samples', 'cgroup_samples', 'mpi_samples'].map((t) => shardColumn(t as 'process_samples'))).toEqual(['host', 'host', 'host', 'host']);
+    expect(['runs', 'findings', 'run_summaries'].map((t) => shardColumn(t as 'runs'))).toEqual(['run_id', 'run_id', 'run_id']);
+  });
+
+  it('runs: a replicated local table on its version column, ON CLUSTER, and a Distributed table over it', () => {
+    const local = createTableSql('runs', caps, 'rl');
+    expect(local).toContain('CREATE TABLE IF NOT EXISTS rl.runs_local ON CLUSTER c2x2 (');
+    expect(local).toContain("ENGINE = ReplicatedReplacingMergeTree('/clickhouse/runlens/c2x2/rl/runs_local/{shard}', '{replica}', updated_ts)");
+    const dist = createDistributedTableSql('runs', caps, 'rl');
+    expect(dist).toContain('CREATE TABLE IF NOT EXISTS rl.runs ON CLUSTER c2x2 (');
+    expect(dist).toContain('ENGINE = Distributed(c2x2, rl, runs_local, cityHash64(run_id))');
+    expect(dist).not.toContain('ORDER BY');
+  });
+
+  it('sample tables have no version column; without distributed DDL there is no ON CLUSTER', () => {
+    const noDdl: StoreCapabilities = { ...CH_18_16, cluster: { name: 'c2x2', shards: 2, replicas: 2, onCluster: false } };
+    expect(createTableSql('node_samples', noDdl, 'rl')).toContain("ReplicatedReplacingMergeTree('/clickhouse/runlens/c2x2/rl/node_samples_local/{shard}', '{replica}')");
+    expect(createTableSql('node_samples', noDdl, 'rl')).not.toContain('ON CLUSTER');
+    expect(createDistributedTableSql('node_samples', noDdl, 'rl')).toContain('cityHash64(host)');
+  });
+
+  it('one server keeps plain ReplacingMergeTree under the catalog name', () => {
+    expect(createTableSql('runs', CH_18_16, 'rl')).toContain('CREATE TABLE IF NOT EXISTS rl.runs (');
+    expect(createTableSql('runs', CH_18_16, 'rl')).toContain('ENGINE = ReplacingMergeTree(updated_ts)');
   });
 });

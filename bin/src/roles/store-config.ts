@@ -14,6 +14,11 @@ export const storeSchema = {
   /** PEM CA for an https:// RUNLENS_CLICKHOUSE_URL signed by a private CA. */
   RUNLENS_CLICKHOUSE_CA_FILE: pemFile().optional(),
   RUNLENS_CHDB_PATH: z.string().optional(),
+  /**
+   * A cluster in the server's remote_servers (deploy/clickhouse/cluster-start): replicated local
+   * tables under Distributed ones, sharded by host or run_id. Unset: one server.
+   */
+  RUNLENS_CLICKHOUSE_CLUSTER: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'lowercase identifier').optional(),
 };
 
 const storeObject = z.object(storeSchema);
@@ -21,6 +26,7 @@ export type StoreSettings = z.infer<typeof storeObject>;
 
 export async function openConfiguredStore(c: StoreSettings): Promise<Store> {
   if (c.RUNLENS_STORE === 'chdb') {
+    if (c.RUNLENS_CLICKHOUSE_CLUSTER !== undefined) throw new ConfigError(['RUNLENS_CLICKHOUSE_CLUSTER needs RUNLENS_STORE=clickhouse: chDB is one embedded server']);
     if (!c.RUNLENS_CHDB_PATH) throw new Error('RUNLENS_CHDB_PATH is required with RUNLENS_STORE=chdb');
     return openChdbStore({ path: c.RUNLENS_CHDB_PATH, database: c.RUNLENS_CLICKHOUSE_DATABASE });
   }
@@ -29,5 +35,6 @@ export async function openConfiguredStore(c: StoreSettings): Promise<Store> {
   return openClickHouseStore({
     url: c.RUNLENS_CLICKHOUSE_URL, database: c.RUNLENS_CLICKHOUSE_DATABASE, username: c.RUNLENS_CLICKHOUSE_USER, password: password ?? '',
     ...(c.RUNLENS_CLICKHOUSE_CA_FILE === undefined ? {} : { caCertPem: c.RUNLENS_CLICKHOUSE_CA_FILE }),
+    ...(c.RUNLENS_CLICKHOUSE_CLUSTER === undefined ? {} : { cluster: c.RUNLENS_CLICKHOUSE_CLUSTER }),
   });
 }

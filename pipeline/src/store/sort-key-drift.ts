@@ -12,12 +12,13 @@ const norm = (key: string): string => key.replace(/[\s`"()]/g, '');
 export async function sortKeyDrift(
   table: TableName, database: string,
   query: (sql: string, params: Record<string, string>) => Promise<Record<string, unknown>[]>,
+  physical: string = table,
 ): Promise<string | null> {
-  const rows = await query('SELECT sorting_key FROM system.tables WHERE database = {db:String} AND name = {t:String}', { db: database, t: table });
+  const rows = await query('SELECT sorting_key FROM system.tables WHERE database = {db:String} AND name = {t:String}', { db: database, t: physical });
   const key = rows[0]?.sorting_key;
   if (typeof key !== 'string' || key === '') return null;
   const want = catalog[table].orderBy.join(', ');
   if (norm(key) === norm(want)) return null;
-  return `${table} is sorted by (${key}); the catalog now sorts it by (${want}). `
+  return `${physical} is sorted by (${key}); the catalog now sorts it by (${want}). `
     + 'It keeps working; to take the new order, create the table anew and INSERT … SELECT the old rows into it.';
 }

@@ -29,6 +29,7 @@ function facts(e: unknown): { code: number | null; text: string } {
  * instead of being dead-lettered.
  */
 export function classifyConnectError(e: unknown): ConfigError | DataError | RetryableError {
+  if (e instanceof ConfigError) return e;
   const f = facts(e);
   if (f.code !== null && AUTH_CODES.has(f.code)) {
     return new ConfigError([`clickhouse connect: the server refused our credentials (code ${f.code}); check the ClickHouse user and password`]);

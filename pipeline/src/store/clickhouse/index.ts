@@ -1,7 +1,7 @@
 import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import {
-  type Row, type SqlDialect, type StoreCapabilities, type TableName, columnNames, createTableSql, dialectFor,
-  ident, tableNames, tryDecodeBatch, DataError, encodeBatch,
+  type Row, type SqlDialect, type StoreCapabilities, type TableName, columnNames, createDistributedTableSql, createTableSql, dialectFor,
+  ident, localTableName, onCluster, tableNames, tryDecodeBatch, DataError, encodeBatch,
 } from '@runlens/schemas';
 import type { Table } from 'apache-arrow';
 import { Readable } from 'node:stream';
@@ -11,6 +11,7 @@ import { sortKeyDrift } from '../sort-key-drift.ts';
 import { bindParams } from './binder.ts';
 import { toRowBinary } from './row-binary.ts';
 import { probeCapabilities } from './capabilities.ts';
+import { CLUSTER_SETTINGS, createClusterDatabase, probeCluster } from './cluster.ts';
 import { classifyClickHouseError } from '../classify.ts';
 import { classifyConnectError } from './connect-error.ts';
 
@@ -21,6 +22,12 @@ export interface ClickHouseStoreOptions {
   readonly password?: string;
   /** PEM CA for an `https://` url signed by a private CA; without it the system CAs apply. */
   readonly caCertPem?: string;
+  /**
+   * A cluster in the server's remote_servers: tables become ReplicatedReplacingMergeTree
+   * `<name>_local` on every replica with a Distributed table under the catalog's name, which
+   * every read and write goes through. Absent: one server, plain ReplacingMergeTree.
+   */
+  readonly cluster?: string;
 }
 
 /**
@@ -46,11 +53,18 @@ export class ClickHouseStore implements Store {
     };
     const bootstrap = createClient(base);
     try {
-      await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
-      const caps = await probeCapabilities(bootstrap, database);
+      let caps: StoreCapabilities;
+      if (opts.cluster === undefined) {
+        await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
+        caps = await probeCapabilities(bootstrap, database);
+      } else {
+        const cluster = await probeCluster(bootstrap, opts.cluster);
+        const distributedDdl = await createClusterDatabase(bootstrap, database, cluster.name);
+        caps = { ...await probeCapabilities(bootstrap, database), cluster: { ...cluster, onCluster: distributedDdl } };
+      }
       const client = createClient({
         ...base, database,
-        clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+        clickhouse_settings: { output_format_json_quote_64bit_integers: 0, ...(caps.cluster ? CLUSTER_SETTINGS : {}) },
       });
       return new ClickHouseStore(client, database, caps);
     } catch (e) {
@@ -62,11 +76,21 @@ export class ClickHouseStore implements Store {
 
   async migrate(): Promise<string[]> {
     const warnings: string[] = [];
+    const caps = this.capabilities;
+    const query = (sql: string, p: Record<string, string>): Promise<{ name: string }[]> => this.query(sql, p);
     for (const t of tableNames) {
-      await this.command(createTableSql(t, this.capabilities, this.database));
-      await addMissingColumns(t, this.database, this.capabilities, (sql, p) => this.query(sql, p), (sql) => this.command(sql));
-      const drift = await sortKeyDrift(t, this.database, (sql, p) => this.query(sql, p));
+      // On a cluster the catalog's name is the Distributed table; both it and `<name>_local` evolve.
+      const physical = caps.cluster ? [localTableName(t), t] : [t];
+      await this.command(createTableSql(t, caps, this.database));
+      if (caps.cluster) await this.command(createDistributedTableSql(t, caps, this.database));
+      for (const name of physical) {
+        await addMissingColumns(t, this.database, caps, query, (sql) => this.command(sql), { physical: name, onCluster: onCluster(caps) });
+      }
+      const drift = await sortKeyDrift(t, this.database, (sql, p) => this.query(sql, p), physical[0]);
       if (drift) warnings.push(drift);
+    }
+    if (caps.cluster && !caps.cluster.onCluster) {
+      warnings.push(`cluster ${caps.cluster.name}: this server takes no ON CLUSTER DDL; run migrate against every server of the cluster`);
     }
     return warnings;
   }

@@ -1,5 +1,5 @@
 import { type Logger, silentLogger } from '@runlens/schemas';
-import { type Admin, CompressionTypes, ConfigResourceTypes, Kafka, type Producer, logLevel } from 'kafkajs';
+import { type Admin, CompressionTypes, type ConfigResourceTypes, Kafka, type Producer, logLevel } from 'kafkajs';
 import type { Bus, BusProducer, OutgoingMessage, SubscribeOptions, Subscription } from '../types.ts';
 import { installBoundedGzip } from './bounded-gzip.ts';
 import { classifyKafkaError } from './classify.ts';
@@ -24,6 +24,9 @@ export interface TopicLayout {
   readonly minInsyncReplicas: number;
   readonly partitions: readonly { readonly partition: number; readonly leader: number; readonly replicas: readonly number[]; readonly isr: readonly number[] }[];
 }
+
+/** ConfigResourceTypes.TOPIC: kafkajs's CommonJS exports hide that enum from an ESM named import. */
+const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
 
 const OPEN_HINT = 'the broker closed the connection; if it requires TLS and SASL, configure them (deploy/README.md)';
 
@@ -89,7 +92,7 @@ export class KafkaBus implements Bus {
       const meta = await admin.fetchTopicMetadata({ topics: [...topics] });
       const configs = await admin.describeConfigs({
         includeSynonyms: false,
-        resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['min.insync.replicas'] })),
+        resources: topics.map((name) => ({ type: TOPIC_RESOURCE, name, configNames: ['min.insync.replicas'] })),
       });
       const minIsr = new Map(configs.resources.map((r) => [r.resourceName, Number(r.configEntries[0]?.configValue ?? 1)]));
       return meta.topics.map((t) => ({

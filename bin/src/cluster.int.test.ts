@@ -11,6 +11,7 @@ import { expectTicksMatchElapsed } from './testing/agent-ticks.ts';
 import { tempDir } from './testing/cli-harness.ts';
 import { RoleProcess, sleep } from './testing/role-process.ts';
 import { readSpool, spooledBatches } from './testing/spool-snapshot.ts';
+import { type Ledger, expectStoredOnce as expectStored, publishedCounts, settleStored } from './testing/published-vs-stored.ts';
 import { type StoredCount, storedCounts, totals } from './testing/stored-counts.ts';
 
 /**
@@ -54,40 +55,8 @@ describe('cluster path: agents → Kafka → ingest → ClickHouse server', () =
     const m = new MessageEncoder('cluster-test').encode(table, rows, key);
     await (await openBus()).producer().send(m.topic, [m]);
   };
-  /** Per `host/table`: raw and FINAL counts. */
-  const stored = async (tables: readonly string[] = TABLES): Promise<Map<string, StoredCount>> => {
-    const out = new Map<string, StoredCount>();
-    for (const t of tables) for (const [host, c] of await storedCounts(store, t, 'host')) out.set(`${host}/${t}`, c);
-    return out;
-  };
-  const finalOf = (m: Map<string, StoredCount>): Record<string, number> => Object.fromEntries([...m].map(([k, c]) => [k, c.final]));
-  const published = (stops: Record<string, unknown>[]): Record<string, number> => {
-    const out: Record<string, number> = {};
-    for (const s of stops) {
-      for (const [t, n] of Object.entries(s.rows_published as Record<string, number>)) {
-        if ((TABLES as readonly string[]).includes(t)) out[`${String(s.host)}/${t}`] = n;
-      }
-    }
-    return out;
-  };
-  /** Waits until the FINAL counts of the expected keys match, then returns raw and FINAL for them. */
-  const settle = async (expected: Record<string, number>, timeoutMs = 120_000): Promise<Map<string, StoredCount>> => {
-    const deadline = Date.now() + timeoutMs;
-    const pick = async (): Promise<Map<string, StoredCount>> => new Map([...(await stored())].filter(([k]) => k in expected));
-    let got = await pick();
-    while (JSON.stringify(sorted(finalOf(got))) !== JSON.stringify(sorted(expected)) && Date.now() < deadline) {
-      await sleep(1000);
-      got = await pick();
-    }
-    return got;
-  };
-  /** Raw ≥ FINAL == published for every key; logs the duplicates FINAL collapsed. */
-  const expectStoredOnce = (what: string, got: Map<string, StoredCount>, expected: Record<string, number>): void => {
-    const t = totals(got.values());
-    log('stored rows', { what, published: Object.values(expected).reduce((a, b) => a + b, 0), ...t });
-    expect(finalOf(got)).toEqual(expected);
-    for (const c of got.values()) expect(c.raw).toBeGreaterThanOrEqual(c.final);
-  };
+  const settle = (expected: Ledger): Promise<Map<string, StoredCount>> => settleStored(store, TABLES, expected);
+  const expectStoredOnce = (what: string, got: Map<string, StoredCount>, expected: Ledger): void => expectStored(what, got, expected, log);
   const waitForCount = async (sql: string, min: number, timeoutMs = 120_000): Promise<number> => {
     const deadline = Date.now() + timeoutMs;
     let n = 0;
@@ -171,7 +140,7 @@ describe('cluster path: agents → Kafka → ingest → ClickHouse server', () =
       // One node row per tick but the first (a rate needs two readings): samples not taken show here.
       expect((s.rows_published as Record<string, number>).node_samples).toBeGreaterThanOrEqual(Number(s.ticks) - 2);
     }
-    const expected = published(stops);
+    const expected = publishedCounts(stops, TABLES);
     expect(Object.keys(expected)).toHaveLength(4 * TABLES.length);
     expectStoredOnce('samples', await settle(expected), expected);
 
@@ -229,7 +198,7 @@ describe('cluster path: agents → Kafka → ingest → ClickHouse server', () =
 
     // The first life published exactly what its spool held at the kill; the tick being sampled
     // or written at that moment is the only thing a kill -9 may lose.
-    const expected: Record<string, number> = { ...published([stop]) };
+    const expected: Ledger = { ...publishedCounts([stop], TABLES) };
     for (const t of TABLES) {
       const n = snap.rows.get(t)?.length ?? 0;
       if (n > 0) expected[`sim-offline-1/${t}`] = n;
@@ -253,7 +222,3 @@ describe('cluster path: agents → Kafka → ingest → ClickHouse server', () =
     expect(lostAtKill).toBeLessThanOrEqual(2);
   }, 600_000);
 });
-
-function sorted(o: Record<string, number>): [string, number][] {
-  return Object.entries(o).sort(([a], [b]) => a.localeCompare(b));
-}

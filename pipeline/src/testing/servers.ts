@@ -1,10 +1,11 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { KafkaBus, TopicLayout } from '../bus/kafka/index.ts';
 
 /** Integration tests start the real servers through the same deploy/ scripts operators use. */
 const run = promisify(execFile);
@@ -57,4 +58,53 @@ export function prepareClickHouse(autoStart = false): Promise<TestServer> {
 /** A Kafka broker with its ports and data dir chosen but not running yet (start-order tests). */
 export function prepareKafka(autoStart = false): Promise<TestServer> {
   return server('kafka', ([p, c]) => ['--port', String(p), '--controller-port', String(c)], ([p]) => `127.0.0.1:${p}`, autoStart);
+}
+
+/** A Kafka cluster of `deploy/kafka/start-cluster`: every node broker + controller. */
+export interface KafkaClusterTestServer extends TestServer {
+  /** host:port of each node's client listener, node id i + 1 at index i. */
+  readonly brokers: readonly string[];
+  /** Starts the nodes that are down (all, the first time) and waits until every node serves. */
+  start(): Promise<void>;
+  stopNode(nodeId: number, opts?: { kill?: boolean }): Promise<void>;
+  /** Leaders, replicas and ISR of existing topics, as the cluster's admin API reports them now. */
+  layout(topics: readonly string[]): Promise<TopicLayout[]>;
+}
+
+/** Why a Kafka cluster cannot start here, or null: tests skip with this reason. */
+export function kafkaClusterMissing(): string | null {
+  const which = spawnSync('sh', ['-c', 'command -v java'], { stdio: 'ignore' });
+  if (which.status !== 0) return 'no java on PATH (Kafka needs Java 17)';
+  const libs = join(DEPLOY, 'kafka', 'libs');
+  const jars = existsSync(libs) ? readdirSync(libs).filter((f) => f.startsWith('kafka_2.13-')) : [];
+  return jars.length === 0 ? `no Kafka jars in ${libs} (deploy/kafka/pom.xml fetches them)` : null;
+}
+
+export async function startKafkaCluster(nodes = 3): Promise<KafkaClusterTestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'runlens-kafka-cluster-'));
+  const ports: number[] = [];
+  for (let i = 0; i < 2 * nodes; i++) ports.push(await freePort());
+  const client = ports.slice(0, nodes);
+  const script = (name: string): string => join(DEPLOY, 'kafka', name);
+  const stop = async (args: string[]): Promise<void> => { await run(script('stop-cluster'), ['--dir', dir, ...args], { timeout: 120_000 }); };
+  let admin: KafkaBus | null = null;
+  const s: KafkaClusterTestServer = {
+    url: client.map((p) => `127.0.0.1:${p}`).join(','), dir, brokers: client.map((p) => `127.0.0.1:${p}`),
+    start: async () => {
+      await run(script('start-cluster'), ['--dir', dir, '--ports', client.join(','), '--controller-ports', ports.slice(nodes).join(','), '--wait', '300'], { timeout: 330_000 });
+    },
+    stop: async (opts) => {
+      await admin?.close();
+      admin = null;
+      await stop(opts?.kill ? ['--kill'] : []);
+    },
+    stopNode: async (nodeId, opts) => stop(['--node', String(nodeId), ...(opts?.kill ? ['--kill'] : [])]),
+    layout: async (topics) => {
+      const { KafkaBus: Bus } = await import('../bus/kafka/index.ts');
+      admin ??= new Bus({ brokers: client.map((p) => `127.0.0.1:${p}`), clientId: 'kafka-cluster-layout' });
+      return admin.topicLayout(topics);
+    },
+  };
+  await s.start();
+  return s;
 }

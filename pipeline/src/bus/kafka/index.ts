@@ -1,8 +1,9 @@
 import { type Logger, silentLogger } from '@runlens/schemas';
-import { type Admin, CompressionTypes, Kafka, type Producer, logLevel } from 'kafkajs';
+import { type Admin, CompressionTypes, type ConfigResourceTypes, Kafka, type Producer, logLevel } from 'kafkajs';
 import type { Bus, BusProducer, OutgoingMessage, SubscribeOptions, Subscription } from '../types.ts';
 import { installBoundedGzip } from './bounded-gzip.ts';
 import { classifyKafkaError } from './classify.ts';
+import { topicReplication } from './replication.ts';
 import { type KafkaSecurity, kafkaAuthConfig } from './security.ts';
 import { subscribeKafka } from './subscription.ts';
 
@@ -16,6 +17,16 @@ export interface KafkaBusOptions {
   /** TLS and SASL/SCRAM; absent means PLAINTEXT (loopback test brokers only). */
   readonly security?: KafkaSecurity;
 }
+
+/** One topic as the cluster holds it: what replication gave it and who leads each partition. */
+export interface TopicLayout {
+  readonly topic: string;
+  readonly minInsyncReplicas: number;
+  readonly partitions: readonly { readonly partition: number; readonly leader: number; readonly replicas: readonly number[]; readonly isr: readonly number[] }[];
+}
+
+/** ConfigResourceTypes.TOPIC: kafkajs's CommonJS exports hide that enum from an ESM named import. */
+const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
 
 const OPEN_HINT = 'the broker closed the connection; if it requires TLS and SASL, configure them (deploy/README.md)';
 
@@ -44,7 +55,20 @@ export class KafkaBus implements Bus {
       const existing = new Set(await admin.listTopics());
       const missing = topics.filter((t) => !existing.has(t));
       if (missing.length === 0) return;
-      await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: this.opts.partitions ?? 4, replicationFactor: 1 })) });
+      // Brokers that are registered and not fenced: a node down now means fewer replicas for
+      // good, so say so when the bootstrap list names more brokers than answer.
+      const { brokers } = await admin.describeCluster();
+      const r = topicReplication(brokers.length);
+      if (brokers.length < this.opts.brokers.length) {
+        this.log.warn('creating topics with fewer brokers than configured', { topics: missing, brokers_seen: brokers.length, brokers_configured: this.opts.brokers.length, replication_factor: r.replicationFactor });
+      }
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic, numPartitions: this.opts.partitions ?? 4, replicationFactor: r.replicationFactor,
+          configEntries: [{ name: 'min.insync.replicas', value: String(r.minInsyncReplicas) }],
+        })),
+      });
     } catch (e) {
       this.adminP = null;
       throw classifyKafkaError(e, 'create topics', this.hint);
@@ -61,11 +85,32 @@ export class KafkaBus implements Bus {
     }
   }
 
+  /** Leaders, replicas and in-sync replicas per partition, and min.insync.replicas, of existing topics. */
+  async topicLayout(topics: readonly string[]): Promise<TopicLayout[]> {
+    try {
+      const admin = await this.admin();
+      const meta = await admin.fetchTopicMetadata({ topics: [...topics] });
+      const configs = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: topics.map((name) => ({ type: TOPIC_RESOURCE, name, configNames: ['min.insync.replicas'] })),
+      });
+      const minIsr = new Map(configs.resources.map((r) => [r.resourceName, Number(r.configEntries[0]?.configValue ?? 1)]));
+      return meta.topics.map((t) => ({
+        topic: t.name, minInsyncReplicas: minIsr.get(t.name) ?? 1,
+        partitions: t.partitions.map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr })),
+      }));
+    } catch (e) {
+      this.adminP = null;
+      throw classifyKafkaError(e, 'describe topics', this.hint);
+    }
+  }
+
   producer(): BusProducer {
     return {
       send: async (topic: string, messages: readonly OutgoingMessage[]) => {
         try {
           const p = await this.producerConnected();
+          // acks=all: the leader answers once every in-sync replica has the batch (topicReplication).
           await p.send({
             topic, acks: -1, compression: CompressionTypes.GZIP,
             messages: messages.map((m) => ({ key: m.key, value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength), headers: { ...m.headers } })),

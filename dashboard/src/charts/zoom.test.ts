@@ -15,5 +15,6 @@ describe('withTimeZoom', () => {
   it('leaves out the slider on small multiples', () => {
     const o = withTimeZoom(base, { from_ms: 1000, to_ms: 9000 }, true);
     expect((o.dataZoom as { type: string }[]).map((d) => d.type)).toEqual(['inside']);
+    expect(o.legend).toEqual({ show: false });
   });
 });

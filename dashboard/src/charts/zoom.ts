@@ -12,9 +12,11 @@ export function withTimeZoom(option: EChartsOption, window: TimeWindow, compact 
   const grid = Array.isArray(option.grid) ? option.grid[0] : option.grid;
   return {
     ...option,
-    xAxis: { type: 'time', min: window.from_ms, max: window.to_ms },
+    xAxis: { type: 'time', min: window.from_ms, max: window.to_ms, splitNumber: compact ? 3 : 5, axisLabel: { hideOverlap: true } },
+    // A small multiple's title names its host: no legend, more room for the plot.
+    ...(compact ? { legend: { show: false } } : {}),
     tooltip: { trigger: 'axis', axisPointer: { type: 'cross', label: { show: false } } },
-    grid: { ...grid, bottom: compact ? (grid?.bottom ?? 40) : 64 },
+    grid: { ...grid, ...(compact ? { top: 16, bottom: 28 } : { bottom: 64 }) },
     dataZoom: [
       { type: 'inside', xAxisIndex: 0, filterMode: 'none' },
       ...(compact ? [] : [{ type: 'slider' as const, xAxisIndex: 0, filterMode: 'none' as const, height: 18, bottom: 8 }]),

@@ -28,6 +28,11 @@ export function Chart({ option, label, height = 260, group }: { option: EChartsO
       c.group = group;
       echarts.connect(group);
     }
+    // The zoom in percent of the window, on the element: what a test (or a reader's devtools) can see.
+    c.on('datazoom', () => {
+      const z = (c.getOption().dataZoom as { start?: number; end?: number }[] | undefined)?.[0];
+      if (z && el.current) el.current.dataset.zoom = `${Math.round(z.start ?? 0)}-${Math.round(z.end ?? 100)}`;
+    });
     const ro = new ResizeObserver(() => c.resize());
     ro.observe(el.current);
     const print = (): void => c.resize();

@@ -39,7 +39,7 @@ export function Timelines({ data, findings, bucketMs, allocCores, range }: {
             data-y-max={yMaxOf(option)}>
             <h2>{RESOURCES[d.resource].label}</h2>
             <Chart label={`${d.resource} timeline`} option={option} group="run-time" />
-            {d.resource === 'cpu' ? <p className="muted">Axis up to the allocation: {allocCores} cores per host. Dashed: other processes on the same host.</p> : null}
+            {d.resource === 'cpu' ? <p className="muted">Axis up to the allocation: {allocCores} cores per host. Dashed: other processes on the same host (on an axis of their own, right, when above the run&apos;s).</p> : null}
           </div>
         ))}
       </div>

@@ -18,6 +18,11 @@ export interface DashboardContext {
   readonly nodeTypes: NodeTypesConfig;
   /** Async: the report's SVG charts load echarts on first use. */
   renderHtml(report: RunReport): Promise<string>;
+  /**
+   * The README of the detector behind a finding kind (what it means, when it fires, why, what to
+   * do), as Markdown, or null where the kind has none: the dashboard's findings guide.
+   */
+  findingNotes(kind: string): Promise<string | null>;
 }
 
 /** The globalThis key under which the host process publishes the context. */

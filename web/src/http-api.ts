@@ -1,6 +1,7 @@
 import { buildReport, renderHtml, selectForApp } from '@runlens/analyzer';
 import type { Store } from '@runlens/pipeline';
 import type { DashboardContext, Logger, NodeTypesConfig } from '@runlens/schemas';
+import { findingNotes } from './finding-notes.ts';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { type Identity, NO_NODE_TYPES, SESSION_COOKIE, canSeeAll, runOwner, visibleRuns } from '@runlens/schemas';
@@ -69,7 +70,7 @@ export function serveApi(store: Store, opts: ServeOptions, log: Logger): Server 
   const users = new UserDirectory(join(dir, 'users.json'), log);
   const sessions = new Sessions(join(dir, 'session-secret'), users, new RevokedSessions(join(dir, 'revoked-sessions.json'), log));
   const nodeTypes = opts.nodeTypes ?? NO_NODE_TYPES;
-  const dashboard = (opts.startDashboard ?? startDashboard)({ store, verifySession: (c) => sessions.verify(c), buildReport, renderHtml, nodeTypes }, log);
+  const dashboard = (opts.startDashboard ?? startDashboard)({ store, verifySession: (c) => sessions.verify(c), buildReport, renderHtml, nodeTypes, findingNotes }, log);
   const server = createServer();
   const hosts = new HostAllowlist(bind, opts.allowedHosts ?? [], () => listeningPort(server));
   const auth: AuthDeps = { users, sessions, limiter: new LoginLimiter(), secureCookie: !isLoopback(bind) };

@@ -1,4 +1,4 @@
-import type { EChartsOption, LineSeriesOption } from 'echarts';
+import type { EChartsOption, LineSeriesOption, YAXisComponentOption as YAXisOption } from 'echarts';
 import { type HostSeries, type MarkedFinding, withGaps } from './series.ts';
 import { buildTimelineOption } from './timeline.ts';
 
@@ -27,15 +27,18 @@ function typicalLevel(series: readonly HostSeries[]): number {
 /**
  * The run's CPU against its allocation: the y axis runs to the allocation (higher only when the
  * run itself mostly ran above it), and the load of other processes on the same hosts is drawn
- * beside it, dashed, so interference is visible. The outside load does not raise the axis: on
- * a big shared node it may be far above the run's allocation, and the run must stay readable
- * against its own cores; above the allocation it is cut at the top.
+ * beside it, dashed, so interference is visible. The outside load does not raise the run's
+ * axis: on a big shared node it may be far above the run's allocation, and the run must stay
+ * readable against its own cores. Where it goes above that axis it gets an axis of its own on
+ * the right (grey, named so), so it is drawn whole instead of cut at the top.
  */
 export function buildCpuTimelineOption(spec: CpuTimelineSpec): EChartsOption {
-  const yMax = Math.max(spec.allocCores, typicalLevel(spec.series));
-  const base = buildTimelineOption({ unit: 'cores', series: spec.series, findings: spec.findings, bucketMs: spec.bucketMs, yMax: Number(yMax.toPrecision(3)) });
+  const yMax = Number(Math.max(spec.allocCores, typicalLevel(spec.series)).toPrecision(3));
+  const base = buildTimelineOption({ unit: 'cores', series: spec.series, findings: spec.findings, bucketMs: spec.bucketMs, yMax });
+  const outsidePeak = Math.max(0, ...spec.outside.flatMap((s) => s.points.map((p) => p.value ?? 0)).filter(Number.isFinite));
+  const ownAxis = outsidePeak > yMax;
   const outside: LineSeriesOption[] = spec.outside.map((s) => ({
-    type: 'line', name: `${s.host} outside load`, showSymbol: false, connectNulls: false,
+    type: 'line', name: `${s.host} outside load`, showSymbol: false, connectNulls: false, yAxisIndex: ownAxis ? 1 : 0,
     lineStyle: { type: 'dashed', width: 1, color: '#888' }, itemStyle: { color: '#888' }, areaStyle: { color: 'rgba(120,120,120,0.12)' },
     data: withGaps(s.points, spec.bucketMs * 2.5),
   }));
@@ -46,5 +49,14 @@ export function buildCpuTimelineOption(spec: CpuTimelineSpec): EChartsOption {
       label: { position: 'insideEndTop', formatter: `allocated ${spec.allocCores}` }, data: [{ yAxis: spec.allocCores }],
     },
   };
-  return { ...base, series: [...(base.series as LineSeriesOption[]), ...outside, allocLine] };
+  const series = [...(base.series as LineSeriesOption[]), ...outside, allocLine];
+  if (!ownAxis) return { ...base, series };
+  const grey = { color: '#888' };
+  return {
+    ...base, series, grid: { ...(base.grid as object), right: 56 },
+    yAxis: [base.yAxis as YAXisOption, {
+      type: 'value', name: 'outside', position: 'right', min: 0, max: Number(outsidePeak.toPrecision(2)) >= outsidePeak ? Number(outsidePeak.toPrecision(2)) : Math.ceil(outsidePeak),
+      splitLine: { show: false }, axisLine: { show: true, lineStyle: { ...grey, type: 'dashed' } }, axisLabel: grey, nameTextStyle: grey,
+    }],
+  };
 }

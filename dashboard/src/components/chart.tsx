@@ -2,23 +2,37 @@
 // The one place that touches echarts at run time: init, setOption, resize, dispose.
 // Only the parts the option builders use are registered, to keep the bundle small.
 import { BarChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+import { DataZoomComponent, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import type { EChartsOption } from 'echarts';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
-echarts.use([LineChart, HeatmapChart, ScatterChart, BarChart, GridComponent, LegendComponent, MarkAreaComponent,
+echarts.use([LineChart, HeatmapChart, ScatterChart, BarChart, DataZoomComponent, GridComponent, LegendComponent, MarkAreaComponent,
   MarkLineComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
-export function Chart({ option, label, height = 260 }: { option: EChartsOption; label: string; height?: number }) {
+/**
+ * `group`: charts of one group are connected (echarts.connect): a zoom on one zooms all, and the
+ * crosshair follows across them. Their options span the same time window (charts/zoom.ts).
+ */
+export function Chart({ option, label, height = 260, group }: { option: EChartsOption; label: string; height?: number; group?: string }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
+  const shown = useRef(false);
 
   useEffect(() => {
     if (!el.current) return undefined;
     const c = echarts.init(el.current, undefined, { renderer: 'canvas' });
     chart.current = c;
+    if (group) {
+      c.group = group;
+      echarts.connect(group);
+    }
+    // The zoom in percent of the window, on the element: what a test (or a reader's devtools) can see.
+    c.on('datazoom', () => {
+      const z = (c.getOption().dataZoom as { start?: number; end?: number }[] | undefined)?.[0];
+      if (z && el.current) el.current.dataset.zoom = `${Math.round(z.start ?? 0)}-${Math.round(z.end ?? 100)}`;
+    });
     const ro = new ResizeObserver(() => c.resize());
     ro.observe(el.current);
     const print = (): void => c.resize();
@@ -28,12 +42,19 @@ export function Chart({ option, label, height = 260 }: { option: EChartsOption; 
       ro.disconnect();
       c.dispose();
       chart.current = null;
+      shown.current = false;
     };
-  }, []);
+  }, [group]);
 
   useEffect(() => {
-    chart.current?.setOption(option, { notMerge: true });
+    const c = chart.current;
+    if (!c) return;
+    // A live refresh brings a new option: keep the reader's zoom instead of snapping back.
+    const zoom = shown.current ? (c.getOption().dataZoom as { start?: number; end?: number }[] | undefined)?.[0] : undefined;
+    c.setOption(option, { notMerge: true });
+    shown.current = true;
+    if (zoom && (zoom.start !== 0 || zoom.end !== 100)) c.dispatchAction({ type: 'dataZoom', start: zoom.start, end: zoom.end });
   }, [option]);
 
-  return <div ref={el} className="chart" role="img" aria-label={label} data-chart={label} style={{ height }} />;
+  return <div ref={el} className="chart" role="img" aria-label={label} data-chart={label} data-group={group} style={{ height }} />;
 }

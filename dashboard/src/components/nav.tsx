@@ -8,6 +8,7 @@ export function Nav({ id }: { id: Identity }) {
       <Link className="brand" href="/runs">RunLens</Link>
       <Link href="/runs">Runs</Link>
       {ops ? <Link href="/ops">Ops</Link> : null}
+      <Link href="/guide">Findings guide</Link>
       <span className="who">
         <span data-testid="who">{id.user} ({id.role})</span>
         <form method="post" action="/auth/logout"><button type="submit">Sign out</button></form>

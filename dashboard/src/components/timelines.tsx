@@ -5,6 +5,7 @@ import { RESOURCES, type ResourceId, marksResource, resourceScale } from '@runle
 import type { HostSeries } from '@runlens/analyzer/charts/series';
 import { buildTimelineOption } from '@runlens/analyzer/charts/timeline';
 import { buildCpuTimelineOption } from '@runlens/analyzer/charts/cpu-timeline';
+import { type TimeWindow, withTimeZoom } from '../charts/zoom.ts';
 import { Chart } from './chart.tsx';
 
 export interface ResourceData { readonly resource: ResourceId; readonly series: readonly HostSeries[]; readonly outside?: readonly HostSeries[] }
@@ -16,27 +17,29 @@ const yMaxOf = (o: EChartsOption): number | undefined => {
 };
 
 /** One timeline per resource that has data, each host a line, this resource's findings shaded. */
-export function Timelines({ data, findings, bucketMs, allocCores }: { data: readonly ResourceData[]; findings: readonly Finding[]; bucketMs: number; allocCores: number }) {
+export function Timelines({ data, findings, bucketMs, allocCores, range }: {
+  data: readonly ResourceData[]; findings: readonly Finding[]; bucketMs: number; allocCores: number; range: TimeWindow;
+}) {
   const shown = data.filter((d) => d.series.some((s) => s.points.length > 0));
   const missing = data.filter((d) => !shown.includes(d)).map((d) => RESOURCES[d.resource].label);
   const cpu = data.find((d) => d.resource === 'cpu');
-  const optionOf = (d: ResourceData): EChartsOption => (d.resource === 'cpu'
+  const optionOf = (d: ResourceData): EChartsOption => withTimeZoom(d.resource === 'cpu'
     ? buildCpuTimelineOption({ series: d.series, outside: d.outside ?? [], findings: findings.filter((f) => marksResource(f.kind, 'cpu')), bucketMs, allocCores })
     : buildTimelineOption({
       unit: RESOURCES[d.resource].unit, scale: resourceScale(d.resource), series: d.series, bucketMs,
       findings: findings.filter((f) => marksResource(f.kind, d.resource)),
       ...(d.resource === 'gpu' ? { yMax: 1 } : {}),
-    }));
+    }), range);
   return (
     <section data-testid="timelines">
-      <h2>Timelines <span className="muted">({bucketMs / 1000} s per point)</span></h2>
+      <h2>Timelines <span className="muted">({bucketMs / 1000} s per point; wheel or slider to zoom, all charts follow)</span></h2>
       <div className="grid2">
         {shown.map((d) => [d, optionOf(d)] as const).map(([d, option]) => (
           <div className="card" key={d.resource} data-resource={d.resource} data-marked={findings.filter((f) => marksResource(f.kind, d.resource)).length}
             data-y-max={yMaxOf(option)}>
             <h2>{RESOURCES[d.resource].label}</h2>
-            <Chart label={`${d.resource} timeline`} option={option} />
-            {d.resource === 'cpu' ? <p className="muted">Axis up to the allocation: {allocCores} cores per host. Dashed: other processes on the same host.</p> : null}
+            <Chart label={`${d.resource} timeline`} option={option} group="run-time" />
+            {d.resource === 'cpu' ? <p className="muted">Axis up to the allocation: {allocCores} cores per host. Dashed: other processes on the same host (on an axis of their own, right, when above the run&apos;s).</p> : null}
           </div>
         ))}
       </div>

@@ -22,23 +22,32 @@ export function buildDashboard(): void {
 export interface UpProcess { readonly child: ChildProcess; readonly url: string; stderr(): string; stop(): Promise<number | null> }
 
 /** Starts `runlens up` and waits until its API and dashboard both answer. */
-export async function startUp(env: Record<string, string>, timeoutMs = 150_000): Promise<UpProcess> {
-  const child = spawn(RUNLENS, ['up'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+export function startUp(env: Record<string, string>, timeoutMs = 150_000): Promise<UpProcess> {
+  return startRole(['up'], /"msg":"runlens up".*?"api":"(http:\/\/127\.0\.0\.1:\d+)"/, env, timeoutMs);
+}
+
+/** Starts the cluster role `runlens dashboard` (its store from RUNLENS_STORE / RUNLENS_CLICKHOUSE_*) and waits until it serves. */
+export function startDashboardRole(env: Record<string, string>, timeoutMs = 150_000): Promise<UpProcess> {
+  return startRole(['dashboard'], /"msg":"runlens dashboard".*?"ui":"(http:\/\/127\.0\.0\.1:\d+)"/, env, timeoutMs);
+}
+
+async function startRole(args: readonly string[], announce: RegExp, env: Record<string, string>, timeoutMs: number): Promise<UpProcess> {
+  const child = spawn(RUNLENS, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
   const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const deadline = Date.now() + timeoutMs;
   let url = '';
   while (Date.now() < deadline) {
-    url ||= /"msg":"runlens up".*?"api":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(err)?.[1] ?? '';
+    url ||= announce.exec(err)?.[1] ?? '';
     if (url) {
-      const h = await fetch(`${url}/healthz`).then((r) => r.json() as Promise<{ dashboard: string }>).catch(() => null);
-      if (h?.dashboard === 'ready') break;
+      const h = await fetch(`${url}/readyz`).then((r) => r.json() as Promise<{ dashboard: string; ready?: boolean }>).catch(() => null);
+      if (h?.dashboard === 'ready' && h.ready !== false) break;
       if (h?.dashboard === 'failed') throw new Error(`dashboard failed:\n${err}`);
     }
     await new Promise((r) => setTimeout(r, 300));
   }
-  if (!url || Date.now() >= deadline) throw new Error(`runlens up did not become ready:\n${err}`);
+  if (!url || Date.now() >= deadline) throw new Error(`runlens ${args.join(' ')} did not become ready:\n${err}`);
   return {
     child, url, stderr: () => err,
     stop: async () => { child.kill('SIGTERM'); return done; },

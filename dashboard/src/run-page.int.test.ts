@@ -1,0 +1,128 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openClickHouseStore } from '@runlens/pipeline';
+import { type TestServer, startClickHouse } from '@runlens/pipeline/testing/servers';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MULTI_HOSTS, MULTI_RUN, multiHostTimes, seedMultiHostRun } from './testing/multi-host-run.ts';
+import { type UpProcess, buildDashboard, startDashboardRole, writeUsers } from './testing/up-process.ts';
+
+/**
+ * The run page of a multi-host run in a browser, in cluster mode: a real ClickHouse server
+ * seeded with a 3-host MPI run whose third host is slow (slow_node), the real `runlens
+ * dashboard` role over it, and Debian's chromium. Hosts side by side with the slow one marked,
+ * the sortable process table, zoom that follows across charts, the comparison with an earlier
+ * run, the findings guide, and the page at 1280 and 420 px (screenshots in test-artifacts/).
+ */
+const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
+const me = userInfo().username;
+const PASSWORD = 'owner-pw-1';
+
+describe('run page of a multi-host run in a browser', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'runlens-hosts-ui-'));
+  let server: TestServer;
+  let dash: UpProcess;
+  let browser: Browser;
+  let page: Page;
+
+  const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const open = async (width: number, query = ''): Promise<void> => {
+    await page.setViewportSize({ width, height: 900 });
+    expect((await page.goto(`${dash.url}/runs/${MULTI_RUN}${query}`))?.status()).toBe(200);
+    await page.locator('[data-testid="hosts"] canvas').first().waitFor({ timeout: 30_000 });
+  };
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    buildDashboard();
+    server = await startClickHouse();
+    const database = `t_ui_${Date.now()}`;
+    const store = await openClickHouseStore({ url: server.url, database, username: 'default', password: '' });
+    await store.migrate();
+    await seedMultiHostRun(store, me, multiHostTimes());
+    await store.close();
+    writeUsers(dir, [{ user: me, role: 'user', password: PASSWORD }]);
+    dash = await startDashboardRole({
+      RUNLENS_DATA_DIR: dir, RUNLENS_HTTP_PORT: '0', RUNLENS_STORE: 'clickhouse', RUNLENS_CLICKHOUSE_URL: server.url, RUNLENS_CLICKHOUSE_DATABASE: database,
+    });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await page.goto(`${dash.url}/runs`);
+    await page.fill('#user', me);
+    await page.fill('#password', PASSWORD);
+    await Promise.all([page.waitForURL(/\/runs$/), page.click('button[type=submit]')]);
+  }, 480_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (dash) expect(await dash.stop()).toBe(0);
+    await server?.stop();
+  });
+
+  it('shows each host side by side and marks the slow one with its cause', async () => {
+    await open(1280);
+    const cards = page.locator('[data-testid="hosts"] [data-host]');
+    await expect(cards.evaluateAll((els) => els.map((e) => [e.getAttribute('data-host'), e.getAttribute('data-marked')]))).resolves
+      .toEqual(MULTI_HOSTS.map((h) => [h, h === 'n3' ? 'slow_node' : '']));
+    const slow = page.locator('[data-host="n3"]');
+    await expect(slow.textContent()).resolves.toMatch(/outside processes \(1\.5 cores\)/);
+    await expect(slow.textContent()).resolves.toMatch(/0\.80 cores · 40(\.0)? ?%/);
+    // Its ranks wait 5% in MPI, the healthy hosts' ranks 60%: they wait for n3.
+    await expect(slow.locator('tr[data-rank]').allTextContents()).resolves.toEqual([expect.stringMatching(/^4.*5(\.0)? ?%$/), expect.stringMatching(/^5.*5(\.0)? ?%$/)]);
+    await expect(page.locator('[data-host="n1"] tr[data-rank="0"]').textContent()).resolves.toMatch(/60(\.0)? ?%$/);
+    await shot('run-hosts-1280');
+  });
+
+  it('sorts the process table by the column clicked', async () => {
+    const table = page.getByTestId('processes');
+    const firstHost = (): Promise<string> => table.locator('tbody tr').first().locator('td').first().innerText();
+    expect(await table.locator('tbody tr').count()).toBe(6);
+    expect(await firstHost()).not.toBe('n3');
+    await table.locator('button[data-sort-key="cpu_s"]').click();
+    await expect(table.getAttribute('data-sort')).resolves.toBe('cpu_s asc');
+    expect(await firstHost()).toBe('n3');
+  });
+
+  it('zooms every time chart together', async () => {
+    const cpu = page.locator('[data-resource="cpu"] [data-chart]');
+    await cpu.scrollIntoViewIfNeeded();
+    const box = await cpu.boundingBox();
+    if (!box) throw new Error('no CPU chart');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < 4; i++) await page.mouse.wheel(0, -400);
+    await expect.poll(() => cpu.getAttribute('data-zoom'), { timeout: 10_000 }).toMatch(/^\d+-\d+$/);
+    const zoom = await cpu.getAttribute('data-zoom');
+    expect(zoom).not.toBe('0-100');
+    // The memory chart and the hosts' small multiples follow.
+    await expect.poll(() => page.locator('[data-resource="memory"] [data-chart]').getAttribute('data-zoom')).toBe(zoom);
+    await expect.poll(() => page.locator('[data-host="n1"] [data-chart]').getAttribute('data-zoom')).toBe(zoom);
+  });
+
+  it('compares with the earlier run of the same app and command', async () => {
+    const cmp = page.getByTestId('compare');
+    await expect(cmp.getAttribute('data-compared')).resolves.toBe('e1');
+    await cmp.locator('canvas').first().waitFor();
+    // Another user's run of the same app is not offered.
+    await expect(cmp.locator('[data-compare-with]').count()).resolves.toBe(0);
+  });
+
+  it('links a finding to its entry in the findings guide, the detector\'s own README', async () => {
+    await page.locator('[data-host="n3"] li[data-kind="slow_node"] a.kind').click();
+    await page.waitForURL(/\/guide#slow_node$/);
+    const entry = page.locator('section#slow_node');
+    await expect(entry.textContent()).resolves.toMatch(/progresses well below its peers[\s\S]*Caveats/);
+    await expect(page.locator('section[data-kind]').count()).resolves.toBeGreaterThanOrEqual(20);
+  });
+
+  it('fits a 420 px wide screen', async () => {
+    await open(420);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    const widths = await page.locator('[data-testid="hosts"] [data-host]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+    expect(widths).toHaveLength(3);
+    for (const w of widths) expect(w).toBeLessThanOrEqual(420);
+    await shot('run-hosts-420');
+  });
+});

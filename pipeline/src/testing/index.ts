@@ -8,3 +8,4 @@ export * from './small-disk.ts';
 export * from './tls-certs.ts';
 export * from './secure-servers.ts';
 export * from './alertmanager.ts';
+export * from './otelcol.ts';

@@ -13,6 +13,8 @@ const NEEDED = [
   { bin: 'munged', pkg: 'munge' },
   // Alerting is tested against a real Alertmanager (v2 API, grouping, resolve).
   { bin: 'prometheus-alertmanager', pkg: 'prometheus-alertmanager' },
+  // promtool checks every role's /metrics page (bin/src/metrics-endpoints.int.test.ts).
+  { bin: 'promtool', pkg: 'prometheus' },
   // deploy/testbed/stack-up forwards the hub's dashboard and ClickHouse to this machine's loopback.
   { bin: 'socat', pkg: 'socat' },
   // ZooKeeper 3.8 coordinates the replicated ClickHouse cluster (deploy/clickhouse/cluster-start).

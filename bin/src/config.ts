@@ -21,6 +21,9 @@ const schema = z.object({
   RUNLENS_HTTP_ALLOWED_HOSTS: allowedHostsSchema,
   RUNLENS_SAMPLERS: samplerListSchema,
   RUNLENS_NODE_TYPES_FILE: z.string().min(1).optional(),
+  RUNLENS_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  RUNLENS_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  RUNLENS_OTLP_ENDPOINT: z.string().url().optional(),
 });
 
 export interface EmbeddedConfig {
@@ -34,6 +37,11 @@ export interface EmbeddedConfig {
   readonly samplers: readonly SamplerId[];
   /** JSON file of node types and prices (runlens select, runlens nodes); read when used. */
   readonly nodeTypesFile: string | undefined;
+  /** Prometheus self-metrics of `runlens up` (GET /metrics); off unless set. */
+  readonly metricsPort: number | undefined;
+  readonly metricsHost: string;
+  /** OTLP/HTTP receiver for the series and findings (base URL); off unless set. */
+  readonly otlpEndpoint: string | undefined;
 }
 
 /** All problems at once, with the variable names. */
@@ -47,5 +55,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     dataDir: c.RUNLENS_DATA_DIR, intervalMs: c.RUNLENS_INTERVAL_MS, host: c.RUNLENS_HOST, cluster: c.RUNLENS_CLUSTER,
     httpPort: c.RUNLENS_HTTP_PORT, httpAllowedHosts: c.RUNLENS_HTTP_ALLOWED_HOSTS, logLevel: c.RUNLENS_LOG_LEVEL,
     samplers: c.RUNLENS_SAMPLERS, nodeTypesFile: c.RUNLENS_NODE_TYPES_FILE,
+    metricsPort: c.RUNLENS_METRICS_PORT, metricsHost: c.RUNLENS_METRICS_HOST, otlpEndpoint: c.RUNLENS_OTLP_ENDPOINT,
   };
 }

@@ -1,5 +1,5 @@
 import { Agent, BatchPublisher, type SamplerId, SAMPLER_IDS, createSamplers, readHostFacts } from '@runlens/collector';
-import { IngestService, MemoryBus, type Store, openChdbStore } from '@runlens/pipeline';
+import { IngestService, MemoryBus, type OtlpExport, type Store, openChdbStore, openOtlpExport } from '@runlens/pipeline';
 import { type Logger, type Row, createLogger } from '@runlens/schemas';
 import { AnalyzerService, buildReport } from '@runlens/analyzer';
 import type { RunReport } from '@runlens/schemas';
@@ -13,6 +13,8 @@ export interface EmbeddedStack {
   readonly publisher: BatchPublisher;
   readonly ingest: IngestService;
   readonly analyzer: AnalyzerService;
+  /** The OTLP export of series and findings, when RUNLENS_OTLP_ENDPOINT is set. */
+  readonly otlp: OtlpExport | null;
   readonly absent: readonly string[];
   readonly log: Logger;
   /** Waits until ingest has written everything published so far. */
@@ -31,6 +33,8 @@ export async function openEmbeddedStack(cfg: EmbeddedConfig, storePath: string, 
   const publisher = new BatchPublisher(bus.producer(), `${cfg.host}:${process.pid}`, cfg.host);
   const analyzer = new AnalyzerService({ bus, store, log, agentId: `analyzer:${cfg.host}:${process.pid}` });
   await analyzer.start();
+  const otlp = cfg.otlpEndpoint ? await openOtlpExport({ bus, endpoint: cfg.otlpEndpoint, service: 'runlens', log }) : null;
+  await otlp?.service.start();
   const enabled = SAMPLER_IDS.filter((s): s is SamplerId => cfg.samplers.includes(s));
   const { active, absent } = await createSamplers(host, enabled, { mpi: { dir: mpiReportDir(cfg.dataDir) } }, log);
   const agent = new Agent({ host, samplers: active, publisher, cluster: cfg.cluster, intervalMs: cfg.intervalMs, log });
@@ -42,12 +46,14 @@ export async function openEmbeddedStack(cfg: EmbeddedConfig, storePath: string, 
     }
   };
   return {
-    agent, store, publisher, ingest, analyzer, absent, log, drain,
+    agent, store, publisher, ingest, analyzer, otlp, absent, log, drain,
     close: async () => {
       await agent.stop();
       await analyzer.stop();
       await drain().catch((e: unknown) => log.error('data not ingested at shutdown', { error: String(e) }));
       await ingest.stop();
+      await otlp?.service.stop();
+      await otlp?.shutdown();
       await bus.close();
       await store.close();
     },

@@ -5,3 +5,4 @@ export * from './ingest/decode.ts';
 export * from './ingest/ingest-service.ts';
 export * from './telemetry/counters.ts';
 export * from './open.ts';
+export * from './export/otlp-export-service.ts';

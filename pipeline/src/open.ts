@@ -1,5 +1,7 @@
 import type { KafkaBusOptions } from './bus/kafka/index.ts';
+import type { Logger } from '@runlens/schemas';
 import type { Bus } from './bus/types.ts';
+import type { OtlpExportService } from './export/otlp-export-service.ts';
 import type { ChdbStoreOptions } from './store/chdb/index.ts';
 import type { ClickHouseStoreOptions } from './store/clickhouse/index.ts';
 import type { Store } from './store/types.ts';
@@ -39,3 +41,15 @@ export type { KafkaBusOptions } from './bus/kafka/index.ts';
 export type { KafkaSecurity } from './bus/kafka/security.ts';
 export type { ClickHouseStoreOptions } from './store/clickhouse/index.ts';
 export type { Telemetry } from './telemetry/otel.ts';
+
+export interface OpenOtlpExportOptions { readonly bus: Bus; readonly endpoint: string; readonly service: string; readonly log: Logger; readonly group?: string }
+export interface OtlpExport { readonly service: OtlpExportService; shutdown(): Promise<void> }
+
+/** The OTLP exporter of series and findings (RUNLENS_OTLP_ENDPOINT): loads the OpenTelemetry SDK only when configured. */
+export async function openOtlpExport(opts: OpenOtlpExportOptions): Promise<OtlpExport> {
+  const { OtlpExporter } = await import('./telemetry/otlp-exporter.ts');
+  const { OtlpExportService } = await import('./export/otlp-export-service.ts');
+  const exporter = new OtlpExporter({ endpoint: opts.endpoint, service: opts.service });
+  const service = new OtlpExportService({ bus: opts.bus, exporter, log: opts.log, ...(opts.group ? { group: opts.group } : {}) });
+  return { service, shutdown: () => exporter.shutdown() };
+}

@@ -20,3 +20,6 @@ export * from './runtime/group-by.ts';
 export * from './runtime/sleep.ts';
 export * from './node-types.ts';
 export * from './job-summary.ts';
+export * from './otel/index.ts';
+export * from './runtime/prometheus-text.ts';
+export * from './runtime/duration-histogram.ts';

@@ -89,7 +89,7 @@ export const SUBCOMMANDS = {
     usage: REPORT_USAGE,
     prepare: (argv) => {
       const r = parseReportArgs(argv);
-      return 'runId' in r ? { kind: 'ok', start: async () => (await import('../commands/report.ts')).reportCommand(r, await loadConfig()) } : r;
+      return 'runId' in r ? { kind: 'ok', start: async () => (await import('../commands/report.ts')).reportCommand(r) } : r;
     },
   },
   select: {

@@ -1,4 +1,4 @@
-import { createLogger } from '@runlens/schemas';
+import { counterFamilies, createLogger } from '@runlens/schemas';
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -13,6 +13,8 @@ import { LateStore } from '../health/late-store.ts';
 import { Readiness, StartupStopped } from '../health/readiness.ts';
 import { storeLabel, waitForStore } from '../health/wait-for.ts';
 import { untilSignal } from '../signals.ts';
+import { closeHealth } from '../health/health-server.ts';
+import { countRequests, metricsSchema, serveMetrics } from '../health/metrics-server.ts';
 
 const schema = z.object({
   ...storeSchema,
@@ -22,6 +24,7 @@ const schema = z.object({
   RUNLENS_DATA_DIR: z.string().min(1).default(join(homedir(), '.runlens')),
   RUNLENS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   RUNLENS_NODE_TYPES_FILE: z.string().min(1).optional(),
+  ...metricsSchema,
 });
 
 /** `runlens dashboard [build]`: the cluster dashboard over a ClickHouse (or chDB) store; users and tokens in RUNLENS_DATA_DIR. */
@@ -41,6 +44,8 @@ export async function dashboardCommand(args: readonly string[] = []): Promise<nu
     tokensPath: join(c.RUNLENS_DATA_DIR, 'api-tokens.json'), port: c.RUNLENS_HTTP_PORT, host: c.RUNLENS_HTTP_HOST,
     allowedHosts: c.RUNLENS_HTTP_ALLOWED_HOSTS, health: () => readiness.state(), nodeTypes: loadNodeTypes(c.RUNLENS_NODE_TYPES_FILE),
   }, log);
+  const http = countRequests(server, 'http');
+  const metrics = serveMetrics({ port: c.RUNLENS_METRICS_PORT, host: c.RUNLENS_METRICS_HOST, role: 'dashboard' }, () => counterFamilies([http]), log);
   await once(server, 'listening');
   const addr = server.address();
   log.info('runlens dashboard', { ui: typeof addr === 'object' && addr ? `http://${c.RUNLENS_HTTP_HOST}:${addr.port}` : addr, store: c.RUNLENS_STORE });
@@ -52,6 +57,7 @@ export async function dashboardCommand(args: readonly string[] = []): Promise<nu
   log.info('shutting down', { signal });
   server.close();
   server.closeAllConnections();
+  closeHealth(metrics);
   await store.close();
   return 0;
 }

@@ -8,13 +8,13 @@ import { loadConfig } from '../config.ts';
 import { acquireOwnership, dataPaths, releaseOwnership } from '../data-dir.ts';
 import { callSocket } from '../local-socket.ts';
 import { loadRoleConfig } from '../roles/role-config.ts';
-import { openConfiguredStore, storeSchema } from '../roles/store-config.ts';
+import { clusterStoreConfigured, openConfiguredStore, storeSchema } from '../roles/store-config.ts';
 
 const clusterSchema = z.object({ ...storeSchema, RUNLENS_DASHBOARD_URL: z.string().url().optional() });
 
 /** `runlens job JOBID`: from the cluster store when one is configured, else from this machine's. */
 export async function jobCommand(args: JobArgs, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  if (env.RUNLENS_STORE !== undefined || env.RUNLENS_CONFIG_FILE !== undefined) {
+  if (clusterStoreConfigured(env)) {
     const c = loadRoleConfig(clusterSchema, env);
     const store = await openConfiguredStore(c);
     try {

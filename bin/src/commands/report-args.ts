@@ -17,6 +17,8 @@ export const REPORT_USAGE = `usage: runlens report RUN_ID [--json | --html | --m
 
 Prints a recorded run's report to stdout. While \`runlens up\` runs it answers (over its
 unix socket in the data directory); otherwise the report is read from the store directly.
+With RUNLENS_STORE set (or RUNLENS_CONFIG_FILE), it is read from the cluster store instead,
+with the roles' store settings (RUNLENS_CLICKHOUSE_URL, _DATABASE, _USER, _PASSWORD[_FILE]).
 
 options:
   --json         the report as JSON

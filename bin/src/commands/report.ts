@@ -2,15 +2,30 @@ import { buildReport, renderHtml, renderMarkdown, renderText } from '@runlens/an
 import { openChdbStore } from '@runlens/pipeline';
 import type { RunReport } from '@runlens/schemas';
 import { EXIT } from '../cli/exit-codes.ts';
-import type { EmbeddedConfig } from '../config.ts';
+import { loadConfig } from '../config.ts';
 import { acquireOwnership, dataPaths, releaseOwnership } from '../data-dir.ts';
 import { callSocket } from '../local-socket.ts';
+import { loadRoleConfig } from '../roles/role-config.ts';
+import { clusterStoreConfigured, openConfiguredStore, storeSchema } from '../roles/store-config.ts';
+import { z } from 'zod';
 import type { ReportArgs } from './report-args.ts';
 
 const ASK_UP_TIMEOUT_MS = 60_000;
 
-/** `runlens report RUN_ID`: asked of `runlens up` when it owns the data dir, else read from the store. */
-export async function reportCommand(args: ReportArgs, cfg: EmbeddedConfig): Promise<number> {
+/**
+ * `runlens report RUN_ID`: from the cluster store when one is configured (RUNLENS_STORE, as
+ * `runlens job`); else asked of `runlens up` when it owns the data dir, else read from its store.
+ */
+export async function reportCommand(args: ReportArgs, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (clusterStoreConfigured(env)) {
+    const store = await openConfiguredStore(loadRoleConfig(z.object(storeSchema), env));
+    try {
+      return await print(await buildReport(store, args.runId), args, 'in the store at RUNLENS_CLICKHOUSE_URL');
+    } finally {
+      await store.close();
+    }
+  }
+  const cfg = loadConfig(env);
   const paths = dataPaths(cfg.dataDir);
   const owner = acquireOwnership(paths);
   if (owner !== null) return reportFromUp(paths.socket, args, owner, cfg.dataDir);
@@ -40,9 +55,9 @@ const RENDER = {
   json: (r: RunReport) => JSON.stringify(r, null, 2), html: renderHtml, md: renderMarkdown, text: renderText,
 } as const satisfies Record<ReportArgs['format'], (r: RunReport) => string | Promise<string>>;
 
-async function print(report: RunReport | null, args: ReportArgs): Promise<number> {
+async function print(report: RunReport | null, args: ReportArgs, where = 'in this data directory'): Promise<number> {
   if (!report) {
-    process.stderr.write(`runlens: no run ${args.runId} in this data directory; runlens run prints the id when it starts\n`);
+    process.stderr.write(`runlens: no run ${args.runId} ${where}; runlens run prints the id when it starts\n`);
     return EXIT.failure;
   }
   const text = await RENDER[args.format](report);

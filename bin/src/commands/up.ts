@@ -7,6 +7,9 @@ import { serveApi } from '@runlens/web';
 import { serveSocket } from '../local-socket.ts';
 import { loadNodeTypes } from '../node-types-file.ts';
 import { startUpRuns } from '../up-runs.ts';
+import { closeHealth } from '../health/health-server.ts';
+import { countRequests, serveMetrics } from '../health/metrics-server.ts';
+import { counterFamilies } from '@runlens/schemas';
 
 /** `runlens up`: agent + bus + ingest + chDB + local API, until SIGINT/SIGTERM. */
 export async function upCommand(cfg: EmbeddedConfig): Promise<number> {
@@ -24,6 +27,9 @@ export async function upCommand(cfg: EmbeddedConfig): Promise<number> {
   const runs = await startUpRuns(stack, cfg, () => dashboardUrl);
   const sock = serveSocket(paths.socket, runs.handle);
   const api = serveApi(stack.store, { tokensPath: paths.tokens, port: cfg.httpPort, allowedHosts: cfg.httpAllowedHosts, nodeTypes }, stack.log);
+  const http = countRequests(api, 'http');
+  const parts = [stack.agent.counters, stack.publisher.counters, stack.ingest.counters, stack.analyzer.counters, ...(stack.otlp ? [stack.otlp.service.counters] : []), http];
+  const metrics = serveMetrics({ port: cfg.metricsPort, host: cfg.metricsHost, role: 'up' }, () => counterFamilies(parts), stack.log);
   await once(api, 'listening');
   const addr = api.address();
   dashboardUrl = typeof addr === 'object' && addr ? `http://127.0.0.1:${addr.port}` : null;
@@ -37,6 +43,7 @@ export async function upCommand(cfg: EmbeddedConfig): Promise<number> {
   runs.stop();
   sock.close();
   api.close();
+  closeHealth(metrics);
   await stack.close();
   rmSync(paths.socket, { force: true });
   releaseOwnership(paths);

@@ -1,11 +1,12 @@
 import { Agent, BatchPublisher, SpoolingProducer, createSamplers, readHostFacts, samplerListSchema, scontrolQuery } from '@runlens/collector';
 import { openKafkaBus } from '@runlens/pipeline';
-import { clusterTopics, createLogger } from '@runlens/schemas';
+import { clusterTopics, counterFamilies, createLogger } from '@runlens/schemas';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { healthSchema } from '../health/health-config.ts';
 import { closeHealth, serveHealth } from '../health/health-server.ts';
+import { metricsSchema, serveMetrics } from '../health/metrics-server.ts';
 import { Readiness } from '../health/readiness.ts';
 import { waitForTopics } from '../health/wait-for.ts';
 import { untilSignal } from '../signals.ts';
@@ -32,6 +33,7 @@ const schema = z.object({
   /** Where Slurm's Prolog/Epilog (`runlens slurm prolog|epilog`) reach this agent; 'none' for no socket. */
   RUNLENS_AGENT_SOCKET: z.string().min(1).max(107).default(DEFAULT_AGENT_SOCKET),
   ...healthSchema,
+  ...metricsSchema,
 });
 
 /** `runlens agent`: sample this node and publish to Kafka, spooling to disk while it is away. */
@@ -52,6 +54,10 @@ export async function agentRole(): Promise<number> {
   const slurm = { node: c.RUNLENS_SLURM_NODE ?? null, scontrol };
   const agent = new Agent({ host, samplers: active, publisher, cluster: c.RUNLENS_CLUSTER, intervalMs: c.RUNLENS_INTERVAL_MS, log, slurm });
   agent.start();
+  const metrics = serveMetrics({ port: c.RUNLENS_METRICS_PORT, host: c.RUNLENS_METRICS_HOST, role: 'agent' }, () => [
+    ...counterFamilies([agent.counters, publisher.counters, producer.counters]),
+    { name: 'runlens_spool_backlog_batches', help: 'Batches in the spool waiting for the bus.', type: 'gauge', samples: [{ value: producer.backlog }] },
+  ], log);
   const hooks = c.RUNLENS_AGENT_SOCKET === 'none' ? null : serveAgentSocket(c.RUNLENS_AGENT_SOCKET, agent, log);
   log.info('agent started', { agent_id: agentId, samplers: active.map((s) => s.id), absent });
   const signal = await untilSignal();
@@ -63,6 +69,7 @@ export async function agentRole(): Promise<number> {
   await producer.close();
   await bus.close();
   closeHealth(health);
+  closeHealth(metrics);
   log.info('agent stopped', {
     signal, ticks: agent.ticks, batches: publisher.batches, rows_published: Object.fromEntries(publisher.rows),
     spool_backlog: producer.backlog, spool_dropped: producer.dropped,

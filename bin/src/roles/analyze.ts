@@ -1,10 +1,11 @@
 import { ANALYZE_GROUP, AnalyzerService } from '@runlens/analyzer';
 import { openKafkaBus } from '@runlens/pipeline';
-import { ConfigError, clusterTopics, createLogger } from '@runlens/schemas';
+import { type ComponentCounters, ConfigError, clusterTopics, counterFamilies, createLogger } from '@runlens/schemas';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { healthSchema } from '../health/health-config.ts';
 import { closeHealth, serveHealth } from '../health/health-server.ts';
+import { metricsSchema, serveMetrics } from '../health/metrics-server.ts';
 import { Readiness } from '../health/readiness.ts';
 import { waitForStore, waitForTopics } from '../health/wait-for.ts';
 import { untilSignal } from '../signals.ts';
@@ -21,6 +22,7 @@ const schema = z.object({
   ...storeSchema,
   ...healthSchema,
   ...alertSchema,
+  ...metricsSchema,
 });
 
 /**
@@ -35,12 +37,18 @@ export async function analyzeRole(): Promise<number> {
   const log = createLogger(c.RUNLENS_LOG_LEVEL, { role: 'analyze', pid: process.pid });
   const readiness = new Readiness(log);
   const health = serveHealth({ port: c.RUNLENS_HEALTH_PORT, host: c.RUNLENS_HEALTH_HOST }, () => readiness.state(), log);
+  // Served from the start: the counters of each part appear once it exists.
+  const counters: ComponentCounters[] = [];
+  const metrics = serveMetrics({ port: c.RUNLENS_METRICS_PORT, host: c.RUNLENS_METRICS_HOST, role: 'analyze' },
+    () => counterFamilies(counters), log);
   const bus = await openKafkaBus({ ...kafkaConnection(c), clientId: `runlens-analyze-${hostname()}-${process.pid}`, log });
   const [store] = await Promise.all([waitForStore(readiness, c, log, true), waitForTopics(readiness, bus, clusterTopics(), c.RUNLENS_KAFKA_BROKERS)]);
   const analyzer = new AnalyzerService({ bus, store, log, agentId: `analyzer:${hostname()}:${process.pid}`, evalIntervalMs: c.RUNLENS_EVAL_INTERVAL_MS });
+  counters.push(analyzer.counters);
   await readiness.until(`the consumer group ${ANALYZE_GROUP} at ${c.RUNLENS_KAFKA_BROKERS}`, () => analyzer.start());
   const alerts = alertForwarder(c, { bus, store, log });
   if (alerts) await readiness.until('the alert consumer group', () => alerts.start());
+  if (alerts) counters.push(alerts.counters);
   readiness.markReady();
   log.info('analyze started', { store: store.kind, alerting: alerts !== null });
   const signal = await untilSignal();
@@ -49,6 +57,7 @@ export async function analyzeRole(): Promise<number> {
   await bus.close();
   await store.close();
   closeHealth(health);
+  closeHealth(metrics);
   log.info('analyze stopped', { signal, samples: analyzer.counters.received, counters: analyzer.counters.snapshot(), alerts: alerts?.counters.snapshot() });
   return 0;
 }

@@ -22,6 +22,14 @@ export const storeSchema = {
 };
 
 const storeObject = z.object(storeSchema);
+
+/**
+ * Whether a user command (`runlens report`, `runlens job`) reads the cluster store: when the
+ * store is configured (RUNLENS_STORE or a RUNLENS_CONFIG_FILE), instead of this machine's data dir.
+ */
+export function clusterStoreConfigured(env: NodeJS.ProcessEnv): boolean {
+  return env.RUNLENS_STORE !== undefined || env.RUNLENS_CONFIG_FILE !== undefined;
+}
 export type StoreSettings = z.infer<typeof storeObject>;
 
 export async function openConfiguredStore(c: StoreSettings): Promise<Store> {

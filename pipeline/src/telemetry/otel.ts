@@ -1,32 +1,28 @@
 import { metrics } from '@opentelemetry/api';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { ComponentCounters } from './counters.ts';
 
 export interface TelemetryOptions {
   readonly service: string;
-  /** Prometheus scrape endpoint on 127.0.0.1 (0: none). */
-  readonly prometheusPort: number;
-  readonly otlpEndpoint?: string;
+  /** Base URL of an OTLP/HTTP receiver; /v1/metrics is appended. (Prometheus: bin's /metrics endpoint.) */
+  readonly otlpEndpoint: string;
 }
 
 export interface Telemetry {
-  /** Batch latency, ms from fetch to durable write. */
+  /** Batch latency from fetch to durable write, observed in ms, exported in s. */
   recordBatch(ms: number, rows: number): void;
   shutdown(): Promise<void>;
 }
 
 /**
- * Self-telemetry through OpenTelemetry: the component counters (received, sent, errors,
- * discarded by reason), consumer lag and batch latency, on a Prometheus endpoint and, when
- * configured, over OTLP. Counters are read at collection time: nothing is done per row.
+ * Self-telemetry over OTLP (RUNLENS_OTLP_ENDPOINT), through OpenTelemetry: the component counters (received, sent, errors,
+ * discarded by reason), consumer lag and batch latency,. Counters are read at collection time: nothing is done per row.
  */
 export function startTelemetry(opts: TelemetryOptions, counters: ComponentCounters, lag: () => Promise<number>): Telemetry {
-  const readers = [];
-  if (opts.prometheusPort > 0) readers.push(new PrometheusExporter({ port: opts.prometheusPort, host: '127.0.0.1' }));
-  if (opts.otlpEndpoint) readers.push(new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url: opts.otlpEndpoint }), exportIntervalMillis: 10_000 }));
+  const url = `${opts.otlpEndpoint.replace(/\/+$/, '')}/v1/metrics`;
+  const readers = [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url }), exportIntervalMillis: 10_000 })];
   const sdk = new NodeSDK({ serviceName: opts.service, metricReaders: readers, instrumentations: [] });
   sdk.start();
   const meter = metrics.getMeter('runlens');
@@ -45,11 +41,11 @@ export function startTelemetry(opts: TelemetryOptions, counters: ComponentCounte
   meter.createObservableGauge('runlens_consumer_lag', { description: 'Messages not yet committed' }).addCallback(async (r) => {
     r.observe(await lag().catch(() => -1), component);
   });
-  const latency = meter.createHistogram('runlens_batch_latency_ms', { description: 'Fetch to durable write', unit: 'ms' });
+  const latency = meter.createHistogram('runlens_batch_duration', { description: 'Fetch to durable write', unit: 's' });
   const rowsPerBatch = meter.createHistogram('runlens_batch_rows', { description: 'Rows per batch' });
   return {
     recordBatch: (ms, rows) => {
-      latency.record(ms, component);
+      latency.record(ms / 1000, component);
       rowsPerBatch.record(rows, component);
     },
     shutdown: () => sdk.shutdown(),

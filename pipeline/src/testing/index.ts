@@ -9,3 +9,4 @@ export * from './tls-certs.ts';
 export * from './secure-servers.ts';
 export * from './alertmanager.ts';
 export * from './clickhouse-cluster.ts';
+export * from './otelcol.ts';

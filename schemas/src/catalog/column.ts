@@ -18,7 +18,11 @@ export interface ColumnDef {
   readonly kind: ColumnKind;
   readonly unit: Unit;
   readonly description: string;
-  /** OpenTelemetry semantic-convention name, where one exists. */
+  /**
+   * OpenTelemetry semantic-convention name, where one exists: an attribute's key, or a metric's
+   * name with the attributes that tell its columns apart (`process.cpu.time{cpu.mode=user}`).
+   * The OTLP export (schemas/src/otel) reads it; a rate is exported as a delta sum over its interval.
+   */
   readonly otel?: string;
   readonly nullable?: boolean;
 }

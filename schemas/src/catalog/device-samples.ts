@@ -14,7 +14,7 @@ export const deviceSamples = defineTable({
     device_kind: attr('lc', 'disk | net.'),
     device: attr('lc', 'Device name (sda, nvme0n1, eth0, ...).', 'system.device'),
     interval_s: gauge('s', 'Seconds this row\'s rates cover.'),
-    read_bytes_per_s: rate('bytes/s', 'Disk bytes read, or network bytes received.', 'system.disk.io'),
+    read_bytes_per_s: rate('bytes/s', 'Disk bytes read, or network bytes received.'),
     write_bytes_per_s: rate('bytes/s', 'Disk bytes written, or network bytes sent.'),
     read_ops_per_s: rate('ops/s', 'Disk reads completed, or packets received.'),
     write_ops_per_s: rate('ops/s', 'Disk writes completed, or packets sent.'),

@@ -1,0 +1,2 @@
+export * from './otel-series.ts';
+export * from './otel-findings.ts';

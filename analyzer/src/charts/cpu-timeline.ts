@@ -1,5 +1,5 @@
 import type { EChartsOption, LineSeriesOption } from 'echarts';
-import { type HostSeries, type MarkedFinding, withGaps } from './series.ts';
+import { type HostSeries, type MarkedEvent, type MarkedFinding, withGaps } from './series.ts';
 import { buildTimelineOption } from './timeline.ts';
 
 export interface CpuTimelineSpec {
@@ -8,6 +8,7 @@ export interface CpuTimelineSpec {
   /** Every other process on the run's hosts (other runs, daemons), in cores. */
   readonly outside: readonly HostSeries[];
   readonly findings: readonly MarkedFinding[];
+  readonly events?: readonly MarkedEvent[];
   readonly bucketMs: number;
   /** Cores allocated per host: the axis reaches at least this, so a run at 10% looks idle. */
   readonly allocCores: number;
@@ -33,7 +34,7 @@ function typicalLevel(series: readonly HostSeries[]): number {
  */
 export function buildCpuTimelineOption(spec: CpuTimelineSpec): EChartsOption {
   const yMax = Math.max(spec.allocCores, typicalLevel(spec.series));
-  const base = buildTimelineOption({ unit: 'cores', series: spec.series, findings: spec.findings, bucketMs: spec.bucketMs, yMax: Number(yMax.toPrecision(3)) });
+  const base = buildTimelineOption({ unit: 'cores', series: spec.series, findings: spec.findings, events: spec.events ?? [], bucketMs: spec.bucketMs, yMax: Number(yMax.toPrecision(3)) });
   const outside: LineSeriesOption[] = spec.outside.map((s) => ({
     type: 'line', name: `${s.host} outside load`, showSymbol: false, connectNulls: false,
     lineStyle: { type: 'dashed', width: 1, color: '#888' }, itemStyle: { color: '#888' }, areaStyle: { color: 'rgba(120,120,120,0.12)' },

@@ -4,6 +4,7 @@ import { LiveRefresh } from '../../../components/live-refresh.tsx';
 import { Nav } from '../../../components/nav.tsx';
 import { BaselineCard, Phases, RankComparison } from '../../../components/run-details.tsx';
 import { RunHeader } from '../../../components/run-header.tsx';
+import { RunEvents, RunLog } from '../../../components/run-log.tsx';
 import { Timelines } from '../../../components/timelines.tsx';
 import { Verdict } from '../../../components/verdict.tsx';
 import { dashboardContext } from '../../../server/context.ts';
@@ -34,7 +35,9 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         <RunHeader report={report} />
         <Verdict findings={report.findings} />
         <Verdict findings={report.findings_after_end ?? []} afterEnd />
-        <Timelines data={data} findings={report.findings} bucketMs={bucket} allocCores={report.run.alloc_cores} />
+        <Timelines data={data} findings={report.findings} events={report.events ?? []} bucketMs={bucket} allocCores={report.run.alloc_cores} />
+        <RunEvents report={report} />
+        <RunLog report={report} />
         <div className="grid2">
           <RankComparison ranks={ranks} />
           <Phases phases={report.phases} />

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
+import { LogTail, type TailLine } from './log-tail.ts';
+import { type MemcgOom, memcgOomAtStart, memcgOomKillsSince } from './memcg-oom.ts';
 
 /** Kernel-accounted totals of the whole process tree (like time(1)'s wait4 rusage). */
 export interface TreeTotals {
@@ -37,12 +39,25 @@ export function parseTotals(text: string, clkTck: number): TreeTotals | null {
   };
 }
 
+/** How the command ended, as `runlens run` saw it. */
+export interface ChildEnd {
+  readonly exitCode: number;
+  readonly totals: TreeTotals | null;
+  /** The last lines of the command's stderr (teed: the terminal saw them all). */
+  readonly stderr: readonly TailLine[];
+  /** OOM kills counted by the memory cgroup the command started in, during the run; null where unreadable. */
+  readonly memcgOomKills: number | null;
+}
+
 export interface RunningChild {
   readonly pid: number;
   /** Lets the command start: the wrapper waits for this (see WRAPPER). Idempotent. */
   release(): void;
-  readonly done: Promise<{ exitCode: number; totals: TreeTotals | null }>;
+  readonly done: Promise<ChildEnd>;
 }
+
+/** After the command exits, how long its stderr may stay open (a daemon it left holding it) before the tee stops. */
+const STDERR_DRAIN_MS = 1000;
 
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const;
 
@@ -52,12 +67,16 @@ const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2
  */
 export function startChild(cmd: string, args: readonly string[], clkTck: number, extraEnv: Readonly<Record<string, string>> = {}): RunningChild {
   const env = Object.keys(extraEnv).length > 0 ? { ...process.env, ...extraEnv } : undefined;
-  const child: ChildProcess = spawn('/bin/sh', ['-c', WRAPPER, 'runlens', cmd, ...args], { stdio: ['inherit', 'inherit', 'inherit', 'pipe'], env });
+  // stderr is teed (stdin and stdout stay the terminal's): the run keeps its tail, the user sees every byte.
+  const child: ChildProcess = spawn('/bin/sh', ['-c', WRAPPER, 'runlens', cmd, ...args], { stdio: ['inherit', 'inherit', 'pipe', 'pipe'], env });
   if (child.pid === undefined) throw new Error(`could not start ${cmd}`);
+  const memcg: MemcgOom | null = memcgOomAtStart(child.pid);
+  const tail = teeStderr(child.stderr as Readable);
   let report = '';
   const gate = child.stdio[3] as Duplex;
   gate.on('data', (d: Buffer) => { report += d.toString('latin1'); });
-  gate.on('error', () => { /* the wrapper died; `close` reports it */ });
+  gate.on('error', () => { /* the wrapper died; `exit` reports it */ });
+  const gateEnded = new Promise<void>((resolve) => { gate.on('close', () => resolve()); });
   let released = false;
   const release = (): void => {
     if (released) return;
@@ -70,13 +89,35 @@ export function startChild(cmd: string, args: readonly string[], clkTck: number,
     forwardToTree(child.pid ?? 0, sig);
   };
   for (const s of FORWARDED) process.on(s, forward);
-  const done = new Promise<{ exitCode: number; totals: TreeTotals | null }>((resolve) => {
-    child.on('close', (code, signal) => {
-      for (const s of FORWARDED) process.off(s, forward);
-      resolve({ exitCode: code ?? 128 + signalNumber(signal), totals: parseTotals(report, clkTck) });
-    });
-  });
+  const exited = new Promise<number>((resolve) => { child.on('exit', (code, signal) => resolve(code ?? 128 + signalNumber(signal))); });
+  const done = (async (): Promise<ChildEnd> => {
+    const exitCode = await exited;
+    for (const s of FORWARDED) process.off(s, forward);
+    await gateEnded;
+    return { exitCode, totals: parseTotals(report, clkTck), stderr: await tail.settle(), memcgOomKills: memcgOomKillsSince(memcg) };
+  })();
   return { pid: child.pid, release, done };
+}
+
+/** Copies the command's stderr to ours and keeps its tail; `settle` waits briefly for the pipe to close, then stops. */
+function teeStderr(stream: Readable): { settle(): Promise<TailLine[]> } {
+  const tail = new LogTail();
+  const closed = new Promise<void>((resolve) => { stream.on('close', () => resolve()); });
+  stream.on('data', (d: Buffer) => {
+    process.stderr.write(d);
+    tail.push(d);
+  });
+  stream.on('error', () => { /* the pipe broke: what arrived is kept */ });
+  return {
+    settle: async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, STDERR_DRAIN_MS); });
+      await Promise.race([closed, late]).finally(() => clearTimeout(timer));
+      // A daemon the command left behind still holds the pipe: stop reading so runlens can exit.
+      stream.destroy();
+      return tail.end();
+    },
+  };
 }
 
 function signalNumber(signal: NodeJS.Signals | null): number {

@@ -61,9 +61,10 @@ export async function openEmbeddedStack(cfg: EmbeddedConfig, storePath: string, 
 }
 
 /** One last sample, the final row, the analyzer's verdict, drain, then the report from the store. */
-export async function finishRun(stack: EmbeddedStack, run: Row<'runs'>): Promise<RunReport> {
+export async function finishRun(stack: EmbeddedStack, run: Row<'runs'>, logs: Row<'run_logs'>[] = []): Promise<RunReport> {
   await stack.agent.tick();
   stack.agent.removeRun(run.run_id);
+  if (logs.length > 0) await stack.publisher.publish('run_logs', logs);
   await stack.publisher.publish('runs', [run]);
   await stack.analyzer.finishNow(run.run_id);
   await stack.drain();

@@ -61,11 +61,11 @@ describe('serveSocket', () => {
     expect(s.calls).toHaveLength(1);
   });
 
-  it('refuses a line over 64 KiB with an error and closes, without calling the handler', async () => {
+  it('refuses a line over MAX_REQUEST_BYTES (1 MiB) with an error and closes, without calling the handler', async () => {
     const s = await serve();
     close = s.close;
     const chunk = Buffer.alloc(16 * 1024, 0x61);
-    const reply = await exchange(s.path, Array.from({ length: 64 }, () => chunk)); // 1 MiB, no newline
+    const reply = await exchange(s.path, Array.from({ length: 72 }, () => chunk)); // 1.125 MiB, no newline
     expect(JSON.parse(reply)).toMatchObject({ ok: false, error: expect.stringContaining(String(MAX_REQUEST_BYTES)) });
     expect(s.calls).toHaveLength(0);
   });

@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
-import { nodeTypesFileSchema } from '@runlens/schemas';
+import { RUN_LOG_LINE_MAX_CHARS, RUN_LOG_TAIL_LINES, nodeTypesFileSchema } from '@runlens/schemas';
 import { z } from 'zod';
 
 /*
@@ -16,7 +16,8 @@ import { z } from 'zod';
  * `user` field is never trusted, and `up` checks in /proc that the root pid it is asked to
  * monitor belongs to that uid too.
  */
-export const MAX_REQUEST_BYTES = 64 * 1024;
+/** A finish carries the stderr tail: 200 lines of up to 1000 characters, JSON-escaped. */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
 export const IDLE_TIMEOUT_MS = 10_000;
 
 export const registerRequest = z.object({
@@ -41,6 +42,10 @@ export const finishRequest = z.object({
   totals: z.object({
     cpu_user_s: z.number(), cpu_sys_s: z.number(), read_bytes: z.number(), write_bytes: z.number(), rchar: z.number(), wchar: z.number(),
   }).nullable(),
+  /** The last lines of the command's stderr, as `runlens run` teed them. */
+  stderr_tail: z.array(z.object({ ts: z.number(), seq: z.number().int().min(0), line: z.string().max(RUN_LOG_LINE_MAX_CHARS) })).max(RUN_LOG_TAIL_LINES).optional(),
+  /** OOM kills its memory cgroup counted during the run (null: unreadable). */
+  memcg_oom_kills: z.number().int().min(0).nullable().optional(),
 });
 
 export const pingRequest = z.object({ op: z.literal('ping') });

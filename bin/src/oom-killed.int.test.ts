@@ -42,5 +42,8 @@ describe.skipIf(!canRun)('runlens run: a command over its memory cgroup limit (r
     expect(oom?.evidence).toMatchObject({ comm: 'python3', limit_bytes: LIMIT, oom: 'memcg', cgroup: cg.slice(MEMCG_ROOT.length) });
     expect(report.summary.top_processes.map((p) => p.pid)).toContain(oom?.evidence.pid);
     expect(oom?.advice).toContain('--mem=');
+    // The run ends as OOM-killed, on the kernel's word (issue 12 item 2).
+    expect(report.run.ending).toMatchObject({ how: 'oom_killed', signal: 'SIGKILL', exit_code: 137, source: 'kernel_event' });
+    expect(report.events?.find((e) => e.kind === 'oom_kill')?.findings).toEqual(['oom_killed']);
   }, 90_000);
 });

@@ -8,6 +8,7 @@ import type { EmbeddedConfig } from './config.ts';
 import { acquireOwnership, dataPaths, releaseOwnership } from './data-dir.ts';
 import { callSocket } from './local-socket.ts';
 import type { RunEnd, RunMeta } from './run-registry.ts';
+import { runLogRows } from './log-tail.ts';
 
 /** How `runlens run` records one run: through `runlens up`, in its own store, or not at all. */
 export interface Monitor {
@@ -58,7 +59,7 @@ export async function standaloneMonitor(cfg: EmbeddedConfig, meta: RunMeta, rowO
     return stackMonitor(stack, meta, rowOf, note, () => {
       if (main.paths) releaseOwnership(main.paths);
       if (privateDir) rmSync(privateDir, { recursive: true, force: true });
-    });
+    }, cfg.host);
   } catch (e) {
     if (main.paths) releaseOwnership(main.paths);
     if (privateDir) rmSync(privateDir, { recursive: true, force: true });
@@ -79,7 +80,7 @@ function claimDataDir(dir: string): { paths: ReturnType<typeof dataPaths> | null
 
 type Stack = Awaited<ReturnType<typeof openEmbeddedStack>>;
 
-function stackMonitor(stack: Stack, startMeta: RunMeta, rowOf: RowOf, note: string | null, release: () => void): Monitor {
+function stackMonitor(stack: Stack, startMeta: RunMeta, rowOf: RowOf, note: string | null, release: () => void, host: string): Monitor {
   let meta = startMeta;
   return {
     note,
@@ -90,7 +91,7 @@ function stackMonitor(stack: Stack, startMeta: RunMeta, rowOf: RowOf, note: stri
       await stack.publisher.publish('runs', [rowOf(meta)]);
       stack.agent.start();
     },
-    finish: (end) => finishRun(stack, rowOf(meta, end)),
+    finish: (end) => finishRun(stack, rowOf(meta, end), runLogRows(meta.run_id, host, 'stderr', end.stderr_tail)),
     close: async () => {
       try {
         await stack.close();

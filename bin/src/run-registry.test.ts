@@ -32,6 +32,7 @@ function setup(stored: StoredRun[] = []) {
     finishRun: async (row) => { published.push(row); return { run: row } as unknown as RunReport; },
     selectRunById: async (id) => stored.find((r) => r.run_id === id) ?? null,
     selectRunningRuns: async () => stored.filter((r) => r.status === 'running'),
+    toLogRows: () => [],
   });
   return {
     registry, procRoot, published, agentRuns,

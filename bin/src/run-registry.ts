@@ -5,7 +5,13 @@ import type { StoredRun } from './run-store-queries.ts';
 
 /** What a run is, independent of how it ends. */
 export type RunMeta = Omit<StoredRun, 'status'>;
-export interface RunEnd { readonly exit_code: number; readonly end_ts: number; readonly totals: FinishRequest['totals'] }
+export interface RunEnd {
+  readonly exit_code: number;
+  readonly end_ts: number;
+  readonly totals: FinishRequest['totals'];
+  readonly stderr_tail?: FinishRequest['stderr_tail'];
+  readonly memcg_oom_kills?: FinishRequest['memcg_oom_kills'];
+}
 
 export interface RegistryDeps {
   /** The socket owner: the only uid that can connect (see local-socket.ts). */
@@ -19,7 +25,9 @@ export interface RegistryDeps {
   addRun(run: { run_id: string; root_pid: number }): void;
   removeRun(runId: string): void;
   publishRun(row: Row<'runs'>): Promise<void>;
-  finishRun(row: Row<'runs'>): Promise<RunReport>;
+  /** Stores the end row and the run's kept log lines, then reports. */
+  finishRun(row: Row<'runs'>, logs: Row<'run_logs'>[]): Promise<RunReport>;
+  toLogRows(runId: string, end: RunEnd): Row<'run_logs'>[];
   selectRunById(runId: string): Promise<StoredRun | null>;
   selectRunningRuns(): Promise<StoredRun[]>;
 }
@@ -82,7 +90,7 @@ export class RunRegistry {
     const row = this.deps.toRow(meta, req);
     // Newer than a `lost` row written meanwhile, so the finished row wins.
     const lostAt = lost?.at ?? (stored?.status === 'lost' ? this.now() : -Infinity);
-    return this.deps.finishRun({ ...row, updated_ts: Math.max(row.updated_ts, lostAt + 1) });
+    return this.deps.finishRun({ ...row, updated_ts: Math.max(row.updated_ts, lostAt + 1) }, this.deps.toLogRows(req.run_id, req));
   }
 
   private async storedOpenRun(runId: string): Promise<StoredRun | null> {

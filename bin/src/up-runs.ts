@@ -5,6 +5,7 @@ import type { EmbeddedConfig } from './config.ts';
 import { type EmbeddedStack, finishRun } from './embedded-stack.ts';
 import type { SocketRequest } from './local-socket.ts';
 import { RunRegistry } from './run-registry.ts';
+import { runLogRows } from './log-tail.ts';
 import { selectRunById, selectRunningRunsOnHost } from './run-store-queries.ts';
 import { runRow } from './commands/run.ts';
 import { answerSelection } from './commands/select.ts';
@@ -32,7 +33,8 @@ export async function startUpRuns(stack: EmbeddedStack, cfg: EmbeddedConfig, das
       // Acknowledge a registration once stored, so a kill -9 of `up` cannot forget the run.
       await stack.drain(5_000).catch((e: unknown) => stack.log.warn('run row not yet stored', { run_id: row.run_id, error: String(e) }));
     },
-    finishRun: (row) => finishRun(stack, row),
+    finishRun: (row, logs) => finishRun(stack, row, logs),
+    toLogRows: (runId, end) => runLogRows(runId, cfg.host, 'stderr', end.stderr_tail),
     selectRunById: (id) => selectRunById(stack.store, id),
     selectRunningRuns: () => selectRunningRunsOnHost(stack.store, cfg.host),
   });

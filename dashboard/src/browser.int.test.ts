@@ -153,7 +153,7 @@ describe('dashboard in a browser', () => {
   it('links a real kernel event on the ops page to the run it touched', async () => {
     // A process of a run reads address 0: the kernel logs the segfault in /dev/kmsg, the agent
     // publishes it as a node event, and the ops page names the run whose process it was.
-    const crash = await startRun(env, ['--app', 'crasher', '--', 'python3', '-c', 'import ctypes, time\ntime.sleep(3)\nctypes.string_at(0)']);
+    const crash = await startRun(env, ['--app', 'crasher', '--', 'python3', '-c', 'import ctypes, sys, time\ntime.sleep(3)\nprint("reading address 0", file=sys.stderr, flush=True)\nctypes.string_at(0)']);
     expect(crash.code).toBe(139);
     const ops = await signIn('opsy');
     const item = ops.page.locator('[data-testid="event-impacts"] li[data-event-kind="segfault"]').first();
@@ -168,6 +168,13 @@ describe('dashboard in a browser', () => {
     expect(res?.status()).toBe(200);
     await expect(ops.page.locator('body').textContent()).resolves.toContain('crasher');
     expect(run).not.toBe(runA);
+    // The run page: how it ended, the kernel event on its timeline, and its stderr tail next to the finding (issue 12 items 2, 3).
+    await expect(ops.page.locator('[data-testid="run-ending"]').getAttribute('data-how')).resolves.toBe('signal');
+    await expect(ops.page.locator('[data-testid="run-ending"]').textContent()).resolves.toContain('SIGSEGV');
+    await expect(ops.page.locator('[data-testid="run-events"] tr[data-event-kind="segfault"]').first().textContent()).resolves.toContain('process_crashed');
+    await expect(ops.page.locator('[data-testid="timelines"] [data-resource="cpu"]').getAttribute('data-events')).resolves.not.toBe('0');
+    const line = ops.page.locator('[data-testid="run-log"] pre div', { hasText: 'reading address 0' });
+    await expect(line.getAttribute('data-near')).resolves.toContain('process_crashed');
     await shot(ops.page, 'ops-event-run');
   });
 

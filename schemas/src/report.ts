@@ -47,6 +47,46 @@ export const reportTimelineSchema = z.object({
 });
 export type ReportTimeline = z.infer<typeof reportTimelineSchema>;
 
+/** How a run ended, in one word and its particulars (analyzer/src/report/run-ending.ts decides). */
+export const RUN_ENDINGS = ['running', 'exited', 'failed', 'signal', 'oom_killed', 'time_limit', 'lost'] as const;
+export const runEndingSchema = z.object({
+  how: z.enum(RUN_ENDINGS),
+  exit_code: z.number().int().nullable(),
+  /** SIGKILL, SIGSEGV, …: the signal that ended the command (exit code 128+N), or null. */
+  signal: z.string().nullable(),
+  /** One line for people: "OOM-killed: python3 (pid 123) at its 64 MiB cgroup limit". */
+  detail: z.string(),
+  /** What said so: exit_code, kernel_event, memcg_oom_kill_counter, slurm_state. */
+  source: z.string(),
+});
+export type RunEnding = z.infer<typeof runEndingSchema>;
+
+/**
+ * The tail of the run's output (runlens run tees the command's stderr), each line with the
+ * findings and node events whose time it falls in, so the log is read next to the timeline.
+ */
+export const reportLogSchema = z.object({
+  lines: z.array(z.object({
+    ts: z.number(), host: z.string(), stream: z.string(), seq: z.number().int(), line: z.string(),
+    /** Kinds of the findings (warning and above) and node events around this line. */
+    near: z.array(z.string()),
+  })),
+  /** Earlier lines that were not kept (the tail is bounded). */
+  omitted: z.number().int(),
+  /** Where the scheduler wrote the job's output (Slurm StdOut / StdErr), when known. */
+  output_paths: z.array(z.string()),
+});
+export type ReportLog = z.infer<typeof reportLogSchema>;
+
+/** A kernel or driver event on the run's hosts while it ran: drawn on the timeline, linked to the findings it caused. */
+export const reportEventSchema = z.object({
+  ts: z.number(), host: z.string(), kind: z.string(), severity: z.string(), pid: z.number().int().nullable(), comm: z.string(),
+  device: z.string(), detail: z.string(), raw: z.string(),
+  /** Kinds of the run's findings this event is evidence for. */
+  findings: z.array(z.string()),
+});
+export type ReportEvent = z.infer<typeof reportEventSchema>;
+
 export const runReportSchema = z.object({
   report_version: z.literal(REPORT_VERSION),
   run: z.object({
@@ -62,6 +102,8 @@ export const runReportSchema = z.object({
     alloc_cores: z.number(),
     alloc_gpus: z.number().int(),
     job_id: z.string(),
+    /** Absent in reports written before it existed. */
+    ending: runEndingSchema.optional(),
   }),
   summary: z.object({
     wall_s: z.number(),
@@ -104,6 +146,8 @@ export const runReportSchema = z.object({
     verdict: z.string(),
   }).nullable(),
   timeline: reportTimelineSchema.optional(),
+  log: reportLogSchema.optional(),
+  events: z.array(reportEventSchema).optional(),
 });
 
 export type RunReport = z.infer<typeof runReportSchema>;

@@ -1,5 +1,5 @@
 import type { EChartsOption, LineSeriesOption, YAXisComponentOption as YAXisOption } from 'echarts';
-import { type HostSeries, type MarkedFinding, withGaps } from './series.ts';
+import { type HostSeries, type MarkedEvent, type MarkedFinding, withGaps } from './series.ts';
 import { buildTimelineOption } from './timeline.ts';
 
 export interface CpuTimelineSpec {
@@ -8,6 +8,7 @@ export interface CpuTimelineSpec {
   /** Every other process on the run's hosts (other runs, daemons), in cores. */
   readonly outside: readonly HostSeries[];
   readonly findings: readonly MarkedFinding[];
+  readonly events?: readonly MarkedEvent[];
   readonly bucketMs: number;
   /** Cores allocated per host: the axis reaches at least this, so a run at 10% looks idle. */
   readonly allocCores: number;
@@ -34,7 +35,7 @@ function typicalLevel(series: readonly HostSeries[]): number {
  */
 export function buildCpuTimelineOption(spec: CpuTimelineSpec): EChartsOption {
   const yMax = Number(Math.max(spec.allocCores, typicalLevel(spec.series)).toPrecision(3));
-  const base = buildTimelineOption({ unit: 'cores', series: spec.series, findings: spec.findings, bucketMs: spec.bucketMs, yMax });
+  const base = buildTimelineOption({ unit: 'cores', series: spec.series, findings: spec.findings, events: spec.events ?? [], bucketMs: spec.bucketMs, yMax });
   const outsidePeak = Math.max(0, ...spec.outside.flatMap((s) => s.points.map((p) => p.value ?? 0)).filter(Number.isFinite));
   const ownAxis = outsidePeak > yMax;
   const outside: LineSeriesOption[] = spec.outside.map((s) => ({

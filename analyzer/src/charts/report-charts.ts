@@ -22,9 +22,10 @@ export function reportChartOptions(r: RunReport): ReportChart[] {
   const marked = (res: ResourceId): Finding[] => r.findings.filter((f) => marksResource(f.kind, res));
   return REPORT_RESOURCES.filter((res) => hasData(t[res])).map((res) => {
     const findings = marked(res);
+    const events = r.events ?? [];
     const option = res === 'cpu'
-      ? buildCpuTimelineOption({ series: t.cpu, outside: t.outside_cpu, findings, bucketMs: t.bucket_ms, allocCores: r.run.alloc_cores })
-      : buildTimelineOption({ unit: RESOURCES[res].unit, scale: resourceScale(res), series: t[res], findings, bucketMs: t.bucket_ms, ...(res === 'gpu' ? { yMax: 1 } : {}) });
+      ? buildCpuTimelineOption({ series: t.cpu, outside: t.outside_cpu, findings, events, bucketMs: t.bucket_ms, allocCores: r.run.alloc_cores })
+      : buildTimelineOption({ unit: RESOURCES[res].unit, scale: resourceScale(res), series: t[res], findings, events, bucketMs: t.bucket_ms, ...(res === 'gpu' ? { yMax: 1 } : {}) });
     return { resource: res, title: RESOURCES[res].label, option };
   });
 }

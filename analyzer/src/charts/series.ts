@@ -11,6 +11,14 @@ export interface MarkedFinding {
   readonly end_ts: number;
 }
 
+/** A node event reduced to what a chart marks: a vertical line at its time on its host. */
+export interface MarkedEvent {
+  readonly kind: string;
+  readonly severity: string;
+  readonly host: string;
+  readonly ts: number;
+}
+
 export interface BucketRow { readonly host: string; readonly bucket: number | string; readonly v: number | string | null }
 
 /** Query rows (host, bucket, value) into one series per host, in time order. */

@@ -10,7 +10,7 @@ const series = [
   { host: 'b', points: [{ ts: 1000, value: 0.5 }, { ts: 9000, value: 0.5 }] },
 ];
 
-type Line = { name: string; data: [number, number | string][]; markArea: { data: [{ name: string; xAxis: number }, { xAxis: number }][] } };
+type Line = { name: string; data: [number, number | string][]; markArea: { data: [{ name: string; xAxis: number }, { xAxis: number }][] }; markLine?: { data: unknown[] } };
 
 describe('buildTimelineOption', () => {
   const opt = buildTimelineOption({ unit: 'cores', series, findings: [cpuBound, onB], bucketMs: 1000 });
@@ -31,6 +31,16 @@ describe('buildTimelineOption', () => {
   it('scales values for display', () => {
     const mib = buildTimelineOption({ unit: 'MiB', scale: 2 ** 20, series: [{ host: 'a', points: [{ ts: 0, value: 2 ** 21 }] }], findings: [], bucketMs: 1000 });
     expect((mib.series as Line[])[0]!.data).toEqual([[0, 2]]);
+  });
+});
+
+describe('node events on the timeline', () => {
+  it('draws each event as a vertical line labelled with its kind, on its own host only', () => {
+    const series = [{ host: 'a', points: [{ ts: 0, value: 1 }] }, { host: 'b', points: [{ ts: 0, value: 1 }] }];
+    const o = buildTimelineOption({ unit: 'cores', series, findings: [], bucketMs: 1000, events: [{ kind: 'gpu_xid', severity: 'critical', host: 'b', ts: 5000 }] });
+    const lines = (o.series as Line[]).map((s) => (s.markLine?.data ?? []) as { name?: string; xAxis?: number }[]);
+    expect(lines[0]).toEqual([]);
+    expect(lines[1]).toEqual([expect.objectContaining({ name: 'gpu_xid', xAxis: 5000 })]);
   });
 });
 

@@ -1,5 +1,5 @@
-import type { EChartsOption, MarkAreaComponentOption } from 'echarts';
-import { type HostSeries, type MarkedFinding, type Point, withGaps } from './series.ts';
+import type { EChartsOption, LineSeriesOption, MarkAreaComponentOption } from 'echarts';
+import { type HostSeries, type MarkedEvent, type MarkedFinding, type Point, withGaps } from './series.ts';
 
 const SEVERITY_COLOUR = { info: 'rgba(80,130,220,0.15)', warning: 'rgba(240,160,40,0.22)', critical: 'rgba(220,50,50,0.25)' } as const;
 
@@ -19,6 +19,8 @@ export interface TimelineSpec {
   readonly series: readonly HostSeries[];
   /** Findings already chosen for this resource; host '' means the whole run (marked on every host). */
   readonly findings: readonly MarkedFinding[];
+  /** Kernel and driver events on the run's hosts: a vertical line on their host's series. */
+  readonly events?: readonly MarkedEvent[];
   readonly bucketMs: number;
   readonly yMax?: number;
   /** Divide values by this for display (bytes → MiB). */
@@ -46,6 +48,17 @@ export function buildTimelineOption(spec: TimelineSpec): EChartsOption {
       connectNulls: false,
       data: withGaps(scaled(s.points, spec.scale ?? 1), spec.bucketMs * 2.5),
       markArea: { silent: false, label: { show: true, fontSize: 11, color: '#333' }, data: onHost(s.host, i).map((f, j) => toMarkArea(f, j)) },
+      markLine: eventLines((spec.events ?? []).filter((e) => e.host === s.host)),
     })),
+  };
+}
+
+const EVENT_COLOUR: Record<string, string> = { info: '#5a8', warning: '#d80', critical: '#c22' };
+
+/** Node events as dashed vertical lines labelled with their kind. */
+function eventLines(events: readonly MarkedEvent[]): NonNullable<LineSeriesOption['markLine']> {
+  return {
+    symbol: 'none', silent: false, label: { show: true, position: 'insideEndTop', fontSize: 10, formatter: '{b}' },
+    data: events.map((e) => ({ name: e.kind, xAxis: e.ts, lineStyle: { type: 'dashed', color: EVENT_COLOUR[e.severity] ?? '#888' } })),
   };
 }

@@ -1,10 +1,11 @@
 import {
-  type Finding, REPORT_VERSION, type RunReport, findingsOfRun, gpuSummary, hostsWithoutPmu, isFindingKind, runById, runReportSchema,
-  mpiRankTotals, runSeconds, sampleTotals, topProcesses,
+  type Finding, REPORT_VERSION, type RunRecord, type RunReport, findingsOfRun, gpuSummary, hostsWithoutPmu, isFindingKind, runById, runReportSchema,
+  eventsOnHosts, mpiRankTotals, runLogTail, runSeconds, sampleTotals, topProcesses,
 } from '@runlens/schemas';
 import type { Store } from '@runlens/pipeline';
 import { leadWithCauses } from '../detectors/causes.ts';
 import { DETECTORS } from '../detectors/registry.ts';
+import { END_GRACE_MS } from '../detectors/node-events.ts';
 import { stampFinding } from '../detectors/stamp.ts';
 import { summarisePhases } from '../phases/phases.ts';
 import type { RunWindow } from '../window/run-window.ts';
@@ -13,6 +14,8 @@ import { NO_CAPABILITY, isShortRun, shortRunUndeterminable, storageRate } from '
 import { compareWithBaseline } from './baseline.ts';
 import { rankFindings } from './format.ts';
 import { replayRun } from './replay.ts';
+import { runEnding } from './run-ending.ts';
+import { reportEvents, reportLog } from './run-log.ts';
 import { reportTimeline } from './timeline.ts';
 
 export { stampFinding };
@@ -63,13 +66,23 @@ export async function buildReport(store: Store, runId: string, now = Date.now())
     run: {
       run_id: runId, app: run.app, user: run.user, cmd: run.cmd, hosts: run.hosts, start_ts: run.start_ms, end_ts: run.end_ms,
       exit_code: run.exit_code, status: run.status, alloc_cores: run.alloc_cores, alloc_gpus: run.alloc_gpus, job_id: run.job_id,
+      ending: runEnding(run, findings),
     },
     summary: { ...summary, absent: [...summary.absent, ...shortRunAbsent(seconds, summary, run.hosts)] }, findings: rank(findings),
     findings_after_end: rank(all.filter((f) => f.after_end === 1)), phases: summarisePhases(seconds),
     baseline: compareWithBaseline(run.app, await loadBaseline(store, { run_id: runId, app: run.app, cmd: run.cmd, start_ms: run.start_ms }), wall, summary.cpu_efficiency),
     timeline: await reportTimeline(store, { run_id: runId, hosts: run.hosts, start_ms: run.start_ms, end_ms: endMs }),
+    ...(await logAndEvents(store, run, endMs, findings)),
   };
   return runReportSchema.parse(report);
+}
+
+/** Node events on the run's hosts while it ran (and just after: the kill that ended it), and the kept log tail. */
+async function logAndEvents(store: Store, run: RunRecord, endMs: number, findings: readonly Finding[]): Promise<Pick<RunReport, 'log' | 'events'>> {
+  const [rows, lines] = await Promise.all([eventsOnHosts(store, run.hosts, run.start_ms, endMs + END_GRACE_MS), runLogTail(store, run.run_id)]);
+  const events = reportEvents(rows, findings);
+  const log = reportLog(lines, findings, events, run.tags);
+  return { events, ...(log ? { log } : {}) };
 }
 
 /** Each rank's share of its time inside MPI, when the ranks reported it. */

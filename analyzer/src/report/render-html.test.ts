@@ -32,4 +32,20 @@ describe('renderHtml', () => {
     const { timeline: _t, ...old } = SAMPLE_REPORT;
     expect(await renderHtml(old)).not.toContain('<svg');
   });
+
+  it('shows how the run ended, its node events and its stderr tail, escaped, next to the findings they sit by', async () => {
+    const start = SAMPLE_REPORT.run.start_ts;
+    const r = runReportSchema.parse({
+      ...SAMPLE_REPORT,
+      run: { ...SAMPLE_REPORT.run, ending: { how: 'oom_killed', exit_code: 137, signal: 'SIGKILL', detail: 'OOM-killed: solver (pid 4242)', source: 'kernel_event' } },
+      events: [{ ts: start + 5000, host: 'n1', kind: 'oom_kill', severity: 'critical', pid: 4242, comm: 'solver', device: '', detail: 'memcg', raw: 'Memory cgroup out of memory: Killed process 4242 (solver)', findings: ['oom_killed'] }],
+      log: { lines: [{ ts: start + 4900, host: 'n1', stream: 'stderr', seq: 7, line: 'alloc <b>1 GiB</b>', near: ['oom_kill'] }], omitted: 7, output_paths: ['/home/a/slurm-42.out'] },
+    });
+    const html = await renderHtml(r);
+    expect(html).toContain('<th>ended</th><td>OOM-killed: solver (pid 4242)</td>');
+    expect(html).toMatch(/<tr data-event-kind="oom_kill"><td>\+5\.0 s<\/td><td>n1<\/td><td>oom_kill<\/td><td>solver \(pid 4242\)<\/td><td>memcg<\/td><td>oom_killed<\/td><\/tr>/);
+    expect(html).toContain('1 of 8 stderr lines kept');
+    expect(html).toContain('alloc &lt;b&gt;1 GiB&lt;/b&gt; <b>← oom_kill</b>');
+    expect(html).toContain('<code>/home/a/slurm-42.out</code>');
+  });
 });

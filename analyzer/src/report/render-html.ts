@@ -32,13 +32,13 @@ th{text-align:left;padding-right:1em;font-weight:600}td,th{vertical-align:top}ta
 .num{text-align:right;padding-left:1em}.warning{border-left:4px solid #e0a020}.critical{border-left:4px solid #d03030}
 .info{border-left:4px solid #5080d0}.finding{padding:.3em .8em;margin:.6em 0;background:#fafafa}.ev{font-size:12px;color:#444}
 .ev span{display:inline-block;margin-right:1.2em}.chart svg{max-width:100%;height:auto}.bar{font-family:monospace;white-space:pre}
-.muted{color:#666}@media print{.chart{break-inside:avoid}}`;
+.muted{color:#666}pre.log{font-size:12px;background:#f7f7f7;padding:.5em;white-space:pre-wrap}pre.log .near{background:#fff3dc}@media print{.chart{break-inside:avoid}}`;
 
 function summary(r: RunReport): string {
   const s = r.summary;
   const kv = (k: string, v: string): string => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`;
   return `<table>${kv('run', r.run.run_id)}${kv('app', r.run.app)}${kv('user', r.run.user)}${kv('command', r.run.cmd)}
-${kv('hosts', r.run.hosts.join(', '))}${kv('exit code', String(r.run.exit_code ?? 'running'))}${kv('wall time', seconds(s.wall_s))}
+${kv('hosts', r.run.hosts.join(', '))}${kv('ended', r.run.ending?.detail ?? String(r.run.exit_code ?? 'running'))}${kv('wall time', seconds(s.wall_s))}
 ${kv('CPU', `${s.cpu_cores_mean.toFixed(2)} of ${r.run.alloc_cores} cores (${pct(s.cpu_efficiency)}); user ${seconds(s.cpu_user_s)}, sys ${seconds(s.cpu_sys_s)}`)}
 ${kv('peak RSS', bytes(s.peak_rss_bytes))}${kv('storage IO', `read ${bytes(s.read_bytes)}, written ${bytes(s.write_bytes)}`)}
 ${kv('syscall IO', `read() ${bytes(s.rchar)}, write() ${bytes(s.wchar)}`)}
@@ -73,6 +73,19 @@ function mpiRanks(r: RunReport): string {
     `<th class="num">of wall</th><th class="num">CPU outside MPI</th><th class="num">calls</th></tr>${rows}</table>` : '';
 }
 
+/** Node events on the run's hosts, and the stderr tail, each at its time in the run with the findings around it. */
+function eventsAndLog(r: RunReport): string {
+  const at = (ts: number): string => esc(`+${seconds(Math.max(0, (ts - r.run.start_ts) / 1000))}`);
+  const events = (r.events ?? []).map((e) => `<tr data-event-kind="${esc(e.kind)}"><td>${at(e.ts)}</td><td>${esc(e.host)}</td><td>${esc(e.kind)}</td>`
+    + `<td>${esc(e.pid === null ? e.device : `${e.comm} (pid ${e.pid})`)}</td><td>${esc(e.detail)}</td><td>${esc(e.findings.join(', '))}</td></tr>`).join('');
+  const log = r.log;
+  const lines = (log?.lines ?? []).map((l) => `<div${l.near.length > 0 ? ' class="near"' : ''} data-near="${esc(l.near.join(' '))}">`
+    + `<span class="muted">${at(l.ts)}</span> ${esc(l.line)}${l.near.length > 0 ? ` <b>← ${esc(l.near.join(', '))}</b>` : ''}</div>`).join('');
+  const paths = (log?.output_paths ?? []).map((p) => `<p class="muted">Job output: <code>${esc(p)}</code></p>`).join('');
+  return (events ? `<h2>Node events</h2><table data-testid="events"><tr><th>when</th><th>host</th><th>event</th><th>process / device</th><th>detail</th><th>finding</th></tr>${events}</table>` : '')
+    + (log ? `<h2>Log tail</h2><p class="muted">${log.lines.length} of ${log.lines.length + log.omitted} stderr lines kept</p>${paths}${lines ? `<pre class="log" data-testid="log">${lines}</pre>` : ''}` : '');
+}
+
 /** The page around already rendered charts (pure: what the tests read). */
 export function htmlPage(r: RunReport, charts: readonly RenderedChart[]): string {
   const bars = resourceBars(r).map((b) => `<tr><th>${esc(b.label)}</th><td class="bar">${esc(b.bar)}</td><td>${esc(b.text)}</td></tr>`).join('');
@@ -83,6 +96,7 @@ export function htmlPage(r: RunReport, charts: readonly RenderedChart[]): string
 ${bars ? `<h2>Resources</h2><table>${bars}</table>` : ''}
 <h2>Findings</h2>${findings(r)}
 ${figures ? `<h2>Over time</h2><p class="muted">${esc(seconds((r.timeline?.bucket_ms ?? 1000) / 1000))} per point; shaded: findings; dashed: other processes on the same hosts (cut at the top of the CPU axis, which runs to the allocation).</p>${figures}` : ''}
+${eventsAndLog(r)}
 <h2>Top processes</h2>${processes(r)}
 ${mpiRanks(r)}</body></html>`;
 }

@@ -1,6 +1,7 @@
 import type { RunReport } from '@runlens/schemas';
 import { resourceBarLines } from './bars.ts';
 import { bytes, evidenceLine, pct, seconds } from './format.ts';
+import { endingLines, logAndEventLines } from './render-log.ts';
 import { terminalSafe } from './terminal-safe.ts';
 
 const SEVERITY_MARK = { info: 'i', warning: '!', critical: '!!' } as const;
@@ -11,6 +12,7 @@ export function renderText(r: RunReport): string {
   const lines = [
     `RunLens report  ${r.run.run_id}  app=${r.run.app}  exit=${r.run.exit_code ?? 'running'}`,
     `  command      ${r.run.cmd}`,
+    ...endingLines(r),
     `  wall time    ${seconds(s.wall_s)}`,
     `  CPU          ${s.cpu_cores_mean.toFixed(2)} cores used of ${r.run.alloc_cores} allocated  (efficiency ${pct(s.cpu_efficiency)};` +
       ` user ${seconds(s.cpu_user_s)}, sys ${seconds(s.cpu_sys_s)})`,
@@ -42,6 +44,7 @@ export function renderText(r: RunReport): string {
   const later = r.findings_after_end ?? [];
   if (later.length > 0) lines.push('', '  learned after the run ended (not part of the verdict above)');
   for (const f of later) lines.push(`   [${SEVERITY_MARK[f.severity]}] ${f.kind}: ${f.message}`);
+  lines.push(...logAndEventLines(r));
   if (r.baseline) lines.push('', `  baseline     ${r.baseline.verdict}`);
   // Every line may carry names from the measured system (app, cmd, comm, finding messages).
   return lines.map(terminalSafe).join('\n');

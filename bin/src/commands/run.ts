@@ -5,23 +5,24 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { allocatedCores, allocatedGpus } from '../allocation.ts';
-import { type RunningChild, type TreeTotals, startChild } from '../child.ts';
+import { type RunningChild, startChild } from '../child.ts';
 import type { EmbeddedConfig } from '../config.ts';
 import { dataPaths } from '../data-dir.ts';
 import { callSocket } from '../local-socket.ts';
 import { type Monitor, REGISTER_TIMEOUT_MS, noMonitor, standaloneMonitor, upMonitor } from '../run-monitor.ts';
-import type { RunMeta } from '../run-registry.ts';
+import type { RunEnd, RunMeta } from '../run-registry.ts';
 import { newRunId } from '../run-id.ts';
 import { mpiEnvironment } from '../mpi-setup.ts';
 import type { RunArgs } from './run-args.ts';
 
-export function runRow(m: RunMeta, host: string, cluster: string, end?: { exit_code: number; end_ts: number; totals: TreeTotals | null }): Row<'runs'> {
+export function runRow(m: RunMeta, host: string, cluster: string, end?: RunEnd): Row<'runs'> {
   const t = end?.totals ?? null;
+  const oomKills = end?.memcg_oom_kills ?? 0;
   return {
     run_id: m.run_id, app: m.app, user: m.user, cluster, job_id: m.job_id, sluid: '', step: '', cmd: m.cmd,
     status: end ? (end.exit_code === 0 ? 'finished' : 'failed') : 'running', start_ts: m.start_ts, end_ts: end?.end_ts ?? null,
     updated_ts: end?.end_ts ?? m.start_ts, exit_code: end?.exit_code ?? null, hosts: [host], ranks: 1, alloc_cores: m.alloc_cores,
-    alloc_gpus: m.alloc_gpus ?? 0, tags: [], cpu_user_s: t?.cpu_user_s ?? null, cpu_sys_s: t?.cpu_sys_s ?? null, read_bytes: t?.read_bytes ?? null,
+    alloc_gpus: m.alloc_gpus ?? 0, tags: oomKills > 0 ? [`memcg_oom_kills=${oomKills}`] : [], cpu_user_s: t?.cpu_user_s ?? null, cpu_sys_s: t?.cpu_sys_s ?? null, read_bytes: t?.read_bytes ?? null,
     write_bytes: t?.write_bytes ?? null, rchar: t?.rchar ?? null, wchar: t?.wchar ?? null,
   };
 }
@@ -46,8 +47,9 @@ export async function runCommand(args: RunArgs, cfg: EmbeddedConfig): Promise<nu
     return false;
   });
   child.release();
-  const { exitCode, totals } = await child.done;
-  const report = attached ? await monitor.finish({ exit_code: exitCode, end_ts: Date.now(), totals }).catch((e: unknown) => {
+  const { exitCode, totals, stderr, memcgOomKills } = await child.done;
+  const end = { exit_code: exitCode, end_ts: Date.now(), totals, stderr_tail: [...stderr], memcg_oom_kills: memcgOomKills };
+  const report = attached ? await monitor.finish(end).catch((e: unknown) => {
     say(`the report is not available (${message(e)}); if runlens up recorded the run: runlens report ${meta.run_id}`);
     return null;
   }) : null;

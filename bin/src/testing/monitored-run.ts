@@ -7,6 +7,7 @@ export interface MonitoredRun {
   readonly report: RunReport;
   readonly code: number | null;
   readonly stderr: string;
+  readonly stdout: string;
   /** The run's private directory (the data dir is under it): a place for files the command writes. */
   readonly dir: string;
 }
@@ -17,5 +18,5 @@ export async function monitoredRun(cmd: (dir: string) => string[], opts: string[
   const json = join(dir, 'report.json');
   const r = await runCli(['run', '--json', json, ...opts, '--', ...cmd(dir)], { RUNLENS_DATA_DIR: join(dir, 'data') });
   if (!existsSync(json)) throw new Error(`no report; exit ${r.code}\n${r.stderr}`);
-  return { report: runReportSchema.parse(JSON.parse(readFileSync(json, 'utf8'))), code: r.code, stderr: r.stderr, dir };
+  return { report: runReportSchema.parse(JSON.parse(readFileSync(json, 'utf8'))), code: r.code, stderr: r.stderr, stdout: r.stdout, dir };
 }

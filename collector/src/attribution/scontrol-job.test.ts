@@ -19,7 +19,8 @@ describe('parseScontrolJob on real slurm 22.05 output', () => {
   });
 
   it('reads end states and exit codes: COMPLETED 0, CANCELLED by signal 15 → 143', () => {
-    expect(parseScontrolJob(golden('completed.txt'))).toMatchObject({ state: 'COMPLETED', exit_code: 0, name: 'myapp', time_limit_s: null });
+    expect(parseScontrolJob(golden('completed.txt'))).toMatchObject({ state: 'COMPLETED', exit_code: 0, name: 'myapp', time_limit_s: null, stdout_path: '/tmp/rl-1.out', stderr_path: '/tmp/rl-1.out' });
+    expect(parseScontrolJob(golden('completing-failed.txt'))).toMatchObject({ stdout_path: '', stderr_path: '' });
     expect(parseScontrolJob(golden('cancelled.txt'))).toMatchObject({ state: 'CANCELLED', exit_code: 143 });
     expect(parseScontrolJob(golden('cancelled-completing.txt'))).toMatchObject({ state: 'COMPLETING' });
   });

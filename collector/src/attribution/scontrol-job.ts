@@ -25,6 +25,9 @@ export interface SlurmJobInfo {
   readonly mem_bytes: number | null;
   readonly gpus_total: number;
   readonly command: string;
+  /** Where Slurm writes the job's output (StdOut, StdErr); '' when none or /dev/null. */
+  readonly stdout_path: string;
+  readonly stderr_path: string;
 }
 
 const MAX_TEXT = 64 * 1024;
@@ -66,8 +69,13 @@ export function parseScontrolJob(text: string): SlurmJobInfo | null {
     time_limit_s: duration(kv.get('TimeLimit') ?? ''), start_ms: localTime(kv.get('StartTime')), end_ms: localTime(kv.get('EndTime')),
     nodes: expandHostlist(orEmpty(kv.get('NodeList'))) ?? [], cpus_total: count(kv.get('NumCPUs')) ?? tres.cpu,
     cpus_per_node: detail.cpus, gpus_per_node: detail.gpus, mem_bytes: tres.mem, gpus_total: tres.gpus,
-    command: orEmpty(kv.get('Command')),
+    command: orEmpty(kv.get('Command')), stdout_path: outputPath(kv.get('StdOut')), stderr_path: outputPath(kv.get('StdErr')),
   };
+}
+
+function outputPath(v: string | undefined): string {
+  const p = orEmpty(v);
+  return p === '/dev/null' ? '' : p.slice(0, 4096);
 }
 
 function orEmpty(v: string | undefined): string {

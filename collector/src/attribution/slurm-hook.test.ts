@@ -65,6 +65,8 @@ describe('SlurmJobTracker with the hooks', () => {
     const [running] = t.observe(1500, none);
     expect(running).toMatchObject({ run_id: 'slurm-c-2', app: 'x2', user: 'rltest', status: 'running', alloc_cores: 1, hosts: ['rlnode1', 'rlnode2'] });
     expect(running?.tags).toContain('slurm_hooks=prolog');
+    // The job's output file travels with the run (issue 12 item 3: the report names it).
+    expect(running?.tags).toContain('stdout_path=/tmp/rl-2.out');
     for (let now = 2000; now < 50_000; now += 1000) expect(t.observe(now, none)).toEqual([]); // no processes here yet: still running
     t.epilog(50_200, { op: 'slurm_end', node: 'rlnode2', job_id: '2', state: 'TIMEOUT', exit_code: 143, end_ms: 50_100 });
     const [end] = t.observe(50_500, none);

@@ -35,6 +35,9 @@ export const slurmStartMessage = z.object({
   mem_bytes: z.number().int().min(0).max(2 ** 53).nullable(),
   gpus_total: count,
   command: z.string().max(4096),
+  /** Slurm's StdOut / StdErr of the job ('' when none): recorded with the run so its log can be found. */
+  stdout_path: z.string().max(4096).default(''),
+  stderr_path: z.string().max(4096).default(''),
 }).strict();
 
 export const slurmEndMessage = z.object({
@@ -58,6 +61,7 @@ export function hookJobInfo(m: SlurmStartMessage): SlurmJobInfo {
     state: 'RUNNING', reason: '', exit_code: null, time_limit_s: m.time_limit_s, start_ms: m.start_ms, end_ms: null,
     nodes: m.nodes, cpus_total: m.cpus_total, cpus_per_node: new Map(Object.entries(m.cpus_per_node)),
     gpus_per_node: new Map(Object.entries(m.gpus_per_node)), mem_bytes: m.mem_bytes, gpus_total: m.gpus_total, command: m.command,
+    stdout_path: m.stdout_path, stderr_path: m.stderr_path,
   };
 }
 
@@ -70,6 +74,7 @@ export function startMessage(node: string, info: SlurmJobInfo | null, env: { job
     nodes: env.nodes.length > 0 ? [...env.nodes] : [...(info?.nodes ?? [])], cpus_total: info?.cpus_total ?? 0,
     cpus_per_node: Object.fromEntries(info?.cpus_per_node ?? []), gpus_per_node: Object.fromEntries(info?.gpus_per_node ?? []),
     mem_bytes: info?.mem_bytes ?? null, gpus_total: info?.gpus_total ?? 0, command: (info?.command ?? '').slice(0, 4096),
+    stdout_path: info?.stdout_path ?? '', stderr_path: info?.stderr_path ?? '',
   };
 }
 

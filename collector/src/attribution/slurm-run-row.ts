@@ -52,6 +52,8 @@ function tagsOf(info: SlurmJobInfo, end: SlurmRunEnd): string[] {
   if (info.uid !== null) tags.push(`uid=${info.uid}`);
   if (info.mem_bytes !== null) tags.push(`req_mem_bytes=${info.mem_bytes}`);
   if (info.time_limit_s !== null) tags.push(`time_limit_s=${info.time_limit_s}`);
+  if (info.stdout_path) tags.push(`stdout_path=${info.stdout_path}`);
+  if (info.stderr_path && info.stderr_path !== info.stdout_path) tags.push(`stderr_path=${info.stderr_path}`);
   // The row's alloc_cores is this node's; the others' go here so the job's summary has them all (bounded).
   if (info.cpus_per_node.size > 0 && info.cpus_per_node.size <= 64) tags.push(`cpus_per_node=${[...info.cpus_per_node].map(([n, c]) => `${n}:${c}`).join(',')}`);
   return tags;

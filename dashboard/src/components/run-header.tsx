@@ -5,7 +5,7 @@ import { PrintButton } from './print-button.tsx';
 
 export function RunHeader({ report }: { report: RunReport }) {
   const { run, summary } = report;
-  const exit = run.exit_code === null ? run.status : run.exit_code === 0 ? 'exit 0' : `exit ${run.exit_code}`;
+  const exit = run.ending?.detail ?? (run.exit_code === null ? run.status : `exit ${run.exit_code}`);
   return (
     <section className="card" data-testid="run-header">
       <h1>{run.app} <span className={`pill ${run.status}`}>{run.status}</span> <span className="muted">{run.run_id}</span></h1>
@@ -17,7 +17,7 @@ export function RunHeader({ report }: { report: RunReport }) {
         <div><span>Hosts</span>{run.hosts.join(', ') || '—'}</div>
         <div><span>Started</span>{fmtTime(run.start_ts)}</div>
         <div><span>Duration</span>{fmtDuration(summary.wall_s)}</div>
-        <div><span>Exit status</span>{exit}</div>
+        <div data-testid="run-ending" data-how={run.ending?.how}><span>Ended</span>{exit}</div>
         <div><span>CPU efficiency</span>{fmtPct(summary.cpu_efficiency)} ({summary.cpu_cores_mean.toFixed(2)} cores mean)</div>
         <div><span>Peak RSS</span>{fmtBytes(summary.peak_rss_bytes)}</div>
         <div><span>Storage IO</span>{fmtBytes(summary.read_bytes)} read, {fmtBytes(summary.write_bytes)} written</div>

@@ -1,4 +1,4 @@
-import type { Finding } from '@runlens/schemas';
+import type { Finding, ReportEvent } from '@runlens/schemas';
 import type { EChartsOption } from 'echarts';
 import { buildHeatmapOption } from '../charts/heatmap.ts';
 import { RESOURCES, type ResourceId, marksResource, resourceScale } from '@runlens/analyzer/charts/resources';
@@ -17,16 +17,16 @@ const yMaxOf = (o: EChartsOption): number | undefined => {
 };
 
 /** One timeline per resource that has data, each host a line, this resource's findings shaded. */
-export function Timelines({ data, findings, bucketMs, allocCores, range }: {
-  data: readonly ResourceData[]; findings: readonly Finding[]; bucketMs: number; allocCores: number; range: TimeWindow;
+export function Timelines({ data, findings, events = [], bucketMs, allocCores, range }: {
+  data: readonly ResourceData[]; findings: readonly Finding[]; events?: readonly ReportEvent[]; bucketMs: number; allocCores: number; range: TimeWindow;
 }) {
   const shown = data.filter((d) => d.series.some((s) => s.points.length > 0));
   const missing = data.filter((d) => !shown.includes(d)).map((d) => RESOURCES[d.resource].label);
   const cpu = data.find((d) => d.resource === 'cpu');
   const optionOf = (d: ResourceData): EChartsOption => withTimeZoom(d.resource === 'cpu'
-    ? buildCpuTimelineOption({ series: d.series, outside: d.outside ?? [], findings: findings.filter((f) => marksResource(f.kind, 'cpu')), bucketMs, allocCores })
+    ? buildCpuTimelineOption({ series: d.series, outside: d.outside ?? [], findings: findings.filter((f) => marksResource(f.kind, 'cpu')), events, bucketMs, allocCores })
     : buildTimelineOption({
-      unit: RESOURCES[d.resource].unit, scale: resourceScale(d.resource), series: d.series, bucketMs,
+      unit: RESOURCES[d.resource].unit, scale: resourceScale(d.resource), series: d.series, bucketMs, events,
       findings: findings.filter((f) => marksResource(f.kind, d.resource)),
       ...(d.resource === 'gpu' ? { yMax: 1 } : {}),
     }), range);
@@ -36,7 +36,7 @@ export function Timelines({ data, findings, bucketMs, allocCores, range }: {
       <div className="grid2">
         {shown.map((d) => [d, optionOf(d)] as const).map(([d, option]) => (
           <div className="card" key={d.resource} data-resource={d.resource} data-marked={findings.filter((f) => marksResource(f.kind, d.resource)).length}
-            data-y-max={yMaxOf(option)}>
+            data-y-max={yMaxOf(option)} data-events={events.length}>
             <h2>{RESOURCES[d.resource].label}</h2>
             <Chart label={`${d.resource} timeline`} option={option} group="run-time" />
             {d.resource === 'cpu' ? <p className="muted">Axis up to the allocation: {allocCores} cores per host. Dashed: other processes on the same host (on an axis of their own, right, when above the run&apos;s).</p> : null}

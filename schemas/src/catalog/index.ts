@@ -10,6 +10,7 @@ import { nodeProfiles } from './node-profiles.ts';
 import { nodeSamples } from './node-samples.ts';
 import { processSamples } from './process-samples.ts';
 import { appModels, runSummaries } from './run-summaries.ts';
+import { runLogs } from './run-logs.ts';
 import { runs } from './runs.ts';
 
 /** Every table, keyed by its snake_case name. The only list of tables there is. */
@@ -28,6 +29,7 @@ export const catalog = {
   app_models: appModels,
   node_events: nodeEvents,
   mpi_samples: mpiSamples,
+  run_logs: runLogs,
 } as const;
 
 export type Catalog = typeof catalog;
@@ -46,3 +48,4 @@ export function tableDef(name: TableName): AnyTable {
 
 export * from './column.ts';
 export { SELF_RUN_ID } from './runs.ts';
+export { RUN_LOG_LINE_MAX_CHARS, RUN_LOG_TAIL_LINES } from './run-logs.ts';

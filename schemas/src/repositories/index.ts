@@ -15,6 +15,7 @@ export * from './run-list.ts';
 export * from './run-seconds.ts';
 export * from './run-series.ts';
 export * from './run-summaries.ts';
+export * from './run-logs.ts';
 export * from './runs.ts';
 export * from './selection.ts';
 export * from './jobs.ts';

@@ -56,3 +56,15 @@ export async function findingSpans(store: Store, runIds: readonly string[], from
      WHERE has({ids:Array(String)}, run_id) AND severity != 'info' AND end_ts >= ${store.sql.fromMs('from')} LIMIT 5000`, { ids: [...runIds], from: fromMs });
   return rows.map((r) => ({ ...r, start_ms: Number(r.start_ms), end_ms: Number(r.end_ms) }));
 }
+
+export interface HostEventRow extends NodeEventRow { readonly raw: string }
+
+/** Every event on `hosts` in [fromMs, toMs], oldest first: what the run page draws on the run's timeline. */
+export async function eventsOnHosts(store: Store, hosts: readonly string[], fromMs: number, toMs: number, limit = 200): Promise<HostEventRow[]> {
+  if (hosts.length === 0) return [];
+  const rows = await store.query<HostEventRow>(
+    `SELECT host, ${store.sql.ms('ts')} AS ts_ms, seq, kind, severity, pid, comm, device, detail, raw FROM node_events
+     WHERE has({hosts:Array(String)}, host) AND ts BETWEEN ${store.sql.fromMs('from')} AND ${store.sql.fromMs('to')}
+     ORDER BY ts LIMIT 1 BY host, seq LIMIT {limit:UInt32}`, { hosts: [...hosts], from: fromMs, to: toMs, limit });
+  return rows.map((r) => ({ ...r, ts_ms: Number(r.ts_ms), seq: Number(r.seq), pid: r.pid === null ? null : Number(r.pid) }));
+}

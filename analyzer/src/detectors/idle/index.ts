@@ -1,6 +1,7 @@
-import { defineDetector, round, runFinding } from '../detector.ts';
-import type { RunTick } from '../../window/run-window.ts';
+import { type FindingDraft, defineDetector, round, runFinding } from '../detector.ts';
+import type { RunTick, RunWindow } from '../../window/run-window.ts';
 import { HELD, HELD_BY, type HeldBy, holds } from './held.ts';
+import { hungTasks } from './hung-task.ts';
 
 export const IDLE_CPU_CORES = 0.02;
 export const IDLE_BYTES_PER_S = 64 * 1024;
@@ -66,21 +67,26 @@ function idleStretches(ticks: readonly RunTick[]): Stretch[] {
 /** No progress: no CPU, no storage and no syscall IO for a sustained window (hung, or waiting). */
 export const idle = defineDetector({
   id: 'idle',
-  description: 'No CPU, IO or network progress for a sustained window.',
+  description: 'No CPU, IO or network progress for a sustained window; or a task of the run the kernel reports hung (blocked in D).',
   // The detector's own minimum (MIN_IDLE_S, STOPPED_MIN_TICKS, MIN_D_STUCK_S) is the duration: raised at its first firing.
   hysteresis: { minTicks: 1, clearTicks: 10 },
   evaluate(w) {
-    // The longest stretch that counts; of equal ones the held one, which says why.
-    const s = idleStretches(w.ticks).sort((x, y) => y.seconds - x.seconds || Number(y.held !== null) - Number(x.held !== null))[0];
-    if (!s) return [];
-    const { seconds, whole } = s;
-    const base = { idle_s: round(seconds, 1), cpu_cores_threshold: IDLE_CPU_CORES, bytes_per_s_threshold: IDLE_BYTES_PER_S, min_idle_s: MIN_IDLE_S };
-    return [runFinding('idle', w, { start: s.begin, end: s.end }, {
-      severity: whole || seconds >= 60 ? 'warning' : 'info',
-      confidence: s.held ? 0.9 : round(Math.min(1, 0.6 + seconds / 100)),
-      message: `${s.held ? HELD[s.held].message : 'Idle'} for ${Math.round(seconds)} s: no CPU, storage or syscall IO${whole ? ' during the whole run' : ''}`,
-      advice: s.held ? HELD[s.held].advice : 'The run made no progress: check for a hang or a wait on another job, lock or network peer (py-spy dump / gdb -p / cat /proc/PID/stack on the stuck processes).',
-      evidence: s.held ? { ...base, process_state: s.held, ...HELD[s.held].evidence } : base,
-    })];
+    return [...sampledIdle(w), ...hungTasks(w.hosts ?? [])];
   },
 });
+
+/** The run-level finding from its samples: the longest idle stretch that counts. */
+function sampledIdle(w: RunWindow): FindingDraft[] {
+  // The longest stretch that counts; of equal ones the held one, which says why.
+  const s = idleStretches(w.ticks).sort((x, y) => y.seconds - x.seconds || Number(y.held !== null) - Number(x.held !== null))[0];
+  if (!s) return [];
+  const { seconds, whole } = s;
+  const base = { idle_s: round(seconds, 1), cpu_cores_threshold: IDLE_CPU_CORES, bytes_per_s_threshold: IDLE_BYTES_PER_S, min_idle_s: MIN_IDLE_S };
+  return [runFinding('idle', w, { start: s.begin, end: s.end }, {
+    severity: whole || seconds >= 60 ? 'warning' : 'info',
+    confidence: s.held ? 0.9 : round(Math.min(1, 0.6 + seconds / 100)),
+    message: `${s.held ? HELD[s.held].message : 'Idle'} for ${Math.round(seconds)} s: no CPU, storage or syscall IO${whole ? ' during the whole run' : ''}`,
+    advice: s.held ? HELD[s.held].advice : 'The run made no progress: check for a hang or a wait on another job, lock or network peer (py-spy dump / gdb -p / cat /proc/PID/stack on the stuck processes).',
+    evidence: s.held ? { ...base, process_state: s.held, ...HELD[s.held].evidence } : base,
+  })];
+}

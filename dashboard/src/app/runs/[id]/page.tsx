@@ -7,6 +7,7 @@ import { Nav } from '../../../components/nav.tsx';
 import { ProcessTable } from '../../../components/process-table.tsx';
 import { BaselineCard, Phases, RankComparison } from '../../../components/run-details.tsx';
 import { RunHeader } from '../../../components/run-header.tsx';
+import { RunEvents, RunLog } from '../../../components/run-log.tsx';
 import { Timelines } from '../../../components/timelines.tsx';
 import { Verdict } from '../../../components/verdict.tsx';
 import { dashboardContext } from '../../../server/context.ts';
@@ -48,7 +49,9 @@ export default async function RunPage({ params, searchParams }: { params: Promis
         <Verdict findings={report.findings} />
         <Verdict findings={report.findings_after_end ?? []} afterEnd />
         <HostPanels panels={hosts} bucketMs={bucket} range={range} />
-        <Timelines data={data} findings={report.findings} bucketMs={bucket} allocCores={run.alloc_cores} range={range} />
+        <Timelines data={data} findings={report.findings} events={report.events ?? []} bucketMs={bucket} allocCores={run.alloc_cores} range={range} />
+        <RunEvents report={report} />
+        <RunLog report={report} />
         <ProcessTable processes={processes} />
         <div className="grid2">
           <RankComparison ranks={ranks} />

@@ -56,6 +56,11 @@ export class AnalyzerState {
     }
   }
 
+  /** Other runs' CPU per host and tick, from the router's run-load rows (see run-load.ts). */
+  addRunLoads(rows: readonly ProcessRow[]): void {
+    for (const r of rows) if (r.run_id) this.host(r.host).addRunLoad({ ts: r.ts, run_id: r.run_id, cpu_cores: r.cpu_user_cores + r.cpu_sys_cores });
+  }
+
   private addCgroups(rows: readonly Row<'cgroup_samples'>[]): void {
     for (const r of rows) {
       this.host(r.host).addCgroup(r);

@@ -104,7 +104,7 @@ export class RunState {
     return {
       host, ticks, profile: h?.profile ?? null, gpus,
       node: h ? h.between(h.node, from, to) : [],
-      background: h ? h.between(h.background, from, to) : [],
+      background: h ? h.outsideFor(this.run_id, from, to) : [],
       cgroup: h ? h.between(h.cgroup.get(this.run_id) ?? [], from, to) : [],
       ib: h ? h.between(h.ib, from, to) : [], events, live,
     };

@@ -37,8 +37,12 @@ export interface NodeTick {
 export interface BackgroundTick {
   readonly ts: number;
   readonly cpu_cores: number;
-  /** The busiest outside process, for the evidence. */
+  /** The busiest outside process, or `run <id>` when another run on the host took more. */
   readonly top_comm: string;
+  /** Of cpu_cores, what other runs on the host used (absent where none ran). */
+  readonly run_cores?: number;
+  /** The other run that used the most CPU at this tick. */
+  readonly top_run?: string;
 }
 
 export interface CgroupTick {

@@ -1,6 +1,7 @@
 import type { Row } from '@runlens/schemas';
 import { MAX_HOST_EVENTS, type StoredEvent, storedEvent } from './host-events.ts';
 import { type RunLoadTick, outsideOf } from './run-load.ts';
+import { type StorageCapability, hostStorage } from '../window/storage-capability.ts';
 import type { BackgroundTick, CgroupTick, GpuTick, HostProfile, IbTick, NodeTick } from '../window/run-window.ts';
 
 /** Keep this much host history: enough for the long window and a run's recent past. */
@@ -23,6 +24,7 @@ export class HostState {
   readonly ib: IbTick[] = [];
   readonly events: StoredEvent[] = [];
   profile: HostProfile | null = null;
+  private readonly devices = new Map<string, Row<'device_profiles'>>();
 
   constructor(readonly host: string) {}
 
@@ -79,6 +81,15 @@ export class HostState {
     this.events.splice(at, 0, storedEvent(r));
     trim(this.events, Math.max(r.ts, this.events[this.events.length - 1]?.ts ?? r.ts));
     if (this.events.length > MAX_HOST_EVENTS) this.events.splice(0, this.events.length - MAX_HOST_EVENTS);
+  }
+
+  /** The newest capability row of each block device. */
+  setDevice(r: Row<'device_profiles'>): void {
+    if ((this.devices.get(r.device)?.ts ?? -Infinity) <= r.ts) this.devices.set(r.device, r);
+  }
+
+  storage(): StorageCapability {
+    return hostStorage([...this.devices.values()]);
   }
 
   setProfile(r: Row<'node_profiles'>): void {

@@ -7,7 +7,7 @@ import { RUN_LOAD_HEADER, runLoadRows } from '../state/run-load.ts';
 
 /** The analyzer's first stage: one consumer group over the host-keyed sample topics. */
 export const ROUTE_GROUP = 'runlens-analyze-route';
-export const ANALYZER_INPUT: readonly TableName[] = ['runs', 'process_samples', 'node_samples', 'cgroup_samples', 'gpu_samples', 'gpu_process_samples', 'ib_samples', 'node_profiles', 'node_events', 'mpi_samples'];
+export const ANALYZER_INPUT: readonly TableName[] = ['runs', 'process_samples', 'node_samples', 'cgroup_samples', 'gpu_samples', 'gpu_process_samples', 'ib_samples', 'node_profiles', 'device_profiles', 'node_events', 'mpi_samples'];
 export const ANALYZER_INPUT_TOPICS: readonly string[] = ANALYZER_INPUT.map(topicFor);
 
 /** Run a row belongs to; '' for a node-level row (the node, its background processes), which every run on the host needs. */

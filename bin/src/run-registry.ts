@@ -22,7 +22,7 @@ export interface RegistryDeps {
   readonly lostAfterMs?: number;
   readonly now?: () => number;
   toRow(meta: RunMeta, end?: RunEnd): Row<'runs'>;
-  addRun(run: { run_id: string; root_pid: number }): void;
+  addRun(run: { run_id: string; root_pid: number; root_start_ticks?: number }): void;
   removeRun(runId: string): void;
   publishRun(row: Row<'runs'>): Promise<void>;
   /** Stores the end row and the run's kept log lines, then reports. */
@@ -73,7 +73,7 @@ export class RunRegistry {
       ...(req.alloc_gpus === undefined ? {} : { alloc_gpus: req.alloc_gpus }), start_ts: req.start_ts, job_id: req.job_id,
     };
     this.live.set(req.run_id, { meta, root, goneSince: null });
-    this.deps.addRun({ run_id: req.run_id, root_pid: req.root_pid });
+    this.deps.addRun({ run_id: req.run_id, root_pid: req.root_pid, root_start_ticks: Number(root.start_ticks) });
     await this.deps.publishRun(this.deps.toRow(meta));
   }
 

@@ -10,3 +10,4 @@ export * from './samplers/mpi/native-build.ts';
 export * from './attribution/slurm-hook.ts';
 export * from './attribution/hostlist.ts';
 export * from './attribution/gpu-allocation.ts';
+export { RUN_ID_ENV } from './attribution/attributor.ts';

@@ -19,6 +19,11 @@ export interface HostContext {
 export interface RunTarget {
   readonly run_id: string;
   readonly root_pid: number;
+  /**
+   * The root's start time (CLK_TCK since boot): with the pid, its identity. Where it is not given,
+   * the attributor pins the start it first sees, so a successor reusing the pid is never the root.
+   */
+  readonly root_start_ticks?: number;
 }
 
 /**

@@ -65,13 +65,17 @@ describe('a run shorter than the per-tick detectors need, judged on its totals',
   it('is io_bound when it writes at 80% of the device bandwidth, and only when that bandwidth is known', () => {
     const row = endRow(2, { user: 0.1, sys: 0.2 }, { read: 0, write: 1600 * MB });
     const w = twoTicks(1, { cpu: 0.15, delay: 0 });
-    const io = withShortRun(row, w, [], { storage_bytes_per_s: 1000 * MB }).find((f) => f.kind === 'io_bound');
-    expect(io?.evidence).toMatchObject({ storage_bytes_per_s_mean: 800 * MB, device_bytes_per_s: 1000 * MB, judged_on: 'totals' });
+    const cap = { read_bytes_per_s: 2000 * MB, write_bytes_per_s: 1000 * MB, unknown: [] };
+    const io = withShortRun(row, w, [], cap).find((f) => f.kind === 'io_bound');
+    expect(io?.evidence).toMatchObject({ storage_bytes_per_s_mean: 800 * MB, device_share: 0.8, device_write_bytes_per_s: 1000 * MB, judged_on: 'totals' });
+    expect(kinds(withShortRun(row, w, [], { ...cap, write_bytes_per_s: 1500 * MB }))).not.toContain('io_bound'); // 53% of a faster device
     expect(kinds(withShortRun(row, w, []))).not.toContain('io_bound');
-    expect(shortRunUndeterminable(800 * MB, { storage_bytes_per_s: null }, ['h1'])).toEqual([
-      'io_bound: undeterminable for this short run (762.9 MiB/s of storage IO, judged on totals): no storage bandwidth in the node profile of h1',
+    const unknown = { read_bytes_per_s: null, write_bytes_per_s: null, unknown: ['h1/vda: not declared, and the probe is off (node_profile.storage.probe)'] };
+    expect(shortRunUndeterminable({ read_bytes: 0, write_bytes: 1600 * MB, wall_s: 2 }, unknown, ['h1'])).toEqual([
+      'io_bound: undeterminable for this short run (762.9 MiB/s of storage IO, judged on totals): device bandwidth unknown (h1/vda: not declared, and the probe is off (node_profile.storage.probe))',
     ]);
-    expect(shortRunUndeterminable(0.5 * MB, { storage_bytes_per_s: null }, ['h1'])).toEqual([]);
+    expect(shortRunUndeterminable({ read_bytes: 0, write_bytes: MB, wall_s: 2 }, unknown, ['h1'])).toEqual([]);
+    expect(shortRunUndeterminable({ read_bytes: 0, write_bytes: 1600 * MB, wall_s: 2 }, cap, ['h1'])).toEqual([]);
   });
 
   it('is memory_pressure when peak RSS reaches 90% of memory', () => {

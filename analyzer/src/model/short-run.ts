@@ -3,7 +3,8 @@ import type { FindingDraft } from '../detectors/detector.ts';
 import { round, runFinding } from '../detectors/detector.ts';
 import { MIN_CPU_CORES, MIN_USER_SHARE } from '../detectors/cpu_bound/index.ts';
 import { MIN_DELAY_SHARE, MIN_OUTSIDE_SHARE } from '../detectors/cpu_interference/index.ts';
-import { MIN_STORAGE_BYTES_PER_S } from '../detectors/io_bound/index.ts';
+import { IO_CAPABILITY_SHARE, MIN_STORAGE_BYTES_PER_S } from '../detectors/io_bound/index.ts';
+import { NO_STORAGE, type StorageCapability, capabilityShare, runStorage } from '../window/storage-capability.ts';
 import { EFFICIENCY_THRESHOLD, IDLE_CPU_CORES } from '../detectors/low_cpu_utilization/index.ts';
 import { CGROUP_LIMIT_SHARE } from '../detectors/memory_pressure/index.ts';
 import { type RunWindow, spanSeconds } from '../window/run-window.ts';
@@ -26,22 +27,16 @@ export const SHORT_RUN_MIN_SPAN_S = 5;
 export const SHORT_RUN_BUSY_SHARE = 0.7;
 /** Kinds whose per-tick judgement a short run's totals replace; the others only fill in. */
 export const TOTALS_DECIDE: readonly FindingKind[] = ['cpu_bound', 'low_cpu_utilization'];
-/** Storage at this share of the device's bandwidth is the device's speed. */
-export const IO_CAPABILITY_SHARE = 0.7;
 
 /** Fewer ticks than the per-tick detectors need. */
 export function isShortRun(ticks: readonly { ts: number }[]): boolean {
   return ticks.length < SHORT_RUN_MIN_TICKS || spanSeconds(ticks) < SHORT_RUN_MIN_SPAN_S;
 }
 
-/** What is known about the run's host that totals are judged against. */
-export interface ShortRunCapability {
-  /** Storage bandwidth of the run's device, measured or declared; null when the node profile has none. */
-  readonly storage_bytes_per_s: number | null;
+/** The storage capability of the run's hosts, from their device_profiles (unknown where none). */
+export function capabilityOf(w: RunWindow): StorageCapability {
+  return runStorage((w.hosts ?? []).map((h) => h.storage ?? NO_STORAGE));
 }
-
-/** No node profile carries storage bandwidth yet (issue 10 item 8): io_bound on totals says undeterminable. */
-export const NO_CAPABILITY: ShortRunCapability = { storage_bytes_per_s: null };
 
 const cpuS = (t: RunTotals): number => t.cpu_user_s + t.cpu_sys_s;
 const coresOf = (t: RunTotals): number => cpuS(t) / t.wall_s;
@@ -96,14 +91,18 @@ export function storageRate(t: Pick<RunTotals, 'read_bytes' | 'write_bytes' | 'w
   return (t.read_bytes + t.write_bytes) / t.wall_s;
 }
 
-function ioFindings(t: RunTotals, w: RunWindow, cap: ShortRunCapability): FindingDraft[] {
+function ioFindings(t: RunTotals, w: RunWindow, cap: StorageCapability): FindingDraft[] {
   const rate = storageRate(t);
-  if (cap.storage_bytes_per_s === null || rate < MIN_STORAGE_BYTES_PER_S || rate < IO_CAPABILITY_SHARE * cap.storage_bytes_per_s) return [];
+  const share = capabilityShare(t.read_bytes / t.wall_s, t.write_bytes / t.wall_s, cap, MIN_STORAGE_BYTES_PER_S);
+  if (share === null || rate < MIN_STORAGE_BYTES_PER_S || share < IO_CAPABILITY_SHARE) return [];
   return [draft('io_bound', w, t, {
-    severity: 'info', confidence: round(Math.min(1, rate / cap.storage_bytes_per_s)),
-    message: `IO-bound: ${round(rate / 1048576, 1)} MiB/s of storage IO, ${Math.round((rate / cap.storage_bytes_per_s) * 100)}% of the device's bandwidth`,
+    severity: 'info', confidence: round(Math.min(1, share)),
+    message: `IO-bound: ${round(rate / 1048576, 1)} MiB/s of storage IO, ${Math.round(share * 100)}% of the device's bandwidth`,
     advice: 'Storage limits this run: use larger, aligned requests or async IO, stage data to local/burst storage, and trace with strace -c / iostat -x / Darshan.',
-    evidence: { storage_bytes_per_s_mean: round(rate, 0), device_bytes_per_s: cap.storage_bytes_per_s, capability_share: IO_CAPABILITY_SHARE },
+    evidence: {
+      storage_bytes_per_s_mean: round(rate, 0), device_share: round(share), capability_share: IO_CAPABILITY_SHARE,
+      device_read_bytes_per_s: cap.read_bytes_per_s ?? 'unknown', device_write_bytes_per_s: cap.write_bytes_per_s ?? 'unknown',
+    },
   })];
 }
 
@@ -119,7 +118,7 @@ function memoryFindings(t: RunTotals, w: RunWindow): FindingDraft[] {
 }
 
 /** Findings from totals for a short run (all of them, whatever the per-tick detectors said). */
-export function judgeShortRun(t: RunTotals, w: RunWindow, cap: ShortRunCapability): FindingDraft[] {
+export function judgeShortRun(t: RunTotals, w: RunWindow, cap: StorageCapability): FindingDraft[] {
   return [...cpuFindings(t, w), ...ioFindings(t, w, cap), ...memoryFindings(t, w)];
 }
 
@@ -127,7 +126,7 @@ export function judgeShortRun(t: RunTotals, w: RunWindow, cap: ShortRunCapabilit
  * The detectors' drafts of a finished run, with a short run's totals judgement merged in: its
  * CPU kinds replace the per-tick ones, its other kinds fill in what the ticks could not show.
  */
-export function withShortRun(meta: Row<'runs'> | null, w: RunWindow, drafts: readonly FindingDraft[], cap = NO_CAPABILITY): FindingDraft[] {
+export function withShortRun(meta: Row<'runs'> | null, w: RunWindow, drafts: readonly FindingDraft[], cap = capabilityOf(w)): FindingDraft[] {
   const t = runTotals(meta, w);
   if (!t || !isShortRun(w.ticks)) return [...drafts];
   const kept = drafts.filter((d) => !TOTALS_DECIDE.includes(d.kind));
@@ -136,7 +135,9 @@ export function withShortRun(meta: Row<'runs'> | null, w: RunWindow, drafts: rea
 }
 
 /** What a short run's totals cannot judge on this host, said rather than guessed. */
-export function shortRunUndeterminable(bytesPerS: number, cap: ShortRunCapability, hosts: readonly string[]): string[] {
-  if (cap.storage_bytes_per_s !== null || bytesPerS < MIN_STORAGE_BYTES_PER_S) return [];
-  return [`io_bound: undeterminable for this short run (${round(bytesPerS / 1048576, 1)} MiB/s of storage IO, judged on totals): no storage bandwidth in the node profile of ${hosts.join(', ')}`];
+export function shortRunUndeterminable(t: Pick<RunTotals, 'read_bytes' | 'write_bytes' | 'wall_s'>, cap: StorageCapability, hosts: readonly string[]): string[] {
+  const bytesPerS = storageRate(t);
+  if (bytesPerS < MIN_STORAGE_BYTES_PER_S || capabilityShare(t.read_bytes / t.wall_s, t.write_bytes / t.wall_s, cap, MIN_STORAGE_BYTES_PER_S) !== null) return [];
+  const why = cap.unknown.length > 0 ? cap.unknown.join('; ') : `no device capability in the node profile of ${hosts.join(', ')}`;
+  return [`io_bound: undeterminable for this short run (${round(bytesPerS / 1048576, 1)} MiB/s of storage IO, judged on totals): device bandwidth unknown (${why})`];
 }

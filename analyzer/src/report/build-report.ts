@@ -1,6 +1,6 @@
 import {
   type Finding, REPORT_VERSION, type RunRecord, type RunReport, findingsOfRun, gpuSummary, hostsWithoutPmu, isFindingKind, runById, runReportSchema,
-  eventsOnHosts, mpiRankTotals, runLogTail, runSeconds, sampleTotals, topProcesses,
+  eventsOnHosts, mpiRankTotals, rowsOfHosts, runLogTail, runSeconds, sampleTotals, topProcesses,
 } from '@runlens/schemas';
 import type { Store } from '@runlens/pipeline';
 import { leadWithCauses } from '../detectors/causes.ts';
@@ -10,7 +10,8 @@ import { stampFinding } from '../detectors/stamp.ts';
 import { summarisePhases } from '../phases/phases.ts';
 import type { RunWindow } from '../window/run-window.ts';
 import { loadBaseline } from '../model/baseline.ts';
-import { NO_CAPABILITY, isShortRun, shortRunUndeterminable, storageRate } from '../model/short-run.ts';
+import { isShortRun, shortRunUndeterminable } from '../model/short-run.ts';
+import { type StorageCapability, storageOfRows } from '../window/storage-capability.ts';
 import { compareWithBaseline } from './baseline.ts';
 import { rankFindings } from './format.ts';
 import { replayRun } from './replay.ts';
@@ -68,7 +69,7 @@ export async function buildReport(store: Store, runId: string, now = Date.now())
       exit_code: run.exit_code, status: run.status, alloc_cores: run.alloc_cores, alloc_gpus: run.alloc_gpus, job_id: run.job_id,
       ending: runEnding(run, findings),
     },
-    summary: { ...summary, absent: [...summary.absent, ...shortRunAbsent(seconds, summary, run.hosts)] }, findings: rank(findings),
+    summary: { ...summary, absent: [...summary.absent, ...shortRunAbsent(seconds, summary, run.hosts, storageOfRows(await rowsOfHosts(store, 'device_profiles', run.hosts), run.hosts))] }, findings: rank(findings),
     findings_after_end: rank(all.filter((f) => f.after_end === 1)), phases: summarisePhases(seconds),
     baseline: compareWithBaseline(run.app, await loadBaseline(store, { run_id: runId, app: run.app, cmd: run.cmd, start_ms: run.start_ms }), wall, summary.cpu_efficiency),
     timeline: await reportTimeline(store, { run_id: runId, hosts: run.hosts, start_ms: run.start_ms, end_ms: endMs }),
@@ -103,9 +104,9 @@ function rank(findings: readonly Finding[]): Finding[] {
 }
 
 /** A short run's storage rate against a device bandwidth no profile gives (model/short-run.ts). */
-function shortRunAbsent(seconds: readonly { ts: number }[], s: RunReport['summary'], hosts: readonly string[]): string[] {
+function shortRunAbsent(seconds: readonly { ts: number }[], s: RunReport['summary'], hosts: readonly string[], cap: StorageCapability): string[] {
   if (!isShortRun(seconds)) return [];
-  return shortRunUndeterminable(storageRate({ read_bytes: s.read_bytes ?? 0, write_bytes: s.write_bytes ?? 0, wall_s: s.wall_s }), NO_CAPABILITY, hosts);
+  return shortRunUndeterminable({ read_bytes: s.read_bytes ?? 0, write_bytes: s.write_bytes ?? 0, wall_s: s.wall_s }, cap, hosts);
 }
 
 /** What could not be judged on these hosts, said once rather than guessed. */

@@ -22,6 +22,7 @@ export async function replayRun(store: Store, runId: string): Promise<{ state: A
   const range = { from_ms: meta.start_ts - 5000, to_ms: (meta.end_ts ?? Date.now()) + 5000 };
   state.add('node_samples', await rowsOfHosts(store, 'node_samples', meta.hosts, range));
   state.add('node_profiles', await rowsOfHosts(store, 'node_profiles', meta.hosts));
+  state.add('device_profiles', await rowsOfHosts(store, 'device_profiles', meta.hosts));
   state.add('cgroup_samples', await rowsOfRun(store, 'cgroup_samples', runId));
   state.add('mpi_samples', await rowsOfRun(store, 'mpi_samples', runId));
   const events = { from_ms: meta.start_ts - EVENT_LOOKBACK_MS, to_ms: (meta.end_ts ?? Date.now()) + EVENT_GRACE_MS };

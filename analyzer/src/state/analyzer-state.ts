@@ -47,6 +47,7 @@ export class AnalyzerState {
       case 'gpu_samples': for (const r of rows as Row<'gpu_samples'>[]) this.host(r.host).addGpu(r); return;
       case 'ib_samples': for (const r of rows as Row<'ib_samples'>[]) this.host(r.host).addIb(r); return;
       case 'node_profiles': for (const r of rows as Row<'node_profiles'>[]) this.host(r.host).setProfile(r); return;
+      case 'device_profiles': for (const r of rows as Row<'device_profiles'>[]) this.host(r.host).setDevice(r); return;
       case 'gpu_process_samples':
         for (const r of rows as Row<'gpu_process_samples'>[]) if (r.run_id) this.run(r.run_id).addGpuProc(r.host, r.ts, r.gpu_uuid);
         return;
@@ -54,6 +55,11 @@ export class AnalyzerState {
       case 'mpi_samples': for (const r of rows as Row<'mpi_samples'>[]) if (r.run_id) this.run(r.run_id).addMpi(r); return;
       default: return;
     }
+  }
+
+  /** Other runs' CPU per host and tick, from the router's run-load rows (see run-load.ts). */
+  addRunLoads(rows: readonly ProcessRow[]): void {
+    for (const r of rows) if (r.run_id) this.host(r.host).addRunLoad({ ts: r.ts, run_id: r.run_id, cpu_cores: r.cpu_user_cores + r.cpu_sys_cores });
   }
 
   private addCgroups(rows: readonly Row<'cgroup_samples'>[]): void {

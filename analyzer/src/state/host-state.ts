@@ -1,5 +1,7 @@
 import type { Row } from '@runlens/schemas';
 import { MAX_HOST_EVENTS, type StoredEvent, storedEvent } from './host-events.ts';
+import { type RunLoadTick, outsideOf } from './run-load.ts';
+import { type StorageCapability, hostStorage } from '../window/storage-capability.ts';
 import type { BackgroundTick, CgroupTick, GpuTick, HostProfile, IbTick, NodeTick } from '../window/run-window.ts';
 
 /** Keep this much host history: enough for the long window and a run's recent past. */
@@ -15,11 +17,14 @@ function trim<T extends { ts: number }>(series: T[], now: number): void {
 export class HostState {
   readonly node: NodeTick[] = [];
   readonly background: BackgroundTick[] = [];
+  /** Every run's CPU on this host per tick (from the host topic's run-load rows). */
+  readonly runLoads: RunLoadTick[] = [];
   readonly cgroup = new Map<string, CgroupTick[]>();
   readonly gpus: Omit<GpuTick, 'run_procs'>[] = [];
   readonly ib: IbTick[] = [];
   readonly events: StoredEvent[] = [];
   profile: HostProfile | null = null;
+  private readonly devices = new Map<string, Row<'device_profiles'>>();
 
   constructor(readonly host: string) {}
 
@@ -35,6 +40,16 @@ export class HostState {
   addBackground(t: BackgroundTick): void {
     this.background.push(t);
     trim(this.background, t.ts);
+  }
+
+  addRunLoad(t: RunLoadTick): void {
+    this.runLoads.push(t);
+    trim(this.runLoads, t.ts);
+  }
+
+  /** Outside load as `runId` sees it: processes outside any run and every other run. */
+  outsideFor(runId: string, from: number, to: number): BackgroundTick[] {
+    return outsideOf(runId, this.between(this.background, from, to), this.between(this.runLoads, from, to));
   }
 
   addCgroup(r: Row<'cgroup_samples'>): void {
@@ -66,6 +81,15 @@ export class HostState {
     this.events.splice(at, 0, storedEvent(r));
     trim(this.events, Math.max(r.ts, this.events[this.events.length - 1]?.ts ?? r.ts));
     if (this.events.length > MAX_HOST_EVENTS) this.events.splice(0, this.events.length - MAX_HOST_EVENTS);
+  }
+
+  /** The newest capability row of each block device. */
+  setDevice(r: Row<'device_profiles'>): void {
+    if ((this.devices.get(r.device)?.ts ?? -Infinity) <= r.ts) this.devices.set(r.device, r);
+  }
+
+  storage(): StorageCapability {
+    return hostStorage([...this.devices.values()]);
   }
 
   setProfile(r: Row<'node_profiles'>): void {

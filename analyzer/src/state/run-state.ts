@@ -102,9 +102,9 @@ export class RunState {
     const events = h ? eventsForRun(h.events, { pids: this.pids.get(host) ?? new Set(), cgroups: this.cgroups.get(host) ?? new Set(), live }) : [];
     const gpus = h ? h.between(h.gpus, from, to).map((g) => ({ ...g, run_procs: this.gpuProcs.get(`${host}|${g.ts}|${g.gpu_uuid}`) ?? 0 })) : [];
     return {
-      host, ticks, profile: h?.profile ?? null, gpus,
+      host, ticks, profile: h?.profile ?? null, gpus, ...(h ? { storage: h.storage() } : {}),
       node: h ? h.between(h.node, from, to) : [],
-      background: h ? h.between(h.background, from, to) : [],
+      background: h ? h.outsideFor(this.run_id, from, to) : [],
       cgroup: h ? h.between(h.cgroup.get(this.run_id) ?? [], from, to) : [],
       ib: h ? h.between(h.ib, from, to) : [], events, live,
     };

@@ -71,6 +71,7 @@ export class AnalyzerService {
         this.state.add(table, rows);
         this.scheduler.poke();
       },
+      addRunLoads: (rows) => this.state.addRunLoads(rows),
       drop: (runId) => {
         this.state.runs.delete(runId);
         this.live.forget(runId);

@@ -3,6 +3,7 @@ import { ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, type ComponentCounters, type
 import { randomUUID } from 'node:crypto';
 import { RunRouter, runOfRow } from './run-router.ts';
 import { SeenMessages } from './seen-messages.ts';
+import { RUN_LOAD_HEADER } from '../state/run-load.ts';
 
 /** The analyzer's second stage: one consumer group over the run-keyed topic; a partition's owner owns its runs. */
 export const ANALYZE_GROUP = 'runlens-analyze';
@@ -18,6 +19,8 @@ const RESTORE_MAX_MS = 60_000;
 /** What the analyzer does with what its partitions bring. */
 export interface RunSink {
   add(table: TableName, rows: readonly Row<TableName>[]): void;
+  /** Each run's CPU per host and tick, which every replica needs as its runs' outside load. */
+  addRunLoads(rows: readonly Row<'process_samples'>[]): void;
   /** Forget a run without analysing it: another replica owns it now, or has already published its analysis. */
   drop(runId: string): void;
 }
@@ -194,7 +197,8 @@ export class RunOwnership {
   private applyHosts(b: BusBatch): void {
     for (const m of b.messages) {
       const got = this.rowsOf(m, this.seenHosts);
-      if (got) this.sink.add(got.table, got.rows);
+      if (got && m.headers[RUN_LOAD_HEADER] === '1' && got.table === 'process_samples') this.sink.addRunLoads(got.rows as Row<'process_samples'>[]);
+      else if (got) this.sink.add(got.table, got.rows);
     }
   }
 

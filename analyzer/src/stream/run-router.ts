@@ -3,10 +3,11 @@ import {
   ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, type ComponentCounters, DEAD_LETTER_TOPIC, type Logger, type Row,
   SELF_RUN_ID, type TableName, decodeMessage, encodeMessage, groupBy, messageRows, topicFor,
 } from '@runlens/schemas';
+import { RUN_LOAD_HEADER, runLoadRows } from '../state/run-load.ts';
 
 /** The analyzer's first stage: one consumer group over the host-keyed sample topics. */
 export const ROUTE_GROUP = 'runlens-analyze-route';
-export const ANALYZER_INPUT: readonly TableName[] = ['runs', 'process_samples', 'node_samples', 'cgroup_samples', 'gpu_samples', 'gpu_process_samples', 'ib_samples', 'node_profiles', 'node_events', 'mpi_samples'];
+export const ANALYZER_INPUT: readonly TableName[] = ['runs', 'process_samples', 'node_samples', 'cgroup_samples', 'gpu_samples', 'gpu_process_samples', 'ib_samples', 'node_profiles', 'device_profiles', 'node_events', 'mpi_samples'];
 export const ANALYZER_INPUT_TOPICS: readonly string[] = ANALYZER_INPUT.map(topicFor);
 
 /** Run a row belongs to; '' for a node-level row (the node, its background processes), which every run on the host needs. */
@@ -57,7 +58,9 @@ export class RunRouter {
       const rows = d.kind === 'ok' ? messageRows(d.value) : d;
       if (d.kind === 'ok' && rows.kind === 'ok') {
         this.counters.received += rows.value.length;
-        for (const o of this.split(d.value.table, rows.value as Row<TableName>[], m)) out.set(o.topic, [...(out.get(o.topic) ?? []), o]);
+        const routed = this.split(d.value.table, rows.value as Row<TableName>[], m);
+        if (d.value.table === 'process_samples') routed.push(...runLoadMessage(rows.value as Row<'process_samples'>[], m));
+        for (const o of routed) out.set(o.topic, [...(out.get(o.topic) ?? []), o]);
       } else if (rows.kind === 'dead_letter') {
         // What the analyzer cannot read it sets aside with the reason and carries on; it never throws
         // on bad data, so one poison message cannot stall a partition.
@@ -85,4 +88,13 @@ export class RunRouter {
       return { topic, key, value: w.value, headers: w.headers };
     });
   }
+}
+
+/** The runs' load of a process message, for the host topic (see run-load.ts); none when no run is in it. */
+function runLoadMessage(rows: readonly Row<'process_samples'>[], m: OutgoingMessage): (OutgoingMessage & { topic: string })[] {
+  const load = runLoadRows(rows);
+  const host = load[0]?.host;
+  if (host === undefined) return [];
+  const w = encodeMessage('process_samples', load, { agentId: m.headers.agent_id ?? '', seq: Number(m.headers.seq ?? -1) }, host);
+  return [{ topic: ANALYZER_HOSTS_TOPIC, key: host, value: w.value, headers: { ...w.headers, [RUN_LOAD_HEADER]: '1' } }];
 }

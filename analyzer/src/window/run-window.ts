@@ -1,4 +1,5 @@
 import { type Row, groupBy } from '@runlens/schemas';
+import type { StorageCapability } from './storage-capability.ts';
 
 /** What detectors see of a run: per-tick aggregates of its processes, its hosts and its ranks. */
 export interface RunTick {
@@ -37,8 +38,12 @@ export interface NodeTick {
 export interface BackgroundTick {
   readonly ts: number;
   readonly cpu_cores: number;
-  /** The busiest outside process, for the evidence. */
+  /** The busiest outside process, or `run <id>` when another run on the host took more. */
   readonly top_comm: string;
+  /** Of cpu_cores, what other runs on the host used (absent where none ran). */
+  readonly run_cores?: number;
+  /** The other run that used the most CPU at this tick. */
+  readonly top_run?: string;
 }
 
 export interface CgroupTick {
@@ -99,6 +104,8 @@ export interface HostView {
   readonly gpus: readonly GpuTick[];
   readonly ib: readonly IbTick[];
   readonly profile: HostProfile | null;
+  /** What the host's block devices can do (device_profiles); absent or unknown where not measured nor declared. */
+  readonly storage?: StorageCapability;
   /** Kernel events on the host up to the end of `live` (older ones too, for stalls that began before). */
   readonly events?: readonly HostEvent[];
   /** When the run was live on this host (epoch ms): its start (or the window's) to its end (or last tick). */

@@ -1,5 +1,5 @@
 import { renderHtml, renderText } from '@runlens/analyzer';
-import { readHostFacts } from '@runlens/collector';
+import { RUN_ID_ENV, readHostFacts } from '@runlens/collector';
 import type { Row, RunReport } from '@runlens/schemas';
 import { existsSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -41,7 +41,7 @@ export async function runCommand(args: RunArgs, cfg: EmbeddedConfig): Promise<nu
   const monitor = await openMonitor(cfg, meta).catch((e: unknown) => noMonitor(`not recorded: ${message(e)}`));
   if (monitor.note) say(monitor.note);
   say(banner(meta.run_id, monitor));
-  const child: RunningChild = startChild(args.cmd, args.args, readHostFacts().clkTck, args.mpi ? mpiEnv(cfg.dataDir) : {});
+  const child: RunningChild = startChild(args.cmd, args.args, readHostFacts().clkTck, { [RUN_ID_ENV]: meta.run_id, ...(args.mpi ? mpiEnv(cfg.dataDir) : {}) });
   const attached = await withTimeout(monitor.attach(child.pid), REGISTER_TIMEOUT_MS + 1000).then(() => true, (e: unknown) => {
     say(`not recorded: the run could not be registered (${message(e)}); the command runs unmonitored`);
     return false;

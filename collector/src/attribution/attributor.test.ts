@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Attributor, type ProcNode } from './attributor.ts';
+import { Attributor, type ProcNode, RUN_ID_ENV } from './attributor.ts';
 
 let root = '';
 beforeEach(() => { root = mkdtempSync(join(tmpdir(), 'attributor-')); });
@@ -134,5 +134,48 @@ describe('Attributor', () => {
     const a = new Attributor(root, 'c1');
     a.update([{ pid: 900, ppid: 901, start_ticks: 1 }, { pid: 901, ppid: 900, start_ticks: 1 }], [{ run_id: 'r', root_pid: 500 }]);
     expect(a.lookup(900)).toBeNull();
+  });
+  it('never moves a successor of the root pid into the run: the root is pid plus start time', () => {
+    const a = new Attributor(root, 'c1');
+    const procs = tree();
+    a.update(procs, [{ run_id: 'run-a', root_pid: 500 }]);
+    expect(a.lookup(502)?.run_id).toBe('run-a');
+    // The run's tree is gone; an unrelated shell and its child now hold pids 500 and 502.
+    const successor = [{ pid: 1, ppid: 0, start_ticks: 1 }, { pid: 500, ppid: 1, start_ticks: 900 }, { pid: 502, ppid: 500, start_ticks: 901 }];
+    a.update(successor, [{ run_id: 'run-a', root_pid: 500 }]);
+    expect([a.lookup(500), a.lookup(502)]).toEqual([null, null]);
+    const given = new Attributor(root, 'c1'); // the start the registrar read wins over what is seen
+    given.update(successor, [{ run_id: 'run-a', root_pid: 500, root_start_ticks: 100 }]);
+    expect(given.lookup(502)).toBeNull();
+  });
+
+  it('keeps a process in its run after its parents exit (re-parented to init), and keeps its rank', () => {
+    const a = new Attributor(root, 'c1');
+    a.update(tree(), [{ run_id: 'run-a', root_pid: 500 }]);
+    expect(a.lookup(504)).toEqual({ run_id: 'run-a', rank: 0, local_rank: 0 });
+    const orphaned = tree().filter((p) => p.pid !== 502 && p.pid !== 501).map((p) => (p.pid === 504 ? { ...p, ppid: 1 } : p));
+    a.update(orphaned, [{ run_id: 'run-a', root_pid: 500 }]);
+    expect(a.lookup(504)).toEqual({ run_id: 'run-a', rank: 0, local_rank: 0 });
+    a.update(orphaned, []); // the run ended: its members are no longer claimed
+    expect(a.lookup(504)).toBeNull();
+  });
+
+  it('takes a process whose environment names an active run, unless it started before the run', () => {
+    proc(950, { env: { [RUN_ID_ENV]: 'run-a' } });
+    proc(951, { env: { [RUN_ID_ENV]: 'run-a' } });
+    proc(952, { env: { [RUN_ID_ENV]: 'run-gone' } });
+    const a = new Attributor(root, 'c1');
+    a.update([...tree(), { pid: 950, ppid: 1, start_ticks: 300 }, { pid: 951, ppid: 1, start_ticks: 20 }, { pid: 952, ppid: 1, start_ticks: 300 }], [{ run_id: 'run-a', root_pid: 500 }]);
+    expect([950, 951, 952].map((p) => a.lookup(p)?.run_id ?? null)).toEqual(['run-a', null, null]);
+  });
+
+  it('gives a child that lost the rank environment its nearest ranked ancestor\'s rank', () => {
+    proc(505, { cgroup: USER_CG, env: { PATH: '/usr/bin' } }); // `env -i`-style helper of rank 0
+    proc(506, { cgroup: USER_CG }); // its child, environ unreadable
+    const a = new Attributor(root, 'c1');
+    a.update([...tree(), { pid: 505, ppid: 502, start_ticks: 104 }, { pid: 506, ppid: 505, start_ticks: 105 }], [{ run_id: 'run-a', root_pid: 500 }]);
+    expect(a.lookup(506)).toEqual({ run_id: 'run-a', rank: 0, local_rank: 0 });
+    expect(a.lookup(505)).toEqual({ run_id: 'run-a', rank: 0, local_rank: 0 });
+    expect(a.lookup(501)).toEqual({ run_id: 'run-a', rank: null, local_rank: null }); // mpirun has no ranked ancestor
   });
 });

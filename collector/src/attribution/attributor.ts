@@ -18,20 +18,35 @@ interface Identity {
   readonly cgroup: string | null;
   readonly rank: number | null;
   readonly local_rank: number | null;
+  /** RUN_ID_ENV from the environment: the run that started it, by its own account; '' if none. */
+  readonly run_env: string;
   /** In another node's Slurm cgroup subtree or environment (`slurmNode` set). */
   readonly elsewhere: boolean;
 }
 
+/** Set by `runlens run` on the command it starts: processes that leave its tree still carry it. */
+export const RUN_ID_ENV = 'RUNLENS_RUN_ID';
+
+const key = (pid: number, start: number): string => `${pid}:${start}`;
+
 /**
- * Decides which run each process belongs to: the process tree under a run's root pid,
- * else a Slurm job from the cgroup path, else from the environment. Per-process facts are
- * read once per identity (pid + start time), because PIDs are reused.
+ * Decides which run each process belongs to. A process is in a run when it descends from the
+ * run's root (pid + start time, so a successor reusing the root's pid is not the root), when it
+ * once did (a daemon re-parented to init stays in the run while it lives), when its environment
+ * names the run (RUN_ID_ENV) and it started after the root, else when a Slurm job's cgroup or
+ * environment names it. A process without a rank of its own keeps its nearest ancestor's in
+ * the same run (a helper started with a cleaned environment). Per-process facts are read once
+ * per identity (pid + start time), because PIDs are reused.
  */
 export class Attributor {
   private parent = new Map<number, number>();
   private identities = new Map<string, Identity>();
   private starts = new Map<number, number>();
-  private roots = new Map<number, string>();
+  /** Root pid → its run and the root's pinned start time. */
+  private roots = new Map<number, { run_id: string; start: number | undefined }>();
+  private rootStarts = new Map<string, number>();
+  /** Identity → run, for every process found in a run's tree: membership outlives re-parenting. */
+  private members = new Map<string, string>();
   private memo = new Map<number, Attribution | null>();
   private jobs = new Map<string, SeenSlurmJob>();
 
@@ -50,18 +65,32 @@ export class Attributor {
     this.starts.clear();
     this.memo.clear();
     this.jobs.clear();
-    this.roots = new Map(runs.map((r) => [r.root_pid, r.run_id]));
     const live = new Set<string>();
     for (const p of procs) {
       this.parent.set(p.pid, p.ppid);
       this.starts.set(p.pid, p.start_ticks);
-      live.add(`${p.pid}:${p.start_ticks}`);
+      live.add(key(p.pid, p.start_ticks));
     }
-    for (const key of this.identities.keys()) if (!live.has(key)) this.identities.delete(key);
+    for (const k of this.identities.keys()) if (!live.has(k)) this.identities.delete(k);
+    this.pinRoots(runs);
+    for (const [k, run] of this.members) if (!live.has(k) || !this.rootStarts.has(run)) this.members.delete(k);
+  }
+
+  /** Each run's root start: as given, else as first seen; forgotten with the run. */
+  private pinRoots(runs: readonly RunTarget[]): void {
+    const active = new Set(runs.map((r) => r.run_id));
+    for (const id of this.rootStarts.keys()) if (!active.has(id)) this.rootStarts.delete(id);
+    this.roots = new Map();
+    for (const r of runs) {
+      const start = r.root_start_ticks ?? this.rootStarts.get(r.run_id) ?? this.starts.get(r.root_pid);
+      if (start !== undefined) this.rootStarts.set(r.run_id, start);
+      this.roots.set(r.root_pid, { run_id: r.run_id, start });
+    }
   }
 
   lookup = (pid: number): Attribution | null => {
     if (this.memo.has(pid)) return this.memo.get(pid) ?? null;
+    this.memo.set(pid, null); // in progress: a parent cycle (reused pids) ends here
     const result = this.resolve(pid);
     this.memo.set(pid, result);
     return result;
@@ -76,33 +105,56 @@ export class Attributor {
   }
 
   private resolve(pid: number): Attribution | null {
-    const runId = this.runOfTree(pid);
     const id = this.identity(pid);
+    const runId = this.runOfTree(pid) ?? this.runOfEnv(pid, id);
     if (runId === SELF_RUN_ID) return { run_id: runId, rank: null, local_rank: null };
-    if (runId !== null) return { run_id: runId, rank: id?.rank ?? null, local_rank: id?.local_rank ?? null };
+    if (runId !== null) {
+      const start = this.starts.get(pid);
+      if (start !== undefined) this.members.set(key(pid, start), runId);
+      return this.withRank(pid, runId, id);
+    }
     if (!id?.slurm) return null;
     const slurmRun = slurmRunId(id.slurm, this.cluster);
     const proc_cgroup = id.cgroup ?? this.jobs.get(slurmRun)?.proc_cgroup ?? null;
     this.jobs.set(slurmRun, { job: id.slurm, app_env: id.app_env, proc_cgroup });
-    return { run_id: slurmRun, rank: id.rank, local_rank: id.local_rank };
+    return this.withRank(pid, slurmRun, id);
+  }
+
+  /** Its own rank, else its nearest ancestor's in the same run (launchers' helpers often drop the rank variables). */
+  private withRank(pid: number, runId: string, id: Identity | null): Attribution {
+    if (id?.rank !== null && id?.rank !== undefined) return { run_id: runId, rank: id.rank, local_rank: id.local_rank };
+    const ppid = this.parent.get(pid);
+    const up = ppid !== undefined && ppid > 1 && ppid !== pid ? this.lookup(ppid) : null;
+    return up?.run_id === runId ? { run_id: runId, rank: up.rank, local_rank: up.local_rank } : { run_id: runId, rank: null, local_rank: id?.local_rank ?? null };
   }
 
   private runOfTree(pid: number): string | null {
     let cur: number | undefined = pid;
     for (let depth = 0; cur !== undefined && cur > 1 && depth < 256; depth++) {
-      const run = this.roots.get(cur);
-      if (run !== undefined) return run;
+      const start = this.starts.get(cur);
+      const root = this.roots.get(cur);
+      if (root !== undefined && root.start === start) return root.run_id;
+      const member = start === undefined ? undefined : this.members.get(key(cur, start));
+      if (member !== undefined) return member;
       if (cur === this.selfPid) return SELF_RUN_ID;
       cur = this.parent.get(cur);
     }
     return null;
   }
 
+  /** The run its environment names, if that run is active and its root started no later than it. */
+  private runOfEnv(pid: number, id: Identity | null): string | null {
+    const run = id?.run_env ?? '';
+    const rootStart = run === '' ? undefined : this.rootStarts.get(run);
+    const start = this.starts.get(pid);
+    return rootStart !== undefined && start !== undefined && start >= rootStart ? run : null;
+  }
+
   private identity(pid: number): Identity | null {
     const start = this.starts.get(pid);
     if (start === undefined) return null;
-    const key = `${pid}:${start}`;
-    const known = this.identities.get(key);
+    const k = key(pid, start);
+    const known = this.identities.get(k);
     if (known) return known;
     const cg = readText(`${this.procRoot}/${pid}/cgroup`);
     const fromCgroup = cg ? slurmFromCgroupFile(cg) : null;
@@ -113,8 +165,8 @@ export class Attributor {
     const elsewhere = this.onOtherNode(cg, env);
     const slurm = elsewhere ? null : (fromCgroup ?? slurmFromEnv(env));
     const cgroup = slurm !== null && slurm === fromCgroup ? cg : null;
-    const id: Identity = { slurm, app_env: (env.get('RUNLENS_APP') ?? '').slice(0, 256), cgroup, ...ranks, elsewhere };
-    this.identities.set(key, id);
+    const id: Identity = { slurm, app_env: (env.get('RUNLENS_APP') ?? '').slice(0, 256), cgroup, ...ranks, run_env: env.get(RUN_ID_ENV) ?? '', elsewhere };
+    this.identities.set(k, id);
     return id;
   }
 

@@ -1,5 +1,6 @@
 import type { AnyTable, RowOf } from './column.ts';
 import { cgroupSamples } from './cgroup-samples.ts';
+import { deviceProfiles } from './device-profiles.ts';
 import { deviceSamples } from './device-samples.ts';
 import { findings } from './findings.ts';
 import { gpuProcessSamples, gpuSamples } from './gpu-samples.ts';
@@ -24,6 +25,7 @@ export const catalog = {
   gpu_process_samples: gpuProcessSamples,
   ib_samples: ibSamples,
   node_profiles: nodeProfiles,
+  device_profiles: deviceProfiles,
   findings,
   run_summaries: runSummaries,
   app_models: appModels,

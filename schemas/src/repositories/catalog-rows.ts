@@ -15,7 +15,7 @@ async function rowsWhere<N extends TableName>(store: Store, table: N, where: str
 }
 
 export type RunScopedTable = 'runs' | 'process_samples' | 'cgroup_samples' | 'mpi_samples';
-export type HostScopedTable = 'node_samples' | 'node_profiles' | 'node_events';
+export type HostScopedTable = 'node_samples' | 'node_profiles' | 'device_profiles' | 'node_events';
 
 /** Every row of one run in a table keyed by run. */
 export function rowsOfRun<N extends RunScopedTable>(store: Store, table: N, runId: string): Promise<Row<N>[]> {

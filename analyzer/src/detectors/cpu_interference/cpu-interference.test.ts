@@ -23,7 +23,7 @@ describe('cpu_interference', () => {
     expect(rest).toEqual([]);
     expect(f).toMatchObject({ kind: 'cpu_interference', severity: 'warning', scope: 'host', scope_id: 'h1', host: 'h1', confidence: 1, start_ts: T0, end_ts: T0 + 19_121 });
     expect(f?.evidence).toEqual({
-      outside_cores_mean: 1.158, run_delay_cores_mean: 0.632, top_outside: 'node,npm exec tsc --', min_outside_share: 0.2, min_delay_share: 0.15,
+      outside_cores_mean: 1.158, outside_run_cores_mean: 0, outside_runs: '', run_delay_cores_mean: 0.632, top_outside: 'node,npm exec tsc --', min_outside_share: 0.2, min_delay_share: 0.15,
     });
     expect(f?.message).toContain('1.16 cores taken by processes outside the run');
   });

@@ -9,11 +9,15 @@ import type { HostView, RunWindow } from '../../window/run-window.ts';
 export const MIN_OUTSIDE_SHARE = 0.2;
 export const MIN_DELAY_SHARE = 0.15;
 export const MIN_TICKS = 3;
+/** Another run is named as the outside load where it took at least this much CPU in a contended tick. */
+export const MIN_RUN_CORES = 0.1;
+
+interface Contended { ts: number; outside: number; delay: number; comm: string; runCores: number; run: string | undefined }
 
 /** Ticks where processes outside the run take CPU and the run waits for CPU (or PSI cpu rises). */
-function contended(h: HostView, w: RunWindow): { ts: number; outside: number; delay: number; comm: string }[] {
+function contended(h: HostView, w: RunWindow): Contended[] {
   const cpus = h.profile?.logical_cpus ?? h.node[h.node.length - 1]?.online_cpus ?? w.alloc_cores;
-  const out: { ts: number; outside: number; delay: number; comm: string }[] = [];
+  const out: Contended[] = [];
   const quota = h.cgroup.filter((c) => c.throttled_ratio !== null);
   for (const t of h.ticks) {
     // A run throttled by its own CPU quota waits for CPU (schedstat counts throttled time as
@@ -23,7 +27,7 @@ function contended(h: HostView, w: RunWindow): { ts: number; outside: number; de
     const psi = nearest(h.node, t.ts)?.psi_cpu_some ?? 0;
     if (!bg || bg.cpu_cores < Math.max(0.5, MIN_OUTSIDE_SHARE * cpus)) continue;
     const waits = t.run_delay_cores >= MIN_DELAY_SHARE * Math.max(t.cpu_cores, 0.1) || psi >= 0.2;
-    if (waits && t.cpu_cores + t.run_delay_cores >= 0.3) out.push({ ts: t.ts, outside: bg.cpu_cores, delay: t.run_delay_cores, comm: bg.top_comm });
+    if (waits && t.cpu_cores + t.run_delay_cores >= 0.3) out.push({ ts: t.ts, outside: bg.cpu_cores, delay: t.run_delay_cores, comm: bg.top_comm, runCores: bg.run_cores ?? 0, run: bg.top_run });
   }
   return out;
 }
@@ -43,12 +47,15 @@ export const cpuInterference = defineDetector({
       if (hits.length < MIN_TICKS || hits.length < 0.4 * h.ticks.length) continue;
       const comms = [...new Set(hits.map((x) => x.comm))].slice(0, 3);
       const outside = mean(hits.map((x) => x.outside));
+      // Other runs on the host are outside load too, named by run id: whose load slowed whom.
+      const byRuns = hits.filter((x) => x.runCores >= MIN_RUN_CORES && x.run !== undefined);
+      const runs = [...new Set(byRuns.map((x) => x.run as string))].slice(0, 3);
       findings.push({
         kind: 'cpu_interference', scope: 'host', scope_id: h.host, host: h.host, start_ts: hits[0]?.ts ?? 0, end_ts: hits[hits.length - 1]?.ts ?? 0,
         severity: 'warning', confidence: round(Math.min(1, 0.5 + hits.length / h.ticks.length / 2)),
         message: `CPU interference on ${h.host}: ${round(outside, 2)} cores taken by processes outside the run (${comms.join(', ')}) while it waits for CPU`,
         advice: 'Ask operations who else runs on the node (exclusive allocation, or cgroup/cpuset isolation); check for daemons with top -H; pin the run with --cpu-bind.',
-        evidence: { outside_cores_mean: round(outside), run_delay_cores_mean: round(mean(hits.map((x) => x.delay))), top_outside: comms.join(','), min_outside_share: MIN_OUTSIDE_SHARE, min_delay_share: MIN_DELAY_SHARE },
+        evidence: { outside_cores_mean: round(outside), outside_run_cores_mean: round(byRuns.length > 0 ? mean(byRuns.map((x) => x.runCores)) : 0), outside_runs: runs.join(','), run_delay_cores_mean: round(mean(hits.map((x) => x.delay))), top_outside: comms.join(','), min_outside_share: MIN_OUTSIDE_SHARE, min_delay_share: MIN_DELAY_SHARE },
       });
     }
     return findings;

@@ -8,6 +8,7 @@ import { defineSampler } from '../../sampler.ts';
 import type { HostContext, RowsByTable, Tick } from '../../sampler.ts';
 import { countStatCpus, parseCpuinfo, parseMemTotal } from './parse.ts';
 import { cgroupVersion, gpuInventory, ibInventory, pmuAvailable } from './probes.ts';
+import { StorageCapability } from './storage.ts';
 
 export interface ProfileConfig {
   readonly every_s: number;
@@ -53,15 +54,31 @@ export const nodeProfileSampler = defineSampler({
     nvidia_smi: z.string().default('nvidia-smi'),
     search_path: z.string().optional(),
     query_timeout_ms: z.number().int().positive().default(5000),
+    storage: z.object({
+      // Opt-in: the probe loads each device with direct IO for probe_seconds per direction, once (cached).
+      probe: z.boolean().default(false),
+      probe_seconds: z.number().int().min(1).max(30).default(3),
+      cache_file: z.string().optional(),
+      max_age_days: z.number().positive().default(30),
+      declared: z.record(z.string(), z.object({ read_bytes_per_s: z.number().positive().optional(), write_bytes_per_s: z.number().positive().optional() }).strict()).default({}),
+    }).strict().default({ probe: false, probe_seconds: 3, max_age_days: 30, declared: {} }),
   }).strict(),
   create(config, host) {
     let lastMono: number | null = null;
     const resolved: ProfileConfig = { ...config, search_path: config.search_path ?? process.env['PATH'] };
+    const storage = new StorageCapability(host.procRoot, host.sysRoot, { ...config.storage, search_path: resolved.search_path });
+    let measured = false;
     return {
       async sample(tick): Promise<RowsByTable> {
-        if (lastMono !== null && tick.mono_s - lastMono < config.every_s) return {};
+        // The probe runs beside the ticks; its result goes out with the next tick, not 10 minutes later.
+        if (lastMono !== null && tick.mono_s - lastMono < config.every_s) {
+          if (!measured) return {};
+          measured = false;
+          return { device_profiles: storage.rows(tick.ts, host.host) };
+        }
+        if (lastMono === null) void storage.measure().then(() => { measured = config.storage.probe; }, () => undefined);
         lastMono = tick.mono_s;
-        return { node_profiles: [await buildProfile(tick, host, resolved)] };
+        return { node_profiles: [await buildProfile(tick, host, resolved)], device_profiles: storage.rows(tick.ts, host.host) };
       },
       close() {},
     };

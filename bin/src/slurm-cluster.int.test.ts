@@ -18,7 +18,8 @@ import { storedCounts } from './testing/stored-counts.ts';
  * `runlens ingest` → ClickHouse 18.16, and `runlens analyze`. Node 3 runs at half the CPU quota
  * of its peers (0.15 against 0.3 cores). An unprivileged user's 3-node job does the same CPU
  * work on every node; the store must show one run over 3 hosts with Slurm's identity, closed
- * as COMPLETED within 10 s of the job's end, and `slow_node` on node 3 only.
+ * as COMPLETED within 10 s of the job's end, and `slow_node` on node 3 only. Then two apps
+ * with the same command, run twice each on nodes 1-2, must get separate baselines.
  */
 const USER = 'rlslurm';
 const APP = 'clusterapp';

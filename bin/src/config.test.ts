@@ -28,6 +28,11 @@ describe('embedded configuration', () => {
     expect(loadConfig({ RUNLENS_SAMPLERS: ' node , process' }).samplers).toEqual(['process', 'node']);
     expect(loadConfig({}).samplers).toEqual(['process', 'node', 'cgroup', 'gpu', 'ib', 'node_profile', 'kernel_events', 'mpi']);
   });
+  it('passes what a run inherits from the scheduler and the shell by name, and nothing else of the environment', () => {
+    expect(loadConfig({ SLURM_JOB_ID: '9', SLURM_CPUS_ON_NODE: '4', CUDA_VISIBLE_DEVICES: '0', LD_PRELOAD: '/x.so', PATH: '/bin', HOME: '/root' }).inherited)
+      .toEqual({ SLURM_JOB_ID: '9', SLURM_CPUS_ON_NODE: '4', CUDA_VISIBLE_DEVICES: '0', LD_PRELOAD: '/x.so' });
+    expect(loadConfig({}).inherited).toEqual({ SLURM_JOB_ID: '' });
+  });
   it('reads extra HTTP host names as a lower-cased list', () => {
     expect(loadConfig({ RUNLENS_HTTP_ALLOWED_HOSTS: 'RunLens.example.org, box:8443' }).httpAllowedHosts).toEqual(['runlens.example.org', 'box:8443']);
     expect(loadConfig({}).httpAllowedHosts).toEqual([]);

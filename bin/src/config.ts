@@ -1,4 +1,4 @@
-import { type SamplerId, samplerListSchema } from '@runlens/collector';
+import { GPU_ENV_VARS, type SamplerId, samplerListSchema } from '@runlens/collector';
 import { ConfigError } from '@runlens/schemas';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,20 @@ const schema = z.object({
   RUNLENS_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   RUNLENS_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   RUNLENS_OTLP_ENDPOINT: z.string().url().optional(),
+  ...inheritedShape(),
 });
+
+/**
+ * What `runlens run` inherits from the scheduler and the shell: Slurm's job and cores on this
+ * node, the GPUs made visible to it, what it preloads. Read as they come (never refused: a
+ * value that does not parse falls back where it is used, see allocation.ts).
+ */
+function inheritedShape() {
+  const visible = Object.fromEntries(GPU_ENV_VARS.map((v) => [v, z.string().optional()])) as Record<(typeof GPU_ENV_VARS)[number], z.ZodOptional<z.ZodString>>;
+  return { SLURM_JOB_ID: z.string().default(''), SLURM_CPUS_ON_NODE: z.string().optional(), LD_PRELOAD: z.string().optional(), ...visible };
+}
+const inheritedKeys = Object.keys(inheritedShape()) as (keyof ReturnType<typeof inheritedShape>)[];
+export type Inherited = Readonly<{ SLURM_JOB_ID: string } & Partial<Record<Exclude<(typeof inheritedKeys)[number], 'SLURM_JOB_ID'>, string>>>;
 
 export interface EmbeddedConfig {
   readonly dataDir: string;
@@ -42,6 +55,8 @@ export interface EmbeddedConfig {
   readonly metricsHost: string;
   /** OTLP/HTTP receiver for the series and findings (base URL); off unless set. */
   readonly otlpEndpoint: string | undefined;
+  /** The scheduler's and the shell's variables a run inherits (job id, cores, visible GPUs, LD_PRELOAD), by their names. */
+  readonly inherited: Inherited;
 }
 
 /** All problems at once, with the variable names. */
@@ -56,5 +71,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     httpPort: c.RUNLENS_HTTP_PORT, httpAllowedHosts: c.RUNLENS_HTTP_ALLOWED_HOSTS, logLevel: c.RUNLENS_LOG_LEVEL,
     samplers: c.RUNLENS_SAMPLERS, nodeTypesFile: c.RUNLENS_NODE_TYPES_FILE,
     metricsPort: c.RUNLENS_METRICS_PORT, metricsHost: c.RUNLENS_METRICS_HOST, otlpEndpoint: c.RUNLENS_OTLP_ENDPOINT,
+    inherited: Object.fromEntries(inheritedKeys.flatMap((k) => (c[k] === undefined ? [] : [[k, c[k]]]))) as Inherited,
   };
 }

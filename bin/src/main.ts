@@ -7,11 +7,13 @@ const out = {
 };
 
 const argv = process.argv.slice(2);
-// Slurm's Prolog/Epilog hold up every job on the node: load the hook alone, not every command.
-const hook = argv.length === 2 && argv[0] === 'slurm' && (argv[1] === 'prolog' || argv[1] === 'epilog') ? argv[1] : null;
-const run = hook !== null
-  ? import('./commands/slurm-hook.ts').then((m) => m.slurmHookCommand(hook))
-  : import('./cli/dispatch.ts').then((m) => m.dispatch(argv, out));
+// Slurm's Prolog/Epilog/TaskProlog hold up every job (or task) on the node: load the hook alone, not every command.
+const hook = argv.length === 2 && argv[0] === 'slurm' && (argv[1] === 'prolog' || argv[1] === 'epilog' || argv[1] === 'task-prolog') ? argv[1] : null;
+const run = hook === 'task-prolog'
+  ? import('./commands/slurm-task-prolog.ts').then((m) => m.slurmTaskPrologCommand(process.env))
+  : hook !== null
+    ? import('./commands/slurm-hook.ts').then((m) => m.slurmHookCommand(hook, process.env))
+    : import('./cli/dispatch.ts').then((m) => m.dispatch(argv, out));
 
 run.then(
   (code) => process.exit(code),

@@ -12,7 +12,7 @@ export function mpiReportDir(dataDir: string): string {
  * library (built with mpicc into the data directory's cache on first use) ahead of any
  * LD_PRELOAD the user set, and the report directory. Or why not, for the user.
  */
-export function mpiEnvironment(dataDir: string, env: NodeJS.ProcessEnv): { env: Record<string, string> } | { why: string } {
+export function mpiEnvironment(dataDir: string, env: Readonly<{ LD_PRELOAD?: string | undefined }>): { env: Record<string, string> } | { why: string } {
   const built = buildMpiNative(join(dataDir, 'cache', 'mpi'));
   if ('absent' in built) return { why: built.absent };
   const dir = mpiReportDir(dataDir);

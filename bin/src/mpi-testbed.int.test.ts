@@ -10,15 +10,17 @@ import { tempDir } from './testing/cli-harness.ts';
 import { SlurmTestbed, sh } from './testing/slurm-testbed.ts';
 
 /**
- * An MPI job on 2 real Slurm nodes (deploy/testbed): 4 ranks of mpiwork launched by Open MPI's
- * mpirun inside an sbatch allocation (orted started on the second node through srun), the PMPI
- * library preloaded into every rank, one agent per node (process + mpi samplers, attribution by
+ * An MPI job on 2 real Slurm nodes (deploy/testbed): 4 ranks of mpiwork launched by
+ * `srun --mpi=pmix` inside an sbatch allocation (Slurm's PMIx plugin, each node its own TmpFS),
+ * the PMPI library preloaded into every rank by Slurm's TaskProlog (`runlens slurm task-prolog`,
+ * for a job with RUNLENS_MPI=1), one agent per node (process + mpi samplers, attribution by
  * the node's cgroup subtree) and the streaming analyzer on the same in-memory bus. Rank 3 does
  * 4× the work of the others; Open MPI's waiting ranks spin (its default).
  */
 const USER = 'rlslurm';
 const hasMpicc = spawnSync('mpicc', ['--version']).status === 0;
-const testbed = new SlurmTestbed('mpt', '10.215.3', tempDir('runlens-testbed-'));
+const TESTBED_DIR = tempDir('runlens-testbed-');
+let testbed = new SlurmTestbed('mpt', '10.215.3', TESTBED_DIR);
 
 describe.skipIf(!SlurmTestbed.usable() || !hasMpicc)('MPI ranks across 2 Slurm nodes (skipped: needs root, Slurm and mpicc)', () => {
   const bus = new MemoryBus();
@@ -42,6 +44,8 @@ describe.skipIf(!SlurmTestbed.usable() || !hasMpicc)('MPI ranks across 2 Slurm n
     chmodSync(reports, 0o1777);
     await testbed.down().catch(() => '');
     await sh('sh', ['-c', `id -u ${USER} >/dev/null 2>&1 || useradd -M -s /bin/sh ${USER}`]);
+    // Slurm's TaskProlog preloads this library into the tasks of jobs with RUNLENS_MPI=1; they report to `reports`.
+    testbed = new SlurmTestbed('mpt', '10.215.3', TESTBED_DIR, { RUNLENS_TESTBED_MPI_LIB: native.lib, RUNLENS_TESTBED_MPI_DIR: reports });
     await testbed.up(2);
     const capture = <N extends 'findings' | 'mpi_samples' | 'run_summaries'>(table: N, f: (host: string, r: Row<N>) => void) =>
       bus.subscribe({ group: `capture-${table}`, topics: [topicFor(table)], eachBatch: async (b) => {
@@ -80,11 +84,10 @@ describe.skipIf(!SlurmTestbed.usable() || !hasMpicc)('MPI ranks across 2 Slurm n
   };
   const job = async (id: string) => parseScontrolJob(await testbed.client(null, ['scontrol', 'show', 'job', '-d', '-o', id]));
 
-  /** Runs mpiwork with these weights as a 4-rank job on both nodes; the run id once it is analysed. */
+  /** Runs mpiwork with these weights as a 4-rank job on both nodes (ranks 0-1 on node 1, 2-3 on node 2); the run id once it is analysed. */
   async function mpiJob(name: string, weights: string): Promise<string> {
-    const env = `--export=ALL,LD_PRELOAD=${native.lib},RUNLENS_MPI_DIR=${reports}`;
-    const out = await testbed.client(USER, ['sbatch', '--parsable', '-N2', '-n4', '-J', name, '-o', '/dev/null', env,
-      '--wrap', `mpirun -x LD_PRELOAD -x RUNLENS_MPI_DIR -np 4 ${native.mpiwork} 15 ${weights}`]);
+    const out = await testbed.client(USER, ['sbatch', '--parsable', '-N2', '-n4', '-J', name, '-o', '/dev/null', '--export=ALL,RUNLENS_MPI=1',
+      '--wrap', `srun --mpi=pmix ${native.mpiwork} 15 ${weights}`]);
     const id = out.trim().split(';')[0] ?? '';
     const runId = `slurm-tb-${id}`;
     await until(`job ${id} completed`, async () => (await job(id))?.state === 'COMPLETED', 150_000);

@@ -1,7 +1,8 @@
+import { buildReport } from '@runlens/analyzer';
 import { parseScontrolJob } from '@runlens/collector';
 import { type Store, openClickHouseStore } from '@runlens/pipeline';
 import { freePort } from '@runlens/pipeline/testing/servers';
-import { type Finding, type RunRecord, createLogger, findingsOfRun, runById, sleep, summarisedEfficiencies } from '@runlens/schemas';
+import { type Finding, type RunRecord, type RunReport, appRuns, baselineRuns, createLogger, findingsOfRun, runById, sleep, summarisedEfficiencies, visibleAppsAndUsers } from '@runlens/schemas';
 import { type DashboardHandle, serveApi } from '@runlens/web';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -17,10 +18,12 @@ import { storedCounts } from './testing/stored-counts.ts';
  * `runlens ingest` → ClickHouse 18.16, and `runlens analyze`. Node 3 runs at half the CPU quota
  * of its peers (0.15 against 0.3 cores). An unprivileged user's 3-node job does the same CPU
  * work on every node; the store must show one run over 3 hosts with Slurm's identity, closed
- * as COMPLETED within 10 s of the job's end, and `slow_node` on node 3 only.
+ * as COMPLETED within 10 s of the job's end, and `slow_node` on node 3 only. Then two apps
+ * with the same command, run twice each on nodes 1-2, must get separate baselines.
  */
 const USER = 'rlslurm';
 const APP = 'clusterapp';
+const [APP_A, APP_B] = ['baseapp_a', 'baseapp_b'];
 // Each node's first job lands on CPU 0 (task/cgroup ConstrainCores), so 0.3 + 0.3 + 0.15 cores share one CPU.
 const QUOTAS = '0.3,0.3,0.15';
 // A fixed state directory: a run that crashed leaves it behind, and the next run's `down` cleans up by it.
@@ -110,6 +113,40 @@ describe.skipIf(!SlurmTestbed.usable())('the cluster path on a 3-node Slurm test
       api.close();
     }
   }, 60_000);
+
+  it('two jobs with different names get separate app baselines, though their command is the same', async () => {
+    const db = store;
+    if (!db) throw new Error('no store');
+    // One command for both apps (the same fingerprint), B with 3× A's work: only the job name tells them apart.
+    const pair = ([a, b]: string[]): Promise<RunReport[]> => Promise.all([[APP_A, 1500, a], [APP_B, 4500, b]].map(async ([name, ops, node]) => {
+      const out = await testbed.client(USER, ['sbatch', '--parsable', '-N1', '-w', String(node), '-J', String(name), '-o', '/dev/null',
+        `--export=ALL,OPS=${ops}`, '--wrap', 'srun stress-ng --cpu 1 --cpu-method int64 --cpu-ops $OPS -q']);
+      const runId = `slurm-rlktestbed-${out.trim().split(';')[0] ?? ''}`;
+      await settledFindings(db, runId, 150_000);
+      const report = await buildReport(db, runId);
+      if (!report) throw new Error(`no report of ${runId}`);
+      return report;
+    }));
+    // Round 2 starts after both round-1 runs ended: were the apps mixed, each second run would see 2 earlier runs.
+    const [a1, b1] = await pair([nodes[0] ?? '', nodes[1] ?? '']);
+    const [a2, b2] = await pair([nodes[1] ?? '', nodes[0] ?? '']);
+    if (!a1 || !b1 || !a2 || !b2) throw new Error('a job has no report');
+    const summarised = async (app: string) => (await baselineRuns(db, { app, fingerprint: '', exclude_run: '', ended_before_ms: Date.now() })).map((r) => ({ run_id: r.run_id, app: r.app, fingerprint: r.fingerprint, wall_s: r.wall_s }));
+    log('baselines', { runs: Object.fromEntries([a1, b1, a2, b2].map((r) => [r.run.run_id, { app: r.run.app, start_ts: r.run.start_ts, end_ts: r.run.end_ts, wall_s: r.summary.wall_s, baseline: r.baseline }])),
+      summarised: { [APP_A]: await summarised(APP_A), [APP_B]: await summarised(APP_B) } });
+    for (const [first, second, other] of [[a1, a2, b1], [b1, b2, a1]] as const) {
+      expect(first.baseline).toMatchObject({ app: first.run.app, runs: 0 });
+      expect(second.baseline, `${second.run.run_id} is judged against ${first.run.run_id} alone`).toMatchObject({ app: first.run.app, runs: 1 });
+      const median = second.baseline?.wall_s_median ?? Number.NaN;
+      expect(Math.abs(median - first.summary.wall_s), 'the baseline is the same app\'s first run, not the other app\'s')
+        .toBeLessThan(Math.abs(median - other.summary.wall_s));
+      expect(second.findings.map((f) => f.kind)).not.toContain('regression');
+    }
+    const ops = { user: 'olga', role: 'ops' } as const;
+    expect((await visibleAppsAndUsers(db, ops)).apps).toEqual(expect.arrayContaining([APP, APP_A, APP_B]));
+    expect((await appRuns(db, ops, APP_A)).map((r) => r.run_id).sort()).toEqual([a1.run.run_id, a2.run.run_id].sort());
+    expect((await appRuns(db, ops, APP_B)).map((r) => r.run_id).sort()).toEqual([b1.run.run_id, b2.run.run_id].sort());
+  }, 420_000);
 });
 
 /** The HTTP API (web/) over the cluster store, with bearer tokens for the job's user, another user and ops. */
@@ -128,9 +165,9 @@ async function apiOver(store: Store): Promise<{ get(who: string, path: string): 
   };
 }
 
-/** The run's findings once its summary is stored (the analyzer finished it), waiting up to a minute. */
-async function settledFindings(store: Store, runId: string): Promise<Finding[]> {
-  const deadline = Date.now() + 60_000;
+/** The run's findings once its summary is stored (the analyzer finished it), waiting up to a minute or `timeoutMs`. */
+async function settledFindings(store: Store, runId: string, timeoutMs = 60_000): Promise<Finding[]> {
+  const deadline = Date.now() + timeoutMs;
   while (!(await summarisedEfficiencies(store, [runId])).has(runId)) {
     if (Date.now() > deadline) throw new Error(`the analyzer did not finish ${runId}; see ${testbed.stackLog('analyze.log')}`);
     await sleep(1000);

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectBurnerVerdict } from './testing/burner-cores.ts';
 import { type CliResult, runCli, startCli, tempDir } from './testing/cli-harness.ts';
 
 /** `runlens up` owns the store; `runlens run` in another process registers with it. */
@@ -42,9 +43,8 @@ describe('runlens up', () => {
     const r: CliResult = await runCli(['run', '--json', json, '--cores', '1', '--', 'stress-ng', '--cpu', '1', '--timeout', '6s'], env);
     expect(r.code).toBe(0);
     const report = runReportSchema.parse(JSON.parse(readFileSync(json, 'utf8')));
-    expect(report.findings.map((f) => f.kind)).toContain('cpu_bound');
-    // On a busy machine the burner gets less than its core; then the report must say who took it.
-    if (!report.findings.some((f) => f.kind === 'cpu_interference')) expect(report.summary.cpu_cores_mean).toBeGreaterThan(0.8);
+    // cpu_bound with its core; on a busy machine the burner gets less, and the report must say who took it.
+    console.log(`[up] ${expectBurnerVerdict(report, 'stress-ng', 0.8)}`);
     // The sampling was done by `up`: a second process never opened the data directory.
     expect(r.stderr).not.toContain('private store');
 

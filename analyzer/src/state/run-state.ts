@@ -23,6 +23,8 @@ export class RunState {
   readonly pids = new Map<string, Set<number>>();
   readonly cgroups = new Map<string, Set<string>>();
   lastDataTs = 0;
+  /** When this analyzer first heard of the run (wall clock): its quiet time before any tick or run row. */
+  readonly seenAt = Date.now();
   /** Each host's newest tick time: the run's newest tick is complete when every host has reached it. */
   readonly newestByHost = new Map<string, number>();
   finalised = false;

@@ -78,4 +78,21 @@ describe('evaluation driven by data', () => {
       await s.stop();
     }
   });
+
+  it('a run known only from its cgroup row (a short Slurm job) waits for its ticks and its end, instead of closing as stale at once', async () => {
+    const state = new AnalyzerState();
+    const target = recorder();
+    const s = new EvalScheduler(state, target, { sweepMs: 3_600_000, settleMs: 0, staleMs: 60_000 });
+    state.add('cgroup_samples', [{ run_id: 'job', host: 'a', cgroup: '/slurm_a/uid_1/job_1', ts: Date.now() - 1000 }]);
+    s.poke();
+    await s.enqueue(async () => {});
+    expect(target.finals).toEqual([]);
+    const now = Date.now();
+    tick(state, 'job', 'a', now - 500);
+    state.run('job').setMeta({ run_id: 'job', end_ts: now, updated_ts: now } as unknown as Parameters<RunState['setMeta']>[0]);
+    s.poke();
+    await s.enqueue(async () => {});
+    expect(target.finals).toEqual(['job']);
+    await s.stop();
+  });
 });

@@ -98,7 +98,9 @@ export class EvalScheduler {
     for (const run of [...this.state.runs.values()]) {
       if (run.finalised || this.target.ready?.(run.run_id) === false) continue;
       const ended = run.meta?.end_ts !== null && run.meta?.end_ts !== undefined;
-      const quiet = now - Math.max(run.lastDataTs, run.meta?.updated_ts ?? 0);
+      // A run known so far only from side rows (its cgroup, MPI reports, GPU processes: a short
+      // Slurm job's cgroup row often comes first) has been quiet since it was first seen, not since 1970.
+      const quiet = now - (run.lastDataTs === 0 && !run.meta ? run.seenAt : Math.max(run.lastDataTs, run.meta?.updated_ts ?? 0));
       // A run whose end never arrives (a crashed client, a Slurm job seen only through its
       // processes) is closed once its processes are gone, so state cannot grow without bound.
       if ((ended && quiet >= this.o.settleMs) || quiet >= this.o.staleMs) {

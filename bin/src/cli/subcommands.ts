@@ -59,14 +59,15 @@ function prepareDashboard(argv: readonly string[]): Prepared {
 }
 
 const SLURM_SPEC: CommandSpec = { name: 'runlens slurm', options: {}, positionals: 1 };
-const SLURM_USAGE = `usage: runlens slurm prolog|epilog\n\nSlurm's Prolog/Epilog (run by slurmd as root): tells this node's agent (RUNLENS_AGENT_SOCKET)\nthe job's identity at its start and its end state at its end. Always exits 0.\n\noptions:\n  -h, --help     this help`;
+const SLURM_USAGE = `usage: runlens slurm prolog|epilog|task-prolog\n\nSlurm's Prolog/Epilog (run by slurmd as root): tells this node's agent (RUNLENS_AGENT_SOCKET)\nthe job's identity at its start and its end state at its end.\nSlurm's TaskProlog (run as the job's user): for a job with RUNLENS_MPI=1, prints the exports\nthat preload the PMPI library (RUNLENS_MPI_LIB) and name the agent's RUNLENS_MPI_DIR.\nAlways exits 0.\n\noptions:\n  -h, --help     this help`;
 
 function prepareSlurm(argv: readonly string[]): Prepared {
   const p = parseCommand(SLURM_SPEC, argv);
   if (p.kind !== 'ok') return p;
   const action = p.positionals[0];
-  if (action !== 'prolog' && action !== 'epilog') return usageError(SLURM_SPEC, `runlens slurm needs prolog or epilog, not ${action ?? 'nothing'}`);
-  return { kind: 'ok', start: async () => (await import('../commands/slurm-hook.ts')).slurmHookCommand(action) };
+  if (action === 'task-prolog') return { kind: 'ok', start: async () => (await import('../commands/slurm-task-prolog.ts')).slurmTaskPrologCommand(process.env) };
+  if (action !== 'prolog' && action !== 'epilog') return usageError(SLURM_SPEC, `runlens slurm needs prolog, epilog or task-prolog, not ${action ?? 'nothing'}`);
+  return { kind: 'ok', start: async () => (await import('../commands/slurm-hook.ts')).slurmHookCommand(action, process.env) };
 }
 
 /** Every subcommand, keyed by what the user types. */
@@ -123,9 +124,9 @@ export const SUBCOMMANDS = {
   job: {
     summary: "a scheduler job's summary (seff-style, a line per node; --json)",
     usage: JOB_USAGE,
-    prepare: (argv) => { const r = parseJobArgs(argv); return 'jobId' in r ? { kind: 'ok', start: async () => (await import('../commands/job.ts')).jobCommand(r) } : r; },
+    prepare: (argv) => { const r = parseJobArgs(argv); return 'jobId' in r ? { kind: 'ok', start: async () => { const m = await import('../commands/job.ts'); return m.jobCommand(r, m.loadJobConfig()); } } : r; },
   },
-  slurm: { summary: "Slurm's Prolog/Epilog: tell this node's agent a job's start and end", usage: SLURM_USAGE, prepare: prepareSlurm },
+  slurm: { summary: "Slurm's Prolog/Epilog/TaskProlog: tell this node's agent a job's start and end; preload the MPI library", usage: SLURM_USAGE, prepare: prepareSlurm },
   dashboard: {
     summary: 'cluster dashboard over the configured store; `build` builds it only',
     usage: `usage: runlens dashboard [build]\n\nServes the dashboard and API over the configured store (RUNLENS_STORE, ...);\n\`build\` builds the web app if its sources changed, then exits.\n\n${ROLE_SETTINGS}`,

@@ -34,14 +34,14 @@ export function runRow(m: RunMeta, host: string, cluster: string, end?: RunEnd):
 export async function runCommand(args: RunArgs, cfg: EmbeddedConfig): Promise<number> {
   const meta: RunMeta = {
     run_id: newRunId(), app: args.app ?? basename(args.cmd), user: userInfo().username,
-    cmd: [args.cmd, ...args.args].join(' '), alloc_cores: allocatedCores(args.cores, process.env).cores,
-    alloc_gpus: allocatedGpus(process.env),
-    start_ts: Date.now(), job_id: process.env.SLURM_JOB_ID ?? '',
+    cmd: [args.cmd, ...args.args].join(' '), alloc_cores: allocatedCores(args.cores, cfg.inherited).cores,
+    alloc_gpus: allocatedGpus(cfg.inherited),
+    start_ts: Date.now(), job_id: cfg.inherited.SLURM_JOB_ID,
   };
   const monitor = await openMonitor(cfg, meta).catch((e: unknown) => noMonitor(`not recorded: ${message(e)}`));
   if (monitor.note) say(monitor.note);
   say(banner(meta.run_id, monitor));
-  const child: RunningChild = startChild(args.cmd, args.args, readHostFacts().clkTck, { [RUN_ID_ENV]: meta.run_id, ...(args.mpi ? mpiEnv(cfg.dataDir) : {}) });
+  const child: RunningChild = startChild(args.cmd, args.args, readHostFacts().clkTck, { [RUN_ID_ENV]: meta.run_id, ...(args.mpi ? mpiEnv(cfg) : {}) });
   const attached = await withTimeout(monitor.attach(child.pid), REGISTER_TIMEOUT_MS + 1000).then(() => true, (e: unknown) => {
     say(`not recorded: the run could not be registered (${message(e)}); the command runs unmonitored`);
     return false;
@@ -83,9 +83,9 @@ function socketPath(dataDir: string): string | null {
 }
 
 /** `--mpi`: the PMPI library's environment; without mpicc the command runs, and the user is told. */
-function mpiEnv(dataDir: string): Record<string, string> {
+function mpiEnv(cfg: EmbeddedConfig): Record<string, string> {
   try {
-    const r = mpiEnvironment(dataDir, process.env);
+    const r = mpiEnvironment(cfg.dataDir, cfg.inherited);
     if ('why' in r) say(`not measured: time inside MPI (${r.why})`);
     return 'env' in r ? r.env : {};
   } catch (e) {

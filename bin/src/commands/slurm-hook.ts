@@ -32,12 +32,15 @@ const hookEnv = z.object({
   RUNLENS_SLURM_HOOK_TIMEOUT_MS: z.coerce.number().int().min(200).max(60_000).default(4000),
   /** A file to append one JSON line per hook to (slurmd drops a prolog's output). */
   RUNLENS_SLURM_HOOK_LOG: z.string().max(4096).optional(),
+  /** slurmd gives hooks none; scontrol and the batch script's reader need one. */
+  PATH: z.string().max(65_536).default('/usr/sbin:/usr/bin:/sbin:/bin'),
 });
 type HookEnv = z.infer<typeof hookEnv>;
 
 export type HookKind = 'prolog' | 'epilog';
 
-export async function slurmHookCommand(kind: HookKind, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/** `env`: the hook's environment, as slurmd gave it (main.ts passes process.env); scontrol runs with it. */
+export async function slurmHookCommand(kind: HookKind, env: Readonly<Record<string, string | undefined>>): Promise<number> {
   const started = Date.now();
   const parsed = hookEnv.safeParse(env);
   if (!parsed.success) {
@@ -47,7 +50,7 @@ export async function slurmHookCommand(kind: HookKind, env: NodeJS.ProcessEnv = 
   const c = parsed.data;
   // The last guard: whatever hangs, slurmd gets its 0 in time.
   const guard = setTimeout(() => process.exit(EXIT.ok), c.RUNLENS_SLURM_HOOK_TIMEOUT_MS + 500).unref();
-  const info = await askScontrol(c);
+  const info = await askScontrol(c, env);
   const msg = kind === 'prolog' ? prologMessage(c, info) : epilogMessage(c, info, started);
   if (msg.op === 'slurm_start' && msg.command === '') msg.command = wrappedCommand(await batchScript(c));
   const outcome = await callSocket(c.RUNLENS_AGENT_SOCKET, msg, Math.max(200, c.RUNLENS_SLURM_HOOK_TIMEOUT_MS - (Date.now() - started)))
@@ -58,9 +61,9 @@ export async function slurmHookCommand(kind: HookKind, env: NodeJS.ProcessEnv = 
   return EXIT.ok;
 }
 
-async function askScontrol(c: HookEnv): Promise<SlurmJobInfo | null> {
+async function askScontrol(c: HookEnv, env: Readonly<Record<string, string | undefined>>): Promise<SlurmJobInfo | null> {
   const argv = c.RUNLENS_SCONTROL.split(/\s+/).filter(Boolean);
-  const a = await scontrolQuery({ argv, timeoutMs: Math.floor(c.RUNLENS_SLURM_HOOK_TIMEOUT_MS / 2), env: { ...process.env, PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' } })(c.SLURM_JOB_ID);
+  const a = await scontrolQuery({ argv, timeoutMs: Math.floor(c.RUNLENS_SLURM_HOOK_TIMEOUT_MS / 2), env: { ...env, PATH: c.PATH } })(c.SLURM_JOB_ID);
   return a.kind === 'ok' ? parseScontrolJob(a.text) : null;
 }
 

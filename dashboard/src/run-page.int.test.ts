@@ -68,6 +68,8 @@ describe('run page of a multi-host run in a browser', () => {
       .toEqual(MULTI_HOSTS.map((h) => [h, h === 'n3' ? 'slow_node' : '']));
     const slow = page.locator('[data-host="n3"]');
     await expect(slow.textContent()).resolves.toMatch(/outside processes \(1\.5 cores\)/);
+    // The run-wide finding is in the verdict, not on the run's first host.
+    await expect(page.locator('[data-host="n1"]').textContent()).resolves.toContain('No finding names this host');
     await expect(slow.textContent()).resolves.toMatch(/0\.80 cores · 40(\.0)? ?%/);
     // Its ranks wait 5% in MPI, the healthy hosts' ranks 60%: they wait for n3.
     await expect(slow.locator('tr[data-rank]').allTextContents()).resolves.toEqual([expect.stringMatching(/^4.*5(\.0)? ?%$/), expect.stringMatching(/^5.*5(\.0)? ?%$/)]);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openClickHouseStore } from '@runlens/pipeline';
 import { type TestServer, startClickHouse } from '@runlens/pipeline/testing/servers';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MULTI_HOSTS, MULTI_RUN, multiHostTimes, seedMultiHostRun } from './testing/multi-host-run.ts';
 import { type UpProcess, buildDashboard, startDashboardRole, writeUsers } from './testing/up-process.ts';
@@ -14,11 +14,24 @@ import { type UpProcess, buildDashboard, startDashboardRole, writeUsers } from '
  * seeded with a 3-host MPI run whose third host is slow (slow_node), the real `runlens
  * dashboard` role over it, and Debian's chromium. Hosts side by side with the slow one marked,
  * the sortable process table, zoom that follows across charts, the comparison with an earlier
- * run, the findings guide, and the page at 1280 and 420 px (screenshots in test-artifacts/).
+ * run, the findings guide, an app-page point that opens its run, and the page at 1280 and 420 px (screenshots in test-artifacts/).
  */
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const me = userInfo().username;
 const PASSWORD = 'owner-pw-1';
+
+/** Where a scatter point is painted: the first saturated pixel below the legend (the band and the axes are pale or grey), nudged into the symbol. */
+const paintedPoint = (canvas: Locator): Promise<{ x: number; y: number } | null> => canvas.evaluate((c: HTMLCanvasElement) => {
+  const d = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
+  const scale = c.width / c.clientWidth;
+  for (let i = Math.ceil(22 * scale) * c.width * 4; i < d.length; i += 4) {
+    const [r, g, b] = [d[i] ?? 0, d[i + 1] ?? 0, d[i + 2] ?? 0];
+    if (Math.max(r, g, b) - Math.min(r, g, b) > 90 && Math.max(r, g, b) < 235) {
+      return { x: ((i / 4) % c.width) / scale + 3, y: Math.floor(i / 4 / c.width) / scale + 3 };
+    }
+  }
+  return null;
+});
 
 describe('run page of a multi-host run in a browser', () => {
   const dir = mkdtempSync(join(tmpdir(), 'runlens-hosts-ui-'));
@@ -68,6 +81,8 @@ describe('run page of a multi-host run in a browser', () => {
       .toEqual(MULTI_HOSTS.map((h) => [h, h === 'n3' ? 'slow_node' : '']));
     const slow = page.locator('[data-host="n3"]');
     await expect(slow.textContent()).resolves.toMatch(/outside processes \(1\.5 cores\)/);
+    // The run-wide finding is in the verdict, not on the run's first host.
+    await expect(page.locator('[data-host="n1"]').textContent()).resolves.toContain('No finding names this host');
     await expect(slow.textContent()).resolves.toMatch(/0\.80 cores · 40(\.0)? ?%/);
     // Its ranks wait 5% in MPI, the healthy hosts' ranks 60%: they wait for n3.
     await expect(slow.locator('tr[data-rank]').allTextContents()).resolves.toEqual([expect.stringMatching(/^4.*5(\.0)? ?%$/), expect.stringMatching(/^5.*5(\.0)? ?%$/)]);
@@ -114,6 +129,16 @@ describe('run page of a multi-host run in a browser', () => {
     const entry = page.locator('section#slow_node');
     await expect(entry.textContent()).resolves.toMatch(/progresses well below its peers[\s\S]*Caveats/);
     await expect(page.locator('section[data-kind]').count()).resolves.toBeGreaterThanOrEqual(20);
+  });
+
+  it('opens a run from its point on the app page', async () => {
+    expect((await page.goto(`${dash.url}/apps/solver`))?.status()).toBe(200);
+    const canvas = page.locator('[data-chart="runs over time"] canvas').first();
+    await canvas.waitFor();
+    await expect.poll(() => paintedPoint(canvas), { timeout: 10_000 }).not.toBeNull();
+    const point = await paintedPoint(canvas);
+    if (!point) throw new Error('no run point painted');
+    await Promise.all([page.waitForURL(/\/runs\/(e1|m)$/), canvas.click({ position: point })]);
   });
 
   it('fits a 420 px wide screen', async () => {

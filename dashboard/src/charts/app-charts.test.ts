@@ -8,15 +8,15 @@ const runs = [
 ];
 
 describe('app charts', () => {
-  it('splits regressions out and draws the baseline band as median ± 3 MAD', () => {
+  it('splits regressions out, names each point by its run, and draws the baseline band as median ± 3 MAD', () => {
     const opt = buildRunsOverTimeOption(runs, { wall_s_median: 10, wall_s_mad: 1 });
-    const [ok, bad] = opt.series as { data: number[][]; markArea?: { data: { yAxis: number }[][] } }[];
-    expect(ok!.data).toEqual([[1, 10]]);
-    expect(bad!.data).toEqual([[2, 30]]);
+    const [ok, bad] = opt.series as { data: unknown[]; markArea?: { data: { yAxis: number }[][] } }[];
+    expect(ok!.data).toEqual([{ name: 'a', value: [1, 10] }]);
+    expect(bad!.data).toEqual([{ name: 'b', value: [2, 30] }]);
     expect(ok!.markArea!.data[0]!.map((e) => e.yAxis)).toEqual([7, 13]);
   });
-  it('leaves out runs still going and plots wall time against cores', () => {
+  it('leaves out runs still going and plots wall time against cores, each point named by its run', () => {
     const opt = buildScalingOption(runs);
-    expect((opt.series as { data: number[][] }[])[0]!.data).toEqual([[4, 10], [8, 30]]);
+    expect((opt.series as { data: unknown[] }[])[0]!.data).toEqual([{ name: 'a', value: [4, 10] }, { name: 'b', value: [8, 30] }]);
   });
 });

@@ -10,7 +10,10 @@ export interface AppRunPoint {
 }
 export interface Baseline { readonly wall_s_median: number; readonly wall_s_mad: number }
 
-/** Wall time of each run over time, with the app's baseline as a band (median ± 3 MAD); regressions in red. */
+/** A point named by its run: the chart wrapper (`linkPrefix`) opens the run on a click. */
+const point = (r: AppRunPoint, x: number): { name: string; value: [number, number] } => ({ name: r.run_id, value: [x, r.wall_s ?? 0] });
+
+/** Wall time of each run over time, with the app's baseline as a band (median ± 3 MAD); regressions in red; a point opens its run. */
 export function buildRunsOverTimeOption(runs: readonly AppRunPoint[], baseline: Baseline | null): EChartsOption {
   const done = runs.filter((r) => r.wall_s !== null);
   const band = baseline
@@ -24,13 +27,13 @@ export function buildRunsOverTimeOption(runs: readonly AppRunPoint[], baseline: 
     xAxis: { type: 'time' },
     yAxis: { type: 'value', name: 'wall s' },
     series: [
-      { type: 'scatter', name: 'runs', data: done.filter((r) => !r.regressed).map((r) => [r.start_ms, r.wall_s ?? 0]), ...(band ? { markArea: band } : {}) },
-      { type: 'scatter', name: 'regressions', itemStyle: { color: '#d33' }, data: done.filter((r) => r.regressed).map((r) => [r.start_ms, r.wall_s ?? 0]) },
+      { type: 'scatter', name: 'runs', data: done.filter((r) => !r.regressed).map((r) => point(r, r.start_ms)), ...(band ? { markArea: band } : {}) },
+      { type: 'scatter', name: 'regressions', itemStyle: { color: '#d33' }, data: done.filter((r) => r.regressed).map((r) => point(r, r.start_ms)) },
     ],
   };
 }
 
-/** Duration against scale (allocated cores): flat is perfect weak scaling, falling is strong scaling. */
+/** Duration against scale (allocated cores): flat is perfect weak scaling, falling is strong scaling; a point opens its run. */
 export function buildScalingOption(runs: readonly AppRunPoint[]): EChartsOption {
   return {
     animation: false,
@@ -38,6 +41,6 @@ export function buildScalingOption(runs: readonly AppRunPoint[]): EChartsOption 
     tooltip: { trigger: 'item' },
     xAxis: { type: 'log', name: 'cores', min: 1 },
     yAxis: { type: 'value', name: 'wall s' },
-    series: [{ type: 'scatter', name: 'runs', data: runs.filter((r) => r.wall_s !== null).map((r) => [Math.max(1, r.scale), r.wall_s ?? 0]) }],
+    series: [{ type: 'scatter', name: 'runs', data: runs.filter((r) => r.wall_s !== null).map((r) => point(r, Math.max(1, r.scale))) }],
   };
 }

@@ -14,8 +14,9 @@ echarts.use([LineChart, HeatmapChart, ScatterChart, BarChart, DataZoomComponent,
 /**
  * `group`: charts of one group are connected (echarts.connect): a zoom on one zooms all, and the
  * crosshair follows across them. Their options span the same time window (charts/zoom.ts).
+ * `linkPrefix`: a click on a data item named by its builder opens `linkPrefix + name` (a run).
  */
-export function Chart({ option, label, height = 260, group }: { option: EChartsOption; label: string; height?: number; group?: string }) {
+export function Chart({ option, label, height = 260, group, linkPrefix }: { option: EChartsOption; label: string; height?: number; group?: string; linkPrefix?: string }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const shown = useRef(false);
@@ -27,6 +28,9 @@ export function Chart({ option, label, height = 260, group }: { option: EChartsO
     if (group) {
       c.group = group;
       echarts.connect(group);
+    }
+    if (linkPrefix) {
+      c.on('click', (p) => { if (typeof p.name === 'string' && p.name !== '') window.location.assign(`${linkPrefix}${encodeURIComponent(p.name)}`); });
     }
     // The zoom in percent of the window, on the element: what a test (or a reader's devtools) can see.
     c.on('datazoom', () => {
@@ -44,7 +48,7 @@ export function Chart({ option, label, height = 260, group }: { option: EChartsO
       chart.current = null;
       shown.current = false;
     };
-  }, [group]);
+  }, [group, linkPrefix]);
 
   useEffect(() => {
     const c = chart.current;
@@ -56,5 +60,5 @@ export function Chart({ option, label, height = 260, group }: { option: EChartsO
     if (zoom && (zoom.start !== 0 || zoom.end !== 100)) c.dispatchAction({ type: 'dataZoom', start: zoom.start, end: zoom.end });
   }, [option]);
 
-  return <div ref={el} className="chart" role="img" aria-label={label} data-chart={label} data-group={group} style={{ height }} />;
+  return <div ref={el} className="chart" role="img" aria-label={label} data-chart={label} data-group={group} data-link={linkPrefix} style={{ height }} />;
 }

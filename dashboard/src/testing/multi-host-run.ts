@@ -39,10 +39,11 @@ export async function seedMultiHostRun(store: Store, user: string, { t0, end }: 
   await store.insertRows('mpi_samples', hosts.flatMap((host, h) => [0, 1].map((r) => row('mpi_samples', {
     ts: t0 + 9000, host, run_id: MULTI_RUN, rank: 2 * h + r, size: 6, pid: 100 + 2 * h + r, wall_s: 10, mpi_s: host === 'n3' ? 0.5 : 6, cpu_s: 10, calls: 100, final: 1 }))));
   const finding = (kind: string, scope: string, host: string, message: string) => row('findings', {
-    run_id: MULTI_RUN, finding_id: `${kind}|${host}`, kind, severity: 'warning', scope, scope_id: scope === 'run' ? '' : host, host, start_ts: t0, end_ts: t0 + 9000,
+    run_id: MULTI_RUN, finding_id: `${kind}|${scope}|${host}`, kind, severity: 'warning', scope, scope_id: scope === 'run' ? '' : host, host, start_ts: t0, end_ts: t0 + 9000,
     updated_ts: t0 + 9000, confidence: 0.9, message, advice: '', evidence: JSON.stringify({ peer_ratio: 0.4, outside_cores: 1.5 }) });
   await store.insertRows('findings', [
     finding('slow_node', 'host', 'n3', 'n3 progresses at 40% of its peers: outside processes (1.5 cores)'),
-    finding('cpu_bound', 'run', '', 'the run is compute-bound'),
+    // The analyzer stamps a run-scoped finding with the run's first host: it names no host.
+    finding('cpu_bound', 'run', 'n1', 'the run is compute-bound'),
   ]);
 }

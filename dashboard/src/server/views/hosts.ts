@@ -49,9 +49,12 @@ const values = (s: HostSeries | undefined): number[] =>
 const mean = (vs: readonly number[]): number | null => (vs.length === 0 ? null : vs.reduce((a, b) => a + b, 0) / vs.length);
 const peak = (vs: readonly number[]): number | null => (vs.length === 0 ? null : Math.max(...vs));
 
-/** A finding names a host when it is scoped to it, or to a rank, process or device on it. */
+/**
+ * A finding names a host when it is scoped to it, or to a rank, process or device on it. A
+ * run-scoped finding is about all hosts, although its row carries the run's first host.
+ */
 export function namesHost(f: Finding, host: string): boolean {
-  return f.host === host || (f.scope === 'host' && f.scope_id === host);
+  return f.scope !== 'run' && (f.host === host || (f.scope === 'host' && f.scope_id === host));
 }
 
 /**

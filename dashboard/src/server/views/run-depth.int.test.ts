@@ -35,6 +35,7 @@ describe.each(TEST_STORES)('run page depth on %s', (_name, available, open) => {
     expect(n3?.rss_peak).toBe(2 * 100e6 + 104 + 105);
     expect(n3?.io_mean).toBeCloseTo(2e6);
     expect(n3?.findings.map((f) => f.kind)).toEqual(['slow_node']);
+    expect(n1?.findings).toEqual([]);
     expect(n3?.ranks.map((r) => [r.rank, r.cpu_s?.toFixed(3), r.mpi_share])).toEqual([[4, '4.000', 0.05], [5, '4.000', 0.05]]);
     expect(n1?.ranks.map((r) => r.mpi_share)).toEqual([0.6, 0.6]);
   });

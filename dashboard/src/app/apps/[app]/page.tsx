@@ -34,8 +34,8 @@ export default async function AppPage({ params }: { params: Promise<{ app: strin
           ) : <p className="muted">No model yet: it forms after the app's first finished runs.</p>}
         </section>
         <div className="grid2">
-          <section className="card"><h2>Runs over time</h2><Chart label="runs over time" option={buildRunsOverTimeOption(runs, baseline)} /></section>
-          <section className="card"><h2>Duration vs scale</h2><Chart label="duration vs scale" option={buildScalingOption(runs)} /></section>
+          <section className="card"><h2>Runs over time</h2><Chart label="runs over time" option={buildRunsOverTimeOption(runs, baseline)} linkPrefix="/runs/" /></section>
+          <section className="card"><h2>Duration vs scale</h2><Chart label="duration vs scale" option={buildScalingOption(runs)} linkPrefix="/runs/" /></section>
         </div>
         <section className="card" data-testid="where-to-run">
           <h2>Where to run</h2>

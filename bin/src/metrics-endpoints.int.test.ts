@@ -3,7 +3,7 @@ import { sleep } from '@runlens/schemas';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from './testing/cli-harness.ts';
+import { runCli, tempDir } from './testing/cli-harness.ts';
 import { RoleProcess } from './testing/role-process.ts';
 
 /**
@@ -58,14 +58,17 @@ describe.runIf(PROMTOOL !== '')('Prometheus self-metrics on every role, checked 
 
   it('agent, ingest, analyze and dashboard: promtool accepts each page, and rows published are rows written', async () => {
     const cluster = { RUNLENS_KAFKA_BROKERS: kafka.url, RUNLENS_CLICKHOUSE_URL: clickhouse.url, RUNLENS_CLICKHOUSE_DATABASE: `t_${randomBytes(4).toString('hex')}` };
+    // As an operator does (docs/install-cluster.md): the schema and the topics first.
+    expect((await runCli(['migrate'], cluster)).code).toBe(0);
     await start('ingest', cluster);
     await (roles[0] as RoleProcess).waitFor('ingest started', 180_000);
-    await start('analyze', cluster);
-    await start('dashboard', { ...cluster, RUNLENS_HTTP_PORT: String(await freePort()), RUNLENS_DATA_DIR: tempDir('runlens-dash-') });
     await start('agent', { ...cluster, RUNLENS_SAMPLERS: 'node', RUNLENS_INTERVAL_MS: '500', RUNLENS_SPOOL_DIR: tempDir('runlens-spool-'), RUNLENS_AGENT_SOCKET: 'none' });
     // The agent's node rows reach the store: its publisher's sent count shows up as ingest's.
     await until(async () => (sample(await scrape(ports.ingest as number), 'runlens_sent_total{component="ingest"}') ?? 0) >= 3,
       'ingest wrote the agent\'s rows', 300_000, async () => `${await scrape(ports.agent as number)}\n${await scrape(ports.ingest as number)}\n${roles.map((r) => r.lines.map((l) => JSON.stringify(l)).join('\n')).join('\n')}`);
+    // Started after the data flowed: a first dashboard start builds the web app, which can starve the rest for minutes.
+    await start('analyze', cluster);
+    await start('dashboard', { ...cluster, RUNLENS_HTTP_PORT: String(await freePort()), RUNLENS_DATA_DIR: tempDir('runlens-dash-') });
     for (const role of ['agent', 'ingest', 'analyze', 'dashboard']) {
       await until(async () => (await fetch(`http://127.0.0.1:${ports[role]}/metrics`).then((r) => r.ok, () => false)), `${role} serves /metrics`);
       const text = await scrape(ports[role] as number);

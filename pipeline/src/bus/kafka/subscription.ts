@@ -14,6 +14,7 @@ function headersOf(h: IHeaders | undefined): Record<string, string> {
 }
 
 const HEARTBEAT_MS = 3000;
+const METADATA_MAX_AGE_MS = 10_000;
 
 /**
  * A consumer-group member. Offsets are committed only after eachBatch resolves; when it
@@ -23,6 +24,10 @@ const HEARTBEAT_MS = 3000;
 export async function subscribeKafka(kafka: Kafka, opts: SubscribeOptions, log: Logger, hint?: string): Promise<Subscription> {
   const consumer: Consumer = kafka.consumer({
     groupId: opts.group, sessionTimeout: 15_000, heartbeatInterval: 3_000, rebalanceTimeout: 30_000,
+    // A group formed while a topic was still being created assigns none of its partitions,
+    // and kafkajs only notices the topic at its next metadata refresh (5 min by default):
+    // ingest then stored nothing for 5 minutes on a fresh broker. Refresh every 10 s.
+    metadataMaxAge: METADATA_MAX_AGE_MS,
     maxBytesPerPartition: 8 * 1024 * 1024, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
     ...(opts.fetchMinBytes !== undefined ? { minBytes: opts.fetchMinBytes } : {}),
     ...(opts.fetchMaxWaitMs !== undefined ? { maxWaitTimeInMs: opts.fetchMaxWaitMs } : {}),

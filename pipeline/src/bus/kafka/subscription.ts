@@ -1,5 +1,5 @@
 import { backoffMs, type Logger } from '@runlens/schemas';
-import type { Consumer, EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
+import type { Consumer, ConsumerConfig, EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BusMessage, SubscribeOptions, Subscription } from '../types.ts';
 import { classifyKafkaError } from './classify.ts';
@@ -16,22 +16,27 @@ function headersOf(h: IHeaders | undefined): Record<string, string> {
 const HEARTBEAT_MS = 3000;
 const METADATA_MAX_AGE_MS = 10_000;
 
+/** The consumer's settings: bounded fetches, fast metadata refresh and retries that never give up. */
+function consumerConfig(opts: SubscribeOptions): ConsumerConfig {
+  return {
+      groupId: opts.group, sessionTimeout: 15_000, heartbeatInterval: 3_000, rebalanceTimeout: 30_000,
+      // A group formed while a topic was still being created assigns none of its partitions,
+      // and kafkajs only notices the topic at its next metadata refresh (5 min by default):
+      // ingest then stored nothing for 5 minutes on a fresh broker. Refresh every 10 s.
+      metadataMaxAge: METADATA_MAX_AGE_MS,
+      maxBytesPerPartition: 8 * 1024 * 1024, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
+      ...(opts.fetchMinBytes !== undefined ? { minBytes: opts.fetchMinBytes } : {}),
+      ...(opts.fetchMaxWaitMs !== undefined ? { maxWaitTimeInMs: opts.fetchMaxWaitMs } : {}),
+  };
+}
+
 /**
  * A consumer-group member. Offsets are committed only after eachBatch resolves; when it
  * throws, the consumer seeks back to the first message of the batch and backs off, so
  * the same messages come again (at-least-once, like the in-memory bus).
  */
 export async function subscribeKafka(kafka: Kafka, opts: SubscribeOptions, log: Logger, hint?: string): Promise<Subscription> {
-  const consumer: Consumer = kafka.consumer({
-    groupId: opts.group, sessionTimeout: 15_000, heartbeatInterval: 3_000, rebalanceTimeout: 30_000,
-    // A group formed while a topic was still being created assigns none of its partitions,
-    // and kafkajs only notices the topic at its next metadata refresh (5 min by default):
-    // ingest then stored nothing for 5 minutes on a fresh broker. Refresh every 10 s.
-    metadataMaxAge: METADATA_MAX_AGE_MS,
-    maxBytesPerPartition: 8 * 1024 * 1024, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
-    ...(opts.fetchMinBytes !== undefined ? { minBytes: opts.fetchMinBytes } : {}),
-    ...(opts.fetchMaxWaitMs !== undefined ? { maxWaitTimeInMs: opts.fetchMaxWaitMs } : {}),
-  });
+  const consumer: Consumer = kafka.consumer(consumerConfig(opts));
   let failures = 0;
   // A refused login fails here, once; after connect kafkajs retries broker trouble itself.
   await consumer.connect().catch((e: unknown) => { throw classifyKafkaError(e, 'connect consumer', hint); });

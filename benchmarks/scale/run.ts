@@ -77,7 +77,7 @@ async function ingestWorker(target: Target, kafka: TestServer, gen: GeneratorRun
   });
   const expected = gen.process_rows + gen.node_rows;
   if (run.rows_sent !== expected) throw new Error(`ingest → ${target.kind} stored ${run.rows_sent} rows, expected ${expected}`);
-  log(`  ${target.kind}: ${Math.round(expected / run.ingest_cpu_s)} rows per ingest CPU-s, wall ${run.wall_s.toFixed(1)} s`);
+  log(`  ${target.kind}: ${Math.round(expected / run.ingest_cpu_s)} rows per ingest CPU-s, wall ${run.wall_s.toFixed(1)} s, ingest CPU ${run.ingest_cpu_s.toFixed(1)} s, server CPU ${run.server_cpu_s?.toFixed(1) ?? '-'} s, broker CPU ${run.broker_cpu_s?.toFixed(1) ?? '-'} s`);
   return run;
 }
 

@@ -8,6 +8,9 @@ export interface Seen {
   readonly kind: FindingKind;
   readonly severity: Finding['severity'];
   readonly at: number;
+  readonly finding_id: string;
+  readonly scope_id: string;
+  readonly after_end: boolean;
 }
 
 /**
@@ -20,22 +23,28 @@ export class ScenarioStack {
   private readonly agents = new Map<string, Agent>();
   private readonly publisher: BatchPublisher;
 
-  private constructor(readonly bus: MemoryBus, readonly store: Store, readonly ingest: IngestService, readonly analyzer: AnalyzerService) {
+  private constructor(
+    readonly bus: MemoryBus, readonly store: Store, readonly ingest: IngestService, readonly analyzer: AnalyzerService, private readonly storageCache?: string,
+  ) {
     this.publisher = new BatchPublisher(bus.producer(), 'scenarios', 'scenarios');
   }
 
   /** `evalIntervalMs`: least time between two evaluations of a run; by default every tick complete on all its hosts. */
-  static async open(dir: string, evalIntervalMs?: number): Promise<ScenarioStack> {
+  /** `storageCache`: measure the disks (the agent's opt-in fio probe) and keep the result in this file. */
+  static async open(dir: string, evalIntervalMs?: number, storageCache?: string): Promise<ScenarioStack> {
     const bus = new MemoryBus();
     const store = await openChdbStore({ path: dir });
     const ingest = new IngestService({ bus, store, log: silentLogger });
     await ingest.start();
     const analyzer = new AnalyzerService({ bus, store, log: silentLogger, agentId: 'scenario-analyzer', evalIntervalMs });
     await analyzer.start();
-    const stack = new ScenarioStack(bus, store, ingest, analyzer);
+    const stack = new ScenarioStack(bus, store, ingest, analyzer, storageCache);
     await bus.subscribe({ group: 'scenario-capture', topics: [topicFor('findings')], eachBatch: async (b) => {
       for (const m of b.messages) {
-        for (const f of readRows(m, 'findings')) stack.seen.push({ run_id: f.run_id, kind: f.kind as FindingKind, severity: f.severity as Finding['severity'], at: Date.now() });
+        for (const f of readRows(m, 'findings')) stack.seen.push({
+          run_id: f.run_id, kind: f.kind as FindingKind, severity: f.severity as Finding['severity'], at: Date.now(),
+          finding_id: f.finding_id, scope_id: f.scope_id, after_end: f.after_end === 1,
+        });
       }
     } });
     return stack;
@@ -47,7 +56,8 @@ export class ScenarioStack {
     if (existing) return existing;
     const ctx = { ...readHostFacts(host), procRoot: '/proc', sysRoot: '/sys', log: silentLogger };
     const ids: SamplerId[] = ['process', 'node', 'cgroup', 'node_profile'];
-    const { active } = await createSamplers(ctx, ids, { process: { include: simulated ? 'runs' : 'all' } }, silentLogger);
+    const storage = this.storageCache ? { storage: { probe: true, cache_file: this.storageCache } } : {};
+    const { active } = await createSamplers(ctx, ids, { process: { include: simulated ? 'runs' : 'all' }, node_profile: storage }, silentLogger);
     const agent = new Agent({ host: ctx, samplers: active, publisher: new BatchPublisher(this.bus.producer(), host, host), cluster: 'scenarios', intervalMs: 1000, log: silentLogger });
     agent.start();
     this.agents.set(host, agent);

@@ -7,17 +7,18 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SCENARIOS } from './catalog.ts';
+import { MORE_SCENARIOS } from './catalog-more.ts';
 import { ScenarioStack } from './harness.ts';
 import { regressionScenario } from './regression.ts';
 import { type ScenarioScore, renderTable, scoreScenario } from './score.ts';
 import { canThrottle, killAll } from './workloads.ts';
 
 async function main(names: readonly string[]): Promise<void> {
-  const stack = await ScenarioStack.open(join(mkdtempSync(join(tmpdir(), 'runlens-scenarios-')), 'store'));
+  const stack = await ScenarioStack.open(join(mkdtempSync(join(tmpdir(), 'runlens-scenarios-')), 'store'), undefined, join(tmpdir(), 'runlens-scenarios-device-capability.json'));
   const throttling = canThrottle();
   const scores: ScenarioScore[] = [];
   try {
-    for (const s of SCENARIOS.filter((x) => names.length === 0 || names.includes(x.name))) {
+    for (const s of [...SCENARIOS, ...MORE_SCENARIOS].filter((x) => names.length === 0 || names.includes(x.name))) {
       if (s.needs === 'cgroup_quota' && !throttling) {
         process.stderr.write(`skip ${s.name}: no writable cgroup v1 cpu controller\n`);
         continue;
@@ -27,7 +28,7 @@ async function main(names: readonly string[]): Promise<void> {
       const o = await s.run(stack, id);
       const score = scoreScenario(s, id, o, stack.seen);
       scores.push(score);
-      process.stderr.write(`  found ${score.found.join(',') || '-'}; missed ${score.missed.join(',') || '-'}; false alarms ${score.falseAlarms.join(',') || '-'}\n`);
+      process.stderr.write(`  found ${score.found.join(',') || '-'}; missed ${score.missed.join(',') || '-'}; false alarms ${score.falseAlarms.join(',') || '-'}; flapped ${score.flapped.join(',') || '-'}\n`);
     }
     const wanted = names.length === 0 || names.includes('regression');
     let regression = !wanted ? 'not selected' : 'skipped (no writable cgroup v1 cpu controller)';

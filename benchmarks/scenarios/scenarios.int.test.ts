@@ -29,6 +29,7 @@ describe('labelled scenarios through the streaming analyzer', () => {
       expect(score.missed).toEqual([]);
       expect(score.falseAlarms).toEqual([]);
       expect(score.cleanViolations).toBe(0);
+      expect(score.flapped).toEqual([]);
       for (const latency of Object.values(score.latencies)) expect(latency).toBeLessThanOrEqual(15);
     }, 120_000);
   }

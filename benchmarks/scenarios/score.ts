@@ -10,6 +10,18 @@ export interface ScenarioScore {
   /** Clean runs only: findings of warning severity or worse. */
   readonly cleanViolations: number;
   readonly latencies: Partial<Record<FindingKind, number>>;
+  /** Kinds raised, cleared and raised again on one scope within the run (more than one episode id). */
+  readonly flapped: FindingKind[];
+}
+
+/** Kinds with more than one episode (finding id) on the same scope of one run, before its end. */
+export function flappedKinds(runId: string, seen: readonly Seen[]): FindingKind[] {
+  const ids = new Map<string, Set<string>>();
+  for (const s of seen.filter((x) => x.run_id === runId && !x.after_end)) {
+    const k = `${s.kind}|${s.scope_id}`;
+    ids.set(k, (ids.get(k) ?? new Set()).add(s.finding_id));
+  }
+  return [...new Set([...ids].filter(([, v]) => v.size > 1).map(([k]) => k.split('|')[0] as FindingKind))];
 }
 
 export function scoreScenario(s: Scenario, runId: string, o: Outcome, seen: readonly Seen[]): ScenarioScore {
@@ -25,7 +37,7 @@ export function scoreScenario(s: Scenario, runId: string, o: Outcome, seen: read
     missed: s.expect.filter((k) => !kinds.includes(k)),
     falseAlarms: kinds.filter((k) => !s.expect.includes(k) && !s.allow.includes(k)),
     cleanViolations: s.clean ? o.findings.filter((f) => f.severity !== 'info').length : 0,
-    latencies,
+    latencies, flapped: flappedKinds(runId, seen),
   };
 }
 
@@ -49,20 +61,36 @@ export function percentile(xs: readonly number[], p: number): number | null {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? null;
 }
 
+/**
+ * The scores with cpu_interference taken out of the false alarms of scenarios that start no
+ * competitor: on a shared machine the other users' load is real interference (the scenarios' own
+ * processes are all in their runs), so this is the table for "the analyzer, not the machine".
+ */
+export function withoutMachineLoad(scores: readonly ScenarioScore[]): ScenarioScore[] {
+  return scores.map((s) => ({ ...s, falseAlarms: s.falseAlarms.filter((k) => k !== 'cpu_interference') }));
+}
+
+function macroF1(kinds: readonly KindScore[]): number {
+  return kinds.length === 0 ? 0 : kinds.reduce((a, k) => a + k.f1, 0) / kinds.length;
+}
+
 export function renderTable(scores: readonly ScenarioScore[]): string {
   const kinds = perKind(scores);
   const lat = scores.flatMap((s) => Object.values(s.latencies));
-  const macro = kinds.length === 0 ? 0 : kinds.reduce((a, k) => a + k.f1, 0) / kinds.length;
+  const macro = macroF1(kinds);
+  const flapped = scores.flatMap((s) => s.flapped.map((k) => `${s.name}:${k}`));
   const lines = [
-    '| scenario | expected found | missed | false alarms | clean-run warnings | latency s |',
-    '|---|---|---|---|---:|---|',
-    ...scores.map((s) => `| ${s.name} | ${s.found.join(', ') || '-'} | ${s.missed.join(', ') || '-'} | ${s.falseAlarms.join(', ') || '-'} | ${s.cleanViolations} | ${Object.entries(s.latencies).map(([k, v]) => `${k} ${v?.toFixed(1)}`).join(', ') || '-'} |`),
+    '| scenario | expected found | missed | false alarms | clean-run warnings | flapped | latency s |',
+    '|---|---|---|---|---:|---|---|',
+    ...scores.map((s) => `| ${s.name} | ${s.found.join(', ') || '-'} | ${s.missed.join(', ') || '-'} | ${s.falseAlarms.join(', ') || '-'} | ${s.cleanViolations} | ${s.flapped.join(', ') || '-'} | ${Object.entries(s.latencies).map(([k, v]) => `${k} ${v?.toFixed(1)}`).join(', ') || '-'} |`),
     '',
     '| kind | TP | FP | FN | precision | recall | F1 |',
     '|---|---:|---:|---:|---:|---:|---:|',
     ...kinds.map((k) => `| ${k.kind} | ${k.tp} | ${k.fp} | ${k.fn} | ${k.precision.toFixed(2)} | ${k.recall.toFixed(2)} | ${k.f1.toFixed(2)} |`),
     '',
     `macro-F1 ${macro.toFixed(2)}; detection latency p50 ${percentile(lat, 50)?.toFixed(1) ?? '-'} s, p95 ${percentile(lat, 95)?.toFixed(1) ?? '-'} s over ${lat.length} detections`,
+    `macro-F1 without cpu_interference from other users' load (scenarios starting no competitor): ${macroF1(perKind(withoutMachineLoad(scores))).toFixed(2)}`,
+    `flapped: ${flapped.join(', ') || 'none'}; clean-run warnings: ${scores.reduce((a, s) => a + s.cleanViolations, 0)} (clean scenarios only)`,
   ];
   return lines.join('\n');
 }

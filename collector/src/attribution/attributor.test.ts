@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -167,6 +167,16 @@ describe('Attributor', () => {
     const a = new Attributor(root, 'c1');
     a.update([...tree(), { pid: 950, ppid: 1, start_ticks: 300 }, { pid: 951, ppid: 1, start_ticks: 20 }, { pid: 952, ppid: 1, start_ticks: 300 }], [{ run_id: 'run-a', root_pid: 500 }]);
     expect([950, 951, 952].map((p) => a.lookup(p)?.run_id ?? null)).toEqual(['run-a', null, null]);
+  });
+
+  it('refuses a process of another user that names the run in its environment', () => {
+    proc(960, { env: { [RUN_ID_ENV]: 'run-a' } });
+    chownSync(join(root, '960'), 4242, 4242); // another user's process: /proc/<pid> is owned by its user
+    proc(961, { env: { [RUN_ID_ENV]: 'run-a' } }); // the run owner's
+    const a = new Attributor(root, 'c1');
+    a.update([...tree(), { pid: 960, ppid: 1, start_ticks: 300 }, { pid: 961, ppid: 1, start_ticks: 300 }], [{ run_id: 'run-a', root_pid: 500 }]);
+    expect(a.lookup(960)).toBeNull();
+    expect(a.lookup(961)?.run_id).toBe('run-a');
   });
 
   it('gives a child that lost the rank environment its nearest ranked ancestor\'s rank', () => {

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { SELF_RUN_ID } from '@runlens/schemas';
 import { readText } from '../lib/proc-files.ts';
 import type { Attribution, RunTarget } from '../sampler.ts';
@@ -22,6 +23,16 @@ interface Identity {
   readonly run_env: string;
   /** In another node's Slurm cgroup subtree or environment (`slurmNode` set). */
   readonly elsewhere: boolean;
+  /** Its user (the owner of /proc/<pid>), null when unknown. */
+  readonly uid: number | null;
+}
+
+function ownerOf(dir: string): number | null {
+  try {
+    return statSync(dir).uid;
+  } catch {
+    return null;
+  }
 }
 
 /** Set by `runlens run` on the command it starts: processes that leave its tree still carry it. */
@@ -45,6 +56,8 @@ export class Attributor {
   /** Root pid → its run and the root's pinned start time. */
   private roots = new Map<number, { run_id: string; start: number | undefined }>();
   private rootStarts = new Map<string, number>();
+  /** Each run's owner (its root's user): only that user's processes may claim the run by environment. */
+  private rootUids = new Map<string, number>();
   /** Identity → run, for every process found in a run's tree: membership outlives re-parenting. */
   private members = new Map<string, string>();
   private memo = new Map<number, Attribution | null>();
@@ -80,11 +93,14 @@ export class Attributor {
   private pinRoots(runs: readonly RunTarget[]): void {
     const active = new Set(runs.map((r) => r.run_id));
     for (const id of this.rootStarts.keys()) if (!active.has(id)) this.rootStarts.delete(id);
+    for (const id of this.rootUids.keys()) if (!active.has(id)) this.rootUids.delete(id);
     this.roots = new Map();
     for (const r of runs) {
       const start = r.root_start_ticks ?? this.rootStarts.get(r.run_id) ?? this.starts.get(r.root_pid);
       if (start !== undefined) this.rootStarts.set(r.run_id, start);
       this.roots.set(r.root_pid, { run_id: r.run_id, start });
+      const uid = this.rootUids.get(r.run_id) ?? (start !== undefined && this.starts.get(r.root_pid) === start ? this.identity(r.root_pid)?.uid : null);
+      if (uid !== null && uid !== undefined) this.rootUids.set(r.run_id, uid);
     }
   }
 
@@ -142,11 +158,16 @@ export class Attributor {
     return null;
   }
 
-  /** The run its environment names, if that run is active and its root started no later than it. */
+  /**
+   * The run its environment names, if that run is active, its root started no later than it,
+   * and it runs as the run's owner: another user cannot put a process into someone's run.
+   */
   private runOfEnv(pid: number, id: Identity | null): string | null {
     const run = id?.run_env ?? '';
     const rootStart = run === '' ? undefined : this.rootStarts.get(run);
     const start = this.starts.get(pid);
+    const owner = this.rootUids.get(run);
+    if (owner === undefined || id?.uid !== owner) return null;
     return rootStart !== undefined && start !== undefined && start >= rootStart ? run : null;
   }
 
@@ -165,7 +186,7 @@ export class Attributor {
     const elsewhere = this.onOtherNode(cg, env);
     const slurm = elsewhere ? null : (fromCgroup ?? slurmFromEnv(env));
     const cgroup = slurm !== null && slurm === fromCgroup ? cg : null;
-    const id: Identity = { slurm, app_env: (env.get('RUNLENS_APP') ?? '').slice(0, 256), cgroup, ...ranks, run_env: env.get(RUN_ID_ENV) ?? '', elsewhere };
+    const id: Identity = { slurm, app_env: (env.get('RUNLENS_APP') ?? '').slice(0, 256), cgroup, ...ranks, run_env: env.get(RUN_ID_ENV) ?? '', elsewhere, uid: ownerOf(`${this.procRoot}/${pid}`) };
     this.identities.set(k, id);
     return id;
   }

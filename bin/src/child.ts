@@ -50,10 +50,12 @@ const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2
  * Starts the wrapper for CMD, held until release(); signals sent to runlens are forwarded to
  * CMD; `done` resolves with its exit code once the wrapper exits (not when CMD's descendants do).
  */
-export function startChild(cmd: string, args: readonly string[], clkTck: number, extraEnv: Readonly<Record<string, string>> = {}): RunningChild {
+export function startChild(cmd: string, args: readonly string[], clkTck: number, extraEnv: Readonly<Record<string, string>> = {}, tap?: OutputTap): RunningChild {
   const env = Object.keys(extraEnv).length > 0 ? { ...process.env, ...extraEnv } : undefined;
-  const child: ChildProcess = spawn('/bin/sh', ['-c', WRAPPER, 'runlens', cmd, ...args], { stdio: ['inherit', 'inherit', 'inherit', 'pipe'], env });
+  const out = tap ? 'pipe' : 'inherit';
+  const child: ChildProcess = spawn('/bin/sh', ['-c', WRAPPER, 'runlens', cmd, ...args], { stdio: ['inherit', out, out, 'pipe'], env });
   if (child.pid === undefined) throw new Error(`could not start ${cmd}`);
+  if (tap) passThrough(child, tap);
   let report = '';
   const gate = child.stdio[3] as Duplex;
   gate.on('data', (d: Buffer) => { report += d.toString('latin1'); });
@@ -77,6 +79,21 @@ export function startChild(cmd: string, args: readonly string[], clkTck: number,
     });
   });
   return { pid: child.pid, release, done };
+}
+
+/** Sees the command's output on its way through to ours (`runlens run --metric`). */
+export interface OutputTap { stdout(chunk: Buffer): void; stderr(chunk: Buffer): void }
+
+/** The command's stdout and stderr are copied to ours unchanged; the tap reads them as they pass. */
+function passThrough(child: ChildProcess, tap: OutputTap): void {
+  child.stdout?.on('data', (d: Buffer) => {
+    process.stdout.write(d);
+    tap.stdout(d);
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    process.stderr.write(d);
+    tap.stderr(d);
+  });
 }
 
 function signalNumber(signal: NodeJS.Signals | null): number {

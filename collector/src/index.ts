@@ -10,3 +10,4 @@ export * from './samplers/mpi/native-build.ts';
 export * from './attribution/slurm-hook.ts';
 export * from './attribution/hostlist.ts';
 export * from './attribution/gpu-allocation.ts';
+export { countCpuList } from './samplers/node_profile/usable-cores.ts';

@@ -6,6 +6,7 @@ import type { EmbeddedConfig } from '../config.ts';
 import { acquireOwnership, dataPaths, releaseOwnership } from '../data-dir.ts';
 import { callSocket } from '../local-socket.ts';
 import type { ReportArgs } from './report-args.ts';
+import { loadNodeTypes } from '../node-types-file.ts';
 
 const ASK_UP_TIMEOUT_MS = 60_000;
 
@@ -16,7 +17,7 @@ export async function reportCommand(args: ReportArgs, cfg: EmbeddedConfig): Prom
   if (owner !== null) return reportFromUp(paths.socket, args, owner, cfg.dataDir);
   const store = await openChdbStore({ path: paths.store });
   try {
-    return await print(await buildReport(store, args.runId), args);
+    return await print(await buildReport(store, args.runId, Date.now(), loadNodeTypes(cfg.nodeTypesFile)), args);
   } finally {
     await store.close();
     releaseOwnership(paths);

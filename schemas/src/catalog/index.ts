@@ -10,6 +10,7 @@ import { nodeProfiles } from './node-profiles.ts';
 import { nodeSamples } from './node-samples.ts';
 import { processSamples } from './process-samples.ts';
 import { appModels, runSummaries } from './run-summaries.ts';
+import { runMetrics } from './run-metrics.ts';
 import { runs } from './runs.ts';
 
 /** Every table, keyed by its snake_case name. The only list of tables there is. */
@@ -28,6 +29,7 @@ export const catalog = {
   app_models: appModels,
   node_events: nodeEvents,
   mpi_samples: mpiSamples,
+  run_metrics: runMetrics,
 } as const;
 
 export type Catalog = typeof catalog;

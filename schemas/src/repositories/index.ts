@@ -16,5 +16,6 @@ export * from './run-seconds.ts';
 export * from './run-series.ts';
 export * from './run-summaries.ts';
 export * from './runs.ts';
+export * from './run-metrics.ts';
 export * from './selection.ts';
 export * from './jobs.ts';

@@ -1,16 +1,7 @@
-import { allocatedGpuCount, gpuAllocationFromEnv } from '@runlens/collector';
+import { allocatedGpuCount, countCpuList, gpuAllocationFromEnv } from '@runlens/collector';
 import { readFileSync } from 'node:fs';
 
-/** Counts CPUs in a list like "0-3,8,10-11". */
-export function countCpuList(list: string): number {
-  let n = 0;
-  for (const part of list.trim().split(',')) {
-    const [a, b] = part.split('-').map((x) => Number.parseInt(x, 10));
-    if (a === undefined || !Number.isFinite(a)) continue;
-    n += b !== undefined && Number.isFinite(b) ? b - a + 1 : 1;
-  }
-  return n;
-}
+export { countCpuList };
 
 /** Cores this run may use: --cores, else Slurm, else the affinity mask of this process. */
 export function allocatedCores(flag: number | undefined, env: Readonly<Record<string, string | undefined>>, statusText?: string): { cores: number; source: string } {

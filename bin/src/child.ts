@@ -65,13 +65,15 @@ const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2
  * Starts the wrapper for CMD, held until release(); signals sent to runlens are forwarded to
  * CMD; `done` resolves with its exit code once the wrapper exits (not when CMD's descendants do).
  */
-export function startChild(cmd: string, args: readonly string[], clkTck: number, extraEnv: Readonly<Record<string, string>> = {}): RunningChild {
+export function startChild(cmd: string, args: readonly string[], clkTck: number, extraEnv: Readonly<Record<string, string>> = {}, tap?: OutputTap): RunningChild {
   const env = Object.keys(extraEnv).length > 0 ? { ...process.env, ...extraEnv } : undefined;
-  // stderr is teed (stdin and stdout stay the terminal's): the run keeps its tail, the user sees every byte.
-  const child: ChildProcess = spawn('/bin/sh', ['-c', WRAPPER, 'runlens', cmd, ...args], { stdio: ['inherit', 'inherit', 'pipe', 'pipe'], env });
+  // stderr is teed (stdin stays the terminal's, and stdout too unless a tap reads it): the run
+  // keeps its tail, the user sees every byte.
+  const child: ChildProcess = spawn('/bin/sh', ['-c', WRAPPER, 'runlens', cmd, ...args], { stdio: ['inherit', tap ? 'pipe' : 'inherit', 'pipe', 'pipe'], env });
   if (child.pid === undefined) throw new Error(`could not start ${cmd}`);
   const memcg: MemcgOom | null = memcgOomAtStart(child.pid);
-  const tail = teeStderr(child.stderr as Readable);
+  const tail = teeStderr(child.stderr as Readable, tap);
+  if (tap) passStdout(child, tap);
   let report = '';
   const gate = child.stdio[3] as Duplex;
   gate.on('data', (d: Buffer) => { report += d.toString('latin1'); });
@@ -99,13 +101,17 @@ export function startChild(cmd: string, args: readonly string[], clkTck: number,
   return { pid: child.pid, release, done };
 }
 
-/** Copies the command's stderr to ours and keeps its tail; `settle` waits briefly for the pipe to close, then stops. */
-function teeStderr(stream: Readable): { settle(): Promise<TailLine[]> } {
+/**
+ * Copies the command's stderr to ours and keeps its tail (and shows it to the tap, if any);
+ * `settle` waits briefly for the pipe to close, then stops.
+ */
+function teeStderr(stream: Readable, tap?: OutputTap): { settle(): Promise<TailLine[]> } {
   const tail = new LogTail();
   const closed = new Promise<void>((resolve) => { stream.on('close', () => resolve()); });
   stream.on('data', (d: Buffer) => {
     process.stderr.write(d);
     tail.push(d);
+    tap?.stderr(d);
   });
   stream.on('error', () => { /* the pipe broke: what arrived is kept */ });
   return {
@@ -118,6 +124,17 @@ function teeStderr(stream: Readable): { settle(): Promise<TailLine[]> } {
       return tail.end();
     },
   };
+}
+
+/** Sees the command's output on its way through to ours (`runlens run --metric`). */
+export interface OutputTap { stdout(chunk: Buffer): void; stderr(chunk: Buffer): void }
+
+/** The command's stdout is copied to ours unchanged; the tap reads it as it passes. */
+function passStdout(child: ChildProcess, tap: OutputTap): void {
+  child.stdout?.on('data', (d: Buffer) => {
+    process.stdout.write(d);
+    tap.stdout(d);
+  });
 }
 
 function signalNumber(signal: NodeJS.Signals | null): number {

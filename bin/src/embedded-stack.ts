@@ -1,11 +1,12 @@
 import { Agent, BatchPublisher, type SamplerId, SAMPLER_IDS, createSamplers, readHostFacts } from '@runlens/collector';
 import { IngestService, MemoryBus, type OtlpExport, type Store, openChdbStore, openOtlpExport } from '@runlens/pipeline';
-import { type Logger, type Row, createLogger } from '@runlens/schemas';
+import { type Logger, type NodeTypesConfig, type Row, createLogger } from '@runlens/schemas';
 import { AnalyzerService, buildReport } from '@runlens/analyzer';
 import type { RunReport } from '@runlens/schemas';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EmbeddedConfig } from './config.ts';
 import { mpiReportDir } from './mpi-setup.ts';
+import { loadNodeTypes } from './node-types-file.ts';
 
 export interface EmbeddedStack {
   readonly agent: Agent;
@@ -16,6 +17,8 @@ export interface EmbeddedStack {
   /** The OTLP export of series and findings, when RUNLENS_OTLP_ENDPOINT is set. */
   readonly otlp: OtlpExport | null;
   readonly absent: readonly string[];
+  /** RUNLENS_NODE_TYPES_FILE: the analyzer's models and the report's "elsewhere" use it. */
+  readonly nodeTypes: NodeTypesConfig;
   readonly log: Logger;
   /** Waits until ingest has written everything published so far. */
   drain(timeoutMs?: number): Promise<void>;
@@ -31,7 +34,8 @@ export async function openEmbeddedStack(cfg: EmbeddedConfig, storePath: string, 
   const ingest = new IngestService({ bus, store, log });
   await ingest.start();
   const publisher = new BatchPublisher(bus.producer(), `${cfg.host}:${process.pid}`, cfg.host);
-  const analyzer = new AnalyzerService({ bus, store, log, agentId: `analyzer:${cfg.host}:${process.pid}` });
+  const nodeTypes = loadNodeTypes(cfg.nodeTypesFile);
+  const analyzer = new AnalyzerService({ bus, store, log, agentId: `analyzer:${cfg.host}:${process.pid}`, nodeTypes });
   await analyzer.start();
   const otlp = cfg.otlpEndpoint ? await openOtlpExport({ bus, endpoint: cfg.otlpEndpoint, service: 'runlens', log }) : null;
   await otlp?.service.start();
@@ -46,7 +50,7 @@ export async function openEmbeddedStack(cfg: EmbeddedConfig, storePath: string, 
     }
   };
   return {
-    agent, store, publisher, ingest, analyzer, otlp, absent, log, drain,
+    agent, store, publisher, ingest, analyzer, otlp, absent, log, drain, nodeTypes,
     close: async () => {
       await agent.stop();
       await analyzer.stop();
@@ -66,9 +70,11 @@ export async function finishRun(stack: EmbeddedStack, run: Row<'runs'>, logs: Ro
   stack.agent.removeRun(run.run_id);
   if (logs.length > 0) await stack.publisher.publish('run_logs', logs);
   await stack.publisher.publish('runs', [run]);
+  // The app's metric points published before the end are stored before the run's model is built.
+  await stack.drain().catch((e: unknown) => stack.log.warn('data not yet stored at run end', { run_id: run.run_id, error: String(e) }));
   await stack.analyzer.finishNow(run.run_id);
   await stack.drain();
-  const report = await buildReport(stack.store, run.run_id);
+  const report = await buildReport(stack.store, run.run_id, Date.now(), stack.nodeTypes);
   if (!report) throw new Error(`run ${run.run_id} is not in the store`);
   // The samplers this process could not open, then what the analyzer could not judge (build-report.ts).
   return { ...report, summary: { ...report.summary, absent: [...stack.absent, ...report.summary.absent] } };

@@ -48,6 +48,15 @@ export const finishRequest = z.object({
   memcg_oom_kills: z.number().int().min(0).nullable().optional(),
 });
 
+/** Points of a run's app metric (`runlens run --metric`, RUNLENS_METRIC_FILE) for `up` to store; at most 400 a call. */
+export const metricsRequest = z.object({
+  op: z.literal('metrics'),
+  run_id: z.string().min(1).max(128),
+  points: z.array(z.object({
+    ts: z.number(), name: z.string().regex(/^[A-Za-z][A-Za-z0-9_./-]{0,63}$/), seq: z.number().int().min(0), value: z.number().finite(), source: z.enum(['output', 'file']),
+  })).max(400),
+});
+
 export const pingRequest = z.object({ op: z.literal('ping') });
 
 /** `runlens report` while `up` owns the store: `up` builds the report (RunReport, or null when no such run). */
@@ -60,7 +69,7 @@ export const nodesRequest = z.object({ op: z.literal('nodes'), node_types: nodeT
 /** `runlens job JOBID` while `up` owns the store: `up` builds the JobSummary (null when no run has that job id). */
 export const jobRequest = z.object({ op: z.literal('job'), job_id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) });
 
-export const socketRequest = z.discriminatedUnion('op', [pingRequest, registerRequest, finishRequest, reportRequest, selectRequest, nodesRequest, jobRequest]);
+export const socketRequest = z.discriminatedUnion('op', [pingRequest, registerRequest, finishRequest, metricsRequest, reportRequest, selectRequest, nodesRequest, jobRequest]);
 export type SocketRequest = z.infer<typeof socketRequest>;
 export type RegisterRequest = z.infer<typeof registerRequest>;
 export type FinishRequest = z.infer<typeof finishRequest>;

@@ -18,6 +18,8 @@ export interface Monitor {
   readonly dashboardUrl?: string | null;
   /** Registers the run whose (held) root process is `rootPid`; rejects when it cannot. */
   attach(rootPid: number): Promise<void>;
+  /** Stores points of the app's own metric (run_metrics); called before `finish`. */
+  metrics(rows: Row<'run_metrics'>[]): Promise<void>;
   finish(end: RunEnd): Promise<RunReport | null>;
   close(): Promise<void>;
 }
@@ -26,6 +28,8 @@ export type RowOf = (meta: RunMeta, end?: RunEnd) => Row<'runs'>;
 
 export const REGISTER_TIMEOUT_MS = 10_000;
 export const FINISH_TIMEOUT_MS = 45_000;
+/** Metric points per socket call: one request stays far below the socket's 64 KiB line. */
+const METRIC_ROWS_PER_CALL = 400;
 
 /** `runlens up` owns the store: register the run with it and let it sample and analyse. */
 export function upMonitor(socket: string, meta: RunMeta, dashboardUrl: string | null = null): Monitor {
@@ -34,6 +38,12 @@ export function upMonitor(socket: string, meta: RunMeta, dashboardUrl: string | 
     attach: async (rootPid) => {
       await callSocket(socket, { op: 'register', ...meta, root_pid: rootPid }, REGISTER_TIMEOUT_MS);
     },
+    metrics: async (rows) => {
+      for (let i = 0; i < rows.length; i += METRIC_ROWS_PER_CALL) {
+        const points = rows.slice(i, i + METRIC_ROWS_PER_CALL).map(({ ts, name, seq, value, source }) => ({ ts, name, seq, value, source }));
+        await callSocket(socket, { op: 'metrics', run_id: meta.run_id, points }, REGISTER_TIMEOUT_MS);
+      }
+    },
     finish: async (end) => (await callSocket(socket, { op: 'finish', run_id: meta.run_id, ...end }, FINISH_TIMEOUT_MS)) as RunReport,
     close: async () => undefined,
   };
@@ -41,7 +51,7 @@ export function upMonitor(socket: string, meta: RunMeta, dashboardUrl: string | 
 
 /** Nothing records this run: the command still runs and its exit code is returned. */
 export function noMonitor(note: string): Monitor {
-  return { note, attach: async () => undefined, finish: async () => null, close: async () => undefined };
+  return { note, attach: async () => undefined, metrics: async () => undefined, finish: async () => null, close: async () => undefined };
 }
 
 /**
@@ -91,6 +101,7 @@ function stackMonitor(stack: Stack, startMeta: RunMeta, rowOf: RowOf, note: stri
       await stack.publisher.publish('runs', [rowOf(meta)]);
       stack.agent.start();
     },
+    metrics: async (rows) => { await stack.publisher.publish('run_metrics', rows); },
     finish: (end) => finishRun(stack, rowOf(meta, end), runLogRows(meta.run_id, host, 'stderr', end.stderr_tail)),
     close: async () => {
       try {

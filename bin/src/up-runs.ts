@@ -1,5 +1,4 @@
 import { buildJobSummary, buildReport } from '@runlens/analyzer';
-import type { Store } from '@runlens/schemas';
 import { userInfo } from 'node:os';
 import type { EmbeddedConfig } from './config.ts';
 import { type EmbeddedStack, finishRun } from './embedded-stack.ts';
@@ -49,10 +48,11 @@ export async function startUpRuns(stack: EmbeddedStack, cfg: EmbeddedConfig, das
       (e: unknown) => stack.log.error('lost-run sweep failed', { error: String(e) }),
     ).finally(() => { sweeping = false; });
   }, SWEEP_INTERVAL_MS);
-  return { registry, handle: (req) => handle(registry, stack.store, req, dashboardUrl), stop: () => clearInterval(timer) };
+  return { registry, handle: (req) => handle(registry, stack, cfg, req, dashboardUrl), stop: () => clearInterval(timer) };
 }
 
-async function handle(registry: RunRegistry, store: Store, req: SocketRequest, dashboardUrl: () => string | null): Promise<unknown> {
+async function handle(registry: RunRegistry, stack: EmbeddedStack, cfg: EmbeddedConfig, req: SocketRequest, dashboardUrl: () => string | null): Promise<unknown> {
+  const { store } = stack;
   switch (req.op) {
     case 'ping':
       return { pid: process.pid, dashboard_url: dashboardUrl() };
@@ -60,8 +60,11 @@ async function handle(registry: RunRegistry, store: Store, req: SocketRequest, d
       return registry.register(req);
     case 'finish':
       return registry.finish(req);
+    case 'metrics':
+      await stack.publisher.publish('run_metrics', req.points.map((p) => ({ ...p, run_id: req.run_id, host: cfg.host })));
+      return { stored: req.points.length };
     case 'report':
-      return buildReport(store, req.run_id);
+      return buildReport(store, req.run_id, Date.now(), stack.nodeTypes);
     case 'select':
     case 'nodes':
       return answerSelection(store, req);

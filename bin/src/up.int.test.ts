@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectBurnerVerdict } from './testing/burner-cores.ts';
-import { type CliResult, runCli, startCli, tempDir } from './testing/cli-harness.ts';
+import { type CliResult, RUNLENS_BIN, runCli, startCli, tempDir } from './testing/cli-harness.ts';
 
 /** `runlens up` owns the store; `runlens run` in another process registers with it. */
 describe('runlens up', () => {
@@ -58,6 +58,20 @@ describe('runlens up', () => {
     expect((await get(`/api/runs/${report.run.run_id}/report`, bob)).status).toBe(403);
     const bobs = await (await get('/api/runs', bob)).json() as { runs: unknown[] };
     expect(bobs.runs).toHaveLength(0);
+  });
+
+  it('stores the app\'s own metric through up: from its output (--metric), from runlens metric, and counts a bad line', async () => {
+    const json = join(dir, 'm.json');
+    const script = `for i in 1 2 3; do echo "loss 0.$i"; ${RUNLENS_BIN} metric steps/s $((i*10)); sleep 1; done; echo garbage >> "$RUNLENS_METRIC_FILE"`;
+    const r = await runCli(['run', '--json', json, '--app', 'metric_up', '--metric', 'loss=loss ([0-9.]+)', '--', 'sh', '-c', script], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('loss 0.3'); // the output still reaches the user
+    expect(r.stderr).toContain('metric: 1 line matched or written but not understood');
+    const report = runReportSchema.parse(JSON.parse(readFileSync(json, 'utf8')));
+    expect(r.stderr).not.toContain('private store');
+    expect(report.metrics?.map((m) => [m.name, m.points, m.median, m.source])).toEqual([['loss', 3, 0.2, 'output'], ['steps/s', 3, 20, 'file']]);
+    const again = runReportSchema.parse(await (await get(`/api/runs/${report.run.run_id}/report`, admin)).json());
+    expect(again.metrics?.find((m) => m.name === 'steps/s')?.last).toBe(30);
   });
 
   it('runs the compiled build, with no tsx or esbuild process beside it', () => {

@@ -11,3 +11,4 @@ export * from './attribution/slurm-hook.ts';
 export * from './attribution/hostlist.ts';
 export * from './attribution/gpu-allocation.ts';
 export { RUN_ID_ENV } from './attribution/attributor.ts';
+export { countCpuList } from './samplers/node_profile/usable-cores.ts';

@@ -30,6 +30,8 @@ export const NO_NODE_TYPES: NodeTypesConfig = { currency: 'EUR', types: {} };
 export interface ProfileForType {
   readonly cpu_model: string;
   readonly logical_cpus: number;
+  /** Cores usable under the agent's cpuset and CPU quota; null or absent when unknown. */
+  readonly usable_cores?: number | null;
   readonly mem_total_bytes: number;
   readonly gpu_count: number;
   readonly gpu_models: readonly string[];
@@ -41,11 +43,17 @@ function globMatch(pattern: string, s: string): boolean {
   return re.test(s);
 }
 
-/** A name for hosts with the same hardware: CPU model, CPUs, memory (GiB) and GPUs. */
+/**
+ * A name for hosts with the same hardware: CPU model, usable cores, memory (GiB) and GPUs.
+ * Cores limited by a cpuset or CPU quota read `1.5of4c`: the same machine cut to fewer cores
+ * is another type, since it runs the same work slower.
+ */
 export function derivedNodeType(p: ProfileForType): string {
   const cpu = p.cpu_model.replace(/\(R\)|\(TM\)|CPU|Processor|@.*$/g, '').trim().replace(/\s+/g, '-') || 'cpu';
   const gpu = p.gpu_count > 0 ? `/${p.gpu_count}x${(p.gpu_models[0] ?? 'gpu').replace(/\s+/g, '-')}` : '';
-  return `${cpu}/${p.logical_cpus}c/${Math.round(p.mem_total_bytes / 2 ** 30)}G${gpu}`;
+  const usable = p.usable_cores ?? null;
+  const cores = usable !== null && usable > 0 && usable < p.logical_cpus ? `${Math.round(usable * 100) / 100}of${p.logical_cpus}c` : `${p.logical_cpus}c`;
+  return `${cpu}/${cores}/${Math.round(p.mem_total_bytes / 2 ** 30)}G${gpu}`;
 }
 
 export interface NodeTypeOf { readonly type: string; readonly configured: boolean }
@@ -58,6 +66,14 @@ export function nodeTypeOf(cfg: NodeTypesConfig, host: string, partition: string
   const hit = byHost ?? byPartition;
   if (hit) return { type: hit[0], configured: true };
   return { type: profile ? derivedNodeType(profile) : 'unknown', configured: false };
+}
+
+const tagValue = (tags: readonly string[], key: string): string => tags.find((t) => t.startsWith(`${key}=`))?.slice(key.length + 1) ?? '';
+
+/** A run's node type: its hosts' type, or the types joined with '+' when they differ ('unknown' without hosts). */
+export function runNodeType(cfg: NodeTypesConfig, run: { readonly hosts: readonly string[]; readonly tags: readonly string[] }, profiles: ReadonlyMap<string, ProfileForType>): string {
+  const types = [...new Set(run.hosts.map((h) => nodeTypeOf(cfg, h, tagValue(run.tags, 'partition'), profiles.get(h) ?? null).type))].sort();
+  return types.length === 0 ? 'unknown' : types.join('+');
 }
 
 /** Cost of one run, or null when its type has no price. */

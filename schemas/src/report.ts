@@ -148,6 +148,15 @@ export const runReportSchema = z.object({
   timeline: reportTimelineSchema.optional(),
   log: reportLogSchema.optional(),
   events: z.array(reportEventSchema).optional(),
+  /** The app's own metrics (run_metrics: `runlens run --metric`, RUNLENS_METRIC_FILE), one summary per name. */
+  metrics: z.array(z.object({
+    name: z.string(), points: z.number().int(), median: z.number(), mean: z.number(), min: z.number(), max: z.number(), last: z.number(), source: z.string(),
+  })).optional(),
+  /**
+   * Where this app's same work ran faster or cheaper on another node type, said only when the
+   * recommendation behind it is sure (runlens select), e.g. "on type b this work ran 1.8× faster (5 runs) at 0.6× the cost per run".
+   */
+  elsewhere: z.array(z.string()).optional(),
 });
 
 export type RunReport = z.infer<typeof runReportSchema>;

@@ -113,7 +113,7 @@ async function apiRoute(req: IncomingMessage, res: ServerResponse, url: URL, coo
   const select = /^\/api\/apps\/([^/]{1,256})\/select$/.exec(url.pathname);
   const [code, body] = select?.[1] && req.method === 'GET'
     ? await selectRoute(c, id, select[1], url.searchParams.get('scale'))
-    : await route(c.store, id, req.method ?? '', url.pathname);
+    : await route(c.store, id, req.method ?? '', url.pathname, c.nodeTypes);
   sendJson(res, code, body);
 }
 
@@ -142,7 +142,7 @@ function listeningPort(server: Server): number {
   return typeof a === 'object' && a ? a.port : -1;
 }
 
-async function route(store: Store, id: Identity, method: string, path: string): Promise<[number, unknown]> {
+async function route(store: Store, id: Identity, method: string, path: string, nodeTypes: NodeTypesConfig): Promise<[number, unknown]> {
   if (method !== 'GET') return [405, { error: 'method not allowed' }];
   if (path === '/api/runs') return [200, { runs: await listRuns(store, id) }];
   const m = /^\/api\/runs\/([A-Za-z0-9_-]+)\/report$/.exec(path);
@@ -150,7 +150,7 @@ async function route(store: Store, id: Identity, method: string, path: string): 
   const owner = await runOwner(store, m[1]);
   if (owner === null) return [404, { error: 'no such run' }];
   if (!canSeeAll(id) && owner !== id.user) return [403, { error: 'not your run' }];
-  return [200, await buildReport(store, m[1])];
+  return [200, await buildReport(store, m[1], Date.now(), nodeTypes)];
 }
 
 /** GET /api/apps/:app/select[?scale=N]: where to run the app, judged on the runs this identity may see. */

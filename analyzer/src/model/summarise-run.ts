@@ -7,7 +7,7 @@ import { mean } from '../lib/stats.ts';
 import { commandFingerprint } from './fingerprint.ts';
 
 /** The run's fingerprint row from its final window and its kernel totals where known. */
-export function summariseRun(run: RunState, w: RunWindow, findings: readonly FindingDraft[], now: number): Row<'run_summaries'> {
+export function summariseRun(run: RunState, w: RunWindow, findings: readonly FindingDraft[], now: number, nodeType: string): Row<'run_summaries'> {
   const meta = run.meta;
   const first = w.ticks[0]?.ts ?? now;
   const last = w.ticks[w.ticks.length - 1]?.ts ?? first;
@@ -18,7 +18,7 @@ export function summariseRun(run: RunState, w: RunWindow, findings: readonly Fin
   const scale = w.alloc_cores;
   const gpuUtil = (w.hosts ?? []).flatMap((h) => h.gpus.filter((g) => g.run_procs > 0 && g.util_ratio !== null).map((g) => g.util_ratio ?? 0));
   return {
-    run_id: run.run_id, app: meta?.app ?? '', fingerprint: commandFingerprint(meta?.cmd ?? ''), scale_cores: scale, hosts,
+    run_id: run.run_id, app: meta?.app ?? '', fingerprint: commandFingerprint(meta?.cmd ?? ''), scale_cores: scale, hosts, node_type: nodeType,
     updated_ts: now, wall_s: Math.max(wall, 0.001), cpu_s: cpuS, cpu_efficiency: cpuS / (Math.max(wall, 0.001) * scale),
     cpu_cores_mean: mean(w.ticks.map((t) => t.cpu_cores)), storage_bytes_per_s_mean: mean(w.ticks.map((t) => t.storage_bytes_per_s)),
     peak_rss_bytes: Math.max(0, ...w.ticks.map((t) => t.rss_bytes)), read_bytes: meta?.read_bytes ?? 0, write_bytes: meta?.write_bytes ?? 0,

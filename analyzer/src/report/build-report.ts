@@ -1,6 +1,6 @@
 import {
   type Finding, REPORT_VERSION, type RunRecord, type RunReport, findingsOfRun, gpuSummary, hostsWithoutPmu, isFindingKind, runById, runReportSchema,
-  eventsOnHosts, mpiRankTotals, rowsOfHosts, runLogTail, runSeconds, sampleTotals, topProcesses,
+  eventsOnHosts, mpiRankTotals, NO_NODE_TYPES, type NodeTypesConfig, rowsOfHosts, runLogTail, runMetricSummaries, runSeconds, sampleTotals, topProcesses,
 } from '@runlens/schemas';
 import type { Store } from '@runlens/pipeline';
 import { leadWithCauses } from '../detectors/causes.ts';
@@ -18,6 +18,7 @@ import { replayRun } from './replay.ts';
 import { runEnding } from './run-ending.ts';
 import { reportEvents, reportLog } from './run-log.ts';
 import { reportTimeline } from './timeline.ts';
+import { elsewhereForRun } from '../selection/elsewhere.ts';
 
 export { stampFinding };
 
@@ -31,7 +32,7 @@ export function runDetectors(window: RunWindow): Finding[] {
  * phases from per-second aggregates and the app baseline. A finished run the analyzer never
  * saw is analysed here, from replayed windows (the same aggregation the stream uses).
  */
-export async function buildReport(store: Store, runId: string, now = Date.now()): Promise<RunReport | null> {
+export async function buildReport(store: Store, runId: string, now = Date.now(), nodeTypes: NodeTypesConfig = NO_NODE_TYPES): Promise<RunReport | null> {
   const run = await runById(store, runId);
   if (!run) return null;
   const endMs = run.end_ms ?? now;
@@ -74,6 +75,8 @@ export async function buildReport(store: Store, runId: string, now = Date.now())
     baseline: compareWithBaseline(run.app, await loadBaseline(store, { run_id: runId, app: run.app, cmd: run.cmd, start_ms: run.start_ms }), wall, summary.cpu_efficiency),
     timeline: await reportTimeline(store, { run_id: runId, hosts: run.hosts, start_ms: run.start_ms, end_ms: endMs }),
     ...(await logAndEvents(store, run, endMs, findings)),
+    metrics: await runMetricSummaries(store, runId),
+    elsewhere: run.end_ms === null ? [] : await elsewhereForRun(store, run, nodeTypes),
   };
   return runReportSchema.parse(report);
 }

@@ -78,3 +78,9 @@ export function evidenceEntry(key: string, value: EvidenceValue): [string, strin
 export function evidenceLine(evidence: Readonly<Record<string, EvidenceValue>>): string {
   return Object.entries(evidence).map(([k, v]) => evidenceEntry(k, v).join(' ')).join(' · ');
 }
+
+/** One app metric of a run for people: `it/s  median 12.3  (11–13.5 over 42 points, last 12.9)`. */
+export function metricLine(m: { name: string; points: number; median: number; min: number; max: number; last: number }): string {
+  const n = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : Number(x.toPrecision(3)).toString());
+  return `${m.name}  median ${n(m.median)}  (${n(m.min)}–${n(m.max)} over ${m.points} point${m.points === 1 ? '' : 's'}, last ${n(m.last)})`;
+}

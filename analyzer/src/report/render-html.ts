@@ -1,7 +1,7 @@
 import type { RunReport } from '@runlens/schemas';
 import { type ReportChart, reportChartOptions } from '../charts/report-charts.ts';
 import { resourceBars } from './bars.ts';
-import { bytes, evidenceEntry, pct, seconds } from './format.ts';
+import { bytes, evidenceEntry, metricLine, pct, seconds } from './format.ts';
 
 const CHART_WIDTH = 760;
 const CHART_HEIGHT = 240;
@@ -43,7 +43,9 @@ ${kv('CPU', `${s.cpu_cores_mean.toFixed(2)} of ${r.run.alloc_cores} cores (${pct
 ${kv('peak RSS', bytes(s.peak_rss_bytes))}${kv('storage IO', `read ${bytes(s.read_bytes)}, written ${bytes(s.write_bytes)}`)}
 ${kv('syscall IO', `read() ${bytes(s.rchar)}, write() ${bytes(s.wchar)}`)}
 ${s.gpu ? kv('GPU', `${s.gpu.gpus} GPU(s), utilisation ${pct(s.gpu.util_mean)}, peak memory ${bytes(s.gpu.mem_peak_bytes)}`) : ''}
-${s.absent.length > 0 ? kv('not measured', s.absent.join('; ')) : ''}${kv('baseline', r.baseline?.verdict ?? 'n/a')}</table>`;
+${(r.metrics ?? []).map((m, i) => kv(i === 0 ? 'app metric' : '', metricLine(m))).join('')}
+${s.absent.length > 0 ? kv('not measured', s.absent.join('; ')) : ''}${kv('baseline', r.baseline?.verdict ?? 'n/a')}
+${(r.elsewhere ?? []).map((e, i) => kv(i === 0 ? 'elsewhere' : '', e)).join('')}</table>`;
 }
 
 function findings(r: RunReport): string {

@@ -1,6 +1,6 @@
 import type { RunReport } from '@runlens/schemas';
 import { resourceBarLines } from './bars.ts';
-import { bytes, evidenceLine, pct, seconds } from './format.ts';
+import { bytes, evidenceLine, metricLine, pct, seconds } from './format.ts';
 import { terminalSafe } from './terminal-safe.ts';
 
 const SEVERITY_MARK = { info: 'ℹ️', warning: '⚠️', critical: '‼️' } as const;
@@ -62,5 +62,7 @@ export function renderMarkdown(r: RunReport): string {
     out.push('');
   }
   out.push('## Baseline', '', r.baseline ? mdText(r.baseline.verdict) : 'n/a', '');
+  if ((r.metrics ?? []).length > 0) out.push('## App metrics', '', ...(r.metrics ?? []).map((m) => `- ${mdText(metricLine(m))}`), '');
+  if ((r.elsewhere ?? []).length > 0) out.push('## Elsewhere', '', ...(r.elsewhere ?? []).map((e) => `- ${mdText(e)}`), '');
   return out.join('\n');
 }

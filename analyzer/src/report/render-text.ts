@@ -1,6 +1,6 @@
 import type { RunReport } from '@runlens/schemas';
 import { resourceBarLines } from './bars.ts';
-import { bytes, evidenceLine, pct, seconds } from './format.ts';
+import { bytes, evidenceLine, metricLine, pct, seconds } from './format.ts';
 import { endingLines, logAndEventLines } from './render-log.ts';
 import { terminalSafe } from './terminal-safe.ts';
 
@@ -21,6 +21,7 @@ export function renderText(r: RunReport): string {
     `  syscall IO   read() ${bytes(s.rchar)}, write() ${bytes(s.wchar)}   (totals from ${s.totals_source === 'kernel' ? 'kernel accounting' : 'samples'})`,
   ];
   if (s.gpu) lines.push(`  GPU          ${s.gpu.gpus} GPU(s), utilisation ${s.gpu.util_mean === null ? 'n/a' : pct(s.gpu.util_mean)}, peak memory ${bytes(s.gpu.mem_peak_bytes)}`);
+  for (const [i, m] of (r.metrics ?? []).entries()) lines.push(`  ${i === 0 ? 'app metric  ' : '            '} ${metricLine(m)}`);
   if (s.absent.length > 0) lines.push(`  not measured ${s.absent.join('; ')}`);
   lines.push(`  samples      ${s.samples} ticks, ${s.processes} processes`);
   const bars = resourceBarLines(r, '    ');
@@ -46,6 +47,7 @@ export function renderText(r: RunReport): string {
   for (const f of later) lines.push(`   [${SEVERITY_MARK[f.severity]}] ${f.kind}: ${f.message}`);
   lines.push(...logAndEventLines(r));
   if (r.baseline) lines.push('', `  baseline     ${r.baseline.verdict}`);
+  for (const [i, e] of (r.elsewhere ?? []).entries()) lines.push(`  ${i === 0 ? 'elsewhere   ' : '            '} ${e}`);
   // Every line may carry names from the measured system (app, cmd, comm, finding messages).
   return lines.map(terminalSafe).join('\n');
 }

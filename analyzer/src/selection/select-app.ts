@@ -1,5 +1,9 @@
-import { type AppOutcome, type HostProfile, type Identity, type NodeTypesConfig, type Store, appOutcomes, hostProfiles, nodeTypeOf, runCost } from '@runlens/schemas';
-import { type Recommendation, recommend } from './recommend.ts';
+import {
+  type Identity, type NodeTypesConfig, type Store, type StoredScaling, appOutcomes, hostProfiles, metricsOfRuns, nodeTypeOf, runCost, runNodeType, storedScaling,
+} from '@runlens/schemas';
+import { median } from '../lib/stats.ts';
+import { predictTypeAtScale } from './predict-scale.ts';
+import { type Recommendation, type TypeStats, type TypedOutcome, recommendFromStats, typeStats } from './recommend.ts';
 
 export interface SelectionResult {
   readonly app: string;
@@ -19,30 +23,61 @@ function mostFrequent<T>(xs: readonly T[]): T | undefined {
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
-const tag = (tags: readonly string[], key: string): string => tags.find((t) => t.startsWith(`${key}=`))?.slice(key.length + 1) ?? '';
-
-/** A run's node type: its hosts' type, or the types joined with '+' when they differ. */
-export function runNodeType(cfg: NodeTypesConfig, r: AppOutcome, profiles: ReadonlyMap<string, HostProfile>): string {
-  const types = [...new Set(r.hosts.map((h) => nodeTypeOf(cfg, h, tag(r.tags, 'partition'), profiles.get(h) ?? null).type))].sort();
-  return types.length === 0 ? 'unknown' : types.join('+');
+/** The app's metric most of these runs report, and each run's median of it. */
+async function runMetrics(store: Store, runIds: readonly string[]): Promise<{ name: string | null; byRun: Map<string, number> }> {
+  const rows = await metricsOfRuns(store, runIds);
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(r.name, (counts.get(r.name) ?? 0) + 1);
+  const name = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? null;
+  return { name, byRun: new Map(rows.filter((r) => r.name === name).map((r) => [r.run_id, r.median])) };
 }
 
-/** `runlens select APP`: this app's runs of one work and scale, compared across node types. */
-export async function selectForApp(store: Store, id: Identity, app: string, cfg: NodeTypesConfig, scale?: number): Promise<SelectionResult> {
+type ScaledOutcome = TypedOutcome & { readonly scale: number; readonly hosts: number; readonly gpus: number };
+
+/** Per type: measured at the scale when it ran there, else predicted from its other scales (predict-scale.ts). */
+function statsAtScale(outcomes: readonly ScaledOutcome[], scale: number | null, stored: readonly StoredScaling[], cfg: NodeTypesConfig, useMetric: boolean): TypeStats[] {
+  const byType = new Map<string, ScaledOutcome[]>();
+  for (const o of outcomes) byType.set(o.type, [...(byType.get(o.type) ?? []), o]);
+  return [...byType].flatMap(([type, os]) => {
+    if (scale === null) return [typeStats(type, os, useMetric)];
+    const here = os.filter((o) => o.scale === scale);
+    if (here.length > 0) return [typeStats(type, here, useMetric)];
+    const byScale = new Map<number, ScaledOutcome[]>();
+    for (const o of os) byScale.set(o.scale, [...(byScale.get(o.scale) ?? []), o]);
+    const hosts = median(os.map((o) => o.hosts));
+    const gpus = median(os.map((o) => o.gpus));
+    const p = predictTypeAtScale(type, byScale, scale, stored.find((s) => s.node_type === type), (w) => runCost(cfg.types[type], w, hosts, scale, gpus), useMetric);
+    return p ? [p] : [];
+  });
+}
+
+/**
+ * `runlens select APP`: this app's runs of one work (its most frequent fingerprint) compared
+ * across node types at one scale; a type with no run at that scale is predicted from its other
+ * scales by the app model's scaling exponent, and marked so.
+ */
+export async function selectForApp(store: Store, id: Identity, app: string, cfg: NodeTypesConfig, scale?: number, work?: string): Promise<SelectionResult> {
   const all = await appOutcomes(store, id, app);
-  const fingerprint = mostFrequent(all.map((r) => r.fingerprint)) ?? null;
+  const fingerprint = work ?? mostFrequent(all.map((r) => r.fingerprint)) ?? null;
   const same = all.filter((r) => r.fingerprint === fingerprint);
   const scaleCores = scale ?? mostFrequent(same.map((r) => r.scale_cores)) ?? null;
-  const chosen = same.filter((r) => r.scale_cores === scaleCores);
-  const profiles = new Map((await hostProfiles(store, [...new Set(chosen.flatMap((r) => r.hosts))])).map((p) => [p.host, p]));
-  const outcomes = chosen.map((r) => {
+  const profiles = new Map((await hostProfiles(store, [...new Set(same.flatMap((r) => r.hosts))])).map((p) => [p.host, p]));
+  const metric = await runMetrics(store, same.map((r) => r.run_id));
+  const outcomes: ScaledOutcome[] = same.map((r) => {
     const type = runNodeType(cfg, r, profiles);
     const hosts = Math.max(1, r.hosts.length);
-    return { type, wall_s: r.wall_s, cost: runCost(cfg.types[type], r.wall_s, hosts, r.alloc_cores * hosts, r.alloc_gpus * hosts) };
+    return {
+      type, wall_s: r.wall_s, scale: r.scale_cores, hosts, gpus: r.alloc_gpus * hosts, metric: metric.byRun.get(r.run_id) ?? null,
+      cost: runCost(cfg.types[type], r.wall_s, hosts, r.alloc_cores * hosts, r.alloc_gpus * hosts),
+    };
   });
+  const atScale = outcomes.filter((o) => o.scale === scaleCores);
+  const useMetric = metric.name !== null && atScale.length > 0 && atScale.every((o) => o.metric !== null);
+  const stored = fingerprint === null ? [] : await storedScaling(store, app, fingerprint);
+  const types = statsAtScale(outcomes, scaleCores, stored, cfg, useMetric);
   return {
-    app, fingerprint, scale_cores: scaleCores, currency: cfg.currency, runs_considered: chosen.length,
-    runs_other_work: all.length - chosen.length, recommendation: recommend(outcomes),
+    app, fingerprint, scale_cores: scaleCores, currency: cfg.currency, runs_considered: atScale.length,
+    runs_other_work: all.length - atScale.length, recommendation: recommendFromStats(types, useMetric && metric.name ? metric.name : 'wall_s'),
   };
 }
 

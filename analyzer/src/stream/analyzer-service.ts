@@ -1,5 +1,5 @@
 import type { Bus, Store } from '@runlens/pipeline';
-import { ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, ComponentCounters, DEAD_LETTER_TOPIC, type Logger, MessageEncoder, type Row, type TableName, topicFor, verdictFrozen } from '@runlens/schemas';
+import { ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, ComponentCounters, DEAD_LETTER_TOPIC, type Logger, MessageEncoder, type NodeTypesConfig, type Row, type TableName, topicFor, verdictFrozen } from '@runlens/schemas';
 import type { FindingDraft } from '../detectors/detector.ts';
 import { leadWithCauses } from '../detectors/causes.ts';
 import { DETECTORS } from '../detectors/registry.ts';
@@ -21,6 +21,8 @@ export interface AnalyzerOptions {
   readonly store: Store;
   readonly log: Logger;
   readonly agentId: string;
+  /** Node types and prices (RUNLENS_NODE_TYPES_FILE): app models are kept per node type. */
+  readonly nodeTypes?: NodeTypesConfig;
   /**
    * Least time between two live evaluations of one run. Evaluation is driven by data: a run is
    * evaluated when its newest tick is complete on all its hosts; by default at every tick.
@@ -142,7 +144,7 @@ export class AnalyzerService {
     const window = run.window(this.state.hosts);
     // A run too short for the per-tick detectors is judged on its totals (model/short-run.ts).
     const { verdict: drafts, unconfirmed } = this.live.final(run.run_id, leadWithCauses(withShortRun(run.meta, window, DETECTORS.flatMap((d) => d.evaluate(window)))));
-    const model = run.afterEnd ? null : await finishRunModel(this.opts.store, run, window, drafts).catch((e: unknown) => {
+    const model = run.afterEnd ? null : await finishRunModel(this.opts.store, run, window, drafts, this.opts.nodeTypes).catch((e: unknown) => {
       this.opts.log.warn('run model failed', { run_id: run.run_id, error: String(e) });
       return null;
     });

@@ -6,8 +6,9 @@ const top: CommandSpec = { name: 'runlens', options: { version: { type: 'boolean
 
 describe('parseCommand', () => {
   it('reads options and positionals in any order', () => {
-    expect(parseCommand(report, ['--json', 'r1', '--out=x.json'])).toEqual({ kind: 'ok', values: { json: true, out: 'x.json' }, positionals: ['r1'] });
-    expect(parseCommand(report, ['r1', '--out', 'x'])).toEqual({ kind: 'ok', values: { out: 'x' }, positionals: ['r1'] });
+    expect(parseCommand(report, ['--json', 'r1', '--out=x.json'])).toEqual({ kind: 'ok', values: { json: true, out: 'x.json' }, repeated: { out: ['x.json'] }, positionals: ['r1'] });
+    expect(parseCommand(report, ['--out', 'a', '--out=b', 'r1'])).toMatchObject({ values: { out: 'b' }, repeated: { out: ['a', 'b'] } });
+    expect(parseCommand(report, ['r1', '--out', 'x'])).toEqual({ kind: 'ok', values: { out: 'x' }, repeated: { out: ['x'] }, positionals: ['r1'] });
   });
 
   it('names the command and its --help in an unknown option', () => {
@@ -26,13 +27,13 @@ describe('parseCommand', () => {
   });
 
   it("takes a positional after -- as a positional, not an option", () => {
-    expect(parseCommand(report, ['--', '--json'])).toEqual({ kind: 'ok', values: {}, positionals: ['--json'] });
+    expect(parseCommand(report, ['--', '--json'])).toEqual({ kind: 'ok', values: {}, repeated: {}, positionals: ['--json'] });
   });
 
   it('with rest positionals, stops at the first positional or --: later flags belong to the user', () => {
-    expect(parseCommand(top, ['-V'])).toEqual({ kind: 'ok', values: { version: true }, positionals: [] });
-    expect(parseCommand(top, ['report', '--json', '-h'])).toEqual({ kind: 'ok', values: {}, positionals: ['report', '--json', '-h'] });
-    expect(parseCommand(top, ['--', '--help', 'x'])).toEqual({ kind: 'ok', values: {}, positionals: ['--help', 'x'] });
+    expect(parseCommand(top, ['-V'])).toEqual({ kind: 'ok', values: { version: true }, repeated: {}, positionals: [] });
+    expect(parseCommand(top, ['report', '--json', '-h'])).toEqual({ kind: 'ok', values: {}, repeated: {}, positionals: ['report', '--json', '-h'] });
+    expect(parseCommand(top, ['--', '--help', 'x'])).toEqual({ kind: 'ok', values: {}, repeated: {}, positionals: ['--help', 'x'] });
     expect(parseCommand(top, ['--bogus', 'run'])).toMatchObject({ message: 'unknown option --bogus for runlens; see runlens --help' });
   });
 });

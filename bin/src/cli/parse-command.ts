@@ -19,7 +19,14 @@ export interface CommandSpec {
 export type UsageError = { readonly kind: 'usage_error'; readonly message: string };
 /** Not a command to start: help was asked for, or the command line is wrong. */
 export type Stop = { readonly kind: 'help' } | UsageError;
-export type Parsed = { readonly kind: 'ok'; readonly values: Readonly<Record<string, string | true>>; readonly positionals: readonly string[] } | Stop;
+export type Parsed = {
+  readonly kind: 'ok';
+  /** The last value of each option given. */
+  readonly values: Readonly<Record<string, string | true>>;
+  /** Every value of each string option, in order: for options that may repeat (`--metric`). */
+  readonly repeated: Readonly<Record<string, readonly string[]>>;
+  readonly positionals: readonly string[];
+} | Stop;
 
 type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
 type OptionToken = Extract<Token, { kind: 'option' }>;
@@ -40,6 +47,7 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
   const options = { ...spec.options, help: HELP };
   const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const values: Record<string, string | true> = {};
+  const repeated: Record<string, string[]> = {};
   let positionals: string[] = [];
   let problem: string | null = null;
   let help = false;
@@ -54,7 +62,10 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
     }
     const bad = optionProblem(spec, options, t);
     if (bad === null && t.name === 'help') help = true;
-    else if (bad === null) values[t.name] = t.value ?? true;
+    else if (bad === null) {
+      values[t.name] = t.value ?? true;
+      if (t.value !== undefined) (repeated[t.name] ??= []).push(t.value);
+    }
     problem ??= bad;
   }
   if (help) return { kind: 'help' };
@@ -62,7 +73,7 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
   if (typeof spec.positionals === 'number' && positionals.length > spec.positionals) {
     return usageError(spec, `unexpected argument ${positionals[spec.positionals] ?? ''} for ${spec.name}`);
   }
-  return { kind: 'ok', values, positionals };
+  return { kind: 'ok', values, repeated, positionals };
 }
 
 function optionProblem(spec: CommandSpec, options: Readonly<Record<string, OptionSpec>>, t: OptionToken): string | null {

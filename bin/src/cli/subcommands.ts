@@ -3,6 +3,7 @@ import { NODES_USAGE, SELECT_USAGE, parseNodesArgs, parseSelectArgs } from '../c
 import { JOB_USAGE, parseJobArgs } from '../commands/job-args.ts';
 import { RUN_USAGE, parseRunArgs } from '../commands/run-args.ts';
 import { USER_USAGE, parseUserArgs } from '../commands/user-args.ts';
+import { METRIC_USAGE, parseMetricArgs } from '../commands/metric.ts';
 import type { EmbeddedConfig } from '../config.ts';
 import { type CommandSpec, type Stop, parseCommand, usageError } from './parse-command.ts';
 
@@ -78,6 +79,14 @@ export const SUBCOMMANDS = {
     prepare: (argv) => {
       const r = parseRunArgs(argv);
       return 'cmd' in r ? { kind: 'ok', start: async () => (await import('../commands/run.ts')).runCommand(r, await loadConfig()) } : r;
+    },
+  },
+  metric: {
+    summary: "inside a monitored command: record a value of the app's own metric (e.g. steps/s)",
+    usage: METRIC_USAGE,
+    prepare: (argv) => {
+      const r = parseMetricArgs(argv);
+      return 'name' in r ? { kind: 'ok', start: async () => (await import('../commands/metric.ts')).metricCommand(r, process.env.RUNLENS_METRIC_FILE) } : r;
     },
   },
   up: {

@@ -9,6 +9,7 @@ import { loadRoleConfig } from '../roles/role-config.ts';
 import { clusterStoreConfigured, openConfiguredStore, storeSchema } from '../roles/store-config.ts';
 import { z } from 'zod';
 import type { ReportArgs } from './report-args.ts';
+import { loadNodeTypes } from '../node-types-file.ts';
 
 const ASK_UP_TIMEOUT_MS = 60_000;
 
@@ -31,7 +32,7 @@ export async function reportCommand(args: ReportArgs, env: NodeJS.ProcessEnv = p
   if (owner !== null) return reportFromUp(paths.socket, args, owner, cfg.dataDir);
   const store = await openChdbStore({ path: paths.store });
   try {
-    return await print(await buildReport(store, args.runId), args);
+    return await print(await buildReport(store, args.runId, Date.now(), loadNodeTypes(cfg.nodeTypesFile)), args);
   } finally {
     await store.close();
     releaseOwnership(paths);

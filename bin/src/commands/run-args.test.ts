@@ -4,7 +4,7 @@ import { parseRunArgs } from './run-args.ts';
 describe('parseRunArgs', () => {
   it('reads every option and the command after --', () => {
     expect(parseRunArgs(['--app', 'lammps', '--cores', '4', '--json', 'o.json', '--html', 'o.html', '--', 'mpirun', '-np', '4', 'lmp']))
-      .toEqual({ app: 'lammps', cores: 4, json: 'o.json', html: 'o.html', mpi: false, cmd: 'mpirun', args: ['-np', '4', 'lmp'] });
+      .toEqual({ app: 'lammps', cores: 4, json: 'o.json', html: 'o.html', mpi: false, metrics: [], cmd: 'mpirun', args: ['-np', '4', 'lmp'] });
   });
 
   it('reads --mpi as a flag before the command', () => {
@@ -14,9 +14,17 @@ describe('parseRunArgs', () => {
 
   it('accepts --name=value', () => {
     expect(parseRunArgs(['--app=gromacs', '--cores=2.5', 'gmx', 'mdrun'])).toEqual({
-      app: 'gromacs', cores: 2.5, json: undefined, html: undefined, mpi: false, cmd: 'gmx', args: ['mdrun'],
+      app: 'gromacs', cores: 2.5, json: undefined, html: undefined, mpi: false, metrics: [], cmd: 'gmx', args: ['mdrun'],
     });
   });
+  it('reads --metric NAME=REGEX, repeatable, and refuses a bad name or regex', () => {
+    const r = parseRunArgs(['--metric', 'it/s=([0-9.]+) ?it/s', '--metric=steps=step (\\d+)', 'train.py']);
+    expect('metrics' in r && r.metrics.map((m) => [m.name, m.re.source])).toEqual([['it/s', '([0-9.]+) ?it\\/s'], ['steps', 'step (\\d+)']]);
+    expect(parseRunArgs(['--metric', '9x=1', 'a'])).toMatchObject({ kind: 'usage_error', message: expect.stringMatching(/name must be letters/) });
+    expect(parseRunArgs(['--metric', 'x=([', 'a'])).toMatchObject({ kind: 'usage_error', message: expect.stringMatching(/not a regular expression/) });
+    expect(parseRunArgs(['--metric', 'x', 'a'])).toMatchObject({ kind: 'usage_error', message: expect.stringMatching(/NAME=REGEX/) });
+  });
+
   it('keeps an = inside an inline value', () => {
     const r = parseRunArgs(['--json=out=1.json', '--app=k=v', 'true']);
     expect(r).toMatchObject({ json: 'out=1.json', app: 'k=v' });

@@ -1,3 +1,4 @@
+import { type MetricSpec, parseMetricSpec } from '../app-metrics.ts';
 import { type CommandSpec, type Stop, parseCommand, usageError } from '../cli/parse-command.ts';
 
 export interface RunArgs {
@@ -7,17 +8,19 @@ export interface RunArgs {
   readonly html: string | undefined;
   /** Preload the PMPI library so each MPI rank reports its time inside MPI. */
   readonly mpi: boolean;
+  /** `--metric NAME=REGEX`, repeatable: the app's own throughput read from its output lines. */
+  readonly metrics: readonly MetricSpec[];
   readonly cmd: string;
   readonly args: readonly string[];
 }
 
 export const RUN_SPEC: CommandSpec = {
   name: 'runlens run',
-  options: { app: { type: 'string' }, cores: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' }, mpi: { type: 'boolean' } },
+  options: { app: { type: 'string' }, cores: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' }, mpi: { type: 'boolean' }, metric: { type: 'string' } },
   positionals: 'rest',
 };
 
-export const RUN_USAGE = `usage: runlens run [--app NAME] [--cores N] [--json FILE] [--html FILE] [--mpi] [--] CMD [ARGS...]
+export const RUN_USAGE = `usage: runlens run [--app NAME] [--cores N] [--json FILE] [--html FILE] [--mpi] [--metric NAME=REGEX]... [--] CMD [ARGS...]
 
 Runs CMD, records it and prints its report to stderr; exits with CMD's own exit code.
 Options end at \`--\` or at CMD: everything after belongs to CMD (runlens run -- ls --help runs ls --help).
@@ -30,6 +33,12 @@ options:
   --html FILE    also write the report as HTML
   --mpi          measure each MPI rank's time inside MPI (a PMPI library, built with mpicc on
                  first use, preloaded into CMD); mpirun passes it to local ranks
+  --metric NAME=REGEX
+                 the app's own throughput (it/s, steps/s, ns/day) from its output lines: the
+                 value is REGEX's first group, e.g. --metric 'it/s=([0-9.]+) ?it/s'. CMD's
+                 output still reaches you, through a pipe (no longer a terminal). Repeatable.
+                 The app may also append \`NAME VALUE\` lines to $RUNLENS_METRIC_FILE, or call
+                 \`runlens metric NAME VALUE\`. runlens select compares node types on it.
   -h, --help     this help`;
 
 /** `run`'s options up to `--` or the first non-option; everything after is the user's command. */
@@ -42,5 +51,11 @@ export function parseRunArgs(argv: readonly string[]): RunArgs | Stop {
   const raw = str('cores');
   const cores = raw === undefined ? undefined : Number(raw);
   if (cores !== undefined && !(Number.isFinite(cores) && cores > 0)) return usageError(RUN_SPEC, `--cores must be a positive number, got ${raw}`);
-  return { app: str('app'), cores, json: str('json'), html: str('html'), mpi: p.values.mpi === true, cmd, args };
+  const metrics: MetricSpec[] = [];
+  for (const m of p.repeated.metric ?? []) {
+    const spec = parseMetricSpec(m);
+    if (typeof spec === 'string') return usageError(RUN_SPEC, spec);
+    metrics.push(spec);
+  }
+  return { app: str('app'), cores, json: str('json'), html: str('html'), mpi: p.values.mpi === true, metrics, cmd, args };
 }

@@ -14,6 +14,7 @@ import type { RunEnd, RunMeta } from '../run-registry.ts';
 import { newRunId } from '../run-id.ts';
 import { mpiEnvironment } from '../mpi-setup.ts';
 import type { RunArgs } from './run-args.ts';
+import { RunAppMetrics } from '../run-app-metrics.ts';
 
 export function runRow(m: RunMeta, host: string, cluster: string, end?: RunEnd): Row<'runs'> {
   const t = end?.totals ?? null;
@@ -41,20 +42,25 @@ export async function runCommand(args: RunArgs, cfg: EmbeddedConfig): Promise<nu
   const monitor = await openMonitor(cfg, meta).catch((e: unknown) => noMonitor(`not recorded: ${message(e)}`));
   if (monitor.note) say(monitor.note);
   say(banner(meta.run_id, monitor));
-  const child: RunningChild = startChild(args.cmd, args.args, readHostFacts().clkTck, { [RUN_ID_ENV]: meta.run_id, ...(args.mpi ? mpiEnv(cfg) : {}) });
+  const metrics = new RunAppMetrics(meta.run_id, cfg.host, args.metrics, (rows) => monitor.metrics(rows));
+  const env = { [RUN_ID_ENV]: meta.run_id, ...(args.mpi ? mpiEnv(cfg) : {}), ...metrics.env };
+  const child: RunningChild = startChild(args.cmd, args.args, readHostFacts().clkTck, env, metrics.tap);
   const attached = await withTimeout(monitor.attach(child.pid), REGISTER_TIMEOUT_MS + 1000).then(() => true, (e: unknown) => {
     say(`not recorded: the run could not be registered (${message(e)}); the command runs unmonitored`);
     return false;
   });
   child.release();
+  metrics.start();
   const { exitCode, totals, stderr, memcgOomKills } = await child.done;
+  const metricNotes = await metrics.stop();
+  for (const n of metricNotes) say(n);
   const end = { exit_code: exitCode, end_ts: Date.now(), totals, stderr_tail: [...stderr], memcg_oom_kills: memcgOomKills };
   const report = attached ? await monitor.finish(end).catch((e: unknown) => {
     say(`the report is not available (${message(e)}); if runlens up recorded the run: runlens report ${meta.run_id}`);
     return null;
   }) : null;
   await monitor.close().catch((e: unknown) => say(`closing the store failed (${message(e)})`));
-  if (report) await emit(report, args).catch((e: unknown) => say(`writing the report failed (${message(e)})`));
+  if (report) await emit(metricNotes.length > 0 ? { ...report, summary: { ...report.summary, absent: [...report.summary.absent, ...metricNotes] } } : report, args).catch((e: unknown) => say(`writing the report failed (${message(e)})`));
   return exitCode;
 }
 

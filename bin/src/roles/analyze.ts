@@ -13,12 +13,15 @@ import { alertForwarder, alertProblem, alertSchema } from './alert-config.ts';
 import { busSchema, kafkaConnection } from './bus-config.ts';
 import { loadRoleConfig } from './role-config.ts';
 import { storeSchema } from './store-config.ts';
+import { loadNodeTypes } from '../node-types-file.ts';
 
 const schema = z.object({
   ...busSchema,
   // Least time between two live evaluations of one run; 0: at every tick complete on all its hosts.
   RUNLENS_EVAL_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   RUNLENS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // Node types and prices: app models are kept per node type (issue 13).
+  RUNLENS_NODE_TYPES_FILE: z.string().min(1).optional(),
   ...storeSchema,
   ...healthSchema,
   ...alertSchema,
@@ -43,7 +46,7 @@ export async function analyzeRole(): Promise<number> {
     () => counterFamilies(counters), log);
   const bus = await openKafkaBus({ ...kafkaConnection(c), clientId: `runlens-analyze-${hostname()}-${process.pid}`, log });
   const [store] = await Promise.all([waitForStore(readiness, c, log, true), waitForTopics(readiness, bus, clusterTopics(), c.RUNLENS_KAFKA_BROKERS)]);
-  const analyzer = new AnalyzerService({ bus, store, log, agentId: `analyzer:${hostname()}:${process.pid}`, evalIntervalMs: c.RUNLENS_EVAL_INTERVAL_MS });
+  const analyzer = new AnalyzerService({ bus, store, log, agentId: `analyzer:${hostname()}:${process.pid}`, evalIntervalMs: c.RUNLENS_EVAL_INTERVAL_MS, nodeTypes: loadNodeTypes(c.RUNLENS_NODE_TYPES_FILE) });
   counters.push(analyzer.counters);
   await readiness.until(`the consumer group ${ANALYZE_GROUP} at ${c.RUNLENS_KAFKA_BROKERS}`, () => analyzer.start());
   const alerts = alertForwarder(c, { bus, store, log });

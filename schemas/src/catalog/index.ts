@@ -12,6 +12,7 @@ import { nodeSamples } from './node-samples.ts';
 import { processSamples } from './process-samples.ts';
 import { appModels, runSummaries } from './run-summaries.ts';
 import { runLogs } from './run-logs.ts';
+import { runMetrics } from './run-metrics.ts';
 import { runs } from './runs.ts';
 
 /** Every table, keyed by its snake_case name. The only list of tables there is. */
@@ -32,6 +33,7 @@ export const catalog = {
   node_events: nodeEvents,
   mpi_samples: mpiSamples,
   run_logs: runLogs,
+  run_metrics: runMetrics,
 } as const;
 
 export type Catalog = typeof catalog;

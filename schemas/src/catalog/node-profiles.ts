@@ -14,6 +14,7 @@ export const nodeProfiles = defineTable({
     logical_cpus: attr('u32', 'Online logical CPUs.'),
     physical_cores: attr('u32', 'Physical cores (unique core ids per socket).'),
     sockets: attr('u32', 'CPU sockets.'),
+    usable_cores: nullable(gauge('cores', 'Cores workloads here may use: the agent\'s cpuset capped by its cgroup CPU quota (and its ancestors\'); null when unreadable.')),
     mem_total_bytes: gauge('bytes', 'Physical memory.'),
     page_size_bytes: attr('u32', 'Page size at run time.'),
     clk_tck: attr('u32', 'USER_HZ: the unit of /proc CPU times.'),

@@ -17,5 +17,6 @@ export * from './run-series.ts';
 export * from './run-summaries.ts';
 export * from './run-logs.ts';
 export * from './runs.ts';
+export * from './run-metrics.ts';
 export * from './selection.ts';
 export * from './jobs.ts';

@@ -21,7 +21,7 @@ export interface BaselineScope {
   readonly visible_to?: Identity;
 }
 
-const SUMMARY_COLUMNS = 'run_id, app, fingerprint, scale_cores, hosts, wall_s, cpu_s, cpu_efficiency, cpu_cores_mean, storage_bytes_per_s_mean, peak_rss_bytes, read_bytes, write_bytes, gpu_util_mean, phase_profile, finding_kinds';
+const SUMMARY_COLUMNS = 'run_id, app, fingerprint, scale_cores, hosts, node_type, wall_s, cpu_s, cpu_efficiency, cpu_cores_mean, storage_bytes_per_s_mean, peak_rss_bytes, read_bytes, write_bytes, gpu_util_mean, phase_profile, finding_kinds';
 
 /**
  * THE baseline: summaries of the app's finished runs (at the fingerprint, when given) that ended

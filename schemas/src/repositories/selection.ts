@@ -24,13 +24,26 @@ export async function appOutcomes(store: Store, id: Identity, app: string, limit
   });
 }
 
-export interface HostProfile { host: string; cpu_model: string; logical_cpus: number; mem_total_bytes: number; gpu_count: number; gpu_models: string[] }
+export interface HostProfile { host: string; cpu_model: string; logical_cpus: number; usable_cores: number | null; mem_total_bytes: number; gpu_count: number; gpu_models: string[] }
 
 /** The newest profile of every host (or of `hosts`). */
 export async function hostProfiles(store: Store, hosts?: readonly string[]): Promise<HostProfile[]> {
   const where = hosts ? 'WHERE has({hosts:Array(String)}, host)' : '';
   const rows = await store.query<HostProfile>(
-    `SELECT host, cpu_model, logical_cpus, mem_total_bytes, gpu_count, gpu_models FROM node_profiles FINAL ${where}
+    `SELECT host, cpu_model, logical_cpus, usable_cores, mem_total_bytes, gpu_count, gpu_models FROM node_profiles FINAL ${where}
      ORDER BY host, ts DESC LIMIT 1 BY host`, hosts ? { hosts: [...hosts] } : {});
-  return rows.map((r) => ({ ...r, logical_cpus: Number(r.logical_cpus), mem_total_bytes: Number(r.mem_total_bytes), gpu_count: Number(r.gpu_count) }));
+  return rows.map((r) => ({ ...r, logical_cpus: Number(r.logical_cpus), usable_cores: r.usable_cores === null ? null : Number(r.usable_cores), mem_total_bytes: Number(r.mem_total_bytes), gpu_count: Number(r.gpu_count) }));
+}
+
+export interface StoredScaling { node_type: string; scaling_exponent: number; scaling_exponent_se: number | null; scaling_runs: number }
+
+/** The newest app model's scaling exponent per node type, of one app and work (fingerprint); types without one are left out. */
+export async function storedScaling(store: Store, app: string, fingerprint: string): Promise<StoredScaling[]> {
+  const rows = await store.query<{ node_type: string; scaling_exponent: number | null; scaling_exponent_se: number | null; scaling_runs: number }>(
+    `SELECT node_type, scaling_exponent, scaling_exponent_se, scaling_runs FROM app_models FINAL
+     WHERE app = {app:String} AND fingerprint = {fingerprint:String} AND isNotNull(scaling_exponent)
+     ORDER BY node_type, updated_ts DESC LIMIT 1 BY node_type`, { app, fingerprint });
+  return rows.map((r) => ({
+    node_type: r.node_type, scaling_exponent: Number(r.scaling_exponent), scaling_exponent_se: r.scaling_exponent_se === null ? null : Number(r.scaling_exponent_se), scaling_runs: Number(r.scaling_runs),
+  }));
 }

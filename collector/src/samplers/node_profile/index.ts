@@ -9,6 +9,7 @@ import type { HostContext, RowsByTable, Tick } from '../../sampler.ts';
 import { countStatCpus, parseCpuinfo, parseMemTotal } from './parse.ts';
 import { cgroupVersion, gpuInventory, ibInventory, pmuAvailable } from './probes.ts';
 import { StorageCapability } from './storage.ts';
+import { usableCores } from './usable-cores.ts';
 
 export interface ProfileConfig {
   readonly every_s: number;
@@ -35,7 +36,7 @@ export async function buildProfile(tick: Tick, host: HostContext, config: Profil
   return {
     ts: tick.ts, host: host.host, cpu_model: cpu.cpu_model, cpu_arch: process.arch,
     logical_cpus: (stat === null ? 0 : countStatCpus(stat)) || cpu.logical_cpus || availableParallelism(),
-    physical_cores: cpu.physical_cores, sockets: cpu.sockets,
+    physical_cores: cpu.physical_cores, sockets: cpu.sockets, usable_cores: usableCores(host.procRoot, host.sysRoot),
     mem_total_bytes: parseMemTotal(readText(join(host.procRoot, 'meminfo')) ?? '') ?? 0,
     page_size_bytes: host.pageSize, clk_tck: host.clkTck, kernel: release(),
     cgroup_version: cg, psi_available: psi ? 1 : 0, pmu_available: pmu ? 1 : 0,

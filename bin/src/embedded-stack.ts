@@ -11,6 +11,8 @@ export interface EmbeddedStack {
   readonly agent: Agent;
   readonly store: Store;
   readonly publisher: BatchPublisher;
+  /** The in-memory bus, for other readers of its topics (the alert forwarder). */
+  readonly bus: MemoryBus;
   readonly ingest: IngestService;
   readonly analyzer: AnalyzerService;
   readonly absent: readonly string[];
@@ -42,7 +44,7 @@ export async function openEmbeddedStack(cfg: EmbeddedConfig, storePath: string, 
     }
   };
   return {
-    agent, store, publisher, ingest, analyzer, absent, log, drain,
+    agent, store, publisher, bus, ingest, analyzer, absent, log, drain,
     close: async () => {
       await agent.stop();
       await analyzer.stop();

@@ -7,6 +7,7 @@ import { serveApi } from '@runlens/web';
 import { serveSocket } from '../local-socket.ts';
 import { loadNodeTypes } from '../node-types-file.ts';
 import { startUpRuns } from '../up-runs.ts';
+import { alertForwarder } from '../roles/alert-config.ts';
 
 /** `runlens up`: agent + bus + ingest + chDB + local API, until SIGINT/SIGTERM. */
 export async function upCommand(cfg: EmbeddedConfig): Promise<number> {
@@ -27,7 +28,10 @@ export async function upCommand(cfg: EmbeddedConfig): Promise<number> {
   await once(api, 'listening');
   const addr = api.address();
   dashboardUrl = typeof addr === 'object' && addr ? `http://127.0.0.1:${addr.port}` : null;
-  stack.log.info('runlens up', { api: dashboardUrl ?? addr, tokens: paths.tokens, socket: paths.socket, absent: stack.absent });
+  const alerts = alertForwarder({ ...cfg.alerts, RUNLENS_DASHBOARD_URL: cfg.alerts.RUNLENS_DASHBOARD_URL ?? dashboardUrl ?? 'http://127.0.0.1:7070' },
+    { bus: stack.bus, store: stack.store, log: stack.log });
+  await alerts?.start();
+  stack.log.info('runlens up', { api: dashboardUrl ?? addr, tokens: paths.tokens, socket: paths.socket, absent: stack.absent, alerting: alerts !== null });
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', resolve);
@@ -37,6 +41,7 @@ export async function upCommand(cfg: EmbeddedConfig): Promise<number> {
   runs.stop();
   sock.close();
   api.close();
+  await alerts?.stop();
   await stack.close();
   rmSync(paths.socket, { force: true });
   releaseOwnership(paths);

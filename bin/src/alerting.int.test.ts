@@ -1,36 +1,13 @@
 import { AlertForwarder, type AlertSink, SIGNATURE_HEADER, alertmanagerSink, signature, webhookSink } from '@runlens/analyzer';
 import { MemoryBus } from '@runlens/pipeline';
-import { type OpenedStore, TEST_STORES, catalogRow, freePort, hasAlertmanager, startAlertmanager } from '@runlens/pipeline/testing/index';
+import { type OpenedStore, TEST_STORES, catalogRow, hasAlertmanager, startAlertmanager } from '@runlens/pipeline/testing/index';
 import { MessageEncoder, type Row, type TableName, createLogger, sleep } from '@runlens/schemas';
 import { execFileSync } from 'node:child_process';
-import { type IncomingMessage, type Server, createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Delivery, receiver } from './testing/alert-receiver.ts';
 
-interface Delivery { path: string; headers: IncomingMessage['headers']; body: string }
 interface Notification { status: string; groupLabels: Record<string, string>; alerts: { status: string; labels: Record<string, string> }[] }
-
-/** The test's own HTTP receiver: records every POST; `fail` answers 500 to the next N posts. */
-async function receiver(): Promise<{ url: string; got: Delivery[]; fail: { n: number }; server: Server }> {
-  const got: Delivery[] = [];
-  const fail = { n: 0 };
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString(); });
-    req.on('end', () => {
-      if (fail.n > 0) {
-        fail.n--;
-        res.writeHead(500).end();
-        return;
-      }
-      got.push({ path: req.url ?? '', headers: req.headers, body });
-      res.writeHead(200).end();
-    });
-  });
-  const port = await freePort();
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${port}`, got, fail, server };
-}
 
 async function until<T>(what: string, f: () => T | undefined, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

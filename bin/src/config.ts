@@ -3,6 +3,7 @@ import { ConfigError } from '@runlens/schemas';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { type AlertConfig, alertProblem, alertSchema } from './roles/alert-config.ts';
 
 /**
  * `RUNLENS_HTTP_ALLOWED_HOSTS`: extra names the HTTP server answers to in the Host header
@@ -12,6 +13,9 @@ export const allowedHostsSchema = z.string().default('').transform((s) => s.spli
 
 /** The embedded stack's configuration: env only, parsed once here and passed down. */
 const schema = z.object({
+  // `runlens up` forwards alerts like `runlens analyze` when a receiver is named; its own dashboard is the default link.
+  ...alertSchema,
+  RUNLENS_DASHBOARD_URL: alertSchema.RUNLENS_DASHBOARD_URL.removeDefault().optional(),
   RUNLENS_DATA_DIR: z.string().min(1).default(join(homedir(), '.runlens')),
   RUNLENS_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   RUNLENS_HOST: z.string().min(1).default(hostname()),
@@ -57,6 +61,8 @@ export interface EmbeddedConfig {
   readonly otlpEndpoint: string | undefined;
   /** The scheduler's and the shell's variables a run inherits (job id, cores, visible GPUs, LD_PRELOAD), by their names. */
   readonly inherited: Inherited;
+  /** Alertmanager / webhook forwarding; `RUNLENS_DASHBOARD_URL` unset means `up`'s own address. */
+  readonly alerts: Omit<AlertConfig, 'RUNLENS_DASHBOARD_URL'> & { readonly RUNLENS_DASHBOARD_URL: string | undefined };
 }
 
 /** All problems at once, with the variable names. */
@@ -66,11 +72,19 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const c = parsed.data;
+  const problem = alertProblem({ ...c, RUNLENS_DASHBOARD_URL: c.RUNLENS_DASHBOARD_URL ?? '' });
+  if (problem) throw new ConfigError([problem]);
   return {
     dataDir: c.RUNLENS_DATA_DIR, intervalMs: c.RUNLENS_INTERVAL_MS, host: c.RUNLENS_HOST, cluster: c.RUNLENS_CLUSTER,
     httpPort: c.RUNLENS_HTTP_PORT, httpAllowedHosts: c.RUNLENS_HTTP_ALLOWED_HOSTS, logLevel: c.RUNLENS_LOG_LEVEL,
     samplers: c.RUNLENS_SAMPLERS, nodeTypesFile: c.RUNLENS_NODE_TYPES_FILE,
     metricsPort: c.RUNLENS_METRICS_PORT, metricsHost: c.RUNLENS_METRICS_HOST, otlpEndpoint: c.RUNLENS_OTLP_ENDPOINT,
     inherited: Object.fromEntries(inheritedKeys.flatMap((k) => (c[k] === undefined ? [] : [[k, c[k]]]))) as Inherited,
+    alerts: {
+      RUNLENS_ALERTMANAGER_URL: c.RUNLENS_ALERTMANAGER_URL, RUNLENS_ALERT_WEBHOOK_URL: c.RUNLENS_ALERT_WEBHOOK_URL,
+      RUNLENS_ALERT_WEBHOOK_SECRET_FILE: c.RUNLENS_ALERT_WEBHOOK_SECRET_FILE, RUNLENS_DASHBOARD_URL: c.RUNLENS_DASHBOARD_URL,
+      RUNLENS_CLUSTER: c.RUNLENS_CLUSTER, RUNLENS_ALERT_CLEAR_MS: c.RUNLENS_ALERT_CLEAR_MS, RUNLENS_ALERT_RESEND_MS: c.RUNLENS_ALERT_RESEND_MS,
+      RUNLENS_ALERT_EVENT_HOLD_MS: c.RUNLENS_ALERT_EVENT_HOLD_MS,
+    },
   };
 }

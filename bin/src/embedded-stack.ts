@@ -12,6 +12,8 @@ export interface EmbeddedStack {
   readonly agent: Agent;
   readonly store: Store;
   readonly publisher: BatchPublisher;
+  /** The in-memory bus, for other readers of its topics (the alert forwarder). */
+  readonly bus: MemoryBus;
   readonly ingest: IngestService;
   readonly analyzer: AnalyzerService;
   /** The OTLP export of series and findings, when RUNLENS_OTLP_ENDPOINT is set. */
@@ -50,7 +52,7 @@ export async function openEmbeddedStack(cfg: EmbeddedConfig, storePath: string, 
     }
   };
   return {
-    agent, store, publisher, ingest, analyzer, otlp, absent, log, drain, nodeTypes,
+    agent, store, publisher, bus, ingest, analyzer, otlp, absent, log, drain, nodeTypes,
     close: async () => {
       await agent.stop();
       await analyzer.stop();

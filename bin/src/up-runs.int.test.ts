@@ -1,6 +1,6 @@
 import { runReportSchema } from '@runlens/schemas';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,15 @@ describe('runlens up run lifecycle', () => {
       expect(r.code).toBe(0);
       expect(r.stderr, r.stderr).toContain('RunLens report');
     }
+    // The stderr tail travels to `up` with the finish, and comes back in the report.
+    const dir2 = tempDir();
+    const json = join(dir2, 'r.json');
+    const r = await runCli(['run', '--json', json, '--', 'sh', '-c', 'echo to-stdout; echo first >&2; echo second >&2; exit 4'], env);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toBe('to-stdout\n');
+    const report = runReportSchema.parse(JSON.parse(readFileSync(json, 'utf8')));
+    expect(report.log?.lines.map((l) => l.line)).toEqual(['first', 'second']);
+    expect(report.run.ending).toMatchObject({ how: 'failed', exit_code: 4 });
   });
 
   it('serves a 0600 socket, trusts no user name from the request, and refuses an existing run id', async () => {

@@ -102,7 +102,7 @@ describe('dashboard in a browser', () => {
       return n;
     });
     expect(inked).toBeGreaterThan(2000);
-    await expect(page.getByTestId('run-header').textContent()).resolves.toMatch(/exit 0/);
+    await expect(page.getByTestId('run-header').textContent()).resolves.toMatch(/Ended *exited 0/);
     await shot(page, 'run-page');
   });
 

@@ -10,6 +10,7 @@ import { startUpRuns } from '../up-runs.ts';
 import { closeHealth } from '../health/health-server.ts';
 import { countRequests, serveMetrics } from '../health/metrics-server.ts';
 import { counterFamilies } from '@runlens/schemas';
+import { alertForwarder } from '../roles/alert-config.ts';
 
 /** `runlens up`: agent + bus + ingest + chDB + local API, until SIGINT/SIGTERM. */
 export async function upCommand(cfg: EmbeddedConfig): Promise<number> {
@@ -33,7 +34,10 @@ export async function upCommand(cfg: EmbeddedConfig): Promise<number> {
   await once(api, 'listening');
   const addr = api.address();
   dashboardUrl = typeof addr === 'object' && addr ? `http://127.0.0.1:${addr.port}` : null;
-  stack.log.info('runlens up', { api: dashboardUrl ?? addr, tokens: paths.tokens, socket: paths.socket, absent: stack.absent });
+  const alerts = alertForwarder({ ...cfg.alerts, RUNLENS_DASHBOARD_URL: cfg.alerts.RUNLENS_DASHBOARD_URL ?? dashboardUrl ?? 'http://127.0.0.1:7070' },
+    { bus: stack.bus, store: stack.store, log: stack.log });
+  await alerts?.start();
+  stack.log.info('runlens up', { api: dashboardUrl ?? addr, tokens: paths.tokens, socket: paths.socket, absent: stack.absent, alerting: alerts !== null });
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', resolve);
@@ -44,6 +48,7 @@ export async function upCommand(cfg: EmbeddedConfig): Promise<number> {
   sock.close();
   api.close();
   closeHealth(metrics);
+  await alerts?.stop();
   await stack.close();
   rmSync(paths.socket, { force: true });
   releaseOwnership(paths);

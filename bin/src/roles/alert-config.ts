@@ -19,7 +19,7 @@ export const alertSchema = {
 };
 
 const alertObject = z.object(alertSchema);
-type AlertConfig = z.output<typeof alertObject>;
+export type AlertConfig = z.output<typeof alertObject>;
 
 /** The problem with the settings, if any: a webhook is never sent unsigned. */
 export function alertProblem(c: AlertConfig): string | null {

@@ -43,7 +43,12 @@ export class KafkaBus implements Bus {
     this.log = opts.log ?? silentLogger;
     installBoundedGzip();
     this.kafka = new Kafka({
-      clientId: opts.clientId, brokers: [...opts.brokers], logLevel: logLevel.NOTHING, connectionTimeout: 3_000,
+      clientId: opts.clientId, brokers: [...opts.brokers], connectionTimeout: 3_000,
+      // The client's own errors (a consumer that crashed and restarts, a lost coordinator) go
+      // to our log; its chatter below ERROR does not.
+      logLevel: logLevel.ERROR, logCreator: () => ({ namespace, log }) => {
+        this.log.warn('kafka client', { namespace, message: String(log.message).slice(0, 500), error: String(log.error ?? '').slice(0, 500) });
+      },
       ...kafkaAuthConfig(opts.security),
       retry: { initialRetryTime: 200, retries: 5, maxRetryTime: opts.sendTimeoutMs ?? 5_000 },
     });

@@ -78,7 +78,11 @@ export async function subscribeKafka(kafka: Kafka, opts: SubscribeOptions, log: 
         p.resolveOffset(last);
         const next = Number(last) + 1;
         const commit = Math.min(next, opts.commitBelow?.(batch.topic, batch.partition) ?? next);
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(commit) }]);
+        // The payload's commit, not consumer.commitOffsets: that one retries through kafkajs's
+        // retrier with the coordinator it cached, so once the group's coordinator moved to
+        // another broker (a broker killed and restarted) it failed NOT_COORDINATOR for ever and
+        // ingest stopped. This one fails once; the runner then rejoins and finds the new one.
+        await p.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(commit) }] }] });
         await p.heartbeat();
       }
     },

@@ -1,4 +1,5 @@
 import type { Store } from '../store/store.ts';
+import { SELF_RUN_ID } from '../catalog/index.ts';
 import { msOrNull } from './columns.ts';
 
 /**
@@ -40,9 +41,9 @@ export async function runsOfPids(store: Store, host: string, pids: readonly numb
   if (pids.length === 0) return [];
   const rows = await store.query<PidRunRow>(
     `SELECT DISTINCT host, pid, run_id FROM process_samples
-     WHERE host = {host:String} AND has({pids:Array(Int64)}, toInt64(pid)) AND run_id != ''
+     WHERE host = {host:String} AND has({pids:Array(Int64)}, toInt64(pid)) AND run_id != '' AND run_id != {self:String}
        AND ts BETWEEN ${store.sql.fromMs('from')} AND ${store.sql.fromMs('to')} LIMIT 1000`,
-    { host, pids: [...pids], from: fromMs, to: toMs });
+    { host, pids: [...pids], from: fromMs, to: toMs, self: SELF_RUN_ID });
   return rows.map((r) => ({ ...r, pid: Number(r.pid) }));
 }
 

@@ -1,5 +1,6 @@
 import type { ReportTimeline, RunReport } from '@runlens/schemas';
 import { bytes, pct } from './format.ts';
+import { allocatedCores } from './allocation.ts';
 
 const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'] as const;
 const LEVELS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
@@ -46,7 +47,7 @@ export function resourceBars(r: RunReport): ResourceBar[] {
   const s = r.summary;
   const t = r.timeline;
   const spark = (series: ReportTimeline['cpu'] | undefined, max?: number): string => (series ? sparkline(runTotal(series), 24, max) : '');
-  const alloc = r.run.alloc_cores * Math.max(1, r.run.hosts.length);
+  const alloc = allocatedCores(r.run);
   const outside = t ? runTotal(t.outside_cpu).filter((v): v is number => v !== null) : [];
   const outsideMean = outside.length > 0 ? outside.reduce((a, b) => a + b, 0) / outside.length : 0;
   const bars: ResourceBar[] = [{

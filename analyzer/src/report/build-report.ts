@@ -19,6 +19,7 @@ import { runEnding } from './run-ending.ts';
 import { reportEvents, reportLog } from './run-log.ts';
 import { reportTimeline } from './timeline.ts';
 import { elsewhereForRun } from '../selection/elsewhere.ts';
+import { allocatedCores } from './allocation.ts';
 
 export { stampFinding };
 
@@ -50,7 +51,7 @@ export async function buildReport(store: Store, runId: string, now = Date.now(),
   const summary: RunReport['summary'] = {
     wall_s: wall, cpu_user_s: cpuUser, cpu_sys_s: cpuSys,
     cpu_cores_mean: (cpuUser + cpuSys) / wall,
-    cpu_efficiency: (cpuUser + cpuSys) / (wall * Math.max(run.alloc_cores, 1e-9)),
+    cpu_efficiency: (cpuUser + cpuSys) / (wall * Math.max(allocatedCores(run), 1e-9)),
     peak_rss_bytes: sampled.peak_rss_bytes ?? 0,
     read_bytes: kernel ? run.read_bytes : sampled.read_bytes,
     write_bytes: kernel ? run.write_bytes : sampled.write_bytes,

@@ -2,6 +2,7 @@ import type { RunReport } from '@runlens/schemas';
 import { type ReportChart, reportChartOptions } from '../charts/report-charts.ts';
 import { resourceBars } from './bars.ts';
 import { bytes, evidenceEntry, metricLine, pct, seconds } from './format.ts';
+import { allocatedCores } from './allocation.ts';
 
 const CHART_WIDTH = 760;
 const CHART_HEIGHT = 240;
@@ -39,7 +40,7 @@ function summary(r: RunReport): string {
   const kv = (k: string, v: string): string => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`;
   return `<table>${kv('run', r.run.run_id)}${kv('app', r.run.app)}${kv('user', r.run.user)}${kv('command', r.run.cmd)}
 ${kv('hosts', r.run.hosts.join(', '))}${kv('ended', r.run.ending?.detail ?? String(r.run.exit_code ?? 'running'))}${kv('wall time', seconds(s.wall_s))}
-${kv('CPU', `${s.cpu_cores_mean.toFixed(2)} of ${r.run.alloc_cores} cores (${pct(s.cpu_efficiency)}); user ${seconds(s.cpu_user_s)}, sys ${seconds(s.cpu_sys_s)}`)}
+${kv('CPU', `${s.cpu_cores_mean.toFixed(2)} of ${allocatedCores(r.run)} cores (${pct(s.cpu_efficiency)}); user ${seconds(s.cpu_user_s)}, sys ${seconds(s.cpu_sys_s)}`)}
 ${kv('peak RSS', bytes(s.peak_rss_bytes))}${kv('storage IO', `read ${bytes(s.read_bytes)}, written ${bytes(s.write_bytes)}`)}
 ${kv('syscall IO', `read() ${bytes(s.rchar)}, write() ${bytes(s.wchar)}`)}
 ${s.gpu ? kv('GPU', `${s.gpu.gpus} GPU(s), utilisation ${pct(s.gpu.util_mean)}, peak memory ${bytes(s.gpu.mem_peak_bytes)}`) : ''}

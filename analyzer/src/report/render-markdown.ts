@@ -2,6 +2,7 @@ import type { RunReport } from '@runlens/schemas';
 import { resourceBarLines } from './bars.ts';
 import { bytes, evidenceLine, metricLine, pct, seconds } from './format.ts';
 import { terminalSafe } from './terminal-safe.ts';
+import { allocatedCores } from './allocation.ts';
 
 const SEVERITY_MARK = { info: 'ℹ️', warning: '⚠️', critical: '‼️' } as const;
 
@@ -24,7 +25,7 @@ function summaryTable(r: RunReport): string[] {
     '| | |', '|---|---|',
     row('app', mdText(r.run.app)), row('command', mdText(r.run.cmd)), row('user', mdText(r.run.user)),
     row('exit code', String(r.run.exit_code ?? 'running')), row('wall time', seconds(s.wall_s)),
-    row('CPU', `${s.cpu_cores_mean.toFixed(2)} cores used of ${r.run.alloc_cores} allocated (efficiency ${pct(s.cpu_efficiency)}; user ${seconds(s.cpu_user_s)}, sys ${seconds(s.cpu_sys_s)})`),
+    row('CPU', `${s.cpu_cores_mean.toFixed(2)} cores used of ${allocatedCores(r.run)} allocated (efficiency ${pct(s.cpu_efficiency)}; user ${seconds(s.cpu_user_s)}, sys ${seconds(s.cpu_sys_s)})`),
     row('peak RSS', bytes(s.peak_rss_bytes)),
     row('storage IO', `read ${bytes(s.read_bytes)}, written ${bytes(s.write_bytes)}`),
     row('syscall IO', `read() ${bytes(s.rchar)}, write() ${bytes(s.wchar)} (totals from ${s.totals_source === 'kernel' ? 'kernel accounting' : 'samples'})`),

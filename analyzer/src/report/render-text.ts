@@ -3,6 +3,7 @@ import { resourceBarLines } from './bars.ts';
 import { bytes, evidenceLine, metricLine, pct, seconds } from './format.ts';
 import { endingLines, logAndEventLines } from './render-log.ts';
 import { terminalSafe } from './terminal-safe.ts';
+import { allocatedCores } from './allocation.ts';
 
 const SEVERITY_MARK = { info: 'i', warning: '!', critical: '!!' } as const;
 
@@ -14,7 +15,7 @@ export function renderText(r: RunReport): string {
     `  command      ${r.run.cmd}`,
     ...endingLines(r),
     `  wall time    ${seconds(s.wall_s)}`,
-    `  CPU          ${s.cpu_cores_mean.toFixed(2)} cores used of ${r.run.alloc_cores} allocated  (efficiency ${pct(s.cpu_efficiency)};` +
+    `  CPU          ${s.cpu_cores_mean.toFixed(2)} cores used of ${allocatedCores(r.run)} allocated  (efficiency ${pct(s.cpu_efficiency)};` +
       ` user ${seconds(s.cpu_user_s)}, sys ${seconds(s.cpu_sys_s)})`,
     `  peak RSS     ${bytes(s.peak_rss_bytes)}`,
     `  storage IO   read ${bytes(s.read_bytes)}, written ${bytes(s.write_bytes)}`,

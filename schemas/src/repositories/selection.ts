@@ -28,6 +28,8 @@ export interface HostProfile { host: string; cpu_model: string; logical_cpus: nu
 
 /** The newest profile of every host (or of `hosts`). */
 export async function hostProfiles(store: Store, hosts?: readonly string[]): Promise<HostProfile[]> {
+  // No hosts asked for: none to read (and 18.16 cannot type an empty array parameter).
+  if (hosts?.length === 0) return [];
   const where = hosts ? 'WHERE has({hosts:Array(String)}, host)' : '';
   const rows = await store.query<HostProfile>(
     `SELECT host, cpu_model, logical_cpus, usable_cores, mem_total_bytes, gpu_count, gpu_models FROM node_profiles FINAL ${where}

@@ -79,9 +79,10 @@ export function parseStat(text: ProcText): ProcStat | null {
     threads: n(20), start_ticks: n(22), vsize: n(23), rss_pages: n(24),
     processor: count >= 37 ? n(39) : -1,
   };
-  const numbers = [stat.pid, stat.ppid, stat.minflt, stat.cminflt, stat.majflt, stat.utime, stat.stime, stat.threads,
-    stat.start_ticks, stat.vsize, stat.rss_pages, stat.processor];
-  return numbers.every(Number.isFinite) ? stat : null;
+  // intAt gives NaN for a field that is not a number, and NaN poisons the sum: one check, no array.
+  const sum = stat.pid + stat.ppid + stat.minflt + stat.cminflt + stat.majflt + stat.utime + stat.stime + stat.threads +
+    stat.start_ticks + stat.vsize + stat.rss_pages + stat.processor;
+  return Number.isFinite(sum) ? stat : null;
 }
 
 /** A line key, as the bytes to find: at the very start, or after a newline. */

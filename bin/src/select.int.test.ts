@@ -1,8 +1,8 @@
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sleep } from '@runlens/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from './testing/cli-harness.ts';
+import { canUseCpuQuota, makeQuotaCgroup, removeCgroup, timedIn } from './testing/quota-cgroup.ts';
 
 /**
  * Compute selection on real runs (issue 13): two node types on this machine, "fast-1" (a
@@ -13,20 +13,10 @@ import { runCli, tempDir } from './testing/cli-harness.ts';
  * the truth is what those times and the prices say. Timing the same executions keeps the check
  * fair on a busy machine, where two separate sets of runs would see different load.
  */
-const CPU_ROOT = '/sys/fs/cgroup/cpu';
-const canRun = ((): boolean => {
-  try {
-    accessSync(CPU_ROOT, constants.W_OK);
-    return existsSync(join(CPU_ROOT, 'cpu.cfs_quota_us'));
-  } catch {
-    return false;
-  }
-})();
-
 const tag = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-const TYPES = { fast: { host: 'fast-1', quotaUs: -1, price: 6 }, slow: { host: 'slow-1', quotaUs: 30_000, price: 1 } } as const;
+const TYPES = { fast: { host: 'fast-1', cores: null, price: 6 }, slow: { host: 'slow-1', cores: 0.3, price: 1 } } as const;
 type TypeName = keyof typeof TYPES;
-const cgroupOf = (t: TypeName): string => join(CPU_ROOT, `rl_select_${t}_${tag}`);
+const cgroups = {} as Record<TypeName, string>;
 
 const dir = tempDir('runlens-select-');
 const APPS = {
@@ -38,8 +28,7 @@ type AppName = keyof typeof APPS;
 
 const timings = (app: AppName, t: TypeName): string => join(dir, `${app}.${t}.ns`);
 /** The same wrapper on both types (so the command fingerprint is the same); it times the command itself. */
-const wrapped = (app: AppName, t: TypeName): string[] => ['sh', '-c',
-  `echo $$ > ${cgroupOf(t)}/cgroup.procs && s=$(date +%s%N) && ${APPS[app]} && echo $(( $(date +%s%N) - s )) >> ${timings(app, t)}`];
+const wrapped = (app: AppName, t: TypeName): string[] => ['sh', '-c', timedIn(cgroups[t], APPS[app], timings(app, t))];
 const env = (t: TypeName): Record<string, string> => ({ RUNLENS_DATA_DIR: join(dir, 'data'), RUNLENS_HOST: TYPES[t].host, RUNLENS_NODE_TYPES_FILE: join(dir, 'types.json') });
 
 async function monitored(app: AppName, t: TypeName): Promise<void> {
@@ -60,22 +49,15 @@ async function select(app: AppName): Promise<SelectJson> {
   return JSON.parse(r.stdout) as SelectJson;
 }
 
-describe.skipIf(!canRun)('runlens select on two node types made by CPU quota (root, cgroup v1 cpu)', () => {
+describe.skipIf(!canUseCpuQuota)('runlens select on two node types made by CPU quota (root, cgroup v1 cpu)', () => {
   beforeAll(() => {
-    for (const t of Object.keys(TYPES) as TypeName[]) {
-      mkdirSync(cgroupOf(t));
-      writeFileSync(join(cgroupOf(t), 'cpu.cfs_quota_us'), String(TYPES[t].quotaUs));
-    }
+    for (const t of Object.keys(TYPES) as TypeName[]) cgroups[t] = makeQuotaCgroup(`rl_select_${t}_${tag}`, TYPES[t].cores);
     writeFileSync(join(dir, 'types.json'), JSON.stringify({
       currency: 'EUR', types: { fast: { hosts: ['fast-*'], price_per_node_hour: TYPES.fast.price }, slow: { hosts: ['slow-*'], price_per_node_hour: TYPES.slow.price } },
     }));
   });
   afterAll(async () => {
-    for (const t of Object.keys(TYPES) as TypeName[]) {
-      for (let i = 0; i < 20 && existsSync(cgroupOf(t)); i++) {
-        try { rmdirSync(cgroupOf(t)); } catch { await sleep(100); }
-      }
-    }
+    for (const t of Object.keys(TYPES) as TypeName[]) await removeCgroup(cgroups[t]);
   });
 
   it('says "insufficient data" with one run per type, and which runs would settle it', async () => {

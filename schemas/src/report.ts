@@ -151,6 +151,8 @@ export const runReportSchema = z.object({
   /** The app's own metrics (run_metrics: `runlens run --metric`, RUNLENS_METRIC_FILE), one summary per name. */
   metrics: z.array(z.object({
     name: z.string(), points: z.number().int(), median: z.number(), mean: z.number(), min: z.number(), max: z.number(), last: z.number(), source: z.string(),
+    /** Each value weighted by the time since the one before: for a per-step rate, steps over time. */
+    time_mean: z.number().optional(),
   })).optional(),
   /**
    * Where this app's same work ran faster or cheaper on another node type, said only when the

@@ -1,5 +1,5 @@
 import type { Store } from '@runlens/pipeline';
-import { NO_NODE_TYPES, type NodeTypesConfig, type Row, hostProfiles, metricsOfRuns, runNodeType } from '@runlens/schemas';
+import { NO_NODE_TYPES, type NodeTypesConfig, type Row, dominantMetric, hostProfiles, runNodeType } from '@runlens/schemas';
 import type { FindingDraft } from '../detectors/detector.ts';
 import type { RunState } from '../state/run-state.ts';
 import type { RunWindow } from '../window/run-window.ts';
@@ -25,14 +25,10 @@ async function nodeTypeOfRun(store: Store, meta: Row<'runs'> | null, cfg: NodeTy
   return runNodeType(cfg, meta, profiles);
 }
 
-/** The app's own metric over these runs: the name most of them report, and the median of their medians. */
+/** The app's own metric over these runs: the name most of them report, and the median of their means over time. */
 async function metricOf(store: Store, runIds: readonly string[]): Promise<{ metric_name: string; metric_median: number | null }> {
-  const rows = await metricsOfRuns(store, runIds);
-  const counts = new Map<string, number>();
-  for (const r of rows) counts.set(r.name, (counts.get(r.name) ?? 0) + 1);
-  const name = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
-  if (name === undefined) return { metric_name: '', metric_median: null };
-  return { metric_name: name, metric_median: median(rows.filter((r) => r.name === name).map((r) => r.median)) };
+  const { name, byRun } = await dominantMetric(store, runIds);
+  return name === null ? { metric_name: '', metric_median: null } : { metric_name: name, metric_median: median([...byRun.values()]) };
 }
 
 /**

@@ -79,8 +79,9 @@ export function evidenceLine(evidence: Readonly<Record<string, EvidenceValue>>):
   return Object.entries(evidence).map(([k, v]) => evidenceEntry(k, v).join(' ')).join(' · ');
 }
 
-/** One app metric of a run for people: `it/s  median 12.3  (11–13.5 over 42 points, last 12.9)`. */
-export function metricLine(m: { name: string; points: number; median: number; min: number; max: number; last: number }): string {
+/** One app metric of a run for people: `it/s  median 12.3  over time 11.8  (11–13.5 over 42 points, last 12.9)`. */
+export function metricLine(m: { name: string; points: number; median: number; min: number; max: number; last: number; time_mean?: number }): string {
   const n = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : Number(x.toPrecision(3)).toString());
-  return `${m.name}  median ${n(m.median)}  (${n(m.min)}–${n(m.max)} over ${m.points} point${m.points === 1 ? '' : 's'}, last ${n(m.last)})`;
+  const overTime = m.time_mean === undefined ? '' : `  over time ${n(m.time_mean)}`;
+  return `${m.name}  median ${n(m.median)}${overTime}  (${n(m.min)}–${n(m.max)} over ${m.points} point${m.points === 1 ? '' : 's'}, last ${n(m.last)})`;
 }

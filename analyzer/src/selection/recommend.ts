@@ -7,7 +7,7 @@ const CI_TARGET = 0.9;
 
 /**
  * One finished run of the work: its node type, wall time, cost (null without a price) and, where
- * the app reports its own throughput (run_metrics), the run's median of it (higher is better).
+ * the app reports its own throughput (run_metrics), the run's mean of it over time (higher is better).
  */
 export interface TypedOutcome { readonly type: string; readonly wall_s: number; readonly cost: number | null; readonly metric?: number | null }
 

@@ -1,5 +1,5 @@
 import {
-  type Identity, type NodeTypesConfig, type Store, type StoredScaling, appOutcomes, hostProfiles, metricsOfRuns, nodeTypeOf, runCost, runNodeType, storedScaling,
+  type Identity, type NodeTypesConfig, type Store, type StoredScaling, appOutcomes, dominantMetric, hostProfiles, nodeTypeOf, runCost, runNodeType, storedScaling,
 } from '@runlens/schemas';
 import { median } from '../lib/stats.ts';
 import { predictTypeAtScale } from './predict-scale.ts';
@@ -21,15 +21,6 @@ function mostFrequent<T>(xs: readonly T[]): T | undefined {
   const counts = new Map<T, number>();
   for (const x of xs) counts.set(x, (counts.get(x) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
-}
-
-/** The app's metric most of these runs report, and each run's median of it. */
-async function runMetrics(store: Store, runIds: readonly string[]): Promise<{ name: string | null; byRun: Map<string, number> }> {
-  const rows = await metricsOfRuns(store, runIds);
-  const counts = new Map<string, number>();
-  for (const r of rows) counts.set(r.name, (counts.get(r.name) ?? 0) + 1);
-  const name = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? null;
-  return { name, byRun: new Map(rows.filter((r) => r.name === name).map((r) => [r.run_id, r.median])) };
 }
 
 type ScaledOutcome = TypedOutcome & { readonly scale: number; readonly hosts: number; readonly gpus: number };
@@ -62,7 +53,7 @@ export async function selectForApp(store: Store, id: Identity, app: string, cfg:
   const same = all.filter((r) => r.fingerprint === fingerprint);
   const scaleCores = scale ?? mostFrequent(same.map((r) => r.scale_cores)) ?? null;
   const profiles = new Map((await hostProfiles(store, [...new Set(same.flatMap((r) => r.hosts))])).map((p) => [p.host, p]));
-  const metric = await runMetrics(store, same.map((r) => r.run_id));
+  const metric = await dominantMetric(store, same.map((r) => r.run_id));
   const outcomes: ScaledOutcome[] = same.map((r) => {
     const type = runNodeType(cfg, r, profiles);
     const hosts = Math.max(1, r.hosts.length);

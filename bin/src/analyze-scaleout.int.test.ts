@@ -2,6 +2,7 @@ import { ANALYZER_INPUT_TOPICS, ROUTE_GROUP } from '@runlens/analyzer';
 import { type Bus, type Store, openClickHouseStore, openKafkaBus } from '@runlens/pipeline';
 import { type TestServer, freePort, startClickHouse, startKafka } from '@runlens/pipeline/testing/servers';
 import { MessageEncoder, type Row, type TableName, sleep } from '@runlens/schemas';
+import { Partitioners } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoleProcess } from './testing/role-process.ts';
@@ -9,6 +10,25 @@ import { MultiHostRuns, expectedCpuS } from './testing/multi-host-runs.ts';
 import { storedCounts } from './testing/stored-counts.ts';
 
 const TICKS = 12;
+/** The partition Kafka's producer puts a key in (kafkajs's default, Java's murmur2), as the router's producer does. */
+const partitioner = Partitioners.DefaultPartitioner();
+const partitionOf = (key: string, partitions: number): number =>
+  partitioner({ topic: 'analyzer', message: { key, value: null }, partitionMetadata: Array.from({ length: partitions }, (_, i) => ({ partitionId: i, partitionErrorCode: 0, leader: 0, replicas: [0], isr: [0], offlineReplicas: [] })) });
+
+/** `n` run ids (n ≥ partitions) that fall in every partition, so every replica owns some of them whatever the split. */
+function idsInEveryPartition(n: number, partitions: number, prefix: string): string[] {
+  const ids: string[] = [];
+  const covered = new Set<number>();
+  while (ids.length < n) {
+    const id = `${prefix}-${randomBytes(3).toString('hex')}-${ids.length}`;
+    const p = partitionOf(id, partitions);
+    if (covered.has(p) && covered.size < partitions && n - ids.length <= partitions - covered.size) continue;
+    covered.add(p);
+    ids.push(id);
+  }
+  return ids;
+}
+
 const log = (what: string, fields: Record<string, unknown>): void => console.log(`[analyze-scaleout] ${what} ${JSON.stringify(fields)}`);
 
 /**
@@ -68,8 +88,11 @@ describe('analyze replicas scale by run (Kafka, ClickHouse)', () => {
       const m = enc.encode(table, rows, key);
       await bus.producer().send(m.topic, [m]);
     };
-    const runs = new MultiHostRuns(Array.from({ length: 12 }, (_, i) => `mh-${randomBytes(3).toString('hex')}-${i}`), publish);
-    const [early, late] = [runs.ids.slice(0, 6), runs.ids.slice(6)];
+    // Early runs end before the kill and late ones after: each set falls in every partition, so the
+    // survivor has analysed runs of its own and the victim holds unfinished ones, whichever way the group split.
+    const partitions = Math.max(...replicas.flatMap(owns)) + 1;
+    const [early, late] = [idsInEveryPartition(6, partitions, 'mh-e'), idsInEveryPartition(6, partitions, 'mh-l')];
+    const runs = new MultiHostRuns([...early, ...late], publish);
     // A run's end follows its samples: it is sent once the router has passed them on (the samples
     // are backdated, so the analyzer's settle time after the last sample does not apply).
     const routed = (): Promise<void> => until('the router to pass everything on', async () => (await bus.lag(ROUTE_GROUP, ANALYZER_INPUT_TOPICS)) === 0);

@@ -1,8 +1,8 @@
 import { ANALYZER_INPUT_TOPICS, ROUTE_GROUP } from '@runlens/analyzer';
 import { type Bus, type Store, openClickHouseStore, openKafkaBus } from '@runlens/pipeline';
+import { kafkaPartitionOf } from '@runlens/pipeline/bus/kafka/partition';
 import { type TestServer, freePort, startClickHouse, startKafka } from '@runlens/pipeline/testing/servers';
 import { MessageEncoder, type Row, type TableName, sleep } from '@runlens/schemas';
-import { Partitioners } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoleProcess } from './testing/role-process.ts';
@@ -10,18 +10,13 @@ import { MultiHostRuns, expectedCpuS } from './testing/multi-host-runs.ts';
 import { storedCounts } from './testing/stored-counts.ts';
 
 const TICKS = 12;
-/** The partition Kafka's producer puts a key in (kafkajs's default, Java's murmur2), as the router's producer does. */
-const partitioner = Partitioners.DefaultPartitioner();
-const partitionOf = (key: string, partitions: number): number =>
-  partitioner({ topic: 'analyzer', message: { key, value: null }, partitionMetadata: Array.from({ length: partitions }, (_, i) => ({ partitionId: i, partitionErrorCode: 0, leader: 0, replicas: [0], isr: [0], offlineReplicas: [] })) });
-
 /** `n` run ids (n ≥ partitions) that fall in every partition, so every replica owns some of them whatever the split. */
 function idsInEveryPartition(n: number, partitions: number, prefix: string): string[] {
   const ids: string[] = [];
   const covered = new Set<number>();
   while (ids.length < n) {
     const id = `${prefix}-${randomBytes(3).toString('hex')}-${ids.length}`;
-    const p = partitionOf(id, partitions);
+    const p = kafkaPartitionOf(id, partitions);
     if (covered.has(p) && covered.size < partitions && n - ids.length <= partitions - covered.size) continue;
     covered.add(p);
     ids.push(id);

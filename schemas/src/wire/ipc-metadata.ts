@@ -18,8 +18,10 @@ const CONTINUATION = -1;
  */
 export function ipcMetadataViolation(bytes: Uint8Array): string | null {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const frames: IpcFrame[] = [];
   let pos = 0;
   for (let n = 0; pos < bytes.length; n++) {
+    const start = pos;
     if (n > MAX_MESSAGES) return `more than ${MAX_MESSAGES} IPC messages`;
     if (pos + 4 > bytes.length) return 'truncated IPC frame';
     let len = view.getInt32(pos, true);
@@ -29,27 +31,34 @@ export function ipcMetadataViolation(bytes: Uint8Array): string | null {
       len = view.getInt32(pos, true);
       pos += 4;
     }
-    if (len === 0) return null;
+    if (len === 0) break;
     if (len < 0 || pos + len > bytes.length) return `IPC metadata length ${len} outside the message`;
     const meta = bytes.subarray(pos, pos + len);
     pos += len;
-    const body = checkMessage(meta);
-    if (typeof body === 'string') return body;
-    if (body > bytes.length - pos) return `IPC body length ${body} outside the message`;
-    pos += body;
+    const checked = checkMessage(meta);
+    if (typeof checked === 'string') return checked;
+    if (checked.body > bytes.length - pos) return `IPC body length ${checked.body} outside the message`;
+    pos += checked.body;
+    frames.push({ kind: checked.kind, start, end: pos });
   }
+  walked.set(bytes, frames);
   return null;
 }
 
-/** The body length a message's metadata declares, or why the metadata is not sound. */
-function checkMessage(meta: Uint8Array): number | string {
+/** The frames of streams ipcMetadataViolation passed, so the checks after it do not parse every message's metadata again. */
+const walked = new WeakMap<Uint8Array, IpcFrame[]>();
+
+/** The body length and kind a message's metadata declares, or why the metadata is not sound. */
+function checkMessage(meta: Uint8Array): { body: number; kind: IpcFrame['kind'] } | string {
   try {
     const m = Message.getRootAsMessage(new ByteBuffer(meta));
     const fits = (count: number, size: number, what: string): string | null =>
       count >= 0 && count * size <= meta.length ? null : `IPC ${what}: ${count} entries in ${meta.length} bytes of metadata`;
     const why = fits(m.customMetadataLength(), 4, 'message metadata') ?? checkHeader(m, fits);
     const body = Number(m.bodyLength());
-    return why ?? (Number.isSafeInteger(body) && body >= 0 ? body : `IPC body length ${body}`);
+    const kind = FRAME_KINDS[m.headerType()];
+    if (why || !kind) return why ?? `IPC message of type ${m.headerType()}`;
+    return Number.isSafeInteger(body) && body >= 0 ? { body, kind } : `IPC body length ${body}`;
   } catch (e) {
     return `unreadable IPC metadata: ${e instanceof Error ? e.message : String(e)}`.slice(0, 200);
   }
@@ -105,9 +114,14 @@ export interface IpcFrame {
 
 /**
  * The messages of a stream that passed ipcMetadataViolation, up to its end marker (or the end of
- * the bytes), without reading any value; null when a frame is not a schema or a batch.
+ * the bytes), without reading any value; null when a frame is not a schema or a batch. A stream
+ * ipcMetadataViolation walked is not parsed again (ingest asks three times per message).
  */
 export function ipcFrames(bytes: Uint8Array): IpcFrame[] | null {
+  return walked.get(bytes) ?? framesOf(bytes);
+}
+
+function framesOf(bytes: Uint8Array): IpcFrame[] | null {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const frames: IpcFrame[] = [];
   for (let pos = 0; pos + 4 <= bytes.length;) {

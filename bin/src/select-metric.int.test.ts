@@ -73,9 +73,9 @@ describe.skipIf(!canUseCpuQuota)('the app\'s own metric, scaling prediction and 
     expect(s.recommendation).toMatchObject({ verdict: 'recommended', performance: 'it/s', fastest: { type: 'fast' }, cheapest: { type: 'slow' } });
     const fast = s.recommendation.types.find((t) => t.type === 'fast');
     expect(fast?.runs).toBe(3);
-    // The app's own per-step rates over time, against steps / wall measured outside (which also counts the interpreter start).
-    expect((fast?.metric_median ?? 0) / rate.fast).toBeGreaterThan(0.75);
-    expect((fast?.metric_median ?? 0) / rate.fast).toBeLessThan(1.5);
+    // The app's own per-step rates over time, against steps / wall measured outside: the same order of magnitude (the wall also counts the interpreter start, seconds under load).
+    expect((fast?.metric_median ?? 0) / rate.fast).toBeGreaterThan(0.5);
+    expect((fast?.metric_median ?? 0) / rate.fast).toBeLessThan(2);
     const report = await runCli(['report', lastSlowRun, '--json'], env('slow-1'));
     expect(report.code, report.stderr).toBe(0);
     const json = JSON.parse(report.stdout) as { metrics: { name: string; points: number }[]; elsewhere: string[] };

@@ -1,5 +1,6 @@
 import { notFound } from 'next/navigation';
 import { bucketMs } from '@runlens/analyzer/charts/series';
+import { AppMetrics } from '../../../components/app-metrics.tsx';
 import { Comparison } from '../../../components/comparison.tsx';
 import { HostPanels } from '../../../components/host-panels.tsx';
 import { LiveRefresh } from '../../../components/live-refresh.tsx';
@@ -47,6 +48,7 @@ export default async function RunPage({ params, searchParams }: { params: Promis
         {run.status === 'running' ? <LiveRefresh everyMs={3000} /> : null}
         <RunHeader report={report} />
         <Verdict findings={report.findings} />
+        <AppMetrics report={report} />
         <Verdict findings={report.findings_after_end ?? []} afterEnd />
         <HostPanels panels={hosts} bucketMs={bucket} range={range} />
         <Timelines data={data} findings={report.findings} events={report.events ?? []} bucketMs={bucket} allocCores={run.alloc_cores} range={range} />

@@ -193,6 +193,11 @@ describe('run page of a multi-host run in a browser', () => {
     await expect(card.locator('li[data-metric="it/s"]').textContent()).resolves.toMatch(/^it\/s {2}median 1\.9 {2}over time 1\.9\d* {2}\(1\.8–2 over 42 points, last 1\.8\)$/);
     await expect(card.getByTestId('elsewhere').locator('li').allTextContents()).resolves
       .toEqual([expect.stringMatching(/^on type fast this work ran 4\.\d× faster \(3 runs\) than on slow \(3 runs\) at 1\.\d× the cost per unit of work$/)]);
+    // Its values over time, in the run's chart group: pointing at the CPU chart shows the metric there too.
+    const metric = card.locator('[data-metric-chart="it/s"] [data-chart]');
+    await metric.locator('canvas').first().waitFor();
+    await hover(page.locator('[data-testid="timelines"] [data-resource="cpu"] [data-chart]'), 0.5);
+    await expect.poll(() => tip(metric), { timeout: 10_000 }).toMatch(/it\/s\s*(2|1\.8)\b/);
     await card.screenshot({ path: join(ARTIFACTS, 'run-app-metric.png') });
   });
 

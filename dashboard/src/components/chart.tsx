@@ -11,12 +11,17 @@ import { useEffect, useRef } from 'react';
 echarts.use([LineChart, HeatmapChart, ScatterChart, BarChart, DataZoomComponent, GridComponent, LegendComponent, MarkAreaComponent,
   MarkLineComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
-/** Four significant digits in tooltips (190.7 MiB, not 190.7350549697876): a function, so it is added here, in the browser. */
-const tooltipValue = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v ?? '-'));
+const fourDigits = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v ?? '-'));
 
+/**
+ * Four significant digits in the time charts' tooltips (190.7 MiB, not 190.7350549697876). A
+ * function cannot cross from the server's option builders, so it is added here, in the browser;
+ * item tooltips (scatter, heatmap) keep echarts' own, which formats their time dimension.
+ */
 function readable(option: EChartsOption): EChartsOption {
   const t = option.tooltip;
-  return t && !Array.isArray(t) ? { ...option, tooltip: { valueFormatter: tooltipValue, ...t } } : option;
+  if (!t || Array.isArray(t) || t.trigger !== 'axis') return option;
+  return { ...option, tooltip: { valueFormatter: (v) => (Array.isArray(v) ? v.map(fourDigits).join('  ') : fourDigits(v)), ...t } };
 }
 
 /**

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import type { RunReport } from '@runlens/schemas';
 import type { HostSeries } from '@runlens/analyzer/charts/series';
-import { buildTimelineOption } from '@runlens/analyzer/charts/timeline';
+import { buildMetricTimelineOption } from '../charts/metric-timeline.ts';
 import { type TimeWindow, withTimeZoom } from '../charts/zoom.ts';
 import { metricLine } from '../server/format.ts';
 import { Chart } from './chart.tsx';
@@ -29,7 +29,7 @@ export function AppMetrics({ report, series, bucketMs, range }: { report: RunRep
         <div className="grid2">{series.map((s) => (
           <div key={s.host} data-metric-chart={s.host}>
             <Chart label={`${s.host} over time`} group="run-time" height={200}
-              option={withTimeZoom(buildTimelineOption({ unit: s.host, series: [s], findings: [], bucketMs }), range)} />
+              option={withTimeZoom(buildMetricTimelineOption(s, bucketMs), range)} />
           </div>
         ))}</div>
       ) : null}

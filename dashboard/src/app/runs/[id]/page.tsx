@@ -51,8 +51,8 @@ export default async function RunPage({ params, searchParams }: { params: Promis
         {run.status === 'running' ? <LiveRefresh everyMs={3000} /> : null}
         <RunHeader report={report} />
         <Verdict findings={report.findings} />
-        <AppMetrics report={report} series={metrics} bucketMs={bucket} range={range} />
         <Verdict findings={report.findings_after_end ?? []} afterEnd />
+        <AppMetrics report={report} series={metrics} bucketMs={bucket} range={range} />
         <HostPanels panels={hosts} bucketMs={bucket} range={range} />
         <Timelines data={data} findings={report.findings} events={report.events ?? []} bucketMs={bucket} allocCores={run.alloc_cores} range={range} />
         <RunEvents report={report} />

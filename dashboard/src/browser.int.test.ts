@@ -85,10 +85,17 @@ describe('dashboard in a browser', () => {
     const res = await page.goto(`${up.url}/runs/${runA}`);
     expect(res?.status()).toBe(200);
     const cpu = page.locator('[data-resource="cpu"]');
-    // The axis runs to the run's 1-core allocation (a little above only if a sample overshot it).
+    // The axis runs to the run's 1-core allocation, higher only when the stack (the run's CPU, its
+    // run delay and the outside load of this busy machine) mostly stood above it: the report's
+    // timeline has the same buckets (1 s each for a run this short).
+    await expect(cpu.getAttribute('data-alloc')).resolves.toBe('1');
     const yMax = Number(await cpu.getAttribute('data-y-max'));
-    expect(yMax).toBeGreaterThanOrEqual(1);
-    expect(yMax).toBeLessThan(1.3);
+    const t = (await (await owner.request.get(`${up.url}/runs/${runA}/download?format=json`)).json() as { timeline: Record<'cpu' | 'outside_cpu' | 'run_delay', { points: { ts: number; value: number | null }[] }[]> }).timeline;
+    const at = (k: 'cpu' | 'outside_cpu' | 'run_delay', ts: number): number => t[k][0]?.points.find((p) => p.ts === ts)?.value ?? 0;
+    const stacks = [...new Set([...t.cpu, ...t.outside_cpu].flatMap((s) => s.points.map((p) => p.ts)))].map((ts) => at('cpu', ts) + at('run_delay', ts) + at('outside_cpu', ts)).sort((a, b) => a - b);
+    const typical = stacks[Math.floor((stacks.length - 1) / 2)] ?? 0;
+    expect(yMax).toBeCloseTo(Math.max(1, typical), 1);
+    expect(t.run_delay[0]?.points.length).toBeGreaterThan(0);
     // On a machine busy with other work the true verdict is interference: both mark the CPU chart.
     await expect(page.getByTestId('verdict').textContent()).resolves.toMatch(/cpu_bound|cpu_interference/);
     expect(Number(await cpu.getAttribute('data-marked'))).toBeGreaterThanOrEqual(1);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { type TestServer, startClickHouse } from '@runlens/pipeline/testing/serv
 import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MULTI_HOSTS, MULTI_RUN, multiHostTimes, seedMultiHostRun } from './testing/multi-host-run.ts';
+import { SEL_NODE_TYPES, SEL_RUN, seedSelectionRuns } from './testing/selection-runs.ts';
 import { type UpProcess, buildDashboard, startDashboardRole, writeUsers } from './testing/up-process.ts';
 
 /**
@@ -15,6 +16,9 @@ import { type UpProcess, buildDashboard, startDashboardRole, writeUsers } from '
  * dashboard` role over it, and Debian's chromium. Hosts side by side with the slow one marked,
  * the sortable process table, zoom that follows across charts, the comparison with an earlier
  * run, the findings guide, an app-page point that opens its run, and the page at 1280 and 420 px (screenshots in test-artifacts/).
+ * The CPU chart stacks the run's CPU, its run delay and the outside load against the allocation;
+ * hovering one time chart shows the crosshair's values on the others. Another app's run shows
+ * its own metric and where the same work ran faster (issue 13, node types from the file).
  */
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const me = userInfo().username;
@@ -54,11 +58,15 @@ describe('run page of a multi-host run in a browser', () => {
     const database = `t_ui_${Date.now()}`;
     const store = await openClickHouseStore({ url: server.url, database, username: 'default', password: '' });
     await store.migrate();
-    await seedMultiHostRun(store, me, multiHostTimes());
+    const times = multiHostTimes();
+    await seedMultiHostRun(store, me, times);
+    await seedSelectionRuns(store, me, times.t0);
     await store.close();
+    writeFileSync(join(dir, 'node-types.json'), JSON.stringify(SEL_NODE_TYPES));
     writeUsers(dir, [{ user: me, role: 'user', password: PASSWORD }]);
     dash = await startDashboardRole({
       RUNLENS_DATA_DIR: dir, RUNLENS_HTTP_PORT: '0', RUNLENS_STORE: 'clickhouse', RUNLENS_CLICKHOUSE_URL: server.url, RUNLENS_CLICKHOUSE_DATABASE: database,
+      RUNLENS_NODE_TYPES_FILE: join(dir, 'node-types.json'),
     });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
@@ -100,6 +108,54 @@ describe('run page of a multi-host run in a browser', () => {
     expect(await firstHost()).toBe('n3');
   });
 
+  /** Hovers a time chart at `at` (0-1) of its plot's width, half-way up: where a reader points. */
+  const hover = async (chart: Locator, at: number): Promise<void> => {
+    await chart.scrollIntoViewIfNeeded();
+    const box = await chart.boundingBox();
+    if (!box) throw new Error('chart not laid out');
+    // The builders' grid: 64 px left, 24 px right (zoom.ts keeps it).
+    await page.mouse.move(box.x + 64 + (box.width - 88) * at, box.y + box.height / 2, { steps: 4 });
+  };
+  /** A chart's tooltip as the reader sees it: echarts draws it as HTML inside the chart's element. */
+  const tip = (chart: Locator): Promise<string> => chart.evaluate((el: HTMLElement) => el.innerText);
+
+  it('stacks the run\'s CPU, its run delay and the outside load against the allocation', async () => {
+    await open(1280);
+    const card = page.locator('[data-testid="timelines"] [data-resource="cpu"]');
+    // Two of three hosts run exactly at their 2 cores; n3's stack (0.8 + 0.6 + 1.5) stands above for a third of the buckets only.
+    await expect(card.getAttribute('data-alloc')).resolves.toBe('2');
+    await expect(card.getAttribute('data-y-max')).resolves.toBe('2');
+    const chart = card.locator('[data-chart]');
+    await chart.locator('canvas').first().waitFor();
+    // A quarter into the run's window: all ten ticks lie in its first half.
+    await hover(chart, 0.25);
+    await expect.poll(() => tip(chart), { timeout: 10_000 }).toMatch(/n3 run delay\s*0\.6/);
+    const text = await tip(chart);
+    expect(text).toMatch(/n3 outside load\s*1\.5/);
+    expect(text).toMatch(/n3\s*0\.8/);
+    expect(text).toMatch(/n1\s*2/);
+    await expect(page.locator('[data-host="n3"] [data-testid="host-delay"]').textContent()).resolves.toMatch(/0\.60 cores/);
+    await card.screenshot({ path: join(ARTIFACTS, 'run-cpu-stack.png') });
+  });
+
+  it('shows the crosshair\'s values on every time chart when one is hovered', async () => {
+    const cpu = page.locator('[data-testid="timelines"] [data-resource="cpu"] [data-chart]');
+    const memory = page.locator('[data-testid="timelines"] [data-resource="memory"] [data-chart]');
+    const n1 = page.locator('[data-host="n1"] [data-chart]');
+    await page.mouse.move(0, 0);
+    await expect.poll(() => tip(memory)).toBe('');
+    await hover(cpu, 0.25);
+    // The memory chart, never touched, shows its own values at the hovered time: n3's two ranks' RSS (MiB).
+    await expect.poll(() => tip(memory), { timeout: 10_000 }).toMatch(/n3\s*190\.7/);
+    await expect.poll(() => tip(n1), { timeout: 10_000 }).toMatch(/n1\s*2/);
+    await page.locator('[data-testid="timelines"]').screenshot({ path: join(ARTIFACTS, 'run-crosshair.png') });
+    // And the other way: off every chart nothing shows; hovering the memory chart brings up the CPU chart's values.
+    await page.mouse.move(0, 0);
+    await expect.poll(() => tip(cpu), { timeout: 10_000 }).toBe('');
+    await hover(memory, 0.25);
+    await expect.poll(() => tip(cpu), { timeout: 10_000 }).toMatch(/n3 run delay\s*0\.6/);
+  });
+
   it('zooms every time chart together', async () => {
     const cpu = page.locator('[data-resource="cpu"] [data-chart]');
     await cpu.scrollIntoViewIfNeeded();
@@ -129,6 +185,20 @@ describe('run page of a multi-host run in a browser', () => {
     const entry = page.locator('section#slow_node');
     await expect(entry.textContent()).resolves.toMatch(/progresses well below its peers[\s\S]*Caveats/);
     await expect(page.locator('section[data-kind]').count()).resolves.toBeGreaterThanOrEqual(20);
+  });
+
+  it('shows the app\'s own metric and where the same work ran faster, on a run of another app', async () => {
+    expect((await page.goto(`${dash.url}/runs/${SEL_RUN}`))?.status()).toBe(200);
+    const card = page.getByTestId('app-metrics');
+    await expect(card.locator('li[data-metric="it/s"]').textContent()).resolves.toMatch(/^it\/s {2}median 1\.9 {2}over time 1\.9\d* {2}\(1\.8–2 over 42 points, last 1\.8\)$/);
+    await expect(card.getByTestId('elsewhere').locator('li').allTextContents()).resolves
+      .toEqual([expect.stringMatching(/^on type fast this work ran 4\.\d× faster \(3 runs\) than on slow \(3 runs\) at 1\.\d× the cost per unit of work$/)]);
+    // Its values over time, in the run's chart group: pointing at the CPU chart shows the metric there too.
+    const metric = card.locator('[data-metric-chart="it/s"] [data-chart]');
+    await metric.locator('canvas').first().waitFor();
+    await hover(page.locator('[data-testid="timelines"] [data-resource="cpu"] [data-chart]'), 0.5);
+    await expect.poll(() => tip(metric), { timeout: 10_000 }).toMatch(/it\/s\s*(2|1\.8)\b/);
+    await card.screenshot({ path: join(ARTIFACTS, 'run-app-metric.png') });
   });
 
   it('opens a run from its point on the app page', async () => {

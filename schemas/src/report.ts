@@ -41,6 +41,8 @@ export const reportTimelineSchema = z.object({
   bucket_ms: z.number(),
   cpu: z.array(hostSeries),
   outside_cpu: z.array(hostSeries),
+  /** Time the run's processes were runnable but waiting for a CPU (schedstat), in cores; optional for older reports. */
+  run_delay: z.array(hostSeries).optional(),
   memory: z.array(hostSeries),
   io: z.array(hostSeries),
   gpu: z.array(hostSeries),

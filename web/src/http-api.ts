@@ -70,7 +70,9 @@ export function serveApi(store: Store, opts: ServeOptions, log: Logger): Server 
   const users = new UserDirectory(join(dir, 'users.json'), log);
   const sessions = new Sessions(join(dir, 'session-secret'), users, new RevokedSessions(join(dir, 'revoked-sessions.json'), log));
   const nodeTypes = opts.nodeTypes ?? NO_NODE_TYPES;
-  const dashboard = (opts.startDashboard ?? startDashboard)({ store, verifySession: (c) => sessions.verify(c), buildReport, renderHtml, nodeTypes, findingNotes }, log);
+  const dashboard = (opts.startDashboard ?? startDashboard)({ store, verifySession: (c) => sessions.verify(c),
+    // The page's report says "elsewhere" with the same node types and prices as `runlens report`.
+    buildReport: (s, runId) => buildReport(s, runId, Date.now(), nodeTypes), renderHtml, nodeTypes, findingNotes }, log);
   const server = createServer();
   const hosts = new HostAllowlist(bind, opts.allowedHosts ?? [], () => listeningPort(server));
   const auth: AuthDeps = { users, sessions, limiter: new LoginLimiter(), secureCookie: !isLoopback(bind) };

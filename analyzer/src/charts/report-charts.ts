@@ -13,7 +13,7 @@ const hasData = (series: readonly HostSeries[]): boolean => series.some((s) => s
 
 /**
  * The report's charts, built by the same option builders as the run page: CPU against the
- * allocation with the outside load, memory, storage IO and GPU over time, each with the
+ * allocation with its run delay and the outside load stacked on it, memory, storage IO and GPU over time, each with the
  * findings about that resource shaded. A resource with no samples gets no chart.
  */
 export function reportChartOptions(r: RunReport): ReportChart[] {
@@ -24,7 +24,7 @@ export function reportChartOptions(r: RunReport): ReportChart[] {
     const findings = marked(res);
     const events = r.events ?? [];
     const option = res === 'cpu'
-      ? buildCpuTimelineOption({ series: t.cpu, outside: t.outside_cpu, findings, events, bucketMs: t.bucket_ms, allocCores: r.run.alloc_cores })
+      ? buildCpuTimelineOption({ series: t.cpu, outside: t.outside_cpu, delay: t.run_delay ?? [], findings, events, bucketMs: t.bucket_ms, allocCores: r.run.alloc_cores })
       : buildTimelineOption({ unit: RESOURCES[res].unit, scale: resourceScale(res), series: t[res], findings, events, bucketMs: t.bucket_ms, ...(res === 'gpu' ? { yMax: 1 } : {}) });
     return { resource: res, title: RESOURCES[res].label, option };
   });

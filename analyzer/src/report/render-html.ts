@@ -98,7 +98,7 @@ export function htmlPage(r: RunReport, charts: readonly RenderedChart[]): string
 <h1>RunLens report</h1>${summary(r)}
 ${bars ? `<h2>Resources</h2><table>${bars}</table>` : ''}
 <h2>Findings</h2>${findings(r)}
-${figures ? `<h2>Over time</h2><p class="muted">${esc(seconds((r.timeline?.bucket_ms ?? 1000) / 1000))} per point; shaded: findings; dashed: other processes on the same hosts (cut at the top of the CPU axis, which runs to the allocation).</p>${figures}` : ''}
+${figures ? `<h2>Over time</h2><p class="muted">${esc(seconds((r.timeline?.bucket_ms ?? 1000) / 1000))} per point; shaded: findings; CPU per host, stacked: the run's own, its run delay (runnable, waiting for a CPU) and, dashed, other processes on the same hosts, against the allocation (the axis goes higher only when the stack mostly does).</p>${figures}` : ''}
 ${eventsAndLog(r)}
 <h2>Top processes</h2>${processes(r)}
 ${mpiRanks(r)}</body></html>`;

@@ -11,6 +11,19 @@ import { useEffect, useRef } from 'react';
 echarts.use([LineChart, HeatmapChart, ScatterChart, BarChart, DataZoomComponent, GridComponent, LegendComponent, MarkAreaComponent,
   MarkLineComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
+const fourDigits = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v ?? '-'));
+
+/**
+ * Four significant digits in the time charts' tooltips (190.7 MiB, not 190.7350549697876). A
+ * function cannot cross from the server's option builders, so it is added here, in the browser;
+ * item tooltips (scatter, heatmap) keep echarts' own, which formats their time dimension.
+ */
+function readable(option: EChartsOption): EChartsOption {
+  const t = option.tooltip;
+  if (!t || Array.isArray(t) || t.trigger !== 'axis') return option;
+  return { ...option, tooltip: { valueFormatter: (v) => (Array.isArray(v) ? v.map(fourDigits).join('  ') : fourDigits(v)), ...t } };
+}
+
 /**
  * `group`: charts of one group are connected (echarts.connect): a zoom on one zooms all, and the
  * crosshair follows across them. Their options span the same time window (charts/zoom.ts).
@@ -55,7 +68,7 @@ export function Chart({ option, label, height = 260, group, linkPrefix }: { opti
     if (!c) return;
     // A live refresh brings a new option: keep the reader's zoom instead of snapping back.
     const zoom = shown.current ? (c.getOption().dataZoom as { start?: number; end?: number }[] | undefined)?.[0] : undefined;
-    c.setOption(option, { notMerge: true });
+    c.setOption(readable(option), { notMerge: true });
     shown.current = true;
     if (zoom && (zoom.start !== 0 || zoom.end !== 100)) c.dispatchAction({ type: 'dataZoom', start: zoom.start, end: zoom.end });
   }, [option]);

@@ -10,7 +10,7 @@ const cores = (x: number | null): string => (x === null ? '—' : `${x.toFixed(2
 
 /**
  * A multi-host run's hosts side by side, one card each: the run's CPU against the host's
- * allocation (with the outside load), RSS, IO, the findings that name the host and its ranks
+ * allocation (its run delay and the outside load stacked on it), RSS, IO, the findings that name the host and its ranks
  * with their time in MPI. A host a finding blames (slow_node, hardware_fault) is marked.
  */
 export function HostPanels({ panels, bucketMs, range }: { panels: readonly HostPanel[]; bucketMs: number; range: TimeWindow }) {
@@ -27,7 +27,7 @@ export function HostPanels({ panels, bucketMs, range }: { panels: readonly HostP
 
 function HostCard({ p, bucketMs, range }: { p: HostPanel; bucketMs: number; range: TimeWindow }) {
   const option = withTimeZoom(buildCpuTimelineOption({
-    series: p.cpu ? [p.cpu] : [], outside: p.outside ? [p.outside] : [], bucketMs, allocCores: p.alloc_cores,
+    series: p.cpu ? [p.cpu] : [], outside: p.outside ? [p.outside] : [], delay: p.delay ? [p.delay] : [], bucketMs, allocCores: p.alloc_cores,
     findings: p.findings.filter((f) => marksResource(f.kind, 'cpu')).map((f) => ({ ...f, host: p.host })),
   }), range, true);
   return (
@@ -36,6 +36,7 @@ function HostCard({ p, bucketMs, range }: { p: HostPanel; bucketMs: number; rang
       <div className="kv small">
         <div><span>CPU (of {p.alloc_cores} allocated)</span>{cores(p.cpu_mean)} cores · {fmtPct(p.cpu_share)}</div>
         <div><span>Outside load</span>{cores(p.outside_mean)} cores{p.outside_peak !== null ? `, peak ${cores(p.outside_peak)}` : ''}</div>
+        <div data-testid="host-delay"><span>Run delay</span>{cores(p.delay_mean)} cores waiting for a CPU</div>
         <div><span>Peak RSS</span>{fmtBytes(p.rss_peak)}</div>
         <div><span>Storage IO</span>{p.io_mean === null ? '—' : `${fmtBytes(p.io_mean)}/s`}</div>
       </div>

@@ -8,7 +8,9 @@ import { buildCpuTimelineOption } from '@runlens/analyzer/charts/cpu-timeline';
 import { type TimeWindow, withTimeZoom } from '../charts/zoom.ts';
 import { Chart } from './chart.tsx';
 
-export interface ResourceData { readonly resource: ResourceId; readonly series: readonly HostSeries[]; readonly outside?: readonly HostSeries[] }
+export interface ResourceData {
+  readonly resource: ResourceId; readonly series: readonly HostSeries[]; readonly outside?: readonly HostSeries[]; readonly delay?: readonly HostSeries[];
+}
 
 /** The y axis' fixed maximum, for the browser test (the CPU axis runs to the allocation). */
 const yMaxOf = (o: EChartsOption): number | undefined => {
@@ -24,7 +26,7 @@ export function Timelines({ data, findings, events = [], bucketMs, allocCores, r
   const missing = data.filter((d) => !shown.includes(d)).map((d) => RESOURCES[d.resource].label);
   const cpu = data.find((d) => d.resource === 'cpu');
   const optionOf = (d: ResourceData): EChartsOption => withTimeZoom(d.resource === 'cpu'
-    ? buildCpuTimelineOption({ series: d.series, outside: d.outside ?? [], findings: findings.filter((f) => marksResource(f.kind, 'cpu')), events, bucketMs, allocCores })
+    ? buildCpuTimelineOption({ series: d.series, outside: d.outside ?? [], delay: d.delay ?? [], findings: findings.filter((f) => marksResource(f.kind, 'cpu')), events, bucketMs, allocCores })
     : buildTimelineOption({
       unit: RESOURCES[d.resource].unit, scale: resourceScale(d.resource), series: d.series, bucketMs, events,
       findings: findings.filter((f) => marksResource(f.kind, d.resource)),
@@ -36,10 +38,10 @@ export function Timelines({ data, findings, events = [], bucketMs, allocCores, r
       <div className="grid2">
         {shown.map((d) => [d, optionOf(d)] as const).map(([d, option]) => (
           <div className="card" key={d.resource} data-resource={d.resource} data-marked={findings.filter((f) => marksResource(f.kind, d.resource)).length}
-            data-y-max={yMaxOf(option)} data-events={events.length}>
+            data-y-max={yMaxOf(option)} data-alloc={d.resource === 'cpu' ? allocCores : undefined} data-events={events.length}>
             <h2>{RESOURCES[d.resource].label}</h2>
             <Chart label={`${d.resource} timeline`} option={option} group="run-time" />
-            {d.resource === 'cpu' ? <p className="muted">Axis up to the allocation: {allocCores} cores per host. Dashed: other processes on the same host (on an axis of their own, right, when above the run&apos;s).</p> : null}
+            {d.resource === 'cpu' ? <p className="muted">Per host, stacked: the run&apos;s CPU, its run delay (runnable, waiting for a CPU; orange) and the outside load (other processes on the host; grey, dashed). Axis up to the allocation, {allocCores} cores per host, higher only when the stack mostly stands above it.</p> : null}
           </div>
         ))}
       </div>

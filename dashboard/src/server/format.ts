@@ -1,7 +1,7 @@
 import { bytes, money, pct, seconds } from '@runlens/analyzer/report/format';
 
 /** Display helpers of the pages: the report's units, with a dash for what is unknown. */
-export { evidenceLine, rankFindings } from '@runlens/analyzer/report/format';
+export { evidenceLine, metricLine, rankFindings } from '@runlens/analyzer/report/format';
 
 export const fmtDuration = (s: number | null): string => seconds(s, '—');
 

@@ -5,7 +5,7 @@ import { commandFingerprint } from '@runlens/analyzer/model/fingerprint';
 /**
  * A finished 3-host MPI run for the run page's tests (views on both stores, the browser): two
  * ranks per host; n3 is throttled (0.4 cores per rank against 1) and loaded by an outside
- * process (1.5 cores), and slow_node names it. Its ranks wait little in MPI (5%), the others a
+ * process (1.5 cores), its ranks waiting 0.3 cores each for a CPU (run delay), and slow_node names it. Its ranks wait little in MPI (5%), the others a
  * lot (60%). `e1` is an earlier run of the same app and command by the same user, `e2` one by
  * another user, both with summaries, so the comparison has a baseline.
  */
@@ -30,7 +30,9 @@ export async function seedMultiHostRun(store: Store, user: string, { t0, end }: 
   await store.insertRows('run_summaries', [summary('e1', 20), summary('e2', 10)]);
   const sample = (run_id: string, host: string, pid: number, rank: number | null, cores: number, i: number, start = t0) => row('process_samples', {
     ts: start + i * 1000, host, run_id, pid, rank, start_ticks: 1, interval_s: 1, comm: run_id === '' ? 'backup' : 'solver',
-    cpu_user_cores: cores, rss_bytes: 100e6 + pid, hwm_bytes: 100e6 + pid, read_bytes_per_s: 1e6, write_bytes_per_s: 0 });
+    cpu_user_cores: cores, rss_bytes: 100e6 + pid, hwm_bytes: 100e6 + pid, read_bytes_per_s: 1e6, write_bytes_per_s: 0,
+    // n3's ranks wait for the cores the outside process takes.
+    run_delay_cores: run_id === MULTI_RUN && host === 'n3' ? 0.3 : 0 });
   const ticks = [...Array(10).keys()];
   await store.insertRows('process_samples', hosts.flatMap((host, h) => [0, 1].flatMap((r) =>
     ticks.map((i) => sample(MULTI_RUN, host, 100 + 2 * h + r, 2 * h + r, host === 'n3' ? 0.4 : 1, i)))));

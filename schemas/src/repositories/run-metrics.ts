@@ -59,3 +59,16 @@ export async function dominantMetric(store: Store, runIds: readonly string[]): P
   const name = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? null;
   return { name, byRun: new Map(rows.filter((r) => r.name === name).map((r) => [r.run_id, r.time_mean])) };
 }
+
+/** One metric of a run in one time bucket: the mean of its values there. */
+export interface MetricBucket { readonly name: string; readonly bucket: number; readonly v: number }
+
+/** The run's metrics over time, averaged into `bucket` ms buckets (the run page's chart); at most MAX_REPORT_METRICS names. */
+export async function runMetricBuckets(store: Store, runId: string, bucket: number): Promise<MetricBucket[]> {
+  const rows = await store.query<{ name: string; bucket: string | number; v: string | number }>(
+    `SELECT name, intDiv(${store.sql.ms('ts')}, {bucket:Int64}) * {bucket:Int64} AS bucket, avg(value) AS v FROM run_metrics FINAL
+      WHERE run_id = {run_id:String} AND name IN (SELECT DISTINCT name FROM run_metrics WHERE run_id = {run_id:String} ORDER BY name LIMIT ${MAX_REPORT_METRICS})
+      GROUP BY name, bucket ORDER BY name, bucket`,
+    { run_id: runId, bucket });
+  return rows.map((r) => ({ name: String(r.name), bucket: Number(r.bucket), v: Number(r.v) }));
+}

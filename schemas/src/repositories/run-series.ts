@@ -10,7 +10,7 @@ export interface HostBucket { readonly host: string; readonly bucket: number; re
 
 export interface RunScope { readonly run_id: string; readonly hosts: readonly string[]; readonly start_ms: number; readonly end_ms: number }
 
-export const PROCESS_RESOURCES = ['cpu', 'memory', 'io'] as const;
+export const PROCESS_RESOURCES = ['cpu', 'memory', 'io', 'run_delay'] as const;
 export type ProcessResource = (typeof PROCESS_RESOURCES)[number];
 
 /**
@@ -21,6 +21,8 @@ const SOURCES = {
   cpu: { table: 'process_samples', perTick: 'sum(cpu_user_cores + cpu_sys_cores)', runScoped: true },
   memory: { table: 'process_samples', perTick: 'sum(rss_bytes)', runScoped: true },
   io: { table: 'process_samples', perTick: 'sum(read_bytes_per_s + write_bytes_per_s)', runScoped: true },
+  /** Time the run's processes were runnable but waiting for a CPU (schedstat), in cores. */
+  run_delay: { table: 'process_samples', perTick: 'sum(run_delay_cores)', runScoped: true },
   network: { table: 'ib_samples', perTick: 'sum(rx_bytes_per_s + tx_bytes_per_s)', runScoped: false },
   gpu: { table: 'gpu_samples', perTick: 'avg(util_ratio)', runScoped: false },
   /** CPU of every other process on the run's hosts: the load the run competes with. */
@@ -36,6 +38,7 @@ const TICKS_WITH_DATA: Record<ProcessResource, string> = {
   cpu: 'uniqExact(ts)',
   memory: 'uniqExact(ts)',
   io: 'nullIf(uniqExactIf(ts, isNotNull(read_bytes_per_s + write_bytes_per_s)), 0)',
+  run_delay: 'uniqExact(ts)',
 };
 
 const toBucket = (host: string, bucket: unknown, v: unknown): HostBucket => ({ host, bucket: Number(bucket), v: v === null || v === undefined ? null : Number(v) });
@@ -45,7 +48,7 @@ const windowParams = (run: RunScope, bucket: number): { from: number; to: number
   ({ from: run.start_ms - 1000, to: run.end_ms + 1000, bucket });
 
 /**
- * CPU, memory and storage IO of a run in one scan of process_samples (FINAL is the costly
+ * CPU, memory, storage IO and run delay of a run in one scan of process_samples (FINAL is the costly
  * part, so one pass instead of three). Each is a per-tick sum over the host's processes,
  * averaged over the bucket's ticks: that is the bucket's sum over its distinct ticks, so one
  * GROUP BY does it without a per-tick subquery (about 25% faster at 64 hosts × 1 h).
@@ -58,7 +61,7 @@ export async function processBuckets(store: Store, run: RunScope, bucket: number
       GROUP BY host, bucket ORDER BY host, bucket`,
     { run: run.run_id, ...windowParams(run, bucket) });
   const pick = (k: ProcessResource): HostBucket[] => rows.map((r) => toBucket(r.host, r.bucket, r[k]));
-  return { cpu: pick('cpu'), memory: pick('memory'), io: pick('io') };
+  return { cpu: pick('cpu'), memory: pick('memory'), io: pick('io'), run_delay: pick('run_delay') };
 }
 
 /** One timeline on its own, per-tick value then bucket average (the page reads node tables this way). */

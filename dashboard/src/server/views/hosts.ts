@@ -7,7 +7,7 @@ export interface RankMpi { readonly rank: number; readonly host: string; readonl
 export interface HostRank { readonly rank: number; readonly cpu_s: number | null; readonly mpi_share: number | null }
 
 /** One resource timeline of the run page (`runTimelines`). */
-export interface HostTimeline { readonly resource: string; readonly series: readonly HostSeries[]; readonly outside?: readonly HostSeries[] }
+export interface HostTimeline { readonly resource: string; readonly series: readonly HostSeries[]; readonly outside?: readonly HostSeries[]; readonly delay?: readonly HostSeries[] }
 
 /** One host of a multi-host run, side by side with its peers on the run page. */
 export interface HostPanel {
@@ -23,6 +23,8 @@ export interface HostPanel {
   /** Every other process on this host, in cores. */
   readonly outside_mean: number | null;
   readonly outside_peak: number | null;
+  /** The run's processes runnable but waiting for a CPU on this host, in cores (mean). */
+  readonly delay_mean: number | null;
   /** Findings that name this host (its own scope, or a rank or process on it). */
   readonly findings: readonly Finding[];
   /** The kinds of those findings that mark the host as the problem (slow_node, hardware_fault). */
@@ -30,6 +32,7 @@ export interface HostPanel {
   readonly ranks: readonly HostRank[];
   readonly cpu: HostSeries | null;
   readonly outside: HostSeries | null;
+  readonly delay: HostSeries | null;
 }
 
 export interface HostPanelInput {
@@ -63,7 +66,7 @@ export function namesHost(f: Finding, host: string): boolean {
  * from the run's list plus any host with samples (a host the run row does not list yet).
  */
 export function hostPanels(input: HostPanelInput): HostPanel[] {
-  const series = (resource: string, key: 'series' | 'outside' = 'series'): readonly HostSeries[] =>
+  const series = (resource: string, key: 'series' | 'outside' | 'delay' = 'series'): readonly HostSeries[] =>
     input.timelines.find((d) => d.resource === resource)?.[key] ?? [];
   const of = (list: readonly HostSeries[], host: string): HostSeries | undefined => list.find((s) => s.host === host);
   const seen = [...input.hosts, ...series('cpu').map((s) => s.host)];
@@ -76,10 +79,10 @@ export function hostPanels(input: HostPanelInput): HostPanel[] {
       host, alloc_cores: input.allocCores,
       cpu_mean: cpuMean, cpu_peak: peak(cpu), cpu_share: cpuMean === null || input.allocCores <= 0 ? null : cpuMean / input.allocCores,
       rss_peak: peak(values(of(series('memory'), host))), io_mean: mean(values(of(series('io'), host))),
-      outside_mean: mean(outside), outside_peak: peak(outside),
+      outside_mean: mean(outside), outside_peak: peak(outside), delay_mean: mean(values(of(series('cpu', 'delay'), host))),
       findings, marked: [...new Set(findings.map((f) => f.kind).filter((k) => HOST_KINDS.has(k)))],
       ranks: hostRanks(host, input.ranks, input.mpi),
-      cpu: of(series('cpu'), host) ?? null, outside: of(series('cpu', 'outside'), host) ?? null,
+      cpu: of(series('cpu'), host) ?? null, outside: of(series('cpu', 'outside'), host) ?? null, delay: of(series('cpu', 'delay'), host) ?? null,
     };
   });
 }

@@ -21,7 +21,7 @@ describe.each(TEST_STORES)('run page depth on %s', (_name, available, open) => {
   const scope = { run_id: 'm', hosts: HOSTS, start_ms: T0, end_ms: END };
   const db = seededStore(available, open, (store) => seedMultiHostRun(store, 'ann', { t0: T0, end: END }));
 
-  it.runIf(available)('puts the hosts side by side: CPU against the allocation, outside load, findings and MPI ranks per host', async () => {
+  it.runIf(available)('puts the hosts side by side: CPU against the allocation, run delay, outside load, findings and MPI ranks per host', async () => {
     const [timelines, ranks, mpi, findings] = await Promise.all([runTimelines(db.store, scope, 1000), rankTotals(db.store, 'm'), mpiRankTotals(db.store, 'm'), findingsOfRun(db.store, 'm')]);
     expect(findings.map((f) => f.kind).sort()).toEqual(['cpu_bound', 'slow_node']);
     const panels = hostPanels({ hosts: HOSTS, allocCores: 2, timelines, findings, ranks, mpi });
@@ -32,6 +32,10 @@ describe.each(TEST_STORES)('run page depth on %s', (_name, available, open) => {
     expect(n3?.cpu_share).toBeCloseTo(0.4);
     expect(n3?.outside_mean).toBeCloseTo(1.5);
     expect(n1?.outside_mean ?? 0).toBe(0);
+    // The run delay stacked on the run's CPU: n3's two ranks wait 0.3 cores each, n1's none.
+    expect(n3?.delay_mean).toBeCloseTo(0.6);
+    expect(n1?.delay_mean).toBe(0);
+    expect(n3?.delay?.points).toHaveLength(10);
     expect(n3?.rss_peak).toBe(2 * 100e6 + 104 + 105);
     expect(n3?.io_mean).toBeCloseTo(2e6);
     expect(n3?.findings.map((f) => f.kind)).toEqual(['slow_node']);

@@ -1,5 +1,6 @@
 import { notFound } from 'next/navigation';
 import { bucketMs } from '@runlens/analyzer/charts/series';
+import { AppMetrics } from '../../../components/app-metrics.tsx';
 import { Comparison } from '../../../components/comparison.tsx';
 import { HostPanels } from '../../../components/host-panels.tsx';
 import { LiveRefresh } from '../../../components/live-refresh.tsx';
@@ -14,6 +15,7 @@ import { dashboardContext } from '../../../server/context.ts';
 import { rankTotals, runOwner, topProcesses } from '@runlens/schemas';
 import { compareWithEarlier } from '../../../server/views/compare.ts';
 import { hostPanels } from '../../../server/views/hosts.ts';
+import { runMetricSeries } from '../../../server/views/run-metrics.ts';
 import { runTimelines } from '../../../server/views/run-series.ts';
 import { assertCanSee, requireIdentity } from '../../../server/session.ts';
 
@@ -36,7 +38,9 @@ export default async function RunPage({ params, searchParams }: { params: Promis
   const scope = { run_id: runId, hosts: run.hosts, start_ms: run.start_ts, end_ms: run.end_ts ?? Date.now() };
   const bucket = bucketMs(scope.end_ms - scope.start_ms);
   const range = { from_ms: scope.start_ms, to_ms: scope.end_ms };
-  const [data, ranks, processes] = await Promise.all([runTimelines(store, scope, bucket), rankTotals(store, runId), topProcesses(store, runId, PROCESS_ROWS)]);
+  const [data, ranks, processes, metrics] = await Promise.all([
+    runTimelines(store, scope, bucket), rankTotals(store, runId), topProcesses(store, runId, PROCESS_ROWS), runMetricSeries(store, runId, bucket),
+  ]);
   const cmp = await compareWithEarlier(store, me, { run_id: runId, app: run.app, cmd: run.cmd, start_ms: run.start_ts },
     data.find((d) => d.resource === 'cpu')?.series ?? [], Array.isArray(pick) ? pick[0] : pick);
   const hosts = hostPanels({ hosts: run.hosts, allocCores: run.alloc_cores, timelines: data, findings: report.findings, ranks, mpi: report.summary.mpi ?? [] });
@@ -48,6 +52,7 @@ export default async function RunPage({ params, searchParams }: { params: Promis
         <RunHeader report={report} />
         <Verdict findings={report.findings} />
         <Verdict findings={report.findings_after_end ?? []} afterEnd />
+        <AppMetrics report={report} series={metrics} bucketMs={bucket} range={range} />
         <HostPanels panels={hosts} bucketMs={bucket} range={range} />
         <Timelines data={data} findings={report.findings} events={report.events ?? []} bucketMs={bucket} allocCores={run.alloc_cores} range={range} />
         <RunEvents report={report} />

@@ -47,12 +47,17 @@ export async function runAnalyzeWorker(brokers: string, storeEnv: Record<string,
     const cpu0 = cpuSeconds(pid);
     const t0 = performance.now();
     let lastLog = t0;
+    // The analyzer's own warnings (a consumer that lost its group, slices it shrank) say why a drain
+    // stalls: run E's stalled for minutes, each slice outliving the group's session on a loaded machine.
+    const tail = (): string => lines.filter((l) => l.level !== 'debug').slice(-20).map((l) => JSON.stringify(l)).join('\n');
     for (let lag = await admin.lag(ANALYZE_GROUP, topics); lag > 0; lag = await admin.lag(ANALYZE_GROUP, topics)) {
       if (performance.now() - lastLog > 5000) { progress(`  analyze: lag ${lag} messages`); lastLog = performance.now(); }
-      if (performance.now() - t0 > timeoutS * 1000) throw new Error(`analyze: lag ${lag} after ${timeoutS} s`);
-      if (child.exitCode !== null) throw new Error(`analyze exited ${child.exitCode}`);
+      if (performance.now() - t0 > timeoutS * 1000) throw new Error(`analyze: lag ${lag} after ${timeoutS} s; its log ends:\n${tail()}`);
+      if (child.exitCode !== null) throw new Error(`analyze exited ${child.exitCode}; its log ends:\n${tail()}`);
       await sleep(100);
     }
+    const shrunk = lines.filter((l) => String(l.msg).startsWith('consumer blocked its event loop')).length;
+    if (shrunk > 0) progress(`  analyze: its consumers shrank their slices ${shrunk} times (event loop blocked past a third of the session timeout)`);
     const wall_s = (performance.now() - t0) / 1000;
     const cpu_s = cpuSeconds(pid) - cpu0;
     const peak = rssMib(pid);

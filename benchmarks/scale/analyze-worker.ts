@@ -12,13 +12,19 @@ import { REPLAY_TABLES } from './generator.ts';
 const RUNLENS = join(import.meta.dirname, '..', '..', 'bin', 'runlens');
 /**
  * The analyzer's first stage reads the sample topics (analyzer/src/stream/run-router.ts); its
- * second stage holds its commits at open runs, so the drain is measured on the first.
+ * second stage holds its commits at open runs, so its lag never reaches 0. The drain is timed in
+ * two steps: the router's group has no lag on the sample topics, then the process goes idle
+ * (the second stage has applied and evaluated what the router forwarded).
  */
 const ANALYZE_GROUP = ROUTE_GROUP;
 
 export interface AnalyzeRun {
+  /** From "analyze started" until the process went idle after the router's drain. */
   readonly wall_s: number;
   readonly cpu_s: number;
+  /** Until the router's group had no lag: the first stage's share of the wall and CPU. */
+  readonly routed_wall_s: number;
+  readonly routed_cpu_s: number;
   /** Rows the analyzer consumed, from its own stop line. */
   readonly samples: number;
   readonly peak_rss_mib: number;
@@ -58,16 +64,32 @@ export async function runAnalyzeWorker(brokers: string, storeEnv: Record<string,
     }
     const shrunk = lines.filter((l) => String(l.msg).startsWith('consumer blocked its event loop')).length;
     if (shrunk > 0) progress(`  analyze: its consumers shrank their slices ${shrunk} times (event loop blocked past a third of the session timeout)`);
-    const wall_s = (performance.now() - t0) / 1000;
+    const routed_wall_s = (performance.now() - t0) / 1000;
+    const routed_cpu_s = cpuSeconds(pid) - cpu0;
+    const idleAt = await idle(pid);
+    const wall_s = (idleAt - t0) / 1000;
     const cpu_s = cpuSeconds(pid) - cpu0;
     const peak = rssMib(pid);
     const closed = new Promise((r) => child.once('close', r));
     child.kill('SIGTERM');
     await closed;
     const stopped = lines.find((l) => l.msg === 'analyze stopped');
-    return { wall_s, cpu_s, samples: Number(stopped?.samples ?? Number.NaN), peak_rss_mib: peak };
+    return { wall_s, cpu_s, routed_wall_s, routed_cpu_s, samples: Number(stopped?.samples ?? Number.NaN), peak_rss_mib: peak };
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await admin.close();
   }
+}
+
+/** When the process last used CPU, once it has used under 5% of a core for two 1-second windows in a row (at most 120 s). */
+async function idle(pid: number): Promise<number> {
+  let quiet = 0;
+  let busyUntil = performance.now();
+  for (const deadline = performance.now() + 120_000; quiet < 2 && performance.now() < deadline;) {
+    const before = cpuSeconds(pid);
+    await sleep(1000);
+    if (cpuSeconds(pid) - before < 0.05) quiet++;
+    else [quiet, busyUntil] = [0, performance.now()];
+  }
+  return busyUntil;
 }

@@ -56,6 +56,17 @@ async function layoutUntil(kafka: KafkaClusterTestServer, what: string, ok: (l: 
   }
 }
 
+/** Retries a Kafka admin call that fails retryably while the cluster's metadata settles, as the roles' readiness does. */
+async function retrying<T>(call: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
+  for (const deadline = Date.now() + timeoutMs; ; await sleep(1000)) {
+    try {
+      return await call();
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+    }
+  }
+}
+
 const inSync = (l: Layout): boolean => l.every((t) => t.partitions.every((p) => p.isr.length === 3));
 
 /** Fault 1: kill -9 the broker that leads most sample partitions, while the agents publish; bring it back. */
@@ -179,10 +190,12 @@ describe.skipIf(unavailable !== null)(`3 Kafka brokers and a 2×2 ClickHouse clu
     const topic = `runlens-rf-check.${database}`;
     await kafka.stopNode(3);
     await layoutUntil(kafka, 'node 3 out of the in-sync replicas', (l) => l.every((t) => t.partitions.every((p) => !p.isr.includes(3))));
-    await bus.ensureTopics([topic]); // as a role starting now would: as many replicas as brokers answer
+    // As a role starting now would (waitForTopics): as many replicas as brokers answer, retried
+    // while the brokers' metadata settles (a new topic may be "not hosted" for a moment).
+    await retrying(() => bus.ensureTopics([topic]));
     await kafka.start();
     await layoutUntil(kafka, 'node 3 back in sync', inSync);
-    const short = await bus.replicationShortfalls([topic, ...TOPICS]);
+    const short = await retrying(() => bus.replicationShortfalls([topic, ...TOPICS]));
     log('replication shortfalls', { short });
     // The sample topics, created with 3 brokers up, are not named; the new one is, with 2 replicas
     // of the 3 the cluster now allows, and a write that needs only 1 of them.

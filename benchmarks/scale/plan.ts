@@ -43,6 +43,8 @@ export interface Plan {
   readonly messages_per_s: number;
   readonly kafka_mb_per_s: number;
   readonly ingest_workers: number;
+  /** The same load into one unreplicated server (the peer of the cluster figure, when both were measured). */
+  readonly ingest_workers_single_server: number;
   readonly analyze_workers: number;
   readonly broker_cores: number;
   readonly clickhouse_cores: number;
@@ -77,6 +79,7 @@ export function plan(m: MeasuredRates, p: PlanInput): Plan {
     messages_per_s: messages,
     kafka_mb_per_s: (messages * m.bytes_per_message) / 1e6,
     ingest_workers: ingest,
+    ingest_workers_single_server: up(rows / (m.ingest_rows_per_cpu_s.clickhouse * p.utilisation)),
     analyze_workers: analyze,
     broker_cores: messages / (m.broker_messages_per_cpu_s * p.utilisation),
     clickhouse_cores: chCores,
@@ -99,7 +102,8 @@ export function planMarkdown(m: MeasuredRates, p: PlanInput, r: Plan): string {
     `| values/s as recorded (${f(m.values_per_node_s)} per node) | ${f(r.measured_values_per_s)} | recording |`,
     `| rows/s to ingest and analyze | ${f(r.rows_per_s)} | ${f(m.process_rows_per_node_s, 1)} process + ${f(m.node_rows_per_node_s)} node rows per node-second |`,
     `| Kafka messages/s, MB/s | ${f(r.messages_per_s)}, ${f(r.kafka_mb_per_s, 1)} | one Arrow batch per table per tick, ${f(m.bytes_per_message)} B each |`,
-    `| ingest workers (1 core each, ${f(p.utilisation * 100)}% busy) | ${r.ingest_workers} | ${f(m.ingest_rows_per_cpu_s.clickhouse)} rows per ingest CPU-s ${into} |`,
+    `| ingest workers (1 core each, ${f(p.utilisation * 100)}% busy) | ${r.ingest_workers} | ${f(c ? c.ingest_rows_per_cpu_s : m.ingest_rows_per_cpu_s.clickhouse)} rows per ingest CPU-s ${into} |`,
+    ...(c ? [`| ingest workers into one unreplicated server (peer, same run) | ${r.ingest_workers_single_server} | ${f(m.ingest_rows_per_cpu_s.clickhouse)} rows per ingest CPU-s into the server |`] : []),
     `| analyzer workers | ${r.analyze_workers} | ${f(m.analyze_rows_per_cpu_s)} rows per analyzer CPU-s |`,
     `| Kafka broker cores | ${f(r.broker_cores, 1)} | ${f(m.broker_messages_per_cpu_s)} messages per broker CPU-s (produced once, fetched by ingest and analyze) |`,
     `| ClickHouse server cores for inserts${c ? ', all replicas' : ''} | ${f(r.clickhouse_cores, 1)} | ${chFrom} |`,

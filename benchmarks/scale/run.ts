@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     `| ingest → chDB | ${rows} | ${chdb.wall_s.toFixed(1)} | ${chdb.ingest_cpu_s.toFixed(1)} | ${Math.round(measured.ingest_rows_per_cpu_s.chdb)} | broker ${chdb.broker_cpu_s?.toFixed(1)} |`,
     `| ingest → ClickHouse 18.16 | ${rows} | ${server.wall_s.toFixed(1)} | ${server.ingest_cpu_s.toFixed(1)} | ${Math.round(measured.ingest_rows_per_cpu_s.clickhouse)} | server ${server.server_cpu_s?.toFixed(1)}, broker ${server.broker_cpu_s?.toFixed(1)} |`,
     ...(cluster ? [`| ingest → ClickHouse 18.16, 2 shards × 2 replicas | ${rows} | ${cluster.wall_s.toFixed(1)} | ${cluster.ingest_cpu_s.toFixed(1)} | ${Math.round(rows / cluster.ingest_cpu_s)} | 4 servers + ZooKeeper ${cluster.server_cpu_s?.toFixed(1)}, broker ${cluster.broker_cpu_s?.toFixed(1)} |`] : []),
-    `| analyze | ${analyze.samples} | ${analyze.wall_s.toFixed(1)} | ${analyze.cpu_s.toFixed(1)} | ${Math.round(measured.analyze_rows_per_cpu_s)} | broker ${brokerAnalyzeCpu.toFixed(1)}, peak RSS ${analyze.peak_rss_mib.toFixed(0)} MiB |`,
+    `| analyze (both stages, until idle) | ${analyze.samples} | ${analyze.wall_s.toFixed(1)} | ${analyze.cpu_s.toFixed(1)} | ${Math.round(measured.analyze_rows_per_cpu_s)} | broker ${brokerAnalyzeCpu.toFixed(1)}, peak RSS ${analyze.peak_rss_mib.toFixed(0)} MiB; router drained at ${analyze.routed_wall_s.toFixed(1)} s wall, ${analyze.routed_cpu_s.toFixed(1)} CPU-s |`,
   ].join('\n');
   const md = `${workers}\n\n${planMarkdown(measured, input, result)}`;
   process.stdout.write(`${md}\n`);

@@ -45,7 +45,7 @@ export async function agentRole(): Promise<number> {
   const readiness = new Readiness(log);
   const health = serveHealth({ port: c.RUNLENS_HEALTH_PORT, host: c.RUNLENS_HEALTH_HOST }, () => readiness.state(), log);
   // Sampling never waits for Kafka: batches spool until the broker and the topics are there.
-  const topics = waitForTopics(readiness, bus, clusterTopics(), c.RUNLENS_KAFKA_BROKERS).then(() => readiness.markReady(), () => undefined);
+  const topics = waitForTopics(readiness, bus, clusterTopics(), c.RUNLENS_KAFKA_BROKERS, log).then(() => readiness.markReady(), () => undefined);
   const producer = new SpoolingProducer(bus.producer(), join(c.RUNLENS_SPOOL_DIR, agentId), c.RUNLENS_SPOOL_MAX_BYTES, log);
   const publisher = new BatchPublisher(producer, agentId, c.RUNLENS_HOST);
   const host = { ...readHostFacts(c.RUNLENS_HOST), procRoot: '/proc', sysRoot: '/sys', log };

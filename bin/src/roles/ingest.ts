@@ -37,7 +37,7 @@ export async function ingestRole(): Promise<number> {
   ], log);
   const bus = await openKafkaBus({ ...kafkaConnection(c), clientId: `runlens-ingest-${hostname()}-${process.pid}`, log });
   // Any start order: the store, the broker and the topics are awaited together, each with its own line.
-  const [store] = await Promise.all([waitForStore(readiness, c, log, true), waitForTopics(readiness, bus, clusterTopics(), c.RUNLENS_KAFKA_BROKERS)]);
+  const [store] = await Promise.all([waitForStore(readiness, c, log, true), waitForTopics(readiness, bus, clusterTopics(), c.RUNLENS_KAFKA_BROKERS, log)]);
   let telemetry: Awaited<ReturnType<typeof openTelemetry>> | null = null;
   const ingest = new IngestService({ bus, store, log, group: c.RUNLENS_INGEST_GROUP, onBatch: (ms, rows) => { batches.observeMs(ms); telemetry?.recordBatch(ms, rows); } });
   parts.push({ counters: ingest.counters, lag: () => ingest.lag() });

@@ -26,7 +26,7 @@ export async function migrateRole(): Promise<number> {
   const brokers = c.RUNLENS_KAFKA_BROKERS;
   const bus = brokers ? await openKafkaBus({ ...kafkaConnection({ ...c, RUNLENS_KAFKA_BROKERS: brokers }), clientId: `runlens-migrate-${process.pid}`, log }) : null;
   try {
-    const [store] = await Promise.all([waitForStore(readiness, c, log, true), bus && brokers ? waitForTopics(readiness, bus, clusterTopics(), brokers) : null]);
+    const [store] = await Promise.all([waitForStore(readiness, c, log, true), bus && brokers ? waitForTopics(readiness, bus, clusterTopics(), brokers, log) : null]);
     log.info('migrated', { store: store.kind, database: store.database, capabilities: store.capabilities, topics: bus ? clusterTopics() : [] });
     await store.close();
     return 0;

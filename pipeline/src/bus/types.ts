@@ -65,9 +65,24 @@ export interface BusProducer {
   send(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
 }
 
+/** An existing topic replicated less than the cluster allows now (Kafka; the memory bus has none). */
+export interface ReplicationShortfall {
+  readonly topic: string;
+  /** The fewest replicas of any of its partitions. */
+  readonly replication_factor: number;
+  readonly min_insync_replicas: number;
+  readonly wanted_replication_factor: number;
+  readonly wanted_min_insync_replicas: number;
+}
+
 export interface Bus {
   readonly kind: 'memory' | 'kafka';
   ensureTopics(topics: readonly string[]): Promise<void>;
+  /**
+   * Existing `topics` with fewer replicas (or a lower min.insync.replicas) than a topic created now
+   * would get. Creating never raises an existing topic's factor: that takes a partition reassignment.
+   */
+  replicationShortfalls(topics: readonly string[]): Promise<ReplicationShortfall[]>;
   /** Which of `topics` do not exist yet; throws a RetryableError while the bus is unreachable. */
   missingTopics(topics: readonly string[]): Promise<string[]>;
   producer(): BusProducer;

@@ -69,6 +69,8 @@ export interface KafkaClusterTestServer extends TestServer {
   stopNode(nodeId: number, opts?: { kill?: boolean }): Promise<void>;
   /** Leaders, replicas and ISR of existing topics, as the cluster's admin API reports them now. */
   layout(topics: readonly string[]): Promise<TopicLayout[]>;
+  /** Creates topics as the roles do (replicas as the brokers alive now allow), and reports shortfalls, through RunLens's bus. */
+  bus(): Promise<Pick<KafkaBus, 'ensureTopics' | 'replicationShortfalls'>>;
 }
 
 /** Why a Kafka cluster cannot start here, or null: tests skip with this reason. */
@@ -88,6 +90,11 @@ export async function startKafkaCluster(nodes = 3): Promise<KafkaClusterTestServ
   const script = (name: string): string => join(DEPLOY, 'kafka', name);
   const stop = async (args: string[]): Promise<void> => { await run(script('stop-cluster'), ['--dir', dir, ...args], { timeout: 120_000 }); };
   let admin: KafkaBus | null = null;
+  const bus = async (): Promise<KafkaBus> => {
+    const { KafkaBus: Bus } = await import('../bus/kafka/index.ts');
+    admin ??= new Bus({ brokers: client.map((p) => `127.0.0.1:${p}`), clientId: 'kafka-cluster-layout' });
+    return admin;
+  };
   const s: KafkaClusterTestServer = {
     url: client.map((p) => `127.0.0.1:${p}`).join(','), dir, brokers: client.map((p) => `127.0.0.1:${p}`),
     start: async () => {
@@ -99,11 +106,8 @@ export async function startKafkaCluster(nodes = 3): Promise<KafkaClusterTestServ
       await stop(opts?.kill ? ['--kill'] : []);
     },
     stopNode: async (nodeId, opts) => stop(['--node', String(nodeId), ...(opts?.kill ? ['--kill'] : [])]),
-    layout: async (topics) => {
-      const { KafkaBus: Bus } = await import('../bus/kafka/index.ts');
-      admin ??= new Bus({ brokers: client.map((p) => `127.0.0.1:${p}`), clientId: 'kafka-cluster-layout' });
-      return admin.topicLayout(topics);
-    },
+    layout: async (topics) => (await bus()).topicLayout(topics),
+    bus,
   };
   await s.start();
   return s;

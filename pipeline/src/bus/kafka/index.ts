@@ -1,9 +1,9 @@
 import { type Logger, silentLogger } from '@runlens/schemas';
 import { type Admin, CompressionTypes, type ConfigResourceTypes, Kafka, type Producer, logLevel } from 'kafkajs';
-import type { Bus, BusProducer, OutgoingMessage, SubscribeOptions, Subscription } from '../types.ts';
+import type { Bus, BusProducer, OutgoingMessage, ReplicationShortfall, SubscribeOptions, Subscription } from '../types.ts';
 import { installBoundedGzip } from './bounded-gzip.ts';
 import { classifyKafkaError } from './classify.ts';
-import { topicReplication } from './replication.ts';
+import { replicationShortfalls, topicReplication } from './replication.ts';
 import { type KafkaSecurity, kafkaAuthConfig } from './security.ts';
 import { subscribeKafka } from './subscription.ts';
 
@@ -108,6 +108,21 @@ export class KafkaBus implements Bus {
       this.adminP = null;
       throw classifyKafkaError(e, 'describe topics', this.hint);
     }
+  }
+
+  async replicationShortfalls(topics: readonly string[]): Promise<ReplicationShortfall[]> {
+    let brokers: number;
+    let present: string[];
+    try {
+      const admin = await this.admin();
+      const existing = new Set(await admin.listTopics());
+      present = topics.filter((t) => existing.has(t));
+      brokers = (await admin.describeCluster()).brokers.length;
+    } catch (e) {
+      this.adminP = null;
+      throw classifyKafkaError(e, 'describe cluster', this.hint);
+    }
+    return present.length === 0 ? [] : replicationShortfalls(await this.topicLayout(present), brokers);
   }
 
   producer(): BusProducer {

@@ -9,8 +9,8 @@ import { KafkaBus } from './index.ts';
  * acks=all and a consumer group subscribed as ingest subscribes, while the broker leading most
  * partitions is killed -9 for 30 s and restarted. Every acknowledged message is consumed.
  */
-// About 6 minutes on this 2-core machine, and bin/src/kafka-cluster.int.test.ts drives the
-// same bus through the real agents and ingest in the same fault: opt-in, to keep npm test
+// About 6 minutes on this 2-core machine, and bin/src/clickhouse-cluster-faults.int.test.ts drives
+// the same bus through the real agents and ingest in the same fault: opt-in, to keep npm test
 // within its time budget.
 const OPT_IN = 'RUNLENS_KAFKA_BUS_CLUSTER_TEST';
 const missing = kafkaClusterMissing() ?? (process.env[OPT_IN] === '1' ? null : `set ${OPT_IN}=1 (the agents-to-ingest test covers the same fault)`);

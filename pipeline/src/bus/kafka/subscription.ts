@@ -3,6 +3,7 @@ import type { Consumer, ConsumerConfig, EachBatchPayload, IHeaders, Kafka } from
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BusMessage, SubscribeOptions, Subscription } from '../types.ts';
 import { classifyKafkaError } from './classify.ts';
+import { SlicePacer } from './slice-pacer.ts';
 
 function headersOf(h: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -14,12 +15,13 @@ function headersOf(h: IHeaders | undefined): Record<string, string> {
 }
 
 const HEARTBEAT_MS = 3000;
+const SESSION_TIMEOUT_MS = 15_000;
 const METADATA_MAX_AGE_MS = 10_000;
 
 /** The consumer's settings: bounded fetches, fast metadata refresh and retries that never give up. */
 function consumerConfig(opts: SubscribeOptions): ConsumerConfig {
   return {
-      groupId: opts.group, sessionTimeout: 15_000, heartbeatInterval: 3_000, rebalanceTimeout: 30_000,
+      groupId: opts.group, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: HEARTBEAT_MS, rebalanceTimeout: 30_000,
       // A group formed while a topic was still being created assigns none of its partitions,
       // and kafkajs only notices the topic at its next metadata refresh (5 min by default):
       // ingest then stored nothing for 5 minutes on a fresh broker. Refresh every 10 s.
@@ -47,21 +49,22 @@ export async function subscribeKafka(kafka: Kafka, opts: SubscribeOptions, log: 
     });
   }
   await consumer.subscribe({ topics: [...opts.topics], fromBeginning: true });
+  const pacer = new SlicePacer(opts.maxBatchMessages ?? 2000, SESSION_TIMEOUT_MS / 3, HEARTBEAT_MS);
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: opts.partitionsConcurrently ?? 1,
     eachBatch: async (p: EachBatchPayload) => {
       const { batch } = p;
-      const max = opts.maxBatchMessages ?? 2000;
-      for (let i = 0; i < batch.messages.length && p.isRunning() && !p.isStale(); i += max) {
-        const slice = batch.messages.slice(i, i + max);
+      for (let i = 0; i < batch.messages.length && p.isRunning() && !p.isStale();) {
+        const slice = batch.messages.slice(i, i + pacer.current);
+        i += slice.length;
         const messages: BusMessage[] = slice.map((m) => ({
           topic: batch.topic, partition: batch.partition, offset: Number(m.offset),
           key: m.key?.toString('utf8') ?? '', value: m.value ?? new Uint8Array(0), headers: headersOf(m.headers),
         }));
         // A consumer that buffers (ingest) may wait here for a write: keep the session alive meanwhile.
-        const beat = setInterval(() => { p.heartbeat().catch(() => undefined); }, HEARTBEAT_MS);
+        const stalled = pacer.watch(() => { p.heartbeat().catch(() => undefined); });
         try {
           await opts.eachBatch({ topic: batch.topic, partition: batch.partition, messages, highWatermark: Number(batch.highWatermark) });
         } catch (e) {
@@ -71,7 +74,7 @@ export async function subscribeKafka(kafka: Kafka, opts: SubscribeOptions, log: 
           await sleep(backoffMs(failures++, 200, 10_000));
           return;
         } finally {
-          clearInterval(beat);
+          paced(pacer, slice.length, stalled(), opts.group, log);
         }
         failures = 0;
         const last = slice[slice.length - 1]?.offset ?? '0';
@@ -93,4 +96,11 @@ export async function subscribeKafka(kafka: Kafka, opts: SubscribeOptions, log: 
       await consumer.disconnect();
     },
   };
+}
+
+/** Feeds a slice's stall to the pacer; a shrink is logged (WARN: the consumer recovers by it). */
+function paced(pacer: SlicePacer, messages: number, stallMs: number, group: string, log: Logger): void {
+  const before = pacer.current;
+  const after = pacer.observe(messages, stallMs);
+  if (after < before) log.warn('consumer blocked its event loop too long; smaller slices', { group, messages, stall_ms: Math.round(stallMs), next_slice: after });
 }

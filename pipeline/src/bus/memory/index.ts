@@ -1,6 +1,6 @@
 import { backoffMs } from '@runlens/schemas';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Bus, BusProducer, Subscription, SubscribeOptions } from '../types.ts';
+import type { Bus, BusProducer, ReplicationShortfall, Subscription, SubscribeOptions } from '../types.ts';
 import { partitionFor } from '../types.ts';
 import { PartitionLog } from './topic-log.ts';
 
@@ -29,6 +29,11 @@ export class MemoryBus implements Bus {
 
   async ensureTopics(topics: readonly string[]): Promise<void> {
     for (const t of topics) this.topic(t);
+  }
+
+  /** One process holds every copy there is: nothing to replicate. */
+  async replicationShortfalls(): Promise<ReplicationShortfall[]> {
+    return [];
   }
 
   async missingTopics(topics: readonly string[]): Promise<string[]> {

@@ -22,13 +22,17 @@ async function until<T>(what: string, f: () => Promise<T | undefined> | T | unde
   }
 }
 
-/** Starts `runlens up` and waits for its "runlens up" line, which names the API's address. */
+/** Starts `runlens up` and waits until it answers and its dashboard is up (a Next build would starve the run of CPU). */
 async function startUp(env: Record<string, string>): Promise<Up> {
   const up = startCli(['up'], env);
   let err = '';
   up.child.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
-  const port = await until('runlens up to start', () => /"msg":"runlens up".*?"api":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(err)?.[1], 120_000);
-  return { ...up, apiPort: Number(port) };
+  const port = Number(await until('runlens up to start', () => /"msg":"runlens up".*?"api":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(err)?.[1], 120_000));
+  await until('the dashboard', async () => {
+    const state = (await probe(port))?.body.dashboard;
+    return state === 'ready' || state === 'failed' ? state : undefined;
+  }, 300_000);
+  return { ...up, apiPort: port };
 }
 
 const t0 = Date.now();
@@ -66,20 +70,28 @@ describe('runlens up: undelivered alerts survive kill -9', () => {
     const first = await startUp(env);
     ups.push(first);
     progress('up started');
-    const run = await runCli(['run', '--app', 'napper', '--', 'sleep', '15'], env);
-    expect(run.code, run.stderr).toBe(0);
-    const runId = /run (\S+)/.exec(run.stderr)?.[1] ?? '';
-    progress(`run ${runId} ended`);
     const journal = join(dir, 'data', 'alert-spool', 'webhook.jsonl');
-    // The run's idle alert is journaled, and delivery has failed for longer than the bound.
+    const journaled = (): string => (existsSync(journal) ? readFileSync(journal, 'utf8') : '');
+    // A run without progress raises the analyzer's idle finding (warning) while it runs. On a
+    // starved machine a run may end before a live evaluation saw it idle: then run another.
+    const runIds: string[] = [];
+    for (let attempt = 0; attempt < 3 && !runIds.some((id) => journaled().includes(`"run":"${id}"`)); attempt++) {
+      const run = await runCli(['run', '--app', 'napper', '--', 'sleep', '20'], env);
+      expect(run.code, run.stderr).toBe(0);
+      const runId = /^runlens: run (\S+)/m.exec(run.stderr)?.[1];
+      expect(runId && !run.stderr.includes('private store'), `runlens run did not register with up: ${run.stderr.slice(0, 2000)}`).toBe(true);
+      runIds.push(runId ?? '');
+      progress(`run ${runId} ended`);
+      await until('the run\'s alert in the journal', () => (journaled().includes(`"run":"${runId}"`) ? true : undefined), 30_000).catch(() => undefined);
+    }
     let last = '';
+    // The run's alert is journaled, and delivery has failed for longer than the bound.
     const failing = await until('the spooled alert and a degraded /readyz', async () => {
       const p = await probe(first.apiPort);
       const a = alerting(p);
-      const text = existsSync(journal) ? readFileSync(journal, 'utf8') : '(no journal)';
-      last = `run ${runId}; /readyz ${JSON.stringify(p?.body)}; journal ${text.slice(-2000)}`;
-      return text.includes(`"run":"${runId}"`) && p && a?.status === 'degraded' ? { p, a } : undefined;
-    }, 180_000, () => last);
+      last = `runs ${runIds.join(' ')}; /readyz ${JSON.stringify(p?.body)}; journal ${journaled().slice(-2000)}`;
+      return runIds.some((id) => journaled().includes(`"run":"${id}"`)) && p && a?.status === 'degraded' ? { p, a } : undefined;
+    }, 60_000, () => last);
     progress('spooled and degraded');
     expect(failing.p.status).toBe(200);
     expect(failing.p.body).toMatchObject({ ready: true, status: 'degraded' });
@@ -99,7 +111,7 @@ describe('runlens up: undelivered alerts survive kill -9', () => {
     expect((await first.done).signal).toBe('SIGKILL');
     // What the killed process had accepted: the journal, read as the next process will read it.
     const owed = new AlertSpool({ file: journal, maxCount: 10_000, maxBytes: 32 * 1024 * 1024 }).entries().map((e) => e.alert);
-    owed.forEach((a) => expect(a.labels.run).toBe(runId));
+    owed.forEach((a) => expect(runIds).toContain(a.labels.run));
     expect(owed.some((a) => a.labels.kind === 'idle')).toBe(true);
 
     rx.fail.n = 0;
@@ -108,7 +120,7 @@ describe('runlens up: undelivered alerts survive kill -9', () => {
     progress('up restarted');
     await until('the restarted forwarder to empty its queue', async () => {
       const a = alerting(await probe(second.apiPort));
-      return a?.status === 'ok' && a.sinks[0]?.queue_depth === 0 && a.sinks[0].last_delivery !== null ? a : undefined;
+      return a?.status === 'ok' && a.sinks[0]?.queue_depth === 0 ? a : undefined;
     });
     await sleep(5000); // two more delivery ticks: a second copy would arrive now
     const deliveries = rx.got.filter((d) => d.path === '/hook');
@@ -116,11 +128,11 @@ describe('runlens up: undelivered alerts survive kill -9', () => {
       const header = String(d.headers[SIGNATURE_HEADER]);
       expect(header).toBe(signature('s3cret', d.body, Number(/t=(\d+)/.exec(header)?.[1])));
     }
-    const got = deliveries.flatMap((d) => (JSON.parse(d.body) as WebhookBody).alerts).filter((a) => a.labels.run === runId);
+    const got = deliveries.flatMap((d) => (JSON.parse(d.body) as WebhookBody).alerts).filter((a) => runIds.includes(a.labels.run ?? ''));
     const counts = new Map<string, number>();
     for (const a of got) counts.set(labelKey(a.labels), (counts.get(labelKey(a.labels)) ?? 0) + 1);
     const lost = owed.filter((a) => !counts.has(labelKey(a.labels)));
     const doubled = [...counts].filter(([, n]) => n > 1);
     expect({ lost: lost.length, doubled: doubled.length, delivered: got.length }).toEqual({ lost: 0, doubled: 0, delivered: owed.length });
-  }, 420_000);
+  }, 600_000);
 });

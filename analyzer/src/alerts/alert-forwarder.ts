@@ -156,6 +156,8 @@ export class AlertForwarder {
     this.spoolChanged();
     this.flush();
     await this.flushing;
+    // Raises (or keeps) the delivery_failing condition even when nobody probes /readyz or scrapes /metrics.
+    this.state();
   }
 
   private spoolChanged(): void {

@@ -10,6 +10,8 @@ export { ANALYZER_INPUT_TOPICS, ROUTE_GROUP } from './stream/run-router.ts';
 export * from './report/replay.ts';
 export * from './phases/phases.ts';
 export * from './alerts/alert-forwarder.ts';
+export type { SinkState } from './alerts/sink-queue.ts';
+export * from './alerts/alert-spool.ts';
 export * from './alerts/alert-sink.ts';
 export * from './alerts/webhook-sink.ts';
 export * from './selection/recommend.ts';

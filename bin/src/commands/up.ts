@@ -10,7 +10,8 @@ import { startUpRuns } from '../up-runs.ts';
 import { closeHealth } from '../health/health-server.ts';
 import { countRequests, serveMetrics } from '../health/metrics-server.ts';
 import { counterFamilies } from '@runlens/schemas';
-import { alertForwarder } from '../roles/alert-config.ts';
+import type { AlertForwarder } from '@runlens/analyzer';
+import { alertForwarder, alertHealth } from '../roles/alert-config.ts';
 
 /** `runlens up`: agent + bus + ingest + chDB + local API, until SIGINT/SIGTERM. */
 export async function upCommand(cfg: EmbeddedConfig): Promise<number> {
@@ -27,14 +28,18 @@ export async function upCommand(cfg: EmbeddedConfig): Promise<number> {
   let dashboardUrl: string | null = null;
   const runs = await startUpRuns(stack, cfg, () => dashboardUrl);
   const sock = serveSocket(paths.socket, runs.handle);
-  const api = serveApi(stack.store, { tokensPath: paths.tokens, port: cfg.httpPort, allowedHosts: cfg.httpAllowedHosts, nodeTypes }, stack.log);
+  let alerts: AlertForwarder | null = null;
+  // /readyz carries the alert forwarder's queues; a failing receiver says "degraded" without taking the API down.
+  const health = () => ({ live: true as const, ready: true, waiting_for: [], ...alertHealth(alerts) });
+  const api = serveApi(stack.store, { tokensPath: paths.tokens, port: cfg.httpPort, allowedHosts: cfg.httpAllowedHosts, nodeTypes, health }, stack.log);
   const http = countRequests(api, 'http');
   const parts = [stack.agent.counters, stack.publisher.counters, stack.ingest.counters, stack.analyzer.counters, ...(stack.otlp ? [stack.otlp.service.counters] : []), http];
-  const metrics = serveMetrics({ port: cfg.metricsPort, host: cfg.metricsHost, role: 'up' }, () => counterFamilies(parts), stack.log);
+  const metrics = serveMetrics({ port: cfg.metricsPort, host: cfg.metricsHost, role: 'up' },
+    () => [...counterFamilies(alerts ? [...parts, alerts.counters] : parts), ...(alerts?.families() ?? [])], stack.log);
   await once(api, 'listening');
   const addr = api.address();
   dashboardUrl = typeof addr === 'object' && addr ? `http://127.0.0.1:${addr.port}` : null;
-  const alerts = alertForwarder({ ...cfg.alerts, RUNLENS_DASHBOARD_URL: cfg.alerts.RUNLENS_DASHBOARD_URL ?? dashboardUrl ?? 'http://127.0.0.1:7070' },
+  alerts = alertForwarder({ ...cfg.alerts, RUNLENS_DASHBOARD_URL: cfg.alerts.RUNLENS_DASHBOARD_URL ?? dashboardUrl ?? 'http://127.0.0.1:7070' },
     { bus: stack.bus, store: stack.store, log: stack.log });
   await alerts?.start();
   stack.log.info('runlens up', { api: dashboardUrl ?? addr, tokens: paths.tokens, socket: paths.socket, absent: stack.absent, alerting: alerts !== null });

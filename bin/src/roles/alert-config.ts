@@ -1,4 +1,4 @@
-import { AlertForwarder, type AlertSink, alertmanagerSink, webhookSink } from '@runlens/analyzer';
+import { AlertForwarder, type AlertSink, type ForwarderState, alertmanagerSink, webhookSink } from '@runlens/analyzer';
 import type { Bus } from '@runlens/pipeline';
 import type { Logger, Store } from '@runlens/schemas';
 import { z } from 'zod';
@@ -16,6 +16,13 @@ export const alertSchema = {
   RUNLENS_ALERT_CLEAR_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   RUNLENS_ALERT_RESEND_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   RUNLENS_ALERT_EVENT_HOLD_MS: z.coerce.number().int().min(1000).max(86_400_000).default(900_000),
+  // Undelivered alerts are journaled here (one file per receiver) and survive a restart. `up`: <data dir>/alert-spool
+  // unless set; `analyze`: memory only unless set, one directory per replica (a replica owns its journal).
+  RUNLENS_ALERT_SPOOL_DIR: z.string().min(1).optional(),
+  RUNLENS_ALERT_SPOOL_MAX_ALERTS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  RUNLENS_ALERT_SPOOL_MAX_BYTES: z.coerce.number().int().min(4096).max(1024 ** 3).default(32 * 1024 * 1024),
+  // Delivery failing this long makes /readyz say "degraded" (still 200) and raises runlens_condition.
+  RUNLENS_ALERT_DEGRADED_AFTER_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
 };
 
 const alertObject = z.object(alertSchema);
@@ -36,5 +43,19 @@ export function alertForwarder(c: AlertConfig, deps: { bus: Bus; store: Store; l
   return new AlertForwarder({
     ...deps, sinks, dashboardUrl: c.RUNLENS_DASHBOARD_URL, cluster: c.RUNLENS_CLUSTER,
     clearMs: c.RUNLENS_ALERT_CLEAR_MS, resendMs: c.RUNLENS_ALERT_RESEND_MS, eventHoldMs: c.RUNLENS_ALERT_EVENT_HOLD_MS, maxAlerts: 10_000,
+    spoolDir: c.RUNLENS_ALERT_SPOOL_DIR ?? null, spoolMaxCount: c.RUNLENS_ALERT_SPOOL_MAX_ALERTS, spoolMaxBytes: c.RUNLENS_ALERT_SPOOL_MAX_BYTES,
+    degradedAfterMs: c.RUNLENS_ALERT_DEGRADED_AFTER_MS,
   });
+}
+
+/**
+ * What /readyz adds for the forwarder. A failing receiver makes the process "degraded", never
+ * not-ready: readiness gates traffic and restarts, and neither mends a receiver that is down;
+ * the undelivered alerts wait in the spool. Operators alert on the status or on
+ * runlens_condition / runlens_alert_oldest_undelivered_seconds.
+ */
+export function alertHealth(alerts: AlertForwarder | null): { status: 'ok' | 'degraded'; degraded: string[]; alerting: ForwarderState | null } {
+  if (!alerts) return { status: 'ok', degraded: [], alerting: null };
+  const s = alerts.state();
+  return { status: s.status, degraded: [...s.degraded], alerting: s };
 }

@@ -1,4 +1,4 @@
-import { ANALYZE_GROUP, AnalyzerService } from '@runlens/analyzer';
+import { ANALYZE_GROUP, type AlertForwarder, AnalyzerService } from '@runlens/analyzer';
 import { openKafkaBus } from '@runlens/pipeline';
 import { type ComponentCounters, ConfigError, clusterTopics, counterFamilies, createLogger } from '@runlens/schemas';
 import { hostname } from 'node:os';
@@ -9,7 +9,7 @@ import { metricsSchema, serveMetrics } from '../health/metrics-server.ts';
 import { Readiness } from '../health/readiness.ts';
 import { waitForStore, waitForTopics } from '../health/wait-for.ts';
 import { untilSignal } from '../signals.ts';
-import { alertForwarder, alertProblem, alertSchema } from './alert-config.ts';
+import { alertForwarder, alertHealth, alertProblem, alertSchema } from './alert-config.ts';
 import { busSchema, kafkaConnection } from './bus-config.ts';
 import { loadRoleConfig } from './role-config.ts';
 import { storeSchema } from './store-config.ts';
@@ -39,19 +39,21 @@ export async function analyzeRole(): Promise<number> {
   if (problem) throw new ConfigError([problem]);
   const log = createLogger(c.RUNLENS_LOG_LEVEL, { role: 'analyze', pid: process.pid });
   const readiness = new Readiness(log);
-  const health = serveHealth({ port: c.RUNLENS_HEALTH_PORT, host: c.RUNLENS_HEALTH_HOST }, () => readiness.state(), log);
+  let alerts: AlertForwarder | null = null;
+  const health = serveHealth({ port: c.RUNLENS_HEALTH_PORT, host: c.RUNLENS_HEALTH_HOST }, () => ({ ...readiness.state(), ...alertHealth(alerts) }), log);
   // Served from the start: the counters of each part appear once it exists.
   const counters: ComponentCounters[] = [];
   const metrics = serveMetrics({ port: c.RUNLENS_METRICS_PORT, host: c.RUNLENS_METRICS_HOST, role: 'analyze' },
-    () => counterFamilies(counters), log);
+    () => [...counterFamilies(counters), ...(alerts?.families() ?? [])], log);
   const bus = await openKafkaBus({ ...kafkaConnection(c), clientId: `runlens-analyze-${hostname()}-${process.pid}`, log });
   const [store] = await Promise.all([waitForStore(readiness, c, log, true), waitForTopics(readiness, bus, clusterTopics(), c.RUNLENS_KAFKA_BROKERS, log)]);
   const analyzer = new AnalyzerService({ bus, store, log, agentId: `analyzer:${hostname()}:${process.pid}`, evalIntervalMs: c.RUNLENS_EVAL_INTERVAL_MS, nodeTypes: loadNodeTypes(c.RUNLENS_NODE_TYPES_FILE) });
   counters.push(analyzer.counters);
   await readiness.until(`the consumer group ${ANALYZE_GROUP} at ${c.RUNLENS_KAFKA_BROKERS}`, () => analyzer.start());
-  const alerts = alertForwarder(c, { bus, store, log });
-  if (alerts) await readiness.until('the alert consumer group', () => alerts.start());
-  if (alerts) counters.push(alerts.counters);
+  const forwarder = alertForwarder(c, { bus, store, log });
+  if (forwarder) await readiness.until('the alert consumer group', () => forwarder.start());
+  if (forwarder) counters.push(forwarder.counters);
+  alerts = forwarder;
   readiness.markReady();
   log.info('analyze started', { store: store.kind, alerting: alerts !== null });
   const signal = await untilSignal();

@@ -6,14 +6,16 @@ export interface Probe {
   readonly live: boolean;
   readonly ready: boolean;
   readonly waiting_for: readonly string[];
+  /** The whole answer: roles add their own parts (the alert forwarder's `alerting`, `status`). */
+  readonly body: Readonly<Record<string, unknown>>;
 }
 
 /** One GET of a health path, or null while nothing answers on the port. */
 export async function probe(port: number, path: '/healthz' | '/readyz' = '/readyz'): Promise<Probe | null> {
   try {
     const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5_000) });
-    const body = (await res.json()) as Partial<Probe>;
-    return { status: res.status, live: body.live === true, ready: body.ready === true, waiting_for: body.waiting_for ?? [] };
+    const body = (await res.json()) as Partial<Probe> & Record<string, unknown>;
+    return { status: res.status, live: body.live === true, ready: body.ready === true, waiting_for: body.waiting_for ?? [], body };
   } catch {
     return null;
   }

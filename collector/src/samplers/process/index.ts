@@ -36,7 +36,9 @@ function scanned(r: ProcReading, who: Attribution | null): ScannedProcess & { r:
 function ioRates(io: RateTracker<string>, reaped: ReapedChildren, p: ScannedProcess, mono_s: number): number[] | null {
   const d = p.io ? io.deltas(p.key, mono_s, p.io) : null;
   if (!d) return null;
-  return reaped.correct(p.key, p.cminflt, d.deltas).map((x) => x / d.interval_s);
+  const out = reaped.correct(p.key, p.cminflt, d.deltas);
+  for (let k = 0; k < out.length; k++) out[k] = out[k]! / d.interval_s;
+  return out;
 }
 
 /** /proc/uptime minus the monotonic clock: places process start times on our clock. */

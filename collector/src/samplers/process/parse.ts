@@ -62,6 +62,9 @@ function fieldStarts(b: Buffer, from: number): number {
 }
 
 /** comm may hold spaces and parentheses, so split at the last ')'. */
+/** Field `i` of /proc/<pid>/stat (man 5 proc numbering) after fieldStarts ran from the ')'. */
+const field = (b: Buffer, i: number): number => intAt(b, FIELD_AT[i - 3] ?? 0);
+
 export function parseStat(text: ProcText): ProcStat | null {
   const b = bytesOf(text);
   const open = b.indexOf(40); // '('
@@ -70,14 +73,13 @@ export function parseStat(text: ProcText): ProcStat | null {
   const count = fieldStarts(b, close + 1);
   // FIELD_AT[0] is field 3 (state); field N is FIELD_AT[N - 3].
   if (count < 22) return null;
-  const n = (i: number): number => intAt(b, FIELD_AT[i - 3] ?? 0);
   const stat: ProcStat = {
     pid: intAt(b, 0),
     comm: b.toString('latin1', open + 1, close),
     state: String.fromCharCode(b[FIELD_AT[0] ?? 0] ?? 63),
-    ppid: n(4), minflt: n(10), cminflt: n(11), majflt: n(12), utime: n(14), stime: n(15),
-    threads: n(20), start_ticks: n(22), vsize: n(23), rss_pages: n(24),
-    processor: count >= 37 ? n(39) : -1,
+    ppid: field(b, 4), minflt: field(b, 10), cminflt: field(b, 11), majflt: field(b, 12), utime: field(b, 14), stime: field(b, 15),
+    threads: field(b, 20), start_ticks: field(b, 22), vsize: field(b, 23), rss_pages: field(b, 24),
+    processor: count >= 37 ? field(b, 39) : -1,
   };
   // intAt gives NaN for a field that is not a number, and NaN poisons the sum: one check, no array.
   const sum = stat.pid + stat.ppid + stat.minflt + stat.cminflt + stat.majflt + stat.utime + stat.stime + stat.threads +

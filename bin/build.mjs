@@ -95,15 +95,20 @@ export async function buildDist() {
  * Bundles one more entry (a benchmark's harness around a role) exactly as the roles are
  * bundled, to dist/<name>/<entry>.js, so a benchmark measures the compiled code users run.
  * The folder sits two below the root, like a build, so the source URLs resolve the same way.
+ * Dynamic imports become lazy chunks, as in the roles' build: a module the entry never
+ * imports at run time is never loaded (the folder is emptied first, so no stale chunk stays).
  */
 export async function buildEntry(entry, name) {
   if (!/^[\w.-]+$/.test(name)) throw new Error(`build: bad output name ${JSON.stringify(name)}`);
   const outdir = join(DIST, name);
   const stem = basename(entry).replace(/\.tsx?$/, '');
+  rmSync(outdir, { recursive: true, force: true });
   await build({
     entryPoints: { [stem]: entry },
     outdir,
     bundle: true,
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     format: 'esm',
     platform: 'node',
     target: 'node20',

@@ -29,9 +29,9 @@ async function main(): Promise<void> {
   const maxDurationS = Number(process.argv[2] ?? '60');
   const facts = readHostFacts();
   const host = { ...facts, procRoot: '/proc', sysRoot: '/sys', log: silentLogger };
-  // A node agent hands batches to Kafka and keeps none: the bus here keeps 16 messages per
+  // A node agent hands batches to Kafka and keeps none: the bus here keeps 2 messages per
   // partition, not its default 100,000, so its log is not counted as the agent's memory.
-  const bus = new MemoryBus(4, 16);
+  const bus = new MemoryBus(4, 2);
   let consumed = 0;
   const sub = await bus.subscribe({
     group: 'bench-discard',

@@ -1,6 +1,7 @@
 import { type DataType, Float64, Table, Uint32, Utf8, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { arrowFields, batchToRows, encodeBatch, schemaMismatch, tryDecodeBatch } from './arrow.ts';
+import { arrowFields, batchToRows, schemaMismatch, tryDecodeBatch } from './arrow.ts';
+import { encodeBatch } from './wire/ipc-writer.ts';
 import { type ColumnDef, type Row, type TableName, catalog, tableNames } from './catalog/index.ts';
 
 const TS = 1_700_000_123_456;

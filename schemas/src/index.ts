@@ -13,6 +13,8 @@ export * from './dashboard-context.ts';
 export * from './wire/stage.ts';
 export * from './wire/bounds.ts';
 export * from './wire/message.ts';
+export * from './wire/encode.ts';
+export * from './wire/ipc-writer.ts';
 export * from './wire/ipc-splice.ts';
 export * from './runtime/counters.ts';
 export * from './repositories/index.ts';

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { spawnPeer } from './child.ts';
@@ -8,6 +9,9 @@ const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 const ENTRY = join(import.meta.dirname, '..', 'runlens-agent.ts');
 
 let compiled: string | undefined;
+
+/** The node flags `bin/runlens agent` starts the agent with, so it is measured as it runs. */
+const agentNodeFlags = (): string[] => readFileSync(join(REPO_ROOT, 'bin/agent.node-flags'), 'utf8').split(/\s+/).filter((f) => f !== '');
 
 /**
  * runlens-agent.ts compiled by bin/build.mjs exactly as the roles are (bin/runlens runs
@@ -22,7 +26,7 @@ function compiledEntry(): string {
 
 /** Starts the compiled runlens-agent.ts; ticks come from its SIGUSR2 answer. */
 async function startRunlens(opts: StartOptions): Promise<RunningAgent> {
-  const args = [...opts.nodeFlags, compiledEntry(), String(opts.maxDurationS)];
+  const args = [...agentNodeFlags(), ...opts.nodeFlags, compiledEntry(), String(opts.maxDurationS)];
   const child = await spawnPeer('runlens', process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const waiters: ((line: Record<string, unknown>) => void)[] = [];
   createInterface({ input: child.child.stdout! }).on('line', (text) => {
@@ -66,6 +70,6 @@ export const runlens: PeerDef = {
   debian: null,
   ticks: 'Agent.ticks, read over SIGUSR2 at the window edges',
   version: () => `node ${process.version}, compiled by bin/build.mjs (working tree)`,
-  settings: () => ({ samplers: ['process', 'node'], interval_ms: 1000, entry: 'runlens-agent.ts' }),
+  settings: () => ({ samplers: ['process', 'node'], interval_ms: 1000, entry: 'runlens-agent.ts', node_flags: agentNodeFlags() }),
   start: startRunlens,
 };

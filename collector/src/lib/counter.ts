@@ -12,9 +12,12 @@ export function counterDelta(prev: number, cur: number, wrapBits?: number): numb
   return cur;
 }
 
+/** A key's previous reading, updated in place each tick (no object per key per tick). */
 interface Previous {
-  readonly mono_s: number;
-  readonly values: readonly number[];
+  mono_s: number;
+  values: number[];
+  /** The sweep generation it was last read in. */
+  seen: number;
 }
 
 /**
@@ -23,30 +26,36 @@ interface Previous {
  */
 export class RateTracker<K> {
   private prev = new Map<K, Previous>();
-  private seen = new Set<K>();
+  private generation = 0;
 
   constructor(private readonly wrapBits?: number) {}
 
-  /** Rates for `values` since the previous reading of `key`, or null on first sight. */
   rates(key: K, mono_s: number, values: readonly number[]): { interval_s: number; rates: number[] } | null {
     const d = this.deltas(key, mono_s, values);
-    return d && { interval_s: d.interval_s, rates: d.deltas.map((x) => x / d.interval_s) };
+    if (!d) return null;
+    const rates = d.deltas;
+    for (let i = 0; i < rates.length; i++) rates[i] = rates[i]! / d.interval_s;
+    return { interval_s: d.interval_s, rates };
   }
 
-  /** Increments since the previous reading of `key` (for callers that correct them before dividing). */
   deltas(key: K, mono_s: number, values: readonly number[]): { interval_s: number; deltas: number[] } | null {
-    this.seen.add(key);
     const p = this.prev.get(key);
-    this.prev.set(key, { mono_s, values });
-    if (!p) return null;
+    if (!p) {
+      this.prev.set(key, { mono_s, values: [...values], seen: this.generation });
+      return null;
+    }
+    p.seen = this.generation;
     const dt = mono_s - p.mono_s;
-    if (dt <= 0) return null;
-    return { interval_s: dt, deltas: values.map((v, i) => counterDelta(p.values[i] ?? 0, v, this.wrapBits)) };
+    const deltas = dt > 0 ? values.map((v, i) => counterDelta(p.values[i] ?? 0, v, this.wrapBits)) : null;
+    p.mono_s = mono_s;
+    p.values.length = values.length;
+    for (let i = 0; i < values.length; i++) p.values[i] = values[i]!;
+    return deltas && { interval_s: dt, deltas };
   }
 
-  /** Seed a baseline, e.g. zero counters at a process's start time. */
+  /** A baseline without reading the key: `sweep` still drops it unless it is read before. */
   seed(key: K, mono_s: number, values: readonly number[]): void {
-    this.prev.set(key, { mono_s, values });
+    this.prev.set(key, { mono_s, values: [...values], seen: this.generation - 1 });
   }
 
   has(key: K): boolean {
@@ -56,13 +65,13 @@ export class RateTracker<K> {
   /** Drop keys that were not read since the last sweep; returns how many were dropped. */
   sweep(): number {
     let dropped = 0;
-    for (const k of this.prev.keys()) {
-      if (!this.seen.has(k)) {
+    for (const [k, p] of this.prev) {
+      if (p.seen !== this.generation) {
         this.prev.delete(k);
         dropped++;
       }
     }
-    this.seen.clear();
+    this.generation++;
     return dropped;
   }
 }

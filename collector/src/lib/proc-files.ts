@@ -18,6 +18,9 @@ export function readText(path: string): string | null {
 }
 
 const BUF = Buffer.allocUnsafe(64 * 1024);
+/** Views of BUF by length, each made once: a read hands one back without allocating. */
+const VIEWS: (Buffer | undefined)[] = [];
+const viewOf = (length: number): Buffer => (VIEWS[length] ??= BUF.subarray(0, length));
 
 /**
  * Reads a small file from offset 0 into the shared buffer; returns its length. One read
@@ -51,7 +54,7 @@ export function readSmall(path: string): { bytes: Buffer } | { reason: 'gone' | 
     throw e;
   }
   try {
-    return { bytes: BUF.subarray(0, readInto(fd)) };
+    return { bytes: viewOf(readInto(fd)) };
   } catch {
     return { reason: 'gone' }; // the process exited between open and read (ESRCH)
   } finally {
@@ -86,7 +89,7 @@ export class KeptOpenFile {
   read(): Buffer | null {
     if (this.fd === null) return null;
     try {
-      return BUF.subarray(0, readInto(this.fd));
+      return viewOf(readInto(this.fd));
     } catch {
       this.close();
       return null;

@@ -1,6 +1,7 @@
 import { Int32, Table, Utf8, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { batchToRows, encodeBatch, tryDecodeBatch } from '../arrow.ts';
+import { batchToRows, tryDecodeBatch } from '../arrow.ts';
+import { encodeBatch } from './ipc-writer.ts';
 import type { Row } from '../catalog/index.ts';
 import { ipcFrames } from './ipc-metadata.ts';
 import { spliceStreams } from './ipc-splice.ts';

@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeBatch } from '../arrow.ts';
+import { encodeBatch } from './ipc-writer.ts';
 import type { Row } from '../catalog/index.ts';
 import { SCHEMA_VERSION, topicFor } from '../topics.ts';
 import { MAX_ROWS_PER_MESSAGE } from './bounds.ts';
 import { checkAcceptedIpc } from './ipc-check.ts';
-import { MAX_MESSAGE_BYTES, MessageEncoder, type ReceivedMessage, decodeMessage, messageRows } from './message.ts';
+import { MessageEncoder } from './encode.ts';
+import { MAX_MESSAGE_BYTES, type ReceivedMessage, decodeMessage, messageRows } from './message.ts';
 import { lyingBatch } from './testdata-poison.ts';
 
 const finding = (i: number): Row<'findings'> => ({

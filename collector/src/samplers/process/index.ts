@@ -36,7 +36,9 @@ function scanned(r: ProcReading, who: Attribution | null): ScannedProcess & { r:
 function ioRates(io: RateTracker<string>, reaped: ReapedChildren, p: ScannedProcess, mono_s: number): number[] | null {
   const d = p.io ? io.deltas(p.key, mono_s, p.io) : null;
   if (!d) return null;
-  return reaped.correct(p.key, p.cminflt, d.deltas).map((x) => x / d.interval_s);
+  const out = reaped.correct(p.key, p.cminflt, d.deltas);
+  for (let k = 0; k < out.length; k++) out[k] = out[k]! / d.interval_s;
+  return out;
 }
 
 /** /proc/uptime minus the monotonic clock: places process start times on our clock. */
@@ -79,7 +81,7 @@ export const processSampler = defineSampler({
           const i = ioRates(io, reaped, p, tick.mono_s);
           // Only runs' processes: per-thread reads cost, and nothing judges the background's threads.
           const b = who ? busy.count(r.stat.pid, r.stat.start_ticks, r.stat.threads, tick.mono_s) : null;
-          if (c) rows.push({ ...toRow(tick, host, r, who, c.interval_s, c.rates, i), busy_threads: b });
+          if (c) rows.push(toRow(tick, host, r, who, c.interval_s, c.rates, i, b));
         }
         cpu.sweep();
         busy.sweep();
@@ -96,21 +98,19 @@ export const processSampler = defineSampler({
 
 function toRow(
   tick: Tick, host: HostContext, r: ProcReading, who: ReturnType<Tick['attribute']>,
-  interval_s: number, c: number[], i: number[] | null,
+  interval_s: number, c: number[], i: number[] | null, busy_threads: number | null,
 ): Row<'process_samples'> {
-  const at = (k: number): number => c[k] ?? 0;
-  const io = (k: number): number | null => (i ? (i[k] ?? 0) : null);
   return {
     ts: tick.ts, host: host.host, run_id: who?.run_id ?? '', rank: who?.rank ?? null, local_rank: who?.local_rank ?? null,
     pid: r.stat.pid, ppid: r.stat.ppid, start_ticks: r.stat.start_ticks, comm: r.stat.comm, state: r.stat.state,
     interval_s,
-    cpu_user_cores: at(0) / host.clkTck, cpu_sys_cores: at(1) / host.clkTck, run_delay_cores: at(2) / 1e9,
+    cpu_user_cores: (c[0] ?? 0) / host.clkTck, cpu_sys_cores: (c[1] ?? 0) / host.clkTck, run_delay_cores: (c[2] ?? 0) / 1e9,
     rss_bytes: r.stat.rss_pages * host.pageSize, hwm_bytes: r.status.hwm_bytes ?? r.stat.rss_pages * host.pageSize,
-    vm_bytes: r.stat.vsize, threads: r.stat.threads, busy_threads: null,
-    rchar_per_s: io(0), wchar_per_s: io(1), syscr_per_s: io(2), syscw_per_s: io(3),
+    vm_bytes: r.stat.vsize, threads: r.stat.threads, busy_threads,
+    rchar_per_s: i ? (i[0] ?? 0) : null, wchar_per_s: i ? (i[1] ?? 0) : null, syscr_per_s: i ? (i[2] ?? 0) : null, syscw_per_s: i ? (i[3] ?? 0) : null,
     // Bytes that reached storage: writes to files deleted before write-back never do.
-    read_bytes_per_s: io(4), write_bytes_per_s: i ? Math.max(0, (i[5] ?? 0) - (i[6] ?? 0)) : null,
-    minflt_per_s: at(3), majflt_per_s: at(4), vol_ctxsw_per_s: at(5), invol_ctxsw_per_s: at(6),
+    read_bytes_per_s: i ? (i[4] ?? 0) : null, write_bytes_per_s: i ? Math.max(0, (i[5] ?? 0) - (i[6] ?? 0)) : null,
+    minflt_per_s: c[3] ?? 0, majflt_per_s: c[4] ?? 0, vol_ctxsw_per_s: c[5] ?? 0, invol_ctxsw_per_s: c[6] ?? 0,
     last_cpu: r.stat.processor,
   };
 }

@@ -62,6 +62,9 @@ function fieldStarts(b: Buffer, from: number): number {
 }
 
 /** comm may hold spaces and parentheses, so split at the last ')'. */
+/** Field `i` of /proc/<pid>/stat (man 5 proc numbering) after fieldStarts ran from the ')'. */
+const field = (b: Buffer, i: number): number => intAt(b, FIELD_AT[i - 3] ?? 0);
+
 export function parseStat(text: ProcText): ProcStat | null {
   const b = bytesOf(text);
   const open = b.indexOf(40); // '('
@@ -70,14 +73,13 @@ export function parseStat(text: ProcText): ProcStat | null {
   const count = fieldStarts(b, close + 1);
   // FIELD_AT[0] is field 3 (state); field N is FIELD_AT[N - 3].
   if (count < 22) return null;
-  const n = (i: number): number => intAt(b, FIELD_AT[i - 3] ?? 0);
   const stat: ProcStat = {
     pid: intAt(b, 0),
     comm: b.toString('latin1', open + 1, close),
     state: String.fromCharCode(b[FIELD_AT[0] ?? 0] ?? 63),
-    ppid: n(4), minflt: n(10), cminflt: n(11), majflt: n(12), utime: n(14), stime: n(15),
-    threads: n(20), start_ticks: n(22), vsize: n(23), rss_pages: n(24),
-    processor: count >= 37 ? n(39) : -1,
+    ppid: field(b, 4), minflt: field(b, 10), cminflt: field(b, 11), majflt: field(b, 12), utime: field(b, 14), stime: field(b, 15),
+    threads: field(b, 20), start_ticks: field(b, 22), vsize: field(b, 23), rss_pages: field(b, 24),
+    processor: count >= 37 ? field(b, 39) : -1,
   };
   // intAt gives NaN for a field that is not a number, and NaN poisons the sum: one check, no array.
   const sum = stat.pid + stat.ppid + stat.minflt + stat.cminflt + stat.majflt + stat.utime + stat.stime + stat.threads +
@@ -85,19 +87,34 @@ export function parseStat(text: ProcText): ProcStat | null {
   return Number.isFinite(sum) ? stat : null;
 }
 
-/** A line key, as the bytes to find: at the very start, or after a newline. */
-interface LineKey {
-  readonly first: Buffer;
-  readonly later: Buffer;
-}
-const key = (k: string): LineKey => ({ first: Buffer.from(k, 'latin1'), later: Buffer.from(`\n${k}`, 'latin1') });
+/** Line keys ("key:"), as bytes. */
+const lineKeys = (...names: string[]): readonly Buffer[] => names.map((k) => Buffer.from(k, 'latin1'));
+const VALUES = new Float64Array(8);
 
-/** The integer after `k` at the start of a line, NaN when the line is absent. */
-function lineValue(b: Buffer, k: LineKey): number {
-  const n = k.first.length;
-  if (b.length >= n && b.compare(k.first, 0, n, 0, n) === 0) return intAt(b, n);
-  const nl = b.indexOf(k.later);
-  return nl < 0 ? Number.NaN : intAt(b, nl + k.later.length);
+/**
+ * The integer after each key at the start of a line (its first such line), NaN where absent: one
+ * pass over the bytes in JS instead of a Buffer.indexOf (a call into C++) per key. The result is
+ * a shared array: read it before the next call.
+ */
+function lineValues(b: Buffer, want: readonly Buffer[]): Float64Array {
+  VALUES.fill(Number.NaN);
+  const all = (1 << want.length) - 1;
+  let done = 0;
+  for (let i = 0, end = b.length; i < end && done !== all; i++) {
+    const c = b[i];
+    for (let k = 0; k < want.length; k++) {
+      const key = want[k]!;
+      if (key[0] !== c || (done & (1 << k)) !== 0) continue;
+      let j = 1;
+      while (j < key.length && b[i + j] === key[j]) j++;
+      if (j < key.length) continue;
+      VALUES[k] = intAt(b, i + j);
+      done |= 1 << k;
+      break;
+    }
+    while (i < end && b[i] !== 10) i++;
+  }
+  return VALUES;
 }
 
 export interface ProcStatus {
@@ -106,15 +123,13 @@ export interface ProcStatus {
   readonly invol_ctxsw: number;
 }
 
-const HWM = key('VmHWM:');
-const VOL = key('voluntary_ctxt_switches:');
-const INVOL = key('nonvoluntary_ctxt_switches:');
+const STATUS_KEYS = lineKeys('VmHWM:', 'voluntary_ctxt_switches:', 'nonvoluntary_ctxt_switches:');
 
 export function parseStatus(text: ProcText): ProcStatus | null {
-  const b = bytesOf(text);
-  const hwm = lineValue(b, HWM);
-  const vol = lineValue(b, VOL);
-  const invol = lineValue(b, INVOL);
+  const v = lineValues(bytesOf(text), STATUS_KEYS);
+  const hwm = v[0]!;
+  const vol = v[1]!;
+  const invol = v[2]!;
   if (!Number.isFinite(vol) || !Number.isFinite(invol)) return null;
   return { hwm_bytes: Number.isFinite(hwm) ? hwm * 1024 : null, vol_ctxsw: vol, invol_ctxsw: invol };
 }
@@ -130,20 +145,16 @@ export interface ProcIo {
   readonly cancelled_write_bytes: number;
 }
 
-const IO_KEYS = {
-  rchar: key('rchar:'), wchar: key('wchar:'), syscr: key('syscr:'), syscw: key('syscw:'),
-  read_bytes: key('read_bytes:'), write_bytes: key('write_bytes:'), cancelled_write_bytes: key('cancelled_write_bytes:'),
-};
+const IO_KEYS = lineKeys('rchar:', 'wchar:', 'syscr:', 'syscw:', 'read_bytes:', 'write_bytes:', 'cancelled_write_bytes:');
 
 export function parseIo(text: ProcText): ProcIo | null {
-  const b = bytesOf(text);
-  const v = (k: keyof typeof IO_KEYS): number => lineValue(b, IO_KEYS[k]);
-  const io = {
-    rchar: v('rchar'), wchar: v('wchar'), syscr: v('syscr'), syscw: v('syscw'),
-    read_bytes: v('read_bytes'), write_bytes: v('write_bytes'), cancelled_write_bytes: v('cancelled_write_bytes'),
+  const v = lineValues(bytesOf(text), IO_KEYS);
+  for (let k = 0; k < 6; k++) if (!Number.isFinite(v[k])) return null;
+  const cancelled = v[6]!;
+  return {
+    rchar: v[0]!, wchar: v[1]!, syscr: v[2]!, syscw: v[3]!, read_bytes: v[4]!, write_bytes: v[5]!,
+    cancelled_write_bytes: Number.isFinite(cancelled) ? cancelled : 0,
   };
-  if (![io.rchar, io.wchar, io.syscr, io.syscw, io.read_bytes, io.write_bytes].every(Number.isFinite)) return null;
-  return Number.isFinite(io.cancelled_write_bytes) ? io : { ...io, cancelled_write_bytes: 0 };
 }
 
 /** schedstat: nanoseconds on CPU, nanoseconds runnable but waiting, timeslices. */

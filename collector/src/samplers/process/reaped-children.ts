@@ -10,8 +10,15 @@ export interface ScannedProcess {
   readonly cminflt: number;
 }
 
-interface Seen extends ScannedProcess {
-  readonly parentKey: string | null;
+/** Our last reading of a process, updated in place each scan (no object per process per scan). */
+interface Seen {
+  readonly key: string;
+  readonly pid: number;
+  ppid: number;
+  io: readonly number[] | null;
+  minflt: number;
+  cminflt: number;
+  parentKey: string | null;
 }
 
 /** A reaped child's IO that its parent's counters will show a second time. */
@@ -43,16 +50,36 @@ export class ReapedChildren {
   private credits = new Map<string, Credit[]>();
   private scanNo = 0;
 
+  private byPid = new Map<number, string>();
+  private present = new Set<string>();
+
   /** Once per scan, before the deltas: credits the parents of processes gone since the last scan. */
   scan(now: readonly ScannedProcess[]): void {
     this.scanNo++;
-    const byPid = new Map(now.map((p) => [p.pid, p.key]));
-    const present = new Set(byPid.values());
-    for (const gone of this.last.values()) {
+    const { byPid, present, last } = this;
+    byPid.clear();
+    present.clear();
+    for (const p of now) {
+      byPid.set(p.pid, p.key);
+      present.add(p.key);
+    }
+    for (const gone of last.values()) {
       if (!present.has(gone.key) && gone.io) this.credit(gone, gone.io, present);
     }
-    this.last = new Map(now.map(({ key, pid, ppid, io, minflt, cminflt }) =>
-      [key, { key, pid, ppid, io, minflt, cminflt, parentKey: byPid.get(ppid) ?? null }]));
+    for (const k of last.keys()) if (!present.has(k)) last.delete(k);
+    for (const p of now) {
+      const parentKey = byPid.get(p.ppid) ?? null;
+      const seen = last.get(p.key);
+      if (!seen) {
+        last.set(p.key, { key: p.key, pid: p.pid, ppid: p.ppid, io: p.io, minflt: p.minflt, cminflt: p.cminflt, parentKey });
+        continue;
+      }
+      seen.ppid = p.ppid;
+      seen.io = p.io;
+      seen.minflt = p.minflt;
+      seen.cminflt = p.cminflt;
+      seen.parentKey = parentKey;
+    }
     for (const [parent, list] of this.credits) {
       const kept = list.filter((c) => this.scanNo - c.scan < MAX_AGE_SCANS);
       if (!present.has(parent) || kept.length === 0) this.credits.delete(parent);
@@ -62,12 +89,13 @@ export class ReapedChildren {
 
   /**
    * Removes, counter by counter and never below zero, the credited children's IO from one
-   * parent's deltas, once the parent's cminflt shows it reaped them.
+   * parent's deltas, once the parent's cminflt shows it reaped them. Returns `deltas` itself
+   * when the parent has no credit (the common case), else a corrected copy.
    */
-  correct(key: string, cminflt: number, deltas: readonly number[]): number[] {
-    const out = [...deltas];
+  correct(key: string, cminflt: number, deltas: number[]): number[] {
     const list = this.credits.get(key);
-    if (!list) return out;
+    if (!list) return deltas;
+    const out = [...deltas];
     for (const c of list) {
       if (cminflt - c.baseCminflt < Math.max(1, c.faults)) continue;
       for (let i = 0; i < out.length; i++) {

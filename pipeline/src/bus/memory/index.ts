@@ -47,7 +47,8 @@ export class MemoryBus implements Bus {
         for (const m of messages) {
           const log = logs[partitionFor(m.key, logs.length)];
           log?.append(m);
-          if (log && log.endOffset % 1000 === 0) this.trim(log);
+          // Consumed messages go every 1000; past `retainMessages` the oldest go at once.
+          if (log && (log.endOffset % 1000 === 0 || log.size > this.retainMessages)) this.trim(log);
         }
       },
     };

@@ -37,6 +37,17 @@ function workload(n: number): OutgoingMessage[] {
 }
 
 describe('MemoryBus', () => {
+  it('holds at most retainMessages per partition, however few messages were sent', async () => {
+    const b = new MemoryBus(1, 3);
+    buses.push(b);
+    await b.producer().send('t', workload(10).map((m, i) => ({ ...m, key: 'k', value: enc.encode(`m${i}`) })));
+    const seen: string[] = [];
+    await b.subscribe({ group: 'late', topics: ['t'], eachBatch: async (batch) => { seen.push(...text(batch)); } });
+    await until(() => seen.length >= 3);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen).toEqual(['m7', 'm8', 'm9']);
+  });
+
   it('the workload keys spread over more than one partition (precondition of the split tests)', () => {
     expect(new Set(KEYS.map((k) => partitionFor(k, 4))).size).toBeGreaterThan(1);
   });

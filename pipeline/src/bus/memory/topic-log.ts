@@ -12,6 +12,11 @@ export class PartitionLog {
     return this.base + this.messages.length;
   }
 
+  /** Messages held (not yet trimmed). */
+  get size(): number {
+    return this.messages.length;
+  }
+
   append(m: OutgoingMessage): void {
     this.messages.push({ topic: this.topic, partition: this.partition, offset: this.endOffset, ...m });
     const w = this.waiters;

@@ -14,6 +14,7 @@ export * from './wire/stage.ts';
 export * from './wire/bounds.ts';
 export * from './wire/message.ts';
 export * from './wire/ipc-splice.ts';
+export { ColumnBatch } from './wire/ipc-columns.ts';
 export * from './runtime/counters.ts';
 export * from './repositories/index.ts';
 export * from './runtime/group-by.ts';

@@ -1,4 +1,5 @@
 import { type Row, SELF_RUN_ID, groupBy } from '@runlens/schemas';
+import { type ProcessCols, allRows, groupIndices } from './process-cols.ts';
 import type { BackgroundTick } from '../window/run-window.ts';
 
 type ProcessRow = Row<'process_samples'>;
@@ -22,19 +23,30 @@ export interface RunLoadTick {
  * as outside load (whose load slowed whom). One row per run, so the host topic grows by runs, not
  * by processes.
  */
-export function runLoadRows(rows: readonly ProcessRow[]): ProcessRow[] {
+export function runLoadRows(c: ProcessCols): ProcessRow[] {
+  const ran = allRows(c.n).filter((i) => c.run_id[i] !== '' && c.run_id[i] !== SELF_RUN_ID);
   const out: ProcessRow[] = [];
-  for (const group of groupBy(rows.filter((r) => r.run_id !== '' && r.run_id !== SELF_RUN_ID), (r) => `${r.host}|${r.ts}|${r.run_id}`).values()) {
-    const first = group[0] as ProcessRow;
+  for (const group of groupIndices(ran, (i) => `${c.host[i]}|${c.ts[i]}|${c.run_id[i]}`).values()) {
+    const first = group[0] ?? 0;
     let user = 0; let sys = 0; let delay = 0;
-    for (const r of group) {
-      user += r.cpu_user_cores;
-      sys += r.cpu_sys_cores;
-      delay += r.run_delay_cores;
+    for (const i of group) {
+      user += c.cpu_user_cores[i] ?? NaN;
+      sys += c.cpu_sys_cores[i] ?? NaN;
+      delay += c.run_delay_cores[i] ?? NaN;
     }
-    out.push({ ...first, pid: 0, ppid: 0, start_ticks: 0, rank: null, local_rank: null, comm: '', cpu_user_cores: user, cpu_sys_cores: sys, run_delay_cores: delay });
+    out.push(loadRow(c.ts[first] ?? NaN, c.host[first] ?? '', c.run_id[first] ?? '', c.interval_s[first] ?? NaN, user, sys, delay));
   }
   return out;
+}
+
+/** A run-load row: a process_samples row of pid 0 whose CPU is the run's on the host at the tick; what no reader uses stays 0 or null. */
+function loadRow(ts: number, host: string, runId: string, interval: number, user: number, sys: number, delay: number): ProcessRow {
+  return {
+    ts, host, run_id: runId, rank: null, local_rank: null, pid: 0, ppid: 0, start_ticks: 0, comm: '', state: '', interval_s: interval,
+    cpu_user_cores: user, cpu_sys_cores: sys, run_delay_cores: delay, rss_bytes: 0, hwm_bytes: 0, vm_bytes: 0, threads: 0, busy_threads: null,
+    read_bytes_per_s: null, write_bytes_per_s: null, rchar_per_s: null, wchar_per_s: null, syscr_per_s: null, syscw_per_s: null,
+    vol_ctxsw_per_s: 0, invol_ctxsw_per_s: 0, minflt_per_s: 0, majflt_per_s: 0, last_cpu: 0,
+  };
 }
 
 /**

@@ -1,0 +1,138 @@
+import { Buffer as FbBuffer } from 'apache-arrow/fb/buffer';
+import { FieldNode } from 'apache-arrow/fb/field-node';
+import { Message } from 'apache-arrow/fb/message';
+import { RecordBatch } from 'apache-arrow/fb/record-batch';
+import { ByteBuffer } from 'flatbuffers';
+import { type ColumnType, type TableName, catalog } from '../catalog/index.ts';
+import { type IpcColumn, acceptedLayout } from './ipc-check.ts';
+
+interface Range { readonly offset: number; readonly length: number }
+
+/** Where one column's values lie in the message: its validity bitmap and its value buffers. */
+interface Slot {
+  readonly type: ColumnType;
+  readonly nulls: number;
+  readonly validity: Range;
+  /** fixed: data; utf8: offsets, data; list of utf8: offsets, then the items' validity, offsets and data. */
+  readonly buffers: readonly Range[];
+}
+
+const TWO_32 = 2 ** 32;
+
+/**
+ * One record batch's columns, read straight from the IPC buffers: numbers into a Float64Array,
+ * strings into an array, each column on first use, and no row object at all. This is what lets
+ * a consumer that needs a few columns of many rows (the analyzer's router and tick aggregation)
+ * skip apache-arrow's decode and per-row objects.
+ */
+export class ColumnBatch {
+  private readonly nums = new Map<string, Float64Array>();
+  private readonly strs = new Map<string, readonly (string | null)[]>();
+
+  constructor(private readonly bytes: Buffer, private readonly view: DataView, private readonly body: number, readonly numRows: number, private readonly slots: ReadonlyMap<string, Slot>) {}
+
+  /** A numeric or time column as numbers (epoch ms for times); a missing value is NaN. Undefined when the batch has no such column. */
+  num(name: string): Float64Array | undefined {
+    let out = this.nums.get(name);
+    if (out) return out;
+    const s = this.slots.get(name);
+    if (!s || s.type === 'str' || s.type === 'lc' || s.type === 'str_list') return undefined;
+    out = new Float64Array(this.numRows);
+    const at = this.body + (s.buffers[0]?.offset ?? 0);
+    for (let i = 0; i < this.numRows; i++) out[i] = this.present(s, i) ? this.numberAt(s.type, at, i) : NaN;
+    this.nums.set(name, out);
+    return out;
+  }
+
+  /** A string column; a missing value is null. Undefined when the batch has no such column. */
+  str(name: string): readonly (string | null)[] | undefined {
+    let out = this.strs.get(name);
+    if (out) return out;
+    const s = this.slots.get(name);
+    if (!s || (s.type !== 'str' && s.type !== 'lc')) return undefined;
+    const offsets = this.body + (s.buffers[0]?.offset ?? 0);
+    const data = this.body + (s.buffers[1]?.offset ?? 0);
+    const list: (string | null)[] = new Array<string | null>(this.numRows);
+    for (let i = 0; i < this.numRows; i++) {
+      if (!this.present(s, i)) { list[i] = null; continue; }
+      const from = this.view.getInt32(offsets + i * 4, true);
+      const to = this.view.getInt32(offsets + i * 4 + 4, true);
+      list[i] = to > from ? this.bytes.toString('utf8', data + from, data + to) : '';
+    }
+    this.strs.set(name, (out = list));
+    return out;
+  }
+
+  private present(s: Slot, i: number): boolean {
+    if (s.nulls === 0 || s.validity.length === 0) return true;
+    return ((this.bytes[this.body + s.validity.offset + (i >> 3)] ?? 0) & (1 << (i & 7))) !== 0;
+  }
+
+  private numberAt(type: ColumnType, at: number, i: number): number {
+    switch (type) {
+      case 'f64': return this.view.getFloat64(at + i * 8, true);
+      case 'i32': return this.view.getInt32(at + i * 4, true);
+      case 'u32': return this.view.getUint32(at + i * 4, true);
+      case 'u8': return this.view.getUint8(at + i);
+      default: return this.view.getInt32(at + i * 8 + 4, true) * TWO_32 + this.view.getUint32(at + i * 8, true);
+    }
+  }
+}
+
+/** Reads a batch's field nodes and buffers in the order the IPC format lays them out. */
+function slotsOf(rb: RecordBatch, layout: readonly IpcColumn[], types: Readonly<Record<string, { type: ColumnType }>>): Map<string, Slot> {
+  const node = new FieldNode();
+  const buf = new FbBuffer();
+  let ni = 0;
+  let bi = 0;
+  const next = (): Range => {
+    const b = rb.buffers(bi++, buf);
+    return { offset: Number(b?.offset() ?? 0), length: Number(b?.length() ?? 0) };
+  };
+  const slots = new Map<string, Slot>();
+  for (const c of layout) {
+    const nulls = Number(rb.nodes(ni++, node)?.nullCount() ?? 0);
+    const validity = next();
+    const count = c.kind === 'fixed' ? 1 : c.kind === 'utf8' ? 2 : 4;
+    if (c.kind === 'list_utf8') ni++;
+    const buffers = Array.from({ length: count }, next);
+    slots.set(c.name, { type: types[c.name]?.type ?? 'str', nulls, validity, buffers });
+  }
+  return slots;
+}
+
+/** A time outside the safe integers: apache-arrow cannot read it either, so the message is bad data for the row path to set aside. */
+function unsafeTimes(batch: ColumnBatch, slots: ReadonlyMap<string, Slot>): boolean {
+  for (const [name, s] of slots) {
+    if (s.type !== 'ts') continue;
+    const v = batch.num(name);
+    if (v?.some((t) => !Number.isNaN(t) && !Number.isSafeInteger(t))) return true;
+  }
+  return false;
+}
+
+/**
+ * The record batches of a message already checked by decodeMessage, as columns; null where this
+ * reader does not apply (a schema not accepted, compression, a time past 2^53): the caller then
+ * reads rows.
+ */
+export function readColumns(table: TableName, bytes: Uint8Array): ColumnBatch[] | null {
+  const known = acceptedLayout(table, bytes);
+  if (!known) return null;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const types = catalog[table].columns as Readonly<Record<string, { type: ColumnType }>>;
+  const out: ColumnBatch[] = [];
+  for (const f of known.frames.slice(1)) {
+    if (f.kind !== 'record_batch') return null;
+    const metaStart = f.start + (view.getInt32(f.start, true) === -1 ? 8 : 4);
+    const m = Message.getRootAsMessage(new ByteBuffer(bytes.subarray(metaStart, metaStart + view.getInt32(metaStart - 4, true))));
+    const rb = m.header(new RecordBatch()) as RecordBatch | null;
+    if (!rb || rb.compression() !== null) return null;
+    const slots = slotsOf(rb, known.layout, types);
+    const batch = new ColumnBatch(buffer, view, f.end - Number(m.bodyLength()), Number(rb.length()), slots);
+    if (unsafeTimes(batch, slots)) return null;
+    out.push(batch);
+  }
+  return out;
+}

@@ -1,8 +1,9 @@
 import {
-  type DataType, Field, Float64, Int32, List, RecordBatch, Table, TimestampMillisecond, Uint32, Uint8, Utf8,
+  type DataType, Field, Float64, Int32, List, Table, TimestampMillisecond, Uint32, Uint8, Utf8,
   tableFromIPC, tableToIPC,
 } from 'apache-arrow';
 import { batchData, columnData } from './arrow-columns.ts';
+import { ipcStream } from './wire/ipc-writer.ts';
 import { type ColumnType, type Row, type TableName, catalog } from './catalog/index.ts';
 
 function arrowType(type: ColumnType): DataType {
@@ -23,16 +24,20 @@ export function arrowFields(name: TableName): Field[] {
   return cols.map(([col, def]) => new Field(col, arrowType(def.type), def.nullable === true));
 }
 
+/** Each table's Arrow fields, built once: encodeBatch runs per table per tick on every sender. */
+const fieldsOf = new Map<TableName, readonly Field[]>();
+
 /** Rows of one table into one Arrow IPC stream (one record batch), column by column. */
 export function encodeBatch<N extends TableName>(name: N, rows: readonly Row<N>[]): Uint8Array {
   const columns = catalog[name].columns as Record<string, { type: ColumnType }>;
-  const fields = arrowFields(name);
+  let fields = fieldsOf.get(name);
+  if (!fields) fieldsOf.set(name, (fields = arrowFields(name)));
   const children = fields.map((field) => {
     const values = rows.map((r) => (r as Record<string, unknown>)[field.name] ?? null);
     return columnData(columns[field.name]?.type ?? 'str', field, values);
   });
   const { schema, data } = batchData(fields, children, rows.length);
-  return tableToIPC(new Table([new RecordBatch(schema, data)]), 'stream');
+  return ipcStream(name, schema, data);
 }
 
 export interface DecodedBatch {

@@ -1,4 +1,4 @@
-import { type Row, SELF_RUN_ID, groupBy } from '@runlens/schemas';
+import { type Row, SELF_RUN_ID } from '@runlens/schemas';
 import { type ProcessCols, allRows, groupIndices } from './process-cols.ts';
 import type { BackgroundTick } from '../window/run-window.ts';
 
@@ -55,18 +55,25 @@ function loadRow(ts: number, host: string, runId: string, interval: number, user
  * processes outside any run.
  */
 export function outsideOf(runId: string, background: readonly BackgroundTick[], loads: readonly RunLoadTick[]): BackgroundTick[] {
-  const others = groupBy(loads.filter((l) => l.run_id !== runId), (l) => String(l.ts));
+  // Other runs per tick, in the order their loads came (each tick's sum adds them in that order).
+  const others = new Map<number, { cores: number; top: RunLoadTick }>();
+  for (const l of loads) {
+    if (l.run_id === runId) continue;
+    const o = others.get(l.ts);
+    if (!o) others.set(l.ts, { cores: l.cpu_cores, top: l });
+    else {
+      o.cores += l.cpu_cores;
+      if (l.cpu_cores > o.top.cpu_cores) o.top = l;
+    }
+  }
   if (others.size === 0) return [...background];
   const out = new Map<number, BackgroundTick>();
   for (const b of background) out.set(b.ts, b);
-  for (const [, ls] of others) {
-    const ts = ls[0]?.ts ?? 0;
+  for (const [ts, { cores, top }] of others) {
     const bg = out.get(ts);
-    const top = ls.reduce((a, l) => (l.cpu_cores > a.cpu_cores ? l : a));
-    const runCores = ls.reduce((s, l) => s + l.cpu_cores, 0);
     const bgCores = bg?.cpu_cores ?? 0;
     out.set(ts, {
-      ts, cpu_cores: bgCores + runCores, run_cores: runCores, top_run: top.run_id,
+      ts, cpu_cores: bgCores + cores, run_cores: cores, top_run: top.run_id,
       top_comm: top.cpu_cores > bgCores || !bg ? `run ${top.run_id}` : bg.top_comm,
     });
   }

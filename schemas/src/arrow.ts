@@ -3,6 +3,7 @@ import {
   tableFromIPC, tableToIPC,
 } from 'apache-arrow';
 import { batchData, columnData } from './arrow-columns.ts';
+import type { ColumnBatch } from './wire/ipc-columns.ts';
 import { ipcStream } from './wire/ipc-writer.ts';
 import { type ColumnType, type Row, type TableName, catalog } from './catalog/index.ts';
 
@@ -29,14 +30,36 @@ const fieldsOf = new Map<TableName, readonly Field[]>();
 
 /** Rows of one table into one Arrow IPC stream (one record batch), column by column. */
 export function encodeBatch<N extends TableName>(name: N, rows: readonly Row<N>[]): Uint8Array {
+  return encodeValues(name, rows.length, (column) => rows.map((r) => (r as Record<string, unknown>)[column] ?? null));
+}
+
+/**
+ * The rows `rows` of a column batch read from a message of `name`, as encodeBatch encodes them,
+ * without a row object: how a consumer splits a message (the analyzer's router). Null when a
+ * column cannot be read as values (a list): the caller then encodes rows.
+ */
+export function encodeColumns(name: TableName, batch: ColumnBatch, rows: readonly number[]): Uint8Array | null {
+  const all = new Map<string, readonly unknown[]>();
+  for (const column of Object.keys(catalog[name].columns)) {
+    const values = batch.values(column);
+    if (!values) return null;
+    all.set(column, values);
+  }
+  return encodeValues(name, rows.length, (column) => {
+    const values = all.get(column) ?? [];
+    const out = new Array<unknown>(rows.length);
+    for (let k = 0; k < rows.length; k++) out[k] = values[rows[k] ?? -1] ?? null;
+    return out;
+  });
+}
+
+/** One record batch of `n` rows from each column's values (null where missing). */
+function encodeValues(name: TableName, n: number, valuesOf: (column: string) => readonly unknown[]): Uint8Array {
   const columns = catalog[name].columns as Record<string, { type: ColumnType }>;
   let fields = fieldsOf.get(name);
   if (!fields) fieldsOf.set(name, (fields = arrowFields(name)));
-  const children = fields.map((field) => {
-    const values = rows.map((r) => (r as Record<string, unknown>)[field.name] ?? null);
-    return columnData(columns[field.name]?.type ?? 'str', field, values);
-  });
-  const { schema, data } = batchData(fields, children, rows.length);
+  const children = fields.map((field) => columnData(columns[field.name]?.type ?? 'str', field, valuesOf(field.name)));
+  const { schema, data } = batchData(fields, children, n);
   return ipcStream(name, schema, data);
 }
 

@@ -1,7 +1,7 @@
 import type { Bus, BusBatch, OutgoingMessage, Subscription } from '@runlens/pipeline';
 import {
   ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, type ColumnBatch, type ComponentCounters, DEAD_LETTER_TOPIC, type DecodedMessage, type Logger,
-  type MessageOrigin, type Row, SELF_RUN_ID, type StageResult, type TableName, decodeMessage, encodeMessage, groupBy, messageRows, topicFor,
+  type MessageOrigin, type Row, SELF_RUN_ID, type StageResult, type TableName, decodeMessage, encodeColumns, encodeMessage, groupBy, messageRows, topicFor, wireMessage,
 } from '@runlens/schemas';
 import { type ProcessCols, colsOfBatch, colsOfRows } from '../state/process-cols.ts';
 import { RUN_LOAD_HEADER, runLoadRows } from '../state/run-load.ts';
@@ -102,10 +102,11 @@ export class RunRouter {
   private routeOne(d: DecodedMessage, m: OutgoingMessage, loads: RunLoadBatch): (OutgoingMessage & { topic: string })[] | StageResult<never> {
     const columns = d.columns;
     const sole = columns ? soleDestination(columns) : null;
-    if (columns && sole) {
+    const split = columns?.length === 1 && !sole ? splitColumns(d.table, columns[0] as ColumnBatch, m) : null;
+    if (columns && (sole || split)) {
       this.counters.received += d.numRows;
       if (d.table === 'process_samples') for (const c of columns) loads.add(colsOfBatch(c), m);
-      return [{ ...sole, value: m.value, headers: m.headers }];
+      return sole ? [{ ...sole, value: m.value, headers: m.headers }] : split ?? [];
     }
     const rows = messageRows(d);
     if (rows.kind !== 'ok') return rows;
@@ -128,6 +129,29 @@ export class RunRouter {
       return { topic, key, value: w.value, headers: w.headers };
     });
   }
+}
+
+/** One message per destination, each encoded from the batch's columns (the rows of a run, of the host); null where a column cannot be read as values. */
+function splitColumns(table: TableName, b: ColumnBatch, m: OutgoingMessage): (OutgoingMessage & { topic: string })[] | null {
+  const runs = b.str('run_id');
+  const hosts = b.str('host');
+  const groups = new Map<string, { dest: { topic: string; key: string }; rows: number[] }>();
+  for (let i = 0; i < b.numRows; i++) {
+    const dest = destination({ run_id: runs?.[i], host: hosts?.[i] });
+    const k = `${dest.topic}\0${dest.key}`;
+    const g = groups.get(k);
+    if (g) g.rows.push(i);
+    else groups.set(k, { dest, rows: [i] });
+  }
+  const origin = { agentId: m.headers.agent_id ?? '', seq: Number(m.headers.seq ?? -1) };
+  const out: (OutgoingMessage & { topic: string })[] = [];
+  for (const { dest, rows } of groups.values()) {
+    const bytes = encodeColumns(table, b, rows);
+    if (!bytes) return null;
+    const w = wireMessage(table, bytes, origin, dest.key);
+    out.push({ topic: dest.topic, key: dest.key, value: w.value, headers: w.headers });
+  }
+  return out;
 }
 
 /**

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { encodeBatch, encodeColumns } from '../arrow.ts';
 import { type Row, type TableName, catalog } from '../catalog/index.ts';
 import { SCHEMA_VERSION, topicFor } from '../topics.ts';
 import { spliceStreams } from './ipc-splice.ts';
@@ -45,6 +46,17 @@ describe('DecodedMessage.columns', () => {
       const { columns, rows: expected } = sideBySide('process_samples', d);
       expect(d.columns?.reduce((n, b) => n + b.numRows, 0)).toBe(rows.length);
       expect(columns).toEqual(expected);
+    }), { numRuns: 60 });
+  });
+
+  it('encodes any subset of a batch\'s rows byte for byte as the same rows encode (how the analyzer splits a message by run)', () => {
+    fc.assert(fc.property(fc.array(proc, { minLength: 1, maxLength: 30 }), fc.array(fc.nat()), (rows, picks) => {
+      const d = decoded('process_samples', encodeMessage('process_samples', rows, { agentId: 'a', seq: 0 }, 'h').value);
+      const subset = [...new Set(picks.map((p) => p % rows.length))].sort((a, b) => a - b);
+      const batch = d.columns?.[0];
+      if (!batch) throw new Error('no columns');
+      const mine = encodeColumns('process_samples', batch, subset);
+      expect(mine && Buffer.from(mine).equals(Buffer.from(encodeBatch('process_samples', subset.map((i) => rows[i] as Row<'process_samples'>))))).toBe(true);
     }), { numRuns: 60 });
   });
 

@@ -28,6 +28,7 @@ const TWO_32 = 2 ** 32;
 export class ColumnBatch {
   private readonly nums = new Map<string, Float64Array>();
   private readonly strs = new Map<string, readonly (string | null)[]>();
+  private readonly vals = new Map<string, readonly (number | string | null)[]>();
 
   constructor(private readonly bytes: Buffer, private readonly view: DataView, private readonly body: number, readonly numRows: number, private readonly slots: ReadonlyMap<string, Slot>) {}
 
@@ -60,6 +61,23 @@ export class ColumnBatch {
       list[i] = to > from ? this.bytes.toString('utf8', data + from, data + to) : '';
     }
     this.strs.set(name, (out = list));
+    return out;
+  }
+
+  /**
+   * A numeric, time or string column as values, a missing one as null: what a row would hold.
+   * Undefined for a list column or one the batch lacks.
+   */
+  values(name: string): readonly (number | string | null)[] | undefined {
+    const s = this.slots.get(name);
+    if (!s || s.type === 'str_list') return undefined;
+    if (s.type === 'str' || s.type === 'lc') return this.str(name);
+    let out = this.vals.get(name);
+    if (out) return out;
+    const nums = this.num(name) ?? new Float64Array(0);
+    const list = new Array<number | null>(nums.length);
+    for (let i = 0; i < nums.length; i++) list[i] = s.nulls > 0 && !this.present(s, i) ? null : (nums[i] ?? null);
+    this.vals.set(name, (out = list));
     return out;
   }
 

@@ -1,5 +1,3 @@
-import { Buffer as FbBuffer } from 'apache-arrow/fb/buffer';
-import { FieldNode } from 'apache-arrow/fb/field-node';
 import { Message } from 'apache-arrow/fb/message';
 import { RecordBatch } from 'apache-arrow/fb/record-batch';
 import { ByteBuffer } from 'flatbuffers';
@@ -97,24 +95,38 @@ export class ColumnBatch {
   }
 }
 
-/** Reads a batch's field nodes and buffers in the order the IPC format lays them out. */
+/** Where a struct vector of a flatbuffer table starts (its field's vtable slot), or -1 when absent. */
+function vectorAt(bb: ByteBuffer, table: number, slot: number): number {
+  const offset = bb.__offset(table, slot);
+  return offset ? bb.__vector(table + offset) : -1;
+}
+
+/** An int64 of the metadata as a number, without a BigInt: counts and offsets checked by decodeMessage fit 53 bits. */
+const int64At = (bb: ByteBuffer, at: number): number => bb.readInt32(at + 4) * TWO_32 + bb.readUint32(at);
+
+/**
+ * Reads a batch's field nodes (16-byte structs: length, null count) and buffers (offset, length)
+ * in the order the IPC format lays them out, straight from the flatbuffer: this runs per message.
+ */
 function slotsOf(rb: RecordBatch, layout: readonly IpcColumn[], types: Readonly<Record<string, { type: ColumnType }>>): Map<string, Slot> {
-  const node = new FieldNode();
-  const buf = new FbBuffer();
+  const bb = rb.bb as ByteBuffer;
+  const nodes = vectorAt(bb, rb.bb_pos, 6);
+  const buffers = vectorAt(bb, rb.bb_pos, 8);
   let ni = 0;
   let bi = 0;
   const next = (): Range => {
-    const b = rb.buffers(bi++, buf);
-    return { offset: Number(b?.offset() ?? 0), length: Number(b?.length() ?? 0) };
+    const at = buffers + 16 * bi++;
+    return { offset: int64At(bb, at), length: int64At(bb, at + 8) };
   };
   const slots = new Map<string, Slot>();
   for (const c of layout) {
-    const nulls = Number(rb.nodes(ni++, node)?.nullCount() ?? 0);
+    const nulls = int64At(bb, nodes + 16 * ni++ + 8);
     const validity = next();
     const count = c.kind === 'fixed' ? 1 : c.kind === 'utf8' ? 2 : 4;
     if (c.kind === 'list_utf8') ni++;
-    const buffers = Array.from({ length: count }, next);
-    slots.set(c.name, { type: types[c.name]?.type ?? 'str', nulls, validity, buffers });
+    const list: Range[] = [];
+    for (let k = 0; k < count; k++) list.push(next());
+    slots.set(c.name, { type: types[c.name]?.type ?? 'str', nulls, validity, buffers: list });
   }
   return slots;
 }

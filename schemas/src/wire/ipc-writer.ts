@@ -82,7 +82,8 @@ export function ipcStream(table: TableName, schema: Schema, data: Data<Struct>):
   out.set(meta, at + 8);
   at += 8 + metaLength;
   for (const buf of a.buffers) {
-    out.set(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), at);
+    if (buf.byteLength === 0) continue;
+    out.set(buf instanceof Uint8Array ? buf : new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), at);
     at += pad8(buf.byteLength);
   }
   out.set(EOS, at);

@@ -95,9 +95,10 @@ export class RunRouter {
   }
 
   /**
-   * Where one message's rows go, and its runs' load. A message whose rows all go one way (every
-   * agent's message of a single run, or of none) is read from its run_id and host columns and
-   * travels as it came; only a mixed one is read as rows and split.
+   * Where one message's rows go, and its runs' load. A message whose rows all go one way (one run's
+   * rows, or only rows outside any run) is read from its run_id and host columns and
+   * travels as it came; a mixed one is split from its columns. Rows are read only where columns
+   * are not (a list column to split, several record batches, a time past 2^53: a dead letter).
    */
   private routeOne(d: DecodedMessage, m: OutgoingMessage, loads: RunLoadBatch): (OutgoingMessage & { topic: string })[] | StageResult<never> {
     const columns = d.columns;

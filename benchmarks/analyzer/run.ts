@@ -3,7 +3,10 @@
  * path (Arrow batches on the memory bus → AnalyzerService → detectors at every tick complete on
  * the run's hosts, the default since 2026-12-05; before, every 5 ticks).
  *   node --expose-gc --import ./node_modules/tsx/dist/loader.mjs benchmarks/analyzer/run.ts
- * Env: BENCH_RUNS (default 8,32,128), BENCH_PROCS_PER_RUN (8), BENCH_TICKS (120).
+ * Env: BENCH_RUNS (default 8,32,128), BENCH_PROCS_PER_RUN (8), BENCH_TICKS (120), BENCH_SHAPE:
+ * `run` (default: one message per run per tick, all rows of one run) or `host` (as agents send:
+ * one message per host per tick with its runs' processes and BENCH_BG_PROCS (8) processes outside
+ * any run, which the router splits by run).
  */
 import { ANALYZE_GROUP, AnalyzerService, ROUTE_GROUP } from '@runlens/analyzer';
 import { MemoryBus, type Store } from '@runlens/pipeline';
@@ -24,7 +27,24 @@ function row(run: number, pid: number, ts: number): Row<'process_samples'> {
   };
 }
 
-async function measure(runs: number, procs: number, ticks: number): Promise<Record<string, number>> {
+const HOSTS = 16;
+
+function background(host: number, i: number, ts: number): Row<'process_samples'> {
+  return { ...row(host, i, ts), run_id: '', rank: null, local_rank: null, pid: 100 + i, comm: 'sshd', cpu_user_cores: 0.01 };
+}
+
+/** The messages of one tick: per run, or per host as an agent sends them (runs r with r % HOSTS === h on host h). */
+function tickMessages(shape: string, runs: number, procs: number, bg: number, ts: number): { host: string; rows: Row<'process_samples'>[] }[] {
+  const ofRun = (r: number): Row<'process_samples'>[] => Array.from({ length: procs }, (_, p) => row(r, p, ts));
+  if (shape !== 'host') return Array.from({ length: runs }, (_, r) => ({ host: `h${r % HOSTS}`, rows: ofRun(r) }));
+  return Array.from({ length: Math.min(HOSTS, runs) }, (_, h) => {
+    const rows = Array.from({ length: bg }, (_, i) => background(h, i, ts));
+    for (let r = h; r < runs; r += HOSTS) rows.push(...ofRun(r));
+    return { host: `h${h}`, rows };
+  });
+}
+
+async function measure(runs: number, procs: number, ticks: number): Promise<Record<string, number | string>> {
   const bus = new MemoryBus();
   const analyzer = new AnalyzerService({ bus, store: noStore, log: silentLogger, agentId: 'bench' });
   await analyzer.start();
@@ -33,12 +53,13 @@ async function measure(runs: number, procs: number, ticks: number): Promise<Reco
   const heap0 = process.memoryUsage().heapUsed;
   const cpu0 = process.cpuUsage();
   const t0 = Date.now() - ticks * 1000;
+  const shape = process.env.BENCH_SHAPE ?? 'run';
+  const bg = Number(process.env.BENCH_BG_PROCS ?? '8');
   let rows = 0;
   for (let t = 0; t < ticks; t++) {
-    for (let r = 0; r < runs; r++) {
-      const batch = Array.from({ length: procs }, (_, p) => row(r, p, t0 + t * 1000));
-      rows += batch.length;
-      await producer.send(topicFor('process_samples'), [encodeMessage('process_samples', batch, { agentId: 'b', seq: t }, `h${r % 16}`)]);
+    for (const m of tickMessages(shape, runs, procs, bg, t0 + t * 1000)) {
+      rows += m.rows.length;
+      await producer.send(topicFor('process_samples'), [encodeMessage('process_samples', m.rows, { agentId: 'b', seq: t }, m.host)]);
     }
     // Both stages drained: the router on the sample topic, the run owner on the run-keyed topic.
     while ((await bus.lag(ROUTE_GROUP, [topicFor('process_samples')])) + (await bus.lag(ANALYZE_GROUP, [ANALYZER_RUNS_TOPIC])) > 0) await new Promise((res) => setImmediate(res));
@@ -51,10 +72,10 @@ async function measure(runs: number, procs: number, ticks: number): Promise<Reco
   await bus.close();
   // Encoding the input is the agents' work, not the analyzer's: measured separately and subtracted.
   const enc0 = process.cpuUsage();
-  for (let t = 0; t < ticks; t++) for (let r = 0; r < runs; r++) encodeBatch('process_samples', Array.from({ length: procs }, (_, p) => row(r, p, t0)));
+  for (let t = 0; t < ticks; t++) for (const m of tickMessages(shape, runs, procs, bg, t0)) encodeBatch('process_samples', m.rows);
   const enc = process.cpuUsage(enc0);
   const analyzerUs = cpu.user + cpu.system - (enc.user + enc.system);
-  return { runs, procs_per_run: procs, ticks, rows, cpu_us_per_row: analyzerUs / rows, heap_mib_per_run: heap / runs / 1048576 };
+  return { runs, procs_per_run: procs, ticks, rows, shape, cpu_us_per_row: analyzerUs / rows, heap_mib_per_run: heap / runs / 1048576 };
 }
 
 async function main(): Promise<void> {
@@ -67,7 +88,7 @@ async function main(): Promise<void> {
     results.push(await measure(runs, procs, ticks));
   }
   const table = ['| runs tracked | rows | analyzer CPU µs / row | heap MiB / run |', '|---:|---:|---:|---:|',
-    ...results.map((r) => `| ${r.runs} | ${r.rows} | ${r.cpu_us_per_row?.toFixed(1)} | ${r.heap_mib_per_run?.toFixed(2)} |`)].join('\n');
+    ...results.map((r) => `| ${r.runs} | ${r.rows} | ${Number(r.cpu_us_per_row).toFixed(1)} | ${Number(r.heap_mib_per_run).toFixed(2)} |`)].join('\n');
   process.stdout.write(`${table}\n`);
   writeFileSync(join(import.meta.dirname, 'results.json'), JSON.stringify(results, null, 2));
 }

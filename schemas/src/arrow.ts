@@ -1,6 +1,8 @@
 import {
   type DataType, Field, Float64, Int32, List, Table, TimestampMillisecond, Uint32, Uint8, Utf8, tableFromIPC, tableToIPC,
 } from 'apache-arrow';
+import type { ColumnBatch } from './wire/ipc-columns.ts';
+import { encodeValues } from './wire/ipc-writer.ts';
 import { type ColumnType, type Row, type TableName, catalog } from './catalog/index.ts';
 
 function arrowType(type: ColumnType): DataType {
@@ -19,6 +21,26 @@ function arrowType(type: ColumnType): DataType {
 export function arrowFields(name: TableName): Field[] {
   const cols = Object.entries(catalog[name].columns);
   return cols.map(([col, def]) => new Field(col, arrowType(def.type), def.nullable === true));
+}
+
+/**
+ * The rows `rows` of a column batch read from a message of `name`, as encodeBatch encodes them,
+ * without a row object: how a consumer splits a message (the analyzer's router). Null when a
+ * column cannot be read as values (a list): the caller then encodes rows.
+ */
+export function encodeColumns(name: TableName, batch: ColumnBatch, rows: readonly number[]): Uint8Array | null {
+  const all = new Map<string, readonly unknown[]>();
+  for (const column of Object.keys(catalog[name].columns)) {
+    const values = batch.values(column);
+    if (!values) return null;
+    all.set(column, values);
+  }
+  const out = new Array<unknown>(rows.length);
+  return encodeValues(name, rows.length, (column) => {
+    const values = all.get(column) ?? [];
+    for (let k = 0; k < rows.length; k++) out[k] = values[rows[k] ?? -1] ?? null;
+    return out;
+  });
 }
 
 export interface DecodedBatch {

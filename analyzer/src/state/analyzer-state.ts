@@ -1,7 +1,8 @@
-import { type Row, SELF_RUN_ID, type TableName, groupBy } from '@runlens/schemas';
+import { type Row, SELF_RUN_ID, type TableName } from '@runlens/schemas';
 import { HostState } from './host-state.ts';
 import { RunState } from './run-state.ts';
-import { aggregateTick } from './tick-agg.ts';
+import { type ProcessCols, allRows, colsOfRows, groupIndices } from './process-cols.ts';
+import { aggregateCols } from './tick-agg.ts';
 
 type ProcessRow = Row<'process_samples'>;
 
@@ -40,7 +41,7 @@ export class AnalyzerState {
 
   add(table: TableName, rows: readonly unknown[]): void {
     switch (table) {
-      case 'process_samples': return this.addProcesses(rows as ProcessRow[]);
+      case 'process_samples': return this.addProcessCols(colsOfRows(rows as ProcessRow[]));
       case 'node_samples': for (const r of rows as Row<'node_samples'>[]) this.host(r.host).addNode(r); return;
       case 'cgroup_samples': return this.addCgroups(rows as Row<'cgroup_samples'>[]);
       case 'node_events': for (const r of rows as Row<'node_events'>[]) this.host(r.host).addEvent(r); return;
@@ -58,8 +59,11 @@ export class AnalyzerState {
   }
 
   /** Other runs' CPU per host and tick, from the router's run-load rows (see run-load.ts). */
-  addRunLoads(rows: readonly ProcessRow[]): void {
-    for (const r of rows) if (r.run_id) this.host(r.host).addRunLoad({ ts: r.ts, run_id: r.run_id, cpu_cores: r.cpu_user_cores + r.cpu_sys_cores });
+  addRunLoads(c: ProcessCols): void {
+    for (let i = 0; i < c.n; i++) {
+      const runId = c.run_id[i] ?? '';
+      if (runId !== '') this.host(c.host[i] ?? '').addRunLoad({ ts: c.ts[i] ?? NaN, run_id: runId, cpu_cores: (c.cpu_user_cores[i] ?? NaN) + (c.cpu_sys_cores[i] ?? NaN) });
+    }
   }
 
   private addCgroups(rows: readonly Row<'cgroup_samples'>[]): void {
@@ -69,33 +73,38 @@ export class AnalyzerState {
     }
   }
 
-  private addProcesses(rows: readonly ProcessRow[]): void {
-    for (const group of groupBy(rows, (r) => `${r.host}|${r.ts}`).values()) {
-      const { host, ts } = group[0] as ProcessRow;
-      const byRun = groupBy(group, (r) => r.run_id);
-      for (const [runId, procs] of byRun) {
+  /**
+   * A process_samples batch: per host and tick, each run's tick and its ranks' ticks, and the
+   * host's background (processes outside any run). Reads columns, so the stream never builds a
+   * row object per process.
+   */
+  addProcessCols(c: ProcessCols): void {
+    for (const group of groupIndices(allRows(c.n), (i) => `${c.host[i]}|${c.ts[i]}`).values()) {
+      const first = group[0] ?? 0;
+      const host = c.host[first] ?? '';
+      const ts = c.ts[first] ?? NaN;
+      for (const [runId, procs] of groupIndices(group, (i) => c.run_id[i] ?? '')) {
         if (runId === SELF_RUN_ID) continue; // RunLens itself: overhead, not a run nor outside load
         if (runId === '') {
-          this.host(host).addBackground({ ...pick(aggregateTick(ts, procs, 1)), top_comm: busiest(procs) });
+          this.host(host).addBackground({ ts, cpu_cores: aggregateCols(ts, c, procs, 1).cpu_cores, top_comm: busiest(c, procs) });
           continue;
         }
         const run = this.run(runId);
-        for (const p of procs) run.addPid(host, p.pid);
-        run.addHostTick(host, aggregateTick(ts, procs, run.allocCores));
-        for (const [rank, rp] of groupBy(procs.filter((p) => p.rank !== null), (p) => String(p.rank))) {
-          run.addRankTick(Number(rank), host, aggregateTick(ts, rp, run.allocCores));
-        }
+        for (const i of procs) run.addPid(host, c.pid[i] ?? NaN);
+        run.addHostTick(host, aggregateCols(ts, c, procs, run.allocCores));
+        const ranked = procs.filter((i) => !Number.isNaN(c.rank[i]));
+        for (const [rank, rp] of groupIndices(ranked, (i) => String(c.rank[i]))) run.addRankTick(Number(rank), host, aggregateCols(ts, c, rp, run.allocCores));
       }
     }
   }
 }
 
-function pick(t: { ts: number; cpu_cores: number }): { ts: number; cpu_cores: number } {
-  return { ts: t.ts, cpu_cores: t.cpu_cores };
-}
-
-function busiest(procs: readonly ProcessRow[]): string {
-  let best: ProcessRow | null = null;
-  for (const p of procs) if (!best || p.cpu_user_cores + p.cpu_sys_cores > best.cpu_user_cores + best.cpu_sys_cores) best = p;
-  return best?.comm ?? '';
+function busiest(c: ProcessCols, procs: readonly number[]): string {
+  let best = -1;
+  let bestCores = 0;
+  for (const i of procs) {
+    const cores = (c.cpu_user_cores[i] ?? NaN) + (c.cpu_sys_cores[i] ?? NaN);
+    if (best < 0 || cores > bestCores) { best = i; bestCores = cores; }
+  }
+  return best < 0 ? '' : c.comm[best] ?? '';
 }

@@ -3,6 +3,7 @@ import { MAX_HOST_EVENTS, type StoredEvent, storedEvent } from './host-events.ts
 import { type RunLoadTick, outsideOf } from './run-load.ts';
 import { type StorageCapability, hostStorage } from '../window/storage-capability.ts';
 import type { BackgroundTick, CgroupTick, GpuTick, HostProfile, IbTick, NodeTick } from '../window/run-window.ts';
+import { lowerBound, upperBound } from '../window/tick-series.ts';
 
 /** Keep this much host history: enough for the long window and a run's recent past. */
 export const HOST_HISTORY_MS = 60 * 60 * 1000;
@@ -25,26 +26,44 @@ export class HostState {
   readonly events: StoredEvent[] = [];
   profile: HostProfile | null = null;
   private readonly devices = new Map<string, Row<'device_profiles'>>();
+  /** Series that got a value out of time order (a late or replayed batch): read by filtering, not by binary search. */
+  private readonly unordered = new WeakSet<readonly unknown[]>();
 
   constructor(readonly host: string) {}
 
+  /** Appends in arrival order and drops what is older than the history; a value out of time order marks the series unordered. */
+  private append<T extends { ts: number }>(series: T[], t: T): void {
+    const last = series[series.length - 1];
+    if (last && t.ts < last.ts) this.unordered.add(series);
+    series.push(t);
+    trim(series, t.ts);
+  }
+
   addNode(r: Row<'node_samples'>): void {
-    this.node.push({
+    this.append(this.node, {
       ts: r.ts, iowait_cores: r.cpu_iowait_cores, psi_io_some: r.psi_io_some, psi_memory_some: r.psi_memory_some,
       psi_cpu_some: r.psi_cpu_some, mem_available_bytes: r.mem_available_bytes, mem_total_bytes: r.mem_total_bytes,
       online_cpus: r.online_cpus, steal_cores: r.cpu_steal_cores,
     });
-    trim(this.node, r.ts);
   }
 
   addBackground(t: BackgroundTick): void {
-    this.background.push(t);
-    trim(this.background, t.ts);
+    this.append(this.background, t);
   }
 
+  /**
+   * A run's CPU at a tick; a second value for the same run and tick replaces the first. The router
+   * sends a host's run loads once per bus batch (run-router.ts), so a replay after a crash may group
+   * them differently: by content alone a repeat would not be recognised and would count twice.
+   */
   addRunLoad(t: RunLoadTick): void {
-    this.runLoads.push(t);
-    trim(this.runLoads, t.ts);
+    const s = this.runLoads;
+    const same = (l: RunLoadTick): boolean => l.ts === t.ts && l.run_id === t.run_id;
+    let at = -1;
+    if (this.unordered.has(s)) at = s.findIndex(same);
+    else for (let i = lowerBound(s, t.ts); i < s.length && s[i]?.ts === t.ts && at < 0; i++) if (same(s[i] as RunLoadTick)) at = i;
+    if (at >= 0) s[at] = t;
+    else this.append(s, t);
   }
 
   /** Outside load as `runId` sees it: processes outside any run and every other run. */
@@ -55,22 +74,19 @@ export class HostState {
   addCgroup(r: Row<'cgroup_samples'>): void {
     if (!r.run_id) return;
     const list = this.cgroup.get(r.run_id) ?? [];
-    list.push({ ts: r.ts, throttled_ratio: r.cpu_throttled_ratio, quota_cores: r.cpu_quota_cores, mem_usage_bytes: r.mem_usage_bytes, mem_limit_bytes: r.mem_limit_bytes });
-    trim(list, r.ts);
+    this.append(list, { ts: r.ts, throttled_ratio: r.cpu_throttled_ratio, quota_cores: r.cpu_quota_cores, mem_usage_bytes: r.mem_usage_bytes, mem_limit_bytes: r.mem_limit_bytes });
     this.cgroup.set(r.run_id, list);
   }
 
   addGpu(r: Row<'gpu_samples'>): void {
-    this.gpus.push({ ts: r.ts, gpu_uuid: r.gpu_uuid, util_ratio: r.util_ratio, mem_used_bytes: r.mem_used_bytes, throttle_reasons: r.throttle_reasons, ecc_uncorrected: r.ecc_uncorrected });
-    trim(this.gpus, r.ts);
+    this.append(this.gpus, { ts: r.ts, gpu_uuid: r.gpu_uuid, util_ratio: r.util_ratio, mem_used_bytes: r.mem_used_bytes, throttle_reasons: r.throttle_reasons, ecc_uncorrected: r.ecc_uncorrected });
   }
 
   addIb(r: Row<'ib_samples'>): void {
-    this.ib.push({
+    this.append(this.ib, {
       ts: r.ts, port: `${r.device}/${r.port}`, state: r.state, link_rate_gbps: r.link_rate_gbps, rx_bytes_per_s: r.rx_bytes_per_s,
       tx_bytes_per_s: r.tx_bytes_per_s, xmit_wait_per_s: r.xmit_wait_per_s, errors_per_s: r.errors_per_s, link_downed: r.link_downed,
     });
-    trim(this.ib, r.ts);
   }
 
   /** A kernel event; a replayed duplicate (same seq and time) is kept once. */
@@ -96,7 +112,9 @@ export class HostState {
     this.profile = { logical_cpus: r.logical_cpus, mem_total_bytes: r.mem_total_bytes, pmu_available: r.pmu_available === 1, ib_link_rate_gbps: r.ib_link_rate_gbps };
   }
 
+  /** The values of a series within 1.5 s of [from, to], in the order they arrived: a binary search while the series is in time order. */
   between<T extends { ts: number }>(series: readonly T[], from: number, to: number): T[] {
-    return series.filter((t) => t.ts >= from - 1500 && t.ts <= to + 1500);
+    if (this.unordered.has(series)) return series.filter((t) => t.ts >= from - 1500 && t.ts <= to + 1500);
+    return series.slice(lowerBound(series, from - 1500), upperBound(series, to + 1500));
   }
 }

@@ -1,6 +1,7 @@
 import type { Row } from '@runlens/schemas';
 import { describe, expect, it } from 'vitest';
 import { AnalyzerState } from './analyzer-state.ts';
+import { colsOfRows } from './process-cols.ts';
 import { outsideOf, runLoadRows } from './run-load.ts';
 
 const T = 1_700_000_000_000;
@@ -14,7 +15,7 @@ function row(run_id: string, pid: number, cores: number, ts = T): Row<'process_s
 
 describe('run load: other runs on the host are outside load', () => {
   it('sums each run per host and tick into one row, leaving out the background and RunLens itself', () => {
-    const load = runLoadRows([row('a', 10, 0.5), row('a', 11, 0.25), row('b', 20, 1), row('', 30, 2), row('runlens-self', 40, 0.1), row('a', 10, 0.75, T + 1000)]);
+    const load = runLoadRows(colsOfRows([row('a', 10, 0.5), row('a', 11, 0.25), row('b', 20, 1), row('', 30, 2), row('runlens-self', 40, 0.1), row('a', 10, 0.75, T + 1000)]));
     expect(load.map((r) => [r.run_id, r.ts, r.pid, r.cpu_user_cores, r.run_delay_cores])).toEqual([
       ['a', T, 0, 0.75, 1], ['b', T, 0, 1, 0.5], ['a', T + 1000, 0, 0.75, 0.5],
     ]);
@@ -35,7 +36,7 @@ describe('run load: other runs on the host are outside load', () => {
   it('reaches the run\'s window through the analyzer state', () => {
     const s = new AnalyzerState();
     s.add('process_samples', [row('a', 10, 1), row('', 30, 0.1)]);
-    s.addRunLoads(runLoadRows([row('a', 10, 1), row('b', 20, 0.8)]));
+    s.addRunLoads(colsOfRows(runLoadRows(colsOfRows([row('a', 10, 1), row('b', 20, 0.8)]))));
     const bg = s.runs.get('a')?.window(s.hosts).hosts?.[0]?.background;
     expect(bg?.map((b) => [b.cpu_cores, b.top_run, b.top_comm])).toEqual([[0.9, 'b', 'run b']]);
   });

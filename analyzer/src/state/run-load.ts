@@ -1,4 +1,5 @@
-import { type Row, SELF_RUN_ID, groupBy } from '@runlens/schemas';
+import { type Row, SELF_RUN_ID } from '@runlens/schemas';
+import { type ProcessCols, allRows, groupIndices } from './process-cols.ts';
 import type { BackgroundTick } from '../window/run-window.ts';
 
 type ProcessRow = Row<'process_samples'>;
@@ -22,19 +23,30 @@ export interface RunLoadTick {
  * as outside load (whose load slowed whom). One row per run, so the host topic grows by runs, not
  * by processes.
  */
-export function runLoadRows(rows: readonly ProcessRow[]): ProcessRow[] {
+export function runLoadRows(c: ProcessCols): ProcessRow[] {
+  const ran = allRows(c.n).filter((i) => c.run_id[i] !== '' && c.run_id[i] !== SELF_RUN_ID);
   const out: ProcessRow[] = [];
-  for (const group of groupBy(rows.filter((r) => r.run_id !== '' && r.run_id !== SELF_RUN_ID), (r) => `${r.host}|${r.ts}|${r.run_id}`).values()) {
-    const first = group[0] as ProcessRow;
+  for (const group of groupIndices(ran, (i) => `${c.host[i]}|${c.ts[i]}|${c.run_id[i]}`).values()) {
+    const first = group[0] ?? 0;
     let user = 0; let sys = 0; let delay = 0;
-    for (const r of group) {
-      user += r.cpu_user_cores;
-      sys += r.cpu_sys_cores;
-      delay += r.run_delay_cores;
+    for (const i of group) {
+      user += c.cpu_user_cores[i] ?? NaN;
+      sys += c.cpu_sys_cores[i] ?? NaN;
+      delay += c.run_delay_cores[i] ?? NaN;
     }
-    out.push({ ...first, pid: 0, ppid: 0, start_ticks: 0, rank: null, local_rank: null, comm: '', cpu_user_cores: user, cpu_sys_cores: sys, run_delay_cores: delay });
+    out.push(loadRow(c.ts[first] ?? NaN, c.host[first] ?? '', c.run_id[first] ?? '', c.interval_s[first] ?? NaN, user, sys, delay));
   }
   return out;
+}
+
+/** A run-load row: a process_samples row of pid 0 whose CPU is the run's on the host at the tick; what no reader uses stays 0 or null. */
+function loadRow(ts: number, host: string, runId: string, interval: number, user: number, sys: number, delay: number): ProcessRow {
+  return {
+    ts, host, run_id: runId, rank: null, local_rank: null, pid: 0, ppid: 0, start_ticks: 0, comm: '', state: '', interval_s: interval,
+    cpu_user_cores: user, cpu_sys_cores: sys, run_delay_cores: delay, rss_bytes: 0, hwm_bytes: 0, vm_bytes: 0, threads: 0, busy_threads: null,
+    read_bytes_per_s: null, write_bytes_per_s: null, rchar_per_s: null, wchar_per_s: null, syscr_per_s: null, syscw_per_s: null,
+    vol_ctxsw_per_s: 0, invol_ctxsw_per_s: 0, minflt_per_s: 0, majflt_per_s: 0, last_cpu: 0,
+  };
 }
 
 /**
@@ -43,18 +55,25 @@ export function runLoadRows(rows: readonly ProcessRow[]): ProcessRow[] {
  * processes outside any run.
  */
 export function outsideOf(runId: string, background: readonly BackgroundTick[], loads: readonly RunLoadTick[]): BackgroundTick[] {
-  const others = groupBy(loads.filter((l) => l.run_id !== runId), (l) => String(l.ts));
+  // Other runs per tick, in the order their loads came (each tick's sum adds them in that order).
+  const others = new Map<number, { cores: number; top: RunLoadTick }>();
+  for (const l of loads) {
+    if (l.run_id === runId) continue;
+    const o = others.get(l.ts);
+    if (!o) others.set(l.ts, { cores: l.cpu_cores, top: l });
+    else {
+      o.cores += l.cpu_cores;
+      if (l.cpu_cores > o.top.cpu_cores) o.top = l;
+    }
+  }
   if (others.size === 0) return [...background];
   const out = new Map<number, BackgroundTick>();
   for (const b of background) out.set(b.ts, b);
-  for (const [, ls] of others) {
-    const ts = ls[0]?.ts ?? 0;
+  for (const [ts, { cores, top }] of others) {
     const bg = out.get(ts);
-    const top = ls.reduce((a, l) => (l.cpu_cores > a.cpu_cores ? l : a));
-    const runCores = ls.reduce((s, l) => s + l.cpu_cores, 0);
     const bgCores = bg?.cpu_cores ?? 0;
     out.set(ts, {
-      ts, cpu_cores: bgCores + runCores, run_cores: runCores, top_run: top.run_id,
+      ts, cpu_cores: bgCores + cores, run_cores: cores, top_run: top.run_id,
       top_comm: top.cpu_cores > bgCores || !bg ? `run ${top.run_id}` : bg.top_comm,
     });
   }

@@ -3,20 +3,18 @@ import type { HostView, MpiPoint, MpiRankView, RankView, RunTick, RunWindow } fr
 import { MAX_RUN_CGROUPS_PER_HOST, MAX_RUN_PIDS_PER_HOST, addBounded, eventsForRun } from './host-events.ts';
 import type { HostState } from './host-state.ts';
 import { mergeBySecond } from './tick-agg.ts';
+import { TickSeries } from '../window/tick-series.ts';
 
 type RunRow = Row<'runs'>;
-
-function sortedTicks<T extends { ts: number }>(m: ReadonlyMap<number, T>, from: number): T[] {
-  return [...m.values()].filter((t) => t.ts >= from).sort((a, b) => a.ts - b.ts);
-}
 
 /** Everything the analyzer holds about one run: its ticks per host and per rank, and its row. */
 export class RunState {
   meta: RunRow | null = null;
-  readonly hostTicks = new Map<string, Map<number, RunTick>>();
-  readonly rankTicks = new Map<number, { host: string; ticks: Map<number, RunTick> }>();
-  /** MPI reports per rank, keyed by tick time (a replayed batch overwrites, never doubles). */
-  readonly mpiPoints = new Map<number, { host: string; points: Map<number, MpiPoint> }>();
+  /** Ticks per host and per rank, in time order (tick-series.ts: a replayed batch overwrites, never doubles). */
+  readonly hostTicks = new Map<string, TickSeries<RunTick>>();
+  readonly rankTicks = new Map<number, { host: string; ticks: TickSeries<RunTick> }>();
+  /** MPI reports per rank, by tick time. */
+  readonly mpiPoints = new Map<number, { host: string; points: TickSeries<MpiPoint> }>();
   /** Processes of this run per (host, ts, GPU). */
   readonly gpuProcs = new Map<string, number>();
   /** The run's pids and cgroups per host: what names a kernel event's victim as this run's. */
@@ -40,23 +38,23 @@ export class RunState {
   }
 
   addHostTick(host: string, t: RunTick): void {
-    const m = this.hostTicks.get(host) ?? new Map<number, RunTick>();
-    m.set(t.ts, t);
-    this.hostTicks.set(host, m);
+    let m = this.hostTicks.get(host);
+    if (!m) this.hostTicks.set(host, (m = new TickSeries()));
+    m.set(t);
     this.lastDataTs = Math.max(this.lastDataTs, t.ts);
     this.newestByHost.set(host, Math.max(this.newestByHost.get(host) ?? 0, t.ts));
   }
 
   addRankTick(rank: number, host: string, t: RunTick): void {
-    const r = this.rankTicks.get(rank) ?? { host, ticks: new Map<number, RunTick>() };
-    r.ticks.set(t.ts, t);
-    this.rankTicks.set(rank, r);
+    let r = this.rankTicks.get(rank);
+    if (!r) this.rankTicks.set(rank, (r = { host, ticks: new TickSeries() }));
+    r.ticks.set(t);
   }
 
   addMpi(r: Row<'mpi_samples'>): void {
-    const m = this.mpiPoints.get(r.rank) ?? { host: r.host, points: new Map<number, MpiPoint>() };
-    m.points.set(r.ts, { ts: r.ts, wall_s: r.wall_s, mpi_s: r.mpi_s, mpi_cpu_s: r.mpi_cpu_s, cpu_s: r.cpu_s });
-    this.mpiPoints.set(r.rank, m);
+    let m = this.mpiPoints.get(r.rank);
+    if (!m) this.mpiPoints.set(r.rank, (m = { host: r.host, points: new TickSeries() }));
+    m.points.set({ ts: r.ts, wall_s: r.wall_s, mpi_s: r.mpi_s, mpi_cpu_s: r.mpi_cpu_s, cpu_s: r.cpu_s });
   }
 
   addGpuProc(host: string, ts: number, gpu: string): void {
@@ -79,13 +77,13 @@ export class RunState {
   /** The detectors' view of the run from `from` (epoch ms) on; the whole run by default. */
   window(hosts: ReadonlyMap<string, HostState>, from = 0): RunWindow {
     const views: HostView[] = [...this.hostTicks.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([host, m]) => {
-      const ticks = sortedTicks(m, from);
+      const ticks = m.since(from);
       return this.hostView(host, ticks, hosts.get(host), from);
     });
     const ranks: RankView[] = [...this.rankTicks.entries()].sort(([a], [b]) => a - b)
-      .map(([rank, r]) => ({ rank, host: r.host, ticks: sortedTicks(r.ticks, from) }));
+      .map(([rank, r]) => ({ rank, host: r.host, ticks: r.ticks.since(from) }));
     const mpi: MpiRankView[] = [...this.mpiPoints.entries()].sort(([a], [b]) => a - b)
-      .map(([rank, m]) => ({ rank, host: m.host, points: sortedTicks(m.points, from) }));
+      .map(([rank, m]) => ({ rank, host: m.host, points: m.points.since(from) }));
     const first = views[0];
     return {
       // Run-level ticks sum all hosts, so they are judged against the whole allocation.

@@ -1,5 +1,6 @@
 import type { Row } from '@runlens/schemas';
 import type { RunTick } from '../window/run-window.ts';
+import { type ProcessCols, allRows, colsOfRows, orElse } from './process-cols.ts';
 
 type ProcessRow = Row<'process_samples'>;
 
@@ -10,41 +11,49 @@ type ProcessRow = Row<'process_samples'>;
  */
 export const PEGGED_SHARE = 0.85;
 
-function peggedThreads(r: ProcessRow, allocCores: number): number {
-  return Math.min(Math.max(1, r.busy_threads ?? r.threads), r.threads, allocCores);
+/** One tick of the given rows (see aggregateCols). */
+export function aggregateTick(ts: number, rows: readonly ProcessRow[], allocCores: number): RunTick {
+  return aggregateCols(ts, colsOfRows(rows), allRows(rows.length), allocCores);
 }
 
 /**
- * One tick of a group of processes (a run on a host, a rank, or the host's background).
- * Amounts over the tick interval, not sums of rates: a process born mid-tick has a short
- * interval_s and counts only for the part of the tick it lived.
+ * One tick of a group of processes (a run on a host, a rank, or the host's background): the
+ * rows `idx` of `c`. Amounts over the tick interval, not sums of rates: a process born mid-tick
+ * has a short interval_s and counts only for the part of the tick it lived.
  */
-export function aggregateTick(ts: number, rows: readonly ProcessRow[], allocCores: number): RunTick {
-  const tick = Math.max(1e-3, ...rows.map((r) => r.interval_s));
+export function aggregateCols(ts: number, c: ProcessCols, idx: readonly number[], allocCores: number): RunTick {
+  let tick = 1e-3;
+  for (const i of idx) tick = Math.max(tick, c.interval_s[i] ?? NaN);
   let cpu = 0; let user = 0; let sys = 0; let pegged = 0; let delay = 0; let rss = 0; let storage = 0; let write = 0;
   let sysBytes = 0; let calls = 0; let invol = 0; let d = 0; let stopped = 0; let threads = 0;
-  for (const r of rows) {
-    const w = r.interval_s / tick;
-    const c = r.cpu_user_cores + r.cpu_sys_cores;
-    cpu += c * w;
-    user += r.cpu_user_cores * w;
-    sys += r.cpu_sys_cores * w;
-    if (c + r.run_delay_cores >= PEGGED_SHARE * peggedThreads(r, allocCores)) pegged += c * w;
-    delay += r.run_delay_cores * w;
-    rss += r.rss_bytes;
-    storage += ((r.read_bytes_per_s ?? 0) + (r.write_bytes_per_s ?? 0)) * w;
-    write += (r.write_bytes_per_s ?? 0) * w;
-    sysBytes += ((r.rchar_per_s ?? 0) + (r.wchar_per_s ?? 0)) * w;
-    calls += ((r.syscr_per_s ?? 0) + (r.syscw_per_s ?? 0)) * w;
-    invol += r.invol_ctxsw_per_s * w;
-    if (r.state === 'D') d++;
-    if (r.state === 'T' || r.state === 't') stopped++;
-    threads += r.threads;
+  for (const i of idx) {
+    const w = (c.interval_s[i] ?? NaN) / tick;
+    const u = c.cpu_user_cores[i] ?? NaN;
+    const s = c.cpu_sys_cores[i] ?? NaN;
+    const th = c.threads[i] ?? NaN;
+    const runDelay = c.run_delay_cores[i] ?? NaN;
+    const cores = u + s;
+    cpu += cores * w;
+    user += u * w;
+    sys += s * w;
+    if (cores + runDelay >= PEGGED_SHARE * Math.min(Math.max(1, orElse(c.busy_threads[i] ?? NaN, th)), th, allocCores)) pegged += cores * w;
+    delay += runDelay * w;
+    rss += c.rss_bytes[i] ?? NaN;
+    const wr = orElse(c.write_bytes_per_s[i] ?? NaN, 0);
+    storage += (orElse(c.read_bytes_per_s[i] ?? NaN, 0) + wr) * w;
+    write += wr * w;
+    sysBytes += (orElse(c.rchar_per_s[i] ?? NaN, 0) + orElse(c.wchar_per_s[i] ?? NaN, 0)) * w;
+    calls += (orElse(c.syscr_per_s[i] ?? NaN, 0) + orElse(c.syscw_per_s[i] ?? NaN, 0)) * w;
+    invol += (c.invol_ctxsw_per_s[i] ?? NaN) * w;
+    const state = c.state[i];
+    if (state === 'D') d++;
+    if (state === 'T' || state === 't') stopped++;
+    threads += th;
   }
   return {
     ts, cpu_cores: cpu, user_cores: user, sys_cores: sys, pegged_cpu_cores: pegged, run_delay_cores: delay, rss_bytes: rss,
     storage_bytes_per_s: storage, write_bytes_per_s: write, syscall_bytes_per_s: sysBytes, syscalls_per_s: calls,
-    invol_ctxsw_per_s: invol, procs: rows.length, d_state_procs: d, stopped_procs: stopped, threads,
+    invol_ctxsw_per_s: invol, procs: idx.length, d_state_procs: d, stopped_procs: stopped, threads,
   };
 }
 

@@ -73,7 +73,11 @@ export class AnalyzerService {
         this.state.add(table, rows);
         this.scheduler.poke();
       },
-      addRunLoads: (rows) => this.state.addRunLoads(rows),
+      addProcesses: (cols) => {
+        this.state.addProcessCols(cols);
+        this.scheduler.poke();
+      },
+      addRunLoads: (cols) => this.state.addRunLoads(cols),
       drop: (runId) => {
         this.state.runs.delete(runId);
         this.live.forget(runId);

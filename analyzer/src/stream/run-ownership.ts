@@ -3,6 +3,7 @@ import { ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, type ComponentCounters, type
 import { randomUUID } from 'node:crypto';
 import { RunRouter, runOfRow } from './run-router.ts';
 import { SeenMessages } from './seen-messages.ts';
+import { type ProcessCols, colsOfBatch, colsOfRows } from '../state/process-cols.ts';
 import { RUN_LOAD_HEADER } from '../state/run-load.ts';
 
 /** The analyzer's second stage: one consumer group over the run-keyed topic; a partition's owner owns its runs. */
@@ -19,13 +20,18 @@ const RESTORE_MAX_MS = 60_000;
 /** What the analyzer does with what its partitions bring. */
 export interface RunSink {
   add(table: TableName, rows: readonly Row<TableName>[]): void;
+  /** A process_samples batch, as columns. */
+  addProcesses(cols: ProcessCols): void;
   /** Each run's CPU per host and tick, which every replica needs as its runs' outside load. */
-  addRunLoads(rows: readonly Row<'process_samples'>[]): void;
+  addRunLoads(cols: ProcessCols): void;
   /** Forget a run without analysing it: another replica owns it now, or has already published its analysis. */
   drop(runId: string): void;
 }
 
 interface OpenRun { readonly partition: number; readonly first: number }
+
+/** A message read: its table, its first row's run, and its rows (process samples: as columns). */
+type Got = { readonly table: TableName; readonly first: Readonly<Record<string, unknown>> } & ({ readonly cols: readonly ProcessCols[] } | { readonly rows: Row<TableName>[] });
 
 /**
  * The input side of an analyzer replica. Its router repartitions the sample topics by run; it owns
@@ -180,7 +186,7 @@ export class RunOwnership {
 
   private applyRun(partition: number, offset: number, m: BusMessage): void {
     const got = this.rowsOf(m, this.seenIn(partition));
-    const runId = got?.rows[0] ? runOfRow(got.rows[0] as Record<string, unknown>) : '';
+    const runId = got ? runOfRow(got.first) : '';
     if (!got || runId === '') return;
     // Rows after an analysed run's marker are late data (a process outliving the run's end, a late
     // accounting row): the run opens again, and the analyzer, knowing its verdict frozen (its own
@@ -191,14 +197,21 @@ export class RunOwnership {
       this.open.set(runId, { partition, first: offset });
       this.log.info('run owned', { run_id: runId, partition, offset });
     }
-    this.sink.add(got.table, got.rows);
+    this.apply(got);
+  }
+
+  private apply(got: Got): void {
+    if ('cols' in got) for (const c of got.cols) this.sink.addProcesses(c);
+    else this.sink.add(got.table, got.rows);
   }
 
   private applyHosts(b: BusBatch): void {
     for (const m of b.messages) {
       const got = this.rowsOf(m, this.seenHosts);
-      if (got && m.headers[RUN_LOAD_HEADER] === '1' && got.table === 'process_samples') this.sink.addRunLoads(got.rows as Row<'process_samples'>[]);
-      else if (got) this.sink.add(got.table, got.rows);
+      if (!got) continue;
+      if (m.headers[RUN_LOAD_HEADER] === '1' && got.table === 'process_samples') {
+        for (const c of 'cols' in got ? got.cols : [colsOfRows(got.rows as Row<'process_samples'>[])]) this.sink.addRunLoads(c);
+      } else this.apply(got);
     }
   }
 
@@ -208,15 +221,23 @@ export class RunOwnership {
     return s;
   }
 
-  /** Rows the router wrote, unless a repeat; they were read once already, so a failure here is only counted. */
-  private rowsOf(m: BusMessage, seen: SeenMessages): { table: TableName; rows: Row<TableName>[] } | null {
+  /**
+   * What the router wrote, unless a repeat: process samples as columns straight from the Arrow
+   * buffers, other tables as rows. They were read once already, so a failure here is only counted.
+   */
+  private rowsOf(m: BusMessage, seen: SeenMessages): Got | null {
     if (!seen.first(m.key, m.headers.table ?? '', m.value)) {
       this.counters.discard('repeat');
       return null;
     }
     const d = decodeMessage(m);
+    const columns = d.kind === 'ok' && d.value.table === 'process_samples' ? d.value.columns : null;
+    if (columns) {
+      const cols = columns.map(colsOfBatch);
+      return { table: 'process_samples', first: { run_id: cols[0]?.run_id[0] }, cols };
+    }
     const rows = d.kind === 'ok' ? messageRows(d.value) : d;
-    if (d.kind === 'ok' && rows.kind === 'ok') return { table: d.value.table, rows: rows.value };
+    if (d.kind === 'ok' && rows.kind === 'ok') return { table: d.value.table, first: (rows.value[0] ?? {}) as Record<string, unknown>, rows: rows.value };
     if (rows.kind === 'dead_letter') this.counters.discard(`repartition:${rows.code}`);
     return null;
   }

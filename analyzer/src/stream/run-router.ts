@@ -1,8 +1,9 @@
 import type { Bus, BusBatch, OutgoingMessage, Subscription } from '@runlens/pipeline';
 import {
-  ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, type ComponentCounters, DEAD_LETTER_TOPIC, type Logger, type Row,
-  SELF_RUN_ID, type TableName, decodeMessage, encodeMessage, groupBy, messageRows, topicFor,
+  ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, type ColumnBatch, type ComponentCounters, DEAD_LETTER_TOPIC, type DecodedMessage, type Logger,
+  type MessageOrigin, type Row, SELF_RUN_ID, type StageResult, type TableName, decodeMessage, encodeColumns, encodeMessage, groupBy, messageRows, topicFor, wireMessage,
 } from '@runlens/schemas';
+import { type ProcessCols, colsOfBatch, colsOfRows } from '../state/process-cols.ts';
 import { RUN_LOAD_HEADER, runLoadRows } from '../state/run-load.ts';
 
 /** The analyzer's first stage: one consumer group over the host-keyed sample topics. */
@@ -20,6 +21,21 @@ export function runOfRow(row: Readonly<Record<string, unknown>>): string {
 function destination(row: Readonly<Record<string, unknown>>): { topic: string; key: string } {
   const run = runOfRow(row);
   return run !== '' ? { topic: ANALYZER_RUNS_TOPIC, key: run } : { topic: ANALYZER_HOSTS_TOPIC, key: typeof row.host === 'string' ? row.host : '' };
+}
+
+/** The one destination of every row of a message, read from its run_id and host columns; null when its rows go several ways. */
+function soleDestination(batches: readonly ColumnBatch[]): { topic: string; key: string } | null {
+  let dest: { topic: string; key: string } | null = null;
+  for (const b of batches) {
+    const runs = b.str('run_id');
+    const hosts = b.str('host');
+    for (let i = 0; i < b.numRows; i++) {
+      const d = destination({ run_id: runs?.[i], host: hosts?.[i] });
+      if (!dest) dest = d;
+      else if (d.topic !== dest.topic || d.key !== dest.key) return null;
+    }
+  }
+  return dest;
 }
 
 /**
@@ -52,26 +68,52 @@ export class RunRouter {
 
   private async route(b: BusBatch): Promise<void> {
     const out = new Map<string, OutgoingMessage[]>();
+    const loads = new RunLoadBatch();
     const rejects: OutgoingMessage[] = [];
     for (const m of b.messages) {
       const d = decodeMessage(m);
-      const rows = d.kind === 'ok' ? messageRows(d.value) : d;
-      if (d.kind === 'ok' && rows.kind === 'ok') {
-        this.counters.received += rows.value.length;
-        const routed = this.split(d.value.table, rows.value as Row<TableName>[], m);
-        if (d.value.table === 'process_samples') routed.push(...runLoadMessage(rows.value as Row<'process_samples'>[], m));
-        for (const o of routed) out.set(o.topic, [...(out.get(o.topic) ?? []), o]);
-      } else if (rows.kind === 'dead_letter') {
+      const routed = d.kind === 'ok' ? this.routeOne(d.value, m, loads) : d;
+      if (Array.isArray(routed)) {
+        for (const o of routed) {
+          const list = out.get(o.topic);
+          if (list) list.push(o);
+          else out.set(o.topic, [o]);
+        }
+      } else if (routed.kind === 'dead_letter') {
         // What the analyzer cannot read it sets aside with the reason and carries on; it never throws
         // on bad data, so one poison message cannot stall a partition.
-        this.counters.discard(`dead_letter:${rows.code}`);
-        rejects.push({ key: m.key, value: m.value, headers: { ...m.headers, reason: rows.code, detail: rows.detail, source_topic: m.topic, source_offset: String(m.offset), source_group: ROUTE_GROUP } });
+        this.counters.discard(`dead_letter:${routed.code}`);
+        rejects.push({ key: m.key, value: m.value, headers: { ...m.headers, reason: routed.code, detail: routed.detail, source_topic: m.topic, source_offset: String(m.offset), source_group: ROUTE_GROUP } });
       }
     }
+    const hostMessages = loads.messages();
+    if (hostMessages.length > 0) out.set(ANALYZER_HOSTS_TOPIC, [...(out.get(ANALYZER_HOSTS_TOPIC) ?? []), ...hostMessages]);
     for (const [topic, messages] of out) await this.bus.producer().send(topic, messages);
     if (rejects.length === 0) return;
     await this.bus.producer().send(DEAD_LETTER_TOPIC, rejects);
     this.log.warn('analyzer set messages aside as dead letters', { count: rejects.length, topic: b.topic });
+  }
+
+  /**
+   * Where one message's rows go, and its runs' load. A message whose rows all go one way (one run's
+   * rows, or only rows outside any run) is read from its run_id and host columns and
+   * travels as it came; a mixed one is split from its columns. Rows are read only where columns
+   * are not (a list column to split, several record batches, a time past 2^53: a dead letter).
+   */
+  private routeOne(d: DecodedMessage, m: OutgoingMessage, loads: RunLoadBatch): (OutgoingMessage & { topic: string })[] | StageResult<never> {
+    const columns = d.columns;
+    const sole = columns ? soleDestination(columns) : null;
+    const split = columns?.length === 1 && !sole ? splitColumns(d.table, columns[0] as ColumnBatch, m) : null;
+    if (columns && (sole || split)) {
+      this.counters.received += d.numRows;
+      if (d.table === 'process_samples') for (const c of columns) loads.add(colsOfBatch(c), m);
+      return sole ? [{ ...sole, value: m.value, headers: m.headers }] : split ?? [];
+    }
+    const rows = messageRows(d);
+    if (rows.kind !== 'ok') return rows;
+    this.counters.received += rows.value.length;
+    if (d.table === 'process_samples') loads.add(colsOfRows(rows.value as Row<'process_samples'>[]), m);
+    return this.split(d.table, rows.value as Row<TableName>[], m);
   }
 
   /** One message per destination; a message whose rows all go one way travels as it came, bytes unchanged. */
@@ -90,11 +132,50 @@ export class RunRouter {
   }
 }
 
-/** The runs' load of a process message, for the host topic (see run-load.ts); none when no run is in it. */
-function runLoadMessage(rows: readonly Row<'process_samples'>[], m: OutgoingMessage): (OutgoingMessage & { topic: string })[] {
-  const load = runLoadRows(rows);
-  const host = load[0]?.host;
-  if (host === undefined) return [];
-  const w = encodeMessage('process_samples', load, { agentId: m.headers.agent_id ?? '', seq: Number(m.headers.seq ?? -1) }, host);
-  return [{ topic: ANALYZER_HOSTS_TOPIC, key: host, value: w.value, headers: { ...w.headers, [RUN_LOAD_HEADER]: '1' } }];
+/** One message per destination, each encoded from the batch's columns (the rows of a run, of the host); null where a column cannot be read as values. */
+function splitColumns(table: TableName, b: ColumnBatch, m: OutgoingMessage): (OutgoingMessage & { topic: string })[] | null {
+  const runs = b.str('run_id');
+  const hosts = b.str('host');
+  const groups = new Map<string, { dest: { topic: string; key: string }; rows: number[] }>();
+  for (let i = 0; i < b.numRows; i++) {
+    const dest = destination({ run_id: runs?.[i], host: hosts?.[i] });
+    const k = `${dest.topic}\0${dest.key}`;
+    const g = groups.get(k);
+    if (g) g.rows.push(i);
+    else groups.set(k, { dest, rows: [i] });
+  }
+  const origin = { agentId: m.headers.agent_id ?? '', seq: Number(m.headers.seq ?? -1) };
+  const out: (OutgoingMessage & { topic: string })[] = [];
+  for (const { dest, rows } of groups.values()) {
+    const bytes = encodeColumns(table, b, rows);
+    if (!bytes) return null;
+    const w = wireMessage(table, bytes, origin, dest.key);
+    out.push({ topic: dest.topic, key: dest.key, value: w.value, headers: w.headers });
+  }
+  return out;
+}
+
+/**
+ * The runs' load of a bus batch's process messages, for the host topic (see run-load.ts): one
+ * message per host, however many messages the batch held. A host's run at a tick comes in one
+ * agent message, so a repeat of that message (a replay) gives the same row, which replaces the
+ * first here and in HostState.
+ */
+class RunLoadBatch {
+  private readonly hosts = new Map<string, { origin: MessageOrigin; rows: Map<string, Row<'process_samples'>> }>();
+
+  add(c: ProcessCols, m: OutgoingMessage): void {
+    for (const r of runLoadRows(c)) {
+      let h = this.hosts.get(r.host);
+      if (!h) this.hosts.set(r.host, (h = { origin: { agentId: m.headers.agent_id ?? '', seq: Number(m.headers.seq ?? -1) }, rows: new Map() }));
+      h.rows.set(`${r.ts}|${r.run_id}`, r);
+    }
+  }
+
+  messages(): (OutgoingMessage & { topic: string })[] {
+    return [...this.hosts].map(([host, h]) => {
+      const w = encodeMessage('process_samples', [...h.rows.values()], h.origin, host);
+      return { topic: ANALYZER_HOSTS_TOPIC, key: host, value: w.value, headers: { ...w.headers, [RUN_LOAD_HEADER]: '1' } };
+    });
+  }
 }

@@ -1,5 +1,6 @@
 import { type Row, groupBy } from '@runlens/schemas';
 import type { StorageCapability } from './storage-capability.ts';
+import { lowerBound } from './tick-series.ts';
 
 /** What detectors see of a run: per-tick aggregates of its processes, its hosts and its ranks. */
 export interface RunTick {
@@ -159,10 +160,37 @@ export function spanSeconds(ticks: readonly { ts: number }[]): number {
   return (last - first) / 1000 + (ticks.length > 1 ? (last - first) / 1000 / (ticks.length - 1) : 1);
 }
 
-/** The tick nearest in time to `ts`, within 2 s. */
+/** Whether a series is in time order (no NaN), remembered per array and length: detectors ask per tick. */
+const ordered = new WeakMap<readonly { ts: number }[], { length: number; sorted: boolean }>();
+
+function inTimeOrder(series: readonly { ts: number }[]): boolean {
+  const known = ordered.get(series);
+  if (known?.length === series.length) return known.sorted;
+  let sorted = true;
+  for (let i = 0; i < series.length && sorted; i++) {
+    const t = series[i]?.ts ?? NaN;
+    sorted = !Number.isNaN(t) && (i === 0 || t >= (series[i - 1]?.ts ?? NaN));
+  }
+  ordered.set(series, { length: series.length, sorted });
+  return sorted;
+}
+
+/**
+ * The tick nearest in time to `ts`, within 2 s; of equally near ones, the first. Detectors ask
+ * this per tick of the window: a binary search where the series is in time order (a window's
+ * always is), a scan otherwise.
+ */
 export function nearest<T extends { ts: number }>(series: readonly T[], ts: number): T | null {
   let best: T | null = null;
-  for (const n of series) if (!best || Math.abs(n.ts - ts) < Math.abs(best.ts - ts)) best = n;
+  if (inTimeOrder(series)) {
+    const at = lowerBound(series, ts);
+    const above = series[at];
+    const below = series[at - 1];
+    const firstBelow = below ? series[lowerBound(series, below.ts)] : undefined;
+    best = !firstBelow ? (above ?? null) : !above || ts - firstBelow.ts <= above.ts - ts ? firstBelow : above;
+  } else {
+    for (const n of series) if (!best || Math.abs(n.ts - ts) < Math.abs(best.ts - ts)) best = n;
+  }
   return best && Math.abs(best.ts - ts) <= 2000 ? best : null;
 }
 

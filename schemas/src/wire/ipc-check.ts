@@ -11,7 +11,9 @@ import { type IpcFrame, ipcFrames } from './ipc-metadata.ts';
 /** What one column's buffers must hold, from a schema that already matched the catalog. */
 type Layout = { readonly kind: 'fixed'; readonly width: number } | { readonly kind: 'utf8' } | { readonly kind: 'list_utf8' };
 
-type Column = Layout & { readonly name: string };
+/** One column of an accepted schema: its name and what its buffers hold. */
+export type IpcColumn = Layout & { readonly name: string };
+type Column = IpcColumn;
 
 interface Accepted { readonly schema: Uint8Array; readonly layout: readonly Column[] }
 
@@ -51,6 +53,15 @@ export function acceptSchema(table: TableName, bytes: Uint8Array, schema: Schema
 function knownLayout(table: TableName, bytes: Uint8Array, head: IpcFrame): readonly Column[] | null {
   const schema = Buffer.from(bytes.buffer, bytes.byteOffset, head.end);
   return accepted.get(table)?.find((a) => a.schema.byteLength === head.end && schema.equals(a.schema))?.layout ?? null;
+}
+
+/** The frames of a stream whose schema was accepted before, and that schema's column layout; null otherwise. */
+export function acceptedLayout(table: TableName, bytes: Uint8Array): { frames: readonly IpcFrame[]; layout: readonly IpcColumn[] } | null {
+  const frames = ipcFrames(bytes);
+  const head = frames?.[0];
+  if (!frames || head?.kind !== 'schema') return null;
+  const layout = knownLayout(table, bytes, head);
+  return layout ? { frames, layout } : null;
 }
 
 export type IpcCheck = { readonly kind: 'ok'; readonly numRows: number } | { readonly kind: 'out_of_bounds'; readonly detail: string };

@@ -249,15 +249,24 @@ let body: Body | undefined;
 
 /** Rows of one table as one Arrow IPC stream (schema, one record batch, end marker), column by column. */
 export function encodeBatch<N extends TableName>(name: N, rows: readonly Row<N>[]): Uint8Array {
+  const values: unknown[] = new Array<unknown>(rows.length);
+  return encodeValues(name, rows.length, (column) => {
+    for (let i = 0; i < rows.length; i++) values[i] = (rows[i] as Record<string, unknown>)[column] ?? null;
+    return values;
+  });
+}
+
+/**
+ * One stream of `n` rows from each column's values (null where missing), columns in catalog
+ * order: encodeBatch's body, and how a consumer re-encodes a subset of a message's columns
+ * without row objects (encodeColumns). `valuesOf` may reuse its array between columns.
+ */
+export function encodeValues(name: TableName, n: number, valuesOf: (column: string) => readonly unknown[]): Uint8Array {
   const { columns, schema } = layoutOf(name);
   body ??= new Body();
   body.reset();
-  const values: unknown[] = new Array<unknown>(rows.length);
-  for (const c of columns) {
-    for (let i = 0; i < rows.length; i++) values[i] = (rows[i] as Record<string, unknown>)[c.name] ?? null;
-    writeColumn(body, c.type, values);
-  }
-  const head = recordBatchMessage(body, rows.length);
+  for (const c of columns) writeColumn(body, c.type, valuesOf(c.name));
+  const head = recordBatchMessage(body, n);
   const out = new Uint8Array(schema.length + head.length + body.at + EOS.length);
   out.set(schema, 0);
   out.set(head, schema.length);

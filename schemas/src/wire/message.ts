@@ -3,6 +3,7 @@ import { type DecodedBatch, batchToRows, schemaMismatch, tryDecodeBatch } from '
 import { SCHEMA_VERSION, tableOfMessage } from '../topics.ts';
 import { boundsViolation } from './bounds.ts';
 import { acceptSchema, checkAcceptedIpc } from './ipc-check.ts';
+import { type ColumnBatch, readColumns } from './ipc-columns.ts';
 import { ipcMetadataViolation } from './ipc-metadata.ts';
 import { type StageResult, deadLetter, drop, ok } from './stage.ts';
 
@@ -21,14 +22,26 @@ export interface DecodedMessage {
   readonly numRows: number;
   /** The Arrow table, decoded on first use (ingest never uses it; the analyzer does). */
   readonly batch: DecodedBatch;
+  /**
+   * The record batches as columns read straight from the IPC buffers (ipc-columns.ts), on first
+   * use; null where that reader does not apply (then read `batch` or messageRows).
+   */
+  readonly columns: readonly ColumnBatch[] | null;
   readonly agent_id: string;
   readonly seq: number;
+}
+
+/** Columns of `bytes`, read once on first use. */
+function lazyColumns(table: TableName, bytes: Uint8Array): () => readonly ColumnBatch[] | null {
+  let columns: readonly ColumnBatch[] | null | undefined;
+  return () => (columns === undefined ? (columns = readColumns(table, bytes)) : columns);
 }
 
 /** A checked message whose Arrow table is only built when someone reads `batch`. */
 function lazyDecoded(table: TableName, bytes: Uint8Array, numRows: number, headers: ReceivedMessage['headers']): DecodedMessage {
   let batch: DecodedBatch | null = null;
   const seq = Number(headers.seq ?? -1);
+  const columns = lazyColumns(table, bytes);
   return {
     table, numRows, agent_id: (headers.agent_id ?? '').slice(0, 256), seq: Number.isSafeInteger(seq) ? seq : -1,
     get batch(): DecodedBatch {
@@ -36,6 +49,7 @@ function lazyDecoded(table: TableName, bytes: Uint8Array, numRows: number, heade
       if (!batch) throw new Error('checked message no longer decodes');
       return batch;
     },
+    get columns() { return columns(); },
   };
 }
 
@@ -66,7 +80,8 @@ export function decodeMessage(msg: ReceivedMessage): StageResult<DecodedMessage>
   acceptSchema(table, msg.value, batch.table.schema);
   if (batch.numRows === 0) return drop('empty_batch');
   const seq = Number(msg.headers.seq ?? -1);
-  return ok({ table, numRows: batch.numRows, batch, agent_id: (msg.headers.agent_id ?? '').slice(0, 256), seq: Number.isSafeInteger(seq) ? seq : -1 });
+  const columns = lazyColumns(table, msg.value);
+  return ok({ table, numRows: batch.numRows, batch, get columns() { return columns(); }, agent_id: (msg.headers.agent_id ?? '').slice(0, 256), seq: Number.isSafeInteger(seq) ? seq : -1 });
 }
 
 /**

@@ -1,0 +1,51 @@
+import type { ColumnBatch, Row } from '@runlens/schemas';
+
+const NUMS = [
+  'ts', 'pid', 'rank', 'interval_s', 'cpu_user_cores', 'cpu_sys_cores', 'run_delay_cores', 'rss_bytes', 'threads', 'busy_threads',
+  'read_bytes_per_s', 'write_bytes_per_s', 'rchar_per_s', 'wchar_per_s', 'syscr_per_s', 'syscw_per_s', 'invol_ctxsw_per_s',
+] as const;
+const STRS = ['host', 'run_id', 'comm', 'state'] as const;
+
+type NumName = (typeof NUMS)[number];
+type StrName = (typeof STRS)[number];
+
+/**
+ * The process_samples columns the analyzer reads, one value per row: read straight from a
+ * message's Arrow buffers on the stream (no row object per process), built from rows where rows
+ * are what there is (the report's replay, tests). A missing number is NaN, a missing string ''.
+ */
+export type ProcessCols = { readonly n: number } & { readonly [K in NumName]: Float64Array } & { readonly [K in StrName]: readonly string[] };
+
+/** A nullable number: NaN stands for null in ProcessCols. */
+export const orElse = (v: number, fallback: number): number => (Number.isNaN(v) ? fallback : v);
+
+/** One record batch of a process_samples message as ProcessCols (a column an older sender lacks reads as missing). */
+export function colsOfBatch(b: ColumnBatch): ProcessCols {
+  const out: Record<string, unknown> = { n: b.numRows };
+  for (const name of NUMS) out[name] = b.num(name) ?? new Float64Array(b.numRows).fill(NaN);
+  for (const name of STRS) out[name] = (b.str(name) ?? []).length === b.numRows ? (b.str(name) ?? []).map((s) => s ?? '') : new Array<string>(b.numRows).fill('');
+  return out as ProcessCols;
+}
+
+/** Rows as ProcessCols. */
+export function colsOfRows(rows: readonly Row<'process_samples'>[]): ProcessCols {
+  const out: Record<string, unknown> = { n: rows.length };
+  for (const name of NUMS) out[name] = Float64Array.from(rows, (r) => r[name] ?? NaN);
+  for (const name of STRS) out[name] = rows.map((r) => r[name] ?? '');
+  return out as ProcessCols;
+}
+
+/** Row indices grouped by a key, groups and indices in order of first appearance. */
+export function groupIndices(indices: readonly number[], key: (i: number) => string): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  for (const i of indices) {
+    const k = key(i);
+    const g = groups.get(k);
+    if (g) g.push(i);
+    else groups.set(k, [i]);
+  }
+  return groups;
+}
+
+/** 0, 1, ..., n - 1. */
+export const allRows = (n: number): number[] => Array.from({ length: n }, (_, i) => i);

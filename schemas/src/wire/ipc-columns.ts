@@ -1,0 +1,168 @@
+import { Message } from 'apache-arrow/fb/message';
+import { RecordBatch } from 'apache-arrow/fb/record-batch';
+import { ByteBuffer } from 'flatbuffers';
+import { type ColumnType, type TableName, catalog } from '../catalog/index.ts';
+import { type IpcColumn, acceptedLayout } from './ipc-check.ts';
+
+interface Range { readonly offset: number; readonly length: number }
+
+/** Where one column's values lie in the message: its validity bitmap and its value buffers. */
+interface Slot {
+  readonly type: ColumnType;
+  readonly nulls: number;
+  readonly validity: Range;
+  /** fixed: data; utf8: offsets, data; list of utf8: offsets, then the items' validity, offsets and data. */
+  readonly buffers: readonly Range[];
+}
+
+const TWO_32 = 2 ** 32;
+
+/**
+ * One record batch's columns, read straight from the IPC buffers: numbers into a Float64Array,
+ * strings into an array, each column on first use, and no row object at all. This is what lets
+ * a consumer that needs a few columns of many rows (the analyzer's router and tick aggregation)
+ * skip apache-arrow's decode and per-row objects.
+ */
+export class ColumnBatch {
+  private readonly nums = new Map<string, Float64Array>();
+  private readonly strs = new Map<string, readonly (string | null)[]>();
+  private readonly vals = new Map<string, readonly (number | string | null)[]>();
+
+  constructor(private readonly bytes: Buffer, private readonly view: DataView, private readonly body: number, readonly numRows: number, private readonly slots: ReadonlyMap<string, Slot>) {}
+
+  /** A numeric or time column as numbers (epoch ms for times); a missing value is NaN. Undefined when the batch has no such column. */
+  num(name: string): Float64Array | undefined {
+    let out = this.nums.get(name);
+    if (out) return out;
+    const s = this.slots.get(name);
+    if (!s || s.type === 'str' || s.type === 'lc' || s.type === 'str_list') return undefined;
+    out = new Float64Array(this.numRows);
+    const at = this.body + (s.buffers[0]?.offset ?? 0);
+    for (let i = 0; i < this.numRows; i++) out[i] = this.present(s, i) ? this.numberAt(s.type, at, i) : NaN;
+    this.nums.set(name, out);
+    return out;
+  }
+
+  /** A string column; a missing value is null. Undefined when the batch has no such column. */
+  str(name: string): readonly (string | null)[] | undefined {
+    let out = this.strs.get(name);
+    if (out) return out;
+    const s = this.slots.get(name);
+    if (!s || (s.type !== 'str' && s.type !== 'lc')) return undefined;
+    const offsets = this.body + (s.buffers[0]?.offset ?? 0);
+    const data = this.body + (s.buffers[1]?.offset ?? 0);
+    const list: (string | null)[] = new Array<string | null>(this.numRows);
+    for (let i = 0; i < this.numRows; i++) {
+      if (!this.present(s, i)) { list[i] = null; continue; }
+      const from = this.view.getInt32(offsets + i * 4, true);
+      const to = this.view.getInt32(offsets + i * 4 + 4, true);
+      list[i] = to > from ? this.bytes.toString('utf8', data + from, data + to) : '';
+    }
+    this.strs.set(name, (out = list));
+    return out;
+  }
+
+  /**
+   * A numeric, time or string column as values, a missing one as null: what a row would hold.
+   * Undefined for a list column or one the batch lacks.
+   */
+  values(name: string): readonly (number | string | null)[] | undefined {
+    const s = this.slots.get(name);
+    if (!s || s.type === 'str_list') return undefined;
+    if (s.type === 'str' || s.type === 'lc') return this.str(name);
+    let out = this.vals.get(name);
+    if (out) return out;
+    const nums = this.num(name) ?? new Float64Array(0);
+    const list = new Array<number | null>(nums.length);
+    for (let i = 0; i < nums.length; i++) list[i] = s.nulls > 0 && !this.present(s, i) ? null : (nums[i] ?? null);
+    this.vals.set(name, (out = list));
+    return out;
+  }
+
+  private present(s: Slot, i: number): boolean {
+    if (s.nulls === 0 || s.validity.length === 0) return true;
+    return ((this.bytes[this.body + s.validity.offset + (i >> 3)] ?? 0) & (1 << (i & 7))) !== 0;
+  }
+
+  private numberAt(type: ColumnType, at: number, i: number): number {
+    switch (type) {
+      case 'f64': return this.view.getFloat64(at + i * 8, true);
+      case 'i32': return this.view.getInt32(at + i * 4, true);
+      case 'u32': return this.view.getUint32(at + i * 4, true);
+      case 'u8': return this.view.getUint8(at + i);
+      default: return this.view.getInt32(at + i * 8 + 4, true) * TWO_32 + this.view.getUint32(at + i * 8, true);
+    }
+  }
+}
+
+/** Where a struct vector of a flatbuffer table starts (its field's vtable slot), or -1 when absent. */
+function vectorAt(bb: ByteBuffer, table: number, slot: number): number {
+  const offset = bb.__offset(table, slot);
+  return offset ? bb.__vector(table + offset) : -1;
+}
+
+/** An int64 of the metadata as a number, without a BigInt: counts and offsets checked by decodeMessage fit 53 bits. */
+const int64At = (bb: ByteBuffer, at: number): number => bb.readInt32(at + 4) * TWO_32 + bb.readUint32(at);
+
+/**
+ * Reads a batch's field nodes (16-byte structs: length, null count) and buffers (offset, length)
+ * in the order the IPC format lays them out, straight from the flatbuffer: this runs per message.
+ */
+function slotsOf(rb: RecordBatch, layout: readonly IpcColumn[], types: Readonly<Record<string, { type: ColumnType }>>): Map<string, Slot> {
+  const bb = rb.bb as ByteBuffer;
+  const nodes = vectorAt(bb, rb.bb_pos, 6);
+  const buffers = vectorAt(bb, rb.bb_pos, 8);
+  let ni = 0;
+  let bi = 0;
+  const next = (): Range => {
+    const at = buffers + 16 * bi++;
+    return { offset: int64At(bb, at), length: int64At(bb, at + 8) };
+  };
+  const slots = new Map<string, Slot>();
+  for (const c of layout) {
+    const nulls = int64At(bb, nodes + 16 * ni++ + 8);
+    const validity = next();
+    const count = c.kind === 'fixed' ? 1 : c.kind === 'utf8' ? 2 : 4;
+    if (c.kind === 'list_utf8') ni++;
+    const list: Range[] = [];
+    for (let k = 0; k < count; k++) list.push(next());
+    slots.set(c.name, { type: types[c.name]?.type ?? 'str', nulls, validity, buffers: list });
+  }
+  return slots;
+}
+
+/** A time outside the safe integers: apache-arrow cannot read it either, so the message is bad data for the row path to set aside. */
+function unsafeTimes(batch: ColumnBatch, slots: ReadonlyMap<string, Slot>): boolean {
+  for (const [name, s] of slots) {
+    if (s.type !== 'ts') continue;
+    const v = batch.num(name);
+    if (v?.some((t) => !Number.isNaN(t) && !Number.isSafeInteger(t))) return true;
+  }
+  return false;
+}
+
+/**
+ * The record batches of a message already checked by decodeMessage, as columns; null where this
+ * reader does not apply (a schema not accepted, compression, a time past 2^53): the caller then
+ * reads rows.
+ */
+export function readColumns(table: TableName, bytes: Uint8Array): ColumnBatch[] | null {
+  const known = acceptedLayout(table, bytes);
+  if (!known) return null;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const types = catalog[table].columns as Readonly<Record<string, { type: ColumnType }>>;
+  const out: ColumnBatch[] = [];
+  for (const f of known.frames.slice(1)) {
+    if (f.kind !== 'record_batch') return null;
+    const metaStart = f.start + (view.getInt32(f.start, true) === -1 ? 8 : 4);
+    const m = Message.getRootAsMessage(new ByteBuffer(bytes.subarray(metaStart, metaStart + view.getInt32(metaStart - 4, true))));
+    const rb = m.header(new RecordBatch()) as RecordBatch | null;
+    if (!rb || rb.compression() !== null) return null;
+    const slots = slotsOf(rb, known.layout, types);
+    const batch = new ColumnBatch(buffer, view, f.end - Number(m.bodyLength()), Number(rb.length()), slots);
+    if (unsafeTimes(batch, slots)) return null;
+    out.push(batch);
+  }
+  return out;
+}

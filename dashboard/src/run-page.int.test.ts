@@ -171,6 +171,30 @@ describe('run page of a multi-host run in a browser', () => {
     await expect.poll(() => page.locator('[data-host="n1"] [data-chart]').getAttribute('data-zoom')).toBe(zoom);
   });
 
+  it('zooms every time chart to a time range brushed across one', async () => {
+    const cpu = page.locator('[data-resource="cpu"] [data-chart]');
+    await cpu.scrollIntoViewIfNeeded();
+    const box = await cpu.boundingBox();
+    if (!box) throw new Error('no CPU chart');
+    const before = (await cpu.getAttribute('data-zoom')) ?? '0-100';
+    const width = (z: string): number => { const [a, b] = z.split('-').map(Number); return (b ?? 100) - (a ?? 0); };
+    // The builders' grid: 64 px left, 24 px right. Drag across the middle of the plot.
+    const plot = { left: box.x + 64, width: box.width - 88, y: box.y + box.height * 0.4 };
+    await page.mouse.move(plot.left + plot.width * 0.3, plot.y);
+    await page.mouse.down();
+    await page.mouse.move(plot.left + plot.width * 0.5, plot.y, { steps: 8 });
+    await page.mouse.move(plot.left + plot.width * 0.7, plot.y, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(() => cpu.getAttribute('data-zoom'), { timeout: 10_000 }).not.toBe(before);
+    const zoom = (await cpu.getAttribute('data-zoom')) ?? '';
+    // About 40% of what was shown, whatever the previous zoom was.
+    expect(width(zoom) / width(before), `${before} -> ${zoom}`).toBeGreaterThan(0.2);
+    expect(width(zoom) / width(before), `${before} -> ${zoom}`).toBeLessThan(0.6);
+    await expect.poll(() => page.locator('[data-resource="memory"] [data-chart]').getAttribute('data-zoom')).toBe(zoom);
+    await expect.poll(() => page.locator('[data-host="n1"] [data-chart]').getAttribute('data-zoom')).toBe(zoom);
+    await page.locator('[data-testid="timelines"]').screenshot({ path: join(ARTIFACTS, 'run-brush-zoom.png') });
+  });
+
   it('compares with the earlier run of the same app and command', async () => {
     const cmp = page.getByTestId('compare');
     await expect(cmp.getAttribute('data-compared')).resolves.toBe('e1');

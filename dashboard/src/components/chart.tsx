@@ -2,13 +2,13 @@
 // The one place that touches echarts at run time: init, setOption, resize, dispose.
 // Only the parts the option builders use are registered, to keep the bundle small.
 import { BarChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
-import { DataZoomComponent, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+import { BrushComponent, DataZoomComponent, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import type { EChartsOption } from 'echarts';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
-echarts.use([LineChart, HeatmapChart, ScatterChart, BarChart, DataZoomComponent, GridComponent, LegendComponent, MarkAreaComponent,
+echarts.use([LineChart, HeatmapChart, ScatterChart, BarChart, BrushComponent, DataZoomComponent, GridComponent, LegendComponent, MarkAreaComponent,
   MarkLineComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
 const fourDigits = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v ?? '-'));
@@ -22,6 +22,22 @@ function readable(option: EChartsOption): EChartsOption {
   const t = option.tooltip;
   if (!t || Array.isArray(t) || t.trigger !== 'axis') return option;
   return { ...option, tooltip: { valueFormatter: (v) => (Array.isArray(v) ? v.map(fourDigits).join('  ') : fourDigits(v)), ...t } };
+}
+
+/** A brushed time range (charts/zoom.ts's lineX brush) becomes a zoom to it, and the band goes away. */
+function zoomOnBrush(c: echarts.ECharts): void {
+  c.on('brushEnd', (p) => {
+    const range = (p as { areas?: { coordRange?: unknown }[] }).areas?.[0]?.coordRange;
+    if (!Array.isArray(range) || typeof range[0] !== 'number' || typeof range[1] !== 'number') return;
+    const [from, to] = [Math.min(range[0], range[1]), Math.max(range[0], range[1])];
+    c.dispatchAction({ type: 'brush', areas: [] });
+    if (to > from) c.dispatchAction({ type: 'dataZoom', startValue: from, endValue: to });
+  });
+}
+
+/** A chart whose option has a brush draws one with the mouse: a drag across the plot selects a time range. */
+function armBrush(c: echarts.ECharts, option: EChartsOption): void {
+  if (option.brush) c.dispatchAction({ type: 'takeGlobalCursor', key: 'brush', brushOption: { brushType: 'lineX', brushMode: 'single' } });
 }
 
 /**
@@ -45,6 +61,7 @@ export function Chart({ option, label, height = 260, group, linkPrefix }: { opti
     if (linkPrefix) {
       c.on('click', (p) => { if (typeof p.name === 'string' && p.name !== '') window.location.assign(`${linkPrefix}${encodeURIComponent(p.name)}`); });
     }
+    zoomOnBrush(c);
     // The zoom in percent of the window, on the element: what a test (or a reader's devtools) can see.
     c.on('datazoom', () => {
       const z = (c.getOption().dataZoom as { start?: number; end?: number }[] | undefined)?.[0];
@@ -69,6 +86,7 @@ export function Chart({ option, label, height = 260, group, linkPrefix }: { opti
     // A live refresh brings a new option: keep the reader's zoom instead of snapping back.
     const zoom = shown.current ? (c.getOption().dataZoom as { start?: number; end?: number }[] | undefined)?.[0] : undefined;
     c.setOption(readable(option), { notMerge: true });
+    armBrush(c, option);
     shown.current = true;
     if (zoom && (zoom.start !== 0 || zoom.end !== 100)) c.dispatchAction({ type: 'dataZoom', start: zoom.start, end: zoom.end });
   }, [option]);

@@ -1,23 +1,14 @@
 import { AlertForwarder, webhookSink } from '@runlens/analyzer';
 import { MemoryBus } from '@runlens/pipeline';
 import { type OpenedStore, TEST_STORES, catalogRow } from '@runlens/pipeline/testing/index';
-import { MessageEncoder, type Row, counterFamilies, createLogger, renderPrometheus, sleep } from '@runlens/schemas';
+import { MessageEncoder, type Row, counterFamilies, createLogger, renderPrometheus } from '@runlens/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiver } from './testing/alert-receiver.ts';
 import { tempDir } from './testing/cli-harness.ts';
+import { until } from './testing/until.ts';
 
 const log = createLogger('error', { test: 'alert-forwarder-spool' });
 const encoder = new MessageEncoder('test-agent');
-
-async function until<T>(what: string, f: () => T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 const linkDown = (seq: number): Row<'node_events'> => catalogRow('node_events', {
   ts: Date.now(), host: 'n7', seq, kind: 'link_down', severity: 'critical', device: `ib${seq}`, detail: `ib${seq} link down`, raw: `mlx5_core 0000:3b:00.0 ib${seq}: link down`,

@@ -8,19 +8,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { receiver } from './testing/alert-receiver.ts';
 import { runCli, startCli, tempDir } from './testing/cli-harness.ts';
 import { type Probe, probe } from './testing/health-probe.ts';
+import { until } from './testing/until.ts';
 
 interface WebhookBody { alerts: { status: string; labels: Record<string, string> }[] }
 type Up = ReturnType<typeof startCli> & { apiPort: number };
-
-async function until<T>(what: string, f: () => Promise<T | undefined> | T | undefined, timeoutMs = 120_000, seen: () => string = () => ''): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${seen()}`);
-    await sleep(500);
-  }
-}
 
 /** Starts `runlens up` and waits until it answers and its dashboard is up (a Next build would starve the run of CPU). */
 async function startUp(env: Record<string, string>): Promise<Up> {

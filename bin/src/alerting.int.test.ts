@@ -6,18 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Delivery, receiver } from './testing/alert-receiver.ts';
+import { until } from './testing/until.ts';
 
 interface Notification { status: string; groupLabels: Record<string, string>; alerts: { status: string; labels: Record<string, string> }[] }
-
-async function until<T>(what: string, f: () => T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 const AM_CONFIG = (rx: string): string => `
 route:

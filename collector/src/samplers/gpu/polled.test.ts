@@ -34,7 +34,7 @@ esac
 }
 
 async function make(dir: string, extra: Record<string, unknown> = {}): Promise<SamplerInstance | { absent: string }> {
-  const s = await gpuSampler.create(gpuSampler.config.parse({ search_path: dir, query_timeout_ms: 2000, ...extra }), host);
+  const s = await gpuSampler.create(gpuSampler.config.parse({ search_path: dir, query_timeout_ms: 10_000, ...extra }), host);
   if (!isAbsent(s)) cleanup.push(() => void s.close());
   return s;
 }

@@ -66,8 +66,8 @@ describe('runlens up: undelivered alerts survive kill -9', () => {
     // A run without progress raises the analyzer's idle finding (warning) while it runs. On a
     // starved machine a run may end before a live evaluation saw it idle: then run another.
     const runIds: string[] = [];
-    for (let attempt = 0; attempt < 3 && !runIds.some((id) => journaled().includes(`"run":"${id}"`)); attempt++) {
-      const run = await runCli(['run', '--app', 'napper', '--', 'sleep', '20'], env);
+    for (let attempt = 0; attempt < 4 && !runIds.some((id) => journaled().includes(`"run":"${id}"`)); attempt++) {
+      const run = await runCli(['run', '--app', 'napper', '--', 'sleep', '30'], env);
       expect(run.code, run.stderr).toBe(0);
       const runId = /^runlens: run (\S+)/m.exec(run.stderr)?.[1];
       expect(runId && !run.stderr.includes('private store'), `runlens run did not register with up: ${run.stderr.slice(0, 2000)}`).toBe(true);

@@ -1,7 +1,7 @@
-import { type Row, SELF_RUN_ID, type TableName } from '@runlens/schemas';
+import { type Row, SELF_RUN_ID, type TableName, groupBy } from '@runlens/schemas';
 import { HostState } from './host-state.ts';
 import { RunState } from './run-state.ts';
-import { type ProcessCols, allRows, colsOfRows, groupIndices } from './process-cols.ts';
+import { type ProcessCols, allRows, colsOfRows } from './process-cols.ts';
 import { aggregateCols } from './tick-agg.ts';
 
 type ProcessRow = Row<'process_samples'>;
@@ -79,11 +79,11 @@ export class AnalyzerState {
    * row object per process.
    */
   addProcessCols(c: ProcessCols): void {
-    for (const group of groupIndices(allRows(c.n), (i) => `${c.host[i]}|${c.ts[i]}`).values()) {
+    for (const group of groupBy(allRows(c.n), (i) => `${c.host[i]}|${c.ts[i]}`).values()) {
       const first = group[0] ?? 0;
       const host = c.host[first] ?? '';
       const ts = c.ts[first] ?? NaN;
-      for (const [runId, procs] of groupIndices(group, (i) => c.run_id[i] ?? '')) {
+      for (const [runId, procs] of groupBy(group, (i) => c.run_id[i] ?? '')) {
         if (runId === SELF_RUN_ID) continue; // RunLens itself: overhead, not a run nor outside load
         if (runId === '') {
           this.host(host).addBackground({ ts, cpu_cores: aggregateCols(ts, c, procs, 1).cpu_cores, top_comm: busiest(c, procs) });
@@ -93,7 +93,7 @@ export class AnalyzerState {
         for (const i of procs) run.addPid(host, c.pid[i] ?? NaN);
         run.addHostTick(host, aggregateCols(ts, c, procs, run.allocCores));
         const ranked = procs.filter((i) => !Number.isNaN(c.rank[i]));
-        for (const [rank, rp] of groupIndices(ranked, (i) => String(c.rank[i]))) run.addRankTick(Number(rank), host, aggregateCols(ts, c, rp, run.allocCores));
+        for (const [rank, rp] of groupBy(ranked, (i) => String(c.rank[i]))) run.addRankTick(Number(rank), host, aggregateCols(ts, c, rp, run.allocCores));
       }
     }
   }

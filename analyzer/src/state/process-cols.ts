@@ -35,17 +35,5 @@ export function colsOfRows(rows: readonly Row<'process_samples'>[]): ProcessCols
   return out as ProcessCols;
 }
 
-/** Row indices grouped by a key, groups and indices in order of first appearance. */
-export function groupIndices(indices: readonly number[], key: (i: number) => string): Map<string, number[]> {
-  const groups = new Map<string, number[]>();
-  for (const i of indices) {
-    const k = key(i);
-    const g = groups.get(k);
-    if (g) g.push(i);
-    else groups.set(k, [i]);
-  }
-  return groups;
-}
-
 /** 0, 1, ..., n - 1. */
 export const allRows = (n: number): number[] => Array.from({ length: n }, (_, i) => i);

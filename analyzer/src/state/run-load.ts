@@ -1,5 +1,5 @@
-import { type Row, SELF_RUN_ID } from '@runlens/schemas';
-import { type ProcessCols, allRows, groupIndices } from './process-cols.ts';
+import { type Row, SELF_RUN_ID, groupBy } from '@runlens/schemas';
+import { type ProcessCols, allRows } from './process-cols.ts';
 import type { BackgroundTick } from '../window/run-window.ts';
 
 type ProcessRow = Row<'process_samples'>;
@@ -26,7 +26,7 @@ export interface RunLoadTick {
 export function runLoadRows(c: ProcessCols): ProcessRow[] {
   const ran = allRows(c.n).filter((i) => c.run_id[i] !== '' && c.run_id[i] !== SELF_RUN_ID);
   const out: ProcessRow[] = [];
-  for (const group of groupIndices(ran, (i) => `${c.host[i]}|${c.ts[i]}|${c.run_id[i]}`).values()) {
+  for (const group of groupBy(ran, (i) => `${c.host[i]}|${c.ts[i]}|${c.run_id[i]}`).values()) {
     const first = group[0] ?? 0;
     let user = 0; let sys = 0; let delay = 0;
     for (const i of group) {

@@ -1,5 +1,6 @@
 /**
- * Soak: many short and long clean runs, two at a time, through the embedded stack for MINUTES.
+ * Soak: many short and long clean runs, as many at a time as fit the node (laneCount), through
+ * the embedded stack for MINUTES.
  * Counts warnings per clean hour (by kind), flapping (a kind raised again on one scope after its
  * episode closed), doubles (one kind on one scope with two ids in a frozen verdict) and leaks
  * (runs still held in the analyzer's memory after all ended; the process's RSS).
@@ -7,7 +8,7 @@
  */
 import { findingsOfRun } from '@runlens/schemas';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScenarioStack } from './harness.ts';
 import { oneHostRun } from './scenario.ts';
@@ -25,6 +26,18 @@ const MIX: readonly (readonly [string, string, readonly string[], number])[] = [
   ['medium', 'stress-ng', ['--cpu', '1', '--timeout', '8s'], 1],
   ['long', 'stress-ng', ['--cpu', '1', '--timeout', '45s'], 1],
 ];
+
+/**
+ * Concurrent runs, as a scheduler that never oversubscribes would place them: as many lanes as
+ * the largest runs of the mix fit on this node's CPUs, leaving one CPU to the system and to
+ * RunLens itself (never fewer than one lane). Two lanes on a 2-CPU node put a 2-core and a 1-core
+ * run side by side: real contention, which `cpu_interference` rightly reports (the
+ * concurrent_runs_contend scenario checks exactly that), so those runs are not clean.
+ */
+export function laneCount(cpus: number, mix: readonly (readonly [string, string, readonly string[], number])[]): number {
+  const widest = Math.max(...mix.map(([, , , cores]) => cores));
+  return Math.max(1, Math.floor((cpus - 1) / widest));
+}
 
 interface Tally { runs: number; cleanSeconds: number; warnings: Map<string, number>; flapped: string[]; doubled: string[] }
 
@@ -53,19 +66,21 @@ async function main(minutes: number): Promise<void> {
   const tally: Tally = { runs: 0, cleanSeconds: 0, warnings: new Map(), flapped: [], doubled: [] };
   const rss0 = process.memoryUsage().rss;
   const until = Date.now() + minutes * 60_000;
+  const cpus = availableParallelism();
+  const lanes = laneCount(cpus, MIX);
   let next = 0;
   const lane = async (offset: number): Promise<void> => {
     await sleep(offset);
     while (Date.now() < until) await oneRun(stack, next++, tally);
   };
   try {
-    await Promise.all([lane(0), lane(3000)]);
+    await Promise.all(Array.from({ length: lanes }, (_, i) => lane(i * 3000)));
     await sleep(3000);
     const held = stack.analyzer.state.runs.size;
     const hours = tally.cleanSeconds / 3600;
     const warnings = [...tally.warnings.values()].reduce((a, b) => a + b, 0);
     process.stdout.write([
-      `runs ${tally.runs}, clean run time ${(tally.cleanSeconds / 60).toFixed(1)} min (${minutes} min wall, 2 lanes)`,
+      `runs ${tally.runs}, clean run time ${(tally.cleanSeconds / 60).toFixed(1)} min (${minutes} min wall, ${lanes} lane${lanes > 1 ? 's' : ''} on ${cpus} CPUs)`,
       `warnings ${warnings} (${[...tally.warnings].map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}) = ${(warnings / hours).toFixed(1)} per clean hour`,
       `flapped ${tally.flapped.length}${tally.flapped.length ? `: ${tally.flapped.slice(0, 5).join(', ')}` : ''}`,
       `doubled ${tally.doubled.length}${tally.doubled.length ? `: ${tally.doubled.slice(0, 5).join(', ')}` : ''}`,

@@ -147,13 +147,15 @@ export class AnalyzerService {
     await this.checkFrozen(run);
     const window = run.window(this.state.hosts);
     // A run too short for the per-tick detectors is judged on its totals (model/short-run.ts).
-    const { verdict: drafts, unconfirmed } = this.live.final(run.run_id, leadWithCauses(withShortRun(run.meta, window, DETECTORS.flatMap((d) => d.evaluate(window)))));
-    const model = run.afterEnd ? null : await finishRunModel(this.opts.store, run, window, drafts, this.opts.nodeTypes).catch((e: unknown) => {
+    const drafts = withShortRun(run.meta, window, DETECTORS.flatMap((d) => d.evaluate(window)));
+    const model = run.afterEnd ? null : await finishRunModel(this.opts.store, run, window, leadWithCauses(drafts), this.opts.nodeTypes).catch((e: unknown) => {
       this.opts.log.warn('run model failed', { run_id: run.run_id, error: String(e) });
       return null;
     });
+    // The regression against the app's history joins the verdict, so a cause that explains it leads.
+    const { verdict, unconfirmed } = this.live.final(run.run_id, leadWithCauses([...drafts, ...(model?.findings ?? [])]));
     const now = Date.now();
-    await this.publishFindings(run, [...drafts, ...unconfirmed, ...(model?.findings ?? [])], now);
+    await this.publishFindings(run, [...verdict, ...unconfirmed], now);
     if (model) {
       await this.publish('run_summaries', [model.summary]);
       if (model.appModel) await this.publish('app_models', [model.appModel]);

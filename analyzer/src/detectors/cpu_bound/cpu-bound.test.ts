@@ -61,3 +61,19 @@ describe('cpu_bound on captured windows (testdata/, 2-core VM)', () => {
     expect(cpuBound.evaluate(w)).toEqual([]);
   });
 });
+
+describe('cpu_bound in a multi-phase job', () => {
+  const PEGGED = { cpu_cores: 1, user_cores: 1, pegged_cpu_cores: 1 };
+  // Direct writes: a process in D with storage traffic, little CPU.
+  const WRITING = { cpu_cores: 0.1, user_cores: 0.02, sys_cores: 0.08, storage_bytes_per_s: 500 * 1024 * 1024, write_bytes_per_s: 500 * 1024 * 1024, d_state_procs: 1 };
+
+  it('is CPU-bound in the compute phase after 7 s of writes (9 of 16 samples; under 60% of all of them)', () => {
+    const [f] = cpuBound.evaluate(makeWindow({ n: 16, tick: (i) => (i < 7 ? WRITING : PEGGED) }));
+    expect(f?.kind).toBe('cpu_bound');
+    expect(f?.message).toMatch(/100% of samples not waiting on storage/);
+  });
+
+  it('is not CPU-bound when it mostly waits on storage and computes for a short tail', () => {
+    expect(cpuBound.evaluate(makeWindow({ n: 16, tick: (i) => (i < 12 ? WRITING : PEGGED) }))).toEqual([]);
+  });
+});

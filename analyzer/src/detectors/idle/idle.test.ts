@@ -30,6 +30,13 @@ describe('idle', () => {
     expect(f?.message).toContain('during the whole run');
   });
 
+  it('is a warning for a run idle since its start, when its first sample shows the start-up\'s CPU', () => {
+    // A `sleep` sampled 0.3 s after exec: one 10 ms clock tick of CPU is 0.03 cores.
+    const [f] = idle.evaluate(makeWindow({ n: 21, tick: (i) => (i === 0 ? { cpu_cores: 0.03 } : {}) }));
+    expect(f?.severity).toBe('warning');
+    expect(f?.message).toContain('during the whole run');
+  });
+
   it('a process streaming through syscalls (sockets, pipes) is not idle', () => {
     expect(idle.evaluate(makeWindow({ n: 30, tick: () => ({ syscall_bytes_per_s: 100 * 1024 }) }))).toEqual([]);
     expect(idle.evaluate(makeWindow({ n: 30, tick: () => ({ storage_bytes_per_s: 100 * 1024 }) }))).toEqual([]);

@@ -12,6 +12,12 @@ export const STOPPED_MIN_TICKS = 2;
 export const MIN_D_STUCK_S = 5;
 /** Memory that keeps changing is progress too (an allocator-bound phase uses little CPU). */
 export const IDLE_RSS_BYTES_PER_S = 1024 * 1024;
+/**
+ * A run's start (exec, the dynamic loader, the shell that launches it) may show a clock tick of
+ * CPU in its first samples: idleness from within this long after the first sample to the last
+ * is the whole run. A `sleep` sampled 0.3 s after its start shows 10 ms of CPU, 0.03 cores.
+ */
+export const STARTUP_MS = 2000;
 
 function isIdle(t: RunTick, prev: RunTick | undefined): boolean {
   const rssRate = prev ? Math.abs(t.rss_bytes - prev.rss_bytes) / Math.max(1e-3, (t.ts - prev.ts) / 1000) : 0;
@@ -49,7 +55,7 @@ function qualify(ticks: readonly RunTick[], [a, b]: [number, number], held: Held
   // The tick before the stretch ends where idleness began.
   const begin = before?.ts ?? first.ts;
   const seconds = (last.ts - begin) / 1000;
-  const whole = a === 0 && b === ticks.length - 1;
+  const whole = first.ts - (ticks[0]?.ts ?? first.ts) <= STARTUP_MS && b === ticks.length - 1;
   const stoppedTicks = b - a + 1 + (before && before.stopped_procs > 0 ? 1 : 0);
   const enough = held === 'T' ? stoppedTicks >= STOPPED_MIN_TICKS : held === 'D' ? seconds >= MIN_D_STUCK_S : seconds >= MIN_IDLE_S;
   return enough ? { begin, end: last.ts, seconds, whole, held } : null;

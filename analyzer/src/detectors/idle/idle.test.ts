@@ -30,11 +30,21 @@ describe('idle', () => {
     expect(f?.message).toContain('during the whole run');
   });
 
-  it('is a warning for a run idle since its start, when its first sample shows the start-up\'s CPU', () => {
-    // A `sleep` sampled 0.3 s after exec: one 10 ms clock tick of CPU is 0.03 cores.
-    const [f] = idle.evaluate(makeWindow({ n: 21, tick: (i) => (i === 0 ? { cpu_cores: 0.03 } : {}) }));
+  it('is a warning for a run idle since its start-up: a tick of CPU, then the command\'s RSS appearing', () => {
+    // `runlens run -- sleep 12`: the wrapper shell (0.03 cores: one 10 ms clock tick), then `sleep`
+    // exec'd beside it (RSS 1.6 -> 3.2 MB), then nothing from the third sample on.
+    const rss = (i: number): number => (i === 0 ? 1.6e6 : 3.2e6);
+    const [f] = idle.evaluate(makeWindow({ n: 13, tick: (i) => ({ rss_bytes: rss(i), cpu_cores: i === 0 ? 0.03 : 0 }) }));
     expect(f?.severity).toBe('warning');
     expect(f?.message).toContain('during the whole run');
+    // On a loaded machine the start-up spreads over more samples; it is still only a start-up.
+    const slow = (i: number): number => (i === 0 ? 1.6e6 : i === 1 ? 2.4e6 : 3.2e6);
+    expect(idle.evaluate(makeWindow({ n: 14, tick: (i) => ({ rss_bytes: slow(i), cpu_cores: i < 2 ? 0.03 : 0 }) }))[0]?.severity).toBe('warning');
+  });
+
+  it('is not the whole run when the run worked for its first seconds', () => {
+    const [f] = idle.evaluate(makeWindow({ n: 16, tick: (i) => (i < 4 ? { cpu_cores: 1 } : {}) }));
+    expect(f?.severity).toBe('info');
   });
 
   it('a process streaming through syscalls (sockets, pipes) is not idle', () => {

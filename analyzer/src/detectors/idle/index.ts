@@ -13,11 +13,25 @@ export const MIN_D_STUCK_S = 5;
 /** Memory that keeps changing is progress too (an allocator-bound phase uses little CPU). */
 export const IDLE_RSS_BYTES_PER_S = 1024 * 1024;
 /**
- * A run's start (exec, the dynamic loader, the shell that launches it) may show a clock tick of
- * CPU in its first samples: idleness from within this long after the first sample to the last
- * is the whole run. A `sleep` sampled 0.3 s after its start shows 10 ms of CPU, 0.03 cores.
+ * A run's start-up (the wrapper shell, then the command's exec and dynamic loader) shows in its
+ * first samples as a clock tick of CPU or a step of RSS. Idleness to the last sample is the whole
+ * run when everything before it is start-up: under this much CPU in all and no storage IO. Measured
+ * with `runlens run -- sleep 12`: the shell alone in the first sample (1.6 MB), the shell and `sleep`
+ * in the second (3.2 MB, a 1.6 MB/s step), idle from the third; at load 20, from the fourth.
  */
-export const STARTUP_MS = 2000;
+export const STARTUP_CPU_S = 0.1;
+
+/** Before tick `a`, the run only started: a little CPU, no storage traffic. */
+function onlyStartedBefore(ticks: readonly RunTick[], a: number): boolean {
+  let cpuS = 0;
+  for (let i = 0; i < a; i++) {
+    const t = ticks[i] as RunTick;
+    const prev = ticks[i - 1];
+    cpuS += t.cpu_cores * (prev ? (t.ts - prev.ts) / 1000 : 1);
+    if (t.storage_bytes_per_s >= IDLE_BYTES_PER_S) return false;
+  }
+  return cpuS < STARTUP_CPU_S;
+}
 
 function isIdle(t: RunTick, prev: RunTick | undefined): boolean {
   const rssRate = prev ? Math.abs(t.rss_bytes - prev.rss_bytes) / Math.max(1e-3, (t.ts - prev.ts) / 1000) : 0;
@@ -55,7 +69,7 @@ function qualify(ticks: readonly RunTick[], [a, b]: [number, number], held: Held
   // The tick before the stretch ends where idleness began.
   const begin = before?.ts ?? first.ts;
   const seconds = (last.ts - begin) / 1000;
-  const whole = first.ts - (ticks[0]?.ts ?? first.ts) <= STARTUP_MS && b === ticks.length - 1;
+  const whole = b === ticks.length - 1 && onlyStartedBefore(ticks, a);
   const stoppedTicks = b - a + 1 + (before && before.stopped_procs > 0 ? 1 : 0);
   const enough = held === 'T' ? stoppedTicks >= STOPPED_MIN_TICKS : held === 'D' ? seconds >= MIN_D_STUCK_S : seconds >= MIN_IDLE_S;
   return enough ? { begin, end: last.ts, seconds, whole, held } : null;

@@ -9,6 +9,26 @@ import { type Started, alive, sleep, startProcess, stopProcess } from './procs.t
 export const PROMETHEUS_BIN = '/usr/bin/prometheus';
 export const ALERTMANAGER_BIN = '/usr/bin/prometheus-alertmanager';
 export const EXPORTER_BIN = '/usr/bin/prometheus-process-exporter';
+export const NODE_EXPORTER_BIN = '/usr/bin/prometheus-node-exporter';
+
+/**
+ * node-exporter's collectors for the kind rules: PSI (`pressure`), CPU, /proc/stat (procs_running),
+ * meminfo and vmstat (page faults); the rest are off, to keep a 1 s scrape cheap.
+ */
+const NODE_COLLECTORS = ['pressure', 'cpu', 'stat', 'meminfo', 'vmstat'];
+
+export interface StackOptions {
+  /** The rules file's text; the stopped-process rule (ruleFile) by default. */
+  readonly rules?: string;
+  /** Also run node-exporter, scraped as job `node`. */
+  readonly nodeExporter?: boolean;
+}
+
+export interface Arrival {
+  readonly groupname: string;
+  readonly alertname: string;
+  readonly at: number;
+}
 
 /** Resolves once `url` answers 200; throws naming the component (with its output) otherwise. */
 async function ready(name: string, p: Started, url: string, timeoutMs = 30_000): Promise<void> {
@@ -21,7 +41,7 @@ async function ready(name: string, p: Started, url: string, timeoutMs = 30_000):
 }
 
 /** Webhook receiver: the time each group's first firing notification arrived. */
-function webhook(arrivals: { groupname: string; at: number }[]): Server {
+function webhook(arrivals: Arrival[]): Server {
   return createServer((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => { body += d.toString(); });
@@ -29,7 +49,7 @@ function webhook(arrivals: { groupname: string; at: number }[]): Server {
       const at = Date.now();
       try {
         const msg = JSON.parse(body) as { alerts?: { status?: string; labels?: Record<string, string> }[] };
-        for (const a of msg.alerts ?? []) if (a.status === 'firing') arrivals.push({ groupname: a.labels?.groupname ?? '', at });
+        for (const a of msg.alerts ?? []) if (a.status === 'firing') arrivals.push({ groupname: a.labels?.groupname ?? '', alertname: a.labels?.alertname ?? '', at });
       } catch {
         /* not a notification */
       }
@@ -40,7 +60,7 @@ function webhook(arrivals: { groupname: string; at: number }[]): Server {
 
 /** process-exporter → Prometheus → Alertmanager → webhook (this process), on loopback, temp dirs. */
 export class PromStack {
-  readonly arrivals: { groupname: string; at: number }[] = [];
+  readonly arrivals: Arrival[] = [];
   /** Scrape timestamp → visible to an instant query (ms), per scrape. */
   readonly visibleMs: number[] = [];
   /** Every scrape timestamp seen (epoch ms). */
@@ -51,10 +71,10 @@ export class PromStack {
   private poll: Promise<void> = Promise.resolve();
   promUrl = '';
 
-  private constructor(readonly profile: PromProfile, readonly dir: string) {}
+  private constructor(readonly profile: PromProfile, readonly dir: string, private readonly opts: StackOptions) {}
 
-  static async start(profile: PromProfile): Promise<PromStack> {
-    const s = new PromStack(profile, mkdtempSync(join(tmpdir(), `runlens-latency-prom-${profile.name}-`)));
+  static async start(profile: PromProfile, opts: StackOptions = {}): Promise<PromStack> {
+    const s = new PromStack(profile, mkdtempSync(join(tmpdir(), `runlens-latency-prom-${profile.name}-`)), opts);
     try {
       await s.open();
     } catch (e) {
@@ -65,7 +85,7 @@ export class PromStack {
   }
 
   private async open(): Promise<void> {
-    const [exporterPort, amPort, promPort, hookPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const [exporterPort, amPort, promPort, hookPort, nodePort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     const file = (name: string, text: string): string => { const p = join(this.dir, name); writeFileSync(p, text); return p; };
     this.server = await new Promise<ReturnType<typeof webhook>>((ok, fail) => {
       const srv = webhook(this.arrivals);
@@ -76,13 +96,16 @@ export class PromStack {
     const exporter = startProcess(`process-exporter (${n})`, EXPORTER_BIN, ['-config.path', file('exporter.yml', EXPORTER_YML), '-web.listen-address', `127.0.0.1:${exporterPort}`, '-threads=false', '-gather-smaps=false']);
     const am = startProcess(`alertmanager (${n})`, ALERTMANAGER_BIN, [`--config.file=${file('alertmanager.yml', alertmanagerYml(this.profile, hookPort))}`,
       `--storage.path=${join(this.dir, 'am')}`, `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address=']);
-    const prom = startProcess(`prometheus (${n})`, PROMETHEUS_BIN, [`--config.file=${file('prometheus.yml', prometheusYml(this.profile, exporterPort, amPort, file('rules.yml', ruleFile(this.profile))))}`,
+    const node = this.opts.nodeExporter ? startProcess(`node-exporter (${n})`, NODE_EXPORTER_BIN, [`--web.listen-address=127.0.0.1:${nodePort}`, '--collector.disable-defaults', ...NODE_COLLECTORS.map((c) => `--collector.${c}`)]) : null;
+    const rules = file('rules.yml', this.opts.rules ?? ruleFile(this.profile));
+    const prom = startProcess(`prometheus (${n})`, PROMETHEUS_BIN, [`--config.file=${file('prometheus.yml', prometheusYml(this.profile, exporterPort, amPort, rules, node ? nodePort : undefined))}`,
       `--storage.tsdb.path=${join(this.dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`]);
-    this.procs.push(exporter, am, prom);
+    this.procs.push(exporter, am, prom, ...(node ? [node] : []));
     this.promUrl = `http://127.0.0.1:${promPort}`;
     await ready(`process-exporter (${n})`, exporter, `http://127.0.0.1:${exporterPort}/metrics`);
     await ready(`alertmanager (${n})`, am, `http://127.0.0.1:${amPort}/-/ready`);
     await ready(`prometheus (${n})`, prom, `http://127.0.0.1:${promPort}/-/ready`);
+    if (node) await ready(`node-exporter (${n})`, node, `http://127.0.0.1:${nodePort}/metrics`);
     this.polling = true;
     this.poll = this.pollVisible(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent('timestamp(up{job="process"})')}`);
   }
@@ -112,8 +135,9 @@ export class PromStack {
     throw new Error(`prometheus (${this.profile.name}): fewer than ${k} scrapes of process-exporter within ${timeoutMs} ms`);
   }
 
-  detections(tag: string): number[] {
-    return this.arrivals.filter((a) => a.groupname === tag).map((a) => a.at);
+  /** Arrival times of the alerts for group `tag` (of `alertname` when given). */
+  detections(tag: string, alertname?: string): number[] {
+    return this.arrivals.filter((a) => a.groupname === tag && (alertname === undefined || a.alertname === alertname)).map((a) => a.at);
   }
 
   async close(): Promise<void> {

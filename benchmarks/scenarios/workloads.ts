@@ -63,10 +63,28 @@ export function throttle(pid: number, cores: number, name: string): () => void {
 }
 
 const MEMORY_CGROUP = '/sys/fs/cgroup/memory';
+const memoryDir = (name: string): string => join(MEMORY_CGROUP, `runlens-${name}-${process.pid}`);
+
+/** Whether a memory limit can be set here (cgroup v1 memory controller, writable): the memory-pressure lever. */
+export function canLimitMemory(): boolean {
+  try {
+    const probe = join(MEMORY_CGROUP, `runlens-probe-${process.pid}`);
+    mkdirSync(probe);
+    rmdirSync(probe);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Changes the limit of the cgroup `limitMemory(…, name)` made: a limit under the working set, mid-run. */
+export function setMemoryLimit(name: string, bytes: number): void {
+  writeFileSync(join(memoryDir(name), 'memory.limit_in_bytes'), String(bytes));
+}
 
 /** Puts `pid` in a fresh memory cgroup limited to `bytes`; returns a cleanup function. */
 export function limitMemory(pid: number, bytes: number, name: string): () => void {
-  const dir = join(MEMORY_CGROUP, `runlens-${name}-${process.pid}`);
+  const dir = memoryDir(name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'memory.limit_in_bytes'), String(bytes));
   writeFileSync(join(dir, 'cgroup.procs'), String(pid));

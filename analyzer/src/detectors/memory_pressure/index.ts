@@ -1,12 +1,23 @@
 import { defineDetector, round } from '../detector.ts';
 import type { FindingDraft } from '../detector.ts';
-import { nearest } from '../../window/run-window.ts';
+import { type CgroupTick, nearest } from '../../window/run-window.ts';
 import { mean } from '../../lib/stats.ts';
 
 export const MIN_AVAILABLE_SHARE = 0.1;
 export const PSI_MEMORY_THRESHOLD = 0.1;
 export const CGROUP_LIMIT_SHARE = 0.9;
 export const MIN_TICKS = 3;
+
+/**
+ * The cgroup rows of the tick at `ts`: that tick's (within half a tick), else the newest before it
+ * within 1.5 s (a sampler's first sight of a cgroup emits no row). Never a later tick's: a row
+ * seen after the tick is not evidence about it, and would stretch one sample over three ticks.
+ */
+function cgroupRowsAt(rows: readonly CgroupTick[], ts: number): CgroupTick[] {
+  let at = -Infinity;
+  for (const c of rows) if (c.ts <= ts + 500 && c.ts >= ts - 1500 && c.ts > at) at = c.ts;
+  return rows.filter((c) => c.ts === at);
+}
 
 /** Near the memory limit: little MemAvailable, memory PSI, or the run's cgroup near its limit. */
 export const memoryPressure = defineDetector({
@@ -19,7 +30,7 @@ export const memoryPressure = defineDetector({
       const hits = h.ticks.filter((t) => {
         const n = nearest(h.node, t.ts);
         // cgroup v1 gives one row per controller path: look at every row of this tick.
-        const cgs = h.cgroup.filter((c) => Math.abs(c.ts - t.ts) <= 1500);
+        const cgs = cgroupRowsAt(h.cgroup, t.ts);
         const lowAvail = n?.mem_available_bytes !== undefined && n.mem_total_bytes ? n.mem_available_bytes / n.mem_total_bytes < MIN_AVAILABLE_SHARE : false;
         const psi = (n?.psi_memory_some ?? 0) >= PSI_MEMORY_THRESHOLD;
         const nearLimit = cgs.some((cg) => cg.mem_limit_bytes && cg.mem_usage_bytes ? cg.mem_usage_bytes / cg.mem_limit_bytes >= CGROUP_LIMIT_SHARE : false);

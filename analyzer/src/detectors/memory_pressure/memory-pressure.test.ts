@@ -42,3 +42,18 @@ describe('memory_pressure', () => {
     expect(memoryPressure.evaluate(makeWindow({ n: 10, tick: () => ({ cpu_cores: 1 }) }))).toEqual([]);
   });
 });
+
+describe('memory_pressure: each tick judged on its own cgroup rows', () => {
+  it('starts at the first tick near the limit, not a tick earlier from the next tick\'s row', () => {
+    const w = makeWindow({ n: 10, tick: () => ({ cpu_cores: 1 }) });
+    // Two controller paths per tick (cgroup v1); memory near its limit from t = 5 s on.
+    const cgroup = w.ticks.flatMap((t, i) => [
+      { ts: t.ts, throttled_ratio: 0, quota_cores: null, mem_usage_bytes: null, mem_limit_bytes: null },
+      { ts: t.ts, throttled_ratio: null, quota_cores: null, mem_usage_bytes: i >= 5 ? 0.95 * GB : 0.5 * GB, mem_limit_bytes: GB },
+    ]);
+    const h: HostView = { host: 'h1', ticks: w.ticks, node: [], background: [], cgroup, gpus: [], ib: [], profile: null };
+    const [f] = memoryPressure.evaluate({ ...w, hosts: [h] });
+    expect([f?.start_ts, f?.evidence.ticks]).toEqual([T0 + 5000, 5]);
+  });
+});
+

@@ -10,7 +10,7 @@
  */
 import { Agent, BatchPublisher, type SamplerId, createSamplers, readHostFacts } from '@runlens/collector';
 import { MemoryBus } from '@runlens/pipeline';
-import { type Row, type TableName, silentLogger, topicFor } from '@runlens/schemas';
+import { type TableName, type TableRows, silentLogger, topicFor } from '@runlens/schemas';
 
 const SAMPLERS: readonly SamplerId[] = ['process', 'node'];
 const TOPICS = (['process_samples', 'node_samples', 'device_samples', 'runs'] as const).map((t) => topicFor(t));
@@ -19,7 +19,7 @@ const TOPICS = (['process_samples', 'node_samples', 'device_samples', 'runs'] as
 class CountingPublisher extends BatchPublisher {
   readonly benchRows = new Map<string, number>();
 
-  override async publish<N extends TableName>(table: N, rows: readonly Row<N>[]): Promise<void> {
+  override async publish<N extends TableName>(table: N, rows: TableRows<N>): Promise<void> {
     this.benchRows.set(table, (this.benchRows.get(table) ?? 0) + rows.length);
     await super.publish(table, rows);
   }

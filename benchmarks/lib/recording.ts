@@ -9,7 +9,7 @@
  */
 import { Agent, BatchPublisher, createSamplers, readHostFacts } from '@runlens/collector';
 import { MemoryBus } from '@runlens/pipeline';
-import { type Row, type TableName, silentLogger } from '@runlens/schemas';
+import { type Row, type TableName, type TableRows, rowsOf, silentLogger } from '@runlens/schemas';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -34,9 +34,10 @@ export class Capture extends BatchPublisher {
   readonly process: Row<'process_samples'>[][] = [];
   readonly node: Row<'node_samples'>[][] = [];
 
-  override async publish<N extends TableName>(table: N, rows: readonly Row<N>[]): Promise<void> {
-    if (table === 'process_samples') this.process.push(rows as unknown as Row<'process_samples'>[]);
-    if (table === 'node_samples') this.node.push(rows as unknown as Row<'node_samples'>[]);
+  override async publish<N extends TableName>(table: N, rows: TableRows<N>): Promise<void> {
+    // Copied: a sampler may refill its columns at the next tick.
+    if (table === 'process_samples') this.process.push(rowsOf(rows) as unknown as Row<'process_samples'>[]);
+    if (table === 'node_samples') this.node.push(rowsOf(rows) as unknown as Row<'node_samples'>[]);
   }
 }
 

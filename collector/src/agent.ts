@@ -1,4 +1,4 @@
-import { ComponentCounters, type Logger, type Row, type TableName, isTableName } from '@runlens/schemas';
+import { ComponentCounters, type Logger, type Row, type TableName, type TableRows, isTableName, rowsOf } from '@runlens/schemas';
 import { Attributor } from './attribution/attributor.ts';
 import { type ScontrolQuery, scontrolQuery } from './attribution/scontrol-query.ts';
 import type { SlurmHookMessage } from './attribution/slurm-hook.ts';
@@ -119,7 +119,7 @@ export class Agent {
     for (const [table, list] of Object.entries(rows)) {
       if (!isTableName(table) || !list) continue;
       this.counters.received += list.length;
-      await this.opts.publisher.publish(table, list as Row<TableName>[]);
+      await this.opts.publisher.publish(table, list as TableRows<TableName>);
       this.counters.sent += list.length;
     }
   }
@@ -146,11 +146,11 @@ export class Agent {
   }
 }
 
+/** A table two samplers fill becomes one list of row objects; a table one sampler fills stays as it gave it. */
 function mergeRows(into: RowsByTable, from: RowsByTable): void {
-  for (const [table, list] of Object.entries(from) as [TableName, Row<TableName>[] | undefined][]) {
+  for (const [table, list] of Object.entries(from) as [TableName, TableRows<TableName> | undefined][]) {
     if (!list || list.length === 0) continue;
-    const existing = (into[table] ?? []) as Row<TableName>[];
-    existing.push(...list);
-    (into as Record<string, unknown>)[table] = existing;
+    const existing = into[table] as TableRows<TableName> | undefined;
+    (into as Record<string, unknown>)[table] = existing === undefined ? list : [...rowsOf(existing), ...rowsOf(list)];
   }
 }

@@ -1,4 +1,4 @@
-import { ComponentCounters, MessageEncoder, type Row, type TableName } from '@runlens/schemas';
+import { ComponentCounters, MessageEncoder, type TableName, type TableRows } from '@runlens/schemas';
 import type { BusProducer } from '@runlens/pipeline';
 
 /** Sends rows of one table as one message keyed by host, so each node's samples stay in order. */
@@ -14,7 +14,7 @@ export class BatchPublisher {
     this.encoder = new MessageEncoder(agentId);
   }
 
-  async publish<N extends TableName>(table: N, rows: readonly Row<N>[]): Promise<void> {
+  async publish<N extends TableName>(table: N, rows: TableRows<N>): Promise<void> {
     if (rows.length === 0) return;
     this.counters.received += rows.length;
     const m = this.encoder.encode(table, rows, this.host);

@@ -1,9 +1,12 @@
-import type { Logger, Row, TableName } from '@runlens/schemas';
+import type { Logger, Row, RowColumns, TableName } from '@runlens/schemas';
 import type { z } from 'zod';
 import type { ProcNode } from './attribution/attributor.ts';
 
-/** Rows a sampler produced in one tick, per table. */
-export type RowsByTable = { [N in TableName]?: Row<N>[] };
+/** Tables a sampler may hand over as columns it refills in place every tick (valid until its next `sample`). */
+export type ColumnarTable = 'process_samples';
+
+/** Rows a sampler produced in one tick, per table: objects, or for a ColumnarTable possibly columns. */
+export type RowsByTable = { [N in Exclude<TableName, ColumnarTable>]?: Row<N>[] } & { [N in ColumnarTable]?: Row<N>[] | RowColumns<N> };
 
 /** What a sampler may know about the host; fixed for the agent's life. */
 export interface HostContext {

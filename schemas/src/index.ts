@@ -15,6 +15,7 @@ export * from './wire/bounds.ts';
 export * from './wire/message.ts';
 export * from './wire/encode.ts';
 export * from './wire/ipc-writer.ts';
+export * from './wire/row-columns.ts';
 export * from './wire/ipc-splice.ts';
 export { ColumnBatch } from './wire/ipc-columns.ts';
 export * from './runtime/counters.ts';

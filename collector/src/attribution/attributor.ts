@@ -38,8 +38,6 @@ function ownerOf(dir: string): number | null {
 /** Set by `runlens run` on the command it starts: processes that leave its tree still carry it. */
 export const RUN_ID_ENV = 'RUNLENS_RUN_ID';
 
-const key = (pid: number, start: number): string => `${pid}:${start}`;
-
 /**
  * Decides which run each process belongs to. A process is in a run when it descends from the
  * run's root (pid + start time, so a successor reusing the root's pid is not the root), when it
@@ -51,15 +49,20 @@ const key = (pid: number, start: number): string => `${pid}:${start}`;
  */
 export class Attributor {
   private parent = new Map<number, number>();
-  private identities = new Map<string, Identity>();
+  /** Per pid, the identity of the process that holds it now (its start time). */
+  private identities = new Map<number, { readonly start: number; readonly id: Identity }>();
   private starts = new Map<number, number>();
   /** Root pid → its run and the root's pinned start time. */
   private roots = new Map<number, { run_id: string; start: number | undefined }>();
   private rootStarts = new Map<string, number>();
   /** Each run's owner (its root's user): only that user's processes may claim the run by environment. */
   private rootUids = new Map<string, number>();
-  /** Identity → run, for every process found in a run's tree: membership outlives re-parenting. */
-  private members = new Map<string, string>();
+  /**
+   * Per pid (with its start time, the identity), the run of every process found in a run's tree:
+   * membership outlives re-parenting. Keyed by pid, not a `pid:start` string: no string per
+   * process per tick.
+   */
+  private members = new Map<number, { readonly start: number; readonly run: string }>();
   private memo = new Map<number, Attribution | null>();
   private jobs = new Map<string, SeenSlurmJob>();
 
@@ -78,15 +81,14 @@ export class Attributor {
     this.starts.clear();
     this.memo.clear();
     this.jobs.clear();
-    const live = new Set<string>();
     for (const p of procs) {
       this.parent.set(p.pid, p.ppid);
       this.starts.set(p.pid, p.start_ticks);
-      live.add(key(p.pid, p.start_ticks));
     }
-    for (const k of this.identities.keys()) if (!live.has(k)) this.identities.delete(k);
+    // A process is live when its pid is listed with the same start time.
+    for (const [pid, e] of this.identities) if (this.starts.get(pid) !== e.start) this.identities.delete(pid);
     this.pinRoots(runs);
-    for (const [k, run] of this.members) if (!live.has(k) || !this.rootStarts.has(run)) this.members.delete(k);
+    for (const [pid, m] of this.members) if (this.starts.get(pid) !== m.start || !this.rootStarts.has(m.run)) this.members.delete(pid);
   }
 
   /** Each run's root start: as given, else as first seen; forgotten with the run. */
@@ -126,7 +128,8 @@ export class Attributor {
     if (runId === SELF_RUN_ID) return { run_id: runId, rank: null, local_rank: null };
     if (runId !== null) {
       const start = this.starts.get(pid);
-      if (start !== undefined) this.members.set(key(pid, start), runId);
+      const m = this.members.get(pid);
+      if (start !== undefined && (m?.start !== start || m.run !== runId)) this.members.set(pid, { start, run: runId });
       return this.withRank(pid, runId, id);
     }
     if (!id?.slurm) return null;
@@ -150,7 +153,8 @@ export class Attributor {
       const start = this.starts.get(cur);
       const root = this.roots.get(cur);
       if (root !== undefined && root.start === start) return root.run_id;
-      const member = start === undefined ? undefined : this.members.get(key(cur, start));
+      const m = start === undefined ? undefined : this.members.get(cur);
+      const member = m?.start === start ? m?.run : undefined;
       if (member !== undefined) return member;
       if (cur === this.selfPid) return SELF_RUN_ID;
       cur = this.parent.get(cur);
@@ -174,9 +178,8 @@ export class Attributor {
   private identity(pid: number): Identity | null {
     const start = this.starts.get(pid);
     if (start === undefined) return null;
-    const k = key(pid, start);
-    const known = this.identities.get(k);
-    if (known) return known;
+    const known = this.identities.get(pid);
+    if (known?.start === start) return known.id;
     const cg = readText(`${this.procRoot}/${pid}/cgroup`);
     const fromCgroup = cg ? slurmFromCgroupFile(cg) : null;
     // environ needs ptrace-read rights; where it is denied, ranks stay unknown.
@@ -187,7 +190,7 @@ export class Attributor {
     const slurm = elsewhere ? null : (fromCgroup ?? slurmFromEnv(env));
     const cgroup = slurm !== null && slurm === fromCgroup ? cg : null;
     const id: Identity = { slurm, app_env: (env.get('RUNLENS_APP') ?? '').slice(0, 256), cgroup, ...ranks, run_env: env.get(RUN_ID_ENV) ?? '', elsewhere, uid: ownerOf(`${this.procRoot}/${pid}`) };
-    this.identities.set(k, id);
+    this.identities.set(pid, { start, id });
     return id;
   }
 

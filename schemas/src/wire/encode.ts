@@ -1,6 +1,7 @@
-import type { Row, TableName } from '../catalog/index.ts';
+import type { TableName } from '../catalog/index.ts';
 import { SCHEMA_VERSION, topicFor } from '../topics.ts';
 import { encodeBatch } from './ipc-writer.ts';
+import type { TableRows } from './row-columns.ts';
 
 /*
  * The sending half of the wire format, apart from the reading half (message.ts) so that a sender
@@ -38,7 +39,7 @@ export function wireMessage(table: TableName, value: Uint8Array, origin: Message
 }
 
 /** Rows of one table as one message (one Arrow record batch). */
-export function encodeMessage<N extends TableName>(table: N, rows: readonly Row<N>[], origin: MessageOrigin, key: string): WireMessage {
+export function encodeMessage<N extends TableName>(table: N, rows: TableRows<N>, origin: MessageOrigin, key: string): WireMessage {
   return wireMessage(table, encodeBatch(table, rows), origin, key);
 }
 
@@ -48,7 +49,7 @@ export class MessageEncoder {
 
   constructor(readonly agentId: string) {}
 
-  encode<N extends TableName>(table: N, rows: readonly Row<N>[], key: string): WireMessage {
+  encode<N extends TableName>(table: N, rows: TableRows<N>, key: string): WireMessage {
     return encodeMessage(table, rows, { agentId: this.agentId, seq: this.seq++ }, key);
   }
 }

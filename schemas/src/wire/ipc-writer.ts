@@ -1,5 +1,6 @@
 import { Builder } from 'flatbuffers';
 import { type ColumnType, type Row, type TableName, catalog } from '../catalog/index.ts';
+import { type TableRows, isRowColumns } from './row-columns.ts';
 
 /**
  * The Arrow IPC stream writer for catalog tables: one schema message, one record batch, the end
@@ -161,7 +162,21 @@ class Body {
   }
 }
 
-/** Offsets then UTF-8 data of `values` (anything but a string is empty); Buffer.write allocates nothing per value. */
+/** `v` as UTF-8 at `at`; returns its length. A short ASCII string (comm, host) goes byte by byte, not through C++. */
+function writeUtf8(bytes: Buffer, v: string, at: number, room: number): number {
+  if (v.length <= 32) {
+    let i = 0;
+    for (; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c >= 128) break;
+      bytes[at + i] = c;
+    }
+    if (i === v.length) return i;
+  }
+  return bytes.write(v, at, room, 'utf8');
+}
+
+/** Offsets then UTF-8 data of `values` (anything but a string is empty); nothing is allocated per value. */
 function writeStrings(body: Body, values: readonly unknown[]): void {
   const offsets = body.alloc((values.length + 1) * 4);
   let worst = 0;
@@ -170,7 +185,7 @@ function writeStrings(body: Body, values: readonly unknown[]): void {
   let written = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (typeof v === 'string') written += body.bytes.write(v, data + written, worst - written, 'utf8');
+    if (typeof v === 'string') written += writeUtf8(body.bytes, v, data + written, worst - written);
     body.view.setInt32(offsets + (i + 1) * 4, written, true);
   }
   body.trimLast(written);
@@ -247,11 +262,17 @@ function recordBatchMessage(body: Body, rows: number): Uint8Array {
 
 let body: Body | undefined;
 
-/** Rows of one table as one Arrow IPC stream (schema, one record batch, end marker), column by column. */
-export function encodeBatch<N extends TableName>(name: N, rows: readonly Row<N>[]): Uint8Array {
-  const values: unknown[] = new Array<unknown>(rows.length);
-  return encodeValues(name, rows.length, (column) => {
-    for (let i = 0; i < rows.length; i++) values[i] = (rows[i] as Record<string, unknown>)[column] ?? null;
+/**
+ * Rows of one table as one Arrow IPC stream (schema, one record batch, end marker), column by
+ * column; rows held as columns are written from their arrays, with the same bytes.
+ */
+export function encodeBatch<N extends TableName>(name: N, rows: TableRows<N>): Uint8Array {
+  const columns = isRowColumns(rows) ? rows : null;
+  if (columns) return encodeValues(name, columns.length, (column) => columns.column(column));
+  const list = rows as readonly Row<N>[];
+  const values: unknown[] = new Array<unknown>(list.length);
+  return encodeValues(name, list.length, (column) => {
+    for (let i = 0; i < list.length; i++) values[i] = (list[i] as Record<string, unknown>)[column] ?? null;
     return values;
   });
 }

@@ -29,7 +29,7 @@ export interface ProcStat {
 }
 
 /** The integer written at `pos` (after spaces or tabs), NaN when there is none or it runs into text. */
-function intAt(b: Buffer, pos: number): number {
+export function intAt(b: Buffer, pos: number): number {
   const end = b.length;
   let i = pos;
   while (i < end && (b[i] === 32 || b[i] === 9)) i++;
@@ -45,10 +45,10 @@ function intAt(b: Buffer, pos: number): number {
 }
 
 /** Start offsets of stat's fields 3 onwards (field N at index N - 3); reused across calls. */
-const FIELD_AT = new Int32Array(64);
+export const FIELD_AT = new Int32Array(64);
 
 /** Where each space-separated field after comm begins; returns how many there are. */
-function fieldStarts(b: Buffer, from: number): number {
+export function fieldStarts(b: Buffer, from: number): number {
   let n = 0;
   let i = from;
   const end = b.length;
@@ -61,10 +61,10 @@ function fieldStarts(b: Buffer, from: number): number {
   return n;
 }
 
-/** comm may hold spaces and parentheses, so split at the last ')'. */
 /** Field `i` of /proc/<pid>/stat (man 5 proc numbering) after fieldStarts ran from the ')'. */
-const field = (b: Buffer, i: number): number => intAt(b, FIELD_AT[i - 3] ?? 0);
+export const statField = (b: Buffer, i: number): number => intAt(b, FIELD_AT[i - 3] ?? 0);
 
+/** comm may hold spaces and parentheses, so split at the last ')'. */
 export function parseStat(text: ProcText): ProcStat | null {
   const b = bytesOf(text);
   const open = b.indexOf(40); // '('
@@ -77,9 +77,9 @@ export function parseStat(text: ProcText): ProcStat | null {
     pid: intAt(b, 0),
     comm: b.toString('latin1', open + 1, close),
     state: String.fromCharCode(b[FIELD_AT[0] ?? 0] ?? 63),
-    ppid: field(b, 4), minflt: field(b, 10), cminflt: field(b, 11), majflt: field(b, 12), utime: field(b, 14), stime: field(b, 15),
-    threads: field(b, 20), start_ticks: field(b, 22), vsize: field(b, 23), rss_pages: field(b, 24),
-    processor: count >= 37 ? field(b, 39) : -1,
+    ppid: statField(b, 4), minflt: statField(b, 10), cminflt: statField(b, 11), majflt: statField(b, 12), utime: statField(b, 14), stime: statField(b, 15),
+    threads: statField(b, 20), start_ticks: statField(b, 22), vsize: statField(b, 23), rss_pages: statField(b, 24),
+    processor: count >= 37 ? statField(b, 39) : -1,
   };
   // intAt gives NaN for a field that is not a number, and NaN poisons the sum: one check, no array.
   const sum = stat.pid + stat.ppid + stat.minflt + stat.cminflt + stat.majflt + stat.utime + stat.stime + stat.threads +
@@ -96,7 +96,7 @@ const VALUES = new Float64Array(8);
  * pass over the bytes in JS instead of a Buffer.indexOf (a call into C++) per key. The result is
  * a shared array: read it before the next call.
  */
-function lineValues(b: Buffer, want: readonly Buffer[]): Float64Array {
+export function lineValues(b: Buffer, want: readonly Buffer[]): Float64Array {
   VALUES.fill(Number.NaN);
   const all = (1 << want.length) - 1;
   let done = 0;
@@ -123,7 +123,7 @@ export interface ProcStatus {
   readonly invol_ctxsw: number;
 }
 
-const STATUS_KEYS = lineKeys('VmHWM:', 'voluntary_ctxt_switches:', 'nonvoluntary_ctxt_switches:');
+export const STATUS_KEYS = lineKeys('VmHWM:', 'voluntary_ctxt_switches:', 'nonvoluntary_ctxt_switches:');
 
 export function parseStatus(text: ProcText): ProcStatus | null {
   const v = lineValues(bytesOf(text), STATUS_KEYS);
@@ -145,7 +145,7 @@ export interface ProcIo {
   readonly cancelled_write_bytes: number;
 }
 
-const IO_KEYS = lineKeys('rchar:', 'wchar:', 'syscr:', 'syscw:', 'read_bytes:', 'write_bytes:', 'cancelled_write_bytes:');
+export const IO_KEYS = lineKeys('rchar:', 'wchar:', 'syscr:', 'syscw:', 'read_bytes:', 'write_bytes:', 'cancelled_write_bytes:');
 
 export function parseIo(text: ProcText): ProcIo | null {
   const v = lineValues(bytesOf(text), IO_KEYS);
@@ -157,13 +157,25 @@ export function parseIo(text: ProcText): ProcIo | null {
   };
 }
 
-/** schedstat: nanoseconds on CPU, nanoseconds runnable but waiting, timeslices. */
-export function parseSchedstat(text: ProcText): { run_ns: number; wait_ns: number } | null {
-  const b = bytesOf(text);
+const SCHED = new Float64Array(2);
+
+/**
+ * schedstat's first two numbers (ns on CPU, ns runnable but waiting) into a shared array (read it
+ * before the next call); NaN where one is missing.
+ */
+export function schedstatValues(b: Buffer): Float64Array {
   let i = 0;
   while (b[i] === 32 || b[i] === 9 || b[i] === 10) i++;
   const gap = b.indexOf(32, i);
-  const run = intAt(b, i);
-  const wait = gap < 0 ? Number.NaN : intAt(b, gap);
+  SCHED[0] = intAt(b, i);
+  SCHED[1] = gap < 0 ? Number.NaN : intAt(b, gap);
+  return SCHED;
+}
+
+/** schedstat: nanoseconds on CPU, nanoseconds runnable but waiting, timeslices. */
+export function parseSchedstat(text: ProcText): { run_ns: number; wait_ns: number } | null {
+  const v = schedstatValues(bytesOf(text));
+  const run = v[0]!;
+  const wait = v[1]!;
   return Number.isFinite(run) && Number.isFinite(wait) ? { run_ns: run, wait_ns: wait } : null;
 }

@@ -20,7 +20,7 @@ function fakeRoot(): string {
   return d;
 }
 
-describe('ProcReader over a fake procRoot', () => {
+describe('ProcReader (slots per pid) over a fake procRoot', () => {
   it('lists only numeric entries as pids', () => {
     const root = fakeRoot();
     writeProc(root, { pid: 1234, start: 5 });
@@ -35,7 +35,8 @@ describe('ProcReader over a fake procRoot', () => {
     writeProc(root, { pid: 1234, comm: 'old', start: 500, utime: 100, vol: 5, wchar: 1000 });
     const reader = new ProcReader(root, keep);
     const first = reader.readAll([1234]);
-    expect(first.map((r) => [r.stat.comm, r.stat.start_ticks, r.status.vol_ctxsw, r.io?.wchar])).toEqual([['old', 500, 5, 1000]]);
+    expect(first.map((r) => [r.comm, r.start_ticks, r.cpu[5], r.io?.[1]])).toEqual([['old', 500, 5, 1000]]);
+    const oldKey = first[0]?.key;
 
     const next = fileTexts({ pid: 1234, comm: 'new', start: 900, utime: 3, vol: 7, wchar: 42 });
     writeFileSync(join(root, '1234', 'stat'), next.stat); // in place: an open fd sees the new start time
@@ -43,7 +44,8 @@ describe('ProcReader over a fake procRoot', () => {
     replaceFile(root, 1234, 'io', next.io);
     replaceFile(root, 1234, 'schedstat', next.schedstat);
     const second = reader.readAll([1234]);
-    expect(second.map((r) => [r.stat.comm, r.stat.start_ticks, r.stat.utime, r.status.vol_ctxsw, r.io?.wchar])).toEqual([['new', 900, 3, 7, 42]]);
+    expect(second.map((r) => [r.comm, r.start_ticks, r.cpu[0], r.cpu[5], r.io?.[1]])).toEqual([['new', 900, 3, 7, 42]]);
+    expect([oldKey, second[0]?.key]).toEqual(['1234:500', '1234:900']);
     reader.closeAll();
   });
 
@@ -52,9 +54,9 @@ describe('ProcReader over a fake procRoot', () => {
     writeProc(root, { pid: 10, start: 1 });
     writeProc(root, { pid: 11, start: 2 });
     const reader = new ProcReader(root, 0);
-    expect(reader.readAll([10, 11]).map((r) => r.stat.pid)).toEqual([10, 11]);
+    expect(reader.readAll([10, 11]).map((r) => r.pid)).toEqual([10, 11]);
     rmSync(join(root, '10'), { recursive: true });
-    expect(reader.readAll([10, 11]).map((r) => r.stat.pid)).toEqual([11]);
+    expect(reader.readAll([10, 11]).map((r) => r.pid)).toEqual([11]);
     expect(reader.readAll([999]).length).toBe(0);
   });
 
@@ -65,15 +67,15 @@ describe('ProcReader over a fake procRoot', () => {
     expect(new ProcReader(root, 10).readAll([10])).toEqual([]);
   });
 
-  it('an unreadable io or schedstat file leaves io/sched null but keeps the reading', () => {
+  it('an unreadable io or schedstat file leaves io null and the run delay 0 but keeps the reading', () => {
     const root = fakeRoot();
     writeProc(root, { pid: 10, start: 1, utime: 9 });
     rmSync(join(root, '10', 'io'));
     writeFileSync(join(root, '10', 'schedstat'), 'garbage');
     const [r] = new ProcReader(root, 10).readAll([10]);
-    expect(r?.stat.utime).toBe(9);
+    expect(r?.cpu[0]).toBe(9);
     expect(r?.io).toBeNull();
-    expect(r?.sched).toBeNull();
+    expect(r?.cpu[2]).toBe(0);
   });
 });
 

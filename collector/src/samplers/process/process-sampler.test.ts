@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Row } from '@runlens/schemas';
+import { type Row, rowsOf } from '@runlens/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcNode } from '../../attribution/attributor.ts';
 import { monoSeconds, readHostFacts } from '../../lib/host-facts.ts';
@@ -35,12 +35,12 @@ interface TickLog { observed: ProcNode[][] }
 function tick(mono_s: number, log?: TickLog, attribute: (pid: number) => Attribution | null = () => null): Tick {
   return {
     ts: 1_700_000_000_000 + Math.round(mono_s * 1000), mono_s, runs: [], attribute,
-    observeProcesses: (procs) => { log?.observed.push([...procs]); },
+    observeProcesses: (procs) => { log?.observed.push(procs.map(({ pid, ppid, start_ticks }) => ({ pid, ppid, start_ticks }))); },
   };
 }
 
 async function rows(s: SamplerInstance, t: Tick): Promise<Row<'process_samples'>[]> {
-  return (await s.sample(t)).process_samples ?? [];
+  return rowsOf((await s.sample(t)).process_samples ?? []);
 }
 
 describe('process sampler on a fake procRoot (CLK_TCK 100, 4 KiB pages)', () => {

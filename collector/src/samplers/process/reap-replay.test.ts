@@ -1,4 +1,4 @@
-import { silentLogger } from '@runlens/schemas';
+import { rowsOf, silentLogger } from '@runlens/schemas';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +39,7 @@ async function replay(capture: string): Promise<Row<'process_samples'>[][]> {
     const mono_s = Number.parseFloat(readFileSync(join(dir, 'uptime'), 'latin1')) + 0.005;
     writeFileSync(join(root, 'uptime'), `${mono_s.toFixed(3)} 0\n`);
     const tick: Tick = { ts: Math.round(mono_s * 1000), mono_s, runs: [], attribute: () => null, observeProcesses: () => {} };
-    out.push((await s.sample(tick)).process_samples ?? []);
+    out.push(rowsOf((await s.sample(tick)).process_samples ?? []));
   }
   s.close();
   return out;

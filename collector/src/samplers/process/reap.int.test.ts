@@ -1,4 +1,4 @@
-import { silentLogger } from '@runlens/schemas';
+import { rowsOf, silentLogger } from '@runlens/schemas';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -48,7 +48,7 @@ it('a sh that reaps dd shows no second copy of dd\'s writes, and the rows add up
   const tick = async (): Promise<Row<'process_samples'>[]> => {
     const mono_s = monoSeconds();
     const t: Tick = { ts: Math.round(mono_s * 1000), mono_s, runs: [], attribute: () => null, observeProcesses: () => {} };
-    return ((await s.sample(t)).process_samples ?? []).filter((r) => r.pid === shPid || r.ppid === shPid);
+    return rowsOf((await s.sample(t)).process_samples ?? []).filter((r) => r.pid === shPid || r.ppid === shPid);
   };
 
   const before = wcharOf(shPid);

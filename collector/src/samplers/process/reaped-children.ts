@@ -4,7 +4,10 @@ export interface ScannedProcess {
   readonly key: string;
   readonly pid: number;
   readonly ppid: number;
-  /** Cumulative /proc/<pid>/io counters in the IO tracker's order; null where io was unreadable. */
+  /**
+   * Cumulative /proc/<pid>/io counters in the IO tracker's order; null where io was unreadable.
+   * The caller may overwrite the array after `scan`: what is kept is a copy.
+   */
   readonly io: readonly number[] | null;
   readonly minflt: number;
   readonly cminflt: number;
@@ -15,7 +18,8 @@ interface Seen {
   readonly key: string;
   readonly pid: number;
   ppid: number;
-  io: readonly number[] | null;
+  /** Our own copy, updated in place. */
+  io: number[] | null;
   minflt: number;
   cminflt: number;
   parentKey: string | null;
@@ -28,6 +32,14 @@ interface Credit {
   readonly baseCminflt: number;
   readonly faults: number;
   readonly scan: number;
+}
+
+/** `from` copied into `into` (reused when it fits), or null. */
+function copyInto(into: number[] | null, from: readonly number[] | null): number[] | null {
+  if (!from) return null;
+  if (!into || into.length !== from.length) return [...from];
+  for (let i = 0; i < from.length; i++) into[i] = from[i]!;
+  return into;
 }
 
 /** Scans a credit waits for the reap to show in its parent before it is dropped. */
@@ -71,11 +83,11 @@ export class ReapedChildren {
       const parentKey = byPid.get(p.ppid) ?? null;
       const seen = last.get(p.key);
       if (!seen) {
-        last.set(p.key, { key: p.key, pid: p.pid, ppid: p.ppid, io: p.io, minflt: p.minflt, cminflt: p.cminflt, parentKey });
+        last.set(p.key, { key: p.key, pid: p.pid, ppid: p.ppid, io: p.io ? [...p.io] : null, minflt: p.minflt, cminflt: p.cminflt, parentKey });
         continue;
       }
       seen.ppid = p.ppid;
-      seen.io = p.io;
+      seen.io = copyInto(seen.io, p.io);
       seen.minflt = p.minflt;
       seen.cminflt = p.cminflt;
       seen.parentKey = parentKey;

@@ -78,4 +78,17 @@ describe('SlurmJobTracker', () => {
     await flush();
     expect(t.observe(4000, none)[0]).toMatchObject({ status: 'lost', end_ts: 1000 }); // purged
   });
+
+  it('asks less often while scontrol fails (no controller)', async () => {
+    const { t, asked } = tracker([]); // every ask errors
+    t.observe(1000, job2);
+    for (let now = 2000; now <= 28_000; now += 1000) {
+      await flush();
+      t.observe(now, none); // the job's processes are not on this node
+    }
+    // Each failed ask doubles the wait: 2 asks in 27 s where it was 11.
+    expect(asked.length).toBeGreaterThanOrEqual(2);
+    expect(asked.length).toBeLessThanOrEqual(4);
+  });
 });
+

@@ -37,6 +37,8 @@ interface Tracked {
   answered_ms: number;
   not_found: boolean;
   in_flight: boolean;
+  /** Failed asks in a row (scontrol timed out, or no controller answers): the next one waits longer. */
+  errors: number;
   proc_cgroup: string | null;
   /** What the last running row said ('' before the first): a new row only when it changes. */
   announced: string;
@@ -109,7 +111,7 @@ export class SlurmJobTracker {
   private track(runId: string, s: SeenSlurmJob, now: number, ask = true): Tracked {
     const facts: SlurmRunFacts = { run_id: runId, job: s.job, app_env: s.app_env, cluster: this.opts.cluster, host: this.opts.host, first_seen_ms: now };
     const t: Tracked = {
-      facts, last_seen_ms: now, info: null, asked_ms: 0, answered_ms: 0, not_found: false, in_flight: false, proc_cgroup: null, announced: '',
+      facts, last_seen_ms: now, info: null, asked_ms: 0, answered_ms: 0, not_found: false, in_flight: false, errors: 0, proc_cgroup: null, announced: '',
       hooked: false, seen_procs: false, hook_end: null,
     };
     this.jobs.set(runId, t);
@@ -136,7 +138,7 @@ export class SlurmJobTracker {
   private awaiting(t: Tracked, now: number): Row<'runs'> | null {
     const i = t.info;
     if (i && TERMINAL_STATES.has(i.state)) return this.end(t, i.state, i.end_ms ?? now, i.exit_code, now);
-    if (now - t.asked_ms >= this.opts.refreshMs) this.ask(t, now);
+    if (this.due(t, now, this.opts.refreshMs)) this.ask(t, now);
     return this.announce(t, now);
   }
 
@@ -147,12 +149,12 @@ export class SlurmJobTracker {
     if (e.state !== null && !patient) return this.end(t, e.state, e.at_ms, e.exit_code ?? i?.exit_code ?? null, now);
     if (e.state === null && t.answered_ms > e.at_ms && i && TERMINAL_STATES.has(i.state)) return this.end(t, i.state, e.at_ms, i.exit_code, now);
     if (e.state === null && (this.opts.scontrol === null || now - e.at_ms >= this.opts.lostAfterMs)) return this.end(t, 'LOST', e.at_ms, e.exit_code, now);
-    if (now - t.asked_ms >= this.opts.endPollMs) this.ask(t, now);
+    if (this.due(t, now, this.opts.endPollMs)) this.ask(t, now);
     return null;
   }
 
   private present(t: Tracked, now: number): Row<'runs'> | null {
-    if (now - t.asked_ms >= this.opts.refreshMs) this.ask(t, now);
+    if (this.due(t, now, this.opts.refreshMs)) this.ask(t, now);
     return this.announce(t, now);
   }
 
@@ -175,7 +177,7 @@ export class SlurmJobTracker {
     }
     // A job can run on with no process here (between steps): ask less often the longer it is away.
     const every = Math.min(Math.max(this.opts.endPollMs, (now - t.last_seen_ms) / 4), this.opts.refreshMs);
-    if (now - t.asked_ms >= every) this.ask(t, now);
+    if (this.due(t, now, every)) this.ask(t, now);
     return this.announce(t, now);
   }
 
@@ -196,6 +198,15 @@ export class SlurmJobTracker {
     this.closed.add(runId);
   }
 
+  /**
+   * Time to ask again: `every` after the last ask, doubled for each failed ask in a row, at most
+   * refreshMs. A node whose scontrol cannot reach a controller asked about every absent job each
+   * second for lostAfterMs (15% of the agent's CPU at 1,000 processes in benchmarks/collector-overhead).
+   */
+  private due(t: Tracked, now: number, every: number): boolean {
+    return now - t.asked_ms >= Math.min(Math.max(every, this.opts.refreshMs), every * 2 ** Math.min(t.errors, 16));
+  }
+
   private ask(t: Tracked, now: number): void {
     const query = this.opts.scontrol;
     if (query === null || t.in_flight || t.facts.job.job_id === '') return;
@@ -203,6 +214,7 @@ export class SlurmJobTracker {
     t.asked_ms = now;
     const p = query(t.facts.job.job_id).then((a) => {
       t.in_flight = false;
+      t.errors = a.kind === 'error' ? t.errors + 1 : 0;
       if (a.kind === 'error') return; // stale knowledge stays; patience decides
       t.answered_ms = Math.max(now, t.answered_ms);
       if (a.kind === 'ok') t.info = keepCommand(parseScontrolJob(a.text), t.info) ?? t.info;

@@ -64,10 +64,13 @@ export async function runIngest(opts: {
   store: 'clickhouse' | 'chdb'; brokers: string; group: string; env: Record<string, string>;
   /** The server's pid, or every server's of a cluster: their CPU is summed. */
   serverPid: number | readonly number[] | null;
-  messages: number; cpuProfDir?: string; timeoutS: number; topics?: readonly string[]; brokerPid?: number;
+  messages: number; cpuProfDir?: string; timeoutS: number; topics?: readonly string[];
+  /** The broker's pid, or every broker's of a Kafka cluster: their CPU is summed. */
+  brokerPid?: number | readonly number[];
 }): Promise<IngestRun> {
   const topics = opts.topics ?? [TOPIC];
-  const admin = await openKafkaBus({ brokers: [opts.brokers], clientId: 'ingest-bench-lag' });
+  // RUNLENS_KAFKA_BROKERS is a comma list; the bus takes one bootstrap address per element.
+  const admin = await openKafkaBus({ brokers: opts.brokers.split(','), clientId: 'ingest-bench-lag' });
   const { child, lines } = spawnIngest({ ...opts.env, RUNLENS_KAFKA_BROKERS: opts.brokers, RUNLENS_STORE: opts.store, RUNLENS_INGEST_GROUP: opts.group, RUNLENS_LOG_LEVEL: 'info' }, opts.cpuProfDir);
   try {
     await waitLine(lines, child, 'ingest started', 120_000);
@@ -76,7 +79,9 @@ export async function runIngest(opts: {
     const servers = opts.serverPid === null ? [] : [opts.serverPid].flat();
     const serverCpu = (): number => servers.reduce((a, p) => a + cpuSeconds(p), 0);
     const srv0 = serverCpu();
-    const broker0 = opts.brokerPid ? cpuSeconds(opts.brokerPid) : 0;
+    const brokers = opts.brokerPid === undefined ? [] : [opts.brokerPid].flat();
+    const brokerCpu = (): number => brokers.reduce((a, p) => a + cpuSeconds(p), 0);
+    const broker0 = brokerCpu();
     const t0 = performance.now();
     let firstCommit = Number.NaN;
     let lastLog = t0;
@@ -90,7 +95,7 @@ export async function runIngest(opts: {
     const wall_s = (performance.now() - t0) / 1000;
     const ingest_cpu_s = cpuSeconds(pid) - cpu0;
     const server_cpu_s = servers.length > 0 ? serverCpu() - srv0 : null;
-    const broker_cpu_s = opts.brokerPid ? cpuSeconds(opts.brokerPid) - broker0 : null;
+    const broker_cpu_s = brokers.length > 0 ? brokerCpu() - broker0 : null;
     const closed = new Promise((r) => child.once('close', r));
     child.kill('SIGTERM');
     await closed;

@@ -41,7 +41,7 @@ function rssMib(pid: number): number {
 
 /** From "analyze started" until the analyzer's group has no lag on the replayed topics. */
 export async function runAnalyzeWorker(brokers: string, storeEnv: Record<string, string>, timeoutS: number, progress: (m: string) => void): Promise<AnalyzeRun> {
-  const admin = await openKafkaBus({ brokers: [brokers], clientId: 'scale-bench-analyze-lag' });
+  const admin = await openKafkaBus({ brokers: brokers.split(','), clientId: 'scale-bench-analyze-lag' });
   const child = spawn(RUNLENS, ['analyze'], { env: { ...process.env, ...storeEnv, RUNLENS_KAFKA_BROKERS: brokers, RUNLENS_LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'] });
   const lines = collectJsonLines(child.stderr);
   const topics = REPLAY_TABLES.map(topicFor);

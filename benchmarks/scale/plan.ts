@@ -13,7 +13,14 @@ export interface MeasuredRates {
   readonly analyze_rows_per_cpu_s: number;
   /** ClickHouse 18.16 server CPU per row inserted (the ingest through the server). */
   readonly server_rows_per_cpu_s: number;
+  /** Messages per CPU-s of all brokers together, in the Kafka shape of `kafka`. */
   readonly broker_messages_per_cpu_s: number;
+  /**
+   * The Kafka the broker rate was measured on: production's shape is 3 brokers, replication
+   * factor 3, min.insync.replicas 2, acks=all. `single_broker_messages_per_cpu_s` is one
+   * unreplicated broker in the same run, when measured (the price of replication).
+   */
+  readonly kafka?: { readonly brokers: number; readonly replication_factor: number; readonly min_insync_replicas: number; readonly single_broker_messages_per_cpu_s: number | null };
   /**
    * Ingest into a replicated cluster (deploy/clickhouse/cluster-start: 2 shards × 2 replicas,
    * Distributed tables, synchronous inserts): ingest rows per CPU-s, and rows per CPU-s of all
@@ -31,6 +38,8 @@ export interface PlanInput {
   /** Fraction of a core a worker may use in steady state, leaving room for catch-up after an outage. */
   readonly utilisation: number;
   readonly coresPerClickHouseShard: number;
+  /** Cores of one Kafka broker; the plan never goes below 3 brokers (replication factor 3). */
+  readonly coresPerKafkaBroker: number;
   readonly retentionDays: number;
   /** Usable disk per ClickHouse replica, TB. */
   readonly diskTbPerReplica: number;
@@ -47,6 +56,7 @@ export interface Plan {
   readonly ingest_workers_single_server: number;
   readonly analyze_workers: number;
   readonly broker_cores: number;
+  readonly kafka_brokers: number;
   readonly clickhouse_cores: number;
   readonly clickhouse_shards: number;
   readonly partitions: number;
@@ -69,6 +79,7 @@ export function plan(m: MeasuredRates, p: PlanInput): Plan {
   const coresPerReplicaSet = chCores / (m.cluster?.replicas ?? 1);
   // Partitions: at least two per consumer so a group can grow without re-partitioning.
   const partitions = 2 ** Math.ceil(Math.log2(Math.max(ingest, analyze) * 2));
+  const brokerCores = messages / (m.broker_messages_per_cpu_s * p.utilisation);
   const b = m.stored_bytes_per_row;
   const storedGbPerDay = b === null ? null
     : (p.nodes * scale * 86_400 * (m.process_rows_per_node_s * b.process + m.node_rows_per_node_s * b.node)) / 1e9;
@@ -81,7 +92,8 @@ export function plan(m: MeasuredRates, p: PlanInput): Plan {
     ingest_workers: ingest,
     ingest_workers_single_server: up(rows / (m.ingest_rows_per_cpu_s.clickhouse * p.utilisation)),
     analyze_workers: analyze,
-    broker_cores: messages / (m.broker_messages_per_cpu_s * p.utilisation),
+    broker_cores: brokerCores,
+    kafka_brokers: Math.max(3, up(brokerCores / p.coresPerKafkaBroker)),
     clickhouse_cores: chCores,
     clickhouse_shards: Math.max(up(coresPerReplicaSet / (p.coresPerClickHouseShard / 2)), storedGbPerDay === null ? 1 : up((storedGbPerDay * p.retentionDays) / 1000 / p.diskTbPerReplica)),
     partitions,
@@ -91,8 +103,18 @@ export function plan(m: MeasuredRates, p: PlanInput): Plan {
 
 const f = (x: number, d = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
+function brokerFrom(m: MeasuredRates): string {
+  const k = m.kafka;
+  const what = '(produced once, fetched by ingest and analyze)';
+  if (!k) return `${f(m.broker_messages_per_cpu_s)} messages per broker CPU-s ${what}`;
+  const single = k.single_broker_messages_per_cpu_s;
+  return `${f(m.broker_messages_per_cpu_s)} messages per CPU-s of ${k.brokers} brokers together, replication factor ${k.replication_factor}, min.insync.replicas ${k.min_insync_replicas}, acks=all ${what}`
+    + (single === null ? '' : `; one unreplicated broker: ${f(single)}, so replication costs ${f(single / m.broker_messages_per_cpu_s, 2)}×`);
+}
+
 export function planMarkdown(m: MeasuredRates, p: PlanInput, r: Plan): string {
   const c = m.cluster;
+  const k = m.kafka;
   const into = c ? `into the ${c.replicas}-replica cluster` : 'into the server';
   const chFrom = c ? `${f(c.server_rows_per_cpu_s)} rows per CPU-s of all replicas together (18.16, ${c.replicas} replicas per shard)` : `${f(m.server_rows_per_cpu_s)} rows per server CPU-s (18.16)`;
   return [
@@ -105,7 +127,8 @@ export function planMarkdown(m: MeasuredRates, p: PlanInput, r: Plan): string {
     `| ingest workers (1 core each, ${f(p.utilisation * 100)}% busy) | ${r.ingest_workers} | ${f(c ? c.ingest_rows_per_cpu_s : m.ingest_rows_per_cpu_s.clickhouse)} rows per ingest CPU-s ${into} |`,
     ...(c ? [`| ingest workers into one unreplicated server (peer, same run) | ${r.ingest_workers_single_server} | ${f(m.ingest_rows_per_cpu_s.clickhouse)} rows per ingest CPU-s into the server |`] : []),
     `| analyzer workers | ${r.analyze_workers} | ${f(m.analyze_rows_per_cpu_s)} rows per analyzer CPU-s |`,
-    `| Kafka broker cores | ${f(r.broker_cores, 1)} | ${f(m.broker_messages_per_cpu_s)} messages per broker CPU-s (produced once, fetched by ingest and analyze) |`,
+    `| Kafka broker cores${k ? `, all ${k.brokers} brokers` : ''} | ${f(r.broker_cores, 1)} | ${brokerFrom(m)} |`,
+    `| Kafka brokers (${p.coresPerKafkaBroker} cores each) | ${r.kafka_brokers} | broker cores ÷ ${p.coresPerKafkaBroker}, at least 3 for replication factor 3 |`,
     `| ClickHouse server cores for inserts${c ? ', all replicas' : ''} | ${f(r.clickhouse_cores, 1)} | ${chFrom} |`,
     `| ClickHouse shards (${p.coresPerClickHouseShard} cores, ${p.diskTbPerReplica} TB per replica) | ${r.clickhouse_shards} | the larger of insert cores (half of each shard's cores) and ${p.retentionDays} days of data |`,
     `| partitions per sample topic | ${r.partitions} | 2 × the larger consumer group, power of two |`,

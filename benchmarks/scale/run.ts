@@ -1,14 +1,15 @@
 /**
- * Scale: a replay generator emulates N virtual nodes from a real recording and feeds a real
- * Kafka broker; one `runlens ingest` worker (into chDB, then into the ClickHouse 18.16 server)
- * and one `runlens analyze` worker each drain the same backlog. Their per-core rates give the
- * 10,000-node plan. See README.md.
+ * Scale: a replay generator emulates N virtual nodes from a real recording and feeds Kafka in
+ * production's shape (3 KRaft brokers, replication factor 3, min.insync.replicas 2, acks=all);
+ * one `runlens ingest` worker (into chDB, the ClickHouse 18.16 server, a 2×2 cluster) and one
+ * `runlens analyze` worker each drain the same backlog. Before that, the same replay through one
+ * unreplicated broker prices replication. Per-core rates give the 10,000-node plan. See README.md.
  *   node --import ./node_modules/tsx/dist/loader.mjs benchmarks/scale/run.ts
  */
 import { openKafkaBus } from '@runlens/pipeline';
-import { type TestServer, freePort, startClickHouse, startKafka } from '@runlens/pipeline/testing/servers';
+import { freePort, startClickHouse } from '@runlens/pipeline/testing/servers';
 import { clickHouseClusterUnavailable, startClickHouseCluster } from '@runlens/pipeline/testing/clickhouse-cluster';
-import { encodeBatch, topicFor } from '@runlens/schemas';
+import { ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, encodeBatch, topicFor } from '@runlens/schemas';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +18,9 @@ import { ClickHouseHttp } from '../ingest/clickhouse-http.ts';
 import { type IngestRun, runIngest } from '../ingest/kafka-ingest.ts';
 import { loadRecording } from '../lib/recording.ts';
 import { replayTick, valuesPerNodeSecond } from '../lib/replay.ts';
-import { cpuSeconds } from '../ingest/proc.ts';
-import { type AnalyzeRun, runAnalyzeWorker } from './analyze-worker.ts';
+import { runAnalyzeWorker } from './analyze-worker.ts';
+import { type KafkaPass, brokerCost, kafkaMarkdown, workersMarkdown } from './kafka-report.ts';
+import { type BenchKafka, type TopicsReplication, ensureTopicsSettled, idleCpuPerS, startBenchKafka, topicsReplication } from './kafka-shape.ts';
 import { type GeneratorRun, REPLAY_TABLES, publishReplay } from './generator.ts';
 import { type MeasuredRates, type PlanInput, plan, planMarkdown } from './plan.ts';
 
@@ -30,11 +32,14 @@ const Config = z.object({
   BENCH_PLAN_SERIES: z.coerce.number().int().positive().default(100),
   /** When set, the ingest workers run with --cpu-prof into this directory. */
   BENCH_CPU_PROF_DIR: z.string().optional(),
+  /** 1 (default): also drain the backlog through one unreplicated broker, to price replication; 0 skips it. */
+  BENCH_SINGLE_BROKER: z.coerce.number().int().min(0).max(1).default(1),
 });
+export type ScaleConfig = z.infer<typeof Config>;
 
 const log = (m: string): void => void process.stderr.write(`[scale ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 const temp = mkdtempSync(join(tmpdir(), 'runlens-scale-'));
-const servers: TestServer[] = [];
+const stoppers: (() => Promise<void>)[] = [];
 
 /**
  * Compressed bytes per stored row on chDB (production DDL), per table, from the storage
@@ -61,17 +66,17 @@ function storedBytesPerRow(): { process: number; node: number } | null {
 /** Where one ingest worker writes: chDB, the single server, or the 2×2 cluster (its servers' and ZooKeeper's CPU summed). */
 type Target = { kind: 'chdb' } | { kind: 'clickhouse'; http: ClickHouseHttp } | { kind: 'cluster'; url: string; name: string; pids: number[] };
 
-async function ingestWorker(target: Target, kafka: TestServer, gen: GeneratorRun, brokerPid: number, profDir?: string): Promise<IngestRun> {
+async function ingestWorker(target: Target, kafka: BenchKafka, gen: GeneratorRun, database: string, profDir?: string): Promise<IngestRun> {
   const store = target.kind === 'chdb' ? 'chdb' : 'clickhouse';
   const env: Record<string, string> = target.kind === 'chdb'
-    ? { RUNLENS_CHDB_PATH: join(temp, 'chdb-ingest'), RUNLENS_CLICKHOUSE_DATABASE: 'scale' }
+    ? { RUNLENS_CHDB_PATH: join(temp, `chdb-${database}`), RUNLENS_CLICKHOUSE_DATABASE: database }
     : target.kind === 'clickhouse'
-      ? { RUNLENS_CLICKHOUSE_URL: target.http.url, RUNLENS_CLICKHOUSE_DATABASE: 'scale' }
-      : { RUNLENS_CLICKHOUSE_URL: target.url, RUNLENS_CLICKHOUSE_CLUSTER: target.name, RUNLENS_CLICKHOUSE_DATABASE: 'scale' };
+      ? { RUNLENS_CLICKHOUSE_URL: target.http.url, RUNLENS_CLICKHOUSE_DATABASE: database }
+      : { RUNLENS_CLICKHOUSE_URL: target.url, RUNLENS_CLICKHOUSE_CLUSTER: target.name, RUNLENS_CLICKHOUSE_DATABASE: database };
   const serverPid = target.kind === 'chdb' ? null : target.kind === 'clickhouse' ? target.http.serverPid() : target.pids;
   log(`ingest worker → ${target.kind}: draining ${gen.messages} messages`);
   const run = await runIngest({
-    store, brokers: kafka.url, group: `scale-${target.kind}-${Date.now()}`, serverPid, brokerPid,
+    store, brokers: kafka.url, group: `scale-${target.kind}-${Date.now()}`, serverPid, brokerPid: kafka.pids,
     env: { ...env, RUNLENS_METRICS_PORT: String(await freePort()) }, messages: gen.messages, timeoutS: 600, topics: REPLAY_TABLES.map(topicFor),
     ...(profDir ? { cpuProfDir: join(profDir, target.kind) } : {}),
   });
@@ -82,7 +87,7 @@ async function ingestWorker(target: Target, kafka: TestServer, gen: GeneratorRun
 }
 
 /** The same backlog into a 2 shards × 2 replicas cluster, started for this and stopped after; null where it cannot run. */
-async function clusterWorker(kafka: TestServer, gen: GeneratorRun, brokerPid: number, profDir?: string): Promise<IngestRun | null> {
+async function clusterWorker(kafka: BenchKafka, gen: GeneratorRun, database: string, profDir?: string): Promise<IngestRun | null> {
   const why = clickHouseClusterUnavailable();
   if (why) {
     log(`no cluster run: ${why}`);
@@ -91,11 +96,52 @@ async function clusterWorker(kafka: TestServer, gen: GeneratorRun, brokerPid: nu
   log('starting a 2×2 ClickHouse cluster with ZooKeeper');
   const c = await startClickHouseCluster();
   try {
-    return await ingestWorker({ kind: 'cluster', url: c.urls.s1r1, name: c.name, pids: c.pids() }, kafka, gen, brokerPid, profDir);
+    return await ingestWorker({ kind: 'cluster', url: c.urls.s1r1, name: c.name, pids: c.pids() }, kafka, gen, database, profDir);
   } finally {
     await c.stop({ kill: true });
     rmSync(c.dir, { recursive: true, force: true });
   }
+}
+
+/** On 3 brokers every topic must be what production runs (replication factor 3, min.insync.replicas 2), or the broker figure prices the wrong thing. */
+function expectProductionShape(kafka: BenchKafka, r: TopicsReplication): TopicsReplication {
+  if (kafka.brokers === 3 && (r.replication_factor !== 3 || r.min_insync_replicas !== 2)) {
+    throw new Error(`3 brokers gave topics replication factor ${r.replication_factor}, min.insync.replicas ${r.min_insync_replicas}; want 3 and 2`);
+  }
+  return r;
+}
+
+/**
+ * One Kafka shape: the replay published into it, drained by ingest into the server (and, for the
+ * full pass, into chDB and the 2×2 cluster), then by the analyzer. Broker CPU counts what
+ * production pays per message: one produce (with its replication), ingest's fetch, and the
+ * analyzer's fetch and repartition topics.
+ */
+async function kafkaPass(kafka: BenchKafka, http: ClickHouseHttp, cfg: ScaleConfig, full: boolean): Promise<KafkaPass> {
+  const rec = loadRecording();
+  const label = `${kafka.brokers}b`;
+  const idle = await idleCpuPerS(kafka, 10);
+  log(`Kafka of ${kafka.brokers} broker(s), pids ${kafka.pids.join(',')}: ${idle.toFixed(3)} CPU-s per s idle`);
+  const bus = await openKafkaBus({ brokers: kafka.url.split(','), clientId: 'scale-bench' });
+  await ensureTopicsSettled(bus, REPLAY_TABLES.map(topicFor));
+  const [broker0, t0] = [kafka.cpu(), performance.now()];
+  const gen = await publishReplay(bus, rec, { nodes: cfg.BENCH_NODES, seconds: cfg.BENCH_SECONDS, nodesPerJob: cfg.BENCH_NODES_PER_JOB }, log);
+  const produce = { cpu_s: kafka.cpu() - broker0, wall_s: (performance.now() - t0) / 1000 };
+  await bus.close();
+  expectProductionShape(kafka, await topicsReplication(kafka, REPLAY_TABLES.map(topicFor)));
+  log(`generator: ${gen.messages} messages, ${gen.process_rows + gen.node_rows} rows in ${gen.wall_s.toFixed(1)} s (${gen.cpu_s.toFixed(1)} CPU-s), broker CPU ${produce.cpu_s.toFixed(1)} s`);
+  const prof = full ? cfg.BENCH_CPU_PROF_DIR : undefined;
+  const chdb = full ? await ingestWorker({ kind: 'chdb' }, kafka, gen, `scale_${label}`, prof) : null;
+  const server = await ingestWorker({ kind: 'clickhouse', http }, kafka, gen, `scale_${label}`, prof);
+  const cluster = full ? await clusterWorker(kafka, gen, `scale_${label}`, prof) : null;
+  log(`analyze worker: draining the same backlog (${kafka.brokers} broker(s))`);
+  const [brokerA, tA] = [kafka.cpu(), performance.now()];
+  const analyze = await runAnalyzeWorker(kafka.url, { RUNLENS_STORE: 'chdb', RUNLENS_CHDB_PATH: join(temp, `chdb-analyze-${label}`) }, 600, log);
+  const analyzeWindow = { cpu_s: kafka.cpu() - brokerA, wall_s: (performance.now() - tA) / 1000 };
+  const replication = expectProductionShape(kafka, await topicsReplication(kafka, [...REPLAY_TABLES.map(topicFor), ANALYZER_RUNS_TOPIC, ANALYZER_HOSTS_TOPIC]));
+  const broker = brokerCost(kafka.brokers, replication, gen.messages, idle, produce, { cpu_s: server.broker_cpu_s ?? Number.NaN, wall_s: server.wall_s }, analyzeWindow);
+  log(`Kafka of ${kafka.brokers}: replication factor ${replication.replication_factor}, min.insync.replicas ${replication.min_insync_replicas}; ${Math.round(broker.messages_per_cpu_s)} messages per broker CPU-s`);
+  return { gen, chdb, server, cluster, analyze, broker };
 }
 
 async function main(): Promise<void> {
@@ -103,55 +149,50 @@ async function main(): Promise<void> {
   const rec = loadRecording();
   const perNode = valuesPerNodeSecond(rec);
   log(`recording of ${rec.host} (${rec.recorded_at}): ${perNode.process_rows.toFixed(1)} process rows, ${perNode.values.toFixed(0)} values per node-second`);
-  log('starting Kafka and ClickHouse 18.16');
-  const kafka = await startKafka();
-  servers.push(kafka);
+  log('starting ClickHouse 18.16');
   const ch = await startClickHouse();
-  servers.push(ch);
+  stoppers.push(async () => { await ch.stop({ kill: true }); rmSync(ch.dir, { recursive: true, force: true }); });
   const http = new ClickHouseHttp(ch.url, ch.dir);
-  const brokerPid = Number(readFileSync(join(kafka.dir, 'kafka.pid'), 'utf8').trim());
-  const bus = await openKafkaBus({ brokers: [kafka.url], clientId: 'scale-bench' });
-  const broker0 = cpuSeconds(brokerPid);
-  const gen = await publishReplay(bus, rec, { nodes: cfg.BENCH_NODES, seconds: cfg.BENCH_SECONDS, nodesPerJob: cfg.BENCH_NODES_PER_JOB }, log);
-  const brokerProduceCpu = cpuSeconds(brokerPid) - broker0;
-  await bus.close();
-  const bytes = meanMessageBytes(gen);
-  log(`generator: ${gen.messages} messages, ${gen.process_rows + gen.node_rows} rows in ${gen.wall_s.toFixed(1)} s (${gen.cpu_s.toFixed(1)} CPU-s)`);
-  const chdb = await ingestWorker({ kind: 'chdb' }, kafka, gen, brokerPid, cfg.BENCH_CPU_PROF_DIR);
-  const server = await ingestWorker({ kind: 'clickhouse', http }, kafka, gen, brokerPid, cfg.BENCH_CPU_PROF_DIR);
-  const cluster = await clusterWorker(kafka, gen, brokerPid, cfg.BENCH_CPU_PROF_DIR);
-  log('analyze worker: draining the same backlog');
-  const brokerBeforeAnalyze = cpuSeconds(brokerPid);
-  const analyze: AnalyzeRun = await runAnalyzeWorker(kafka.url, { RUNLENS_STORE: 'chdb', RUNLENS_CHDB_PATH: join(temp, 'chdb-analyze') }, 600, log);
-  const brokerAnalyzeCpu = cpuSeconds(brokerPid) - brokerBeforeAnalyze;
-  const rows = gen.process_rows + gen.node_rows;
-  const measured: MeasuredRates = {
-    process_rows_per_node_s: perNode.process_rows, node_rows_per_node_s: perNode.node_rows, values_per_node_s: perNode.values,
-    messages_per_node_s: REPLAY_TABLES.length, bytes_per_message: bytes,
-    ingest_rows_per_cpu_s: { chdb: rows / chdb.ingest_cpu_s, clickhouse: rows / server.ingest_cpu_s },
-    analyze_rows_per_cpu_s: rows / analyze.cpu_s,
-    server_rows_per_cpu_s: rows / (server.server_cpu_s ?? Number.NaN),
-    // Every message is produced once and fetched by two groups in production (ingest, analyze).
-    broker_messages_per_cpu_s: gen.messages / (brokerProduceCpu + (server.broker_cpu_s ?? 0) + brokerAnalyzeCpu),
-    stored_bytes_per_row: storedBytesPerRow(),
-    ...(cluster ? { cluster: { ingest_rows_per_cpu_s: rows / cluster.ingest_cpu_s, server_rows_per_cpu_s: rows / (cluster.server_cpu_s ?? Number.NaN), replicas: 2 } } : {}),
-  };
-  const input: PlanInput = { nodes: cfg.BENCH_PLAN_NODES, seriesPerNode: cfg.BENCH_PLAN_SERIES, utilisation: 0.5, coresPerClickHouseShard: 16, retentionDays: 30, diskTbPerReplica: 8 };
+  // The unreplicated peer first, stopped before the 3 brokers start so it takes no CPU from them.
+  let single: KafkaPass | null = null;
+  if (cfg.BENCH_SINGLE_BROKER) {
+    log('starting one Kafka broker (replication factor 1): the peer that prices replication');
+    const k1 = await startBenchKafka(1);
+    stoppers.push(() => k1.stop());
+    single = await kafkaPass(k1, http, cfg, false);
+    await stoppers.pop()?.();
+  }
+  log('starting 3 Kafka brokers (KRaft; topics replication factor 3, min.insync.replicas 2; acks=all)');
+  const k3 = await startBenchKafka(3);
+  stoppers.push(() => k3.stop());
+  const repl = await kafkaPass(k3, http, cfg, true);
+  const measured = measuredRates(perNode, repl, single);
+  const input: PlanInput = { nodes: cfg.BENCH_PLAN_NODES, seriesPerNode: cfg.BENCH_PLAN_SERIES, utilisation: 0.5, coresPerClickHouseShard: 16, coresPerKafkaBroker: 16, retentionDays: 30, diskTbPerReplica: 8 };
   const result = plan(measured, input);
-  const workers = [
-    '| worker (one process) | rows | wall s | CPU s | rows per CPU-s | other CPU s |', '|---|---:|---:|---:|---:|---|',
-    `| replay generator (${cfg.BENCH_NODES} nodes × ${cfg.BENCH_SECONDS} s) | ${rows} | ${gen.wall_s.toFixed(1)} | ${gen.cpu_s.toFixed(1)} | ${Math.round(rows / gen.cpu_s)} | broker ${brokerProduceCpu.toFixed(1)} |`,
-    `| ingest → chDB | ${rows} | ${chdb.wall_s.toFixed(1)} | ${chdb.ingest_cpu_s.toFixed(1)} | ${Math.round(measured.ingest_rows_per_cpu_s.chdb)} | broker ${chdb.broker_cpu_s?.toFixed(1)} |`,
-    `| ingest → ClickHouse 18.16 | ${rows} | ${server.wall_s.toFixed(1)} | ${server.ingest_cpu_s.toFixed(1)} | ${Math.round(measured.ingest_rows_per_cpu_s.clickhouse)} | server ${server.server_cpu_s?.toFixed(1)}, broker ${server.broker_cpu_s?.toFixed(1)} |`,
-    ...(cluster ? [`| ingest → ClickHouse 18.16, 2 shards × 2 replicas | ${rows} | ${cluster.wall_s.toFixed(1)} | ${cluster.ingest_cpu_s.toFixed(1)} | ${Math.round(rows / cluster.ingest_cpu_s)} | 4 servers + ZooKeeper ${cluster.server_cpu_s?.toFixed(1)}, broker ${cluster.broker_cpu_s?.toFixed(1)} |`] : []),
-    `| analyze (both stages, until idle) | ${analyze.samples} | ${analyze.wall_s.toFixed(1)} | ${analyze.cpu_s.toFixed(1)} | ${Math.round(measured.analyze_rows_per_cpu_s)} | broker ${brokerAnalyzeCpu.toFixed(1)}, peak RSS ${analyze.peak_rss_mib.toFixed(0)} MiB; router drained at ${analyze.routed_wall_s.toFixed(1)} s wall, ${analyze.routed_cpu_s.toFixed(1)} CPU-s |`,
-  ].join('\n');
-  const md = `${workers}\n\n${planMarkdown(measured, input, result)}`;
+  const md = `${workersMarkdown(cfg, repl, single)}\n\n${kafkaMarkdown(repl.broker, single?.broker ?? null)}\n\n${planMarkdown(measured, input, result)}`;
   process.stdout.write(`${md}\n`);
   writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify({
     date: new Date().toISOString(), cpus: availableParallelism(), config: cfg, recording: { host: rec.host, recorded_at: rec.recorded_at, per_node: perNode },
-    generator: gen, ingest: { chdb, clickhouse: server, cluster }, analyze, measured, plan_input: input, plan: result,
+    generator: repl.gen, ingest: { chdb: repl.chdb, clickhouse: repl.server, cluster: repl.cluster }, analyze: repl.analyze,
+    kafka: { replicated: repl.broker, single: single ? { broker: single.broker, generator: single.gen, ingest_clickhouse: single.server, analyze: single.analyze } : null },
+    measured, plan_input: input, plan: result,
   }, null, 2)}\n`);
+}
+
+function measuredRates(perNode: ReturnType<typeof valuesPerNodeSecond>, repl: KafkaPass, single: KafkaPass | null): MeasuredRates {
+  const rows = repl.gen.process_rows + repl.gen.node_rows;
+  const { chdb, server, cluster, analyze, broker } = repl;
+  return {
+    process_rows_per_node_s: perNode.process_rows, node_rows_per_node_s: perNode.node_rows, values_per_node_s: perNode.values,
+    messages_per_node_s: REPLAY_TABLES.length, bytes_per_message: meanMessageBytes(repl.gen),
+    ingest_rows_per_cpu_s: { chdb: rows / (chdb?.ingest_cpu_s ?? Number.NaN), clickhouse: rows / server.ingest_cpu_s },
+    analyze_rows_per_cpu_s: rows / analyze.cpu_s,
+    server_rows_per_cpu_s: rows / (server.server_cpu_s ?? Number.NaN),
+    broker_messages_per_cpu_s: broker.messages_per_cpu_s,
+    kafka: { brokers: broker.brokers, replication_factor: broker.replication_factor, min_insync_replicas: broker.min_insync_replicas, single_broker_messages_per_cpu_s: single?.broker.messages_per_cpu_s ?? null },
+    stored_bytes_per_row: storedBytesPerRow(),
+    ...(cluster ? { cluster: { ingest_rows_per_cpu_s: rows / cluster.ingest_cpu_s, server_rows_per_cpu_s: rows / (cluster.server_cpu_s ?? Number.NaN), replicas: 2 } } : {}),
+  };
 }
 
 /** Mean Arrow message size (before Kafka's compression), re-encoded for the first tick of up to 64 nodes. */
@@ -173,9 +214,6 @@ main().then(
 );
 
 async function cleanup(): Promise<void> {
-  for (const s of servers.splice(0)) {
-    await s.stop({ kill: true }).catch((e: unknown) => log(`stop failed: ${String(e)}`));
-    rmSync(s.dir, { recursive: true, force: true });
-  }
+  for (const stop of stoppers.splice(0).reverse()) await stop().catch((e: unknown) => log(`stop failed: ${String(e)}`));
   rmSync(temp, { recursive: true, force: true });
 }

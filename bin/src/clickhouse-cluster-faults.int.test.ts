@@ -159,6 +159,9 @@ describe.skipIf(unavailable !== null)(`3 Kafka brokers and a 2×2 ClickHouse clu
     await sleep(10_000);
 
     await Promise.all(agents.map((a) => a.stop()));
+    // Nothing left in a spool: every row the agents published was acknowledged by Kafka (acks=all,
+    // 2 in-sync replicas), so the ledger below is "every acknowledged message was consumed by
+    // ingest's group through the leader kill" (the one test of the Kafka bus on 3 brokers).
     const stops = agents.map((a) => a.lines.find((l) => l.msg === 'agent stopped') ?? {});
     expect(stops.every((s) => s.spool_dropped === 0 && s.spool_backlog === 0)).toBe(true);
     const expected = publishedCounts(stops, TABLES);

@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -67,6 +67,8 @@ export interface KafkaClusterTestServer extends TestServer {
   /** Starts the nodes that are down (all, the first time) and waits until every node serves. */
   start(): Promise<void>;
   stopNode(nodeId: number, opts?: { kill?: boolean }): Promise<void>;
+  /** Each running node's JVM pid (node id i + 1 at index i), from the pid file start-cluster wrote: benchmarks read their CPU. */
+  pids(): number[];
   /** Leaders, replicas and ISR of existing topics, as the cluster's admin API reports them now. */
   layout(topics: readonly string[]): Promise<TopicLayout[]>;
   /** Creates topics as the roles do (replicas as the brokers alive now allow), and reports shortfalls, through RunLens's bus. */
@@ -106,6 +108,7 @@ export async function startKafkaCluster(nodes = 3): Promise<KafkaClusterTestServ
       await stop(opts?.kill ? ['--kill'] : []);
     },
     stopNode: async (nodeId, opts) => stop(['--node', String(nodeId), ...(opts?.kill ? ['--kill'] : [])]),
+    pids: () => client.map((_, i) => Number(readFileSync(join(dir, `node-${i + 1}`, 'kafka.pid'), 'utf8').trim())),
     layout: async (topics) => (await bus()).topicLayout(topics),
     bus,
   };

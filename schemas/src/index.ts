@@ -16,7 +16,7 @@ export * from './wire/message.ts';
 export * from './wire/encode.ts';
 export * from './wire/ipc-writer.ts';
 export * from './wire/ipc-splice.ts';
-export { ColumnBatch } from './wire/ipc-columns.ts';
+export { ColumnBatch, readColumns } from './wire/ipc-columns.ts';
 export * from './runtime/counters.ts';
 export * from './repositories/index.ts';
 export * from './runtime/group-by.ts';

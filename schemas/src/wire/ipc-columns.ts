@@ -3,6 +3,7 @@ import { RecordBatch } from 'apache-arrow/fb/record-batch';
 import { ByteBuffer } from 'flatbuffers';
 import { type ColumnType, type TableName, catalog } from '../catalog/index.ts';
 import { type IpcColumn, acceptedLayout } from './ipc-check.ts';
+import { int64At, vectorAt } from './ipc-metadata.ts';
 
 interface Range { readonly offset: number; readonly length: number }
 
@@ -113,15 +114,6 @@ export class ColumnBatch {
     }
   }
 }
-
-/** Where a struct vector of a flatbuffer table starts (its field's vtable slot), or -1 when absent. */
-function vectorAt(bb: ByteBuffer, table: number, slot: number): number {
-  const offset = bb.__offset(table, slot);
-  return offset ? bb.__vector(table + offset) : -1;
-}
-
-/** An int64 of the metadata as a number, without a BigInt: counts and offsets checked by decodeMessage fit 53 bits. */
-const int64At = (bb: ByteBuffer, at: number): number => bb.readInt32(at + 4) * TWO_32 + bb.readUint32(at);
 
 /** Where a column's field node and first buffer are in a batch of its layout (the IPC order): the same for every batch of that schema. */
 interface Place { readonly type: ColumnType; readonly node: number; readonly buffer: number; readonly count: number }

@@ -17,7 +17,7 @@ export * from './wire/encode.ts';
 export * from './wire/ipc-writer.ts';
 export * from './wire/row-columns.ts';
 export * from './wire/ipc-splice.ts';
-export { ColumnBatch } from './wire/ipc-columns.ts';
+export { ColumnBatch, readColumns } from './wire/ipc-columns.ts';
 export * from './runtime/counters.ts';
 export * from './repositories/index.ts';
 export * from './runtime/group-by.ts';

@@ -1,7 +1,7 @@
 import { type Row, SELF_RUN_ID, type TableName, groupBy } from '@runlens/schemas';
 import { HostState } from './host-state.ts';
 import { RunState } from './run-state.ts';
-import { type ProcessCols, allRows, colsOfRows } from './process-cols.ts';
+import { type LoadCols, type ProcessCols, allRows, colsOfRows } from './process-cols.ts';
 import { aggregateCols } from './tick-agg.ts';
 
 type ProcessRow = Row<'process_samples'>;
@@ -41,7 +41,7 @@ export class AnalyzerState {
 
   add(table: TableName, rows: readonly unknown[]): void {
     switch (table) {
-      case 'process_samples': return this.addProcessCols(colsOfRows(rows as ProcessRow[]));
+      case 'process_samples': this.addProcessCols(colsOfRows(rows as ProcessRow[])); return;
       case 'node_samples': for (const r of rows as Row<'node_samples'>[]) this.host(r.host).addNode(r); return;
       case 'cgroup_samples': return this.addCgroups(rows as Row<'cgroup_samples'>[]);
       case 'node_events': for (const r of rows as Row<'node_events'>[]) this.host(r.host).addEvent(r); return;
@@ -59,7 +59,7 @@ export class AnalyzerState {
   }
 
   /** Other runs' CPU per host and tick, from the router's run-load rows (see run-load.ts). */
-  addRunLoads(c: ProcessCols): void {
+  addRunLoads(c: LoadCols): void {
     for (let i = 0; i < c.n; i++) {
       const runId = c.run_id[i] ?? '';
       if (runId !== '') this.host(c.host[i] ?? '').addRunLoad({ ts: c.ts[i] ?? NaN, run_id: runId, cpu_cores: (c.cpu_user_cores[i] ?? NaN) + (c.cpu_sys_cores[i] ?? NaN) });
@@ -76,10 +76,11 @@ export class AnalyzerState {
   /**
    * A process_samples batch: per host and tick, each run's tick and its ranks' ticks, and the
    * host's background (processes outside any run). Reads columns, so the stream never builds a
-   * row object per process.
+   * row object per process. Returns the runs that got a tick.
    */
-  addProcessCols(c: ProcessCols): void {
-    for (const group of groupBy(allRows(c.n), (i) => `${c.host[i]}|${c.ts[i]}`).values()) {
+  addProcessCols(c: ProcessCols): Set<string> {
+    const touched = new Set<string>();
+    for (const group of byHostAndTick(c)) {
       const first = group[0] ?? 0;
       const host = c.host[first] ?? '';
       const ts = c.ts[first] ?? NaN;
@@ -90,13 +91,22 @@ export class AnalyzerState {
           continue;
         }
         const run = this.run(runId);
+        touched.add(runId);
         for (const i of procs) run.addPid(host, c.pid[i] ?? NaN);
         run.addHostTick(host, aggregateCols(ts, c, procs, run.allocCores));
         const ranked = procs.filter((i) => !Number.isNaN(c.rank[i]));
         for (const [rank, rp] of groupBy(ranked, (i) => String(c.rank[i]))) run.addRankTick(Number(rank), host, aggregateCols(ts, c, rp, run.allocCores));
       }
     }
+    return touched;
   }
+}
+
+/** Row indices per host and tick, in order of first appearance; an agent's message is one host's one tick, seen without a key per row. */
+function byHostAndTick(c: ProcessCols): Iterable<number[]> {
+  let one = true;
+  for (let i = 1; i < c.n && one; i++) one = c.host[i] === c.host[0] && Object.is(c.ts[i], c.ts[0]);
+  return one ? (c.n > 0 ? [allRows(c.n)] : []) : groupBy(allRows(c.n), (i) => `${c.host[i]}|${c.ts[i]}`).values();
 }
 
 function busiest(c: ProcessCols, procs: readonly number[]): string {

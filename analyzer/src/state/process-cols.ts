@@ -21,10 +21,28 @@ export const orElse = (v: number, fallback: number): number => (Number.isNaN(v) 
 
 /** One record batch of a process_samples message as ProcessCols (a column an older sender lacks reads as missing). */
 export function colsOfBatch(b: ColumnBatch): ProcessCols {
+  return readCols(b, NUMS, STRS) as ProcessCols;
+}
+
+const LOAD_NUMS = ['ts', 'interval_s', 'cpu_user_cores', 'cpu_sys_cores', 'run_delay_cores'] as const;
+const LOAD_STRS = ['host', 'run_id'] as const;
+
+/** The columns a run's load per host and tick is summed from (run-load.ts): what the router and the host topic's reader need of a message. */
+export type LoadCols = Pick<ProcessCols, 'n' | (typeof LOAD_NUMS)[number] | (typeof LOAD_STRS)[number]>;
+
+/** Only the LoadCols of a batch: the other 14 columns are never read from the buffers. */
+export function loadColsOfBatch(b: ColumnBatch): LoadCols {
+  return readCols(b, LOAD_NUMS, LOAD_STRS) as LoadCols;
+}
+
+function readCols(b: ColumnBatch, nums: readonly NumName[], strs: readonly StrName[]): Record<string, unknown> {
   const out: Record<string, unknown> = { n: b.numRows };
-  for (const name of NUMS) out[name] = b.num(name) ?? new Float64Array(b.numRows).fill(NaN);
-  for (const name of STRS) out[name] = (b.str(name) ?? []).length === b.numRows ? (b.str(name) ?? []).map((s) => s ?? '') : new Array<string>(b.numRows).fill('');
-  return out as ProcessCols;
+  for (const name of nums) out[name] = b.num(name) ?? new Float64Array(b.numRows).fill(NaN);
+  for (const name of strs) {
+    const col = b.str(name);
+    out[name] = col?.length === b.numRows ? col.map((s) => s ?? '') : new Array<string>(b.numRows).fill('');
+  }
+  return out;
 }
 
 /** Rows as ProcessCols. */

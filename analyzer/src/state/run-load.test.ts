@@ -2,7 +2,7 @@ import type { Row } from '@runlens/schemas';
 import { describe, expect, it } from 'vitest';
 import { AnalyzerState } from './analyzer-state.ts';
 import { colsOfRows } from './process-cols.ts';
-import { outsideOf, runLoadRows } from './run-load.ts';
+import { outsideAnyOrder, outsideOf, runLoadRows } from './run-load.ts';
 
 const T = 1_700_000_000_000;
 
@@ -31,6 +31,21 @@ describe('run load: other runs on the host are outside load', () => {
     ]);
     expect(outsideOf('b', bg, loads)[0]).toEqual({ ts: T, cpu_cores: 2, run_cores: 1.8, top_run: 'a', top_comm: 'run a' });
     expect(outsideOf('c', bg, [])).toEqual(bg);
+  });
+
+  it('series in time order are merged in one walk, to the same ticks, values and names as in any order', () => {
+    let seed = 7;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let trial = 0; trial < 300; trial++) {
+      const bg = Array.from({ length: 40 }, (_, i) => ({ ts: T + i * 1000, cpu_cores: Math.round(rand() * 8) / 4, top_comm: `c${i}` })).filter(() => rand() < 0.7);
+      const loads = Array.from({ length: 40 }, (_, i) => ['a', 'b', 'c', 'b'].filter(() => rand() < 0.5).map((run_id) => ({ ts: T + i * 1000, run_id, cpu_cores: Math.round(rand() * 8) / 4 }))).flat();
+      for (const run of ['a', 'b', 'z']) expect(outsideOf(run, bg, loads)).toEqual(outsideAnyOrder(run, bg, loads));
+    }
+    // A repeated background tick, or loads out of order, take the general way.
+    const bg = [{ ts: T, cpu_cores: 0.5, top_comm: 'x' }, { ts: T, cpu_cores: 0.7, top_comm: 'y' }];
+    const loads = [{ ts: T + 1000, run_id: 'b', cpu_cores: 1 }, { ts: T, run_id: 'b', cpu_cores: 2 }];
+    expect(outsideOf('a', bg, loads)).toEqual(outsideAnyOrder('a', bg, loads));
+    expect(outsideOf('a', bg, loads).map((o) => [o.ts - T, o.cpu_cores])).toEqual([[0, 2.7], [1000, 1]]);
   });
 
   it('reaches the run\'s window through the analyzer state', () => {

@@ -1,5 +1,5 @@
 import { type Row, SELF_RUN_ID, groupBy } from '@runlens/schemas';
-import { type ProcessCols, allRows } from './process-cols.ts';
+import { type LoadCols, allRows } from './process-cols.ts';
 import type { BackgroundTick } from '../window/run-window.ts';
 
 type ProcessRow = Row<'process_samples'>;
@@ -23,7 +23,7 @@ export interface RunLoadTick {
  * as outside load (whose load slowed whom). One row per run, so the host topic grows by runs, not
  * by processes.
  */
-export function runLoadRows(c: ProcessCols): ProcessRow[] {
+export function runLoadRows(c: LoadCols): ProcessRow[] {
   const ran = allRows(c.n).filter((i) => c.run_id[i] !== '' && c.run_id[i] !== SELF_RUN_ID);
   const out: ProcessRow[] = [];
   for (const group of groupBy(ran, (i) => `${c.host[i]}|${c.ts[i]}|${c.run_id[i]}`).values()) {
@@ -55,6 +55,12 @@ function loadRow(ts: number, host: string, runId: string, interval: number, user
  * processes outside any run.
  */
 export function outsideOf(runId: string, background: readonly BackgroundTick[], loads: readonly RunLoadTick[]): BackgroundTick[] {
+  // A window's series are in time order (HostState appends them so): one merge walk, no maps and no sort.
+  return inOrder(background, true) && inOrder(loads, false) ? mergeInOrder(runId, background, loads) : outsideAnyOrder(runId, background, loads);
+}
+
+/** outsideOf for series in any order (a late or replayed batch): by tick time, then sorted. */
+export function outsideAnyOrder(runId: string, background: readonly BackgroundTick[], loads: readonly RunLoadTick[]): BackgroundTick[] {
   // Other runs per tick, in the order their loads came (each tick's sum adds them in that order).
   const others = new Map<number, { cores: number; top: RunLoadTick }>();
   for (const l of loads) {
@@ -78,4 +84,49 @@ export function outsideOf(runId: string, background: readonly BackgroundTick[], 
     });
   }
   return [...out.values()].sort((a, b) => a.ts - b.ts);
+}
+
+/** Times in order (strictly: no time twice) and none NaN. */
+function inOrder(s: readonly { readonly ts: number }[], strict: boolean): boolean {
+  let prev = -Infinity;
+  for (const { ts } of s) {
+    if (Number.isNaN(ts) || ts < prev || (strict && ts === prev)) return false;
+    prev = ts;
+  }
+  return true;
+}
+
+/**
+ * outsideOf for series in time order (background strictly), walked side by side: the same ticks,
+ * values and names as the general way, each tick's other runs summed in the order they came.
+ */
+function mergeInOrder(runId: string, background: readonly BackgroundTick[], loads: readonly RunLoadTick[]): BackgroundTick[] {
+  const out: BackgroundTick[] = [];
+  let b = 0;
+  let any = false;
+  for (let i = 0; i < loads.length;) {
+    const ts = (loads[i] as RunLoadTick).ts;
+    let cores = 0;
+    let top: RunLoadTick | null = null;
+    for (; i < loads.length && (loads[i] as RunLoadTick).ts === ts; i++) {
+      const l = loads[i] as RunLoadTick;
+      if (l.run_id === runId) continue;
+      if (!top) {
+        cores = l.cpu_cores;
+        top = l;
+      } else {
+        cores += l.cpu_cores;
+        if (l.cpu_cores > top.cpu_cores) top = l;
+      }
+    }
+    if (!top) continue;
+    any = true;
+    while (b < background.length && (background[b] as BackgroundTick).ts < ts) out.push(background[b++] as BackgroundTick);
+    const bg = background[b]?.ts === ts ? background[b++] : undefined;
+    const bgCores = bg?.cpu_cores ?? 0;
+    out.push({ ts, cpu_cores: bgCores + cores, run_cores: cores, top_run: top.run_id, top_comm: top.cpu_cores > bgCores || !bg ? `run ${top.run_id}` : bg.top_comm });
+  }
+  if (!any) return [...background];
+  while (b < background.length) out.push(background[b++] as BackgroundTick);
+  return out;
 }

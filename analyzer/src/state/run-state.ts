@@ -9,6 +9,9 @@ type RunRow = Row<'runs'>;
 
 /** Everything the analyzer holds about one run: its ticks per host and per rank, and its row. */
 export class RunState {
+  private static made = 0;
+  /** Made after every run with a smaller order: the order of AnalyzerState.runs, which only adds new runs at its end. */
+  readonly order = RunState.made++;
   meta: RunRow | null = null;
   /** Ticks per host and per rank, in time order (tick-series.ts: a replayed batch overwrites, never doubles). */
   readonly hostTicks = new Map<string, TickSeries<RunTick>>();

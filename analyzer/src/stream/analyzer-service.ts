@@ -71,12 +71,12 @@ export class AnalyzerService {
     this.input = new RunOwnership(opts.bus, opts.log, opts.agentId, this.counters, {
       add: (table, rows) => {
         this.state.add(table, rows);
-        this.scheduler.poke();
+        // A run row can end a run (its settle time) and process rows add ticks: look at every run. Node-level
+        // rows make no run due by themselves: only the runs waiting on time are looked at, as after any data.
+        this.scheduler.poke(table === 'runs' || table === 'process_samples' ? undefined : []);
       },
-      addProcesses: (cols) => {
-        this.state.addProcessCols(cols);
-        this.scheduler.poke();
-      },
+      // Process ticks can make only their own runs due: the scheduler looks at those (and the runs waiting on time).
+      addProcesses: (cols) => this.scheduler.poke(this.state.addProcessCols(cols)),
       addRunLoads: (cols) => this.state.addRunLoads(cols),
       drop: (runId) => {
         this.state.runs.delete(runId);
@@ -144,6 +144,8 @@ export class AnalyzerService {
 
   private async finalise(run: RunState): Promise<void> {
     run.finalised = true;
+    // Late data makes a new state for the run: its evaluations start afresh (finishNow comes here without the scheduler).
+    this.scheduler.forget(run.run_id);
     await this.checkFrozen(run);
     const window = run.window(this.state.hosts);
     // A run too short for the per-tick detectors is judged on its totals (model/short-run.ts).

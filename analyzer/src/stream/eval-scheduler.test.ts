@@ -79,6 +79,37 @@ describe('evaluation driven by data', () => {
     }
   });
 
+  it('a look after some runs\' data takes those runs and the ones waiting on time, not every run held', async () => {
+    const state = new AnalyzerState();
+    const target = recorder();
+    const s = new EvalScheduler(state, target, { sweepMs: 3_600_000, graceMs: 50 });
+    const now = Date.now();
+    // w runs on two hosts and y is late with the newest tick; q runs on one.
+    tick(state, 'w', 'x', now - 1000);
+    tick(state, 'w', 'y', now - 1000);
+    tick(state, 'w', 'x', now);
+    tick(state, 'q', 'x', now);
+    s.poke();
+    await s.enqueue(async () => {});
+    expect(target.lives).toEqual([['q', now]]); // w waits for y's tick of this second
+    // Data only for q; w's grace passes meanwhile: a look after q's data takes w too, as a look at every run would.
+    tick(state, 'q', 'x', now + 1000);
+    await new Promise((res) => setTimeout(res, 120));
+    s.poke(['q']);
+    await s.enqueue(async () => {});
+    expect(target.lives.slice(1)).toEqual([['w', now], ['q', now + 1000]]);
+    // A run whose new data is not named is left for its own poke (or the sweep): nothing else looks at it.
+    tick(state, 'w', 'x', now + 1000);
+    tick(state, 'w', 'y', now + 1000);
+    s.poke([]);
+    await s.enqueue(async () => {});
+    expect(target.lives).toHaveLength(3);
+    s.poke(['w']);
+    await s.enqueue(async () => {});
+    expect(target.lives.slice(3)).toEqual([['w', now + 1000]]);
+    await s.stop();
+  });
+
   it('a run known only from its cgroup row (a short Slurm job) waits for its ticks and its end, instead of closing as stale at once', async () => {
     const state = new AnalyzerState();
     const target = recorder();

@@ -46,6 +46,10 @@ export class EvalScheduler {
   private readonly pending = new Map<string, Pending>();
   private chain: Promise<void> = Promise.resolve();
   private queued = false;
+  /** Runs with new data since the last look (null: look at every run). */
+  private touched: Set<string> | null = new Set();
+  /** Runs that time or another run's data can make due (waiting for a host, its settle time, its partition): looked at on every look. */
+  private readonly unsettled = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly state: AnalyzerState, private readonly target: EvalTarget, opts: SchedulerOptions = {}) {
@@ -66,13 +70,21 @@ export class EvalScheduler {
     await this.chain;
   }
 
-  /** New data arrived (or time passed): look for runs that are due, once, after what is queued. */
-  poke(): void {
+  /**
+   * New data arrived (or time passed): look for runs that are due, once, after what is queued.
+   * `runs`: the data was only these runs' ticks, so only they (and the unsettled ones) can have
+   * become due; a look at every run per message made the cost per message grow with the runs held.
+   */
+  poke(runs?: Iterable<string>): void {
+    if (runs === undefined) this.touched = null;
+    else if (this.touched) for (const id of runs) this.touched.add(id);
     if (this.queued) return;
     this.queued = true;
     void this.enqueue(async () => {
       this.queued = false;
-      await this.check(Date.now());
+      const touched = this.touched;
+      this.touched = new Set();
+      await this.check(Date.now(), touched);
     });
   }
 
@@ -88,14 +100,29 @@ export class EvalScheduler {
     const newest = run.lastDataTs;
     if (newest <= p.evaluatedTs || now - p.evaluatedAt < this.o.minSpacingMs) return null;
     // Hosts tick with their own phase: a host has the newest tick when its latest is within half a tick.
-    const late = [...run.newestByHost.values()].filter((ts) => ts < newest - 500 && ts >= newest - this.o.hostGoneMs);
-    if (late.length === 0) return newest;
+    let late = false;
+    for (const ts of run.newestByHost.values()) late ||= ts < newest - 500 && ts >= newest - this.o.hostGoneMs;
+    if (!late) return newest;
     p.waitingSince ??= now;
     return now - p.waitingSince >= this.o.graceMs ? newest : null;
   }
 
-  private async check(now: number): Promise<void> {
-    for (const run of [...this.state.runs.values()]) {
+  /** The runs to look at, in the state's order (the order they were made): all, or the touched and the unsettled. */
+  private candidates(touched: ReadonlySet<string> | null): RunState[] {
+    if (touched === null) return [...this.state.runs.values()];
+    const out: RunState[] = [];
+    for (const id of new Set([...touched, ...this.unsettled])) {
+      const run = this.state.runs.get(id);
+      if (run) out.push(run);
+    }
+    return out.length > 1 ? out.sort((a, b) => a.order - b.order) : out;
+  }
+
+  private async check(now: number, touched: ReadonlySet<string> | null): Promise<void> {
+    for (const run of this.candidates(touched)) {
+      // Unsettled until shown otherwise below: ended (its settle time), not ready, waiting for a host or the spacing.
+      this.unsettled.add(run.run_id);
+      if (run.finalised) this.unsettled.delete(run.run_id);
       if (run.finalised || this.target.ready?.(run.run_id) === false) continue;
       const ended = run.meta?.end_ts !== null && run.meta?.end_ts !== undefined;
       // A run known so far only from side rows (its cgroup, MPI reports, GPU processes: a short
@@ -105,20 +132,28 @@ export class EvalScheduler {
       // processes) is closed once its processes are gone, so state cannot grow without bound.
       if ((ended && quiet >= this.o.settleMs) || quiet >= this.o.staleMs) {
         this.pending.delete(run.run_id);
+        this.unsettled.delete(run.run_id);
         await this.target.finalise(run);
         continue;
       }
       const tick = run.lastDataTs > 0 ? this.dueTick(run, now) : null;
+      // Evaluated up to its newest tick (or without ticks yet): only its own next data can make it due, or the sweep (stale).
+      const settled = !ended && (tick !== null || run.lastDataTs <= (this.pending.get(run.run_id)?.evaluatedTs ?? 0));
+      if (settled) this.unsettled.delete(run.run_id);
       if (tick === null) continue;
       this.pending.set(run.run_id, { evaluatedTs: tick, evaluatedAt: now, waitingSince: null });
       await this.target.live(run, tick);
     }
+    if (touched !== null) return;
+    // Runs closed or dropped meanwhile (finishNow, another replica's): forgotten at a look at every run, not per message.
     for (const id of this.pending.keys()) if (!this.state.runs.has(id)) this.pending.delete(id);
+    for (const id of this.unsettled) if (!this.state.runs.has(id)) this.unsettled.delete(id);
   }
 
   /** Forgets a run another replica now owns. */
   forget(runId: string): void {
     this.pending.delete(runId);
+    this.unsettled.delete(runId);
   }
 
   private pendingOf(runId: string): Pending {

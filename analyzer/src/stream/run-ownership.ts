@@ -1,9 +1,12 @@
 import type { Bus, BusBatch, BusMessage, Subscription, TopicPartition } from '@runlens/pipeline';
-import { ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, type ComponentCounters, type Logger, type Row, type TableName, decodeMessage, messageRows, sleep } from '@runlens/schemas';
+import {
+  ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, type ColumnBatch, type ComponentCounters, type Logger, MAX_BATCHES_PER_MESSAGE, MAX_MESSAGE_BYTES,
+  MAX_ROWS_PER_MESSAGE, type Row, SCHEMA_VERSION, type TableName, decodeMessage, messageRows, readColumns, sleep,
+} from '@runlens/schemas';
 import { randomUUID } from 'node:crypto';
 import { RunRouter, runOfRow } from './run-router.ts';
 import { SeenMessages } from './seen-messages.ts';
-import { type ProcessCols, colsOfBatch, colsOfRows } from '../state/process-cols.ts';
+import { type LoadCols, type ProcessCols, colsOfBatch, colsOfRows, loadColsOfBatch } from '../state/process-cols.ts';
 import { RUN_LOAD_HEADER } from '../state/run-load.ts';
 
 /** The analyzer's second stage: one consumer group over the run-keyed topic; a partition's owner owns its runs. */
@@ -23,7 +26,7 @@ export interface RunSink {
   /** A process_samples batch, as columns. */
   addProcesses(cols: ProcessCols): void;
   /** Each run's CPU per host and tick, which every replica needs as its runs' outside load. */
-  addRunLoads(cols: ProcessCols): void;
+  addRunLoads(cols: LoadCols): void;
   /** Forget a run without analysing it: another replica owns it now, or has already published its analysis. */
   drop(runId: string): void;
 }
@@ -31,7 +34,7 @@ export interface RunSink {
 interface OpenRun { readonly partition: number; readonly first: number }
 
 /** A message read: its table, its first row's run, and its rows (process samples: as columns). */
-type Got = { readonly table: TableName; readonly first: Readonly<Record<string, unknown>> } & ({ readonly cols: readonly ProcessCols[] } | { readonly rows: Row<TableName>[] });
+type Got<C = ProcessCols> = { readonly table: TableName; readonly first: Readonly<Record<string, unknown>> } & ({ readonly cols: readonly C[] } | { readonly rows: Row<TableName>[] });
 
 /**
  * The input side of an analyzer replica. Its router repartitions the sample topics by run; it owns
@@ -185,7 +188,7 @@ export class RunOwnership {
   }
 
   private applyRun(partition: number, offset: number, m: BusMessage): void {
-    const got = this.rowsOf(m, this.seenIn(partition));
+    const got = this.rowsOf(m, this.seenIn(partition), colsOfBatch);
     const runId = got ? runOfRow(got.first) : '';
     if (!got || runId === '') return;
     // Rows after an analysed run's marker are late data (a process outliving the run's end, a late
@@ -207,12 +210,22 @@ export class RunOwnership {
 
   private applyHosts(b: BusBatch): void {
     for (const m of b.messages) {
-      const got = this.rowsOf(m, this.seenHosts);
-      if (!got) continue;
-      if (m.headers[RUN_LOAD_HEADER] === '1' && got.table === 'process_samples') {
-        for (const c of 'cols' in got ? got.cols : [colsOfRows(got.rows as Row<'process_samples'>[])]) this.sink.addRunLoads(c);
-      } else this.apply(got);
+      if (m.headers[RUN_LOAD_HEADER] === '1') {
+        this.applyLoads(m);
+        continue;
+      }
+      const got = this.rowsOf(m, this.seenHosts, colsOfBatch);
+      if (got) this.apply(got);
     }
+  }
+
+  /** Other runs' load per host and tick: only the columns it is summed from are read. */
+  private applyLoads(m: BusMessage): void {
+    const got = this.rowsOf(m, this.seenHosts, loadColsOfBatch);
+    if (!got) return;
+    if ('cols' in got) for (const c of got.cols) this.sink.addRunLoads(c);
+    else if (got.table === 'process_samples') this.sink.addRunLoads(colsOfRows(got.rows as Row<'process_samples'>[]));
+    else this.sink.add(got.table, got.rows);
   }
 
   private seenIn(partition: number): SeenMessages {
@@ -225,20 +238,45 @@ export class RunOwnership {
    * What the router wrote, unless a repeat: process samples as columns straight from the Arrow
    * buffers, other tables as rows. They were read once already, so a failure here is only counted.
    */
-  private rowsOf(m: BusMessage, seen: SeenMessages): Got | null {
+  private rowsOf<C>(m: BusMessage, seen: SeenMessages, read: (b: ColumnBatch) => C): Got<C> | null {
     if (!seen.first(m.key, m.headers.table ?? '', m.value)) {
       this.counters.discard('repeat');
       return null;
     }
+    const routed = routedColumns(m, read);
+    if (routed) return routed;
     const d = decodeMessage(m);
     const columns = d.kind === 'ok' && d.value.table === 'process_samples' ? d.value.columns : null;
     if (columns) {
-      const cols = columns.map(colsOfBatch);
-      return { table: 'process_samples', first: { run_id: cols[0]?.run_id[0] }, cols };
+      const cols = columns.map(read);
+      return { table: 'process_samples', first: { run_id: columns[0]?.str('run_id')?.[0] ?? '' }, cols };
     }
     const rows = d.kind === 'ok' ? messageRows(d.value) : d;
     if (d.kind === 'ok' && rows.kind === 'ok') return { table: d.value.table, first: (rows.value[0] ?? {}) as Record<string, unknown>, rows: rows.value };
     if (rows.kind === 'dead_letter') this.counters.discard(`repartition:${rows.code}`);
+    return null;
+  }
+}
+
+/**
+ * Process samples as a router wrote them, read as columns without checking them again: the router
+ * ran decodeMessage's checks (size, version, framing, catalog schema, bounds) on these bytes, or
+ * encoded them itself, before putting them on the repartition topics, which only routers write (as
+ * Kafka Streams trusts its repartition topics). The checks were a third of a run owner's work per
+ * message. Null where that does not apply (another table, a schema this replica has not accepted,
+ * bytes the column reader refuses or cannot read): decodeMessage then decides, as before.
+ */
+function routedColumns<C>(m: BusMessage, read: (b: ColumnBatch) => C): Got<C> | null {
+  if (m.headers.table !== 'process_samples' || m.headers.schema_version !== String(SCHEMA_VERSION)) return null;
+  if (m.value.byteLength === 0 || m.value.byteLength > MAX_MESSAGE_BYTES) return null;
+  try {
+    const columns = readColumns('process_samples', m.value);
+    if (!columns || columns.length === 0 || columns.length > MAX_BATCHES_PER_MESSAGE) return null;
+    let rows = 0;
+    for (const c of columns) rows += c.numRows;
+    if (rows === 0 || rows > MAX_ROWS_PER_MESSAGE) return null;
+    return { table: 'process_samples', first: { run_id: columns[0]?.str('run_id')?.[0] ?? '' }, cols: columns.map(read) };
+  } catch {
     return null;
   }
 }

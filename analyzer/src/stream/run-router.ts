@@ -3,7 +3,7 @@ import {
   ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, type ColumnBatch, type ComponentCounters, DEAD_LETTER_TOPIC, type DecodedMessage, type Logger,
   type MessageOrigin, type Row, SELF_RUN_ID, type StageResult, type TableName, decodeMessage, encodeColumns, encodeMessage, groupBy, messageRows, topicFor, wireMessage,
 } from '@runlens/schemas';
-import { type ProcessCols, colsOfBatch, colsOfRows } from '../state/process-cols.ts';
+import { type LoadCols, colsOfRows, loadColsOfBatch } from '../state/process-cols.ts';
 import { RUN_LOAD_HEADER, runLoadRows } from '../state/run-load.ts';
 
 /** The analyzer's first stage: one consumer group over the host-keyed sample topics. */
@@ -13,9 +13,11 @@ export const ANALYZER_INPUT_TOPICS: readonly string[] = ANALYZER_INPUT.map(topic
 
 /** Run a row belongs to; '' for a node-level row (the node, its background processes), which every run on the host needs. */
 export function runOfRow(row: Readonly<Record<string, unknown>>): string {
-  const id = row.run_id;
-  return typeof id === 'string' && id !== '' && id !== SELF_RUN_ID ? id : '';
+  return runIdOf(row.run_id);
 }
+
+/** A run_id value as a run: '' for none, for a non-string and for RunLens itself. */
+const runIdOf = (id: unknown): string => (typeof id === 'string' && id !== '' && id !== SELF_RUN_ID ? id : '');
 
 /** Where a row goes: the run-keyed topic by run id, else the host-keyed one by host. */
 function destination(row: Readonly<Record<string, unknown>>): { topic: string; key: string } {
@@ -25,17 +27,24 @@ function destination(row: Readonly<Record<string, unknown>>): { topic: string; k
 
 /** The one destination of every row of a message, read from its run_id and host columns; null when its rows go several ways. */
 function soleDestination(batches: readonly ColumnBatch[]): { topic: string; key: string } | null {
-  let dest: { topic: string; key: string } | null = null;
+  // destination() per row, without an object per row: this runs for every message.
+  let topic: string | null = null;
+  let key = '';
   for (const b of batches) {
     const runs = b.str('run_id');
     const hosts = b.str('host');
     for (let i = 0; i < b.numRows; i++) {
-      const d = destination({ run_id: runs?.[i], host: hosts?.[i] });
-      if (!dest) dest = d;
-      else if (d.topic !== dest.topic || d.key !== dest.key) return null;
+      const run = runIdOf(runs?.[i]);
+      const host = hosts?.[i];
+      const k = run !== '' ? run : typeof host === 'string' ? host : '';
+      const t = run !== '' ? ANALYZER_RUNS_TOPIC : ANALYZER_HOSTS_TOPIC;
+      if (topic === null) {
+        topic = t;
+        key = k;
+      } else if (t !== topic || k !== key) return null;
     }
   }
-  return dest;
+  return topic === null ? null : { topic, key };
 }
 
 /**
@@ -106,7 +115,7 @@ export class RunRouter {
     const split = columns?.length === 1 && !sole ? splitColumns(d.table, columns[0] as ColumnBatch, m) : null;
     if (columns && (sole || split)) {
       this.counters.received += d.numRows;
-      if (d.table === 'process_samples') for (const c of columns) loads.add(colsOfBatch(c), m);
+      if (d.table === 'process_samples') for (const c of columns) loads.add(loadColsOfBatch(c), m);
       return sole ? [{ ...sole, value: m.value, headers: m.headers }] : split ?? [];
     }
     const rows = messageRows(d);
@@ -164,7 +173,7 @@ function splitColumns(table: TableName, b: ColumnBatch, m: OutgoingMessage): (Ou
 class RunLoadBatch {
   private readonly hosts = new Map<string, { origin: MessageOrigin; rows: Map<string, Row<'process_samples'>> }>();
 
-  add(c: ProcessCols, m: OutgoingMessage): void {
+  add(c: LoadCols, m: OutgoingMessage): void {
     for (const r of runLoadRows(c)) {
       let h = this.hosts.get(r.host);
       if (!h) this.hosts.set(r.host, (h = { origin: { agentId: m.headers.agent_id ?? '', seq: Number(m.headers.seq ?? -1) }, rows: new Map() }));

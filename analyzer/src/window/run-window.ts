@@ -160,6 +160,9 @@ export function spanSeconds(ticks: readonly { ts: number }[]): number {
   return (last - first) / 1000 + (ticks.length > 1 ? (last - first) / 1000 / (ticks.length - 1) : 1);
 }
 
+/** Series up to this long are scanned by nearest. */
+const SCAN_MAX = 16;
+
 /** Whether a series is in time order (no NaN), remembered per array and length: detectors ask per tick. */
 const ordered = new WeakMap<readonly { ts: number }[], { length: number; sorted: boolean }>();
 
@@ -182,7 +185,8 @@ function inTimeOrder(series: readonly { ts: number }[]): boolean {
  */
 export function nearest<T extends { ts: number }>(series: readonly T[], ts: number): T | null {
   let best: T | null = null;
-  if (inTimeOrder(series)) {
+  // A short series (a live window of a few ticks, an empty one) is scanned: remembering its order would cost more.
+  if (series.length > SCAN_MAX && inTimeOrder(series)) {
     const at = lowerBound(series, ts);
     const above = series[at];
     const below = series[at - 1];
@@ -199,17 +203,34 @@ export function nodeAt(window: RunWindow, ts: number): NodeTick | null {
   return nearest(window.node, ts);
 }
 
+/** The items at or after `from`, in their order: a slice where the series is in time order (a window's is), a filter otherwise. */
+function since<T extends { ts: number }>(s: readonly T[], from: number): T[] {
+  let prev = -Infinity;
+  let ordered = !Number.isNaN(from);
+  for (let i = 0; i < s.length && ordered; i++) {
+    const t = (s[i] as T).ts;
+    ordered = t >= prev;
+    prev = t;
+  }
+  return ordered ? s.slice(lowerBound(s, from)) : s.filter((t) => t.ts >= from);
+}
+
 /**
  * The newest part of a window, from `from` (epoch ms) on: what RunState.window(from) gives, cut
  * from a longer window already built instead of from the run's state again. Host series keep the
  * same 1.5 s margin; kernel events keep the ownership the longer window gave them.
  */
 export function trailing(w: RunWindow, from: number): RunWindow {
-  const ticks = <T extends { ts: number }>(s: readonly T[]): T[] => s.filter((t) => t.ts >= from);
-  const near = <T extends { ts: number }>(s: readonly T[]): T[] => s.filter((t) => t.ts >= from - 1500);
+  const ticks = <T extends { ts: number }>(s: readonly T[]): T[] => since(s, from);
+  const near = <T extends { ts: number }>(s: readonly T[]): T[] => since(s, from - 1500);
   const hosts = w.hosts?.map((h): HostView => ({
     ...h, ticks: ticks(h.ticks), node: near(h.node), background: near(h.background), cgroup: near(h.cgroup), gpus: near(h.gpus), ib: near(h.ib),
     ...(h.live ? { live: { start: Math.max(h.live.start, from), end: h.live.end } } : {}),
   }));
-  return { ...w, ticks: ticks(w.ticks), node: near(w.node), ...(hosts ? { hosts } : {}), ...(w.ranks ? { ranks: w.ranks.map((r) => ({ ...r, ticks: ticks(r.ticks) })) } : {}) };
+  const out: RunWindow = { ...w, ticks: ticks(w.ticks), node: near(w.node), ...(hosts ? { hosts } : {}) };
+  const ranks = w.ranks;
+  if (!ranks) return out;
+  // Cut on first read: the detectors with a short live window judge the run and its hosts, not its ranks.
+  let cut: RankView[] | undefined;
+  return Object.defineProperty(out, 'ranks', { get: () => (cut ??= ranks.map((r) => ({ ...r, ticks: ticks(r.ticks) }))), enumerable: true });
 }

@@ -1,12 +1,10 @@
 import { DataType, type Schema } from 'apache-arrow';
-import { Buffer as FbBuffer } from 'apache-arrow/fb/buffer';
-import { FieldNode } from 'apache-arrow/fb/field-node';
 import { Message } from 'apache-arrow/fb/message';
 import { RecordBatch } from 'apache-arrow/fb/record-batch';
 import { ByteBuffer } from 'flatbuffers';
 import type { TableName } from '../catalog/index.ts';
 import { MAX_BATCHES_PER_MESSAGE, MAX_ROWS_PER_MESSAGE } from './bounds.ts';
-import { type IpcFrame, ipcFrames } from './ipc-metadata.ts';
+import { type IpcFrame, int64At, ipcFrames, vectorAt } from './ipc-metadata.ts';
 
 /** What one column's buffers must hold, from a schema that already matched the catalog. */
 type Layout = { readonly kind: 'fixed'; readonly width: number } | { readonly kind: 'utf8' } | { readonly kind: 'list_utf8' };
@@ -91,25 +89,35 @@ export function checkAcceptedIpc(table: TableName, bytes: Uint8Array): IpcCheck 
   return { kind: 'ok', numRows: rows };
 }
 
-/** Reads a batch's field nodes and buffers in order, each checked against the body. */
+/**
+ * Reads a batch's field nodes and buffers in order, each checked against the body: straight from
+ * the flatbuffer's struct vectors (16 bytes each: length and null count, or offset and length), as
+ * FieldNode and Buffer read them but without a BigInt per field (this runs per column per message).
+ */
 class BatchReader {
   private ni = 0;
   private bi = 0;
-  private readonly node = new FieldNode();
-  private readonly buf = new FbBuffer();
+  private readonly bb: ByteBuffer;
+  private readonly nodes: number;
+  private readonly buffers: number;
 
-  constructor(private readonly rb: RecordBatch, readonly view: DataView, readonly bodyStart: number, readonly bodyLength: number) {}
+  constructor(rb: RecordBatch, readonly view: DataView, readonly bodyStart: number, readonly bodyLength: number) {
+    this.bb = rb.bb as ByteBuffer;
+    this.nodes = vectorAt(this.bb, rb.bb_pos, 6);
+    this.buffers = vectorAt(this.bb, rb.bb_pos, 8);
+  }
 
   nextNode(): { length: number; nulls: number } | string {
-    const n = this.rb.nodes(this.ni++, this.node);
-    return n ? { length: Number(n.length()), nulls: Number(n.nullCount()) } : 'a column without a field node';
+    if (this.nodes < 0) return 'a column without a field node';
+    const at = this.nodes + 16 * this.ni++;
+    return { length: int64At(this.bb, at), nulls: int64At(this.bb, at + 8) };
   }
 
   nextBuffer(): { offset: number; length: number } | string {
-    const b = this.rb.buffers(this.bi++, this.buf);
-    if (!b) return 'a column without its buffers';
-    const offset = Number(b.offset());
-    const length = Number(b.length());
+    if (this.buffers < 0) return 'a column without its buffers';
+    const at = this.buffers + 16 * this.bi++;
+    const offset = int64At(this.bb, at);
+    const length = int64At(this.bb, at + 8);
     return offset >= 0 && length >= 0 && offset + length <= this.bodyLength ? { offset, length } : `buffer ${offset}+${length} outside a body of ${this.bodyLength}`;
   }
 }

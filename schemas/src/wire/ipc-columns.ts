@@ -3,6 +3,7 @@ import { RecordBatch } from 'apache-arrow/fb/record-batch';
 import { ByteBuffer } from 'flatbuffers';
 import { type ColumnType, type TableName, catalog } from '../catalog/index.ts';
 import { type IpcColumn, acceptedLayout } from './ipc-check.ts';
+import { int64At, vectorAt } from './ipc-metadata.ts';
 
 interface Range { readonly offset: number; readonly length: number }
 
@@ -27,14 +28,33 @@ export class ColumnBatch {
   private readonly nums = new Map<string, Float64Array>();
   private readonly strs = new Map<string, readonly (string | null)[]>();
   private readonly vals = new Map<string, readonly (number | string | null)[]>();
+  private readonly slots = new Map<string, Slot>();
 
-  constructor(private readonly bytes: Buffer, private readonly view: DataView, private readonly body: number, readonly numRows: number, private readonly slots: ReadonlyMap<string, Slot>) {}
+  constructor(
+    private readonly bytes: Buffer, private readonly view: DataView, private readonly body: number, readonly numRows: number,
+    private readonly meta: BatchMeta,
+  ) {}
+
+  /** A column's slot, read from the batch's metadata on first use: a reader of a few columns never builds the others'. */
+  private slot(name: string): Slot | undefined {
+    let s = this.slots.get(name);
+    if (s) return s;
+    const p = this.meta.places.get(name);
+    if (!p) return undefined;
+    const { bb, nodes, buffers } = this.meta;
+    const range = (k: number): Range => ({ offset: int64At(bb, buffers + 16 * (p.buffer + k)), length: int64At(bb, buffers + 16 * (p.buffer + k) + 8) });
+    const list: Range[] = [];
+    for (let k = 1; k <= p.count; k++) list.push(range(k));
+    s = { type: p.type, nulls: int64At(bb, nodes + 16 * p.node + 8), validity: range(0), buffers: list };
+    this.slots.set(name, s);
+    return s;
+  }
 
   /** A numeric or time column as numbers (epoch ms for times); a missing value is NaN. Undefined when the batch has no such column. */
   num(name: string): Float64Array | undefined {
     let out = this.nums.get(name);
     if (out) return out;
-    const s = this.slots.get(name);
+    const s = this.slot(name);
     if (!s || s.type === 'str' || s.type === 'lc' || s.type === 'str_list') return undefined;
     out = new Float64Array(this.numRows);
     const at = this.body + (s.buffers[0]?.offset ?? 0);
@@ -47,7 +67,7 @@ export class ColumnBatch {
   str(name: string): readonly (string | null)[] | undefined {
     let out = this.strs.get(name);
     if (out) return out;
-    const s = this.slots.get(name);
+    const s = this.slot(name);
     if (!s || (s.type !== 'str' && s.type !== 'lc')) return undefined;
     const offsets = this.body + (s.buffers[0]?.offset ?? 0);
     const data = this.body + (s.buffers[1]?.offset ?? 0);
@@ -67,7 +87,7 @@ export class ColumnBatch {
    * Undefined for a list column or one the batch lacks.
    */
   values(name: string): readonly (number | string | null)[] | undefined {
-    const s = this.slots.get(name);
+    const s = this.slot(name);
     if (!s || s.type === 'str_list') return undefined;
     if (s.type === 'str' || s.type === 'lc') return this.str(name);
     let out = this.vals.get(name);
@@ -95,45 +115,40 @@ export class ColumnBatch {
   }
 }
 
-/** Where a struct vector of a flatbuffer table starts (its field's vtable slot), or -1 when absent. */
-function vectorAt(bb: ByteBuffer, table: number, slot: number): number {
-  const offset = bb.__offset(table, slot);
-  return offset ? bb.__vector(table + offset) : -1;
-}
+/** Where a column's field node and first buffer are in a batch of its layout (the IPC order): the same for every batch of that schema. */
+interface Place { readonly type: ColumnType; readonly node: number; readonly buffer: number; readonly count: number }
 
-/** An int64 of the metadata as a number, without a BigInt: counts and offsets checked by decodeMessage fit 53 bits. */
-const int64At = (bb: ByteBuffer, at: number): number => bb.readInt32(at + 4) * TWO_32 + bb.readUint32(at);
+/** A batch's metadata: its field nodes and buffers vectors, and where each column's are. */
+interface BatchMeta { readonly bb: ByteBuffer; readonly nodes: number; readonly buffers: number; readonly places: ReadonlyMap<string, Place> }
+
+/** Places per accepted layout (one array per accepted schema), computed once. */
+const placesOfLayout = new WeakMap<readonly IpcColumn[], Map<string, Place>>();
 
 /**
- * Reads a batch's field nodes (16-byte structs: length, null count) and buffers (offset, length)
- * in the order the IPC format lays them out, straight from the flatbuffer: this runs per message.
+ * Each column's field node and buffers in the order the IPC format lays them out: a node per
+ * column (two for a list), a validity buffer and then one (fixed), two (utf8) or four (list of
+ * utf8) buffers. Field nodes and buffer regions are then read straight from the flatbuffer per
+ * message, and only for the columns read.
  */
-function slotsOf(rb: RecordBatch, layout: readonly IpcColumn[], types: Readonly<Record<string, { type: ColumnType }>>): Map<string, Slot> {
-  const bb = rb.bb as ByteBuffer;
-  const nodes = vectorAt(bb, rb.bb_pos, 6);
-  const buffers = vectorAt(bb, rb.bb_pos, 8);
-  let ni = 0;
-  let bi = 0;
-  const next = (): Range => {
-    const at = buffers + 16 * bi++;
-    return { offset: int64At(bb, at), length: int64At(bb, at + 8) };
-  };
-  const slots = new Map<string, Slot>();
+function placesOf(layout: readonly IpcColumn[], types: Readonly<Record<string, { type: ColumnType }>>): ReadonlyMap<string, Place> {
+  let places = placesOfLayout.get(layout);
+  if (places) return places;
+  places = new Map();
+  let node = 0;
+  let buffer = 0;
   for (const c of layout) {
-    const nulls = int64At(bb, nodes + 16 * ni++ + 8);
-    const validity = next();
     const count = c.kind === 'fixed' ? 1 : c.kind === 'utf8' ? 2 : 4;
-    if (c.kind === 'list_utf8') ni++;
-    const list: Range[] = [];
-    for (let k = 0; k < count; k++) list.push(next());
-    slots.set(c.name, { type: types[c.name]?.type ?? 'str', nulls, validity, buffers: list });
+    places.set(c.name, { type: types[c.name]?.type ?? 'str', node, buffer, count });
+    node += c.kind === 'list_utf8' ? 2 : 1;
+    buffer += 1 + count;
   }
-  return slots;
+  placesOfLayout.set(layout, places);
+  return places;
 }
 
 /** A time outside the safe integers: apache-arrow cannot read it either, so the message is bad data for the row path to set aside. */
-function unsafeTimes(batch: ColumnBatch, slots: ReadonlyMap<string, Slot>): boolean {
-  for (const [name, s] of slots) {
+function unsafeTimes(batch: ColumnBatch, places: ReadonlyMap<string, Place>): boolean {
+  for (const [name, s] of places) {
     if (s.type !== 'ts') continue;
     const v = batch.num(name);
     if (v?.some((t) => !Number.isNaN(t) && !Number.isSafeInteger(t))) return true;
@@ -159,9 +174,11 @@ export function readColumns(table: TableName, bytes: Uint8Array): ColumnBatch[] 
     const m = Message.getRootAsMessage(new ByteBuffer(bytes.subarray(metaStart, metaStart + view.getInt32(metaStart - 4, true))));
     const rb = m.header(new RecordBatch()) as RecordBatch | null;
     if (!rb || rb.compression() !== null) return null;
-    const slots = slotsOf(rb, known.layout, types);
-    const batch = new ColumnBatch(buffer, view, f.end - Number(m.bodyLength()), Number(rb.length()), slots);
-    if (unsafeTimes(batch, slots)) return null;
+    const bb = rb.bb as ByteBuffer;
+    const places = placesOf(known.layout, types);
+    const meta = { bb, nodes: vectorAt(bb, rb.bb_pos, 6), buffers: vectorAt(bb, rb.bb_pos, 8), places };
+    const batch = new ColumnBatch(buffer, view, f.end - Number(m.bodyLength()), Number(rb.length()), meta);
+    if (unsafeTimes(batch, places)) return null;
     out.push(batch);
   }
   return out;

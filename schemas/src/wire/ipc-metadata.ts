@@ -147,3 +147,15 @@ const FRAME_KINDS: Partial<Record<MessageHeader, IpcFrame['kind']>> = {
   [MessageHeader.RecordBatch]: 'record_batch',
   [MessageHeader.DictionaryBatch]: 'dictionary_batch',
 };
+
+/** Where a struct vector of a flatbuffer table starts (its field's vtable slot), or -1 when absent. */
+export function vectorAt(bb: ByteBuffer, table: number, slot: number): number {
+  const offset = bb.__offset(table, slot);
+  return offset ? bb.__vector(table + offset) : -1;
+}
+
+/**
+ * An int64 of the metadata as a number, without a BigInt: the same number as Number(bb.readInt64(at))
+ * (one rounding of the exact value either way), and no allocation; read per column per message.
+ */
+export const int64At = (bb: ByteBuffer, at: number): number => bb.readInt32(at + 4) * 2 ** 32 + bb.readUint32(at);

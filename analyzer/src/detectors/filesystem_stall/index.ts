@@ -54,7 +54,7 @@ export const filesystemStall = defineDetector({
   evaluate(w) {
     return (w.hosts ?? []).flatMap((h) => {
       const live = h.live;
-      if (!live) return [];
+      if (!live || (h.events?.length ?? 0) === 0) return [];
       const fs = (h.events ?? []).filter((e) => e.kind === 'fs_not_responding' || e.kind === 'fs_ok');
       return [...groupBy(fs, (e) => e.device)].flatMap(([, evs]) => stalls(evs).map((s) => toDraft(h, live, s)))
         .filter((d): d is FindingDraft => d !== null);

@@ -103,6 +103,8 @@ function linkDownFault(port: string, ticks: readonly IbTick[]): Draft | null {
 }
 
 function onHost(h: HostView): FindingDraft[] {
+  // Nothing to judge on a host without GPU, IB or kernel rows: no groups to build at every tick.
+  if (h.gpus.length === 0 && h.ib.length === 0 && (h.events?.length ?? 0) === 0) return [];
   const gpu = [...groupBy(h.gpus, (g) => g.gpu_uuid)].flatMap(([uuid, ts]) => [eccFault(uuid, ts), throttleFault(uuid, ts)]);
   const ib = [...groupBy(h.ib, (t) => t.port)].flatMap(([port, ts]) => [linkDownFault(port, ts), errorFault(port, ts)]);
   const sampled = [...gpu, ...ib].filter((d): d is Draft => d !== null).map((d): FindingDraft => ({ ...d, kind: 'hardware_fault', host: h.host }));

@@ -97,6 +97,8 @@ export const idle = defineDetector({
 
 /** The run-level finding from its samples: the longest idle stretch that counts. */
 function sampledIdle(w: RunWindow): FindingDraft[] {
+  // Every stretch that counts is made of idle ticks: a window without one (a working run, at every tick) needs no stretches.
+  if (!w.ticks.some((t, i) => isIdle(t, w.ticks[i - 1]))) return [];
   // The longest stretch that counts; of equal ones the held one, which says why.
   const s = idleStretches(w.ticks).sort((x, y) => y.seconds - x.seconds || Number(y.held !== null) - Number(x.held !== null))[0];
   if (!s) return [];

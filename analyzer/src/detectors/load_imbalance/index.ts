@@ -70,9 +70,11 @@ export const loadImbalance = defineDetector({
     if (work.length >= 2) return fromMpi(w, work);
     const ranks = (w.ranks ?? []).filter((r) => r.ticks.length >= MIN_TICKS);
     if (ranks.length < 2) return [];
-    const blamed = new Set((w.hosts ?? []).filter((h) => hasHostCause(hostCause(h))).map((h) => h.host));
+    // Which hosts show a cause of their own matters only for a light rank: asked once, and only then.
+    let blamed: Set<string> | null = null;
+    const blamedHosts = (): Set<string> => (blamed ??= new Set((w.hosts ?? []).filter((h) => hasHostCause(hostCause(h))).map((h) => h.host)));
     const hostOf = new Map(ranks.map((r) => [r.rank, r.host]));
-    const o = outliersOf(new Map(ranks.map((r) => [r.rank, progressRate(r.ticks)])), (r) => blamed.has(hostOf.get(r) ?? ''));
+    const o = outliersOf(new Map(ranks.map((r) => [r.rank, progressRate(r.ticks)])), (r) => blamedHosts().has(hostOf.get(r) ?? ''));
     if (!o) return [];
     const start = Math.min(...ranks.map((r) => r.ticks[0]?.ts ?? Infinity));
     const end = Math.max(...ranks.map((r) => r.ticks[r.ticks.length - 1]?.ts ?? 0));

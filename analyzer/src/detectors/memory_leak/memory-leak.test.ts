@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { recordedHost } from '../testdata/recorded.ts';
 import { MB, T0, makeWindow } from '../testdata/windows.ts';
-import { memoryLeak } from './index.ts';
+import { fitLeak, memoryLeak, ruledOut } from './index.ts';
 
 describe('memory_leak', () => {
   it('fires for RSS growing 20 MB/s over 15 ticks, with the fit and the thresholds as evidence', () => {
@@ -84,5 +84,27 @@ describe('memory_leak on captured windows (testdata/, 2-core VM with 25 GB)', ()
 
   it('is silent for the same program leaking 0.8 MiB/s, just under the 1 MiB/s slope', () => {
     expect(memoryLeak.evaluate(recordedHost('memory_leak', 'leak-0.8mib-per-s', 1))).toEqual([]);
+  });
+});
+
+describe('memory_leak: the one-pass check before the fits', () => {
+  it('rules out only windows the full rule finds no leak in (random walks, ramps, steps and leaks)', () => {
+    let seed = 5;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    let ruled = 0;
+    let leaks = 0;
+    for (let trial = 0; trial < 400; trial++) {
+      const slope = [0, 0.2, 0.6, 1.1, 3, 20][trial % 6] ?? 0;
+      const noise = [0, 0.05, 1, 10][trial % 4] ?? 0;
+      let rss = 500 * MB;
+      const w = makeWindow({ n: 5 + (trial % 56), tick: () => ({ rss_bytes: (rss += slope * 1048576 + (rand() - 0.5) * noise * MB) }) });
+      if (ruledOut(w.ticks)) {
+        ruled++;
+        expect(fitLeak(w)).toEqual([]);
+      }
+      leaks += memoryLeak.evaluate(w).length;
+    }
+    expect(ruled).toBeGreaterThan(100);
+    expect(leaks).toBeGreaterThan(20);
   });
 });

@@ -29,11 +29,10 @@ export const memoryPressure = defineDetector({
     for (const h of w.hosts ?? []) {
       const hits = h.ticks.filter((t) => {
         const n = nearest(h.node, t.ts);
-        // cgroup v1 gives one row per controller path: look at every row of this tick.
-        const cgs = cgroupRowsAt(h.cgroup, t.ts);
         const lowAvail = n?.mem_available_bytes !== undefined && n.mem_total_bytes ? n.mem_available_bytes / n.mem_total_bytes < MIN_AVAILABLE_SHARE : false;
         const psi = (n?.psi_memory_some ?? 0) >= PSI_MEMORY_THRESHOLD;
-        const nearLimit = cgs.some((cg) => cg.mem_limit_bytes && cg.mem_usage_bytes ? cg.mem_usage_bytes / cg.mem_limit_bytes >= CGROUP_LIMIT_SHARE : false);
+        // cgroup v1 gives one row per controller path: look at every row of this tick (none, no array).
+        const nearLimit = h.cgroup.length > 0 && cgroupRowsAt(h.cgroup, t.ts).some((cg) => (cg.mem_limit_bytes && cg.mem_usage_bytes ? cg.mem_usage_bytes / cg.mem_limit_bytes >= CGROUP_LIMIT_SHARE : false));
         return lowAvail || psi || nearLimit;
       });
       if (hits.length < MIN_TICKS) continue;

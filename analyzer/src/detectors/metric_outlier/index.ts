@@ -11,7 +11,7 @@ export const MIN_RUN = 3;
 export const MAX_SHARE = 0.2;
 export const MIN_POINTS = 20;
 
-const SERIES: readonly { name: string; get: (t: RunTick) => number; floor: number; unit: string }[] = [
+export const SERIES: readonly { name: string; get: (t: RunTick) => number; floor: number; unit: string }[] = [
   { name: 'cpu_cores', get: (t) => t.cpu_cores, floor: 0.5, unit: 'cores' },
   { name: 'storage_bytes_per_s', get: (t) => t.storage_bytes_per_s, floor: 32 * 1024 * 1024, unit: 'B/s' },
   { name: 'syscalls_per_s', get: (t) => t.syscalls_per_s, floor: 5000, unit: '1/s' },
@@ -30,7 +30,26 @@ function longestExcursion(xs: readonly number[], med: number, limit: number): [n
   return best;
 }
 
-function outlier(w: RunWindow, s: (typeof SERIES)[number]): FindingDraft | null {
+/**
+ * Whether no point can lie farther than `floor` from the median: the median lies between the
+ * smallest and the largest value, so every |x - median| is at most their difference (rounding is
+ * monotone, so this holds in floating point too). A steady series is ruled out in one pass,
+ * without the two sorts of the median and the MAD, at every tick.
+ */
+export function withinFloor(ticks: readonly RunTick[], get: (t: RunTick) => number, floor: number): boolean {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const t of ticks) {
+    const x = get(t);
+    if (Number.isNaN(x)) return false;
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  return hi - lo <= floor;
+}
+
+/** One series' outlier, or null: the rule itself, medians and all (outlier asks it only where withinFloor leaves it a chance). */
+export function outlierOf(w: RunWindow, s: (typeof SERIES)[number]): FindingDraft | null {
   const xs = w.ticks.map(s.get);
   const med = median(xs);
   const limit = Math.max(Z * 1.4826 * mad(xs), s.floor);
@@ -45,6 +64,10 @@ function outlier(w: RunWindow, s: (typeof SERIES)[number]): FindingDraft | null 
     advice: 'Look at the marked interval on the timeline: a burst of work, a stall or an outside event; compare with the same interval in an earlier run.',
     evidence: { series: s.name, median: round(med, 3), max_deviation: round(peak, 3), samples: len, z: Z, floor: s.floor, max_share: MAX_SHARE },
   });
+}
+
+function outlier(w: RunWindow, s: (typeof SERIES)[number]): FindingDraft | null {
+  return withinFloor(w.ticks, s.get, s.floor) ? null : outlierOf(w, s);
 }
 
 /** Generic: a run-level series far outside its own robust range for a short stretch. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { recordedHost } from '../testdata/recorded.ts';
 import { T0, makeWindow } from '../testdata/windows.ts';
-import { metricOutlier } from './index.ts';
+import { SERIES, metricOutlier, outlierOf, withinFloor } from './index.ts';
 
 describe('metric_outlier', () => {
   it('flags a short burst far outside a steady series, with its size as evidence', () => {
@@ -39,5 +39,31 @@ describe('metric_outlier on captured windows (testdata/, 2-core VM)', () => {
 
   it('is silent for a 4 s burn.mjs burst on a loaded VM: it only added 0.25 cores, under the 0.5-core floor', () => {
     expect(metricOutlier.evaluate(recordedHost('metric_outlier', 'cpu-burst-starved', 1))).toEqual([]);
+  });
+});
+
+describe('metric_outlier: the range check before the medians', () => {
+  it('rules out only series the full rule finds nothing in (random series near and across the floor)', () => {
+    let seed = 11;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    let ruled = 0;
+    let burst = 0;
+    for (let trial = 0; trial < 400; trial++) {
+      const spread = [0.1, 0.4, 0.5, 0.6, 3][trial % 5] ?? 1;
+      const at = Math.floor(rand() * 50);
+      const w = makeWindow({ n: 20 + (trial % 41), tick: (i) => ({
+        cpu_cores: 1 + rand() * spread + (trial % 2 === 0 && i >= at && i < at + 3 + (trial % 4) ? 5 : 0),
+        syscalls_per_s: 1000 + rand() * 4000 * spread, storage_bytes_per_s: rand() * 1e7 * spread, invol_ctxsw_per_s: 100 * spread * rand(),
+      }) });
+      for (const s of SERIES) {
+        if (!withinFloor(w.ticks, s.get, s.floor)) continue;
+        ruled++;
+        expect(outlierOf(w, s)).toBeNull();
+      }
+      burst += metricOutlier.evaluate(w).length;
+    }
+    // Both sides were exercised: series ruled out cheaply, and bursts the full rule found.
+    expect(ruled).toBeGreaterThan(100);
+    expect(burst).toBeGreaterThan(10);
   });
 });

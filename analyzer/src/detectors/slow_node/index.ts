@@ -24,8 +24,9 @@ export const slowNode = defineDetector({
     const out: FindingDraft[] = [];
     for (const h of hosts) {
       const ratio = ratios.get(h.host) ?? 1;
+      if (ratio > SLOW_RATIO) continue;
       const cause = hostCause(h);
-      if (ratio > SLOW_RATIO || !hasHostCause(cause)) continue;
+      if (!hasHostCause(cause)) continue;
       out.push({
         kind: 'slow_node', scope: 'host', scope_id: h.host, host: h.host, start_ts: h.ticks[0]?.ts ?? 0, end_ts: h.ticks[h.ticks.length - 1]?.ts ?? 0,
         severity: ratio < 0.5 ? 'critical' : 'warning', confidence: round(Math.min(1, 0.5 + (SLOW_RATIO - ratio))),

@@ -15,8 +15,6 @@ const NEEDED = [
   { bin: 'prometheus-alertmanager', pkg: 'prometheus-alertmanager' },
   // promtool checks every role's /metrics page (bin/src/metrics-endpoints.int.test.ts).
   { bin: 'promtool', pkg: 'prometheus' },
-  // benchmarks/latency's tuned peer reads PSI and /proc/stat through node-exporter (the bench also installs it itself).
-  { bin: 'prometheus-node-exporter', pkg: 'prometheus-node-exporter' },
   // benchmarks/latency's memory-pressure workload maps its dataset (scenarios/generators/reread.py).
   { bin: 'python3', pkg: 'python3' },
   // deploy/testbed/stack-up forwards the hub's dashboard and ClickHouse to this machine's loopback.

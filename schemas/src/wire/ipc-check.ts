@@ -1,6 +1,4 @@
 import { DataType, type Schema } from 'apache-arrow';
-import { Buffer as FbBuffer } from 'apache-arrow/fb/buffer';
-import { FieldNode } from 'apache-arrow/fb/field-node';
 import { Message } from 'apache-arrow/fb/message';
 import { RecordBatch } from 'apache-arrow/fb/record-batch';
 import { ByteBuffer } from 'flatbuffers';
@@ -91,26 +89,57 @@ export function checkAcceptedIpc(table: TableName, bytes: Uint8Array): IpcCheck 
   return { kind: 'ok', numRows: rows };
 }
 
-/** Reads a batch's field nodes and buffers in order, each checked against the body. */
+const TWO_32 = 2 ** 32;
+
+/**
+ * An int64 of the metadata as a number, without a BigInt (one per field node and buffer adds up
+ * for small messages). Past 2^53 it is inexact, and the checks then find it outside the body.
+ */
+export const int64At = (bb: ByteBuffer, at: number): number => bb.readInt32(at + 4) * TWO_32 + bb.readUint32(at);
+
+/** Where a struct vector of a flatbuffer table starts (`at` -1 when absent), and its length. */
+export function vectorOf(bb: ByteBuffer, table: number, slot: number): { at: number; length: number } {
+  const offset = bb.__offset(table, slot);
+  return offset ? { at: bb.__vector(table + offset), length: bb.__vector_len(table + offset) } : { at: -1, length: 0 };
+}
+
+/**
+ * Reads a batch's field nodes (16-byte structs: length, null count) and buffers (offset, length)
+ * in order straight from the flatbuffer, each checked against the body. The last one read is in
+ * the fields: no object per node or buffer.
+ */
 class BatchReader {
   private ni = 0;
   private bi = 0;
-  private readonly node = new FieldNode();
-  private readonly buf = new FbBuffer();
+  private readonly nodes: { at: number; length: number };
+  private readonly buffers: { at: number; length: number };
+  length = 0;
+  nulls = 0;
+  offset = 0;
+  size = 0;
 
-  constructor(private readonly rb: RecordBatch, readonly view: DataView, readonly bodyStart: number, readonly bodyLength: number) {}
-
-  nextNode(): { length: number; nulls: number } | string {
-    const n = this.rb.nodes(this.ni++, this.node);
-    return n ? { length: Number(n.length()), nulls: Number(n.nullCount()) } : 'a column without a field node';
+  constructor(private readonly bb: ByteBuffer, rb: RecordBatch, readonly view: DataView, readonly bodyStart: number, readonly bodyLength: number) {
+    this.nodes = vectorOf(bb, rb.bb_pos, 6);
+    this.buffers = vectorOf(bb, rb.bb_pos, 8);
   }
 
-  nextBuffer(): { offset: number; length: number } | string {
-    const b = this.rb.buffers(this.bi++, this.buf);
-    if (!b) return 'a column without its buffers';
-    const offset = Number(b.offset());
-    const length = Number(b.length());
-    return offset >= 0 && length >= 0 && offset + length <= this.bodyLength ? { offset, length } : `buffer ${offset}+${length} outside a body of ${this.bodyLength}`;
+  nextNode(): string | null {
+    if (this.ni >= this.nodes.length) return 'a column without a field node';
+    const at = this.nodes.at + 16 * this.ni++;
+    this.length = int64At(this.bb, at);
+    this.nulls = int64At(this.bb, at + 8);
+    return null;
+  }
+
+  nextBuffer(): string | null {
+    if (this.bi >= this.buffers.length) return 'a column without its buffers';
+    const at = this.buffers.at + 16 * this.bi++;
+    const offset = int64At(this.bb, at);
+    const length = int64At(this.bb, at + 8);
+    if (!(offset >= 0 && length >= 0 && offset + length <= this.bodyLength)) return `buffer ${offset}+${length} outside a body of ${this.bodyLength}`;
+    this.offset = offset;
+    this.size = length;
+    return null;
   }
 }
 
@@ -118,12 +147,14 @@ function checkBatch(bytes: Uint8Array, f: IpcFrame, layout: readonly Column[]): 
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const continued = view.getInt32(f.start, true) === -1;
   const metaStart = f.start + (continued ? 8 : 4);
-  const m = Message.getRootAsMessage(new ByteBuffer(bytes.subarray(metaStart, metaStart + view.getInt32(metaStart - 4, true))));
+  const bb = new ByteBuffer(bytes.subarray(metaStart, metaStart + view.getInt32(metaStart - 4, true)));
+  const m = Message.getRootAsMessage(bb);
   const rb = m.header(new RecordBatch()) as RecordBatch | null;
   if (!rb || rb.compression() !== null) return null;
   const bodyLength = Number(m.bodyLength());
-  const r = new BatchReader(rb, view, f.end - bodyLength, bodyLength);
-  const rows = Number(rb.length());
+  const r = new BatchReader(bb, rb, view, f.end - bodyLength, bodyLength);
+  const lengthSlot = bb.__offset(rb.bb_pos, 4);
+  const rows = lengthSlot ? int64At(bb, rb.bb_pos + lengthSlot) : 0;
   if (!Number.isSafeInteger(rows) || rows < 0 || rows > MAX_ROWS_PER_MESSAGE) return `${rows} rows > ${MAX_ROWS_PER_MESSAGE}`;
   for (const c of layout) {
     const why = checkColumn(r, c, rows);
@@ -133,36 +164,34 @@ function checkBatch(bytes: Uint8Array, f: IpcFrame, layout: readonly Column[]): 
 }
 
 function checkColumn(r: BatchReader, l: Layout, rows: number): string | null {
-  const node = r.nextNode();
-  if (typeof node === 'string') return node;
-  if (node.length !== rows) return `${node.length} values in a batch of ${rows} rows`;
-  const validity = r.nextBuffer();
-  if (typeof validity === 'string') return validity;
-  if (node.nulls > 0 && validity.length * 8 < rows) return `validity bitmap covers ${validity.length * 8} of ${rows} values`;
-  if (l.kind === 'fixed') {
-    const data = r.nextBuffer();
-    if (typeof data === 'string') return data;
-    return data.length >= rows * l.width ? null : `buffer holds ${data.length} bytes for ${rows} values of ${l.width}`;
-  }
+  const bad = r.nextNode();
+  if (bad) return bad;
+  if (r.length !== rows) return `${r.length} values in a batch of ${rows} rows`;
+  const nulls = r.nulls;
+  const noValidity = r.nextBuffer();
+  if (noValidity) return noValidity;
+  if (nulls > 0 && r.size * 8 < rows) return `validity bitmap covers ${r.size * 8} of ${rows} values`;
+  if (l.kind === 'fixed') return r.nextBuffer() ?? (r.size >= rows * l.width ? null : `buffer holds ${r.size} bytes for ${rows} values of ${l.width}`);
   if (l.kind === 'utf8') return checkUtf8(r, rows);
-  const offsets = r.nextBuffer();
-  if (typeof offsets === 'string') return offsets;
-  const child = r.nextNode();
-  if (typeof child === 'string') return child;
+  const noOffsets = r.nextBuffer();
+  if (noOffsets) return noOffsets;
+  const offsets = { offset: r.offset, length: r.size };
+  const noChild = r.nextNode();
+  if (noChild) return noChild;
+  const child = { length: r.length, nulls: r.nulls };
   const items = offsetsCover(r, offsets, rows, child.length);
   if (items) return items;
-  const childValidity = r.nextBuffer();
-  if (typeof childValidity === 'string') return childValidity;
-  if (child.nulls > 0 && childValidity.length * 8 < child.length) return `item validity covers ${childValidity.length * 8} of ${child.length}`;
+  const noChildValidity = r.nextBuffer();
+  if (noChildValidity) return noChildValidity;
+  if (child.nulls > 0 && r.size * 8 < child.length) return `item validity covers ${r.size * 8} of ${child.length}`;
   return checkUtf8(r, child.length);
 }
 
 function checkUtf8(r: BatchReader, count: number): string | null {
-  const offsets = r.nextBuffer();
-  if (typeof offsets === 'string') return offsets;
-  const data = r.nextBuffer();
-  if (typeof data === 'string') return data;
-  return offsetsCover(r, offsets, count, data.length);
+  const noOffsets = r.nextBuffer();
+  if (noOffsets) return noOffsets;
+  const offsets = { offset: r.offset, length: r.size };
+  return r.nextBuffer() ?? offsetsCover(r, offsets, count, r.size);
 }
 
 /** Offsets exist for every value, start at or after 0, never go backwards and end within `limit`. */

@@ -2,18 +2,23 @@ import { Message } from 'apache-arrow/fb/message';
 import { RecordBatch } from 'apache-arrow/fb/record-batch';
 import { ByteBuffer } from 'flatbuffers';
 import { type ColumnType, type TableName, catalog } from '../catalog/index.ts';
-import { type IpcColumn, acceptedLayout } from './ipc-check.ts';
+import { type IpcColumn, acceptedLayout, int64At, vectorOf } from './ipc-check.ts';
 
-interface Range { readonly offset: number; readonly length: number }
+/** A byte range of a record batch's body. */
+export interface IpcRange { readonly offset: number; readonly length: number }
+type Range = IpcRange;
 
 /** Where one column's values lie in the message: its validity bitmap and its value buffers. */
-interface Slot {
+export interface IpcSlot {
   readonly type: ColumnType;
   readonly nulls: number;
   readonly validity: Range;
   /** fixed: data; utf8: offsets, data; list of utf8: offsets, then the items' validity, offsets and data. */
   readonly buffers: readonly Range[];
+  /** A list column's items' null count (0 for other columns). */
+  readonly childNulls: number;
 }
+type Slot = IpcSlot;
 
 const TWO_32 = 2 ** 32;
 
@@ -95,23 +100,14 @@ export class ColumnBatch {
   }
 }
 
-/** Where a struct vector of a flatbuffer table starts (its field's vtable slot), or -1 when absent. */
-function vectorAt(bb: ByteBuffer, table: number, slot: number): number {
-  const offset = bb.__offset(table, slot);
-  return offset ? bb.__vector(table + offset) : -1;
-}
-
-/** An int64 of the metadata as a number, without a BigInt: counts and offsets checked by decodeMessage fit 53 bits. */
-const int64At = (bb: ByteBuffer, at: number): number => bb.readInt32(at + 4) * TWO_32 + bb.readUint32(at);
-
 /**
  * Reads a batch's field nodes (16-byte structs: length, null count) and buffers (offset, length)
  * in the order the IPC format lays them out, straight from the flatbuffer: this runs per message.
  */
 function slotsOf(rb: RecordBatch, layout: readonly IpcColumn[], types: Readonly<Record<string, { type: ColumnType }>>): Map<string, Slot> {
   const bb = rb.bb as ByteBuffer;
-  const nodes = vectorAt(bb, rb.bb_pos, 6);
-  const buffers = vectorAt(bb, rb.bb_pos, 8);
+  const nodes = vectorOf(bb, rb.bb_pos, 6).at;
+  const buffers = vectorOf(bb, rb.bb_pos, 8).at;
   let ni = 0;
   let bi = 0;
   const next = (): Range => {
@@ -121,12 +117,12 @@ function slotsOf(rb: RecordBatch, layout: readonly IpcColumn[], types: Readonly<
   const slots = new Map<string, Slot>();
   for (const c of layout) {
     const nulls = int64At(bb, nodes + 16 * ni++ + 8);
+    const childNulls = c.kind === 'list_utf8' ? int64At(bb, nodes + 16 * ni++ + 8) : 0;
     const validity = next();
     const count = c.kind === 'fixed' ? 1 : c.kind === 'utf8' ? 2 : 4;
-    if (c.kind === 'list_utf8') ni++;
     const list: Range[] = [];
     for (let k = 0; k < count; k++) list.push(next());
-    slots.set(c.name, { type: types[c.name]?.type ?? 'str', nulls, validity, buffers: list });
+    slots.set(c.name, { type: types[c.name]?.type ?? 'str', nulls, validity, buffers: list, childNulls });
   }
   return slots;
 }
@@ -141,27 +137,51 @@ function unsafeTimes(batch: ColumnBatch, slots: ReadonlyMap<string, Slot>): bool
   return false;
 }
 
+/** One record batch of an IPC stream whose schema was accepted: where its body starts in the bytes and where each column lies. */
+export interface IpcBatch {
+  readonly body: number;
+  readonly numRows: number;
+  readonly slots: ReadonlyMap<string, IpcSlot>;
+}
+
+/**
+ * The record batches of a stream whose schema was accepted before (decodeMessage checked it), as
+ * buffer ranges per column, read from the metadata alone; null where this does not apply (a schema
+ * not accepted, compression). Readers that copy bytes (the 18.16 store's Native writer) use it as
+ * it is; readers that make numbers use readColumns.
+ */
+export function ipcBatches(table: TableName, bytes: Uint8Array): IpcBatch[] | null {
+  const known = acceptedLayout(table, bytes);
+  if (!known) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const types = catalog[table].columns as Readonly<Record<string, { type: ColumnType }>>;
+  const out: IpcBatch[] = [];
+  for (let i = 1; i < known.frames.length; i++) {
+    const f = known.frames[i];
+    if (f?.kind !== 'record_batch') return null;
+    const metaStart = f.start + (view.getInt32(f.start, true) === -1 ? 8 : 4);
+    const m = Message.getRootAsMessage(new ByteBuffer(bytes.subarray(metaStart, metaStart + view.getInt32(metaStart - 4, true))));
+    const rb = m.header(new RecordBatch()) as RecordBatch | null;
+    if (!rb || rb.compression() !== null) return null;
+    out.push({ body: f.end - Number(m.bodyLength()), numRows: Number(rb.length()), slots: slotsOf(rb, known.layout, types) });
+  }
+  return out;
+}
+
 /**
  * The record batches of a message already checked by decodeMessage, as columns; null where this
  * reader does not apply (a schema not accepted, compression, a time past 2^53): the caller then
  * reads rows.
  */
 export function readColumns(table: TableName, bytes: Uint8Array): ColumnBatch[] | null {
-  const known = acceptedLayout(table, bytes);
-  if (!known) return null;
+  const batches = ipcBatches(table, bytes);
+  if (!batches) return null;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const types = catalog[table].columns as Readonly<Record<string, { type: ColumnType }>>;
   const out: ColumnBatch[] = [];
-  for (const f of known.frames.slice(1)) {
-    if (f.kind !== 'record_batch') return null;
-    const metaStart = f.start + (view.getInt32(f.start, true) === -1 ? 8 : 4);
-    const m = Message.getRootAsMessage(new ByteBuffer(bytes.subarray(metaStart, metaStart + view.getInt32(metaStart - 4, true))));
-    const rb = m.header(new RecordBatch()) as RecordBatch | null;
-    if (!rb || rb.compression() !== null) return null;
-    const slots = slotsOf(rb, known.layout, types);
-    const batch = new ColumnBatch(buffer, view, f.end - Number(m.bodyLength()), Number(rb.length()), slots);
-    if (unsafeTimes(batch, slots)) return null;
+  for (const b of batches) {
+    const batch = new ColumnBatch(buffer, view, b.body, b.numRows, b.slots);
+    if (unsafeTimes(batch, b.slots)) return null;
     out.push(batch);
   }
   return out;

@@ -225,7 +225,7 @@ function writeColumn(body: Body, type: ColumnType, values: readonly unknown[]): 
   }
 }
 
-function recordBatchMessage(body: Body, rows: number): Uint8Array {
+function recordBatchMessage(body: BatchBody, rows: number): Uint8Array {
   const b = new Builder(512 + body.buffers.length * 16);
   const structs = (pairs: readonly number[]): number => {
     b.startVector(16, pairs.length / 2, 8);
@@ -244,6 +244,9 @@ function recordBatchMessage(body: Body, rows: number): Uint8Array {
   b.addFieldOffset(2, buffersAt, 0);
   return message(b, HEADER_RECORD_BATCH, b.endObject(), body.at);
 }
+
+/** A written record batch body: its length and its field nodes and buffers as flattened pairs. */
+export interface BatchBody { readonly at: number; readonly nodes: readonly number[]; readonly buffers: readonly number[] }
 
 let body: Body | undefined;
 
@@ -273,4 +276,14 @@ export function encodeValues(name: TableName, n: number, valuesOf: (column: stri
   out.set(body.bytes.subarray(0, body.at), schema.length + head.length);
   out.set(EOS, schema.length + head.length + body.at);
   return out;
+}
+
+/**
+ * A stream of the catalog's schema and one record batch whose body the caller wrote (8-byte
+ * aligned buffers, `nodes` and `buffers` as flattened (length, null count) and (offset, length)
+ * pairs in the catalog's column order), as the pieces to write one after the other: schema,
+ * batch metadata, body, end marker. ipc-compact.ts writes such bodies from other streams' buffers.
+ */
+export function catalogStream(name: TableName, rows: number, batch: BatchBody & { readonly bytes: Uint8Array }): Uint8Array[] {
+  return [layoutOf(name).schema, recordBatchMessage(batch, rows), batch.bytes.subarray(0, batch.at), EOS];
 }

@@ -1,11 +1,73 @@
+import { Message } from 'apache-arrow/fb/message';
+import { RecordBatch } from 'apache-arrow/fb/record-batch';
+import { ByteBuffer } from 'flatbuffers';
 import { type ColumnDef, type TableName, VALUE_BYTES, catalog } from '../catalog/index.ts';
-import { type IpcBatch, type IpcSlot, ipcBatches } from './ipc-columns.ts';
+import { type IpcColumn, acceptedLayout, int64At, vectorOf } from './ipc-check.ts';
 import { catalogStream } from './ipc-writer.ts';
 
 const pad8 = (n: number): number => (n + 7) & ~7;
 
-/** One record batch and the stream that holds it. */
-interface Source { readonly bytes: Uint8Array; readonly view: DataView; readonly batch: IpcBatch }
+/** One record batch: its stream, where its body starts, and where its field nodes and buffers lie in its metadata. */
+interface Source {
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  readonly bb: ByteBuffer;
+  readonly body: number;
+  readonly numRows: number;
+  readonly nodes: number;
+  readonly buffers: number;
+  /** Per catalog column: its field node and first buffer index in this batch (-1: absent). */
+  readonly at: ColumnIndex;
+}
+
+interface ColumnIndex { readonly node: Int32Array; readonly buffer: Int32Array }
+
+/** Per accepted layout, where each catalog column's node and buffers are: computed once per layout. */
+const indexes = new WeakMap<readonly IpcColumn[], ColumnIndex>();
+
+function columnIndex(table: TableName, layout: readonly IpcColumn[]): ColumnIndex {
+  let ix = indexes.get(layout);
+  if (ix) return ix;
+  const names = Object.keys(catalog[table].columns);
+  const node = new Int32Array(names.length).fill(-1);
+  const buffer = new Int32Array(names.length).fill(-1);
+  let ni = 0;
+  let bi = 0;
+  for (const c of layout) {
+    const k = names.indexOf(c.name);
+    if (k >= 0) [node[k], buffer[k]] = [ni, bi];
+    ni += c.kind === 'list_utf8' ? 2 : 1;
+    bi += c.kind === 'fixed' ? 2 : c.kind === 'utf8' ? 3 : 5;
+  }
+  ix = { node, buffer };
+  indexes.set(layout, ix);
+  return ix;
+}
+
+/** The record batches of an accepted stream, appended to `out`; false when the stream was not accepted (or is compressed). */
+function sourcesOf(table: TableName, bytes: Uint8Array, out: Source[]): boolean {
+  const known = acceptedLayout(table, bytes);
+  if (!known) return false;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const at = columnIndex(table, known.layout);
+  for (let i = 1; i < known.frames.length; i++) {
+    const f = known.frames[i];
+    if (f?.kind !== 'record_batch') return false;
+    const metaStart = f.start + (view.getInt32(f.start, true) === -1 ? 8 : 4);
+    const bb = new ByteBuffer(bytes.subarray(metaStart, metaStart + view.getInt32(metaStart - 4, true)));
+    const m = Message.getRootAsMessage(bb);
+    const rb = m.header(new RecordBatch()) as RecordBatch | null;
+    if (!rb || rb.compression() !== null) return false;
+    const lengthSlot = bb.__offset(rb.bb_pos, 4);
+    const numRows = lengthSlot ? int64At(bb, rb.bb_pos + lengthSlot) : 0;
+    out.push({ bytes, view, bb, body: f.end - Number(m.bodyLength()), numRows, nodes: vectorOf(bb, rb.bb_pos, 6).at, buffers: vectorOf(bb, rb.bb_pos, 8).at, at });
+  }
+  return true;
+}
+
+const bufferOffset = (src: Source, b: number): number => int64At(src.bb, src.buffers + 16 * b);
+const bufferLength = (src: Source, b: number): number => int64At(src.bb, src.buffers + 16 * b + 8);
+const nullCount = (src: Source, n: number): number => int64At(src.bb, src.nodes + 16 * n + 8);
 
 /**
  * Runs of values, one per source, as typed arrays (a message of 20 rows must not cost an object
@@ -28,19 +90,19 @@ class Runs {
     this.check = new Uint8Array(k);
   }
 
-  /** Run `k` from column slot `s`: values from buffer `i` (and `i + 1` for utf8 data). */
-  set(k: number, s: IpcSlot | undefined, i: number): void {
+  /** Run `k`: catalog column `c` of source `k`, values from its buffer `i` (and `i + 1` for utf8 data). */
+  set(k: number, c: number, i: number): void {
     const src = this.sources[k] as Source;
-    const body = src.batch.body;
-    const n = src.batch.numRows;
+    const n = src.numRows;
     this.n[k] = n;
     this.total += n;
-    this.bit0[k] = 0;
-    if (!s) { this.bits[k] = -1; return; }
-    this.bits[k] = body + s.validity.offset;
-    this.check[k] = s.nulls > 0 && s.validity.length > 0 ? 1 : 0;
-    this.at[k] = body + (s.buffers[i]?.offset ?? 0);
-    this.data[k] = body + (s.buffers[i + 1]?.offset ?? 0);
+    const node = src.at.node[c] ?? -1;
+    const b = src.at.buffer[c] ?? -1;
+    if (node < 0 || b < 0) { this.bits[k] = -1; return; }
+    this.bits[k] = src.body + bufferOffset(src, b);
+    this.check[k] = bufferLength(src, b) > 0 && nullCount(src, node) > 0 ? 1 : 0;
+    this.at[k] = src.body + bufferOffset(src, b + i);
+    this.data[k] = src.body + bufferOffset(src, b + i + 1);
   }
 }
 
@@ -152,20 +214,23 @@ function fixed(out: Body, r: Runs, width: number): void {
 }
 
 /** List<Utf8>: the list's validity and offsets, then its items (validity, offsets and data from the child buffers). */
-function stringLists(out: Body, sources: readonly Source[], name: string): void {
+function stringLists(out: Body, sources: readonly Source[], c: number): void {
   const lists = new Runs(sources);
   const items = new Runs(sources);
   for (let k = 0; k < sources.length; k++) {
-    const s = sources[k]?.batch.slots.get(name);
-    lists.set(k, s, 0);
+    lists.set(k, c, 1);
     const src = sources[k] as Source;
-    const [, bits, offsets, data] = s?.buffers ?? [];
-    if (!s || !bits || !offsets || !data) { items.bits[k] = -1; continue; }
+    const node = src.at.node[c] ?? -1;
+    const b = src.at.buffer[c] ?? -1;
+    if (lists.bits[k] === -1 || node < 0 || b < 0) { items.bits[k] = -1; continue; }
     const from = src.view.getInt32(lists.at[k] ?? 0, true);
-    const n = src.view.getInt32((lists.at[k] ?? 0) + src.batch.numRows * 4, true) - from;
-    const body = src.batch.body;
-    [items.n[k], items.bits[k], items.bit0[k], items.check[k]] = [n, body + bits.offset, from, bits.length > 0 && s.childNulls > 0 ? 1 : 0];
-    [items.at[k], items.data[k]] = [body + offsets.offset + from * 4, body + data.offset];
+    const n = src.view.getInt32((lists.at[k] ?? 0) + src.numRows * 4, true) - from;
+    items.n[k] = n;
+    items.bits[k] = src.body + bufferOffset(src, b + 2);
+    items.bit0[k] = from;
+    items.check[k] = bufferLength(src, b + 2) > 0 && nullCount(src, node + 1) > 0 ? 1 : 0;
+    items.at[k] = src.body + bufferOffset(src, b + 3) + from * 4;
+    items.data[k] = src.body + bufferOffset(src, b + 4);
     items.total += n;
   }
   validity(out, lists);
@@ -178,29 +243,29 @@ function stringLists(out: Body, sources: readonly Source[], name: string): void 
  * Several accepted IPC streams of one table (many small record batches) as one stream of the
  * catalog's schema with a single record batch, written column by column from their buffers:
  * numbers and string bytes are copied, offsets rebased, validity bits joined; no value is
- * decoded. The engine then converts one batch instead of one per message (its cost per record
- * batch is about 100 µs: more than a 20-row message's rows). Returns the pieces of that stream
- * (ipc-writer's catalogStream); null when a stream was not accepted (see ipcBatches): the caller
- * then splices (ipc-splice.ts).
+ * decoded, and the metadata is read in place (no object per message and column). The engine
+ * then converts one batch instead of one per message: its cost per record batch is about
+ * 100 µs, more than a 20-row message's rows (benchmarks/ingest/engine-probe.ts). Returns the
+ * pieces of that stream (ipc-writer's catalogStream); null when a stream was not accepted (see
+ * acceptedLayout): the caller then splices (ipc-splice.ts).
  */
 export function compactStreams(table: TableName, streams: readonly Uint8Array[]): Uint8Array[] | null {
   const sources: Source[] = [];
   let size = 4096;
-  for (const bytes of streams) {
-    const batches = ipcBatches(table, bytes);
-    if (!batches) return null;
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (const batch of batches) sources.push({ bytes, view, batch });
-    size += bytes.byteLength;
+  for (const s of streams) {
+    if (!sourcesOf(table, s, sources)) return null;
+    size += s.byteLength;
   }
   const out = new Body(size);
-  for (const [name, def] of Object.entries(catalog[table].columns) as [string, ColumnDef][]) {
-    if (def.type === 'str_list') { stringLists(out, sources, name); continue; }
+  const defs = Object.values(catalog[table].columns) as ColumnDef[];
+  for (let c = 0; c < defs.length; c++) {
+    const def = defs[c] as ColumnDef;
+    if (def.type === 'str_list') { stringLists(out, sources, c); continue; }
     const runs = new Runs(sources);
-    for (let k = 0; k < sources.length; k++) runs.set(k, sources[k]?.batch.slots.get(name), 0);
+    for (let k = 0; k < sources.length; k++) runs.set(k, c, 1);
     validity(out, runs);
     if (def.type === 'str' || def.type === 'lc') offsetsAndData(out, runs, true);
     else fixed(out, runs, VALUE_BYTES[def.type]);
   }
-  return catalogStream(table, sources.reduce((n, s) => n + s.batch.numRows, 0), out);
+  return catalogStream(table, sources.reduce((n, s) => n + s.numRows, 0), out);
 }

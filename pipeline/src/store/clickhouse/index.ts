@@ -1,7 +1,7 @@
 import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import {
   type Row, type SqlDialect, type StoreCapabilities, type TableName, columnNames, createDistributedTableSql, createTableSql, dialectFor,
-  ident, localTableName, onCluster, tableNames, tryDecodeBatch, DataError, encodeBatch, admitStream,
+  ident, localTableName, onCluster, tableNames, tryDecodeBatch, DataError, encodeBatch, admitStream, spliceStreams,
 } from '@runlens/schemas';
 import type { Table } from 'apache-arrow';
 import { Readable } from 'node:stream';
@@ -112,7 +112,8 @@ export class ClickHouseStore implements Store {
         await this.exec(`${into} FORMAT Native`, [native]);
         return;
       }
-      for (const s of streams) {
+      // Native does not apply (LowCardinality columns): one RowBinary insert per spliced stream, not per message.
+      for (const s of spliceStreams(streams)) {
         const decoded = (streams.length === 1 ? decodedTable : undefined) ?? tryDecodeBatch(s)?.table;
         if (!decoded) throw new DataError('undecodable_arrow', `insert into ${table}`);
         await this.exec(`${into} FORMAT RowBinary`, [toRowBinary(table, decoded, this.capabilities)]);

@@ -67,7 +67,7 @@ export async function serverVariants(store: Store, http: ClickHouseHttp): Promis
     { name: 'JSONEachRow (HTTP body)', build: (rows) => jsonLines(rows, false), insert: async (p) => { await http.sql(`INSERT INTO ${table} FORMAT JSONEachRow`, p); } },
     { name: 'RowBinary (HTTP body)', build: (rows) => encode(rows), insert: async (p) => { await http.sql(`INSERT INTO ${table} FORMAT RowBinary`, p); } },
     {
-      name: 'Arrow→RowBinary (store.insertArrow)', build: (rows) => encodeBatch('process_samples', rows),
+      name: 'Arrow→Native (store.insertArrow)', build: (rows) => encodeBatch('process_samples', rows),
       insert: (p) => store.insertArrow('process_samples', p as Uint8Array),
     },
   ];

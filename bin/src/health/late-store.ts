@@ -22,7 +22,7 @@ export class LateStore implements Store {
   get database(): string { return this.store().database; }
 
   async migrate(): Promise<string[]> { return await this.store().migrate(); }
-  async insertArrow(table: TableName, ipc: Uint8Array, decoded?: Table): Promise<void> { return await this.store().insertArrow(table, ipc, decoded); }
+  async insertArrow(table: TableName, ipc: Uint8Array | readonly Uint8Array[], decoded?: Table): Promise<void> { return await this.store().insertArrow(table, ipc, decoded); }
   async insertRows<N extends TableName>(table: N, rows: readonly Row<N>[]): Promise<void> { return await this.store().insertRows(table, rows); }
   async query<T>(sql: string, params?: Readonly<Record<string, QueryParam>>): Promise<T[]> { return await this.store().query<T>(sql, params); }
   async close(): Promise<void> { await this.inner?.close(); }

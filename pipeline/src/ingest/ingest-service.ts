@@ -1,4 +1,4 @@
-import { DEAD_LETTER_TOPIC, DataError, type Logger, type TableName, groupBy, spliceStreams, tableNames, topicFor } from '@runlens/schemas';
+import { DEAD_LETTER_TOPIC, DataError, type Logger, type TableName, groupBy, tableNames, topicFor } from '@runlens/schemas';
 import type { Bus, BusBatch, BusMessage, Subscription } from '../bus/types.ts';
 import { storeFailureReason } from '../store/classify.ts';
 import type { Store } from '../store/types.ts';
@@ -35,9 +35,9 @@ const FETCH_MIN_BYTES = 1024 * 1024;
 
 /**
  * Bus → store. Each bus batch is validated without decoding rows (schemas' decodeMessage),
- * then buffered across batches, partitions and topics until 100 k rows or 1 s. A write
- * splices the Arrow IPC bytes of each table into one stream (no value decoded or re-encoded),
- * inserts it, sends the rejects to the dead-letter topic with their original bytes, and only
+ * then buffered across batches, partitions and topics until 100 k rows or 1 s. A write hands
+ * the store the Arrow IPC messages of each table at once (it splices them into one stream, or
+ * writes one Native block on 18.16: no value decoded into JS), inserts them, sends the rejects to the dead-letter topic with their original bytes, and only
  * then lets the bus commit every batch it held. A store failure throws to each of them, so
  * they are redelivered: at-least-once.
  */
@@ -118,7 +118,7 @@ export class IngestService {
     const first = group[0];
     if (!first) return [];
     try {
-      for (const ipc of spliceStreams(group.map((v) => v.bytes))) await this.opts.store.insertArrow(first.table, ipc);
+      await this.opts.store.insertArrow(first.table, group.map((v) => v.bytes));
       return [];
     } catch (e) {
       if (!(e instanceof DataError)) throw e;

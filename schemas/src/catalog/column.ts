@@ -6,6 +6,9 @@
 /** Logical column types; each maps to one Arrow type and one ClickHouse type. */
 export type ColumnType = 'ts' | 'str' | 'lc' | 'str_list' | 'i32' | 'u32' | 'u8' | 'f64';
 
+/** Bytes per value of a fixed-width type, little-endian, alike in Arrow and in ClickHouse's binary formats; 0 for strings and lists. */
+export const VALUE_BYTES: Readonly<Record<ColumnType, number>> = { ts: 8, str: 0, lc: 0, str_list: 0, i32: 4, u32: 4, u8: 1, f64: 8 };
+
 /** What the number means over time. `rate` columns are per second over `interval_s`. */
 export type ColumnKind = 'timestamp' | 'attribute' | 'gauge' | 'counter' | 'rate';
 

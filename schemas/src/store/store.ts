@@ -23,10 +23,12 @@ export interface Store {
    */
   migrate(): Promise<string[]>;
   /**
-   * Inserts one Arrow IPC stream into a catalog table; resolves once durable. `decoded`, when
-   * the caller already has it, spares stores that cannot take Arrow a second decode.
+   * Inserts Arrow IPC into a catalog table; resolves once durable. `ipc` is one stream, or several
+   * streams of the table (messages as they came), which the store writes together without decoding
+   * them (one insert per distinct schema). `decoded`, when the caller already has it for a single
+   * stream, spares stores that cannot take Arrow a second decode.
    */
-  insertArrow(table: TableName, ipc: Uint8Array, decoded?: Table): Promise<void>;
+  insertArrow(table: TableName, ipc: Uint8Array | readonly Uint8Array[], decoded?: Table): Promise<void>;
   insertRows<N extends TableName>(table: N, rows: readonly Row<N>[]): Promise<void>;
   query<T>(sql: string, params?: Readonly<Record<string, QueryParam>>): Promise<T[]>;
   close(): Promise<void>;

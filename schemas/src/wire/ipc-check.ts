@@ -4,7 +4,7 @@ import { RecordBatch } from 'apache-arrow/fb/record-batch';
 import { ByteBuffer } from 'flatbuffers';
 import type { TableName } from '../catalog/index.ts';
 import { MAX_BATCHES_PER_MESSAGE, MAX_ROWS_PER_MESSAGE } from './bounds.ts';
-import { type IpcFrame, int64At, ipcFrames, vectorAt } from './ipc-metadata.ts';
+import { type IpcFrame, int64At, ipcFrames, vectorOf } from './ipc-metadata.ts';
 
 /** What one column's buffers must hold, from a schema that already matched the catalog. */
 type Layout = { readonly kind: 'fixed'; readonly width: number } | { readonly kind: 'utf8' } | { readonly kind: 'list_utf8' };
@@ -90,35 +90,42 @@ export function checkAcceptedIpc(table: TableName, bytes: Uint8Array): IpcCheck 
 }
 
 /**
- * Reads a batch's field nodes and buffers in order, each checked against the body: straight from
- * the flatbuffer's struct vectors (16 bytes each: length and null count, or offset and length), as
- * FieldNode and Buffer read them but without a BigInt per field (this runs per column per message).
+ * Reads a batch's field nodes (16-byte structs: length, null count) and buffers (offset, length)
+ * in order straight from the flatbuffer, each checked against the body. The last one read is in
+ * the fields: no object per node or buffer.
  */
 class BatchReader {
   private ni = 0;
   private bi = 0;
-  private readonly bb: ByteBuffer;
-  private readonly nodes: number;
-  private readonly buffers: number;
+  private readonly nodes: { at: number; length: number };
+  private readonly buffers: { at: number; length: number };
+  length = 0;
+  nulls = 0;
+  offset = 0;
+  size = 0;
 
-  constructor(rb: RecordBatch, readonly view: DataView, readonly bodyStart: number, readonly bodyLength: number) {
-    this.bb = rb.bb as ByteBuffer;
-    this.nodes = vectorAt(this.bb, rb.bb_pos, 6);
-    this.buffers = vectorAt(this.bb, rb.bb_pos, 8);
+  constructor(private readonly bb: ByteBuffer, rb: RecordBatch, readonly view: DataView, readonly bodyStart: number, readonly bodyLength: number) {
+    this.nodes = vectorOf(bb, rb.bb_pos, 6);
+    this.buffers = vectorOf(bb, rb.bb_pos, 8);
   }
 
-  nextNode(): { length: number; nulls: number } | string {
-    if (this.nodes < 0) return 'a column without a field node';
-    const at = this.nodes + 16 * this.ni++;
-    return { length: int64At(this.bb, at), nulls: int64At(this.bb, at + 8) };
+  nextNode(): string | null {
+    if (this.ni >= this.nodes.length) return 'a column without a field node';
+    const at = this.nodes.at + 16 * this.ni++;
+    this.length = int64At(this.bb, at);
+    this.nulls = int64At(this.bb, at + 8);
+    return null;
   }
 
-  nextBuffer(): { offset: number; length: number } | string {
-    if (this.buffers < 0) return 'a column without its buffers';
-    const at = this.buffers + 16 * this.bi++;
+  nextBuffer(): string | null {
+    if (this.bi >= this.buffers.length) return 'a column without its buffers';
+    const at = this.buffers.at + 16 * this.bi++;
     const offset = int64At(this.bb, at);
     const length = int64At(this.bb, at + 8);
-    return offset >= 0 && length >= 0 && offset + length <= this.bodyLength ? { offset, length } : `buffer ${offset}+${length} outside a body of ${this.bodyLength}`;
+    if (!(offset >= 0 && length >= 0 && offset + length <= this.bodyLength)) return `buffer ${offset}+${length} outside a body of ${this.bodyLength}`;
+    this.offset = offset;
+    this.size = length;
+    return null;
   }
 }
 
@@ -126,12 +133,14 @@ function checkBatch(bytes: Uint8Array, f: IpcFrame, layout: readonly Column[]): 
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const continued = view.getInt32(f.start, true) === -1;
   const metaStart = f.start + (continued ? 8 : 4);
-  const m = Message.getRootAsMessage(new ByteBuffer(bytes.subarray(metaStart, metaStart + view.getInt32(metaStart - 4, true))));
+  const bb = new ByteBuffer(bytes.subarray(metaStart, metaStart + view.getInt32(metaStart - 4, true)));
+  const m = Message.getRootAsMessage(bb);
   const rb = m.header(new RecordBatch()) as RecordBatch | null;
   if (!rb || rb.compression() !== null) return null;
   const bodyLength = Number(m.bodyLength());
-  const r = new BatchReader(rb, view, f.end - bodyLength, bodyLength);
-  const rows = Number(rb.length());
+  const r = new BatchReader(bb, rb, view, f.end - bodyLength, bodyLength);
+  const lengthSlot = bb.__offset(rb.bb_pos, 4);
+  const rows = lengthSlot ? int64At(bb, rb.bb_pos + lengthSlot) : 0;
   if (!Number.isSafeInteger(rows) || rows < 0 || rows > MAX_ROWS_PER_MESSAGE) return `${rows} rows > ${MAX_ROWS_PER_MESSAGE}`;
   for (const c of layout) {
     const why = checkColumn(r, c, rows);
@@ -141,36 +150,34 @@ function checkBatch(bytes: Uint8Array, f: IpcFrame, layout: readonly Column[]): 
 }
 
 function checkColumn(r: BatchReader, l: Layout, rows: number): string | null {
-  const node = r.nextNode();
-  if (typeof node === 'string') return node;
-  if (node.length !== rows) return `${node.length} values in a batch of ${rows} rows`;
-  const validity = r.nextBuffer();
-  if (typeof validity === 'string') return validity;
-  if (node.nulls > 0 && validity.length * 8 < rows) return `validity bitmap covers ${validity.length * 8} of ${rows} values`;
-  if (l.kind === 'fixed') {
-    const data = r.nextBuffer();
-    if (typeof data === 'string') return data;
-    return data.length >= rows * l.width ? null : `buffer holds ${data.length} bytes for ${rows} values of ${l.width}`;
-  }
+  const bad = r.nextNode();
+  if (bad) return bad;
+  if (r.length !== rows) return `${r.length} values in a batch of ${rows} rows`;
+  const nulls = r.nulls;
+  const noValidity = r.nextBuffer();
+  if (noValidity) return noValidity;
+  if (nulls > 0 && r.size * 8 < rows) return `validity bitmap covers ${r.size * 8} of ${rows} values`;
+  if (l.kind === 'fixed') return r.nextBuffer() ?? (r.size >= rows * l.width ? null : `buffer holds ${r.size} bytes for ${rows} values of ${l.width}`);
   if (l.kind === 'utf8') return checkUtf8(r, rows);
-  const offsets = r.nextBuffer();
-  if (typeof offsets === 'string') return offsets;
-  const child = r.nextNode();
-  if (typeof child === 'string') return child;
+  const noOffsets = r.nextBuffer();
+  if (noOffsets) return noOffsets;
+  const offsets = { offset: r.offset, length: r.size };
+  const noChild = r.nextNode();
+  if (noChild) return noChild;
+  const child = { length: r.length, nulls: r.nulls };
   const items = offsetsCover(r, offsets, rows, child.length);
   if (items) return items;
-  const childValidity = r.nextBuffer();
-  if (typeof childValidity === 'string') return childValidity;
-  if (child.nulls > 0 && childValidity.length * 8 < child.length) return `item validity covers ${childValidity.length * 8} of ${child.length}`;
+  const noChildValidity = r.nextBuffer();
+  if (noChildValidity) return noChildValidity;
+  if (child.nulls > 0 && r.size * 8 < child.length) return `item validity covers ${r.size * 8} of ${child.length}`;
   return checkUtf8(r, child.length);
 }
 
 function checkUtf8(r: BatchReader, count: number): string | null {
-  const offsets = r.nextBuffer();
-  if (typeof offsets === 'string') return offsets;
-  const data = r.nextBuffer();
-  if (typeof data === 'string') return data;
-  return offsetsCover(r, offsets, count, data.length);
+  const noOffsets = r.nextBuffer();
+  if (noOffsets) return noOffsets;
+  const offsets = { offset: r.offset, length: r.size };
+  return r.nextBuffer() ?? offsetsCover(r, offsets, count, r.size);
 }
 
 /** Offsets exist for every value, start at or after 0, never go backwards and end within `limit`. */

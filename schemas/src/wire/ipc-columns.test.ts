@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeColumns } from '../arrow.ts';
+import { batchToRows, encodeColumns, tryDecodeBatch } from '../arrow.ts';
 import { type Row, type TableName, catalog } from '../catalog/index.ts';
 import { SCHEMA_VERSION, topicFor } from '../topics.ts';
+import { compactStreams } from './ipc-compact.ts';
 import { spliceStreams } from './ipc-splice.ts';
 import { encodeMessage } from './encode.ts';
 import { encodeBatch } from './ipc-writer.ts';
@@ -75,5 +76,21 @@ describe('DecodedMessage.columns', () => {
     const { columns, rows } = sideBySide('gpu_samples', d);
     expect(columns).toEqual(rows);
     expect(d.columns?.[0]?.num('throttle_reasons')).toBeUndefined();
+  });
+
+  it('compacts any split of messages into one record batch that reads back row for row', () => {
+    fc.assert(fc.property(fc.array(fc.array(proc, { maxLength: 12 }), { minLength: 2, maxLength: 6 }), (parts) => {
+      const streams = parts.map((rows, i) => encodeMessage('process_samples', rows, { agentId: 'a', seq: i }, 'h').value);
+      for (const s of streams) decodeMessage({ topic: topicFor('process_samples'), value: s, headers: { schema_version: String(SCHEMA_VERSION) } });
+      const pieces = compactStreams('process_samples', streams);
+      if (!pieces) throw new Error('not compacted');
+      const got = tryDecodeBatch(Buffer.concat(pieces))?.table;
+      const expected = streams.flatMap((s) => batchToRows('process_samples', tryDecodeBatch(s)?.table ?? (() => { throw new Error('undecodable'); })()));
+      expect(got && batchToRows('process_samples', got)).toEqual(expected);
+      if (expected.length === 0) return;
+      expect(got?.batches.length).toBe(1);
+      const { columns, rows } = sideBySide('process_samples', decoded('process_samples', Buffer.concat(pieces)));
+      expect(columns).toEqual(rows);
+    }), { numRuns: 60 });
   });
 });

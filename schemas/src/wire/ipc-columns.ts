@@ -5,16 +5,21 @@ import { type ColumnType, type TableName, catalog } from '../catalog/index.ts';
 import { type IpcColumn, acceptedLayout } from './ipc-check.ts';
 import { int64At, vectorAt } from './ipc-metadata.ts';
 
-interface Range { readonly offset: number; readonly length: number }
+/** A byte range of a record batch's body. */
+export interface IpcRange { readonly offset: number; readonly length: number }
+type Range = IpcRange;
 
 /** Where one column's values lie in the message: its validity bitmap and its value buffers. */
-interface Slot {
+export interface IpcSlot {
   readonly type: ColumnType;
   readonly nulls: number;
   readonly validity: Range;
   /** fixed: data; utf8: offsets, data; list of utf8: offsets, then the items' validity, offsets and data. */
   readonly buffers: readonly Range[];
+  /** A list column's items' null count (0 for other columns). */
+  readonly childNulls: number;
 }
+type Slot = IpcSlot;
 
 const TWO_32 = 2 ** 32;
 
@@ -41,11 +46,7 @@ export class ColumnBatch {
     if (s) return s;
     const p = this.meta.places.get(name);
     if (!p) return undefined;
-    const { bb, nodes, buffers } = this.meta;
-    const range = (k: number): Range => ({ offset: int64At(bb, buffers + 16 * (p.buffer + k)), length: int64At(bb, buffers + 16 * (p.buffer + k) + 8) });
-    const list: Range[] = [];
-    for (let k = 1; k <= p.count; k++) list.push(range(k));
-    s = { type: p.type, nulls: int64At(bb, nodes + 16 * p.node + 8), validity: range(0), buffers: list };
+    s = slotAt(this.meta, p);
     this.slots.set(name, s);
     return s;
   }
@@ -116,7 +117,7 @@ export class ColumnBatch {
 }
 
 /** Where a column's field node and first buffer are in a batch of its layout (the IPC order): the same for every batch of that schema. */
-interface Place { readonly type: ColumnType; readonly node: number; readonly buffer: number; readonly count: number }
+interface Place { readonly type: ColumnType; readonly node: number; readonly buffer: number; readonly count: number; readonly list: boolean }
 
 /** A batch's metadata: its field nodes and buffers vectors, and where each column's are. */
 interface BatchMeta { readonly bb: ByteBuffer; readonly nodes: number; readonly buffers: number; readonly places: ReadonlyMap<string, Place> }
@@ -138,12 +139,21 @@ function placesOf(layout: readonly IpcColumn[], types: Readonly<Record<string, {
   let buffer = 0;
   for (const c of layout) {
     const count = c.kind === 'fixed' ? 1 : c.kind === 'utf8' ? 2 : 4;
-    places.set(c.name, { type: types[c.name]?.type ?? 'str', node, buffer, count });
+    places.set(c.name, { type: types[c.name]?.type ?? 'str', node, buffer, count, list: c.kind === 'list_utf8' });
     node += c.kind === 'list_utf8' ? 2 : 1;
     buffer += 1 + count;
   }
   placesOfLayout.set(layout, places);
   return places;
+}
+
+/** A column's field node and buffer ranges, read straight from the batch's flatbuffer vectors. */
+function slotAt({ bb, nodes, buffers }: BatchMeta, p: Place): Slot {
+  const range = (k: number): Range => ({ offset: int64At(bb, buffers + 16 * (p.buffer + k)), length: int64At(bb, buffers + 16 * (p.buffer + k) + 8) });
+  const list: Range[] = [];
+  for (let k = 1; k <= p.count; k++) list.push(range(k));
+  const childNulls = p.list ? int64At(bb, nodes + 16 * (p.node + 1) + 8) : 0;
+  return { type: p.type, nulls: int64At(bb, nodes + 16 * p.node + 8), validity: range(0), buffers: list, childNulls };
 }
 
 /** A time outside the safe integers: apache-arrow cannot read it either, so the message is bad data for the row path to set aside. */
@@ -156,29 +166,61 @@ function unsafeTimes(batch: ColumnBatch, places: ReadonlyMap<string, Place>): bo
   return false;
 }
 
+/** A record batch of an accepted stream: where its body starts, its rows, and its metadata. */
+interface Framed { readonly body: number; readonly numRows: number; readonly meta: BatchMeta }
+
+/** The record batches of a stream whose schema was accepted before; null where this does not apply (a schema not accepted, compression). */
+function framedBatches(table: TableName, bytes: Uint8Array, view: DataView): Framed[] | null {
+  const known = acceptedLayout(table, bytes);
+  if (!known) return null;
+  const types = catalog[table].columns as Readonly<Record<string, { type: ColumnType }>>;
+  const places = placesOf(known.layout, types);
+  const out: Framed[] = [];
+  for (let i = 1; i < known.frames.length; i++) {
+    const f = known.frames[i];
+    if (f?.kind !== 'record_batch') return null;
+    const metaStart = f.start + (view.getInt32(f.start, true) === -1 ? 8 : 4);
+    const m = Message.getRootAsMessage(new ByteBuffer(bytes.subarray(metaStart, metaStart + view.getInt32(metaStart - 4, true))));
+    const rb = m.header(new RecordBatch()) as RecordBatch | null;
+    if (!rb || rb.compression() !== null) return null;
+    const bb = rb.bb as ByteBuffer;
+    out.push({ body: f.end - Number(m.bodyLength()), numRows: Number(rb.length()), meta: { bb, nodes: vectorAt(bb, rb.bb_pos, 6), buffers: vectorAt(bb, rb.bb_pos, 8), places } });
+  }
+  return out;
+}
+
+/** One record batch of an IPC stream whose schema was accepted: where its body starts in the bytes and where each column lies. */
+export interface IpcBatch {
+  readonly body: number;
+  readonly numRows: number;
+  readonly slots: ReadonlyMap<string, IpcSlot>;
+}
+
+/**
+ * The record batches of a stream whose schema was accepted before (decodeMessage checked it), as
+ * buffer ranges per column, read from the metadata alone; null where this does not apply (a schema
+ * not accepted, compression). Readers that copy bytes (the 18.16 store's Native writer, the
+ * compactor) use it as it is; readers that make numbers use readColumns.
+ */
+export function ipcBatches(table: TableName, bytes: Uint8Array): IpcBatch[] | null {
+  const framed = framedBatches(table, bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  return framed?.map((b) => ({ body: b.body, numRows: b.numRows, slots: new Map([...b.meta.places].map(([name, p]) => [name, slotAt(b.meta, p)])) })) ?? null;
+}
+
 /**
  * The record batches of a message already checked by decodeMessage, as columns; null where this
  * reader does not apply (a schema not accepted, compression, a time past 2^53): the caller then
  * reads rows.
  */
 export function readColumns(table: TableName, bytes: Uint8Array): ColumnBatch[] | null {
-  const known = acceptedLayout(table, bytes);
-  if (!known) return null;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const types = catalog[table].columns as Readonly<Record<string, { type: ColumnType }>>;
+  const framed = framedBatches(table, bytes, view);
+  if (!framed) return null;
   const out: ColumnBatch[] = [];
-  for (const f of known.frames.slice(1)) {
-    if (f.kind !== 'record_batch') return null;
-    const metaStart = f.start + (view.getInt32(f.start, true) === -1 ? 8 : 4);
-    const m = Message.getRootAsMessage(new ByteBuffer(bytes.subarray(metaStart, metaStart + view.getInt32(metaStart - 4, true))));
-    const rb = m.header(new RecordBatch()) as RecordBatch | null;
-    if (!rb || rb.compression() !== null) return null;
-    const bb = rb.bb as ByteBuffer;
-    const places = placesOf(known.layout, types);
-    const meta = { bb, nodes: vectorAt(bb, rb.bb_pos, 6), buffers: vectorAt(bb, rb.bb_pos, 8), places };
-    const batch = new ColumnBatch(buffer, view, f.end - Number(m.bodyLength()), Number(rb.length()), meta);
-    if (unsafeTimes(batch, places)) return null;
+  for (const b of framed) {
+    const batch = new ColumnBatch(buffer, view, b.body, b.numRows, b.meta);
+    if (unsafeTimes(batch, b.meta.places)) return null;
     out.push(batch);
   }
   return out;

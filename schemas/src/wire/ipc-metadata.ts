@@ -35,7 +35,7 @@ export function ipcMetadataViolation(bytes: Uint8Array): string | null {
     if (len < 0 || pos + len > bytes.length) return `IPC metadata length ${len} outside the message`;
     const meta = bytes.subarray(pos, pos + len);
     pos += len;
-    const checked = checkMessage(meta);
+    const checked = n === 0 ? checkFirst(meta) : checkMessage(meta);
     if (typeof checked === 'string') return checked;
     if (checked.body > bytes.length - pos) return `IPC body length ${checked.body} outside the message`;
     pos += checked.body;
@@ -43,6 +43,31 @@ export function ipcMetadataViolation(bytes: Uint8Array): string | null {
   }
   walked.set(bytes, frames);
   return null;
+}
+
+/**
+ * Schema metadata that passed checkMessage before, byte for byte. Every message of a sender
+ * starts with the same schema message (30-odd fields for process_samples): checking its fields
+ * again for each message cost more than the rest of a small message's checks together.
+ */
+const soundSchemas: Buffer[] = [];
+const MAX_SOUND_SCHEMAS = 32;
+const SCHEMA_FRAME = { body: 0, kind: 'schema' } as const;
+
+function soundSchema(meta: Uint8Array): boolean {
+  const b = Buffer.from(meta.buffer, meta.byteOffset, meta.byteLength);
+  return soundSchemas.some((s) => s.length === b.length && s.equals(b));
+}
+
+/** A stream's first message: schema metadata seen sound before is not walked again. */
+function checkFirst(meta: Uint8Array): ReturnType<typeof checkMessage> {
+  if (soundSchema(meta)) return SCHEMA_FRAME;
+  const checked = checkMessage(meta);
+  if (typeof checked !== 'string' && checked.kind === 'schema') {
+    if (soundSchemas.length >= MAX_SOUND_SCHEMAS) soundSchemas.shift();
+    soundSchemas.push(Buffer.from(meta));
+  }
+  return checked;
 }
 
 /** The frames of streams ipcMetadataViolation passed, so the checks after it do not parse every message's metadata again. */
@@ -152,6 +177,12 @@ const FRAME_KINDS: Partial<Record<MessageHeader, IpcFrame['kind']>> = {
 export function vectorAt(bb: ByteBuffer, table: number, slot: number): number {
   const offset = bb.__offset(table, slot);
   return offset ? bb.__vector(table + offset) : -1;
+}
+
+/** Where a struct vector of a flatbuffer table starts (`at` -1 when absent), and its length. */
+export function vectorOf(bb: ByteBuffer, table: number, slot: number): { at: number; length: number } {
+  const offset = bb.__offset(table, slot);
+  return offset ? { at: bb.__vector(table + offset), length: bb.__vector_len(table + offset) } : { at: -1, length: 0 };
 }
 
 /**

@@ -4,7 +4,7 @@ import { batchToRows, tryDecodeBatch } from '../arrow.ts';
 import { encodeBatch } from './ipc-writer.ts';
 import type { Row } from '../catalog/index.ts';
 import { ipcFrames } from './ipc-metadata.ts';
-import { spliceStreams } from './ipc-splice.ts';
+import { spliceParts, spliceStreams } from './ipc-splice.ts';
 
 const finding = (i: number, host = 'h1'): Row<'findings'> => ({
   run_id: 'r1', finding_id: `f${i}`, phase: '', kind: 'cpu_bound', severity: 'warning', scope: 'run', scope_id: '', host, rank: i % 3 === 0 ? null : i,
@@ -42,5 +42,15 @@ describe('spliceStreams', () => {
   it('returns a single stream as it is', () => {
     const a = stream([finding(1)]);
     expect(spliceStreams([a])[0]).toBe(a);
+  });
+
+  it('gives the same streams as pieces of the inputs, without copying them', () => {
+    const streams = [stream([finding(1)]), stream([finding(2), finding(3)]), stream([finding(4)])];
+    const parts = spliceParts(streams);
+    expect(parts).toHaveLength(1);
+    const pieces = parts[0] ?? [];
+    for (const [i, s] of streams.entries()) expect(pieces[i + 1]?.buffer).toBe(s.buffer);
+    expect(Buffer.concat(pieces)).toEqual(Buffer.from(spliceStreams(streams)[0] ?? new Uint8Array()));
+    expect(spliceParts([streams[0] ?? new Uint8Array()])).toEqual([[streams[0]]]);
   });
 });

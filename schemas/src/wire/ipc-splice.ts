@@ -38,26 +38,36 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  */
 export function spliceStreams(streams: readonly Uint8Array[]): Uint8Array[] {
   if (streams.length <= 1) return [...streams];
-  const whole: Uint8Array[] = [];
-  const bySchema: { schema: Uint8Array; batches: Uint8Array[] }[] = [];
-  for (const bytes of streams) {
-    const c = cut(bytes);
-    if (!c) { whole.push(bytes); continue; }
-    const same = bySchema.find((g) => sameBytes(g.schema, c.schema));
-    if (same) same.batches.push(c.batches);
-    else bySchema.push({ schema: c.schema, batches: [c.batches] });
-  }
-  return [...bySchema.map((g) => join(g.schema, g.batches)), ...whole];
+  return spliceParts(streams).map(join);
 }
 
-function join(schema: Uint8Array, batches: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(schema.byteLength + batches.reduce((n, b) => n + b.byteLength, 0) + EOS.byteLength);
-  out.set(schema, 0);
-  let pos = schema.byteLength;
-  for (const b of batches) {
+/**
+ * spliceStreams without the copy: each stream as the pieces that, written one after the other,
+ * are that stream (subarrays of the inputs). A store that writes to a file or a socket passes
+ * them on as they are (writev), so many messages cost no joined buffer.
+ */
+export function spliceParts(streams: readonly Uint8Array[]): Uint8Array[][] {
+  if (streams.length <= 1) return streams.map((s) => [s]);
+  const whole: Uint8Array[][] = [];
+  const bySchema: Uint8Array[][] = [];
+  for (const bytes of streams) {
+    const c = cut(bytes);
+    if (!c) { whole.push([bytes]); continue; }
+    const same = bySchema.find((g) => g[0] !== undefined && sameBytes(g[0], c.schema));
+    if (same) same.push(c.batches);
+    else bySchema.push([c.schema, c.batches]);
+  }
+  for (const g of bySchema) g.push(EOS);
+  return [...bySchema, ...whole];
+}
+
+function join(pieces: readonly Uint8Array[]): Uint8Array {
+  if (pieces.length === 1 && pieces[0]) return pieces[0];
+  const out = new Uint8Array(pieces.reduce((n, b) => n + b.byteLength, 0));
+  let pos = 0;
+  for (const b of pieces) {
     out.set(b, pos);
     pos += b.byteLength;
   }
-  out.set(EOS, pos);
   return out;
 }

@@ -54,6 +54,32 @@ function lazyDecoded(table: TableName, bytes: Uint8Array, numRows: number, heade
 }
 
 /**
+ * A stream whose schema is new: decoded by apache-arrow and checked against the catalog and its
+ * own bounds; a pass remembers the schema, so later streams with it take the metadata-only path.
+ */
+function fullCheck(table: TableName, bytes: Uint8Array, where = ''): StageResult<DecodedBatch> {
+  const batch = tryDecodeBatch(bytes);
+  if (!batch) return deadLetter('undecodable_arrow', `${bytes.byteLength} bytes${where}`);
+  const mismatch = schemaMismatch(table, batch.table);
+  if (mismatch) return deadLetter('schema_mismatch', mismatch.slice(0, 500));
+  const bounds = boundsViolation(batch.table);
+  if (bounds) return deadLetter('out_of_bounds', bounds.slice(0, 500));
+  acceptSchema(table, bytes, batch.table.schema);
+  return ok(batch);
+}
+
+/**
+ * Whether an IPC stream of `table` passes decodeMessage's Arrow checks (framing, catalog schema,
+ * bounds). A stream that passes has its schema remembered, so readers of accepted streams
+ * (ipcBatches) apply to it: the 18.16 store admits the streams insertRows makes this way.
+ */
+export function admitStream(table: TableName, bytes: Uint8Array): boolean {
+  if (ipcMetadataViolation(bytes)) return false;
+  const fast = checkAcceptedIpc(table, bytes);
+  return fast ? fast.kind === 'ok' : fullCheck(table, bytes).kind === 'ok';
+}
+
+/**
  * The one reader of the wire format: size, topic, version, IPC framing, Arrow, catalog schema and bounds,
  * in that order, without materialising a row. Bad data is a result, never a throw.
  */
@@ -71,13 +97,9 @@ export function decodeMessage(msg: ReceivedMessage): StageResult<DecodedMessage>
   const fast = checkAcceptedIpc(table, msg.value);
   if (fast?.kind === 'out_of_bounds') return deadLetter('out_of_bounds', fast.detail.slice(0, 500));
   if (fast) return fast.numRows === 0 ? drop('empty_batch') : ok(lazyDecoded(table, msg.value, fast.numRows, msg.headers));
-  const batch = tryDecodeBatch(msg.value);
-  if (!batch) return deadLetter('undecodable_arrow', `${msg.value.byteLength} bytes on ${msg.topic}`);
-  const mismatch = schemaMismatch(table, batch.table);
-  if (mismatch) return deadLetter('schema_mismatch', mismatch.slice(0, 500));
-  const bounds = boundsViolation(batch.table);
-  if (bounds) return deadLetter('out_of_bounds', bounds.slice(0, 500));
-  acceptSchema(table, msg.value, batch.table.schema);
+  const full = fullCheck(table, msg.value, ` on ${msg.topic}`);
+  if (full.kind !== 'ok') return full;
+  const batch = full.value;
   if (batch.numRows === 0) return drop('empty_batch');
   const seq = Number(msg.headers.seq ?? -1);
   const columns = lazyColumns(table, msg.value);

@@ -1,9 +1,10 @@
-import { type Row, type StoreCapabilities, type TableName, MODERN_CAPABILITIES, RetryableError, type SqlDialect, dialectFor, columnNames, createTableSql, encodeBatch, ident, tableNames } from '@runlens/schemas';
+import { type Row, type StoreCapabilities, type TableName, MODERN_CAPABILITIES, RetryableError, type SqlDialect, dialectFor, catalog, columnNames, columnType, createTableSql, encodeBatch, ident, tableNames } from '@runlens/schemas';
 import { Session } from 'chdb';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import type { QueryParam, Store } from '../types.ts';
 import { addMissingColumns } from '../add-missing-columns.ts';
+import { type InsertStream, insertPieces } from '../insert-pieces.ts';
 import { sortKeyDrift } from '../sort-key-drift.ts';
 import { classifyClickHouseError } from '../classify.ts';
 import { SerialQueue } from './serial-queue.ts';
@@ -51,19 +52,35 @@ export class ChdbStore implements Store {
     return warnings;
   }
 
-  async insertArrow(table: TableName, ipc: Uint8Array): Promise<void> {
+  async insertArrow(table: TableName, ipc: Uint8Array | readonly Uint8Array[]): Promise<void> {
+    for (const s of insertPieces(table, ipc instanceof Uint8Array ? [ipc] : ipc)) await this.insertStream(table, s);
+  }
+
+  /**
+   * One stream, written to the spill file piece by piece (no joined copy), then inserted. A stream
+   * of the catalog's schema is read with the table's own types (no inference, no conversion
+   * step). optimize_on_insert = 0: sample tables collapse replays at merge and under FINAL, so
+   * deduplicating each insert again cost a third of the engine's insert time (engine-probe.ts).
+   */
+  private insertStream(table: TableName, s: InsertStream): Promise<void> {
     const file = join(this.spill, `${process.pid}-${this.spillSeq++}.arrows`);
     const cols = columnNames(table).join(', ');
+    const structure = s.catalogSchema ? `, '${this.structure(table)}'` : '';
     return this.queue.run(async () => {
       try {
         // Inside the try: on a full disk the write fails part-way and its file must not stay.
-        writeFileSync(file, ipc);
-        const sql = `INSERT INTO ${this.database}.${table} (${cols}) SELECT ${cols} FROM file('${file}', 'ArrowStream')`;
+        writePieces(file, s.pieces);
+        const sql = `INSERT INTO ${this.database}.${table} (${cols}) SELECT ${cols} FROM file('${file}', 'ArrowStream'${structure}) SETTINGS optimize_on_insert = 0`;
         await this.session.queryAsync(sql, { format: 'CSV' }).catch((e: unknown) => { throw classifyClickHouseError(e, `insert ${table}`); });
       } finally {
         rmSync(file, { force: true });
       }
     });
+  }
+
+  /** The table's columns and types, as file()'s structure argument. */
+  private structure(table: TableName): string {
+    return Object.entries(catalog[table].columns).map(([c, d]) => `${c} ${columnType(d, this.capabilities)}`).join(', ');
   }
 
   async insertRows<N extends TableName>(table: N, rows: readonly Row<N>[]): Promise<void> {
@@ -91,5 +108,17 @@ export class ChdbStore implements Store {
         throw new RetryableError(`chdb: ${String(e)}`, e);
       }
     });
+  }
+}
+
+/** Writes `pieces` one after the other into a new file with one writev (libuv writes them all, IOV_MAX at a time). */
+function writePieces(file: string, pieces: readonly Uint8Array[]): void {
+  const fd = openSync(file, 'w');
+  try {
+    const want = pieces.reduce((n, p) => n + p.byteLength, 0);
+    const done = writevSync(fd, pieces as Uint8Array[]);
+    if (done !== want) throw new RetryableError(`chdb spill: wrote ${done} of ${want} bytes`);
+  } finally {
+    closeSync(fd);
   }
 }

@@ -1,14 +1,16 @@
 import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import {
   type Row, type SqlDialect, type StoreCapabilities, type TableName, columnNames, createDistributedTableSql, createTableSql, dialectFor,
-  ident, localTableName, onCluster, tableNames, tryDecodeBatch, DataError, encodeBatch,
+  ident, localTableName, onCluster, tableNames, tryDecodeBatch, DataError, encodeBatch, admitStream, spliceStreams,
 } from '@runlens/schemas';
 import type { Table } from 'apache-arrow';
 import { Readable } from 'node:stream';
 import type { QueryParam, Store } from '../types.ts';
 import { addMissingColumns } from '../add-missing-columns.ts';
+import { insertPieces } from '../insert-pieces.ts';
 import { sortKeyDrift } from '../sort-key-drift.ts';
 import { bindParams } from './binder.ts';
+import { toNative } from './native.ts';
 import { toRowBinary } from './row-binary.ts';
 import { probeCapabilities } from './capabilities.ts';
 import { CLUSTER_SETTINGS, createClusterDatabase, probeCluster } from './cluster.ts';
@@ -33,8 +35,8 @@ export interface ClickHouseStoreOptions {
 /**
  * A ClickHouse server over HTTP. Capabilities are probed once at connect; DDL, insert
  * format and parameter binding follow them: ArrowStream and server-side parameters on
- * modern servers, RowBinary (written from the Arrow columns) and the safe binder on old
- * ones (Debian's 18.16).
+ * modern servers, Native (written from the Arrow buffers; RowBinary where Native does not
+ * apply) and the safe binder on old ones (Debian's 18.16).
  */
 export class ClickHouseStore implements Store {
   readonly kind = 'clickhouse';
@@ -95,25 +97,40 @@ export class ClickHouseStore implements Store {
     return warnings;
   }
 
-  async insertArrow(table: TableName, ipc: Uint8Array, decodedTable?: Table): Promise<void> {
-    const cols = columnNames(table).join(', ');
+  async insertArrow(table: TableName, ipc: Uint8Array | readonly Uint8Array[], decodedTable?: Table): Promise<void> {
+    const streams = ipc instanceof Uint8Array ? [ipc] : ipc;
+    if (streams.length === 0) return;
+    const into = `INSERT INTO ${this.database}.${table} (${columnNames(table).join(', ')})`;
     try {
       if (this.capabilities.arrowInput) {
-        await this.client.exec({ query: `INSERT INTO ${this.database}.${table} (${cols}) FORMAT ArrowStream`, values: Readable.from([Buffer.from(ipc)]) })
-          .then((r) => r.stream.resume());
+        // The pieces go to the socket as they are: no joined copy.
+        for (const s of insertPieces(table, streams)) await this.exec(`${into} FORMAT ArrowStream`, s.pieces);
         return;
       }
-      const decoded = decodedTable ?? tryDecodeBatch(ipc)?.table;
-      if (!decoded) throw new DataError('undecodable_arrow', `insert into ${table}`);
-      await this.client.exec({ query: `INSERT INTO ${this.database}.${table} (${cols}) FORMAT RowBinary`, values: Readable.from([toRowBinary(table, decoded, this.capabilities)]) })
-        .then((r) => r.stream.resume());
+      const native = toNative(table, streams, this.capabilities) ?? (streams.every((s) => admitStream(table, s)) ? toNative(table, streams, this.capabilities) : null);
+      if (native) {
+        await this.exec(`${into} FORMAT Native`, [native]);
+        return;
+      }
+      // Native does not apply (LowCardinality columns): one RowBinary insert per spliced stream, not per message.
+      for (const s of spliceStreams(streams)) {
+        const decoded = (streams.length === 1 ? decodedTable : undefined) ?? tryDecodeBatch(s)?.table;
+        if (!decoded) throw new DataError('undecodable_arrow', `insert into ${table}`);
+        await this.exec(`${into} FORMAT RowBinary`, [toRowBinary(table, decoded, this.capabilities)]);
+      }
     } catch (e) {
       throw e instanceof DataError ? e : classifyClickHouseError(e, `insert ${table}`);
     }
   }
 
+  private async exec(query: string, body: readonly Uint8Array[]): Promise<void> {
+    const values = Readable.from(body.map((b) => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength))));
+    const r = await this.client.exec({ query, values });
+    r.stream.resume();
+  }
+
   async insertRows<N extends TableName>(table: N, rows: readonly Row<N>[]): Promise<void> {
-    // One typed path: JSON numbers are ambiguous for DateTime64, and RowBinary is faster.
+    // One typed path: JSON numbers are ambiguous for DateTime64, and Native from Arrow is faster.
     if (rows.length > 0) await this.insertArrow(table, encodeBatch(table, rows));
   }
 

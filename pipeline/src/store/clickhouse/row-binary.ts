@@ -1,4 +1,4 @@
-import { type ColumnDef, type StoreCapabilities, type TableName, catalog } from '@runlens/schemas';
+import { type ColumnDef, type StoreCapabilities, type TableName, VALUE_BYTES, catalog } from '@runlens/schemas';
 import type { Data, Table } from 'apache-arrow';
 
 /** A growable little-endian byte writer. */
@@ -93,10 +93,8 @@ function putter(def: ColumnDef, d: Data): Put {
 /** A column absent from the batch (a nullable one an older sender lacks): NULL, or the type's empty value. */
 function absent(def: ColumnDef): Put {
   if (def.nullable === true && def.type !== 'str_list') return (w) => w.u8(1);
-  return def.type === 'str' || def.type === 'lc' || def.type === 'str_list' ? (w) => w.varint(0) : (w) => w.raw(new Uint8Array(WIDTH[def.type]));
+  return def.type === 'str' || def.type === 'lc' || def.type === 'str_list' ? (w) => w.varint(0) : (w) => w.raw(new Uint8Array(VALUE_BYTES[def.type]));
 }
-
-const WIDTH: Record<ColumnDef['type'], number> = { ts: 8, str: 0, lc: 0, str_list: 0, i32: 4, u32: 4, u8: 1, f64: 8 };
 
 function columnPut(def: ColumnDef, d: Data | undefined): Put {
   if (!d) return absent(def);

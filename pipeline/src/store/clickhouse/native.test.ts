@@ -1,0 +1,96 @@
+import { MODERN_CAPABILITIES, type Row, type StoreCapabilities, type TableName, admitStream, batchToRows, encodeBatch, tryDecodeBatch } from '@runlens/schemas';
+import { describe, expect, it } from 'vitest';
+import { toNative } from './native.ts';
+
+/** What Debian's 18.16 server accepts (its probe's answer): no DateTime64, no LowCardinality, no Arrow. */
+const OLD: StoreCapabilities = { version: '18.16.1', dateTime64: false, codecs: false, ttl: false, lowCardinality: false, queryParameters: false, arrowInput: false };
+
+/** A Native block reader written from ClickHouse's format description, independent of the writer. */
+function readNative(buf: Buffer): { types: string[]; rows: Record<string, unknown>[] } {
+  let pos = 0;
+  const varint = (): number => {
+    let n = 0;
+    for (let shift = 1; ; shift *= 128) {
+      const b = buf[pos++] ?? 0;
+      n += (b & 0x7f) * shift;
+      if (b < 0x80) return n;
+    }
+  };
+  const str = (): string => {
+    const n = varint();
+    pos += n;
+    return buf.toString('utf8', pos - n, pos);
+  };
+  const fixed = (n: number, width: number, read: (at: number) => number): number[] => {
+    const out = Array.from({ length: n }, (_, i) => read(pos + i * width));
+    pos += n * width;
+    return out;
+  };
+  const column = (type: string, n: number): unknown[] => {
+    const inner = /^Nullable\((.*)\)$/.exec(type)?.[1];
+    if (inner) {
+      const nulls = [...buf.subarray(pos, (pos += n))];
+      return column(inner, n).map((v, i) => (nulls[i] === 1 ? null : v));
+    }
+    if (type === 'Array(String)') {
+      const ends = fixed(n, 8, (at) => Number(buf.readBigUInt64LE(at)));
+      const flat = column('String', ends[n - 1] ?? 0);
+      return ends.map((end, i) => flat.slice(ends[i - 1] ?? 0, end));
+    }
+    switch (type) {
+      case 'String': return Array.from({ length: n }, str);
+      case 'UInt64': return fixed(n, 8, (at) => Number(buf.readBigUInt64LE(at)));
+      case 'Int32': return fixed(n, 4, (at) => buf.readInt32LE(at));
+      case 'UInt32': return fixed(n, 4, (at) => buf.readUInt32LE(at));
+      case 'UInt8': return fixed(n, 1, (at) => buf.readUInt8(at));
+      case 'Float64': return fixed(n, 8, (at) => buf.readDoubleLE(at));
+      default: throw new Error(`type ${type}`);
+    }
+  };
+  const columns = varint();
+  const n = varint();
+  const types: string[] = [];
+  const values: [string, unknown[]][] = [];
+  for (let c = 0; c < columns; c++) {
+    const name = str();
+    types.push(str());
+    values.push([name, column(types[c] ?? '', n)]);
+  }
+  expect(pos).toBe(buf.length);
+  return { types, rows: Array.from({ length: n }, (_, i) => Object.fromEntries(values.map(([name, v]) => [name, v[i]]))) };
+}
+
+const gpu = (i: number): Row<'gpu_samples'> => ({
+  ts: 1_700_000_000_123 + i, host: `nöde-${i % 2}`, gpu_index: i, gpu_uuid: `GPU-${'é'.repeat(i * 30)}`, gpu_name: 'H100',
+  util_ratio: i % 3 === 0 ? null : i / 10, mem_util_ratio: null, mem_used_bytes: 2 ** 33 + i, mem_total_bytes: 2 ** 36,
+  power_w: 300.5, power_limit_w: null, sm_clock_mhz: 1980, mem_clock_mhz: null, temp_c: 61, pcie_gen: i % 2 === 0 ? null : 5, pcie_width: 16,
+  throttle_reasons: i % 2 === 0 ? [] : ['sw_power_cap', `hw_${i}`], ecc_uncorrected: null, retired_pages_pending: i % 2,
+} as Row<'gpu_samples'>);
+
+function admitted<N extends TableName>(table: N, parts: readonly (readonly Row<N>[])[]): Uint8Array[] {
+  const streams = parts.map((p) => encodeBatch(table, p));
+  for (const s of streams) expect(admitStream(table, s)).toBe(true);
+  return streams;
+}
+
+const rowsOf = (table: TableName, streams: readonly Uint8Array[]): unknown[] => streams.flatMap((s) => batchToRows(table, tryDecodeBatch(s)?.table ?? (() => { throw new Error('undecodable'); })()));
+
+describe('toNative', () => {
+  it('writes every type, NULL, multi-byte UTF-8 and lists of several messages into one block, row for row', () => {
+    const streams = admitted('gpu_samples', [[gpu(0), gpu(1), gpu(2)], [gpu(3)], [gpu(4), gpu(5)]]);
+    const native = toNative('gpu_samples', streams, OLD);
+    if (!native) throw new Error('no Native block');
+    const back = readNative(native);
+    expect(back.types).toContain('Array(String)');
+    expect(back.types).toContain('Nullable(Float64)');
+    expect(back.rows).toEqual(rowsOf('gpu_samples', streams));
+    expect(back.rows[5]).toMatchObject({ gpu_uuid: `GPU-${'é'.repeat(150)}`, throttle_reasons: ['sw_power_cap', 'hw_5'], pcie_gen: 5, util_ratio: 0.5 });
+  });
+
+  it('gives no block where it does not apply: LowCardinality columns, or a schema never admitted', () => {
+    const [s] = admitted('gpu_samples', [[gpu(1)]]);
+    expect(toNative('gpu_samples', [s ?? new Uint8Array()], MODERN_CAPABILITIES)).toBeNull();
+    const fresh = encodeBatch('ib_samples', []);
+    expect(toNative('ib_samples', [fresh], OLD)).toBeNull();
+  });
+});

@@ -1,0 +1,190 @@
+import { type ColumnDef, type IpcBatch, type IpcSlot, type StoreCapabilities, type TableName, VALUE_BYTES, catalog, columnType, ipcBatches } from '@runlens/schemas';
+
+/** A growable byte buffer; ClickHouse's Native format is little-endian like Arrow. */
+class Out {
+  buf: Buffer;
+  length = 0;
+
+  constructor(size: number) { this.buf = Buffer.allocUnsafe(Math.max(1024, size)); }
+
+  room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n));
+    this.buf.copy(next, 0, 0, this.length);
+    this.buf = next;
+  }
+  varint(v: number): void {
+    this.room(10);
+    let x = v;
+    while (x >= 0x80) { this.buf[this.length++] = (x & 0x7f) | 0x80; x = Math.floor(x / 128); }
+    this.buf[this.length++] = x;
+  }
+  str(s: string): void {
+    const b = Buffer.from(s, 'utf8');
+    this.varint(b.length);
+    this.copy(b, 0, b.length);
+  }
+  fill(n: number, byte: number): void {
+    this.room(n);
+    this.buf.fill(byte, this.length, this.length + n);
+    this.length += n;
+  }
+  u64(v: number): void {
+    this.room(8);
+    this.buf.writeUInt32LE(v % 0x1_0000_0000, this.length);
+    this.buf.writeUInt32LE(Math.floor(v / 0x1_0000_0000), this.length + 4);
+    this.length += 8;
+  }
+  /** `n` bytes of `src` from `from`; short runs byte by byte (no view object per value). */
+  copy(src: Uint8Array, from: number, n: number): void {
+    this.room(n);
+    const buf = this.buf;
+    const at = this.length;
+    if (n <= 16) for (let k = 0; k < n; k++) buf[at + k] = src[from + k] ?? 0;
+    else buf.set(src.subarray(from, from + n), at);
+    this.length += n;
+  }
+  bytes(): Buffer { return this.buf.subarray(0, this.length); }
+}
+
+/** One record batch and the message that holds it. */
+interface Source { readonly bytes: Uint8Array; readonly view: DataView; readonly batch: IpcBatch }
+
+/** Whether row `i` of a column holds a value (Arrow validity: bit set = present). */
+function present(src: Source, s: IpcSlot, i: number): boolean {
+  if (s.nulls === 0 || s.validity.length === 0) return true;
+  return ((src.bytes[src.batch.body + s.validity.offset + (i >> 3)] ?? 0) & (1 << (i & 7))) !== 0;
+}
+
+/** Nullable(T)'s null map: one byte per row, 1 = NULL (the inverse of Arrow's validity bit). */
+function nullMap(out: Out, name: string, sources: readonly Source[]): void {
+  for (const src of sources) {
+    const s = src.batch.slots.get(name);
+    const rows = src.batch.numRows;
+    if (!s || s.nulls === 0 || s.validity.length === 0) { out.fill(rows, s ? 0 : 1); continue; }
+    out.room(rows);
+    for (let i = 0; i < rows; i++) out.buf[out.length++] = present(src, s, i) ? 0 : 1;
+  }
+}
+
+/** Fixed-width values copied as they are; a NULL in a column that takes none gets the type's fallback. */
+function fixed(out: Out, name: string, def: ColumnDef, sources: readonly Source[]): void {
+  const width = VALUE_BYTES[def.type];
+  for (const src of sources) {
+    const s = src.batch.slots.get(name);
+    const rows = src.batch.numRows;
+    const data = s?.buffers[0];
+    if (!s || !data) { out.fill(rows * width, 0); continue; }
+    const start = out.length;
+    out.copy(src.bytes, src.batch.body + data.offset, rows * width);
+    if (def.nullable === true || s.nulls === 0) continue;
+    for (let i = 0; i < rows; i++) {
+      if (present(src, s, i)) continue;
+      if (def.type === 'f64') out.buf.writeDoubleLE(Number.NaN, start + i * 8);
+      else out.buf.fill(0, start + i * width, start + (i + 1) * width);
+    }
+  }
+}
+
+/** Strings `from`..`to` of an Arrow utf8 column (offsets and data ranges): varint length, then the bytes. */
+function utf8Run(out: Out, src: Source, offsets: number, data: number, from: number, to: number): void {
+  const { view, bytes } = src;
+  for (let k = from; k < to; k++) {
+    const a = view.getInt32(offsets + k * 4, true);
+    const n = view.getInt32(offsets + k * 4 + 4, true) - a;
+    if (n < 0x80) { out.room(1); out.buf[out.length++] = n; } else out.varint(n);
+    out.copy(bytes, data + a, n);
+  }
+}
+
+/** A String column; NULL (or a column the batch lacks) is the empty string. */
+function strings(out: Out, name: string, sources: readonly Source[]): void {
+  for (const src of sources) {
+    const s = src.batch.slots.get(name);
+    const rows = src.batch.numRows;
+    const [o, d] = s?.buffers ?? [];
+    if (!s || !o || !d) { out.fill(rows, 0); continue; }
+    const offsets = src.batch.body + o.offset;
+    const data = src.batch.body + d.offset;
+    if (s.nulls === 0) { utf8Run(out, src, offsets, data, 0, rows); continue; }
+    for (let i = 0; i < rows; i++) {
+      if (present(src, s, i)) utf8Run(out, src, offsets, data, i, i + 1);
+      else out.fill(1, 0);
+    }
+  }
+}
+
+/** Item range of list row `i`: none for a NULL row. */
+function items(src: Source, s: IpcSlot, offsets: number, i: number): [number, number] {
+  const from = src.view.getInt32(offsets + i * 4, true);
+  return present(src, s, i) ? [from, src.view.getInt32(offsets + i * 4 + 4, true)] : [from, from];
+}
+
+/** Array(String): every row's end offset (UInt64, counted over the whole block), then every item. */
+function stringLists(out: Out, name: string, sources: readonly Source[]): void {
+  let total = 0;
+  for (const src of sources) {
+    const s = src.batch.slots.get(name);
+    const o = s?.buffers[0];
+    for (let i = 0; i < src.batch.numRows; i++) {
+      if (s && o) {
+        const [from, to] = items(src, s, src.batch.body + o.offset, i);
+        total += to - from;
+      }
+      out.u64(total);
+    }
+  }
+  for (const src of sources) {
+    const s = src.batch.slots.get(name);
+    const [o, , co, cd] = s?.buffers ?? [];
+    if (!s || !o || !co || !cd) continue;
+    const body = src.batch.body;
+    for (let i = 0; i < src.batch.numRows; i++) {
+      const [from, to] = items(src, s, body + o.offset, i);
+      utf8Run(out, src, body + co.offset, body + cd.offset, from, to);
+    }
+  }
+}
+
+function column(out: Out, name: string, def: ColumnDef, sources: readonly Source[]): void {
+  if (def.type === 'str_list') { stringLists(out, name, sources); return; }
+  if (def.nullable === true) nullMap(out, name, sources);
+  if (def.type === 'str' || def.type === 'lc') strings(out, name, sources);
+  else fixed(out, name, def, sources);
+}
+
+/**
+ * Arrow IPC streams of one table → one ClickHouse Native block, for servers that cannot read Arrow
+ * (Debian's 18.16). Native is columnar like Arrow: numbers are copied a whole buffer at a time,
+ * strings as bytes, and the server parses a column in one go instead of row by row (RowBinary).
+ * Every record batch of every stream goes into the one block; no value becomes a JS number or
+ * string. Null when a stream's schema was not accepted before (see ipcBatches) or the server keeps
+ * a type Native would need a dictionary for (LowCardinality): the caller then writes RowBinary.
+ */
+export function toNative(table: TableName, streams: readonly Uint8Array[], caps: StoreCapabilities): Buffer | null {
+  const defs = Object.entries(catalog[table].columns) as [string, ColumnDef][];
+  const types = defs.map(([, d]) => columnType(d, caps));
+  if (types.some((t) => t.includes('LowCardinality'))) return null;
+  const sources: Source[] = [];
+  let rows = 0;
+  let size = 64 * 1024;
+  for (const bytes of streams) {
+    const batches = ipcBatches(table, bytes);
+    if (!batches) return null;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (const batch of batches) {
+      sources.push({ bytes, view, batch });
+      rows += batch.numRows;
+    }
+    size += bytes.byteLength;
+  }
+  const out = new Out(size + rows * defs.length);
+  out.varint(defs.length);
+  out.varint(rows);
+  defs.forEach(([name, def], k) => {
+    out.str(name);
+    out.str(types[k] ?? '');
+    if (rows > 0) column(out, name, def, sources);
+  });
+  return out.bytes();
+}

@@ -1,0 +1,127 @@
+import { Builder } from 'flatbuffers';
+import { type ColumnType, type TableName, catalog } from '../catalog/index.ts';
+
+/*
+ * The IPC stream's framing and flatbuffer metadata for catalog tables (Message.fbs, Schema.fbs):
+ * the schema message of each table, record batch headers, the end marker. ipc-writer.ts writes the
+ * bodies; ipc-compact.ts reuses the schema and the headers for bodies it copies from other streams.
+ */
+
+/** Arrow Type union tags and enums (format/Schema.fbs, format/Message.fbs). */
+const TYPE_INT = 2;
+const TYPE_FLOAT = 3;
+const TYPE_UTF8 = 5;
+const TYPE_TIMESTAMP = 10;
+const TYPE_LIST = 12;
+const PRECISION_DOUBLE = 2;
+const UNIT_MILLISECOND = 1;
+const METADATA_V5 = 4;
+const HEADER_SCHEMA = 1;
+const HEADER_RECORD_BATCH = 3;
+const CONTINUATION = 0xff_ff_ff_ff;
+export const EOS = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
+
+interface ColumnSpec { readonly name: string; readonly type: ColumnType; readonly nullable: boolean }
+
+export const pad8 = (n: number): number => (n + 7) & ~7;
+
+/** The flatbuffer table of one field's type; `typeTag` is its union tag. */
+function fieldType(b: Builder, type: ColumnType): { typeTag: number; offset: number } {
+  const table = (tag: number, fill: () => void): { typeTag: number; offset: number } => {
+    b.startObject(2);
+    fill();
+    return { typeTag: tag, offset: b.endObject() };
+  };
+  switch (type) {
+    case 'ts': return table(TYPE_TIMESTAMP, () => b.addFieldInt16(0, UNIT_MILLISECOND, 0));
+    case 'f64': return table(TYPE_FLOAT, () => b.addFieldInt16(0, PRECISION_DOUBLE, 0));
+    case 'i32': return table(TYPE_INT, () => { b.addFieldInt32(0, 32, 0); b.addFieldInt8(1, 1, 0); });
+    case 'u32': return table(TYPE_INT, () => b.addFieldInt32(0, 32, 0));
+    case 'u8': return table(TYPE_INT, () => b.addFieldInt32(0, 8, 0));
+    case 'str': case 'lc': return table(TYPE_UTF8, () => undefined);
+    case 'str_list': return table(TYPE_LIST, () => undefined);
+  }
+}
+
+function field(b: Builder, name: string, type: ColumnType, nullable: boolean): number {
+  const children = type === 'str_list' ? [field(b, 'item', 'str', true)] : [];
+  const nameAt = b.createString(name);
+  const t = fieldType(b, type);
+  b.startVector(4, children.length, 4);
+  for (let i = children.length - 1; i >= 0; i--) b.addOffset(children[i]!);
+  const childrenAt = b.endVector();
+  b.startObject(7);
+  b.addFieldOffset(0, nameAt, 0);
+  b.addFieldInt8(1, nullable ? 1 : 0, 0);
+  b.addFieldInt8(2, t.typeTag, 0);
+  b.addFieldOffset(3, t.offset, 0);
+  b.addFieldOffset(5, childrenAt, 0);
+  return b.endObject();
+}
+
+/** One framed IPC message: continuation, padded metadata length, metadata, then `bodyLength` body bytes to follow. */
+function message(b: Builder, headerTag: number, header: number, bodyLength: number): Uint8Array {
+  b.startObject(5);
+  b.addFieldInt16(0, METADATA_V5, 0);
+  b.addFieldInt8(1, headerTag, 0);
+  b.addFieldOffset(2, header, 0);
+  b.addFieldInt64(3, BigInt(bodyLength), 0n);
+  b.finish(b.endObject());
+  const meta = b.asUint8Array();
+  const metaLength = pad8(8 + meta.length) - 8;
+  const out = new Uint8Array(8 + metaLength);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, CONTINUATION, true);
+  view.setInt32(4, metaLength, true);
+  out.set(meta, 8);
+  return out;
+}
+
+function schemaMessage(columns: readonly ColumnSpec[]): Uint8Array {
+  const b = new Builder(1024);
+  const fields = columns.map((c) => field(b, c.name, c.type, c.nullable));
+  b.startVector(4, fields.length, 4);
+  for (let i = fields.length - 1; i >= 0; i--) b.addOffset(fields[i]!);
+  const fieldsAt = b.endVector();
+  b.startObject(4);
+  b.addFieldOffset(1, fieldsAt, 0);
+  return message(b, HEADER_SCHEMA, b.endObject(), 0);
+}
+
+interface TableLayout { readonly columns: readonly ColumnSpec[]; readonly schema: Uint8Array }
+
+const layouts = new Map<TableName, TableLayout>();
+
+export function layoutOf(name: TableName): TableLayout {
+  let l = layouts.get(name);
+  if (!l) {
+    const defs = Object.entries(catalog[name].columns) as [string, { type: ColumnType; nullable?: boolean }][];
+    const columns = defs.map(([col, def]) => ({ name: col, type: def.type, nullable: def.nullable === true }));
+    l = { columns, schema: schemaMessage(columns) };
+    layouts.set(name, l);
+  }
+  return l;
+}
+
+export function recordBatchMessage(body: BatchBody, rows: number): Uint8Array {
+  const b = new Builder(512 + body.buffers.length * 16);
+  const structs = (pairs: readonly number[]): number => {
+    b.startVector(16, pairs.length / 2, 8);
+    for (let i = pairs.length - 2; i >= 0; i -= 2) {
+      b.prep(8, 16);
+      b.writeInt64(BigInt(pairs[i + 1]!));
+      b.writeInt64(BigInt(pairs[i]!));
+    }
+    return b.endVector();
+  };
+  const nodesAt = structs(body.nodes);
+  const buffersAt = structs(body.buffers);
+  b.startObject(5);
+  b.addFieldInt64(0, BigInt(rows), 0n);
+  b.addFieldOffset(1, nodesAt, 0);
+  b.addFieldOffset(2, buffersAt, 0);
+  return message(b, HEADER_RECORD_BATCH, b.endObject(), body.at);
+}
+
+/** A written record batch body: its length and its field nodes and buffers as flattened pairs. */
+export interface BatchBody { readonly at: number; readonly nodes: readonly number[]; readonly buffers: readonly number[] }

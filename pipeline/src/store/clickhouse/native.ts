@@ -1,51 +1,5 @@
 import { type ColumnDef, type IpcBatch, type IpcSlot, type StoreCapabilities, type TableName, VALUE_BYTES, catalog, columnType, ipcBatches } from '@runlens/schemas';
-
-/** A growable byte buffer; ClickHouse's Native format is little-endian like Arrow. */
-class Out {
-  buf: Buffer;
-  length = 0;
-
-  constructor(size: number) { this.buf = Buffer.allocUnsafe(Math.max(1024, size)); }
-
-  room(n: number): void {
-    if (this.length + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n));
-    this.buf.copy(next, 0, 0, this.length);
-    this.buf = next;
-  }
-  varint(v: number): void {
-    this.room(10);
-    let x = v;
-    while (x >= 0x80) { this.buf[this.length++] = (x & 0x7f) | 0x80; x = Math.floor(x / 128); }
-    this.buf[this.length++] = x;
-  }
-  str(s: string): void {
-    const b = Buffer.from(s, 'utf8');
-    this.varint(b.length);
-    this.copy(b, 0, b.length);
-  }
-  fill(n: number, byte: number): void {
-    this.room(n);
-    this.buf.fill(byte, this.length, this.length + n);
-    this.length += n;
-  }
-  u64(v: number): void {
-    this.room(8);
-    this.buf.writeUInt32LE(v % 0x1_0000_0000, this.length);
-    this.buf.writeUInt32LE(Math.floor(v / 0x1_0000_0000), this.length + 4);
-    this.length += 8;
-  }
-  /** `n` bytes of `src` from `from`; short runs byte by byte (no view object per value). */
-  copy(src: Uint8Array, from: number, n: number): void {
-    this.room(n);
-    const buf = this.buf;
-    const at = this.length;
-    if (n <= 16) for (let k = 0; k < n; k++) buf[at + k] = src[from + k] ?? 0;
-    else buf.set(src.subarray(from, from + n), at);
-    this.length += n;
-  }
-  bytes(): Buffer { return this.buf.subarray(0, this.length); }
-}
+import { ByteWriter } from './byte-writer.ts';
 
 /** One record batch and the message that holds it. */
 interface Source { readonly bytes: Uint8Array; readonly view: DataView; readonly batch: IpcBatch }
@@ -57,7 +11,7 @@ function present(src: Source, s: IpcSlot, i: number): boolean {
 }
 
 /** Nullable(T)'s null map: one byte per row, 1 = NULL (the inverse of Arrow's validity bit). */
-function nullMap(out: Out, name: string, sources: readonly Source[]): void {
+function nullMap(out: ByteWriter, name: string, sources: readonly Source[]): void {
   for (const src of sources) {
     const s = src.batch.slots.get(name);
     const rows = src.batch.numRows;
@@ -68,7 +22,7 @@ function nullMap(out: Out, name: string, sources: readonly Source[]): void {
 }
 
 /** Fixed-width values copied as they are; a NULL in a column that takes none gets the type's fallback. */
-function fixed(out: Out, name: string, def: ColumnDef, sources: readonly Source[]): void {
+function fixed(out: ByteWriter, name: string, def: ColumnDef, sources: readonly Source[]): void {
   const width = VALUE_BYTES[def.type];
   for (const src of sources) {
     const s = src.batch.slots.get(name);
@@ -87,7 +41,7 @@ function fixed(out: Out, name: string, def: ColumnDef, sources: readonly Source[
 }
 
 /** Strings `from`..`to` of an Arrow utf8 column (offsets and data ranges): varint length, then the bytes. */
-function utf8Run(out: Out, src: Source, offsets: number, data: number, from: number, to: number): void {
+function utf8Run(out: ByteWriter, src: Source, offsets: number, data: number, from: number, to: number): void {
   const { view, bytes } = src;
   for (let k = from; k < to; k++) {
     const a = view.getInt32(offsets + k * 4, true);
@@ -98,7 +52,7 @@ function utf8Run(out: Out, src: Source, offsets: number, data: number, from: num
 }
 
 /** A String column; NULL (or a column the batch lacks) is the empty string. */
-function strings(out: Out, name: string, sources: readonly Source[]): void {
+function strings(out: ByteWriter, name: string, sources: readonly Source[]): void {
   for (const src of sources) {
     const s = src.batch.slots.get(name);
     const rows = src.batch.numRows;
@@ -121,7 +75,7 @@ function items(src: Source, s: IpcSlot, offsets: number, i: number): [number, nu
 }
 
 /** Array(String): every row's end offset (UInt64, counted over the whole block), then every item. */
-function stringLists(out: Out, name: string, sources: readonly Source[]): void {
+function stringLists(out: ByteWriter, name: string, sources: readonly Source[]): void {
   let total = 0;
   for (const src of sources) {
     const s = src.batch.slots.get(name);
@@ -146,7 +100,7 @@ function stringLists(out: Out, name: string, sources: readonly Source[]): void {
   }
 }
 
-function column(out: Out, name: string, def: ColumnDef, sources: readonly Source[]): void {
+function column(out: ByteWriter, name: string, def: ColumnDef, sources: readonly Source[]): void {
   if (def.type === 'str_list') { stringLists(out, name, sources); return; }
   if (def.nullable === true) nullMap(out, name, sources);
   if (def.type === 'str' || def.type === 'lc') strings(out, name, sources);
@@ -178,7 +132,7 @@ export function toNative(table: TableName, streams: readonly Uint8Array[], caps:
     }
     size += bytes.byteLength;
   }
-  const out = new Out(size + rows * defs.length);
+  const out = new ByteWriter(size + rows * defs.length);
   out.varint(defs.length);
   out.varint(rows);
   defs.forEach(([name, def], k) => {

@@ -1,39 +1,6 @@
 import { type ColumnDef, type StoreCapabilities, type TableName, VALUE_BYTES, catalog } from '@runlens/schemas';
 import type { Data, Table } from 'apache-arrow';
-
-/** A growable little-endian byte writer. */
-class Writer {
-  private buf = Buffer.allocUnsafe(64 * 1024);
-  length = 0;
-
-  private room(n: number): void {
-    if (this.length + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n));
-    this.buf.copy(next, 0, 0, this.length);
-    this.buf = next;
-  }
-  u8(v: number): void { this.room(1); this.buf[this.length++] = v; }
-  i32(v: number): void { this.room(4); this.buf.writeInt32LE(v, this.length); this.length += 4; }
-  u32(v: number): void { this.room(4); this.buf.writeUInt32LE(v, this.length); this.length += 4; }
-  u64(v: number): void { this.room(8); this.buf.writeBigUInt64LE(BigInt(Math.max(0, Math.trunc(v))), this.length); this.length += 8; }
-  f64(v: number): void { this.room(8); this.buf.writeDoubleLE(v, this.length); this.length += 8; }
-  varint(v: number): void {
-    let x = v;
-    while (x >= 0x80) { this.u8((x & 0x7f) | 0x80); x = Math.floor(x / 128); }
-    this.u8(x);
-  }
-  raw(b: Uint8Array): void { this.room(b.length); this.buf.set(b, this.length); this.length += b.length; }
-  /** `n` bytes of `src` from `from`; short runs byte by byte, so no view object per value. */
-  copy(src: Uint8Array, from: number, n: number): void {
-    this.room(n);
-    const buf = this.buf;
-    const at = this.length;
-    if (n <= 16) for (let k = 0; k < n; k++) buf[at + k] = src[from + k] ?? 0;
-    else buf.set(src.subarray(from, from + n), at);
-    this.length += n;
-  }
-  bytes(): Buffer { return this.buf.subarray(0, this.length); }
-}
+import { ByteWriter as Writer } from './byte-writer.ts';
 
 /** Reads one Arrow column of one record batch straight from its buffers. */
 type Put = (w: Writer, i: number) => void;

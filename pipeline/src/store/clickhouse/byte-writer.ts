@@ -61,5 +61,9 @@ export class ByteWriter {
     this.length += n;
   }
 
+  /** Overwrites what was written at `at`..: a null's value copied from Arrow becomes ClickHouse's default. */
+  setF64(at: number, v: number): void { this.buf.writeDoubleLE(v, at); }
+  setZero(from: number, to: number): void { this.buf.fill(0, from, to); }
+
   bytes(): Buffer { return this.buf.subarray(0, this.length); }
 }

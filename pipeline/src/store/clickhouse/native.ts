@@ -16,8 +16,7 @@ function nullMap(out: ByteWriter, name: string, sources: readonly Source[]): voi
     const s = src.batch.slots.get(name);
     const rows = src.batch.numRows;
     if (!s || s.nulls === 0 || s.validity.length === 0) { out.fill(rows, s ? 0 : 1); continue; }
-    out.room(rows);
-    for (let i = 0; i < rows; i++) out.buf[out.length++] = present(src, s, i) ? 0 : 1;
+    for (let i = 0; i < rows; i++) out.u8(present(src, s, i) ? 0 : 1);
   }
 }
 
@@ -34,8 +33,8 @@ function fixed(out: ByteWriter, name: string, def: ColumnDef, sources: readonly 
     if (def.nullable === true || s.nulls === 0) continue;
     for (let i = 0; i < rows; i++) {
       if (present(src, s, i)) continue;
-      if (def.type === 'f64') out.buf.writeDoubleLE(Number.NaN, start + i * 8);
-      else out.buf.fill(0, start + i * width, start + (i + 1) * width);
+      if (def.type === 'f64') out.setF64(start + i * 8, Number.NaN);
+      else out.setZero(start + i * width, start + (i + 1) * width);
     }
   }
 }
@@ -46,7 +45,7 @@ function utf8Run(out: ByteWriter, src: Source, offsets: number, data: number, fr
   for (let k = from; k < to; k++) {
     const a = view.getInt32(offsets + k * 4, true);
     const n = view.getInt32(offsets + k * 4 + 4, true) - a;
-    if (n < 0x80) { out.room(1); out.buf[out.length++] = n; } else out.varint(n);
+    out.varint(n);
     out.copy(bytes, data + a, n);
   }
 }

@@ -22,7 +22,7 @@ const hasMpicc = spawnSync('mpicc', ['--version']).status === 0;
 const TESTBED_DIR = tempDir('runlens-testbed-');
 let testbed = new SlurmTestbed('mpt', '10.215.3', TESTBED_DIR);
 
-describe.skipIf(!SlurmTestbed.usable() || !hasMpicc)('MPI ranks across 2 Slurm nodes (skipped: needs root, Slurm and mpicc)', () => {
+describe.skipIf(!SlurmTestbed.usable() || !hasMpicc)(`MPI ranks across 2 Slurm nodes${SlurmTestbed.usable() && hasMpicc ? '' : ' (skipped: needs root, Slurm and mpicc)'}`, () => {
   const bus = new MemoryBus();
   const agents: Agent[] = [];
   const findings: Row<'findings'>[] = [];

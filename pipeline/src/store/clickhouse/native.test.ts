@@ -1,5 +1,6 @@
 import { MODERN_CAPABILITIES, type Row, type StoreCapabilities, type TableName, admitStream, batchToRows, encodeBatch, tryDecodeBatch } from '@runlens/schemas';
 import { describe, expect, it } from 'vitest';
+import { FormatReader } from '../../testing/format-reader.ts';
 import { toNative } from './native.ts';
 
 /** What Debian's 18.16 server accepts (its probe's answer): no DateTime64, no LowCardinality, no Arrow. */
@@ -7,29 +8,16 @@ const OLD: StoreCapabilities = { version: '18.16.1', dateTime64: false, codecs: 
 
 /** A Native block reader written from ClickHouse's format description, independent of the writer. */
 function readNative(buf: Buffer): { types: string[]; rows: Record<string, unknown>[] } {
-  let pos = 0;
-  const varint = (): number => {
-    let n = 0;
-    for (let shift = 1; ; shift *= 128) {
-      const b = buf[pos++] ?? 0;
-      n += (b & 0x7f) * shift;
-      if (b < 0x80) return n;
-    }
-  };
-  const str = (): string => {
-    const n = varint();
-    pos += n;
-    return buf.toString('utf8', pos - n, pos);
-  };
+  const r = new FormatReader(buf);
   const fixed = (n: number, width: number, read: (at: number) => number): number[] => {
-    const out = Array.from({ length: n }, (_, i) => read(pos + i * width));
-    pos += n * width;
-    return out;
+    const at = r.take(n * width);
+    return Array.from({ length: n }, (_, i) => read(at + i * width));
   };
   const column = (type: string, n: number): unknown[] => {
     const inner = /^Nullable\((.*)\)$/.exec(type)?.[1];
     if (inner) {
-      const nulls = [...buf.subarray(pos, (pos += n))];
+      const at = r.take(n);
+      const nulls = [...buf.subarray(at, at + n)];
       return column(inner, n).map((v, i) => (nulls[i] === 1 ? null : v));
     }
     if (type === 'Array(String)') {
@@ -38,7 +26,7 @@ function readNative(buf: Buffer): { types: string[]; rows: Record<string, unknow
       return ends.map((end, i) => flat.slice(ends[i - 1] ?? 0, end));
     }
     switch (type) {
-      case 'String': return Array.from({ length: n }, str);
+      case 'String': return Array.from({ length: n }, () => r.str());
       case 'UInt64': return fixed(n, 8, (at) => Number(buf.readBigUInt64LE(at)));
       case 'Int32': return fixed(n, 4, (at) => buf.readInt32LE(at));
       case 'UInt32': return fixed(n, 4, (at) => buf.readUInt32LE(at));
@@ -47,16 +35,16 @@ function readNative(buf: Buffer): { types: string[]; rows: Record<string, unknow
       default: throw new Error(`type ${type}`);
     }
   };
-  const columns = varint();
-  const n = varint();
+  const columns = r.varint();
+  const n = r.varint();
   const types: string[] = [];
   const values: [string, unknown[]][] = [];
   for (let c = 0; c < columns; c++) {
-    const name = str();
-    types.push(str());
+    const name = r.str();
+    types.push(r.str());
     values.push([name, column(types[c] ?? '', n)]);
   }
-  expect(pos).toBe(buf.length);
+  expect(r.pos).toBe(buf.length);
   return { types, rows: Array.from({ length: n }, (_, i) => Object.fromEntries(values.map(([name, v]) => [name, v[i]]))) };
 }
 

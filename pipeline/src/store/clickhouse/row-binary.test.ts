@@ -1,38 +1,26 @@
 import { type ColumnDef, MODERN_CAPABILITIES, type Row, batchToRows, catalog, encodeBatch, spliceStreams, tryDecodeBatch } from '@runlens/schemas';
 import { describe, expect, it } from 'vitest';
+import { FormatReader } from '../../testing/format-reader.ts';
 import { toRowBinary } from './row-binary.ts';
 
 /** A RowBinary reader written from ClickHouse's format description, independent of the writer. */
 function readRowBinary(buf: Buffer, defs: [string, ColumnDef][]): Record<string, unknown>[] {
-  let pos = 0;
-  const varint = (): number => {
-    let n = 0;
-    for (let shift = 1; ; shift *= 128) {
-      const b = buf[pos++] ?? 0;
-      n += (b & 0x7f) * shift;
-      if (b < 0x80) return n;
-    }
-  };
-  const str = (): string => {
-    const n = varint();
-    pos += n;
-    return buf.toString('utf8', pos - n, pos);
-  };
+  const r = new FormatReader(buf);
   const value = (def: ColumnDef): unknown => {
     switch (def.type) {
-      case 'ts': pos += 8; return Number(buf.readBigInt64LE(pos - 8));
-      case 'str': case 'lc': return str();
-      case 'str_list': return Array.from({ length: varint() }, str);
-      case 'i32': pos += 4; return buf.readInt32LE(pos - 4);
-      case 'u32': pos += 4; return buf.readUInt32LE(pos - 4);
-      case 'u8': return buf[pos++];
-      case 'f64': pos += 8; return buf.readDoubleLE(pos - 8);
+      case 'ts': return Number(buf.readBigInt64LE(r.take(8)));
+      case 'str': case 'lc': return r.str();
+      case 'str_list': return Array.from({ length: r.varint() }, () => r.str());
+      case 'i32': return buf.readInt32LE(r.take(4));
+      case 'u32': return buf.readUInt32LE(r.take(4));
+      case 'u8': return buf[r.take(1)];
+      case 'f64': return buf.readDoubleLE(r.take(8));
     }
   };
   const rows: Record<string, unknown>[] = [];
-  while (pos < buf.length) {
+  while (!r.done) {
     const row: Record<string, unknown> = {};
-    for (const [name, def] of defs) row[name] = def.nullable === true && def.type !== 'str_list' && buf[pos++] === 1 ? null : value(def);
+    for (const [name, def] of defs) row[name] = def.nullable === true && def.type !== 'str_list' && buf[r.take(1)] === 1 ? null : value(def);
     rows.push(row);
   }
   return rows;

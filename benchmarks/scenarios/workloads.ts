@@ -27,10 +27,10 @@ export { sleep } from '@runlens/schemas';
 
 const CPU_CGROUP = '/sys/fs/cgroup/cpu';
 
-/** Whether a CFS quota can be set here (cgroup v1 cpu controller, writable): the slow-node lever. */
-export function canThrottle(): boolean {
+/** Whether a cgroup can be made under `root` (a cgroup v1 controller, writable). */
+function canMakeCgroup(root: string): boolean {
   try {
-    const probe = join(CPU_CGROUP, `runlens-probe-${process.pid}`);
+    const probe = join(root, `runlens-probe-${process.pid}`);
     mkdirSync(probe);
     rmdirSync(probe);
     return true;
@@ -38,6 +38,9 @@ export function canThrottle(): boolean {
     return false;
   }
 }
+
+/** Whether a CFS quota can be set here (cgroup v1 cpu controller, writable): the slow-node lever. */
+export const canThrottle = (): boolean => canMakeCgroup(CPU_CGROUP);
 
 /** Puts `pid` in a fresh cgroup limited to `cores` CPUs; returns a cleanup function. */
 export function throttle(pid: number, cores: number, name: string): () => void {
@@ -66,16 +69,7 @@ const MEMORY_CGROUP = '/sys/fs/cgroup/memory';
 const memoryDir = (name: string): string => join(MEMORY_CGROUP, `runlens-${name}-${process.pid}`);
 
 /** Whether a memory limit can be set here (cgroup v1 memory controller, writable): the memory-pressure lever. */
-export function canLimitMemory(): boolean {
-  try {
-    const probe = join(MEMORY_CGROUP, `runlens-probe-${process.pid}`);
-    mkdirSync(probe);
-    rmdirSync(probe);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const canLimitMemory = (): boolean => canMakeCgroup(MEMORY_CGROUP);
 
 /** Changes the limit of the cgroup `limitMemory(…, name)` made: a limit under the working set, mid-run. */
 export function setMemoryLimit(name: string, bytes: number): void {

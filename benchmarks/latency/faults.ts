@@ -17,11 +17,19 @@ export interface FaultOutcome {
   readonly early: number;
 }
 
-/** Stops each fault's process in turn: the first after `firstMs`, then one every `staggerMs`. */
+/**
+ * A random share of one second (the agent's tick and the tuned Prometheus's scrape), added before
+ * each onset so onsets sample the phase of both samplers. Without it the onsets of one run fell
+ * within 0.15 s of each other's phase (2026-12-05): whole-second sleeps after whole-second setup,
+ * so the p50 and p95 were one phase's latency, and which observer that phase favoured was luck.
+ */
+export const phaseJitterMs = (): number => Math.random() * 1000;
+
+/** Stops each fault's process in turn: the first after `firstMs`, then one every `staggerMs` (each plus a phase jitter). */
 export async function injectStaggered(faults: readonly Fault[], firstMs: number, staggerMs: number): Promise<void> {
   await sleep(firstMs);
   for (const [i, f] of faults.entries()) {
-    if (i > 0) await sleep(staggerMs);
+    await sleep((i > 0 ? staggerMs : 0) + phaseJitterMs());
     if (!alive(f.child)) throw new Error(`workload ${f.tag} exited before its fault (exit ${f.child.exitCode ?? f.child.signalCode})`);
     f.onset = Date.now();
     f.child.kill('SIGSTOP');

@@ -4,7 +4,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runRow } from '../scenarios/scenario.ts';
 import { type EmbeddedStack, openEmbedded } from './embedded.ts';
-import { type Fault, type FaultOutcome, awaitDetections } from './faults.ts';
+import { type Fault, type FaultOutcome, awaitDetections, phaseJitterMs } from './faults.ts';
 import { KIND_SPECS, type KindSpec, type LatencyKind } from './kinds.ts';
 import { type KindRule, TUNED_PROFILE, kindRuleFile, kindRules } from './prom-config.ts';
 import { PromStack } from './prom-stack.ts';
@@ -74,7 +74,7 @@ async function oneFault(k: KindSpec, i: number, o: Observers, s: KindSchedule, l
   try {
     o.stack?.agent.addRun({ run_id: tag, root_pid: run.root.pid ?? 0 });
     await o.stack?.publishRun(row());
-    await sleep(s.warmupMs);
+    await sleep(s.warmupMs + phaseJitterMs());
     if (!alive(run.root)) throw new Error(`${tag}: the run exited before its fault (exit ${run.root.exitCode ?? run.root.signalCode})`);
     const fault: Fault = { tag, child: run.root, onset: Date.now() };
     run.inject();

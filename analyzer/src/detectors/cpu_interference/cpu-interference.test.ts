@@ -6,9 +6,9 @@ import { cpuInterference } from './index.ts';
 
 const twoBurns = recordedHost('cpu_interference', 'two-burns-outside', 1);
 
-/** One host 'h1', 10 ticks: the run on 0.4 cores waiting 0.3 for more, `outside` cores taken by others. */
-function contendedHost(outside: number, cpus: number): ReturnType<typeof makeWindow> {
-  const w = makeWindow({ n: 10, tick: () => ({ ...QUIET, cpu_cores: 0.4, user_cores: 0.4, run_delay_cores: 0.3 }) });
+/** One host 'h1', `n` ticks: the run on 0.4 cores waiting 0.3 for more, `outside` cores taken by others. */
+function contendedHost(outside: number, cpus: number, n = 10): ReturnType<typeof makeWindow> {
+  const w = makeWindow({ n, tick: () => ({ ...QUIET, cpu_cores: 0.4, user_cores: 0.4, run_delay_cores: 0.3 }) });
   const h: HostView = {
     host: 'h1', ticks: w.ticks, node: [], cgroup: [], gpus: [], ib: [],
     background: w.ticks.map((t) => ({ ts: t.ts, cpu_cores: outside, top_comm: 'backup' })),
@@ -53,5 +53,19 @@ describe('cpu_interference', () => {
 
   it('says nothing without host views', () => {
     expect(cpuInterference.evaluate(makeWindow({ n: 10, tick: () => ({ cpu_cores: 1, run_delay_cores: 1 }) }))).toEqual([]);
+  });
+
+  it('raises a strong newest tick of the live window at once (the run waits 40% of its CPU time), not an ordinary one nor a past one', () => {
+    const w = contendedHost(0.8, 2, cpuInterference.liveTicks);
+    const at = (delay: (i: number) => number, live = true) => ({
+      ...w, live, hosts: (w.hosts ?? []).map((h) => ({ ...h, ticks: h.ticks.map((t, i) => ({ ...t, cpu_cores: 1, run_delay_cores: delay(i) })) })),
+    });
+    const last = w.ticks.length - 1;
+    expect(cpuInterference.evaluate(at((i) => (i === last ? 0.4 : 0)))).toHaveLength(1);
+    // 20% of its CPU time waiting: an ordinary contended tick, which has to persist.
+    expect(cpuInterference.evaluate(at((i) => (i === last ? 0.2 : 0)))).toEqual([]);
+    expect(cpuInterference.evaluate(at((i) => (i === last - 1 ? 0.4 : 0)))).toEqual([]);
+    // A finished run's whole window: its last tick is not the present.
+    expect(cpuInterference.evaluate(at((i) => (i === last ? 0.4 : 0), false))).toEqual([]);
   });
 });

@@ -38,4 +38,23 @@ describe('oversubscription', () => {
     const w = makeWindow({ n: 10, alloc_cores: 2, tick: (i) => (i < 4 ? { cpu_cores: 2, run_delay_cores: 2 } : { cpu_cores: 1 }) });
     expect(oversubscription.evaluate(w)).toEqual([]);
   });
+
+  it('raises a strong newest tick at once (2 queued cores on 2), but not an ordinary one nor a strong one in the past', () => {
+    const at = (strongTicks: readonly number[], ordinary: readonly number[] = []) => ({
+      ...makeWindow({
+        n: 6, alloc_cores: 2,
+        tick: (i) => (strongTicks.includes(i) ? { cpu_cores: 2, run_delay_cores: 1.2 } : ordinary.includes(i) ? { cpu_cores: 2, run_delay_cores: 0.6 } : { cpu_cores: 1.9 }),
+      }),
+      live: true,
+    });
+    // 3.2 cores of demand on 2 (1.6×) with 60% of the CPU time queued: twice the ordinary excess and share.
+    expect(oversubscription.evaluate(at([5]))[0]?.kind).toBe('oversubscription');
+    // 2.6 cores (1.3×, 30% queued) is an ordinary hit: it has to persist for MIN_TICKS.
+    expect(oversubscription.evaluate(at([], [5]))).toEqual([]);
+    expect(oversubscription.evaluate(at([], [3, 4, 5]))).toHaveLength(1);
+    // The same strong tick followed by a quiet one: a burst that is over is one ordinary hit.
+    expect(oversubscription.evaluate(at([4]))).toEqual([]);
+    // A finished run's whole window: its last tick is not the present.
+    expect(oversubscription.evaluate({ ...at([5]), live: false })).toEqual([]);
+  });
 });

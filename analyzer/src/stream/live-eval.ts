@@ -24,7 +24,7 @@ export class LiveEvaluator {
 
   /** Findings to publish after the run's tick `tickTs`: newly raised or extended episodes. */
   evaluate(run: RunState, tickTs: number): FindingDraft[] {
-    const long = run.window(this.hosts, tickTs - this.longWindowMs);
+    const long: RunWindow = { ...run.window(this.hosts, tickTs - this.longWindowMs), live: true };
     const windows = new Map<number, RunWindow>();
     const windowFor = (d: DetectorDef): RunWindow => {
       if (!d.liveTicks) return long;

@@ -151,8 +151,8 @@ export interface RunWindow {
   readonly mpi?: readonly MpiRankView[];
   readonly alloc_gpus?: number;
   /**
-   * The newest ticks of a running run, cut for a detector's live rule (`trailing`): its newest tick
-   * is the run's present, so a strong one may raise a finding at once (detectors/fast-onset.ts).
+   * A running run's window, as the live evaluation cuts it (stream/live-eval.ts): its newest tick is
+   * the run's present, so a strong one may raise a finding at once (detectors/fast-onset.ts).
    */
   readonly live?: boolean;
 }
@@ -225,7 +225,6 @@ function since<T extends { ts: number }>(s: readonly T[], from: number): T[] {
  * from a longer window already built instead of from the run's state again. Host series keep the
  * same 1.5 s margin; kernel events keep the ownership the longer window gave them.
  */
-/** The window's ticks from `from` on: a detector's live window (`live`). */
 export function trailing(w: RunWindow, from: number): RunWindow {
   const ticks = <T extends { ts: number }>(s: readonly T[]): T[] => since(s, from);
   const near = <T extends { ts: number }>(s: readonly T[]): T[] => since(s, from - 1500);
@@ -233,7 +232,7 @@ export function trailing(w: RunWindow, from: number): RunWindow {
     ...h, ticks: ticks(h.ticks), node: near(h.node), background: near(h.background), cgroup: near(h.cgroup), gpus: near(h.gpus), ib: near(h.ib),
     ...(h.live ? { live: { start: Math.max(h.live.start, from), end: h.live.end } } : {}),
   }));
-  const out: RunWindow = { ...w, ticks: ticks(w.ticks), node: near(w.node), ...(hosts ? { hosts } : {}), live: true };
+  const out: RunWindow = { ...w, ticks: ticks(w.ticks), node: near(w.node), ...(hosts ? { hosts } : {}) };
   const ranks = w.ranks;
   if (!ranks) return out;
   // Cut on first read: the detectors with a short live window judge the run and its hosts, not its ranks.

@@ -2,6 +2,7 @@ import { defineDetector, round } from '../detector.ts';
 import type { FindingDraft } from '../detector.ts';
 import { type CgroupTick, nearest } from '../../window/run-window.ts';
 import { mean } from '../../lib/stats.ts';
+import { STRONG_FACTOR, weightedHits } from '../fast-onset.ts';
 
 export const MIN_AVAILABLE_SHARE = 0.1;
 export const PSI_MEMORY_THRESHOLD = 0.1;
@@ -23,7 +24,8 @@ function cgroupRowsAt(rows: readonly CgroupTick[], ts: number): CgroupTick[] {
 export const memoryPressure = defineDetector({
   id: 'memory_pressure',
   description: 'The run works near a memory limit (host or cgroup), with reclaim stalls.',
-  hysteresis: { minTicks: 1, clearTicks: 10 }, // MIN_TICKS ticks near the limit are the minimum duration
+  // MIN_TICKS ticks near the limit are the minimum duration, or one newest tick stalling twice the PSI threshold (fast-onset.ts).
+  hysteresis: { minTicks: 1, clearTicks: 10 },
   evaluate(w) {
     const out: FindingDraft[] = [];
     for (const h of w.hosts ?? []) {
@@ -35,7 +37,9 @@ export const memoryPressure = defineDetector({
         const nearLimit = h.cgroup.length > 0 && cgroupRowsAt(h.cgroup, t.ts).some((cg) => (cg.mem_limit_bytes && cg.mem_usage_bytes ? cg.mem_usage_bytes / cg.mem_limit_bytes >= CGROUP_LIMIT_SHARE : false));
         return lowAvail || psi || nearLimit;
       });
-      if (hits.length < MIN_TICKS) continue;
+      const newest = h.ticks[h.ticks.length - 1];
+      const strong = newest !== undefined && hits[hits.length - 1] === newest && (nearest(h.node, newest.ts)?.psi_memory_some ?? 0) >= STRONG_FACTOR * PSI_MEMORY_THRESHOLD;
+      if (weightedHits(w, h.ticks.length, hits.length, strong, MIN_TICKS) < MIN_TICKS) continue;
       const psi = mean(hits.map((t) => nearest(h.node, t.ts)?.psi_memory_some ?? 0));
       out.push({
         kind: 'memory_pressure', scope: 'host', scope_id: h.host, host: h.host, start_ts: hits[0]?.ts ?? 0, end_ts: hits[hits.length - 1]?.ts ?? 0,

@@ -55,5 +55,16 @@ describe('memory_pressure: each tick judged on its own cgroup rows', () => {
     const [f] = memoryPressure.evaluate({ ...w, hosts: [h] });
     expect([f?.start_ts, f?.evidence.ticks]).toEqual([T0 + 5000, 5]);
   });
-});
 
+  it('live, raises a newest tick stalling at twice the PSI threshold at once; an ordinary one must persist', () => {
+    const newestAt = (psi: number, at = 9, live = true): RunWindow => {
+      const w = nodeOnly({});
+      return { ...w, live, hosts: (w.hosts ?? []).map((h) => ({ ...h, node: h.node.map((n, i) => (i === at ? { ...n, psi_memory_some: psi } : n)) })) };
+    };
+    expect(memoryPressure.evaluate(newestAt(0.2))).toHaveLength(1);
+    expect(memoryPressure.evaluate(newestAt(0.15))).toEqual([]);
+    // Not the newest tick, or a finished run's whole window: one tick is one ordinary hit.
+    expect(memoryPressure.evaluate(newestAt(0.2, 8))).toEqual([]);
+    expect(memoryPressure.evaluate(newestAt(0.2, 9, false))).toEqual([]);
+  });
+});

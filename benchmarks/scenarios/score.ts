@@ -7,11 +7,22 @@ export interface ScenarioScore {
   readonly found: FindingKind[];
   readonly missed: FindingKind[];
   readonly falseAlarms: FindingKind[];
-  /** Clean runs only: findings of warning severity or worse. */
+  /** Clean runs only: warnings or worse, in the verdict or published live (warningsOfRun). */
   readonly cleanViolations: number;
   readonly latencies: Partial<Record<FindingKind, number>>;
   /** Kinds raised, cleared and raised again on one scope within the run (more than one episode id). */
   readonly flapped: FindingKind[];
+}
+
+/**
+ * A run's warnings (severity above info), one per kind and scope: those of its verdict and those
+ * published live before its end. A live warning the verdict does not confirm is restated as info
+ * there, but whoever watched the run (or an alert route) already saw it, so it counts.
+ */
+export function warningsOfRun(runId: string, verdict: readonly Pick<Seen, 'kind' | 'scope_id' | 'severity'>[], seen: readonly Seen[]): FindingKind[] {
+  const live = seen.filter((x) => x.run_id === runId && !x.after_end);
+  const keys = new Map([...verdict, ...live].filter((f) => f.severity !== 'info').map((f) => [`${f.kind}|${f.scope_id}`, f.kind]));
+  return [...keys.values()];
 }
 
 /** Kinds with more than one episode (finding id) on the same scope of one run, before its end. */
@@ -36,7 +47,7 @@ export function scoreScenario(s: Scenario, runId: string, o: Outcome, seen: read
     found: s.expect.filter((k) => kinds.includes(k)),
     missed: s.expect.filter((k) => !kinds.includes(k)),
     falseAlarms: kinds.filter((k) => !s.expect.includes(k) && !s.allow.includes(k)),
-    cleanViolations: s.clean ? o.findings.filter((f) => f.severity !== 'info').length : 0,
+    cleanViolations: s.clean ? warningsOfRun(runId, o.findings, seen).length : 0,
     latencies, flapped: flappedKinds(runId, seen),
   };
 }

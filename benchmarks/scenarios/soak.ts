@@ -1,7 +1,7 @@
 /**
  * Soak: many short and long clean runs, as many at a time as fit the node (laneCount), through
  * the embedded stack for MINUTES.
- * Counts warnings per clean hour (by kind), flapping (a kind raised again on one scope after its
+ * Counts warnings per clean hour (by kind; those of the verdicts and those published live), flapping (a kind raised again on one scope after its
  * episode closed), doubles (one kind on one scope with two ids in a frozen verdict) and leaks
  * (runs still held in the analyzer's memory after all ended; the process's RSS).
  *   node --import ./node_modules/tsx/dist/loader.mjs benchmarks/scenarios/soak.ts [MINUTES]
@@ -12,7 +12,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScenarioStack } from './harness.ts';
 import { oneHostRun } from './scenario.ts';
-import { flappedKinds } from './score.ts';
+import { flappedKinds, warningsOfRun } from './score.ts';
 import { GENERATORS, exited, killAll, sleep, start } from './workloads.ts';
 
 const duty = join(GENERATORS, 'duty.mjs');
@@ -53,7 +53,7 @@ async function oneRun(stack: ScenarioStack, i: number, tally: Tally): Promise<vo
   });
   tally.runs++;
   tally.cleanSeconds += (Date.now() - began) / 1000;
-  for (const f of o.findings.filter((x) => x.severity !== 'info' && x.after_end === 0)) tally.warnings.set(f.kind, (tally.warnings.get(f.kind) ?? 0) + 1);
+  for (const k of warningsOfRun(id, o.findings.filter((x) => x.after_end === 0), stack.seen)) tally.warnings.set(k, (tally.warnings.get(k) ?? 0) + 1);
   tally.flapped.push(...flappedKinds(id, stack.seen).map((k) => `${id}:${k}`));
   const verdict = (await findingsOfRun(stack.store, id)).filter((f) => f.after_end === 0);
   const ids = new Map<string, Set<string>>();

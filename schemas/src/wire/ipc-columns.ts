@@ -22,6 +22,8 @@ export interface IpcSlot {
 type Slot = IpcSlot;
 
 const TWO_32 = 2 ** 32;
+/** Arrow buffers are little-endian: a typed array over them reads them as they are only on such a CPU. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * One record batch's columns, read straight from the IPC buffers: numbers into a Float64Array,
@@ -55,12 +57,25 @@ export class ColumnBatch {
   num(name: string): Float64Array | undefined {
     let out = this.nums.get(name);
     if (out) return out;
-    const s = this.slot(name);
-    if (!s || s.type === 'str' || s.type === 'lc' || s.type === 'str_list') return undefined;
-    out = new Float64Array(this.numRows);
-    const at = this.body + (s.buffers[0]?.offset ?? 0);
-    for (let i = 0; i < this.numRows; i++) out[i] = this.present(s, i) ? this.numberAt(s.type, at, i) : NaN;
+    const p = this.meta.places.get(name);
+    if (!p || p.type === 'str' || p.type === 'lc' || p.type === 'str_list') return undefined;
+    // Read from the place itself, not a Slot: a reader of many small messages builds no object per column.
+    const { bb, nodes, buffers } = this.meta;
+    const validity = int64At(bb, nodes + 16 * p.node + 8) > 0 && int64At(bb, buffers + 16 * p.buffer + 8) > 0
+      ? this.body + int64At(bb, buffers + 16 * p.buffer) : -1;
+    out = this.numbers(p.type, this.body + int64At(bb, buffers + 16 * (p.buffer + 1)), validity);
     this.nums.set(name, out);
+    return out;
+  }
+
+  /** A fixed-width column's values from byte `at`; a value whose validity bit (from byte `validity`, -1 for none) is clear is NaN. */
+  private numbers(type: ColumnType, at: number, validity: number): Float64Array {
+    const n = this.numRows;
+    const out = new Float64Array(n);
+    const offset = this.bytes.byteOffset + at;
+    if (type === 'f64' && LITTLE_ENDIAN && offset % 8 === 0) out.set(new Float64Array(this.bytes.buffer, offset, n));
+    else for (let i = 0; i < n; i++) out[i] = this.numberAt(type, at, i);
+    if (validity >= 0) for (let i = 0; i < n; i++) if (((this.bytes[validity + (i >> 3)] ?? 0) & (1 << (i & 7))) === 0) out[i] = NaN;
     return out;
   }
 
@@ -68,19 +83,34 @@ export class ColumnBatch {
   str(name: string): readonly (string | null)[] | undefined {
     let out = this.strs.get(name);
     if (out) return out;
-    const s = this.slot(name);
-    if (!s || (s.type !== 'str' && s.type !== 'lc')) return undefined;
-    const offsets = this.body + (s.buffers[0]?.offset ?? 0);
-    const data = this.body + (s.buffers[1]?.offset ?? 0);
+    const p = this.meta.places.get(name);
+    if (!p || (p.type !== 'str' && p.type !== 'lc')) return undefined;
+    const { bb, nodes, buffers } = this.meta;
+    const validity = int64At(bb, nodes + 16 * p.node + 8) > 0 && int64At(bb, buffers + 16 * p.buffer + 8) > 0
+      ? this.body + int64At(bb, buffers + 16 * p.buffer) : -1;
+    const offsets = this.body + int64At(bb, buffers + 16 * (p.buffer + 1));
+    const data = this.body + int64At(bb, buffers + 16 * (p.buffer + 2));
     const list: (string | null)[] = new Array<string | null>(this.numRows);
+    let prevFrom = 0;
+    let prevTo = 0;
+    let prev = '';
     for (let i = 0; i < this.numRows; i++) {
-      if (!this.present(s, i)) { list[i] = null; continue; }
-      const from = this.view.getInt32(offsets + i * 4, true);
-      const to = this.view.getInt32(offsets + i * 4 + 4, true);
-      list[i] = to > from ? this.bytes.toString('utf8', data + from, data + to) : '';
+      if (validity >= 0 && ((this.bytes[validity + (i >> 3)] ?? 0) & (1 << (i & 7))) === 0) { list[i] = null; continue; }
+      const from = data + this.view.getInt32(offsets + i * 4, true);
+      const to = data + this.view.getInt32(offsets + i * 4 + 4, true);
+      // A message's rows mostly repeat their host, run and command: the previous row's string when the bytes are the same.
+      if (to - from !== prevTo - prevFrom || !this.sameBytes(from, prevFrom, to - from)) prev = to > from ? this.bytes.toString('utf8', from, to) : '';
+      prevFrom = from;
+      prevTo = to;
+      list[i] = prev;
     }
     this.strs.set(name, (out = list));
     return out;
+  }
+
+  private sameBytes(a: number, b: number, length: number): boolean {
+    for (let k = 0; k < length; k++) if (this.bytes[a + k] !== this.bytes[b + k]) return false;
+    return true;
   }
 
   /**

@@ -103,14 +103,26 @@ export function layoutOf(name: TableName): TableLayout {
   return l;
 }
 
+const TWO_32 = 2 ** 32;
+
+/**
+ * An 8-byte little-endian unsigned integer (a length, count or offset, below 2^53) at the builder's
+ * front, as two 32-bit halves: the builder writes downward, so the high half goes first. Builder's
+ * own writeInt64 takes a BigInt and makes several more per value (a record batch has ~240 of them).
+ */
+function writeUint64(b: Builder, v: number): void {
+  b.writeInt32(Math.floor(v / TWO_32));
+  b.writeInt32(v % TWO_32);
+}
+
 export function recordBatchMessage(body: BatchBody, rows: number): Uint8Array {
   const b = new Builder(512 + body.buffers.length * 16);
   const structs = (pairs: readonly number[]): number => {
     b.startVector(16, pairs.length / 2, 8);
     for (let i = pairs.length - 2; i >= 0; i -= 2) {
       b.prep(8, 16);
-      b.writeInt64(BigInt(pairs[i + 1]!));
-      b.writeInt64(BigInt(pairs[i]!));
+      writeUint64(b, pairs[i + 1]!);
+      writeUint64(b, pairs[i]!);
     }
     return b.endVector();
   };

@@ -1,4 +1,4 @@
-import { Builder } from 'flatbuffers';
+import { Builder, ByteBuffer } from 'flatbuffers';
 import { type ColumnType, type TableName, catalog } from '../catalog/index.ts';
 
 /*
@@ -115,7 +115,56 @@ function writeUint64(b: Builder, v: number): void {
   b.writeInt32(v % TWO_32);
 }
 
+/**
+ * A record batch message's metadata: from the template of its shape where there is one, built
+ * with the flatbuffer Builder otherwise. The layout of a flatbuffer depends on which fields are
+ * present and how long its vectors are, never on their values; rows and body length are present
+ * when above 0 (the Builder leaves out a default). So a table's messages share one shape, and a
+ * message is its template's bytes with its own numbers written in (byte for byte the Builder's).
+ */
 export function recordBatchMessage(body: BatchBody, rows: number): Uint8Array {
+  if (rows <= 0 || body.at <= 0) return builtBatchMessage(body, rows);
+  const key = body.nodes.length * 2 ** 20 + body.buffers.length;
+  const t = templates.get(key);
+  if (!t) {
+    const built = builtBatchMessage(body, rows);
+    templates.set(key, templateOf(built.slice()));
+    return built;
+  }
+  const out = t.bytes.slice();
+  const view = new DataView(out.buffer);
+  putUint64(view, t.length, rows);
+  putUint64(view, t.bodyLength, body.at);
+  for (let k = 0; k < body.nodes.length; k++) putUint64(view, t.nodes + 8 * k, body.nodes[k]!);
+  for (let k = 0; k < body.buffers.length; k++) putUint64(view, t.buffers + 8 * k, body.buffers[k]!);
+  return out;
+}
+
+/** A framed record batch message and where its numbers lie: rows, body length, and the first field node and buffer (8 bytes per number after). */
+interface BatchTemplate { readonly bytes: Uint8Array; readonly length: number; readonly bodyLength: number; readonly nodes: number; readonly buffers: number }
+
+/** Templates per shape (numbers of field nodes and of buffers): a few per process, one per table written. */
+const templates = new Map<number, BatchTemplate>();
+
+/** Where a framed message's numbers lie, read from its flatbuffer (Message: header at slot 8, bodyLength at 10; RecordBatch: length 4, nodes 6, buffers 8). */
+function templateOf(framed: Uint8Array): BatchTemplate {
+  const bb = new ByteBuffer(framed.subarray(8));
+  const field = (table: number, slot: number): number => table + bb.__offset(table, slot);
+  const message = bb.readInt32(0);
+  const header = bb.__indirect(field(message, 8));
+  return {
+    bytes: framed, length: 8 + field(header, 4), bodyLength: 8 + field(message, 10),
+    nodes: 8 + bb.__vector(field(header, 6)), buffers: 8 + bb.__vector(field(header, 8)),
+  };
+}
+
+function putUint64(view: DataView, at: number, v: number): void {
+  view.setUint32(at, v % TWO_32, true);
+  view.setUint32(at + 4, Math.floor(v / TWO_32), true);
+}
+
+/** recordBatchMessage through the flatbuffer Builder: what a template is made from (and checked against in tests). */
+export function builtBatchMessage(body: BatchBody, rows: number): Uint8Array {
   const b = new Builder(512 + body.buffers.length * 16);
   const structs = (pairs: readonly number[]): number => {
     b.startVector(16, pairs.length / 2, 8);

@@ -158,9 +158,11 @@ function templateOf(framed: Uint8Array): BatchTemplate {
   };
 }
 
+/** `v` (an integer below 2^53) as 8 little-endian bytes; `>>> 0` is its low 32 bits without a floating-point remainder. */
 function putUint64(view: DataView, at: number, v: number): void {
-  view.setUint32(at, v % TWO_32, true);
-  view.setUint32(at + 4, Math.floor(v / TWO_32), true);
+  const low = v >>> 0;
+  view.setUint32(at, low, true);
+  view.setUint32(at + 4, (v - low) / TWO_32, true);
 }
 
 /** recordBatchMessage through the flatbuffer Builder: what a template is made from (and checked against in tests). */

@@ -34,8 +34,9 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 export class ColumnBatch {
   private readonly nums = new Map<string, Float64Array>();
   private readonly strs = new Map<string, readonly (string | null)[]>();
-  private readonly vals = new Map<string, readonly (number | string | null)[]>();
-  private readonly slots = new Map<string, Slot>();
+  /** Made on first use: the stream's readers (numbers and strings) never ask for values or slots. */
+  private vals: Map<string, readonly (number | string | null)[]> | undefined;
+  private slots: Map<string, Slot> | undefined;
 
   constructor(
     private readonly bytes: Buffer, private readonly view: DataView, private readonly body: number, readonly numRows: number,
@@ -44,6 +45,7 @@ export class ColumnBatch {
 
   /** A column's slot, read from the batch's metadata on first use: a reader of a few columns never builds the others'. */
   private slot(name: string): Slot | undefined {
+    this.slots ??= new Map();
     let s = this.slots.get(name);
     if (s) return s;
     const p = this.meta.places.get(name);
@@ -121,6 +123,7 @@ export class ColumnBatch {
     const s = this.slot(name);
     if (!s || s.type === 'str_list') return undefined;
     if (s.type === 'str' || s.type === 'lc') return this.str(name);
+    this.vals ??= new Map();
     let out = this.vals.get(name);
     if (out) return out;
     const nums = this.num(name) ?? new Float64Array(0);

@@ -66,9 +66,9 @@ export class HostState {
     else this.append(s, t);
   }
 
-  /** Outside load as `runId` sees it: processes outside any run and every other run; ticks of `prev` (its last answer) that hold the same are reused. */
-  outsideFor(runId: string, from: number, to: number, prev: readonly BackgroundTick[] = []): BackgroundTick[] {
-    return outsideOf(runId, this.between(this.background, from, to), this.between(this.runLoads, from, to), prev);
+  /** Outside load as `runId` sees it: processes outside any run and every other run. */
+  outsideFor(runId: string, from: number, to: number): BackgroundTick[] {
+    return outsideOf(runId, this.between(this.background, from, to), this.between(this.runLoads, from, to));
   }
 
   addCgroup(r: Row<'cgroup_samples'>): void {

@@ -48,24 +48,6 @@ describe('run load: other runs on the host are outside load', () => {
     expect(outsideOf('a', bg, loads).map((o) => [o.ts - T, o.cpu_cores])).toEqual([[0, 2.7], [1000, 1]]);
   });
 
-  it('the window before\'s ticks are reused where they hold the same, never where a load or the background changed', () => {
-    let seed = 11;
-    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-    for (let trial = 0; trial < 200; trial++) {
-      const bg = Array.from({ length: 30 }, (_, i) => ({ ts: T + i * 1000, cpu_cores: Math.round(rand() * 8) / 4, top_comm: `c${i}` })).filter(() => rand() < 0.7);
-      const loads = Array.from({ length: 30 }, (_, i) => ['a', 'b', 'c'].filter(() => rand() < 0.6).map((run_id) => ({ ts: T + i * 1000, run_id, cpu_cores: Math.round(rand() * 8) / 4 }))).flat();
-      const prev = outsideOf('a', bg, loads);
-      // The next window: a changed load, a changed background name, and a tick further on.
-      const moved = loads.map((l) => (rand() < 0.1 ? { ...l, cpu_cores: l.cpu_cores + 0.5 } : l));
-      const renamed = bg.map((b) => (rand() < 0.1 ? { ...b, top_comm: `${b.top_comm}'` } : b));
-      const next = outsideOf('a', renamed, moved, prev);
-      expect(next).toEqual(outsideOf('a', renamed, moved));
-      const kept = next.filter((t) => prev.includes(t)).length;
-      expect(kept).toBeGreaterThan(0);
-      for (const t of next) if (prev.includes(t)) expect(prev.find((o) => o.ts === t.ts)).toBe(t);
-    }
-  });
-
   it('reaches the run\'s window through the analyzer state', () => {
     const s = new AnalyzerState();
     s.add('process_samples', [row('a', 10, 1), row('', 30, 0.1)]);

@@ -54,11 +54,9 @@ function loadRow(ts: number, host: string, runId: string, interval: number, user
  * CPU, tick by tick. The busiest other run is named (`run <id>`) when it took more than the
  * processes outside any run.
  */
-export function outsideOf(
-  runId: string, background: readonly BackgroundTick[], loads: readonly RunLoadTick[], prev: readonly BackgroundTick[] = [],
-): BackgroundTick[] {
+export function outsideOf(runId: string, background: readonly BackgroundTick[], loads: readonly RunLoadTick[]): BackgroundTick[] {
   // A window's series are in time order (HostState appends them so): one merge walk, no maps and no sort.
-  return inOrder(background, true) && inOrder(loads, false) ? mergeInOrder(runId, background, loads, prev) : outsideAnyOrder(runId, background, loads);
+  return inOrder(background, true) && inOrder(loads, false) ? mergeInOrder(runId, background, loads) : outsideAnyOrder(runId, background, loads);
 }
 
 /** outsideOf for series in any order (a late or replayed batch): by tick time, then sorted. */
@@ -98,30 +96,14 @@ function inOrder(s: readonly { readonly ts: number }[], strict: boolean): boolea
   return true;
 }
 
-/** `run <id>` without building it: what names another run as the top outside load. */
-const namesRun = (comm: string, runId: string): boolean => comm.length === runId.length + 4 && comm.startsWith('run ') && comm.endsWith(runId);
-
-/** Another run's load at one tick as outside load: its sums and the top name (`comm` where the outside processes' top took more). */
-interface OutsideAt { ts: number; cpu: number; cores: number; topRun: string; comm: string | null }
-
-/** The tick of `prev` (in time order) at `at` when it holds the values of `o`, so that a window evaluated at every tick reuses its ticks. */
-function reused(prev: readonly BackgroundTick[], at: number, o: OutsideAt): BackgroundTick | null {
-  const old = prev[at];
-  if (old?.ts !== o.ts || old.cpu_cores !== o.cpu || old.run_cores !== o.cores || old.top_run !== o.topRun) return null;
-  return (o.comm === null ? namesRun(old.top_comm, o.topRun) : old.top_comm === o.comm) ? old : null;
-}
-
 /**
  * outsideOf for series in time order (background strictly), walked side by side: the same ticks,
- * values and names as the general way, each tick's other runs summed in the order they came. A
- * tick of `prev` (the run's previous window on the host) with the same values is reused, not rebuilt.
+ * values and names as the general way, each tick's other runs summed in the order they came.
  */
-function mergeInOrder(runId: string, background: readonly BackgroundTick[], loads: readonly RunLoadTick[], prev: readonly BackgroundTick[]): BackgroundTick[] {
+function mergeInOrder(runId: string, background: readonly BackgroundTick[], loads: readonly RunLoadTick[]): BackgroundTick[] {
   const out: BackgroundTick[] = [];
   let b = 0;
-  let p = 0;
   let any = false;
-  const at: OutsideAt = { ts: 0, cpu: 0, cores: 0, topRun: '', comm: null };
   for (let i = 0; i < loads.length;) {
     const ts = (loads[i] as RunLoadTick).ts;
     let cores = 0;
@@ -142,10 +124,7 @@ function mergeInOrder(runId: string, background: readonly BackgroundTick[], load
     while (b < background.length && (background[b] as BackgroundTick).ts < ts) out.push(background[b++] as BackgroundTick);
     const bg = background[b]?.ts === ts ? background[b++] : undefined;
     const bgCores = bg?.cpu_cores ?? 0;
-    while (p < prev.length && (prev[p] as BackgroundTick).ts < ts) p++;
-    at.ts = ts; at.cpu = bgCores + cores; at.cores = cores; at.topRun = top.run_id;
-    at.comm = top.cpu_cores > bgCores || !bg ? null : bg.top_comm;
-    out.push(reused(prev, p, at) ?? { ts, cpu_cores: at.cpu, run_cores: cores, top_run: top.run_id, top_comm: at.comm ?? `run ${top.run_id}` });
+    out.push({ ts, cpu_cores: bgCores + cores, run_cores: cores, top_run: top.run_id, top_comm: top.cpu_cores > bgCores || !bg ? `run ${top.run_id}` : bg.top_comm });
   }
   if (!any) return [...background];
   while (b < background.length) out.push(background[b++] as BackgroundTick);

@@ -1,5 +1,5 @@
 import type { Row } from '@runlens/schemas';
-import type { BackgroundTick, HostView, MpiPoint, MpiRankView, RankView, RunTick, RunWindow } from '../window/run-window.ts';
+import type { HostView, MpiPoint, MpiRankView, RankView, RunTick, RunWindow } from '../window/run-window.ts';
 import { MAX_RUN_CGROUPS_PER_HOST, MAX_RUN_PIDS_PER_HOST, addBounded, eventsForRun } from './host-events.ts';
 import type { HostState } from './host-state.ts';
 import { mergeBySecond } from './tick-agg.ts';
@@ -33,8 +33,6 @@ export class RunState {
   afterEnd = false;
   /** Whether the store was asked if the run's verdict is already frozen. */
   frozenChecked = false;
-  /** The outside load of the last window per host: a window at every tick rebuilds only the ticks that changed. */
-  private readonly outside = new Map<string, readonly BackgroundTick[]>();
 
   constructor(readonly run_id: string) {}
 
@@ -99,12 +97,6 @@ export class RunState {
     };
   }
 
-  private outsideOn(h: HostState, from: number, to: number): BackgroundTick[] {
-    const out = h.outsideFor(this.run_id, from, to, this.outside.get(h.host));
-    this.outside.set(h.host, out);
-    return out;
-  }
-
   private hostView(host: string, ticks: RunTick[], h: HostState | undefined, windowFrom: number): HostView {
     const from = ticks[0]?.ts ?? 0;
     const to = ticks[ticks.length - 1]?.ts ?? 0;
@@ -115,7 +107,7 @@ export class RunState {
     return {
       host, ticks, profile: h?.profile ?? null, gpus, ...(h ? { storage: h.storage() } : {}),
       node: h ? h.between(h.node, from, to) : [],
-      background: h ? this.outsideOn(h, from, to) : [],
+      background: h ? h.outsideFor(this.run_id, from, to) : [],
       cgroup: h ? h.between(h.cgroup.get(this.run_id) ?? [], from, to) : [],
       ib: h ? h.between(h.ib, from, to) : [], events, live,
     };

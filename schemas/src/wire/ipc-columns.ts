@@ -191,12 +191,20 @@ function slotAt({ bb, nodes, buffers }: BatchMeta, p: Place): Slot {
 
 /** A time outside the safe integers: apache-arrow cannot read it either, so the message is bad data for the row path to set aside. */
 function unsafeTimes(batch: ColumnBatch, places: ReadonlyMap<string, Place>): boolean {
-  for (const [name, s] of places) {
-    if (s.type !== 'ts') continue;
-    const v = batch.num(name);
-    if (v?.some((t) => !Number.isNaN(t) && !Number.isSafeInteger(t))) return true;
+  for (const name of timesOf(places)) {
+    const v = batch.num(name) as Float64Array;
+    for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i]) && !Number.isSafeInteger(v[i])) return true;
   }
   return false;
+}
+
+/** The time columns of a layout, listed once: not a walk of every column's entry per message. */
+const timesOfPlaces = new WeakMap<ReadonlyMap<string, Place>, readonly string[]>();
+
+function timesOf(places: ReadonlyMap<string, Place>): readonly string[] {
+  let names = timesOfPlaces.get(places);
+  if (!names) timesOfPlaces.set(places, (names = [...places].filter(([, p]) => p.type === 'ts').map(([name]) => name)));
+  return names;
 }
 
 /** A record batch of an accepted stream: where its body starts, its rows, and its metadata. */

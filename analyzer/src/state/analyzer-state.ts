@@ -95,7 +95,7 @@ export class AnalyzerState {
         for (const i of procs) run.addPid(host, c.pid[i] ?? NaN);
         run.addHostTick(host, aggregateCols(ts, c, procs, run.allocCores));
         const ranked = procs.filter((i) => !Number.isNaN(c.rank[i]));
-        for (const [rank, rp] of groupBy(ranked, (i) => String(c.rank[i]))) run.addRankTick(Number(rank), host, aggregateCols(ts, c, rp, run.allocCores));
+        for (const [rank, rp] of byRank(c, ranked)) run.addRankTick(rank, host, aggregateCols(ts, c, rp, run.allocCores));
       }
     }
     return touched;
@@ -107,6 +107,18 @@ function byHostAndTick(c: ProcessCols): Iterable<number[]> {
   let one = true;
   for (let i = 1; i < c.n && one; i++) one = c.host[i] === c.host[0] && Object.is(c.ts[i], c.ts[0]);
   return one ? (c.n > 0 ? [allRows(c.n)] : []) : groupBy(allRows(c.n), (i) => `${c.host[i]}|${c.ts[i]}`).values();
+}
+
+/** Row indices per rank, in order of first appearance (no string key per row). */
+function byRank(c: ProcessCols, idx: readonly number[]): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (const i of idx) {
+    const rank = c.rank[i] as number;
+    const list = out.get(rank);
+    if (list) list.push(i);
+    else out.set(rank, [i]);
+  }
+  return out;
 }
 
 function busiest(c: ProcessCols, procs: readonly number[]): string {

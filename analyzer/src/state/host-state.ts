@@ -26,6 +26,7 @@ export class HostState {
   readonly events: StoredEvent[] = [];
   profile: HostProfile | null = null;
   private readonly devices = new Map<string, Row<'device_profiles'>>();
+  private capability: StorageCapability | null = null;
   /** Series that got a value out of time order (a late or replayed batch): read by filtering, not by binary search. */
   private readonly unordered = new WeakSet<readonly unknown[]>();
 
@@ -101,11 +102,15 @@ export class HostState {
 
   /** The newest capability row of each block device. */
   setDevice(r: Row<'device_profiles'>): void {
-    if ((this.devices.get(r.device)?.ts ?? -Infinity) <= r.ts) this.devices.set(r.device, r);
+    if ((this.devices.get(r.device)?.ts ?? -Infinity) <= r.ts) {
+      this.devices.set(r.device, r);
+      this.capability = null;
+    }
   }
 
+  /** The host's storage capability, worked out again only when a device row changed (every run's window asks at every tick). */
   storage(): StorageCapability {
-    return hostStorage([...this.devices.values()]);
+    return (this.capability ??= hostStorage([...this.devices.values()]));
   }
 
   setProfile(r: Row<'node_profiles'>): void {

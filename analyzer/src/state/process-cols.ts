@@ -40,7 +40,8 @@ function readCols(b: ColumnBatch, nums: readonly NumName[], strs: readonly StrNa
   for (const name of nums) out[name] = b.num(name) ?? new Float64Array(b.numRows).fill(NaN);
   for (const name of strs) {
     const col = b.str(name);
-    out[name] = col?.length === b.numRows ? col.map((s) => s ?? '') : new Array<string>(b.numRows).fill('');
+    // The batch's own array where no value is missing (the common case): no copy per column and message.
+    out[name] = col?.length !== b.numRows ? new Array<string>(b.numRows).fill('') : col.includes(null) ? col.map((s) => s ?? '') : col;
   }
   return out;
 }

@@ -25,8 +25,10 @@ export interface RunLoadTick {
  */
 export function runLoadRows(c: LoadCols): ProcessRow[] {
   const ran = allRows(c.n).filter((i) => c.run_id[i] !== '' && c.run_id[i] !== SELF_RUN_ID);
+  // An agent's message is one host's one tick: its runs are then told apart by run_id alone, without a key string per row.
+  const oneTick = ran.every((i) => c.host[i] === c.host[ran[0] ?? 0] && Object.is(c.ts[i], c.ts[ran[0] ?? 0]));
   const out: ProcessRow[] = [];
-  for (const group of groupBy(ran, (i) => `${c.host[i]}|${c.ts[i]}|${c.run_id[i]}`).values()) {
+  for (const group of groupBy(ran, oneTick ? (i) => c.run_id[i] ?? '' : (i) => `${c.host[i]}|${c.ts[i]}|${c.run_id[i]}`).values()) {
     const first = group[0] ?? 0;
     let user = 0; let sys = 0; let delay = 0;
     for (const i of group) {

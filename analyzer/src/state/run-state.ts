@@ -40,9 +40,16 @@ export class RunState {
     if (!this.meta || row.updated_ts >= this.meta.updated_ts) this.meta = row;
   }
 
+  /** Hosts and ranks in the window's order, kept as they arrive: a window at every tick sorts neither. */
+  private readonly hostOrder: string[] = [];
+  private readonly rankOrder: number[] = [];
+
   addHostTick(host: string, t: RunTick): void {
     let m = this.hostTicks.get(host);
-    if (!m) this.hostTicks.set(host, (m = new TickSeries()));
+    if (!m) {
+      this.hostTicks.set(host, (m = new TickSeries()));
+      insertSorted(this.hostOrder, host, (a, b) => a.localeCompare(b));
+    }
     m.set(t);
     this.lastDataTs = Math.max(this.lastDataTs, t.ts);
     this.newestByHost.set(host, Math.max(this.newestByHost.get(host) ?? 0, t.ts));
@@ -50,7 +57,10 @@ export class RunState {
 
   addRankTick(rank: number, host: string, t: RunTick): void {
     let r = this.rankTicks.get(rank);
-    if (!r) this.rankTicks.set(rank, (r = { host, ticks: new TickSeries() }));
+    if (!r) {
+      this.rankTicks.set(rank, (r = { host, ticks: new TickSeries() }));
+      insertSorted(this.rankOrder, rank, (a, b) => a - b);
+    }
     r.ticks.set(t);
   }
 
@@ -79,12 +89,11 @@ export class RunState {
 
   /** The detectors' view of the run from `from` (epoch ms) on; the whole run by default. */
   window(hosts: ReadonlyMap<string, HostState>, from = 0): RunWindow {
-    const views: HostView[] = [...this.hostTicks.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([host, m]) => {
-      const ticks = m.since(from);
-      return this.hostView(host, ticks, hosts.get(host), from);
+    const views: HostView[] = this.hostOrder.map((host) => this.hostView(host, (this.hostTicks.get(host) as TickSeries<RunTick>).since(from), hosts.get(host), from));
+    const ranks: RankView[] = this.rankOrder.map((rank) => {
+      const r = this.rankTicks.get(rank) as { host: string; ticks: TickSeries<RunTick> };
+      return { rank, host: r.host, ticks: r.ticks.since(from) };
     });
-    const ranks: RankView[] = [...this.rankTicks.entries()].sort(([a], [b]) => a - b)
-      .map(([rank, r]) => ({ rank, host: r.host, ticks: r.ticks.since(from) }));
     const mpi: MpiRankView[] = [...this.mpiPoints.entries()].sort(([a], [b]) => a - b)
       .map(([rank, m]) => ({ rank, host: m.host, points: m.points.since(from) }));
     const first = views[0];
@@ -112,4 +121,11 @@ export class RunState {
       ib: h ? h.between(h.ib, from, to) : [], events, live,
     };
   }
+}
+
+/** Adds `item` to `list`, which is in `order`, where it belongs. */
+function insertSorted<T>(list: T[], item: T, order: (a: T, b: T) => number): void {
+  let at = list.length;
+  while (at > 0 && order(list[at - 1] as T, item) > 0) at--;
+  list.splice(at, 0, item);
 }

@@ -38,6 +38,8 @@ export function hostStorage(devices: readonly Row<'device_profiles'>[]): Storage
 /** Several hosts of one run: their bandwidths add up (the run's rate is summed over its hosts). */
 export function runStorage(hosts: readonly StorageCapability[]): StorageCapability {
   if (hosts.length === 0) return NO_STORAGE;
+  // One host (most runs, judged by several detectors at every tick): its own capability, the same sums.
+  if (hosts.length === 1) return hosts[0] as StorageCapability;
   const sum = (f: (c: StorageCapability) => number | null): number | null => (hosts.some((h) => f(h) === null) ? null : hosts.reduce((s, h) => s + (f(h) ?? 0), 0));
   return { read_bytes_per_s: sum((c) => c.read_bytes_per_s), write_bytes_per_s: sum((c) => c.write_bytes_per_s), unknown: hosts.flatMap((h) => h.unknown) };
 }

@@ -22,6 +22,8 @@ export interface IpcSlot {
 type Slot = IpcSlot;
 
 const TWO_32 = 2 ** 32;
+/** Arrow buffers are little-endian: a typed array over them reads them as they are only on such a CPU. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * One record batch's columns, read straight from the IPC buffers: numbers into a Float64Array,
@@ -32,8 +34,9 @@ const TWO_32 = 2 ** 32;
 export class ColumnBatch {
   private readonly nums = new Map<string, Float64Array>();
   private readonly strs = new Map<string, readonly (string | null)[]>();
-  private readonly vals = new Map<string, readonly (number | string | null)[]>();
-  private readonly slots = new Map<string, Slot>();
+  /** Made on first use: the stream's readers (numbers and strings) never ask for values or slots. */
+  private vals: Map<string, readonly (number | string | null)[]> | undefined;
+  private slots: Map<string, Slot> | undefined;
 
   constructor(
     private readonly bytes: Buffer, private readonly view: DataView, private readonly body: number, readonly numRows: number,
@@ -42,6 +45,7 @@ export class ColumnBatch {
 
   /** A column's slot, read from the batch's metadata on first use: a reader of a few columns never builds the others'. */
   private slot(name: string): Slot | undefined {
+    this.slots ??= new Map();
     let s = this.slots.get(name);
     if (s) return s;
     const p = this.meta.places.get(name);
@@ -55,12 +59,25 @@ export class ColumnBatch {
   num(name: string): Float64Array | undefined {
     let out = this.nums.get(name);
     if (out) return out;
-    const s = this.slot(name);
-    if (!s || s.type === 'str' || s.type === 'lc' || s.type === 'str_list') return undefined;
-    out = new Float64Array(this.numRows);
-    const at = this.body + (s.buffers[0]?.offset ?? 0);
-    for (let i = 0; i < this.numRows; i++) out[i] = this.present(s, i) ? this.numberAt(s.type, at, i) : NaN;
+    const p = this.meta.places.get(name);
+    if (!p || p.type === 'str' || p.type === 'lc' || p.type === 'str_list') return undefined;
+    // Read from the place itself, not a Slot: a reader of many small messages builds no object per column.
+    const { bb, nodes, buffers } = this.meta;
+    const validity = int64At(bb, nodes + 16 * p.node + 8) > 0 && int64At(bb, buffers + 16 * p.buffer + 8) > 0
+      ? this.body + int64At(bb, buffers + 16 * p.buffer) : -1;
+    out = this.numbers(p.type, this.body + int64At(bb, buffers + 16 * (p.buffer + 1)), validity);
     this.nums.set(name, out);
+    return out;
+  }
+
+  /** A fixed-width column's values from byte `at`; a value whose validity bit (from byte `validity`, -1 for none) is clear is NaN. */
+  private numbers(type: ColumnType, at: number, validity: number): Float64Array {
+    const n = this.numRows;
+    const out = new Float64Array(n);
+    const offset = this.bytes.byteOffset + at;
+    if (type === 'f64' && LITTLE_ENDIAN && offset % 8 === 0) out.set(new Float64Array(this.bytes.buffer, offset, n));
+    else for (let i = 0; i < n; i++) out[i] = this.numberAt(type, at, i);
+    if (validity >= 0) for (let i = 0; i < n; i++) if (((this.bytes[validity + (i >> 3)] ?? 0) & (1 << (i & 7))) === 0) out[i] = NaN;
     return out;
   }
 
@@ -68,19 +85,34 @@ export class ColumnBatch {
   str(name: string): readonly (string | null)[] | undefined {
     let out = this.strs.get(name);
     if (out) return out;
-    const s = this.slot(name);
-    if (!s || (s.type !== 'str' && s.type !== 'lc')) return undefined;
-    const offsets = this.body + (s.buffers[0]?.offset ?? 0);
-    const data = this.body + (s.buffers[1]?.offset ?? 0);
+    const p = this.meta.places.get(name);
+    if (!p || (p.type !== 'str' && p.type !== 'lc')) return undefined;
+    const { bb, nodes, buffers } = this.meta;
+    const validity = int64At(bb, nodes + 16 * p.node + 8) > 0 && int64At(bb, buffers + 16 * p.buffer + 8) > 0
+      ? this.body + int64At(bb, buffers + 16 * p.buffer) : -1;
+    const offsets = this.body + int64At(bb, buffers + 16 * (p.buffer + 1));
+    const data = this.body + int64At(bb, buffers + 16 * (p.buffer + 2));
     const list: (string | null)[] = new Array<string | null>(this.numRows);
+    let prevFrom = 0;
+    let prevTo = 0;
+    let prev = '';
     for (let i = 0; i < this.numRows; i++) {
-      if (!this.present(s, i)) { list[i] = null; continue; }
-      const from = this.view.getInt32(offsets + i * 4, true);
-      const to = this.view.getInt32(offsets + i * 4 + 4, true);
-      list[i] = to > from ? this.bytes.toString('utf8', data + from, data + to) : '';
+      if (validity >= 0 && ((this.bytes[validity + (i >> 3)] ?? 0) & (1 << (i & 7))) === 0) { list[i] = null; continue; }
+      const from = data + this.view.getInt32(offsets + i * 4, true);
+      const to = data + this.view.getInt32(offsets + i * 4 + 4, true);
+      // A message's rows mostly repeat their host, run and command: the previous row's string when the bytes are the same.
+      if (to - from !== prevTo - prevFrom || !this.sameBytes(from, prevFrom, to - from)) prev = to > from ? this.bytes.toString('utf8', from, to) : '';
+      prevFrom = from;
+      prevTo = to;
+      list[i] = prev;
     }
     this.strs.set(name, (out = list));
     return out;
+  }
+
+  private sameBytes(a: number, b: number, length: number): boolean {
+    for (let k = 0; k < length; k++) if (this.bytes[a + k] !== this.bytes[b + k]) return false;
+    return true;
   }
 
   /**
@@ -91,6 +123,7 @@ export class ColumnBatch {
     const s = this.slot(name);
     if (!s || s.type === 'str_list') return undefined;
     if (s.type === 'str' || s.type === 'lc') return this.str(name);
+    this.vals ??= new Map();
     let out = this.vals.get(name);
     if (out) return out;
     const nums = this.num(name) ?? new Float64Array(0);
@@ -158,12 +191,20 @@ function slotAt({ bb, nodes, buffers }: BatchMeta, p: Place): Slot {
 
 /** A time outside the safe integers: apache-arrow cannot read it either, so the message is bad data for the row path to set aside. */
 function unsafeTimes(batch: ColumnBatch, places: ReadonlyMap<string, Place>): boolean {
-  for (const [name, s] of places) {
-    if (s.type !== 'ts') continue;
-    const v = batch.num(name);
-    if (v?.some((t) => !Number.isNaN(t) && !Number.isSafeInteger(t))) return true;
+  for (const name of timesOf(places)) {
+    const v = batch.num(name) as Float64Array;
+    for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i]) && !Number.isSafeInteger(v[i])) return true;
   }
   return false;
+}
+
+/** The time columns of a layout, listed once: not a walk of every column's entry per message. */
+const timesOfPlaces = new WeakMap<ReadonlyMap<string, Place>, readonly string[]>();
+
+function timesOf(places: ReadonlyMap<string, Place>): readonly string[] {
+  let names = timesOfPlaces.get(places);
+  if (!names) timesOfPlaces.set(places, (names = [...places].filter(([, p]) => p.type === 'ts').map(([name]) => name)));
+  return names;
 }
 
 /** A record batch of an accepted stream: where its body starts, its rows, and its metadata. */

@@ -1,4 +1,4 @@
-import { Builder } from 'flatbuffers';
+import { Builder, ByteBuffer } from 'flatbuffers';
 import { type ColumnType, type TableName, catalog } from '../catalog/index.ts';
 
 /*
@@ -103,14 +103,77 @@ export function layoutOf(name: TableName): TableLayout {
   return l;
 }
 
+const TWO_32 = 2 ** 32;
+
+/**
+ * An 8-byte little-endian unsigned integer (a length, count or offset, below 2^53) at the builder's
+ * front, as two 32-bit halves: the builder writes downward, so the high half goes first. Builder's
+ * own writeInt64 takes a BigInt and makes several more per value (a record batch has ~240 of them).
+ */
+function writeUint64(b: Builder, v: number): void {
+  b.writeInt32(Math.floor(v / TWO_32));
+  b.writeInt32(v % TWO_32);
+}
+
+/**
+ * A record batch message's metadata: from the template of its shape where there is one, built
+ * with the flatbuffer Builder otherwise. The layout of a flatbuffer depends on which fields are
+ * present and how long its vectors are, never on their values; rows and body length are present
+ * when above 0 (the Builder leaves out a default). So a table's messages share one shape, and a
+ * message is its template's bytes with its own numbers written in (byte for byte the Builder's).
+ */
 export function recordBatchMessage(body: BatchBody, rows: number): Uint8Array {
+  if (rows <= 0 || body.at <= 0) return builtBatchMessage(body, rows);
+  const key = body.nodes.length * 2 ** 20 + body.buffers.length;
+  const t = templates.get(key);
+  if (!t) {
+    const built = builtBatchMessage(body, rows);
+    templates.set(key, templateOf(built.slice()));
+    return built;
+  }
+  const out = t.bytes.slice();
+  const view = new DataView(out.buffer);
+  putUint64(view, t.length, rows);
+  putUint64(view, t.bodyLength, body.at);
+  for (let k = 0; k < body.nodes.length; k++) putUint64(view, t.nodes + 8 * k, body.nodes[k]!);
+  for (let k = 0; k < body.buffers.length; k++) putUint64(view, t.buffers + 8 * k, body.buffers[k]!);
+  return out;
+}
+
+/** A framed record batch message and where its numbers lie: rows, body length, and the first field node and buffer (8 bytes per number after). */
+interface BatchTemplate { readonly bytes: Uint8Array; readonly length: number; readonly bodyLength: number; readonly nodes: number; readonly buffers: number }
+
+/** Templates per shape (numbers of field nodes and of buffers): a few per process, one per table written. */
+const templates = new Map<number, BatchTemplate>();
+
+/** Where a framed message's numbers lie, read from its flatbuffer (Message: header at slot 8, bodyLength at 10; RecordBatch: length 4, nodes 6, buffers 8). */
+function templateOf(framed: Uint8Array): BatchTemplate {
+  const bb = new ByteBuffer(framed.subarray(8));
+  const field = (table: number, slot: number): number => table + bb.__offset(table, slot);
+  const message = bb.readInt32(0);
+  const header = bb.__indirect(field(message, 8));
+  return {
+    bytes: framed, length: 8 + field(header, 4), bodyLength: 8 + field(message, 10),
+    nodes: 8 + bb.__vector(field(header, 6)), buffers: 8 + bb.__vector(field(header, 8)),
+  };
+}
+
+/** `v` (an integer below 2^53) as 8 little-endian bytes; `>>> 0` is its low 32 bits without a floating-point remainder. */
+function putUint64(view: DataView, at: number, v: number): void {
+  const low = v >>> 0;
+  view.setUint32(at, low, true);
+  view.setUint32(at + 4, (v - low) / TWO_32, true);
+}
+
+/** recordBatchMessage through the flatbuffer Builder: what a template is made from (and checked against in tests). */
+export function builtBatchMessage(body: BatchBody, rows: number): Uint8Array {
   const b = new Builder(512 + body.buffers.length * 16);
   const structs = (pairs: readonly number[]): number => {
     b.startVector(16, pairs.length / 2, 8);
     for (let i = pairs.length - 2; i >= 0; i -= 2) {
       b.prep(8, 16);
-      b.writeInt64(BigInt(pairs[i + 1]!));
-      b.writeInt64(BigInt(pairs[i]!));
+      writeUint64(b, pairs[i + 1]!);
+      writeUint64(b, pairs[i]!);
     }
     return b.endVector();
   };

@@ -22,10 +22,19 @@ class Body {
   readonly nodes: number[] = [];
   readonly buffers: number[] = [];
 
+  private nodeCount = 0;
+  private bufferCount = 0;
+
   reset(): void {
     this.at = 0;
-    this.nodes.length = 0;
-    this.buffers.length = 0;
+    this.nodeCount = 0;
+    this.bufferCount = 0;
+  }
+
+  /** Cuts nodes and buffers to what this batch wrote: they are written by index, not emptied (`length = 0` drops their storage, regrown for every message). */
+  finish(): void {
+    this.nodes.length = this.nodeCount;
+    this.buffers.length = this.bufferCount;
   }
 
   /** A zeroed, 8-aligned buffer of `length` bytes; returns its offset. */
@@ -38,16 +47,17 @@ class Body {
       this.bytes = grown;
       this.view = new DataView(grown.buffer, grown.byteOffset, grown.byteLength);
     }
-    this.bytes.fill(0, start, end);
+    if (end > start) this.bytes.fill(0, start, end);
     this.at = end;
-    this.buffers.push(start, length);
+    this.buffers[this.bufferCount++] = start;
+    this.buffers[this.bufferCount++] = length;
     return start;
   }
 
   /** Shrinks the last buffer to `length` bytes (a string buffer sized for the worst case). */
   trimLast(length: number): void {
-    const start = this.buffers[this.buffers.length - 2]!;
-    this.buffers[this.buffers.length - 1] = length;
+    const start = this.buffers[this.bufferCount - 2]!;
+    this.buffers[this.bufferCount - 1] = length;
     this.at = start + pad8(length);
   }
 
@@ -55,7 +65,8 @@ class Body {
   validity(values: readonly unknown[]): void {
     let nulls = 0;
     for (const v of values) if (v === null || v === undefined) nulls++;
-    this.nodes.push(values.length, nulls);
+    this.nodes[this.nodeCount++] = values.length;
+    this.nodes[this.nodeCount++] = nulls;
     if (nulls === 0) {
       this.alloc(0);
       return;
@@ -173,6 +184,7 @@ export function encodeValues(name: TableName, n: number, valuesOf: (column: stri
   body ??= new Body();
   body.reset();
   for (const c of columns) writeColumn(body, c.type, valuesOf(c.name));
+  body.finish();
   const head = recordBatchMessage(body, n);
   const out = new Uint8Array(schema.length + head.length + body.at + EOS.length);
   out.set(schema, 0);

@@ -21,31 +21,40 @@ describe('BusyThreads', () => {
   it('counts the one computing thread of an Open MPI rank, not its sleeping progress threads', () => {
     const root = procWith(42, { 42: [5e9, 1e8], 43: [1e6, 0], 44: [2e6, 0] });
     const busy = new BusyThreads(root);
-    expect(busy.count(42, 7, 3, 100)).toBeNull(); // first scan: no interval yet
+    expect(busy.scan(42, 7, 3, 100)).toBeNull(); // first scan: no interval yet
     procWith(42, { 42: [5.9e9, 1.5e8], 43: [1.1e6, 0], 44: [2e6, 0] }, root);
-    expect(busy.count(42, 7, 3, 101)).toBe(1);
+    expect(busy.scan(42, 7, 3, 101)?.busy).toBe(1);
   });
 
   it('counts a thread born since the previous scan from zero, and waiting for a CPU as busy', () => {
     const root = procWith(42, { 42: [0, 0], 43: [0, 0] });
     const busy = new BusyThreads(root);
-    busy.count(42, 7, 2, 100);
+    busy.scan(42, 7, 2, 100);
     procWith(42, { 42: [0, 6e8], 43: [0, 0], 45: [3e8, 0] }, root);
-    expect(busy.count(42, 7, 3, 101)).toBe(2);
+    expect(busy.scan(42, 7, 3, 101)?.busy).toBe(2);
   });
 
   it('skips single-threaded and very many-threaded processes, and a vanished one', () => {
     const busy = new BusyThreads(procWith(42, { 42: [0, 0] }));
-    expect(busy.count(42, 7, 1, 100)).toBeNull();
-    expect(busy.count(42, 7, 10_000, 100)).toBeNull();
-    expect(busy.count(99, 7, 4, 100)).toBeNull();
+    expect(busy.scan(42, 7, 1, 100)).toBeNull();
+    expect(busy.scan(42, 7, 10_000, 100)).toBeNull();
+    expect(busy.scan(99, 7, 4, 100)).toBeNull();
   });
 
   it('a reused pid (new start time) starts over', () => {
     const root = procWith(42, { 42: [5e9, 0], 43: [0, 0] });
     const busy = new BusyThreads(root);
-    busy.count(42, 7, 2, 100);
+    busy.scan(42, 7, 2, 100);
     busy.sweep();
-    expect(busy.count(42, 8, 2, 101)).toBeNull();
+    expect(busy.scan(42, 8, 2, 101)).toBeNull();
+  });
+
+  it('sums every thread\'s wait for a CPU, not the main thread\'s alone (an OpenMP process: main waits on a barrier)', () => {
+    const root = procWith(42, { 42: [1e9, 0], 43: [1e9, 2e9], 44: [1e9, 3e9] });
+    const busy = new BusyThreads(root);
+    busy.scan(42, 7, 3, 100);
+    procWith(42, { 42: [1e9, 0], 43: [1.4e9, 2.6e9], 44: [1.4e9, 3.6e9], 45: [0, 2e8] }, root);
+    // Two seconds: 0.6 + 0.6 + 0.2 (a thread born since) = 1.4 s of waiting, 0.7 cores' worth.
+    expect(busy.scan(42, 7, 4, 102)?.wait_ns_per_s).toBeCloseTo(0.7e9, 0);
   });
 });

@@ -126,8 +126,10 @@ export const processSampler = defineSampler({
           const interval_s = cpuRates(s, scan, tick.mono_s, cpu);
           const i = ioRates(s, scan, tick.mono_s, reaped, io);
           // Only runs' processes: per-thread reads cost, and nothing judges the background's threads.
-          const b = who ? busy.count(s.pid, s.start_ticks, s.threads, tick.mono_s) : null;
-          if (interval_s > 0) out.add(tick.ts, s, who, interval_s, cpu, i, b);
+          const t = who ? busy.scan(s.pid, s.start_ticks, s.threads, tick.mono_s) : null;
+          // Run delay of every thread, where read; the main thread's (its schedstat) otherwise.
+          if (t) cpu[2] = t.wait_ns_per_s;
+          if (interval_s > 0) out.add(tick.ts, s, who, interval_s, cpu, i, t?.busy ?? null);
         }
         out.end();
         busy.sweep();

@@ -191,4 +191,24 @@ describe('process sampler on live /proc', () => {
     // Processes seen at both ticks report over the whole interval.
     expect(second.find((r) => r.pid === process.pid)?.interval_s).toBeCloseTo(t2 - t1, 9);
   });
+
+  it('a run process\'s run delay is every thread\'s: three busy worker threads on one CPU, the main thread idle', async () => {
+    const script = `const { Worker } = require('worker_threads'); let up = 0;
+      for (let i = 0; i < 3; i++) new Worker('for(;;){}', { eval: true }).on('online', () => { if (++up === 3) process.stdout.write('up'); });`;
+    const child = spawn('taskset', ['-c', '0', process.execPath, '-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+    children.push(child);
+    await once(child.stdout as NodeJS.ReadableStream, 'data');
+    const run = (pid: number): Attribution | null => (pid === child.pid ? { run_id: 'omp', rank: null, local_rank: null } : null);
+    const s = await make(host, { include: 'runs' });
+    await rows(s, tick(monoSeconds(), undefined, run));
+    await new Promise((r) => setTimeout(r, 1000));
+    const [row] = await rows(s, tick(monoSeconds(), undefined, run));
+    const mainWait = Number(readFileSync(`/proc/${child.pid}/schedstat`, 'latin1').split(' ')[1]);
+    s.close();
+    // Three runnable threads on one CPU: two of them wait at any moment (more when the machine is
+    // busy). The main thread's own schedstat, all the row had before, barely moves.
+    expect(row?.busy_threads).toBeGreaterThanOrEqual(3);
+    expect(row?.run_delay_cores).toBeGreaterThan(1);
+    expect(mainWait / 1e9).toBeLessThan(0.5);
+  });
 });

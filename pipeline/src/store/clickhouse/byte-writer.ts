@@ -29,6 +29,18 @@ export class ByteWriter {
     this.length += 8;
   }
 
+  /** An unsigned integer of 1, 2 or 4 bytes (`width` 0, 1, 2: ClickHouse's index type codes). */
+  uint(v: number, width: number): void {
+    this.room(4);
+    const b = this.buf;
+    b[this.length++] = v & 0xff;
+    if (width === 0) return;
+    b[this.length++] = (v >>> 8) & 0xff;
+    if (width === 1) return;
+    b[this.length++] = (v >>> 16) & 0xff;
+    b[this.length++] = v >>> 24;
+  }
+
   varint(v: number): void {
     this.room(10);
     let x = v;

@@ -112,7 +112,7 @@ export class ClickHouseStore implements Store {
         await this.exec(`${into} FORMAT Native`, [native]);
         return;
       }
-      // Native does not apply (LowCardinality columns): one RowBinary insert per spliced stream, not per message.
+      // Native does not apply (a stream ipcBatches cannot read): one RowBinary insert per spliced stream.
       for (const s of spliceStreams(streams)) {
         const decoded = (streams.length === 1 ? decodedTable : undefined) ?? tryDecodeBatch(s)?.table;
         if (!decoded) throw new DataError('undecodable_arrow', `insert into ${table}`);

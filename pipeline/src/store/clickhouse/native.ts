@@ -99,7 +99,35 @@ function stringLists(out: ByteWriter, name: string, sources: readonly Source[]):
   }
 }
 
-function column(out: ByteWriter, name: string, def: ColumnDef, sources: readonly Source[]): void {
+/** LowCardinality's key serialisation version (SharedDictionariesWithAdditionalKeys) and flags: HasAdditionalKeys, NeedUpdateDictionary. */
+const LC_VERSION = 1;
+const LC_KEYS_IN_BLOCK = (1 << 9) | (1 << 10);
+
+/**
+ * LowCardinality(String) or LowCardinality(Nullable(String)) as 18.16 writes it in Native: the
+ * version, the index type, the block's own dictionary (String keys) and one index per row. Keys
+ * are not deduplicated (the server's dictionary does that as it inserts, as for String): key 0 is
+ * the default "", for Nullable key 0 is NULL and key 1 the default, then every row's value in order.
+ */
+function lowCardinality(out: ByteWriter, name: string, nullable: boolean, sources: readonly Source[], rows: number): void {
+  const reserved = nullable ? 2 : 1;
+  const keys = reserved + rows;
+  const width = keys <= 0xff ? 0 : keys <= 0xffff ? 1 : 2;
+  out.u64(LC_VERSION);
+  out.u64(LC_KEYS_IN_BLOCK | width);
+  out.u64(keys);
+  out.fill(reserved, 0);
+  strings(out, name, sources);
+  out.u64(rows);
+  let key = reserved;
+  for (const src of sources) {
+    const s = src.batch.slots.get(name);
+    for (let i = 0; i < src.batch.numRows; i++, key++) out.uint(nullable && (!s || !present(src, s, i)) ? 0 : key, width);
+  }
+}
+
+function column(out: ByteWriter, name: string, def: ColumnDef, type: string, sources: readonly Source[], rows: number): void {
+  if (type.startsWith('LowCardinality(')) { lowCardinality(out, name, def.nullable === true, sources, rows); return; }
   if (def.type === 'str_list') { stringLists(out, name, sources); return; }
   if (def.nullable === true) nullMap(out, name, sources);
   if (def.type === 'str' || def.type === 'lc') strings(out, name, sources);
@@ -111,13 +139,12 @@ function column(out: ByteWriter, name: string, def: ColumnDef, sources: readonly
  * (Debian's 18.16). Native is columnar like Arrow: numbers are copied a whole buffer at a time,
  * strings as bytes, and the server parses a column in one go instead of row by row (RowBinary).
  * Every record batch of every stream goes into the one block; no value becomes a JS number or
- * string. Null when a stream's schema was not accepted before (see ipcBatches) or the server keeps
- * a type Native would need a dictionary for (LowCardinality): the caller then writes RowBinary.
+ * string; LowCardinality columns carry the block's own dictionary. Null when a stream's schema was
+ * not accepted before (see ipcBatches): the caller then writes RowBinary.
  */
 export function toNative(table: TableName, streams: readonly Uint8Array[], caps: StoreCapabilities): Buffer | null {
   const defs = Object.entries(catalog[table].columns) as [string, ColumnDef][];
   const types = defs.map(([, d]) => columnType(d, caps));
-  if (types.some((t) => t.includes('LowCardinality'))) return null;
   const sources: Source[] = [];
   let rows = 0;
   let size = 64 * 1024;
@@ -137,7 +164,7 @@ export function toNative(table: TableName, streams: readonly Uint8Array[], caps:
   defs.forEach(([name, def], k) => {
     out.str(name);
     out.str(types[k] ?? '');
-    if (rows > 0) column(out, name, def, sources);
+    if (rows > 0) column(out, name, def, types[k] ?? '', sources, rows);
   });
   return out.bytes();
 }

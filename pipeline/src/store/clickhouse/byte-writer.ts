@@ -73,6 +73,30 @@ export class ByteWriter {
     this.length += n;
   }
 
+  /**
+   * Strings `from`..`to` of an Arrow utf8 column (`offsets`, `data`: where its offsets and bytes
+   * start in `src`), each as its varint length and bytes: room is made once, and the lengths and
+   * short strings are written inline (no call per string).
+   */
+  utf8Run(src: Uint8Array, view: DataView, offsets: number, data: number, from: number, to: number): void {
+    if (to <= from) return;
+    let a = view.getInt32(offsets + from * 4, true);
+    this.room(Math.max(0, view.getInt32(offsets + to * 4, true) - a) + (to - from) * 5);
+    const buf = this.buf;
+    let at = this.length;
+    for (let k = from + 1; k <= to; k++) {
+      const b = view.getInt32(offsets + k * 4, true);
+      const n = b > a ? b - a : 0;
+      let x = n;
+      while (x >= 0x80) { buf[at++] = (x & 0x7f) | 0x80; x >>>= 7; }
+      buf[at++] = x;
+      if (n <= 16) for (let j = data + a, end = j + n; j < end; j++) buf[at++] = src[j] ?? 0;
+      else { buf.set(src.subarray(data + a, data + b), at); at += n; }
+      a = b;
+    }
+    this.length = at;
+  }
+
   /** Overwrites what was written at `at`..: a null's value copied from Arrow becomes ClickHouse's default. */
   setF64(at: number, v: number): void { this.buf.writeDoubleLE(v, at); }
   setZero(from: number, to: number): void { this.buf.fill(0, from, to); }

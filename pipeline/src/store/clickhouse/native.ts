@@ -41,13 +41,7 @@ function fixed(out: ByteWriter, name: string, def: ColumnDef, sources: readonly 
 
 /** Strings `from`..`to` of an Arrow utf8 column (offsets and data ranges): varint length, then the bytes. */
 function utf8Run(out: ByteWriter, src: Source, offsets: number, data: number, from: number, to: number): void {
-  const { view, bytes } = src;
-  for (let k = from; k < to; k++) {
-    const a = view.getInt32(offsets + k * 4, true);
-    const n = view.getInt32(offsets + k * 4 + 4, true) - a;
-    out.varint(n);
-    out.copy(bytes, data + a, n);
-  }
+  out.utf8Run(src.bytes, src.view, offsets, data, from, to);
 }
 
 /** A String column; NULL (or a column the batch lacks) is the empty string. */

@@ -133,12 +133,14 @@ function column(out: ByteWriter, name: string, def: ColumnDef, type: string, sou
  * (Debian's 18.16). Native is columnar like Arrow: numbers are copied a whole buffer at a time,
  * strings as bytes, and the server parses a column in one go instead of row by row (RowBinary).
  * Every record batch of every stream goes into the one block; no value becomes a JS number or
- * string; LowCardinality columns carry the block's own dictionary. Null when a stream's schema was
- * not accepted before (see ipcBatches): the caller then writes RowBinary.
+ * string; LowCardinality columns carry the block's own dictionary. `lowCardinality`: the table's
+ * columns of that type, where the caller knows them (else the capabilities decide). Null when a
+ * stream's schema was not accepted before (see ipcBatches): the caller then writes RowBinary.
  */
-export function toNative(table: TableName, streams: readonly Uint8Array[], caps: StoreCapabilities): Buffer | null {
+export function toNative(table: TableName, streams: readonly Uint8Array[], caps: StoreCapabilities, lowCardinality?: ReadonlySet<string>): Buffer | null {
   const defs = Object.entries(catalog[table].columns) as [string, ColumnDef][];
-  const types = defs.map(([, d]) => columnType(d, caps));
+  // The table's own types decide LowCardinality where known: a table made before the server allowed it keeps String.
+  const types = defs.map(([name, d]) => columnType(d, lowCardinality && d.type === 'lc' ? { ...caps, lowCardinality: lowCardinality.has(name) } : caps));
   const sources: Source[] = [];
   let rows = 0;
   let size = 64 * 1024;

@@ -39,9 +39,11 @@ export interface IngestRun {
 function spawnIngest(env: Record<string, string>, cpuProfDir?: string): { child: ChildProcess; lines: Record<string, unknown>[] } {
   // --cpu-prof is refused in NODE_OPTIONS: run bin/runlens's own command line (the compiled
   // dist/current/main.js, which `runlens --version` has just rebuilt if stale) with the flag.
-  if (cpuProfDir) execFileSync(RUNLENS, ['--version']);
-  const [cmd, args] = cpuProfDir
-    ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, join(ROOT, 'dist/current/main.js'), 'ingest']]
+  // BENCH_INGEST_MAIN runs another build's main.js (a copy of an older dist/b-…) to compare builds on one machine.
+  const main = process.env.BENCH_INGEST_MAIN;
+  if (cpuProfDir && !main) execFileSync(RUNLENS, ['--version']);
+  const [cmd, args] = cpuProfDir || main
+    ? [process.execPath, [...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), main ?? join(ROOT, 'dist/current/main.js'), 'ingest']]
     : [RUNLENS, ['ingest']];
   const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   const lines = collectJsonLines(child.stderr);

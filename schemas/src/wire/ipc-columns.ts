@@ -182,11 +182,16 @@ function placesOf(layout: readonly IpcColumn[], types: Readonly<Record<string, {
 
 /** A column's field node and buffer ranges, read straight from the batch's flatbuffer vectors. */
 function slotAt({ bb, nodes, buffers }: BatchMeta, p: Place): Slot {
-  const range = (k: number): Range => ({ offset: int64At(bb, buffers + 16 * (p.buffer + k)), length: int64At(bb, buffers + 16 * (p.buffer + k) + 8) });
-  const list: Range[] = [];
-  for (let k = 1; k <= p.count; k++) list.push(range(k));
+  const at = buffers + 16 * p.buffer;
+  const list = new Array<Range>(p.count);
+  for (let k = 0; k < p.count; k++) list[k] = rangeAt(bb, at + 16 * (k + 1));
   const childNulls = p.list ? int64At(bb, nodes + 16 * (p.node + 1) + 8) : 0;
-  return { type: p.type, nulls: int64At(bb, nodes + 16 * p.node + 8), validity: range(0), buffers: list, childNulls };
+  return { type: p.type, nulls: int64At(bb, nodes + 16 * p.node + 8), validity: rangeAt(bb, at), buffers: list, childNulls };
+}
+
+/** An IPC Buffer struct (offset, length: two int64) at `at` of the metadata. */
+function rangeAt(bb: ByteBuffer, at: number): Range {
+  return { offset: int64At(bb, at), length: int64At(bb, at + 8) };
 }
 
 /** A time outside the safe integers: apache-arrow cannot read it either, so the message is bad data for the row path to set aside. */
@@ -245,7 +250,14 @@ export interface IpcBatch {
  */
 export function ipcBatches(table: TableName, bytes: Uint8Array): IpcBatch[] | null {
   const framed = framedBatches(table, bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  return framed?.map((b) => ({ body: b.body, numRows: b.numRows, slots: new Map([...b.meta.places].map(([name, p]) => [name, slotAt(b.meta, p)])) })) ?? null;
+  if (!framed) return null;
+  const out: IpcBatch[] = [];
+  for (const b of framed) {
+    const slots = new Map<string, IpcSlot>();
+    for (const [name, p] of b.meta.places) slots.set(name, slotAt(b.meta, p));
+    out.push({ body: b.body, numRows: b.numRows, slots });
+  }
+  return out;
 }
 
 /**

@@ -29,6 +29,18 @@ export class ByteWriter {
     this.length += 8;
   }
 
+  /** An unsigned integer of 1, 2 or 4 bytes (`width` 0, 1, 2: ClickHouse's index type codes). */
+  uint(v: number, width: number): void {
+    this.room(4);
+    const b = this.buf;
+    b[this.length++] = v & 0xff;
+    if (width === 0) return;
+    b[this.length++] = (v >>> 8) & 0xff;
+    if (width === 1) return;
+    b[this.length++] = (v >>> 16) & 0xff;
+    b[this.length++] = v >>> 24;
+  }
+
   varint(v: number): void {
     this.room(10);
     let x = v;
@@ -59,6 +71,30 @@ export class ByteWriter {
     if (n <= 16) for (let k = 0; k < n; k++) buf[at + k] = src[from + k] ?? 0;
     else buf.set(src.subarray(from, from + n), at);
     this.length += n;
+  }
+
+  /**
+   * Strings `from`..`to` of an Arrow utf8 column (`offsets`, `data`: where its offsets and bytes
+   * start in `src`), each as its varint length and bytes: room is made once, and the lengths and
+   * short strings are written inline (no call per string).
+   */
+  utf8Run(src: Uint8Array, view: DataView, offsets: number, data: number, from: number, to: number): void {
+    if (to <= from) return;
+    let a = view.getInt32(offsets + from * 4, true);
+    this.room(Math.max(0, view.getInt32(offsets + to * 4, true) - a) + (to - from) * 5);
+    const buf = this.buf;
+    let at = this.length;
+    for (let k = from + 1; k <= to; k++) {
+      const b = view.getInt32(offsets + k * 4, true);
+      const n = b > a ? b - a : 0;
+      let x = n;
+      while (x >= 0x80) { buf[at++] = (x & 0x7f) | 0x80; x >>>= 7; }
+      buf[at++] = x;
+      if (n <= 16) for (let j = data + a, end = j + n; j < end; j++) buf[at++] = src[j] ?? 0;
+      else { buf.set(src.subarray(data + a, data + b), at); at += n; }
+      a = b;
+    }
+    this.length = at;
   }
 
   /** Overwrites what was written at `at`..: a null's value copied from Arrow becomes ClickHouse's default. */

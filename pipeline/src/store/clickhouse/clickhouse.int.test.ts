@@ -1,4 +1,4 @@
-import { type Row, encodeBatch } from '@runlens/schemas';
+import { type Row, type TableName, catalog, createTableSql, encodeBatch } from '@runlens/schemas';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, startClickHouse } from '../../testing/servers.ts';
@@ -12,6 +12,22 @@ function node(host: string, ts: number, cpu: number): Row<'node_samples'> {
     load1: 0, procs_running: 1, procs_blocked: 0, ctxsw_per_s: 0, psi_cpu_some: null, psi_io_some: null, psi_io_full: null,
     psi_memory_some: null, psi_memory_full: null,
   };
+}
+
+/** One row of table `t` with a value of every column's type: every other nullable column NULL, strings with quotes and UTF-8. */
+function anyRow(t: TableName): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  let i = 0;
+  for (const [name, def] of Object.entries(catalog[t].columns)) {
+    i++;
+    if (def.nullable && i % 2 === 0) row[name] = null;
+    else if (def.type === 'ts') row[name] = Date.now() - 1000 + i;
+    else if (def.type === 'str' || def.type === 'lc') row[name] = `v'${i}\\ü`;
+    else if (def.type === 'str_list') row[name] = ['a', `b${i}`];
+    else if (def.type === 'f64') row[name] = i + 0.25;
+    else row[name] = i;
+  }
+  return row;
 }
 
 describe('ClickHouse server store', () => {
@@ -42,6 +58,18 @@ describe('ClickHouse server store', () => {
       `SELECT ${store.sql.ms('ts')} AS t, cpu_user_cores AS cpu FROM node_samples FINAL WHERE host = {h:String} ORDER BY t`, { h: 'h1' });
     expect(rows.map((r) => Number(r.t))).toEqual([now + 1, now + 501]);
     expect(rows.map((r) => r.cpu)).toEqual([0.5, 1.5]);
+  });
+
+  it('writes into a table made before the server allowed LowCardinality: its String columns stay String', async () => {
+    expect(store.capabilities.lowCardinality).toBe(true); // deploy/clickhouse allows it
+    const command = (q: string): Promise<void> => (store as unknown as { command(q: string): Promise<void> }).command(q);
+    await command(`DROP TABLE ${store.database}.cgroup_samples`);
+    await command(createTableSql('cgroup_samples', { ...store.capabilities, lowCardinality: false }, store.database));
+    await store.migrate(); // a running store learns the table's types again
+    const row = anyRow('cgroup_samples');
+    await store.insertArrow('cgroup_samples', [encodeBatch('cgroup_samples', [row as never]), encodeBatch('cgroup_samples', [row as never])]);
+    const back = await store.query<{ host: string; type: string; n: number }>('SELECT host, toTypeName(host) AS type, count() AS n FROM cgroup_samples GROUP BY host');
+    expect(back.map((r) => [r.host, r.type, Number(r.n)])).toEqual([[row.host, 'String', 2]]);
   });
 
   it('binds hostile parameter values as plain data', async () => {
@@ -82,23 +110,13 @@ describe('schema evolution on the 18.16 server', () => {
 
 describe('RowBinary from Arrow on the 18.16 server', () => {
   it('round-trips a row of every catalog table, nulls and lists included', async () => {
-    const { catalog, tableNames } = await import('@runlens/schemas');
+    const { tableNames } = await import('@runlens/schemas');
     const server = await startClickHouse();
     const store = await ClickHouseStore.connect({ url: server.url, database: `t_${randomBytes(4).toString('hex')}` });
     try {
       expect(await store.migrate()).toEqual([]); // fresh tables carry the catalog's sort keys
       for (const t of tableNames) {
-        const row: Record<string, unknown> = {};
-        let i = 0;
-        for (const [name, def] of Object.entries(catalog[t].columns)) {
-          i++;
-          if (def.nullable && i % 2 === 0) row[name] = null;
-          else if (def.type === 'ts') row[name] = Date.now() - 1000 + i;
-          else if (def.type === 'str' || def.type === 'lc') row[name] = `v'${i}\\ü`;
-          else if (def.type === 'str_list') row[name] = ['a', `b${i}`];
-          else if (def.type === 'f64') row[name] = i + 0.25;
-          else row[name] = i;
-        }
+        const row = anyRow(t);
         await store.insertRows(t, [row as never]);
         const cols = Object.entries(catalog[t].columns).filter(([, d]) => d.type !== 'ts').map(([n]) => n);
         const back = await store.query<Record<string, unknown>>(`SELECT ${cols.join(', ')} FROM ${t}`);

@@ -41,6 +41,7 @@ export interface ClickHouseStoreOptions {
 export class ClickHouseStore implements Store {
   readonly kind = 'clickhouse';
   readonly sql: SqlDialect;
+  private readonly lcColumns = new Map<TableName, Promise<ReadonlySet<string>>>();
 
   private constructor(private readonly client: ClickHouseClient, readonly database: string, readonly capabilities: StoreCapabilities) {
     this.sql = dialectFor(capabilities);
@@ -77,6 +78,7 @@ export class ClickHouseStore implements Store {
   }
 
   async migrate(): Promise<string[]> {
+    this.lcColumns.clear();
     const warnings: string[] = [];
     const caps = this.capabilities;
     const query = (sql: string, p: Record<string, string>): Promise<{ name: string }[]> => this.query(sql, p);
@@ -107,12 +109,13 @@ export class ClickHouseStore implements Store {
         for (const s of insertPieces(table, streams)) await this.exec(`${into} FORMAT ArrowStream`, s.pieces);
         return;
       }
-      const native = toNative(table, streams, this.capabilities) ?? (streams.every((s) => admitStream(table, s)) ? toNative(table, streams, this.capabilities) : null);
+      const lc = await this.lowCardinalityColumns(table);
+      const native = toNative(table, streams, this.capabilities, lc) ?? (streams.every((s) => admitStream(table, s)) ? toNative(table, streams, this.capabilities, lc) : null);
       if (native) {
         await this.exec(`${into} FORMAT Native`, [native]);
         return;
       }
-      // Native does not apply (LowCardinality columns): one RowBinary insert per spliced stream, not per message.
+      // Native does not apply (a stream ipcBatches cannot read): one RowBinary insert per spliced stream.
       for (const s of spliceStreams(streams)) {
         const decoded = (streams.length === 1 ? decodedTable : undefined) ?? tryDecodeBatch(s)?.table;
         if (!decoded) throw new DataError('undecodable_arrow', `insert into ${table}`);
@@ -121,6 +124,26 @@ export class ClickHouseStore implements Store {
     } catch (e) {
       throw e instanceof DataError ? e : classifyClickHouseError(e, `insert ${table}`);
     }
+  }
+
+  /**
+   * The table's LowCardinality columns, asked once per table (migrate asks again): a Native block
+   * must name the table's own types, and a table created before the server allowed LowCardinality
+   * keeps String for those columns.
+   */
+  private lowCardinalityColumns(table: TableName): Promise<ReadonlySet<string>> {
+    let known = this.lcColumns.get(table);
+    if (!known) {
+      known = this.query<{ name: string; type: string }>(
+        'SELECT name, type FROM system.columns WHERE database = {db:String} AND table = {t:String}', { db: this.database, t: table },
+      ).then((rows) => {
+        if (rows.length === 0) this.lcColumns.delete(table); // no such table yet: ask again next time
+        return new Set(rows.filter((r) => r.type.startsWith('LowCardinality')).map((r) => r.name));
+      });
+      known.catch(() => this.lcColumns.delete(table));
+      this.lcColumns.set(table, known);
+    }
+    return known;
   }
 
   private async exec(query: string, body: readonly Uint8Array[]): Promise<void> {

@@ -14,6 +14,8 @@ function readNative(buf: Buffer): { types: string[]; rows: Record<string, unknow
     return Array.from({ length: n }, (_, i) => read(at + i * width));
   };
   const column = (type: string, n: number): unknown[] => {
+    const lc = /^LowCardinality\((.*)\)$/.exec(type)?.[1];
+    if (lc) return lowCardinality(lc, n);
     const inner = /^Nullable\((.*)\)$/.exec(type)?.[1];
     if (inner) {
       const at = r.take(n);
@@ -34,6 +36,16 @@ function readNative(buf: Buffer): { types: string[]; rows: Record<string, unknow
       case 'Float64': return fixed(n, 8, (at) => buf.readDoubleLE(at));
       default: throw new Error(`type ${type}`);
     }
+  };
+  /** Version 1, index type (+ keys-in-block flags), the keys (0: NULL for Nullable), then one index per row. */
+  const lowCardinality = (inner: string, n: number): unknown[] => {
+    const [version, flags = 0] = fixed(2, 8, (at) => Number(buf.readBigUInt64LE(at)));
+    expect([version, flags & ~0xff]).toEqual([1, 0x600]);
+    const width = 2 ** (flags & 0xff);
+    const nullable = inner.startsWith('Nullable(');
+    const keys = column('String', Number(buf.readBigUInt64LE(r.take(8))));
+    expect(Number(buf.readBigUInt64LE(r.take(8)))).toBe(n);
+    return fixed(n, width, (at) => buf.readUIntLE(at, width)).map((k) => (nullable && k === 0 ? null : keys[k]));
   };
   const columns = r.varint();
   const n = r.varint();
@@ -75,9 +87,19 @@ describe('toNative', () => {
     expect(back.rows[5]).toMatchObject({ gpu_uuid: `GPU-${'é'.repeat(150)}`, throttle_reasons: ['sw_power_cap', 'hw_5'], pcie_gen: 5, util_ratio: 0.5 });
   });
 
-  it('gives no block where it does not apply: LowCardinality columns, or a schema never admitted', () => {
+  it('writes LowCardinality columns with the block\'s own dictionary, as 18.16 with LowCardinality reads them', () => {
+    const streams = admitted('gpu_samples', [[gpu(0), gpu(1)], [gpu(2), gpu(3), gpu(4)]]);
+    const native = toNative('gpu_samples', streams, { ...OLD, lowCardinality: true });
+    if (!native) throw new Error('no Native block');
+    const back = readNative(native);
+    expect(back.types).toContain('LowCardinality(String)');
+    expect(back.rows).toEqual(rowsOf('gpu_samples', streams));
+    expect(back.rows[3]).toMatchObject({ host: 'nöde-1' });
+  });
+
+  it('gives no block for a schema never admitted', () => {
     const [s] = admitted('gpu_samples', [[gpu(1)]]);
-    expect(toNative('gpu_samples', [s ?? new Uint8Array()], MODERN_CAPABILITIES)).toBeNull();
+    expect(toNative('gpu_samples', [s ?? new Uint8Array()], MODERN_CAPABILITIES)).not.toBeNull();
     const fresh = encodeBatch('ib_samples', []);
     expect(toNative('ib_samples', [fresh], OLD)).toBeNull();
   });

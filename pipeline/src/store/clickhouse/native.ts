@@ -41,13 +41,7 @@ function fixed(out: ByteWriter, name: string, def: ColumnDef, sources: readonly 
 
 /** Strings `from`..`to` of an Arrow utf8 column (offsets and data ranges): varint length, then the bytes. */
 function utf8Run(out: ByteWriter, src: Source, offsets: number, data: number, from: number, to: number): void {
-  const { view, bytes } = src;
-  for (let k = from; k < to; k++) {
-    const a = view.getInt32(offsets + k * 4, true);
-    const n = view.getInt32(offsets + k * 4 + 4, true) - a;
-    out.varint(n);
-    out.copy(bytes, data + a, n);
-  }
+  out.utf8Run(src.bytes, src.view, offsets, data, from, to);
 }
 
 /** A String column; NULL (or a column the batch lacks) is the empty string. */
@@ -99,7 +93,35 @@ function stringLists(out: ByteWriter, name: string, sources: readonly Source[]):
   }
 }
 
-function column(out: ByteWriter, name: string, def: ColumnDef, sources: readonly Source[]): void {
+/** LowCardinality's key serialisation version (SharedDictionariesWithAdditionalKeys) and flags: HasAdditionalKeys, NeedUpdateDictionary. */
+const LC_VERSION = 1;
+const LC_KEYS_IN_BLOCK = (1 << 9) | (1 << 10);
+
+/**
+ * LowCardinality(String) or LowCardinality(Nullable(String)) as 18.16 writes it in Native: the
+ * version, the index type, the block's own dictionary (String keys) and one index per row. Keys
+ * are not deduplicated (the server's dictionary does that as it inserts, as for String): key 0 is
+ * the default "", for Nullable key 0 is NULL and key 1 the default, then every row's value in order.
+ */
+function lowCardinality(out: ByteWriter, name: string, nullable: boolean, sources: readonly Source[], rows: number): void {
+  const reserved = nullable ? 2 : 1;
+  const keys = reserved + rows;
+  const width = keys <= 0xff ? 0 : keys <= 0xffff ? 1 : 2;
+  out.u64(LC_VERSION);
+  out.u64(LC_KEYS_IN_BLOCK | width);
+  out.u64(keys);
+  out.fill(reserved, 0);
+  strings(out, name, sources);
+  out.u64(rows);
+  let key = reserved;
+  for (const src of sources) {
+    const s = src.batch.slots.get(name);
+    for (let i = 0; i < src.batch.numRows; i++, key++) out.uint(nullable && (!s || !present(src, s, i)) ? 0 : key, width);
+  }
+}
+
+function column(out: ByteWriter, name: string, def: ColumnDef, type: string, sources: readonly Source[], rows: number): void {
+  if (type.startsWith('LowCardinality(')) { lowCardinality(out, name, def.nullable === true, sources, rows); return; }
   if (def.type === 'str_list') { stringLists(out, name, sources); return; }
   if (def.nullable === true) nullMap(out, name, sources);
   if (def.type === 'str' || def.type === 'lc') strings(out, name, sources);
@@ -111,13 +133,14 @@ function column(out: ByteWriter, name: string, def: ColumnDef, sources: readonly
  * (Debian's 18.16). Native is columnar like Arrow: numbers are copied a whole buffer at a time,
  * strings as bytes, and the server parses a column in one go instead of row by row (RowBinary).
  * Every record batch of every stream goes into the one block; no value becomes a JS number or
- * string. Null when a stream's schema was not accepted before (see ipcBatches) or the server keeps
- * a type Native would need a dictionary for (LowCardinality): the caller then writes RowBinary.
+ * string; LowCardinality columns carry the block's own dictionary. `lowCardinality`: the table's
+ * columns of that type, where the caller knows them (else the capabilities decide). Null when a
+ * stream's schema was not accepted before (see ipcBatches): the caller then writes RowBinary.
  */
-export function toNative(table: TableName, streams: readonly Uint8Array[], caps: StoreCapabilities): Buffer | null {
+export function toNative(table: TableName, streams: readonly Uint8Array[], caps: StoreCapabilities, lowCardinality?: ReadonlySet<string>): Buffer | null {
   const defs = Object.entries(catalog[table].columns) as [string, ColumnDef][];
-  const types = defs.map(([, d]) => columnType(d, caps));
-  if (types.some((t) => t.includes('LowCardinality'))) return null;
+  // The table's own types decide LowCardinality where known: a table made before the server allowed it keeps String.
+  const types = defs.map(([name, d]) => columnType(d, lowCardinality && d.type === 'lc' ? { ...caps, lowCardinality: lowCardinality.has(name) } : caps));
   const sources: Source[] = [];
   let rows = 0;
   let size = 64 * 1024;
@@ -137,7 +160,7 @@ export function toNative(table: TableName, streams: readonly Uint8Array[], caps:
   defs.forEach(([name, def], k) => {
     out.str(name);
     out.str(types[k] ?? '');
-    if (rows > 0) column(out, name, def, sources);
+    if (rows > 0) column(out, name, def, types[k] ?? '', sources, rows);
   });
   return out.bytes();
 }

@@ -87,16 +87,24 @@ export class Attributor {
   update(procs: readonly ProcNode[], runs: readonly RunTarget[]): void {
     const n = ++this.updates;
     this.jobs.clear();
-    for (const p of procs) {
+    for (let i = 0; i < procs.length; i++) {
+      const p = procs[i]!;
       this.parent.set(p.pid, p.ppid);
       this.starts.set(p.pid, p.start_ticks);
       this.listedAt.set(p.pid, n);
     }
-    for (const [pid, at] of this.listedAt) if (at !== n) this.forget(pid);
+    // forEach, not for-of: here for-of over a Map made an entry array per entry.
+    this.listedAt.forEach((at, pid) => {
+      if (at !== n) this.forget(pid);
+    });
     // A process is live when its pid is listed with the same start time.
-    for (const [pid, e] of this.identities) if (this.starts.get(pid) !== e.start) this.identities.delete(pid);
+    this.identities.forEach((e, pid) => {
+      if (this.starts.get(pid) !== e.start) this.identities.delete(pid);
+    });
     this.pinRoots(runs);
-    for (const [pid, m] of this.members) if (this.starts.get(pid) !== m.start || !this.rootStarts.has(m.run)) this.members.delete(pid);
+    this.members.forEach((m, pid) => {
+      if (this.starts.get(pid) !== m.start || !this.rootStarts.has(m.run)) this.members.delete(pid);
+    });
   }
 
   /** A pid no longer listed. */

@@ -75,18 +75,23 @@ export class ReapedChildren {
   scan(now: readonly ScannedProcess[]): void {
     const n = ++this.scanNo;
     const { byPid, last } = this;
-    for (const p of now) {
-      const seen = last.get(p.key);
+    // Indexed loops over `now`: under --optimize-for-size, for-of made an iterator result per element.
+    for (let i = 0; i < now.length; i++) {
+      const seen = last.get(now[i]!.key);
       if (seen) seen.scan = n;
     }
     // Credits see the gone processes and their parents as the previous scan left them.
-    for (const gone of last.values()) if (gone.scan !== n && gone.io) this.credit(gone, gone.io);
-    for (const [k, seen] of last) {
-      if (seen.scan === n) continue;
+    // forEach, not for-of: here for-of over a Map made an entry array or result object per entry.
+    last.forEach((gone) => {
+      if (gone.scan !== n && gone.io) this.credit(gone, gone.io);
+    });
+    last.forEach((seen, k) => {
+      if (seen.scan === n) return;
       last.delete(k);
       if (byPid.get(seen.pid) === seen) byPid.delete(seen.pid);
-    }
-    for (const p of now) {
+    });
+    for (let i = 0; i < now.length; i++) {
+      const p = now[i]!;
       let seen = last.get(p.key);
       if (!seen) {
         seen = { key: p.key, pid: p.pid, ppid: p.ppid, io: null, minflt: p.minflt, cminflt: p.cminflt, parentKey: null, scan: n };
@@ -94,7 +99,8 @@ export class ReapedChildren {
       }
       byPid.set(p.pid, seen);
     }
-    for (const p of now) {
+    for (let i = 0; i < now.length; i++) {
+      const p = now[i]!;
       const seen = last.get(p.key);
       if (!seen) continue;
       seen.ppid = p.ppid;

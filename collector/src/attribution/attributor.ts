@@ -63,7 +63,15 @@ export class Attributor {
    * process per tick.
    */
   private members = new Map<number, { readonly start: number; readonly run: string }>();
+  /**
+   * `lookup`'s answers of this update (`memoAt` holds the update each was given in). These maps,
+   * `parent` and `starts` are overwritten in place and lose only departed pids: clearing and
+   * refilling them every tick regrew their tables, garbage that outlived the young generation.
+   */
   private memo = new Map<number, Attribution | null>();
+  private memoAt = new Map<number, number>();
+  private listedAt = new Map<number, number>();
+  private updates = 0;
   private jobs = new Map<string, SeenSlurmJob>();
 
   /**
@@ -77,18 +85,35 @@ export class Attributor {
   ) {}
 
   update(procs: readonly ProcNode[], runs: readonly RunTarget[]): void {
-    this.parent.clear();
-    this.starts.clear();
-    this.memo.clear();
+    const n = ++this.updates;
     this.jobs.clear();
-    for (const p of procs) {
+    for (let i = 0; i < procs.length; i++) {
+      const p = procs[i]!;
       this.parent.set(p.pid, p.ppid);
       this.starts.set(p.pid, p.start_ticks);
+      this.listedAt.set(p.pid, n);
     }
+    // forEach, not for-of: here for-of over a Map made an entry array per entry.
+    this.listedAt.forEach((at, pid) => {
+      if (at !== n) this.forget(pid);
+    });
     // A process is live when its pid is listed with the same start time.
-    for (const [pid, e] of this.identities) if (this.starts.get(pid) !== e.start) this.identities.delete(pid);
+    this.identities.forEach((e, pid) => {
+      if (this.starts.get(pid) !== e.start) this.identities.delete(pid);
+    });
     this.pinRoots(runs);
-    for (const [pid, m] of this.members) if (this.starts.get(pid) !== m.start || !this.rootStarts.has(m.run)) this.members.delete(pid);
+    this.members.forEach((m, pid) => {
+      if (this.starts.get(pid) !== m.start || !this.rootStarts.has(m.run)) this.members.delete(pid);
+    });
+  }
+
+  /** A pid no longer listed. */
+  private forget(pid: number): void {
+    this.listedAt.delete(pid);
+    this.parent.delete(pid);
+    this.starts.delete(pid);
+    this.memo.delete(pid);
+    this.memoAt.delete(pid);
   }
 
   /** Each run's root start: as given, else as first seen; forgotten with the run. */
@@ -107,7 +132,9 @@ export class Attributor {
   }
 
   lookup = (pid: number): Attribution | null => {
-    if (this.memo.has(pid)) return this.memo.get(pid) ?? null;
+    if (this.listedAt.get(pid) !== this.updates) return this.resolve(pid); // not listed: no parent to recurse into, nothing kept
+    if (this.memoAt.get(pid) === this.updates) return this.memo.get(pid) ?? null;
+    this.memoAt.set(pid, this.updates);
     this.memo.set(pid, null); // in progress: a parent cycle (reused pids) ends here
     const result = this.resolve(pid);
     this.memo.set(pid, result);

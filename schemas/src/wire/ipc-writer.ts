@@ -64,7 +64,9 @@ class Body {
   /** The node of `values` and its validity buffer (empty when nothing is null). */
   validity(values: readonly unknown[]): void {
     let nulls = 0;
-    for (const v of values) if (v === null || v === undefined) nulls++;
+    // Indexed, not for-of: here for-of was not optimised away and made an iterator result per
+    // value (1 MB per tick of garbage in the agent at 1,000 processes).
+    for (let i = 0; i < values.length; i++) if (values[i] === null || values[i] === undefined) nulls++;
     this.nodes[this.nodeCount++] = values.length;
     this.nodes[this.nodeCount++] = nulls;
     if (nulls === 0) {
@@ -97,7 +99,10 @@ function writeUtf8(bytes: Buffer, v: string, at: number, room: number): number {
 function writeStrings(body: Body, values: readonly unknown[]): void {
   const offsets = body.alloc((values.length + 1) * 4);
   let worst = 0;
-  for (const v of values) if (typeof v === 'string') worst += v.length * 3;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'string') worst += v.length * 3;
+  }
   const data = body.alloc(worst);
   let written = 0;
   for (let i = 0; i < values.length; i++) {

@@ -68,10 +68,12 @@ function seedAtStart(s: ProcSlot, scan: number, startMono: number): void {
  */
 function pickSampled(tick: Tick, runsOnly: boolean, observed: readonly ProcSlot[], sampled: ProcSlot[], whos: (Attribution | null)[]): void {
   sampled.length = 0;
-  for (const s of observed) if (!tick.elsewhere?.(s.pid)) sampled.push(s);
+  // Indexed loops: under --optimize-for-size, for-of made an iterator result per process.
+  for (let i = 0; i < observed.length; i++) if (!tick.elsewhere?.(observed[i]!.pid)) sampled.push(observed[i]!);
   whos.length = 0;
   let kept = 0;
-  for (const s of sampled) {
+  for (let i = 0; i < sampled.length; i++) {
+    const s = sampled[i]!;
     const who = tick.attribute(s.pid);
     if (runsOnly && !who) continue;
     sampled[kept++] = s;
@@ -109,7 +111,9 @@ export const processSampler = defineSampler({
         offset ??= bootOffset(host, tick.mono_s);
         scan++;
         observed.length = 0;
-        for (const s of reader.readAll(reader.listPids())) {
+        const read = reader.readAll(reader.listPids());
+        for (let i = 0; i < read.length; i++) {
+          const s = read[i]!;
           if (cfg.include_kernel_threads || (s.pid !== 2 && s.ppid !== 2)) observed.push(s);
         }
         tick.observeProcesses(observed);

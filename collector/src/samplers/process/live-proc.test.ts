@@ -18,7 +18,8 @@ import { ProcReader, keptOpenBudget } from './proc-reader.ts';
  * say of the same bytes, and the columns must encode to the same Arrow bytes as row objects.
  */
 
-const FILES = ['stat', 'status', 'io', 'schedstat'] as const;
+// In the sampler's order: schedstat before status and io, so that an unchanged schedstat proves them unchanged in the copy too.
+const FILES = ['stat', 'schedstat', 'status', 'io'] as const;
 type Files = Partial<Record<(typeof FILES)[number], Buffer>>;
 
 const dirs: string[] = [];
@@ -28,16 +29,32 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+function readFiles(pid: string): Files {
+  const files: Files = {};
+  for (const f of FILES) {
+    try { files[f] = readFileSync(`/proc/${pid}/${f}`); } catch { /* gone or denied */ }
+  }
+  return files;
+}
+
+/** The files of one pid read while it did not run (schedstat the same after as before), as far as a few tries allow. */
+function readStill(pid: string): Files {
+  let files = readFiles(pid);
+  for (let tries = 0; tries < 5; tries++) {
+    let after: Buffer | undefined;
+    try { after = readFileSync(`/proc/${pid}/schedstat`); } catch { /* gone */ }
+    if (!after || !files.schedstat || after.equals(files.schedstat)) break;
+    files = readFiles(pid);
+  }
+  return files;
+}
+
 /** The four files of every live pid, as read now (a file that cannot be read is absent). */
 function snapshot(): Map<number, Files> {
   const out = new Map<number, Files>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    const files: Files = {};
-    for (const f of FILES) {
-      try { files[f] = readFileSync(`/proc/${name}/${f}`); } catch { /* gone or denied */ }
-    }
-    out.set(Number(name), files);
+    out.set(Number(name), readStill(name));
   }
   return out;
 }

@@ -157,18 +157,20 @@ export function parseIo(text: ProcText): ProcIo | null {
   };
 }
 
-const SCHED = new Float64Array(2);
+const SCHED = new Float64Array(3);
 
 /**
- * schedstat's first two numbers (ns on CPU, ns runnable but waiting) into a shared array (read it
- * before the next call); NaN where one is missing.
+ * schedstat's three numbers (ns on CPU, ns runnable but waiting, timeslices run) into a shared
+ * array (read it before the next call); NaN where one is missing.
  */
 export function schedstatValues(b: Buffer): Float64Array {
   let i = 0;
   while (b[i] === 32 || b[i] === 9 || b[i] === 10) i++;
   const gap = b.indexOf(32, i);
+  const gap2 = gap < 0 ? -1 : b.indexOf(32, gap + 1);
   SCHED[0] = intAt(b, i);
   SCHED[1] = gap < 0 ? Number.NaN : intAt(b, gap);
+  SCHED[2] = gap2 < 0 ? Number.NaN : intAt(b, gap2);
   return SCHED;
 }
 

@@ -67,6 +67,27 @@ describe('ProcReader (slots per pid) over a fake procRoot', () => {
     expect(new ProcReader(root, 10).readAll([10])).toEqual([]);
   });
 
+  it('status and io are re-read only when schedstat moved or the process has several threads', () => {
+    const root = fakeRoot();
+    writeProc(root, { pid: 10, start: 1, vol: 5, wchar: 100 });
+    writeProc(root, { pid: 11, start: 1, vol: 5, wchar: 100, threads: 4 });
+    const reader = new ProcReader(root, 10);
+    const seen = (): unknown[] => reader.readAll([10, 11]).map((r) => [r.pid, r.cpu[5], r.io?.[1]]);
+    expect(seen()).toEqual([[10, 5, 100], [11, 5, 100]]);
+    // New status and io under an unchanged stat and schedstat: the single-threaded process
+    // provably did not run, so its previous values stand; the multi-threaded one is re-read.
+    for (const pid of [10, 11]) {
+      const moved = fileTexts({ pid, start: 1, vol: 9, wchar: 300, threads: pid === 11 ? 4 : 1 });
+      writeFileSync(join(root, String(pid), 'status'), moved.status);
+      writeFileSync(join(root, String(pid), 'io'), moved.io);
+    }
+    expect(seen()).toEqual([[10, 5, 100], [11, 9, 300]]);
+    // schedstat moved (it ran): read again.
+    writeProc(root, { pid: 10, start: 1, vol: 9, wchar: 300 });
+    expect(seen()).toEqual([[10, 9, 300], [11, 9, 300]]);
+    reader.closeAll();
+  });
+
   it('an unreadable io or schedstat file leaves io null and the run delay 0 but keeps the reading', () => {
     const root = fakeRoot();
     writeProc(root, { pid: 10, start: 1, utime: 9 });

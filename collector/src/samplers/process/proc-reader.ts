@@ -29,7 +29,11 @@ export class ProcReader {
   listPids(): number[] {
     const pids = this.pids;
     pids.length = 0;
-    for (const name of readdirSync(this.procRoot)) {
+    const names = readdirSync(this.procRoot);
+    // Indexed loops, not for-of: the agent runs with --optimize-for-size, and for-of here made
+    // an iterator result per element.
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
       const c = name.charCodeAt(0);
       if (c >= 48 && c <= 57) pids.push(Number(name));
     }
@@ -45,7 +49,8 @@ export class ProcReader {
     const scan = ++this.scan;
     const out = this.read;
     out.length = 0;
-    for (const pid of pids) {
+    for (let i = 0; i < pids.length; i++) {
+      const pid = pids[i]!;
       let slot = this.slots.get(pid);
       if (!slot) {
         slot = new ProcSlot(pid, `${this.procRoot}/${pid}`, this.slots.size < this.maxKeptOpen);
@@ -53,12 +58,12 @@ export class ProcReader {
       }
       if (slot.load(scan)) out.push(slot);
     }
-    for (const [pid, slot] of this.slots) {
+    this.slots.forEach((slot, pid) => {
       if (slot.scan !== scan) {
         slot.close();
         this.slots.delete(pid);
       }
-    }
+    });
     return out;
   }
 

@@ -98,6 +98,11 @@ export class ProcSlot {
   ioPrevMono = 0;
   ioPrevScan = NEVER;
 
+  /** schedstat's numbers at the last reading (NaN: none). */
+  private schedRun = Number.NaN;
+  private schedWait = Number.NaN;
+  private schedSlices = Number.NaN;
+
   /** The scan it was last read in. */
   scan = NEVER;
   private readonly files: (KeptOpenFile | null | undefined)[] = [undefined, undefined, undefined, undefined];
@@ -116,8 +121,9 @@ export class ProcSlot {
   }
 
   /**
-   * Reads and parses the process's four files in scan `scan`; false when it is gone (stat or
-   * status unreadable), as ProcReader did: a process that vanished between two reads is skipped.
+   * Reads and parses the process's files in scan `scan`; false when it is gone (stat or status
+   * unreadable), as ProcReader did: a process that vanished between two reads is skipped.
+   * status and io are read only when schedstat cannot prove them unchanged (see `asleep`).
    */
   load(scan: number): boolean {
     let b = this.read(STAT);
@@ -129,19 +135,55 @@ export class ProcSlot {
       ok = scanStat(b);
     }
     if (!ok) return false;
+    const quiet = this.statUnchanged(scan);
     this.takeStat(b);
+    const asleep = this.takeSched(schedstatValues(this.read(SCHED))) && quiet;
+    if (!asleep && !this.readStatusAndIo()) return false;
+    const c = this.cpu;
+    c[0] = SCAN[UTIME]!; c[1] = SCAN[STIME]!; c[3] = SCAN[MINFLT]!; c[4] = SCAN[MAJFLT]!;
+    c[2] = Number.isFinite(this.schedRun) && Number.isFinite(this.schedWait) ? this.schedWait : 0;
+    this.scan = scan;
+    return true;
+  }
+
+  /**
+   * Whether the scanned stat is the same single-threaded process as in the previous scan, with
+   * the same CPU times, faults and resident pages.
+   */
+  private statUnchanged(scan: number): boolean {
+    const c = this.cpu;
+    return this.scan === scan - 1 && SCAN[START] === this.start_ticks && this.threads === 1 && SCAN[THREADS] === 1 &&
+      SCAN[RSS] === this.rss_pages && SCAN[UTIME] === c[0] && SCAN[STIME] === c[1] && SCAN[MINFLT] === c[3] && SCAN[MAJFLT] === c[4];
+  }
+
+  /**
+   * Takes schedstat's numbers; true when they equal the previous scan's. schedstat is read before
+   * status and io, so equal numbers (time on CPU, time waiting, timeslices: they move whenever the
+   * task is switched in or out or ticks on a CPU) prove that the thread did not run between the
+   * previous scan's reads and this one. status's context switches and io's counters move only
+   * when the process itself runs; with one thread and the same resident pages (VmHWM follows
+   * them), the previous scan's values still hold, and their two reads (the costlier half of
+   * the four) are skipped. Most processes on a node sleep through most ticks.
+   */
+  private takeSched(v: Float64Array): boolean {
+    const same = v[0] === this.schedRun && v[1] === this.schedWait && v[2] === this.schedSlices; // NaN: never the same
+    this.schedRun = v[0]!;
+    this.schedWait = v[1]!;
+    this.schedSlices = v[2]!;
+    return same;
+  }
+
+  /** status's and io's counters; false when status is unreadable or cut (the process is gone). */
+  private readStatusAndIo(): boolean {
     const status = lineValues(this.read(STATUS), STATUS_KEYS);
     const vol = status[1]!;
     const invol = status[2]!;
     if (!Number.isFinite(vol) || !Number.isFinite(invol)) return false; // vanished between the two reads
     const hwm = status[0]!;
     this.hwm_bytes = Number.isFinite(hwm) ? hwm * 1024 : null;
+    this.cpu[5] = vol;
+    this.cpu[6] = invol;
     this.takeIo(lineValues(this.read(IO), IO_KEYS));
-    const sched = schedstatValues(this.read(SCHED));
-    const wait = Number.isFinite(sched[0]!) && Number.isFinite(sched[1]!) ? sched[1]! : 0;
-    const c = this.cpu;
-    c[0] = SCAN[UTIME]!; c[1] = SCAN[STIME]!; c[2] = wait; c[3] = SCAN[MINFLT]!; c[4] = SCAN[MAJFLT]!; c[5] = vol; c[6] = invol;
-    this.scan = scan;
     return true;
   }
 

@@ -23,6 +23,8 @@ interface Seen {
   minflt: number;
   cminflt: number;
   parentKey: string | null;
+  /** The scan that last read it. */
+  scan: number;
 }
 
 /** A reaped child's IO that its parent's counters will show a second time. */
@@ -62,41 +64,61 @@ export class ReapedChildren {
   private credits = new Map<string, Credit[]>();
   private scanNo = 0;
 
-  private byPid = new Map<number, string>();
-  private present = new Set<string>();
+  /**
+   * Present processes by pid. It and `last` are updated in place and lose only departed
+   * processes: clearing and refilling a map and a set every scan regrew their tables, garbage
+   * that outlived the young generation.
+   */
+  private byPid = new Map<number, Seen>();
 
   /** Once per scan, before the deltas: credits the parents of processes gone since the last scan. */
   scan(now: readonly ScannedProcess[]): void {
-    this.scanNo++;
-    const { byPid, present, last } = this;
-    byPid.clear();
-    present.clear();
-    for (const p of now) {
-      byPid.set(p.pid, p.key);
-      present.add(p.key);
+    const n = ++this.scanNo;
+    const { byPid, last } = this;
+    // Indexed loops over `now`: under --optimize-for-size, for-of made an iterator result per element.
+    for (let i = 0; i < now.length; i++) {
+      const seen = last.get(now[i]!.key);
+      if (seen) seen.scan = n;
     }
-    for (const gone of last.values()) {
-      if (!present.has(gone.key) && gone.io) this.credit(gone, gone.io, present);
-    }
-    for (const k of last.keys()) if (!present.has(k)) last.delete(k);
-    for (const p of now) {
-      const parentKey = byPid.get(p.ppid) ?? null;
-      const seen = last.get(p.key);
+    // Credits see the gone processes and their parents as the previous scan left them.
+    // forEach, not for-of: here for-of over a Map made an entry array or result object per entry.
+    last.forEach((gone) => {
+      if (gone.scan !== n && gone.io) this.credit(gone, gone.io);
+    });
+    last.forEach((seen, k) => {
+      if (seen.scan === n) return;
+      last.delete(k);
+      if (byPid.get(seen.pid) === seen) byPid.delete(seen.pid);
+    });
+    for (let i = 0; i < now.length; i++) {
+      const p = now[i]!;
+      let seen = last.get(p.key);
       if (!seen) {
-        last.set(p.key, { key: p.key, pid: p.pid, ppid: p.ppid, io: p.io ? [...p.io] : null, minflt: p.minflt, cminflt: p.cminflt, parentKey });
-        continue;
+        seen = { key: p.key, pid: p.pid, ppid: p.ppid, io: null, minflt: p.minflt, cminflt: p.cminflt, parentKey: null, scan: n };
+        last.set(p.key, seen);
       }
+      byPid.set(p.pid, seen);
+    }
+    for (let i = 0; i < now.length; i++) {
+      const p = now[i]!;
+      const seen = last.get(p.key);
+      if (!seen) continue;
       seen.ppid = p.ppid;
       seen.io = copyInto(seen.io, p.io);
       seen.minflt = p.minflt;
       seen.cminflt = p.cminflt;
-      seen.parentKey = parentKey;
+      seen.parentKey = byPid.get(p.ppid)?.key ?? null;
     }
     for (const [parent, list] of this.credits) {
-      const kept = list.filter((c) => this.scanNo - c.scan < MAX_AGE_SCANS);
-      if (!present.has(parent) || kept.length === 0) this.credits.delete(parent);
+      const kept = list.filter((c) => n - c.scan < MAX_AGE_SCANS);
+      if (!this.present(parent) || kept.length === 0) this.credits.delete(parent);
       else this.credits.set(parent, kept);
     }
+  }
+
+  /** Whether the process `key` was read in the current scan. */
+  private present(key: string): boolean {
+    return this.last.get(key)?.scan === this.scanNo;
   }
 
   /**
@@ -123,12 +145,12 @@ export class ReapedChildren {
   }
 
   /** The nearest ancestor still sampled: a parent reaped in the same interval passed the IO up. */
-  private credit(child: Seen, io: readonly number[], present: ReadonlySet<string>): void {
+  private credit(child: Seen, io: readonly number[]): void {
     let parent = child.parentKey === null ? undefined : this.last.get(child.parentKey);
-    for (let depth = 0; parent && !present.has(parent.key) && depth < MAX_DEPTH; depth++) {
+    for (let depth = 0; parent && !this.present(parent.key) && depth < MAX_DEPTH; depth++) {
       parent = parent.parentKey === null ? undefined : this.last.get(parent.parentKey);
     }
-    if (!parent || !present.has(parent.key)) return; // reparented to an unsampled reaper, or gone
+    if (!parent || !this.present(parent.key)) return; // reparented to an unsampled reaper, or gone
     const list = this.credits.get(parent.key) ?? [];
     list.push({ left: [...io], baseCminflt: parent.cminflt, faults: child.minflt + child.cminflt, scan: this.scanNo });
     this.credits.set(parent.key, list.slice(-MAX_PER_PARENT));

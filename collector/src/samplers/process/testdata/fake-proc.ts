@@ -36,8 +36,15 @@ export const fileTexts = (p: FakeProc): Record<'stat' | 'status' | 'io' | 'sched
   stat: statLine(p),
   status: `Name:\t${p.comm ?? 'fake'}\nVmHWM:\t     100 kB\nvoluntary_ctxt_switches:\t${p.vol ?? 0}\nnonvoluntary_ctxt_switches:\t0\n`,
   io: `rchar: 0\nwchar: ${p.wchar ?? 0}\nsyscr: 0\nsyscw: 0\nread_bytes: 0\nwrite_bytes: ${p.write_bytes ?? 0}\ncancelled_write_bytes: 0\n`,
-  schedstat: `1000 ${p.wait_ns ?? 0} 1\n`,
+  schedstat: `${schedRunNs(p)} ${p.wait_ns ?? 0} 1\n`,
 });
+
+/**
+ * Time on CPU as schedstat shows it: a process whose counters moved has run, so it moves with
+ * them (the sampler skips status and io of a process whose schedstat did not move).
+ */
+const schedRunNs = (p: FakeProc): number =>
+  1000 + (p.utime ?? 0) + (p.stime ?? 0) + (p.vol ?? 0) + (p.wchar ?? 0) + (p.write_bytes ?? 0) + (p.wait_ns ?? 0);
 
 /** Writes the files in place (same inode), as a changing /proc file looks through an open fd. */
 export function writeProc(root: string, p: FakeProc): void {

@@ -39,7 +39,7 @@ export function laneCount(cpus: number, mix: readonly (readonly [string, string,
   return Math.max(1, Math.floor((cpus - 1) / widest));
 }
 
-interface Tally { runs: number; cleanSeconds: number; warnings: Map<string, number>; flapped: string[]; doubled: string[] }
+interface Tally { runs: number; cleanSeconds: number; warnings: Map<string, number>; details: string[]; flapped: string[]; doubled: string[] }
 
 async function oneRun(stack: ScenarioStack, i: number, tally: Tally): Promise<void> {
   const [app, cmd, args, cores] = MIX[i % MIX.length] ?? MIX[0]!;
@@ -53,7 +53,11 @@ async function oneRun(stack: ScenarioStack, i: number, tally: Tally): Promise<vo
   });
   tally.runs++;
   tally.cleanSeconds += (Date.now() - began) / 1000;
-  for (const k of warningsOfRun(id, o.findings.filter((x) => x.after_end === 0), stack.seen)) tally.warnings.set(k, (tally.warnings.get(k) ?? 0) + 1);
+  for (const k of warningsOfRun(id, o.findings.filter((x) => x.after_end === 0), stack.seen)) {
+    tally.warnings.set(k, (tally.warnings.get(k) ?? 0) + 1);
+    const f = o.findings.find((x) => x.kind === k);
+    tally.details.push(`${app} (${id}) ${k}: ${f?.message ?? 'published live only'}`);
+  }
   tally.flapped.push(...flappedKinds(id, stack.seen).map((k) => `${id}:${k}`));
   const verdict = (await findingsOfRun(stack.store, id)).filter((f) => f.after_end === 0);
   const ids = new Map<string, Set<string>>();
@@ -63,7 +67,7 @@ async function oneRun(stack: ScenarioStack, i: number, tally: Tally): Promise<vo
 
 async function main(minutes: number): Promise<void> {
   const stack = await ScenarioStack.open(join(mkdtempSync(join(tmpdir(), 'runlens-soak-')), 'store'));
-  const tally: Tally = { runs: 0, cleanSeconds: 0, warnings: new Map(), flapped: [], doubled: [] };
+  const tally: Tally = { runs: 0, cleanSeconds: 0, warnings: new Map(), details: [], flapped: [], doubled: [] };
   const rss0 = process.memoryUsage().rss;
   const until = Date.now() + minutes * 60_000;
   const cpus = availableParallelism();
@@ -82,6 +86,7 @@ async function main(minutes: number): Promise<void> {
     process.stdout.write([
       `runs ${tally.runs}, clean run time ${(tally.cleanSeconds / 60).toFixed(1)} min (${minutes} min wall, ${lanes} lane${lanes > 1 ? 's' : ''} on ${cpus} CPUs)`,
       `warnings ${warnings} (${[...tally.warnings].map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}) = ${(warnings / hours).toFixed(1)} per clean hour`,
+      ...tally.details.map((d) => `  ${d}`),
       `flapped ${tally.flapped.length}${tally.flapped.length ? `: ${tally.flapped.slice(0, 5).join(', ')}` : ''}`,
       `doubled ${tally.doubled.length}${tally.doubled.length ? `: ${tally.doubled.slice(0, 5).join(', ')}` : ''}`,
       `runs still held by the analyzer after all ended: ${held}; RSS ${(rss0 / 2 ** 20).toFixed(0)} → ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`,

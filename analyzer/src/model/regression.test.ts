@@ -14,4 +14,16 @@ describe('regression against the app\'s own history', () => {
     const f = detectRegression(summary(30, 0.6), [20, 20.5, 19.5, 20, 20.2].map((s) => summary(s)), w);
     expect(f).toMatchObject({ kind: 'regression', severity: 'warning', evidence: { cause: 'cpu', baseline_runs: 5 } });
   });
+
+  it('does not call launch noise of a run of a few seconds or less a regression', () => {
+    // Sub-second runs: 2.5x the median, beyond 3 MADs, but 0.05 s is no slowdown a user can act on.
+    expect(detectRegression(summary(0.08), [0.03, 0.031, 0.029, 0.03, 0.032].map((s) => summary(s)), w)).toBeNull();
+    // A 2 s run that ended 0.7 s late: 1.35x, still inside one sampling tick.
+    expect(detectRegression(summary(2.75), [2.04, 2.05, 2.03, 2.06].map((s) => summary(s)), w)).toBeNull();
+  });
+
+  it('flags a short run that lost more than a tick', () => {
+    const f = detectRegression(summary(3.4, 0.6), [2.04, 2.05, 2.03, 2.06].map((s) => summary(s)), w);
+    expect(f).toMatchObject({ kind: 'regression', evidence: { baseline_wall_s_median: 2.05, min_slower_s: 1 } });
+  });
 });

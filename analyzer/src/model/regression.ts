@@ -8,6 +8,13 @@ import type { SummaryRow } from './baseline.ts';
 export const MIN_BASELINE_RUNS = 3;
 export const SLOWER_RATIO = 1.2;
 export const MAD_K = 3;
+/**
+ * The least slowdown called a regression: one second, one tick of the run's window and the
+ * resolution of the scheduler's own elapsed time. A run of a second or less moves by tens of
+ * milliseconds with launch and teardown alone, whatever its length, so a relative threshold
+ * cannot hold for it: in a clean 12-minute soak every regression called (3) was on `true`.
+ */
+export const MIN_SLOWER_S = 1;
 
 /** Which resource changed most against the baseline, and in which phase. */
 function cause(run: SummaryRow, base: readonly SummaryRow[], w: RunWindow): { cause: string; detail: string; phase: string } {
@@ -43,7 +50,7 @@ export function detectRegression(run: SummaryRow, history: readonly SummaryRow[]
   const walls = base.map((b) => b.wall_s);
   const med = median(walls);
   const spread = Math.max(mad(walls), 0.05 * med);
-  if (run.wall_s < SLOWER_RATIO * med || run.wall_s < med + MAD_K * spread) return null;
+  if (run.wall_s < SLOWER_RATIO * med || run.wall_s < med + MAD_K * spread || run.wall_s < med + MIN_SLOWER_S) return null;
   const c = cause(run, base, w);
   const slower = run.wall_s / med - 1;
   return {
@@ -51,6 +58,6 @@ export function detectRegression(run: SummaryRow, history: readonly SummaryRow[]
     severity: slower > 0.5 ? 'critical' : 'warning', confidence: round(Math.min(1, 0.5 + (run.wall_s - med) / (10 * spread))),
     message: `Regression: ${Math.round(slower * 100)}% slower than the median of ${base.length} earlier runs; cause ${c.cause}: ${c.detail}`,
     advice: `Compare ${c.phase} with an earlier run of this app; ${c.cause === 'cpu' ? 'check CPU quota, frequency and competing processes on the node' : c.cause === 'io' ? 'check the file system load and stripe settings' : 'profile the slow phase'}.`,
-    evidence: { wall_s: round(run.wall_s, 2), baseline_wall_s_median: round(med, 2), baseline_runs: base.length, spread_s: round(spread, 2), cause: c.cause, phase: c.phase, slower_ratio_threshold: SLOWER_RATIO, mad_k: MAD_K },
+    evidence: { wall_s: round(run.wall_s, 2), baseline_wall_s_median: round(med, 2), baseline_runs: base.length, spread_s: round(spread, 2), cause: c.cause, phase: c.phase, slower_ratio_threshold: SLOWER_RATIO, mad_k: MAD_K, min_slower_s: MIN_SLOWER_S },
   };
 }

@@ -1,6 +1,7 @@
 // Query settings on chDB's production insert statement (one compacted 100 k-row ArrowStream file
 // with the table's structure, optimize_on_insert = 0): CPU of this process per row, alternated.
 //   nice -n 10 node --import ./node_modules/tsx/dist/loader.mjs benchmarks/ingest/settings-probe.ts
+// BENCH_SHM_DIR=/dev/shm adds the production statement reading the same file from tmpfs.
 import { openChdbStore } from '@runlens/pipeline';
 import { MODERN_CAPABILITIES, admitStream, catalog, columnType, compactStreams, encodeBatch } from '@runlens/schemas';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { messageRows } from './rows.ts';
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 4);
 const dir = mkdtempSync(join(tmpdir(), 'runlens-settings-probe-'));
+let shm: string | null = null;
 
 async function main(): Promise<void> {
   const store = await openChdbStore({ path: join(dir, 'db'), database: 'probe' });
@@ -22,6 +24,9 @@ async function main(): Promise<void> {
   if (!pieces) throw new Error('not compacted');
   const file = join(dir, 'rows.arrows');
   writeFileSync(file, Buffer.concat(pieces));
+  // The same file on tmpfs (where /dev/shm exists): the spill's own share of ext4's work.
+  shm = process.env.BENCH_SHM_DIR ? mkdtempSync(join(process.env.BENCH_SHM_DIR, 'runlens-probe-')) : null;
+  if (shm) writeFileSync(join(shm, 'rows.arrows'), Buffer.concat(pieces));
   const cols = Object.keys(catalog.process_samples.columns).join(', ');
   const structure = Object.entries(catalog.process_samples.columns).map(([c, d]) => `${c} ${columnType(d, MODERN_CAPABILITIES)}`).join(', ');
   const variants: Record<string, string> = {
@@ -30,11 +35,13 @@ async function main(): Promise<void> {
     max_insert_threads_1: 'optimize_on_insert = 0, max_threads = 1, max_insert_threads = 1',
     no_squash: 'optimize_on_insert = 0, min_insert_block_size_rows = 0, min_insert_block_size_bytes = 0',
   };
+  const from = (name: string): string => (name === 'tmpfs_spill' && shm !== null ? join(shm, 'rows.arrows') : file);
+  if (shm) variants.tmpfs_spill = variants.production as string;
   const per = new Map<string, number[]>();
   for (let r = 0; r < REPEATS; r++) {
     for (const [name, settings] of Object.entries(variants)) {
       const c0 = process.cpuUsage();
-      await store.query(`INSERT INTO process_samples (${cols}) SELECT ${cols} FROM file('${file}', 'ArrowStream', '${structure}') SETTINGS ${settings}`);
+      await store.query(`INSERT INTO process_samples (${cols}) SELECT ${cols} FROM file('${from(name)}', 'ArrowStream', '${structure}') SETTINGS ${settings}`);
       const c = process.cpuUsage(c0);
       per.set(name, [...(per.get(name) ?? []), Math.round(ROWS / ((c.user + c.system) / 1e6) / 1000)]);
     }
@@ -53,4 +60,4 @@ async function main(): Promise<void> {
   await store.close();
 }
 
-main().finally(() => rmSync(dir, { recursive: true, force: true })).catch((e: unknown) => { console.error(e); process.exitCode = 1; });
+main().finally(() => { for (const d of [dir, shm]) if (d !== null) rmSync(d, { recursive: true, force: true }); }).catch((e: unknown) => { console.error(e); process.exitCode = 1; });

@@ -1,10 +1,11 @@
 import { type Bus, openKafkaBus } from '@runlens/pipeline';
 import { topicFor } from '@runlens/schemas';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectJsonLines } from '../lib/json-log.ts';
-import { cpuSeconds, progress, sleep } from './proc.ts';
+import { cpuSeconds, progress, sleep, threadCpuDelta, threadCpuSeconds } from './proc.ts';
 import { message } from './rows.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -34,6 +35,9 @@ export interface IngestRun {
   /** CPU of the Kafka broker over the same window, when its pid is known. */
   readonly broker_cpu_s: number | null;
   readonly rows_sent: number;
+  /** The ingest child's CPU seconds per thread name over the window (threads alive at its end). */
+  readonly threads?: Record<string, number>;
+  readonly window_monotonic_s?: readonly [number, number];
 }
 
 function spawnIngest(env: Record<string, string>, cpuProfDir?: string): { child: ChildProcess; lines: Record<string, unknown>[] } {
@@ -41,11 +45,15 @@ function spawnIngest(env: Record<string, string>, cpuProfDir?: string): { child:
   // dist/current/main.js, which `runlens --version` has just rebuilt if stale) with the flag.
   // BENCH_INGEST_MAIN runs another build's main.js (a copy of an older dist/b-…) to compare builds on one machine.
   const main = process.env.BENCH_INGEST_MAIN;
-  if (cpuProfDir && !main) execFileSync(RUNLENS, ['--version']);
-  const [cmd, args] = cpuProfDir || main
-    ? [process.execPath, [...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), main ?? join(ROOT, 'dist/current/main.js'), 'ingest']]
+  if ((cpuProfDir || process.env.BENCH_CHILD_NODE_FLAGS) && !main) execFileSync(RUNLENS, ['--version']);
+  // BENCH_CHILD_NODE_FLAGS: extra node flags for the child (e.g. --trace-gc, refused in NODE_OPTIONS).
+  const flags = process.env.BENCH_CHILD_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const [cmd, args] = cpuProfDir || main || flags.length > 0
+    ? [process.execPath, [...flags, ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), main ?? join(ROOT, 'dist/current/main.js'), 'ingest']]
     : [RUNLENS, ['ingest']];
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  // BENCH_CHILD_STDOUT: a file for the child's stdout (e.g. NODE_OPTIONS=--trace-gc output).
+  const out = process.env.BENCH_CHILD_STDOUT ? openSync(`${process.env.BENCH_CHILD_STDOUT}.${env.RUNLENS_STORE ?? 'x'}`, 'w') : 'ignore';
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', out, 'pipe'] });
   const lines = collectJsonLines(child.stderr);
   return { child, lines };
 }
@@ -78,6 +86,7 @@ export async function runIngest(opts: {
     await waitLine(lines, child, 'ingest started', 120_000);
     const pid = child.pid ?? 0;
     const cpu0 = cpuSeconds(pid);
+    const threads0 = threadCpuSeconds(pid);
     const servers = opts.serverPid === null ? [] : [opts.serverPid].flat();
     const serverCpu = (): number => servers.reduce((a, p) => a + cpuSeconds(p), 0);
     const srv0 = serverCpu();
@@ -85,6 +94,7 @@ export async function runIngest(opts: {
     const brokerCpu = (): number => brokers.reduce((a, p) => a + cpuSeconds(p), 0);
     const broker0 = brokerCpu();
     const t0 = performance.now();
+    const mono0 = process.hrtime.bigint();
     let firstCommit = Number.NaN;
     let lastLog = t0;
     for (let lag = await admin.lag(opts.group, topics); lag > 0; lag = await admin.lag(opts.group, topics)) {
@@ -95,14 +105,17 @@ export async function runIngest(opts: {
       await sleep(100);
     }
     const wall_s = (performance.now() - t0) / 1000;
+    // CLOCK_MONOTONIC seconds, to cut a `perf record -k CLOCK_MONOTONIC` of the child to this window.
+    const window_monotonic_s = [Number(mono0) / 1e9, Number(process.hrtime.bigint()) / 1e9] as const;
     const ingest_cpu_s = cpuSeconds(pid) - cpu0;
+    const threads = threadCpuDelta(threads0, threadCpuSeconds(pid));
     const server_cpu_s = servers.length > 0 ? serverCpu() - srv0 : null;
     const broker_cpu_s = brokers.length > 0 ? brokerCpu() - broker0 : null;
     const closed = new Promise((r) => child.once('close', r));
     child.kill('SIGTERM');
     await closed;
     const stopped = lines.find((l) => l.msg === 'ingest stopped');
-    return { store: opts.store, wall_s, first_commit_s: firstCommit, ingest_cpu_s, server_cpu_s, broker_cpu_s, rows_sent: Number(stopped?.sent ?? Number.NaN) };
+    return { store: opts.store, wall_s, first_commit_s: firstCommit, ingest_cpu_s, server_cpu_s, broker_cpu_s, rows_sent: Number(stopped?.sent ?? Number.NaN), threads, window_monotonic_s };
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await admin.close();

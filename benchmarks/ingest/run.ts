@@ -51,7 +51,7 @@ async function kafkaIngest(r: number, kafka: TestServer, http: ClickHouseHttp): 
       ...(CPU_PROF_DIR ? { cpuProfDir: join(CPU_PROF_DIR, store) } : {}),
     });
     if (run.rows_sent !== ROWS) throw new Error(`${store}: ingest sent ${run.rows_sent} rows, expected ${ROWS}`);
-    progress(`  ${store}: ${Math.round(ROWS / run.wall_s)} rows/s wall, ${Math.round(ROWS / run.ingest_cpu_s)} rows per ingest CPU-s`);
+    progress(`  ${store}: ${Math.round(ROWS / run.wall_s)} rows/s wall, ${Math.round(ROWS / run.ingest_cpu_s)} rows per ingest CPU-s; threads ${JSON.stringify(run.threads ?? {})}; window ${run.window_monotonic_s?.map((t) => t.toFixed(3)).join('-')}`);
     ingest.push(run);
     if (store === 'clickhouse') {
       const stored = await http.count(`${database}.process_samples`);
@@ -75,7 +75,9 @@ async function formatRuns(chdb: Store, server: Store, http: ClickHouseHttp): Pro
     for (const variant of await serverVariants(server, http)) formats.push(await runVariant({ store: server, http, variant, batchRows, ...common }));
   }
   // The chDB table now holds the data set once: the engine's own copy rate is the ceiling.
-  return { formats, ceiling: [await ceiling(chdb, null)] };
+  const c = await ceiling(chdb, null);
+  progress(`  chdb ceiling: ${Math.round(c.rows / c.cpu_s)} rows per CPU-s (${c.cpu_s.toFixed(2)} CPU s)`);
+  return { formats, ceiling: [c] };
 }
 
 async function main(): Promise<void> {

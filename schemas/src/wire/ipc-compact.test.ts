@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { batchToRows, tryDecodeBatch } from '../arrow.ts';
 import type { Row, TableName } from '../catalog/index.ts';
-import { compactStreams } from './ipc-compact.ts';
+import { CompactScratch, compactStreams } from './ipc-compact.ts';
 import { ipcFrames } from './ipc-metadata.ts';
 import { encodeBatch } from './ipc-writer.ts';
 import { admitStream } from './message.ts';
@@ -31,6 +31,31 @@ describe('compactStreams', () => {
     expect(ipcFrames(out)?.map((f) => f.kind)).toEqual(['schema', 'record_batch']);
     expect(rowsOf('gpu_samples', out)).toEqual(streams.flatMap((s) => rowsOf('gpu_samples', s)));
     expect(admitStream('gpu_samples', out)).toBe(true);
+  });
+
+  it('writes each compaction into the scratch buffer it kept, and every one reads back its own rows', () => {
+    const scratch = new CompactScratch();
+    let i = 0;
+    const first = [4, 6].map((n) => encodeBatch('gpu_samples', Array.from({ length: n }, () => gpu(i++))));
+    const second = [2, 3].map((n) => encodeBatch('gpu_samples', Array.from({ length: n }, () => gpu(i++))));
+    for (const s of [...first, ...second]) expect(admitStream('gpu_samples', s)).toBe(true);
+    const a = compactStreams('gpu_samples', first, scratch);
+    if (!a) throw new Error('not compacted');
+    const kept = scratch.bytes;
+    expect(rowsOf('gpu_samples', Buffer.concat(a))).toEqual(first.flatMap((s) => rowsOf('gpu_samples', s)));
+    const b = compactStreams('gpu_samples', second, scratch);
+    if (!b) throw new Error('not compacted');
+    expect(scratch.bytes).toBe(kept);
+    expect(b.some((p) => p.buffer === kept?.buffer)).toBe(true);
+    expect(rowsOf('gpu_samples', Buffer.concat(b))).toEqual(second.flatMap((s) => rowsOf('gpu_samples', s)));
+  });
+
+  it('does not keep a body larger than the scratch allows', () => {
+    const scratch = new CompactScratch(16);
+    const streams = [3, 4].map((n) => encodeBatch('gpu_samples', Array.from({ length: n }, (_, k) => gpu(k))));
+    for (const s of streams) admitStream('gpu_samples', s);
+    expect(compactStreams('gpu_samples', streams, scratch)).not.toBeNull();
+    expect(scratch.bytes).toBeNull();
   });
 
   it('declines streams whose schema was never admitted, so the caller splices them instead', () => {

@@ -107,6 +107,24 @@ class Runs {
   }
 }
 
+/**
+ * A body buffer kept from one compaction to the next. A flush of 100 k rows compacts ~20 MB:
+ * a fresh buffer each time costs page faults and, as external memory, drives V8's full
+ * collections (with the bus's inflated batches, one mark-compact per ~64 MB). The pieces that
+ * compactStreams returns point into it, so the caller must be done with them (a synchronous
+ * write) before it compacts again with the same scratch.
+ */
+export class CompactScratch {
+  bytes: Buffer | null = null;
+
+  /** Keeps `bytes` for the next compaction unless it is larger than `maxBytes`. */
+  constructor(readonly maxBytes = 64 * 1024 * 1024) {}
+
+  keep(bytes: Buffer): void {
+    if (bytes.length <= this.maxBytes) this.bytes = bytes;
+  }
+}
+
 /** The body of the one record batch being written: 8-aligned buffers and their field nodes. */
 class Body {
   bytes: Buffer;
@@ -115,8 +133,9 @@ class Body {
   readonly nodes: number[] = [];
   readonly buffers: number[] = [];
 
-  constructor(size: number) {
-    this.bytes = Buffer.allocUnsafe(size);
+  constructor(size: number, scratch?: CompactScratch) {
+    const kept = scratch?.bytes;
+    this.bytes = kept && kept.length >= size ? kept : Buffer.allocUnsafe(size);
     this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
   }
 
@@ -248,16 +267,17 @@ function stringLists(out: Body, sources: readonly Source[], c: number): void {
  * then converts one batch instead of one per message: its cost per record batch is about
  * 100 µs, more than a 20-row message's rows (benchmarks/ingest/engine-probe.ts). Returns the
  * pieces of that stream (ipc-writer's catalogStream); null when a stream was not accepted (see
- * acceptedLayout): the caller then splices (ipc-splice.ts).
+ * acceptedLayout): the caller then splices (ipc-splice.ts). With `scratch`, the body is written
+ * into its kept buffer (see CompactScratch for the caller's part).
  */
-export function compactStreams(table: TableName, streams: readonly Uint8Array[]): Uint8Array[] | null {
+export function compactStreams(table: TableName, streams: readonly Uint8Array[], scratch?: CompactScratch): Uint8Array[] | null {
   const sources: Source[] = [];
   let size = 4096;
   for (const s of streams) {
     if (!sourcesOf(table, s, sources)) return null;
     size += s.byteLength;
   }
-  const out = new Body(size);
+  const out = new Body(size, scratch);
   const defs = Object.values(catalog[table].columns) as ColumnDef[];
   for (let c = 0; c < defs.length; c++) {
     const def = defs[c] as ColumnDef;
@@ -268,5 +288,6 @@ export function compactStreams(table: TableName, streams: readonly Uint8Array[])
     if (def.type === 'str' || def.type === 'lc') offsetsAndData(out, runs, true);
     else fixed(out, runs, VALUE_BYTES[def.type]);
   }
+  scratch?.keep(out.bytes);
   return catalogStream(table, sources.reduce((n, s) => n + s.numRows, 0), out);
 }

@@ -4,11 +4,15 @@ import type { AgentName } from './peers/peer.ts';
 
 const csv = (s: string): string[] => s.split(',').map((x) => x.trim()).filter((x) => x !== '');
 
-/** Every knob, from the environment; defaults are the `npm run bench` settings (≈ 7 min on 2 cores). */
+/** Every knob, from the environment (≈ 10 min with the defaults on 2 cores; see the README's Command). */
 export const Config = z.object({
-  BENCH_DURATION_S: z.coerce.number().int().min(5).default(7),
+  BENCH_DURATION_S: z.coerce.number().int().min(5).default(15),
   BENCH_REPEATS: z.coerce.number().int().min(1).default(2),
-  BENCH_WARMUP_S: z.coerce.number().int().min(0).default(2),
+  /**
+   * An agent runs for days, so the window measures its steady state: 8 s keeps start-up and
+   * the JIT compilation of the first ticks (V8's compiler threads count in the agent's CPU) out.
+   */
+  BENCH_WARMUP_S: z.coerce.number().int().min(0).default(8),
   BENCH_PROCESSES: z.string().default('1000,3000')
     .transform((s) => csv(s).map(Number))
     .pipe(z.array(z.number().int().positive()).min(1)),

@@ -3,6 +3,7 @@ import { counterDelta } from '../../lib/counter.ts';
 import { readText } from '../../lib/proc-files.ts';
 import { type Attribution, type HostContext, type Tick, defineSampler } from '../../sampler.ts';
 import { BusyThreads } from './busy-threads.ts';
+import { LastPidWatch, showsOwnPidNamespace } from './last-pid.ts';
 import { ProcessColumns } from './process-columns.ts';
 import { ProcReader, keptOpenBudget } from './proc-reader.ts';
 import { CPU_COUNTERS, IO_COUNTERS, type ProcSlot } from './proc-slot.ts';
@@ -93,7 +94,8 @@ export const processSampler = defineSampler({
   description: 'Per-process CPU, memory, scheduling and IO from /proc/<pid>/{stat,status,io,schedstat}.',
   config,
   create(cfg, host) {
-    const reader = new ProcReader(host.procRoot, cfg.max_kept_open ?? keptOpenBudget());
+    const newTasks = showsOwnPidNamespace(host.procRoot) ? new LastPidWatch(`${host.procRoot}/loadavg`) : null;
+    const reader = new ProcReader(host.procRoot, cfg.max_kept_open ?? keptOpenBudget(), newTasks);
     const reaped = new ReapedChildren();
     const busy = new BusyThreads(host.procRoot);
     const out = new ProcessColumns(host);

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProcReader, keptOpenBudget } from './proc-reader.ts';
+import { LastPidWatch, lastNumber, showsOwnPidNamespace } from './last-pid.ts';
+import { MAX_REUSED_LISTINGS, ProcReader, keptOpenBudget } from './proc-reader.ts';
 import { fileTexts, writeProc } from './testdata/fake-proc.ts';
 
 /** Replaces one file with a new inode: a descriptor kept open on the old one still reads the old text. */
@@ -97,6 +98,49 @@ describe('ProcReader (slots per pid) over a fake procRoot', () => {
     expect(r?.cpu[0]).toBe(9);
     expect(r?.io).toBeNull();
     expect(r?.cpu[2]).toBe(0);
+  });
+});
+
+describe('ProcReader listing reuse while no task was created (LastPidWatch)', () => {
+  const loadavg = (root: string, lastPid: number): void => writeFileSync(join(root, 'loadavg'), `0.10 0.20 0.30 1/321 ${lastPid}\n`);
+  const pidsOf = (reader: ProcReader): number[] => reader.readAll(reader.listPids()).map((r) => r.pid);
+
+  it('lists procRoot again only once the last pid moved; a process gone meanwhile drops out without a listing', () => {
+    const root = fakeRoot();
+    writeProc(root, { pid: 10, start: 1 });
+    writeProc(root, { pid: 11, start: 2 });
+    loadavg(root, 500);
+    const reader = new ProcReader(root, 0, new LastPidWatch(join(root, 'loadavg')));
+    expect(pidsOf(reader)).toEqual([10, 11]);
+    // A real /proc cannot show a new process without a new last pid; this fake one can, which
+    // shows that the listing was not taken.
+    writeProc(root, { pid: 12, start: 3 });
+    rmSync(join(root, '10'), { recursive: true });
+    expect(pidsOf(reader)).toEqual([11]);
+    loadavg(root, 501);
+    expect(pidsOf(reader).sort((a, b) => a - b)).toEqual([11, 12]);
+    reader.closeAll();
+  });
+
+  it('lists anyway after MAX_REUSED_LISTINGS reuses, and always without a watch', () => {
+    const root = fakeRoot();
+    writeProc(root, { pid: 10, start: 1 });
+    loadavg(root, 500);
+    const watched = new ProcReader(root, 0, new LastPidWatch(join(root, 'loadavg')));
+    const plain = new ProcReader(root, 0);
+    expect(pidsOf(watched)).toEqual([10]);
+    writeProc(root, { pid: 12, start: 3 });
+    for (let i = 0; i < MAX_REUSED_LISTINGS; i++) expect(pidsOf(watched)).toEqual([10]);
+    expect(pidsOf(watched)).toEqual([10, 12]);
+    expect(pidsOf(plain)).toEqual([10, 12]);
+  });
+
+  it('reads loadavg\'s last field, and trusts only a /proc of its own pid namespace', () => {
+    expect(lastNumber(Buffer.from('0.10 0.20 0.30 1/321 4194303\n'))).toBe(4194303);
+    expect(lastNumber(Buffer.from('0.10 0.20 0.30 1/321\n'))).toBe(321);
+    expect(lastNumber(Buffer.from('garbage x\n'))).toBe(-1);
+    expect(showsOwnPidNamespace('/proc')).toBe(true);
+    expect(showsOwnPidNamespace(fakeRoot())).toBe(false);
   });
 });
 

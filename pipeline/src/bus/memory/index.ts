@@ -2,7 +2,7 @@ import { backoffMs } from '@runlens/schemas';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Bus, BusProducer, ReplicationShortfall, Subscription, SubscribeOptions } from '../types.ts';
 import { partitionFor } from '../types.ts';
-import { PartitionLog } from './topic-log.ts';
+import { PartitionLog, waitForAny } from './topic-log.ts';
 
 interface Member {
   readonly opts: SubscribeOptions;
@@ -172,8 +172,8 @@ export class MemoryBus implements Bus {
   }
 
   private async idle(m: Member): Promise<void> {
-    const waits = m.assigned.map((log) => log.waitFor(m.position.get(log) ?? this.offset(m.opts.group, log), 200));
-    await (waits.length > 0 ? Promise.race(waits) : sleep(200));
+    const logs = m.assigned;
+    await (logs.length > 0 ? waitForAny(logs, (log) => m.position.get(log) ?? this.offset(m.opts.group, log), 200) : sleep(200));
   }
 
   private trim(log: PartitionLog): void {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 
 const loader = join(process.cwd(), 'node_modules/tsx/dist/loader.mjs');
 const BENCHES = [
-  // 5 agents × 2 levels × 2 repeats of 2 + 5 s, then 6 conditions × 2 runs of a ~6 s job: ≈ 5 min on 2 cores
-  // (the README's table: 7 s windows, 3 slowdown runs).
+  // 5 agents × 2 levels × 2 repeats of 8 + 10 s, then 6 conditions × 2 runs of a ~6 s job: ≈ 8 min on 2 cores
+  // (the README's table: 15 s windows, 3 slowdown runs).
   { name: 'collector-overhead', env: { BENCH_DURATION_S: '10', BENCH_WARMUP_S: '8', BENCH_REPEATS: '2', BENCH_PROCESSES: '1000,3000', BENCH_SLOWDOWN_REPEATS: '2', BENCH_SLOWDOWN_PROCESSES: '1000', BENCH_SLOWDOWN_CPU_OPS: '18000' } },
   // 1 repeat of 300 k rows per store, 10k-row format comparison only (the README's table uses 3 × 1 M).
   { name: 'ingest', env: { BENCH_REPEATS: '1', BENCH_MESSAGES: '600', BENCH_BATCHES: '10000' } },

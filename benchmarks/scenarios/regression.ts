@@ -11,7 +11,7 @@ export interface RegressionResult {
 }
 
 /**
- * Five clean runs of a fixed-work app (about 5 s each on this VM), then one held to `quota` cores
+ * Five clean runs of a fixed-work app (12-13 s each on this quiet VM), then one held to `quota` cores
  * (0.75 by default) by a CFS quota: a third slower, well over the one second a regression needs.
  */
 export async function regressionScenario(stack: ScenarioStack, prefix: string, millions = 3000, quota = 0.75): Promise<RegressionResult> {

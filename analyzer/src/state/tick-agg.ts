@@ -1,5 +1,5 @@
 import type { Row } from '@runlens/schemas';
-import type { RunTick } from '../window/run-window.ts';
+import type { Newcomers, RunTick } from '../window/run-window.ts';
 import { type ProcessCols, allRows, colsOfRows, orElse } from './process-cols.ts';
 
 type ProcessRow = Row<'process_samples'>;
@@ -79,4 +79,27 @@ function sumTicks(ts: number, ticks: readonly RunTick[]): RunTick {
     invol_ctxsw_per_s: sum((t) => t.invol_ctxsw_per_s), procs: sum((t) => t.procs), d_state_procs: sum((t) => t.d_state_procs),
     stopped_procs: sum((t) => t.stopped_procs), threads: sum((t) => t.threads),
   };
+}
+
+/** A process whose interval is under this share of its tick's started during the tick (its first reading was seeded at its start). */
+export const NEWCOMER_SHARE = 0.9;
+
+/**
+ * Of the rows `idx`, those that started during their tick: the tick is the longest interval among
+ * `all` (every row of the host's tick), and a row whose interval is shorter than NEWCOMER_SHARE of
+ * it began mid-tick. Null where none did. They place an onset inside the tick: from their start on,
+ * the tick's average understates them by their share (cpu_interference's sub-tick onset).
+ */
+export function newcomers(c: ProcessCols, idx: readonly number[], all: readonly number[]): Newcomers | null {
+  let tick = 1e-3;
+  for (const i of all) tick = Math.max(tick, c.interval_s[i] ?? NaN);
+  let cores = 0;
+  let longest = 0;
+  for (const i of idx) {
+    const interval = c.interval_s[i] ?? NaN;
+    if (!(interval < NEWCOMER_SHARE * tick)) continue;
+    cores += ((c.cpu_user_cores[i] ?? NaN) + (c.cpu_sys_cores[i] ?? NaN)) * (interval / tick);
+    longest = Math.max(longest, interval);
+  }
+  return longest > 0 && Number.isFinite(cores) ? { cores, share: longest / tick } : null;
 }

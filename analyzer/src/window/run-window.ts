@@ -36,6 +36,12 @@ export interface NodeTick {
 }
 
 /** CPU used on a host by processes outside any run: the interference candidates. */
+/** What processes that started during a tick used: CPU averaged over the tick (as every tick's amounts), and the share of the tick the oldest of them lived. */
+export interface Newcomers {
+  readonly cores: number;
+  readonly share: number;
+}
+
 export interface BackgroundTick {
   readonly ts: number;
   readonly cpu_cores: number;
@@ -45,6 +51,8 @@ export interface BackgroundTick {
   readonly run_cores?: number;
   /** The other run that used the most CPU at this tick. */
   readonly top_run?: string;
+  /** Of cpu_cores, what processes outside any run that started during this tick used, and when (absent where none started). */
+  readonly newcomers?: Newcomers;
 }
 
 export interface CgroupTick {

@@ -68,4 +68,40 @@ describe('cpu_interference', () => {
     // A finished run's whole window: its last tick is not the present.
     expect(cpuInterference.evaluate(at((i) => (i === last ? 0.4 : 0), false))).toEqual([]);
   });
+
+  describe('sub-tick onset: an outside competitor started during the newest tick', () => {
+    // The run busy on 2 cores until an outside stress-ng --cpu 2 starts `share` of a tick before
+    // the newest sample; from then on the run gets one core and waits for the other (as measured
+    // on this VM: 0.97 cores on CPU, 1.03 waiting).
+    const live = (share: number, opts: { live?: boolean; newcomerCores?: number } = {}) => {
+      const w = contendedHost(0, 2, cpuInterference.liveTicks);
+      const last = w.ticks.length - 1;
+      const mix = (before: number, after: number): number => before * (1 - share) + after * share;
+      return {
+        ...w, live: opts.live ?? true,
+        hosts: (w.hosts ?? []).map((h) => ({
+          ...h,
+          ticks: h.ticks.map((t, i) => ({ ...t, cpu_cores: i === last ? mix(1.94, 0.97) : 1.94, run_delay_cores: i === last ? mix(0.06, 1.03) : 0.06 })),
+          background: h.background.map((b, i) => (i === last
+            ? { ...b, cpu_cores: 0.05 + (opts.newcomerCores ?? 1) * share, newcomers: { cores: (opts.newcomerCores ?? 1) * share, share } }
+            : { ...b, cpu_cores: 0.05 })),
+        })),
+      };
+    };
+
+    it('raises it at that tick when the competitor ran for the last quarter of it', () => {
+      // Averaged over the tick the run waits 18% of its CPU time and the outside takes 0.3 cores: neither strong nor over the floor.
+      const [f] = cpuInterference.evaluate(live(0.25));
+      expect(f?.kind).toBe('cpu_interference');
+      expect(f?.evidence.newest_tick_contended_share).toBe(0.25);
+      expect(f?.evidence.outside_cores_mean).toBeCloseTo(1.05, 1);
+    });
+
+    it('waits for the next tick when the competitor lived under a tenth of it, or was light, or the run has ended', () => {
+      expect(cpuInterference.evaluate(live(0.08))).toEqual([]);
+      // A tenth of a core over its lifetime: a short command, not a competitor.
+      expect(cpuInterference.evaluate(live(0.5, { newcomerCores: 0.1 }))).toEqual([]);
+      expect(cpuInterference.evaluate(live(0.25, { live: false }))).toEqual([]);
+    });
+  });
 });

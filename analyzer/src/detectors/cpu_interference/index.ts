@@ -4,7 +4,7 @@ import { nearest } from '../../window/run-window.ts';
 import { mean } from '../../lib/stats.ts';
 import { THROTTLE_CAUSE } from '../peers.ts';
 import { STRONG_FACTOR, weightedHits } from '../fast-onset.ts';
-import type { HostView, RunWindow } from '../../window/run-window.ts';
+import type { BackgroundTick, HostView, RunTick, RunWindow } from '../../window/run-window.ts';
 
 /** Outside CPU that matters: this share of the host's CPUs, or half a core, whichever is more. */
 export const MIN_OUTSIDE_SHARE = 0.2;
@@ -13,25 +13,70 @@ export const MIN_TICKS = 3;
 /** Another run is named as the outside load where it took at least this much CPU in a contended tick. */
 export const MIN_RUN_CORES = 0.1;
 
-interface Contended { ts: number; outside: number; delay: number; comm: string; runCores: number; run: string | undefined; strong: boolean }
+/**
+ * The newest tick is judged over its part since outside processes started in it, where that part
+ * is at least this share of the tick: ten clock ticks of CPU accounting at 1 s.
+ */
+export const MIN_ONSET_SHARE = 0.1;
+
+/** A tick's outside CPU, and the run's CPU and wait for CPU, in cores. */
+interface Load { outside: number; cpu: number; delay: number }
+
+interface Contended extends Load { ts: number; comm: string; runCores: number; run: string | undefined; strong: boolean; onsetShare: number | null }
+
+/**
+ * Sub-tick onset. Where processes outside any run started during the newest tick, its averages
+ * spread over the whole tick what happened only since they started (an onset three quarters into
+ * the tick shows a quarter of its wait). Judged over that part instead: the newcomers' CPU over
+ * their own lifetime, and the run's CPU and wait less what the previous tick's rates account for
+ * before they started. Only newcomers that by themselves take the outside floor over their lifetime
+ * (a short command run by a health check does not) and lived MIN_ONSET_SHARE of the tick: over a
+ * shorter part, the run's ordinary tick-to-tick change in wait, divided by that part, would pass
+ * for contention.
+ */
+function sinceNewcomers(t: RunTick, prev: RunTick | undefined, bg: BackgroundTick, floor: number): Load | null {
+  const n = bg.newcomers;
+  if (!n || !prev || n.share < MIN_ONSET_SHARE || n.cores / n.share < floor) return null;
+  const before = 1 - n.share;
+  return {
+    outside: bg.cpu_cores - n.cores + n.cores / n.share,
+    cpu: Math.max(0, (t.cpu_cores - prev.cpu_cores * before) / n.share),
+    delay: Math.max(0, (t.run_delay_cores - prev.run_delay_cores * before) / n.share),
+  };
+}
+
+const delayShare = (l: Load): number => l.delay / Math.max(l.cpu, 0.1);
+
+/** Outside CPU over the floor while the run waits for CPU (or PSI cpu rises), and the run busy enough to tell. */
+function isContended(l: Load, floor: number, psi: number): boolean {
+  return l.outside >= floor && (delayShare(l) >= MIN_DELAY_SHARE || psi >= 0.2) && l.cpu + l.delay >= 0.3;
+}
+
+/** Strong: contended with the run's own wait twice the ordinary share (the outside floor attributes the wait; it stays). */
+function isStrong(l: Load, floor: number, psi: number): boolean {
+  return isContended(l, floor, psi) && delayShare(l) >= STRONG_FACTOR * MIN_DELAY_SHARE;
+}
 
 /** Ticks where processes outside the run take CPU and the run waits for CPU (or PSI cpu rises). */
 function contended(h: HostView, w: RunWindow): Contended[] {
   const cpus = h.profile?.logical_cpus ?? h.node[h.node.length - 1]?.online_cpus ?? w.alloc_cores;
+  const floor = Math.max(0.5, MIN_OUTSIDE_SHARE * cpus);
   const out: Contended[] = [];
   const quota = h.cgroup.filter((c) => c.throttled_ratio !== null);
-  for (const t of h.ticks) {
+  const newest = h.ticks.length - 1;
+  for (let i = 0; i <= newest; i++) {
+    const t = h.ticks[i] as RunTick;
     // A run throttled by its own CPU quota waits for CPU (schedstat counts throttled time as
     // run delay) however idle its neighbours are: that wait is the quota's, not theirs.
     if ((nearest(quota, t.ts)?.throttled_ratio ?? 0) >= THROTTLE_CAUSE) continue;
     const bg = nearest(h.background, t.ts);
+    if (!bg) continue;
     const psi = nearest(h.node, t.ts)?.psi_cpu_some ?? 0;
-    if (!bg || bg.cpu_cores < Math.max(0.5, MIN_OUTSIDE_SHARE * cpus)) continue;
-    const delayShare = t.run_delay_cores / Math.max(t.cpu_cores, 0.1);
-    const waits = delayShare >= MIN_DELAY_SHARE || psi >= 0.2;
-    // Strong: the run's own wait twice the ordinary share (the outside floor attributes the wait; it stays).
-    const strong = delayShare >= STRONG_FACTOR * MIN_DELAY_SHARE;
-    if (waits && t.cpu_cores + t.run_delay_cores >= 0.3) out.push({ ts: t.ts, outside: bg.cpu_cores, delay: t.run_delay_cores, comm: bg.top_comm, runCores: bg.run_cores ?? 0, run: bg.top_run, strong });
+    const since = w.live === true && i === newest ? sinceNewcomers(t, h.ticks[i - 1], bg, floor) : null;
+    const avg = { outside: bg.cpu_cores, cpu: t.cpu_cores, delay: t.run_delay_cores };
+    const l = since && isStrong(since, floor, psi) ? since : avg;
+    if (!isContended(l, floor, psi)) continue;
+    out.push({ ...l, ts: t.ts, comm: bg.top_comm, runCores: bg.run_cores ?? 0, run: bg.top_run, strong: isStrong(l, floor, psi), onsetShare: l === since ? (bg.newcomers?.share ?? null) : null });
   }
   return out;
 }
@@ -63,7 +108,8 @@ export const cpuInterference = defineDetector({
         severity: 'warning', confidence: round(Math.min(1, 0.5 + hits.length / h.ticks.length / 2)),
         message: `CPU interference on ${h.host}: ${round(outside, 2)} cores taken by processes outside the run (${comms.join(', ')}) while it waits for CPU`,
         advice: 'Ask operations who else runs on the node (exclusive allocation, or cgroup/cpuset isolation); check for daemons with top -H; pin the run with --cpu-bind.',
-        evidence: { outside_cores_mean: round(outside), outside_run_cores_mean: round(byRuns.length > 0 ? mean(byRuns.map((x) => x.runCores)) : 0), outside_runs: runs.join(','), run_delay_cores_mean: round(mean(hits.map((x) => x.delay))), top_outside: comms.join(','), min_outside_share: MIN_OUTSIDE_SHARE, min_delay_share: MIN_DELAY_SHARE },
+        evidence: { outside_cores_mean: round(outside), outside_run_cores_mean: round(byRuns.length > 0 ? mean(byRuns.map((x) => x.runCores)) : 0), outside_runs: runs.join(','), run_delay_cores_mean: round(mean(hits.map((x) => x.delay))), top_outside: comms.join(','), min_outside_share: MIN_OUTSIDE_SHARE, min_delay_share: MIN_DELAY_SHARE,
+          ...(last?.onsetShare != null && { newest_tick_contended_share: round(last.onsetShare) }) },
       });
     }
     return findings;

@@ -3,6 +3,7 @@ import type { ColumnBatch, Row } from '@runlens/schemas';
 const NUMS = [
   'ts', 'pid', 'rank', 'interval_s', 'cpu_user_cores', 'cpu_sys_cores', 'run_delay_cores', 'rss_bytes', 'threads', 'busy_threads',
   'read_bytes_per_s', 'write_bytes_per_s', 'rchar_per_s', 'wchar_per_s', 'syscr_per_s', 'syscw_per_s', 'invol_ctxsw_per_s',
+  'majflt_per_s',
 ] as const;
 const STRS = ['host', 'run_id', 'comm', 'state'] as const;
 

@@ -25,7 +25,7 @@ export function aggregateCols(ts: number, c: ProcessCols, idx: readonly number[]
   let tick = 1e-3;
   for (const i of idx) tick = Math.max(tick, c.interval_s[i] ?? NaN);
   let cpu = 0; let user = 0; let sys = 0; let pegged = 0; let delay = 0; let rss = 0; let storage = 0; let write = 0;
-  let sysBytes = 0; let calls = 0; let invol = 0; let d = 0; let stopped = 0; let threads = 0;
+  let sysBytes = 0; let calls = 0; let invol = 0; let majflt = 0; let d = 0; let stopped = 0; let threads = 0;
   for (const i of idx) {
     const w = (c.interval_s[i] ?? NaN) / tick;
     const u = c.cpu_user_cores[i] ?? NaN;
@@ -45,6 +45,7 @@ export function aggregateCols(ts: number, c: ProcessCols, idx: readonly number[]
     sysBytes += (orElse(c.rchar_per_s[i] ?? NaN, 0) + orElse(c.wchar_per_s[i] ?? NaN, 0)) * w;
     calls += (orElse(c.syscr_per_s[i] ?? NaN, 0) + orElse(c.syscw_per_s[i] ?? NaN, 0)) * w;
     invol += (c.invol_ctxsw_per_s[i] ?? NaN) * w;
+    majflt += orElse(c.majflt_per_s[i] ?? NaN, 0) * w;
     const state = c.state[i];
     if (state === 'D') d++;
     if (state === 'T' || state === 't') stopped++;
@@ -53,7 +54,7 @@ export function aggregateCols(ts: number, c: ProcessCols, idx: readonly number[]
   return {
     ts, cpu_cores: cpu, user_cores: user, sys_cores: sys, pegged_cpu_cores: pegged, run_delay_cores: delay, rss_bytes: rss,
     storage_bytes_per_s: storage, write_bytes_per_s: write, syscall_bytes_per_s: sysBytes, syscalls_per_s: calls,
-    invol_ctxsw_per_s: invol, procs: idx.length, d_state_procs: d, stopped_procs: stopped, threads,
+    invol_ctxsw_per_s: invol, majflt_per_s: majflt, procs: idx.length, d_state_procs: d, stopped_procs: stopped, threads,
   };
 }
 
@@ -76,7 +77,7 @@ function sumTicks(ts: number, ticks: readonly RunTick[]): RunTick {
     pegged_cpu_cores: sum((t) => t.pegged_cpu_cores), run_delay_cores: sum((t) => t.run_delay_cores), rss_bytes: sum((t) => t.rss_bytes),
     storage_bytes_per_s: sum((t) => t.storage_bytes_per_s), write_bytes_per_s: sum((t) => t.write_bytes_per_s),
     syscall_bytes_per_s: sum((t) => t.syscall_bytes_per_s), syscalls_per_s: sum((t) => t.syscalls_per_s),
-    invol_ctxsw_per_s: sum((t) => t.invol_ctxsw_per_s), procs: sum((t) => t.procs), d_state_procs: sum((t) => t.d_state_procs),
+    invol_ctxsw_per_s: sum((t) => t.invol_ctxsw_per_s), majflt_per_s: sum((t) => t.majflt_per_s), procs: sum((t) => t.procs), d_state_procs: sum((t) => t.d_state_procs),
     stopped_procs: sum((t) => t.stopped_procs), threads: sum((t) => t.threads),
   };
 }

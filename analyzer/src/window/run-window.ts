@@ -17,6 +17,8 @@ export interface RunTick {
   readonly syscall_bytes_per_s: number;
   readonly syscalls_per_s: number;
   readonly invol_ctxsw_per_s: number;
+  /** Major page faults: pages read back from disk (a file's first read, or what reclaim took). */
+  readonly majflt_per_s: number;
   readonly procs: number;
   readonly d_state_procs: number;
   readonly stopped_procs: number;

@@ -4,7 +4,7 @@ import type { Store } from '../store/store.ts';
 export interface RunSecond {
   ts: number; cpu_cores: number; user_cores: number; sys_cores: number; run_delay_cores: number; rss_bytes: number;
   storage_bytes_per_s: number; write_bytes_per_s: number; syscall_bytes_per_s: number; syscalls_per_s: number;
-  invol_ctxsw_per_s: number; procs: number; d_state_procs: number; stopped_procs: number; threads: number;
+  invol_ctxsw_per_s: number; majflt_per_s: number; procs: number; d_state_procs: number; stopped_procs: number; threads: number;
 }
 
 /**
@@ -21,13 +21,14 @@ export async function runSeconds(store: Store, runId: string): Promise<RunSecond
             sum((ifNull(read_bytes_per_s, 0) + ifNull(write_bytes_per_s, 0)) * ${w}) AS storage,
             sum(ifNull(write_bytes_per_s, 0) * ${w}) AS wr, sum((ifNull(rchar_per_s, 0) + ifNull(wchar_per_s, 0)) * ${w}) AS sysio,
             sum((ifNull(syscr_per_s, 0) + ifNull(syscw_per_s, 0)) * ${w}) AS calls, sum(invol_ctxsw_per_s * ${w}) AS invol,
+            sum(majflt_per_s * ${w}) AS majflt,
             count() AS n, countIf(state = 'D') AS n_d, countIf(state = 'T') AS n_t, sum(threads) AS n_threads
      FROM process_samples FINAL WHERE run_id = {run_id:String}
      GROUP BY sec ORDER BY sec`, { run_id: runId });
   return rows.map((r) => ({
     ts: Number(r.sec) * 1000, cpu_cores: Number(r.cpu), user_cores: Number(r.usr), sys_cores: Number(r.sys_),
     run_delay_cores: Number(r.delay), rss_bytes: Number(r.rss), storage_bytes_per_s: Number(r.storage), write_bytes_per_s: Number(r.wr),
-    syscall_bytes_per_s: Number(r.sysio), syscalls_per_s: Number(r.calls), invol_ctxsw_per_s: Number(r.invol), procs: Number(r.n),
+    syscall_bytes_per_s: Number(r.sysio), syscalls_per_s: Number(r.calls), invol_ctxsw_per_s: Number(r.invol), majflt_per_s: Number(r.majflt), procs: Number(r.n),
     d_state_procs: Number(r.n_d), stopped_procs: Number(r.n_t), threads: Number(r.n_threads),
   }));
 }

@@ -1,6 +1,6 @@
 import { defineDetector, round } from '../detector.ts';
 import type { FindingDraft } from '../detector.ts';
-import { type CgroupTick, nearest } from '../../window/run-window.ts';
+import { type CgroupTick, type HostView, type RunTick, nearest } from '../../window/run-window.ts';
 import { mean } from '../../lib/stats.ts';
 import { STRONG_FACTOR, weightedHits } from '../fast-onset.ts';
 
@@ -8,6 +8,15 @@ export const MIN_AVAILABLE_SHARE = 0.1;
 export const PSI_MEMORY_THRESHOLD = 0.1;
 export const CGROUP_LIMIT_SHARE = 0.9;
 export const MIN_TICKS = 3;
+/**
+ * Thrashing at a cgroup limit, the other strong newest tick: the run's cgroup at its limit while
+ * the run's own pages come back from disk at this rate (a mapped working set that reclaim took),
+ * and memory PSI showing stalls where the kernel has PSI. Two signals that each alone are ordinary
+ * (a page cache fills any limit; major faults also read a file for the first time) together say
+ * what PSI says only after seconds of averaging on a cgroup v1 node, which has no per-cgroup PSI.
+ */
+export const STRONG_MAJFLT_PER_S = 5;
+export const PSI_STALLING = 0.02;
 
 /**
  * The cgroup rows of the tick at `ts`: that tick's (within half a tick), else the newest before it
@@ -20,11 +29,23 @@ function cgroupRowsAt(rows: readonly CgroupTick[], ts: number): CgroupTick[] {
   return rows.filter((c) => c.ts === at);
 }
 
+/** The run's cgroup (any of its rows at the tick: cgroup v1 gives one per controller path) at CGROUP_LIMIT_SHARE of its limit. */
+function nearLimit(h: HostView, ts: number): boolean {
+  return h.cgroup.length > 0 && cgroupRowsAt(h.cgroup, ts).some((cg) => (cg.mem_limit_bytes && cg.mem_usage_bytes ? cg.mem_usage_bytes / cg.mem_limit_bytes >= CGROUP_LIMIT_SHARE : false));
+}
+
+/** The newest tick counts as MIN_TICKS by itself (fast-onset.ts): PSI twice its threshold, or the run thrashing at its cgroup limit. */
+function strongTick(h: HostView, t: RunTick): boolean {
+  const psi = nearest(h.node, t.ts)?.psi_memory_some;
+  if ((psi ?? 0) >= STRONG_FACTOR * PSI_MEMORY_THRESHOLD) return true;
+  return t.majflt_per_s >= STRONG_MAJFLT_PER_S && (psi === null || psi === undefined || psi >= PSI_STALLING) && nearLimit(h, t.ts);
+}
+
 /** Near the memory limit: little MemAvailable, memory PSI, or the run's cgroup near its limit. */
 export const memoryPressure = defineDetector({
   id: 'memory_pressure',
   description: 'The run works near a memory limit (host or cgroup), with reclaim stalls.',
-  // MIN_TICKS ticks near the limit are the minimum duration, or one newest tick stalling twice the PSI threshold (fast-onset.ts).
+  // MIN_TICKS ticks near the limit are the minimum duration, or one strong newest tick (strongTick, fast-onset.ts).
   hysteresis: { minTicks: 1, clearTicks: 10 },
   evaluate(w) {
     const out: FindingDraft[] = [];
@@ -33,12 +54,10 @@ export const memoryPressure = defineDetector({
         const n = nearest(h.node, t.ts);
         const lowAvail = n?.mem_available_bytes !== undefined && n.mem_total_bytes ? n.mem_available_bytes / n.mem_total_bytes < MIN_AVAILABLE_SHARE : false;
         const psi = (n?.psi_memory_some ?? 0) >= PSI_MEMORY_THRESHOLD;
-        // cgroup v1 gives one row per controller path: look at every row of this tick (none, no array).
-        const nearLimit = h.cgroup.length > 0 && cgroupRowsAt(h.cgroup, t.ts).some((cg) => (cg.mem_limit_bytes && cg.mem_usage_bytes ? cg.mem_usage_bytes / cg.mem_limit_bytes >= CGROUP_LIMIT_SHARE : false));
-        return lowAvail || psi || nearLimit;
+        return lowAvail || psi || nearLimit(h, t.ts);
       });
       const newest = h.ticks[h.ticks.length - 1];
-      const strong = newest !== undefined && hits[hits.length - 1] === newest && (nearest(h.node, newest.ts)?.psi_memory_some ?? 0) >= STRONG_FACTOR * PSI_MEMORY_THRESHOLD;
+      const strong = newest !== undefined && hits[hits.length - 1] === newest && strongTick(h, newest);
       if (weightedHits(w, h.ticks.length, hits.length, strong, MIN_TICKS) < MIN_TICKS) continue;
       const psi = mean(hits.map((t) => nearest(h.node, t.ts)?.psi_memory_some ?? 0));
       out.push({

@@ -67,4 +67,32 @@ describe('memory_pressure: each tick judged on its own cgroup rows', () => {
     expect(memoryPressure.evaluate(newestAt(0.2, 8))).toEqual([]);
     expect(memoryPressure.evaluate(newestAt(0.2, 9, false))).toEqual([]);
   });
+
+  describe('live, thrashing at the cgroup limit', () => {
+    // As measured on this VM (benchmarks/latency memory_pressure): reread.py's 256 MB mapped working
+    // set in a cgroup v1 whose limit drops from 1 GiB to 160 MiB; the tick after the drop showed
+    // usage 159 of 160 MiB, 7 major faults/s from the run and memory PSI some 0.041.
+    const thrash = (newest: { use: number; majflt: number; psi: number | null }, live = true): RunWindow => {
+      const w = makeWindow({ n: 10, tick: (i) => ({ cpu_cores: 1, majflt_per_s: i === 9 ? newest.majflt : 0 }) });
+      const MiB = 2 ** 20;
+      const cgroup = w.ticks.map((t, i) => ({ ts: t.ts, throttled_ratio: null, quota_cores: null, mem_usage_bytes: (i === 9 ? newest.use : 268) * MiB, mem_limit_bytes: (i === 9 ? 160 : 1024) * MiB }));
+      const node = w.ticks.map((t, i) => ({ ts: t.ts, iowait_cores: 0, psi_io_some: 0, psi_memory_some: i === 9 ? newest.psi : 0 }));
+      return { ...w, live, hosts: [{ host: 'h1', ticks: w.ticks, node, background: [], cgroup, gpus: [], ib: [], profile: null }] };
+    };
+
+    it('raises the first tick at the limit with the run\'s pages coming back from disk and memory stalls', () => {
+      expect(memoryPressure.evaluate(thrash({ use: 159, majflt: 7, psi: 0.041 }))[0]?.kind).toBe('memory_pressure');
+      // A kernel without PSI: the limit and the faults.
+      expect(memoryPressure.evaluate(thrash({ use: 159, majflt: 7, psi: null }))).toHaveLength(1);
+    });
+
+    it('waits for more ticks at the limit without major faults, without stalls, under the limit, or once the run has ended', () => {
+      // A page cache that filled the limit: no pages read back.
+      expect(memoryPressure.evaluate(thrash({ use: 159, majflt: 0, psi: 0.041 }))).toEqual([]);
+      expect(memoryPressure.evaluate(thrash({ use: 159, majflt: 7, psi: 0 }))).toEqual([]);
+      // 75% of the limit: a first read of a mapped file, not reclaim.
+      expect(memoryPressure.evaluate(thrash({ use: 120, majflt: 40, psi: 0.041 }))).toEqual([]);
+      expect(memoryPressure.evaluate(thrash({ use: 159, majflt: 7, psi: 0.041 }, false))).toEqual([]);
+    });
+  });
 });

@@ -7,7 +7,7 @@ export const MB = 1_000_000;
 
 export const QUIET: Omit<RunTick, 'ts'> = {
   cpu_cores: 0, user_cores: 0, sys_cores: 0, pegged_cpu_cores: 0, run_delay_cores: 0, rss_bytes: 100 * MB, storage_bytes_per_s: 0,
-  write_bytes_per_s: 0, syscall_bytes_per_s: 0, syscalls_per_s: 0, invol_ctxsw_per_s: 0, procs: 1, d_state_procs: 0,
+  write_bytes_per_s: 0, syscall_bytes_per_s: 0, syscalls_per_s: 0, invol_ctxsw_per_s: 0, majflt_per_s: 0, procs: 1, d_state_procs: 0,
   stopped_procs: 0, threads: 1,
 };
 

@@ -21,3 +21,18 @@ export const STRONG_FACTOR = 2;
 export function weightedHits(w: RunWindow, ticks: number, hits: number, newestStrong: boolean, minTicks: number): number {
   return w.live === true && newestStrong && ticks >= minTicks ? hits - 1 + Math.max(1, minTicks) : hits;
 }
+
+/**
+ * Sub-tick onset: a newest tick where processes started during it (RunTick.newcomer_share) holds a
+ * second of which only the part since they started shows what they do; its averages spread that
+ * part over the whole tick (an onset three quarters into the tick shows a quarter of its effect).
+ * Judged over that part instead, where it is at least this share of the tick: ten clock ticks of
+ * CPU accounting at 1 s. Over a shorter part, an ordinary tick-to-tick change divided by the part
+ * would pass for the fault.
+ */
+export const MIN_ONSET_SHARE = 0.1;
+
+/** A rate over the last `share` of a tick: the tick's amount less what the previous tick's rate (`before`) accounts for until then. */
+export function sinceOnset(now: number, before: number, share: number): number {
+  return Math.max(0, (now - before * (1 - share)) / share);
+}

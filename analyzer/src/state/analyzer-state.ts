@@ -2,7 +2,7 @@ import { type Row, SELF_RUN_ID, type TableName, groupBy } from '@runlens/schemas
 import { HostState } from './host-state.ts';
 import { RunState } from './run-state.ts';
 import { type LoadCols, type ProcessCols, allRows, colsOfRows } from './process-cols.ts';
-import { aggregateCols, newcomers } from './tick-agg.ts';
+import { aggregateCols } from './tick-agg.ts';
 
 type ProcessRow = Row<'process_samples'>;
 
@@ -87,8 +87,8 @@ export class AnalyzerState {
       for (const [runId, procs] of groupBy(group, (i) => c.run_id[i] ?? '')) {
         if (runId === SELF_RUN_ID) continue; // RunLens itself: overhead, not a run nor outside load
         if (runId === '') {
-          const fresh = newcomers(c, procs, group);
-          this.host(host).addBackground({ ts, cpu_cores: aggregateCols(ts, c, procs, 1).cpu_cores, top_comm: busiest(c, procs), ...(fresh && { newcomers: fresh }) });
+          const t = aggregateCols(ts, c, procs, 1);
+          this.host(host).addBackground({ ts, cpu_cores: t.cpu_cores, top_comm: busiest(c, procs), ...(t.newcomers && { newcomers: t.newcomers }) });
           continue;
         }
         const run = this.run(runId);

@@ -1,7 +1,6 @@
 import type { Row } from '@runlens/schemas';
 import { describe, expect, it } from 'vitest';
-import { colsOfRows } from './process-cols.ts';
-import { aggregateTick, newcomers } from './tick-agg.ts';
+import { aggregateTick } from './tick-agg.ts';
 
 /** A process row as the collector sends it; only the fields the aggregation reads vary. */
 function proc(over: Partial<Row<'process_samples'>>): Row<'process_samples'> {
@@ -34,33 +33,26 @@ describe('aggregateTick: pegged CPU', () => {
   });
 });
 
-describe('newcomers: processes that started during the tick', () => {
-  // A host's tick as the agent sends it: a daemon and the run seen all tick, an outside stress-ng
-  // started 0.3 s before the sample (its workers busy at half a core each since).
-  const tick = [
-    proc({ pid: 1, run_id: '', interval_s: 1.01, cpu_user_cores: 0.1 }),
-    proc({ pid: 2, run_id: 'r1', interval_s: 1.01, cpu_user_cores: 1.5, run_delay_cores: 0.5 }),
+describe('aggregateTick: processes that started during the tick', () => {
+  // Outside processes of a host's tick as the agent sends them: a daemon seen all tick, an outside
+  // stress-ng started 0.3 s before the sample (its two workers busy at half a core each since).
+  const daemon = proc({ pid: 1, run_id: '', interval_s: 1.01, cpu_user_cores: 0.1 });
+  const stress = [
     proc({ pid: 3, run_id: '', interval_s: 0.3, cpu_user_cores: 0.01 }),
     proc({ pid: 4, run_id: '', interval_s: 0.29, cpu_user_cores: 0.5 }),
     proc({ pid: 5, run_id: '', interval_s: 0.29, cpu_user_cores: 0.5 }),
   ];
-  const c = colsOfRows(tick);
-  const all = [0, 1, 2, 3, 4];
-  const outside = [0, 2, 3, 4];
 
-  it('gives their CPU over the tick and the share of the tick the oldest lived', () => {
-    const n = newcomers(c, outside, all);
-    expect(n?.share).toBeCloseTo(0.3 / 1.01);
-    // Averaged over the tick as every amount is: what they used, 0.293 core-seconds.
-    expect(n?.cores).toBeCloseTo((0.01 * 0.3 + 0.5 * 0.29 * 2) / 1.01);
+  it('gives their CPU over the tick and the share of the tick since the oldest started', () => {
+    const t = aggregateTick(0, [daemon, ...stress], 1);
+    expect(t.newcomers?.share).toBeCloseTo(0.3 / 1.01);
+    // Averaged over the tick as every amount is: they used 0.293 core-seconds.
+    expect(t.newcomers?.cores).toBeCloseTo((0.01 * 0.3 + 0.5 * 0.29 * 2) / 1.01);
+    expect(t.cpu_cores).toBeCloseTo(0.1 + (0.01 * 0.3 + 0.5 * 0.29 * 2) / 1.01);
   });
 
-  it('is null where every process was seen all tick', () => {
-    expect(newcomers(c, [0], all)).toBeNull();
-  });
-
-  it('takes the tick from every row of the host, not from the newcomers alone', () => {
-    expect(newcomers(c, [3, 4], all)?.share).toBeCloseTo(0.29 / 1.01);
-    expect(newcomers(c, [3, 4], [3, 4])).toBeNull();
+  it('has none where every process was seen all tick, or all started together', () => {
+    expect(aggregateTick(0, [daemon], 1).newcomers).toBeUndefined();
+    expect(aggregateTick(0, stress, 1).newcomers).toBeUndefined();
   });
 });

@@ -11,6 +11,13 @@ type ProcessRow = Row<'process_samples'>;
  */
 export const PEGGED_SHARE = 0.85;
 
+/**
+ * A process whose interval is under this share of its tick's started during the tick (its first
+ * reading was seeded at its start): the tick is the longest interval of the group. Such processes
+ * place an onset inside the tick (RunTick.newcomers; fast-onset.ts, sub-tick onset).
+ */
+export const NEWCOMER_SHARE = 0.9;
+
 /** One tick of the given rows (see aggregateCols). */
 export function aggregateTick(ts: number, rows: readonly ProcessRow[], allocCores: number): RunTick {
   return aggregateCols(ts, colsOfRows(rows), allRows(rows.length), allocCores);
@@ -25,7 +32,7 @@ export function aggregateCols(ts: number, c: ProcessCols, idx: readonly number[]
   let tick = 1e-3;
   for (const i of idx) tick = Math.max(tick, c.interval_s[i] ?? NaN);
   let cpu = 0; let user = 0; let sys = 0; let pegged = 0; let delay = 0; let rss = 0; let storage = 0; let write = 0;
-  let sysBytes = 0; let calls = 0; let invol = 0; let majflt = 0; let d = 0; let stopped = 0; let threads = 0;
+  let sysBytes = 0; let calls = 0; let invol = 0; let majflt = 0; let d = 0; let stopped = 0; let threads = 0; let newest = 0; let newCpu = 0;
   for (const i of idx) {
     const w = (c.interval_s[i] ?? NaN) / tick;
     const u = c.cpu_user_cores[i] ?? NaN;
@@ -33,6 +40,10 @@ export function aggregateCols(ts: number, c: ProcessCols, idx: readonly number[]
     const th = c.threads[i] ?? NaN;
     const runDelay = c.run_delay_cores[i] ?? NaN;
     const cores = u + s;
+    if (w < NEWCOMER_SHARE) {
+      newest = Math.max(newest, w);
+      newCpu += cores * w;
+    }
     cpu += cores * w;
     user += u * w;
     sys += s * w;
@@ -51,11 +62,14 @@ export function aggregateCols(ts: number, c: ProcessCols, idx: readonly number[]
     if (state === 'T' || state === 't') stopped++;
     threads += th;
   }
-  return {
+  const t: RunTick = {
     ts, cpu_cores: cpu, user_cores: user, sys_cores: sys, pegged_cpu_cores: pegged, run_delay_cores: delay, rss_bytes: rss,
     storage_bytes_per_s: storage, write_bytes_per_s: write, syscall_bytes_per_s: sysBytes, syscalls_per_s: calls,
     invol_ctxsw_per_s: invol, majflt_per_s: majflt, procs: idx.length, d_state_procs: d, stopped_procs: stopped, threads,
   };
+  // Only where a process started mid-tick: most ticks keep the one shape.
+  if (newest > 0 && Number.isFinite(newCpu)) (t as { newcomers?: Newcomers }).newcomers = { cores: newCpu, share: newest };
+  return t;
 }
 
 /** Sums ticks of several hosts or ranks that fall in the same second. */
@@ -80,27 +94,4 @@ function sumTicks(ts: number, ticks: readonly RunTick[]): RunTick {
     invol_ctxsw_per_s: sum((t) => t.invol_ctxsw_per_s), majflt_per_s: sum((t) => t.majflt_per_s), procs: sum((t) => t.procs), d_state_procs: sum((t) => t.d_state_procs),
     stopped_procs: sum((t) => t.stopped_procs), threads: sum((t) => t.threads),
   };
-}
-
-/** A process whose interval is under this share of its tick's started during the tick (its first reading was seeded at its start). */
-export const NEWCOMER_SHARE = 0.9;
-
-/**
- * Of the rows `idx`, those that started during their tick: the tick is the longest interval among
- * `all` (every row of the host's tick), and a row whose interval is shorter than NEWCOMER_SHARE of
- * it began mid-tick. Null where none did. They place an onset inside the tick: from their start on,
- * the tick's average understates them by their share (cpu_interference's sub-tick onset).
- */
-export function newcomers(c: ProcessCols, idx: readonly number[], all: readonly number[]): Newcomers | null {
-  let tick = 1e-3;
-  for (const i of all) tick = Math.max(tick, c.interval_s[i] ?? NaN);
-  let cores = 0;
-  let longest = 0;
-  for (const i of idx) {
-    const interval = c.interval_s[i] ?? NaN;
-    if (!(interval < NEWCOMER_SHARE * tick)) continue;
-    cores += ((c.cpu_user_cores[i] ?? NaN) + (c.cpu_sys_cores[i] ?? NaN)) * (interval / tick);
-    longest = Math.max(longest, interval);
-  }
-  return longest > 0 && Number.isFinite(cores) ? { cores, share: longest / tick } : null;
 }

@@ -19,6 +19,8 @@ export interface RunTick {
   readonly invol_ctxsw_per_s: number;
   /** Major page faults: pages read back from disk (a file's first read, or what reclaim took). */
   readonly majflt_per_s: number;
+  /** Processes of the group that started during the tick (absent where none did). */
+  readonly newcomers?: Newcomers;
   readonly procs: number;
   readonly d_state_procs: number;
   readonly stopped_procs: number;
@@ -38,7 +40,7 @@ export interface NodeTick {
 }
 
 /** CPU used on a host by processes outside any run: the interference candidates. */
-/** What processes that started during a tick used: CPU averaged over the tick (as every tick's amounts), and the share of the tick the oldest of them lived. */
+/** Processes that started during a tick: their CPU averaged over the tick (as every tick's amounts), and the share of the tick since the oldest of them started. */
 export interface Newcomers {
   readonly cores: number;
   readonly share: number;
@@ -53,7 +55,7 @@ export interface BackgroundTick {
   readonly run_cores?: number;
   /** The other run that used the most CPU at this tick. */
   readonly top_run?: string;
-  /** Of cpu_cores, what processes outside any run that started during this tick used, and when (absent where none started). */
+  /** Processes outside any run that started during this tick (absent where none did). */
   readonly newcomers?: Newcomers;
 }
 

@@ -3,7 +3,7 @@ import type { FindingDraft } from '../detector.ts';
 import { nearest } from '../../window/run-window.ts';
 import { mean } from '../../lib/stats.ts';
 import { THROTTLE_CAUSE } from '../peers.ts';
-import { STRONG_FACTOR, weightedHits } from '../fast-onset.ts';
+import { MIN_ONSET_SHARE, STRONG_FACTOR, sinceOnset, weightedHits } from '../fast-onset.ts';
 import type { BackgroundTick, HostView, RunTick, RunWindow } from '../../window/run-window.ts';
 
 /** Outside CPU that matters: this share of the host's CPUs, or half a core, whichever is more. */
@@ -13,35 +13,24 @@ export const MIN_TICKS = 3;
 /** Another run is named as the outside load where it took at least this much CPU in a contended tick. */
 export const MIN_RUN_CORES = 0.1;
 
-/**
- * The newest tick is judged over its part since outside processes started in it, where that part
- * is at least this share of the tick: ten clock ticks of CPU accounting at 1 s.
- */
-export const MIN_ONSET_SHARE = 0.1;
-
 /** A tick's outside CPU, and the run's CPU and wait for CPU, in cores. */
 interface Load { outside: number; cpu: number; delay: number }
 
 interface Contended extends Load { ts: number; comm: string; runCores: number; run: string | undefined; strong: boolean; onsetShare: number | null }
 
 /**
- * Sub-tick onset. Where processes outside any run started during the newest tick, its averages
- * spread over the whole tick what happened only since they started (an onset three quarters into
- * the tick shows a quarter of its wait). Judged over that part instead: the newcomers' CPU over
- * their own lifetime, and the run's CPU and wait less what the previous tick's rates account for
- * before they started. Only newcomers that by themselves take the outside floor over their lifetime
- * (a short command run by a health check does not) and lived MIN_ONSET_SHARE of the tick: over a
- * shorter part, the run's ordinary tick-to-tick change in wait, divided by that part, would pass
- * for contention.
+ * Sub-tick onset (fast-onset.ts) where processes outside any run started during the newest tick:
+ * the newcomers' CPU over their own lifetime, and the run's CPU and wait since they started. Only
+ * newcomers that by themselves take the outside floor over their lifetime (a short command run by a
+ * health check does not) and lived MIN_ONSET_SHARE of the tick.
  */
 function sinceNewcomers(t: RunTick, prev: RunTick | undefined, bg: BackgroundTick, floor: number): Load | null {
   const n = bg.newcomers;
   if (!n || !prev || n.share < MIN_ONSET_SHARE || n.cores / n.share < floor) return null;
-  const before = 1 - n.share;
   return {
     outside: bg.cpu_cores - n.cores + n.cores / n.share,
-    cpu: Math.max(0, (t.cpu_cores - prev.cpu_cores * before) / n.share),
-    delay: Math.max(0, (t.run_delay_cores - prev.run_delay_cores * before) / n.share),
+    cpu: sinceOnset(t.cpu_cores, prev.cpu_cores, n.share),
+    delay: sinceOnset(t.run_delay_cores, prev.run_delay_cores, n.share),
   };
 }
 

@@ -57,4 +57,23 @@ describe('oversubscription', () => {
     // A finished run's whole window: its last tick is not the present.
     expect(oversubscription.evaluate({ ...at([5]), live: false })).toEqual([]);
   });
+
+  it('judges the newest tick since busy threads the run started in it (sub-tick onset)', () => {
+    // The run keeps 2 allocated cores busy; `share` of a tick before the newest sample it starts 2
+    // more busy workers: from then on 2 cores run and 2 queue. Averaged over the tick that is
+    // 2 + 2 × share cores of demand: at a quarter, 2.5 (1.25×), not strong.
+    const started = (share: number, newcomerCores = 1, live = true) => {
+      const w = makeWindow({ n: 6, alloc_cores: 2, tick: (i) => (i === 5 ? { cpu_cores: 2, run_delay_cores: 2 * share } : { cpu_cores: 1.95, run_delay_cores: 0.05 }) });
+      const ticks = w.ticks.map((t, i) => (i === 5 ? { ...t, newcomers: { cores: newcomerCores * share, share } } : t));
+      return { ...w, ticks, live };
+    };
+    const [f] = oversubscription.evaluate(started(0.25));
+    expect(f?.kind).toBe('oversubscription');
+    // Its evidence is the rate since the onset: 2 on CPU and about 2 queued.
+    expect(f?.evidence.runnable_cores_mean).toBeGreaterThan(3.5);
+    // Under a tenth of the tick, idle newcomers (a shell, a sleep), or a finished run: not at once.
+    expect(oversubscription.evaluate(started(0.08))).toEqual([]);
+    expect(oversubscription.evaluate(started(0.25, 0.01))).toEqual([]);
+    expect(oversubscription.evaluate(started(0.25, 1, false))).toEqual([]);
+  });
 });

@@ -23,7 +23,7 @@ export function weightedHits(w: RunWindow, ticks: number, hits: number, newestSt
 }
 
 /**
- * Sub-tick onset: a newest tick where processes started during it (RunTick.newcomer_share) holds a
+ * Sub-tick onset: a newest tick where processes started during it (RunTick.newcomers) holds a
  * second of which only the part since they started shows what they do; its averages spread that
  * part over the whole tick (an onset three quarters into the tick shows a quarter of its effect).
  * Judged over that part instead, where it is at least this share of the tick: ten clock ticks of

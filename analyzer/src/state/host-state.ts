@@ -1,6 +1,6 @@
 import type { Row } from '@runlens/schemas';
 import { MAX_HOST_EVENTS, type StoredEvent, storedEvent } from './host-events.ts';
-import { OUTSIDE_KEEP_MS, StoredLoad, outsideMemo } from './outside-by-tick.ts';
+import { OutsideByTick } from './outside-by-tick.ts';
 import { type RunLoadTick, outsideOf } from './run-load.ts';
 import { type StorageCapability, hostStorage } from '../window/storage-capability.ts';
 import type { BackgroundTick, CgroupTick, GpuTick, HostProfile, IbTick, NodeTick } from '../window/run-window.ts';
@@ -20,7 +20,7 @@ export class HostState {
   readonly node: NodeTick[] = [];
   readonly background: BackgroundTick[] = [];
   /** Every run's CPU on this host per tick (from the host topic's run-load rows). */
-  readonly runLoads: StoredLoad[] = [];
+  readonly runLoads: RunLoadTick[] = [];
   readonly cgroup = new Map<string, CgroupTick[]>();
   readonly gpus: Omit<GpuTick, 'run_procs'>[] = [];
   readonly ib: IbTick[] = [];
@@ -30,7 +30,8 @@ export class HostState {
   private capability: StorageCapability | null = null;
   /** Series that got a value out of time order (a late or replayed batch): read by filtering, not by binary search. */
   private readonly unordered = new WeakSet<readonly unknown[]>();
-  /** Whether the background came strictly in time order and the loads in order, none at NaN: outside load per tick is then kept (outside-by-tick.ts). */
+  /** Outside load per tick and run, while the background came strictly in time order and the loads in order, none at NaN. */
+  private readonly outside = new OutsideByTick();
   private outsideInOrder = true;
 
   constructor(readonly host: string) {}
@@ -54,6 +55,7 @@ export class HostState {
   addBackground(t: BackgroundTick): void {
     const last = this.background[this.background.length - 1];
     if (Number.isNaN(t.ts) || (last && !(t.ts > last.ts))) this.outsideInOrder = false;
+    this.outside.forget(t.ts);
     this.append(this.background, t);
   }
 
@@ -64,37 +66,16 @@ export class HostState {
    */
   addRunLoad(t: RunLoadTick): void {
     const s = this.runLoads;
-    const stored = new StoredLoad(t.ts, t.run_id, t.cpu_cores);
-    if (this.unordered.has(s)) {
-      const at = s.findIndex((l) => l.ts === t.ts && l.run_id === t.run_id);
-      if (at >= 0) s[at] = stored;
-      else this.append(s, stored);
-      return;
-    }
-    const first = lowerBound(s, t.ts);
     let at = -1;
-    for (let i = first; i < s.length && s[i]?.ts === t.ts && at < 0; i++) if (s[i]?.run_id === t.run_id) at = i;
-    if (at >= 0) s[at] = stored;
+    if (this.unordered.has(s)) at = s.findIndex((l) => l.ts === t.ts && l.run_id === t.run_id);
+    else for (let i = lowerBound(s, t.ts); i < s.length && s[i]?.ts === t.ts && at < 0; i++) if (s[i]?.run_id === t.run_id) at = i;
+    this.outside.forget(t.ts);
+    if (at >= 0) s[at] = t;
     else {
       const last = s[s.length - 1];
       if (Number.isNaN(t.ts) || (last && t.ts < last.ts)) this.outsideInOrder = false;
-      else if (!last || t.ts > last.ts) this.forgetAged(t.ts);
-      this.append(s, stored);
+      this.append(s, t);
     }
-    // The tick's outside load changed: its memo (on its first load) is made again when asked.
-    const head = s[first];
-    if (head) head.memo = null;
-  }
-
-  /** Memos of ticks before this time are gone. */
-  private memoFrom = -Infinity;
-
-  /** A new newest tick `ts`: the memos of ticks that fell out of what is kept go, each load visited once. */
-  private forgetAged(ts: number): void {
-    const s = this.runLoads;
-    const end = lowerBound(s, ts - OUTSIDE_KEEP_MS);
-    for (let i = lowerBound(s, this.memoFrom); i < end; i++) (s[i] as StoredLoad).memo = null;
-    this.memoFrom = Math.max(this.memoFrom, ts - OUTSIDE_KEEP_MS);
   }
 
   /** Outside load as `runId` sees it: processes outside any run and every other run. */
@@ -102,8 +83,7 @@ export class HostState {
     const background = this.between(this.background, from, to);
     const loads = this.between(this.runLoads, from, to);
     // Series that ever came out of order take the general way, which checks the window's own order.
-    const keepFrom = (this.runLoads[this.runLoads.length - 1]?.ts ?? NaN) - OUTSIDE_KEEP_MS;
-    return this.outsideInOrder ? outsideMemo(runId, background, loads, keepFrom) : outsideOf(runId, background, loads);
+    return this.outsideInOrder ? this.outside.outside(runId, background, loads) : outsideOf(runId, background, loads);
   }
 
   addCgroup(r: Row<'cgroup_samples'>): void {

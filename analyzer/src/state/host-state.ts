@@ -1,6 +1,5 @@
 import type { Row } from '@runlens/schemas';
 import { MAX_HOST_EVENTS, type StoredEvent, storedEvent } from './host-events.ts';
-import { OutsideByTick } from './outside-by-tick.ts';
 import { type RunLoadTick, outsideOf } from './run-load.ts';
 import { type StorageCapability, hostStorage } from '../window/storage-capability.ts';
 import type { BackgroundTick, CgroupTick, GpuTick, HostProfile, IbTick, NodeTick } from '../window/run-window.ts';
@@ -30,9 +29,6 @@ export class HostState {
   private capability: StorageCapability | null = null;
   /** Series that got a value out of time order (a late or replayed batch): read by filtering, not by binary search. */
   private readonly unordered = new WeakSet<readonly unknown[]>();
-  /** Outside load per tick and run, while the background came strictly in time order and the loads in order, none at NaN. */
-  private readonly outside = new OutsideByTick();
-  private outsideInOrder = true;
 
   constructor(readonly host: string) {}
 
@@ -53,9 +49,6 @@ export class HostState {
   }
 
   addBackground(t: BackgroundTick): void {
-    const last = this.background[this.background.length - 1];
-    if (Number.isNaN(t.ts) || (last && !(t.ts > last.ts))) this.outsideInOrder = false;
-    this.outside.forget(t.ts);
     this.append(this.background, t);
   }
 
@@ -66,24 +59,17 @@ export class HostState {
    */
   addRunLoad(t: RunLoadTick): void {
     const s = this.runLoads;
+    const same = (l: RunLoadTick): boolean => l.ts === t.ts && l.run_id === t.run_id;
     let at = -1;
-    if (this.unordered.has(s)) at = s.findIndex((l) => l.ts === t.ts && l.run_id === t.run_id);
-    else for (let i = lowerBound(s, t.ts); i < s.length && s[i]?.ts === t.ts && at < 0; i++) if (s[i]?.run_id === t.run_id) at = i;
-    this.outside.forget(t.ts);
+    if (this.unordered.has(s)) at = s.findIndex(same);
+    else for (let i = lowerBound(s, t.ts); i < s.length && s[i]?.ts === t.ts && at < 0; i++) if (same(s[i] as RunLoadTick)) at = i;
     if (at >= 0) s[at] = t;
-    else {
-      const last = s[s.length - 1];
-      if (Number.isNaN(t.ts) || (last && t.ts < last.ts)) this.outsideInOrder = false;
-      this.append(s, t);
-    }
+    else this.append(s, t);
   }
 
   /** Outside load as `runId` sees it: processes outside any run and every other run. */
   outsideFor(runId: string, from: number, to: number): BackgroundTick[] {
-    const background = this.between(this.background, from, to);
-    const loads = this.between(this.runLoads, from, to);
-    // Series that ever came out of order take the general way, which checks the window's own order.
-    return this.outsideInOrder ? this.outside.outside(runId, background, loads) : outsideOf(runId, background, loads);
+    return outsideOf(runId, this.between(this.background, from, to), this.between(this.runLoads, from, to));
   }
 
   addCgroup(r: Row<'cgroup_samples'>): void {

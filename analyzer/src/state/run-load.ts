@@ -1,6 +1,7 @@
 import { type Row, SELF_RUN_ID, groupBy } from '@runlens/schemas';
 import { type LoadCols, allRows } from './process-cols.ts';
 import type { BackgroundTick } from '../window/run-window.ts';
+import { knownInOrder } from '../window/tick-series.ts';
 
 type ProcessRow = Row<'process_samples'>;
 
@@ -103,53 +104,33 @@ function inOrder(s: readonly { readonly ts: number }[], strict: boolean): boolea
  * values and names as the general way, each tick's other runs summed in the order they came.
  */
 function mergeInOrder(runId: string, background: readonly BackgroundTick[], loads: readonly RunLoadTick[]): BackgroundTick[] {
-  return mergeTicks(background, loads, (i, end, bg) => tickOutside(runId, loads, i, end, bg));
-}
-
-/** One tick's outside load as `runId` sees it, from the loads [i, end) of that tick and its background; null where no other run ran. */
-export function tickOutside(runId: string, loads: readonly RunLoadTick[], i: number, end: number, bg: BackgroundTick | undefined): BackgroundTick | null {
-  let cores = 0;
-  let top: RunLoadTick | null = null;
-  for (; i < end; i++) {
-    const l = loads[i] as RunLoadTick;
-    if (l.run_id === runId) continue;
-    if (!top) {
-      cores = l.cpu_cores;
-      top = l;
-    } else {
-      cores += l.cpu_cores;
-      if (l.cpu_cores > top.cpu_cores) top = l;
-    }
-  }
-  if (!top) return null;
-  const bgCores = bg?.cpu_cores ?? 0;
-  return { ts: top.ts, cpu_cores: bgCores + cores, run_cores: cores, top_run: top.run_id, top_comm: top.cpu_cores > bgCores || !bg ? `run ${top.run_id}` : bg.top_comm };
-}
-
-/**
- * The walk of mergeInOrder: `at(i, end, bg)` gives the outside load of the tick whose loads are
- * [i, end), with its background; a tick without other runs keeps its background as it is.
- */
-export function mergeTicks(
-  background: readonly BackgroundTick[], loads: readonly RunLoadTick[], at: (i: number, end: number, bg: BackgroundTick | undefined) => BackgroundTick | null,
-): BackgroundTick[] {
   const out: BackgroundTick[] = [];
   let b = 0;
   let any = false;
   for (let i = 0; i < loads.length;) {
     const ts = (loads[i] as RunLoadTick).ts;
-    let end = i + 1;
-    while (end < loads.length && (loads[end] as RunLoadTick).ts === ts) end++;
+    let cores = 0;
+    let top: RunLoadTick | null = null;
+    for (; i < loads.length && (loads[i] as RunLoadTick).ts === ts; i++) {
+      const l = loads[i] as RunLoadTick;
+      if (l.run_id === runId) continue;
+      if (!top) {
+        cores = l.cpu_cores;
+        top = l;
+      } else {
+        cores += l.cpu_cores;
+        if (l.cpu_cores > top.cpu_cores) top = l;
+      }
+    }
+    if (!top) continue;
+    any = true;
     while (b < background.length && (background[b] as BackgroundTick).ts < ts) out.push(background[b++] as BackgroundTick);
     const bg = background[b]?.ts === ts ? background[b++] : undefined;
-    const value = at(i, end, bg);
-    i = end;
-    if (value) {
-      any = true;
-      out.push(value);
-    } else if (bg) out.push(bg);
+    const bgCores = bg?.cpu_cores ?? 0;
+    out.push({ ts, cpu_cores: bgCores + cores, run_cores: cores, top_run: top.run_id, top_comm: top.cpu_cores > bgCores || !bg ? `run ${top.run_id}` : bg.top_comm });
   }
-  if (!any) return [...background];
+  // Strictly in time order by construction (both series were): nearest and since need not walk it to know.
+  if (!any) return knownInOrder([...background]);
   while (b < background.length) out.push(background[b++] as BackgroundTick);
-  return out;
+  return knownInOrder(out);
 }

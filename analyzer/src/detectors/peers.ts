@@ -2,16 +2,11 @@ import { nearest } from '../window/run-window.ts';
 import { mean, median } from '../lib/stats.ts';
 import type { HostView, RunTick } from '../window/run-window.ts';
 
-/**
- * Progress of a peer: user CPU it used per tick (compute done), over the active window. From the
- * ticks' user_cores column where the window kept one (the same numbers in the same order, so the
- * same sum), without touching each tick.
- */
-export function progressRate(ticks: readonly RunTick[], userCores?: readonly number[]): number {
+/** Progress of a peer: user CPU it used per tick (compute done), over the active window. */
+export function progressRate(ticks: readonly RunTick[]): number {
   // mean() of the user cores, summed in the same order, without an array per rank per evaluation.
   let sum = 0;
-  if (userCores?.length === ticks.length) for (const u of userCores) sum += u;
-  else for (const t of ticks) sum += t.user_cores;
+  for (const t of ticks) sum += t.user_cores;
   return ticks.length === 0 ? 0 : sum / ticks.length;
 }
 

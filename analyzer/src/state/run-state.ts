@@ -58,7 +58,7 @@ export class RunState {
   addRankTick(rank: number, host: string, t: RunTick): void {
     let r = this.rankTicks.get(rank);
     if (!r) {
-      this.rankTicks.set(rank, (r = { host, ticks: new TickSeries(userCores) }));
+      this.rankTicks.set(rank, (r = { host, ticks: new TickSeries() }));
       insertSorted(this.rankOrder, rank, (a, b) => a - b);
     }
     r.ticks.set(t);
@@ -92,7 +92,7 @@ export class RunState {
     const views: HostView[] = this.hostOrder.map((host) => this.hostView(host, (this.hostTicks.get(host) as TickSeries<RunTick>).since(from), hosts.get(host), from));
     const ranks: RankView[] = this.rankOrder.map((rank) => {
       const r = this.rankTicks.get(rank) as { host: string; ticks: TickSeries<RunTick> };
-      return { rank, host: r.host, ticks: r.ticks.since(from), user_cores: r.ticks.columnSince(from) };
+      return { rank, host: r.host, ticks: r.ticks.since(from) };
     });
     const mpi: MpiRankView[] = [...this.mpiPoints.entries()].sort(([a], [b]) => a - b)
       .map(([rank, m]) => ({ rank, host: m.host, points: m.points.since(from) }));
@@ -133,9 +133,4 @@ function insertSorted<T>(list: T[], item: T, order: (a: T, b: T) => number): voi
 /** A copy of a series, known in time order where the series is known so (no walk of a one-host run's ticks to learn it again). */
 function copyInOrder<T extends { readonly ts: number }>(series: readonly T[]): T[] {
   return inTimeOrder(series) ? knownInOrder([...series]) : [...series];
-}
-
-/** A rank tick's user CPU: the column load_imbalance sums per rank over the window. */
-function userCores(t: RunTick): number {
-  return t.user_cores;
 }

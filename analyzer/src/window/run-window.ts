@@ -117,11 +117,6 @@ export interface RankView {
   readonly rank: number;
   readonly host: string;
   readonly ticks: readonly RunTick[];
-  /**
-   * The ticks' user_cores, in their order, as one array: a rank's sums over the window read it
-   * without touching each tick object (peers.ts progressRate). Absent where not kept.
-   */
-  readonly user_cores?: readonly number[];
 }
 
 /** A rank's report of its time inside MPI (mpi_samples): cumulative seconds since MPI_Init. */
@@ -229,8 +224,7 @@ class LazyRanks {
   constructor(private readonly ranks: readonly RankView[], private readonly from: number) {}
 
   get(): RankView[] {
-    // Without the user_cores column: it is the longer window's.
-    return (this.cut ??= this.ranks.map((r) => ({ rank: r.rank, host: r.host, ticks: since(r.ticks, this.from) })));
+    return (this.cut ??= this.ranks.map((r) => ({ ...r, ticks: since(r.ticks, this.from) })));
   }
 }
 

@@ -23,15 +23,6 @@ describe('TickSeries: the run\'s ticks kept in order as they arrive', () => {
     }), { numRuns: 300 });
   });
 
-  it('keeps its column beside the values: the same numbers in the same order, for any arrival order and repeats', () => {
-    const tick = fc.record({ ts: fc.integer({ min: 0, max: 60 }).map((s) => T + s * 1000), v: fc.integer() });
-    fc.assert(fc.property(fc.array(tick, { maxLength: 150, size: 'max' }), fc.integer({ min: -2, max: 62 }), (given, from) => {
-      const s = new TickSeries<{ ts: number; v: number }>((t) => t.v);
-      for (const t of given) s.set(t);
-      expect(s.columnSince(T + from * 1000)).toEqual(s.since(T + from * 1000).map((t) => t.v));
-    }), { numRuns: 300 });
-  });
-
   it('puts a late tick in its place and lets a replayed one replace the value it had', () => {
     const s = new TickSeries<{ ts: number; v: string }>();
     for (const [ts, v] of [[T, 'a'], [T + 2000, 'c'], [T + 3000, 'd'], [T + 1000, 'late'], [T + 2000, 'replayed']] as const) s.set({ ts, v });

@@ -56,10 +56,6 @@ export function knownInOrder<T extends { readonly ts: number }>(series: T[]): T[
  */
 export class TickSeries<T extends { readonly ts: number }> {
   private readonly items: T[] = [];
-  /** One number of each value (`columnOf`), in the same order: a window reads it without touching each value. */
-  private readonly column: number[] = [];
-
-  constructor(private readonly columnOf?: (t: T) => number) {}
   /** No value has a NaN time (a NaN time goes first and breaks the order). */
   private nanFree = true;
 
@@ -70,26 +66,18 @@ export class TickSeries<T extends { readonly ts: number }> {
   set(t: T): void {
     if (Number.isNaN(t.ts)) this.nanFree = false;
     const last = this.items[this.items.length - 1];
-    const c = this.columnOf?.(t);
     if (!last || t.ts > last.ts) {
       this.items.push(t);
-      if (c !== undefined) this.column.push(c);
       return;
     }
     const at = lowerBound(this.items, t.ts);
-    const again = this.items[at]?.ts === t.ts;
-    this.items.splice(at, again ? 1 : 0, t);
-    if (c !== undefined) this.column.splice(at, again ? 1 : 0, c);
+    if (this.items[at]?.ts === t.ts) this.items[at] = t;
+    else this.items.splice(at, 0, t);
   }
 
   /** The values at or after `from` (epoch ms), oldest first; a new array the caller may keep. */
   since(from: number): T[] {
     const out = this.items.slice(lowerBound(this.items, from));
     return this.nanFree ? knownInOrder(out) : out;
-  }
-
-  /** The column of the values since(from) gives, in the same order (empty without a column). */
-  columnSince(from: number): number[] {
-    return this.columnOf ? this.column.slice(lowerBound(this.items, from)) : [];
   }
 }

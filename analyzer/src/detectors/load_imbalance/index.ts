@@ -93,7 +93,7 @@ export const loadImbalance = defineDetector({
     const ranks = (w.ranks ?? []).filter((r) => r.ticks.length >= MIN_TICKS);
     if (ranks.length < 2) return [];
     const blamed = new Blamed(w, ranks);
-    const o = outliersOf(new Map(ranks.map((r) => [r.rank, progressRate(r.ticks, r.user_cores)])), (r) => blamed.excuses(r));
+    const o = outliersOf(new Map(ranks.map((r) => [r.rank, progressRate(r.ticks)])), (r) => blamed.excuses(r));
     if (!o) return [];
     const start = Math.min(...ranks.map((r) => r.ticks[0]?.ts ?? Infinity));
     const end = Math.max(...ranks.map((r) => r.ticks[r.ticks.length - 1]?.ts ?? 0));

@@ -1,11 +1,7 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AnalyzerState } from '../../state/analyzer-state.ts';
-import { aggregateTick } from '../../state/tick-agg.ts';
 import type { HostView, RankView, RunWindow } from '../../window/run-window.ts';
 import { recordedHost } from '../testdata/recorded.ts';
 import { QUIET, T0, makeWindow } from '../testdata/windows.ts';
-import { progressRate } from '../peers.ts';
 import { loadImbalance } from './index.ts';
 
 /** Ranks on one host 'h1' using `user` cores each for 10 ticks; the host's cgroup is throttled when told. */
@@ -43,23 +39,5 @@ describe('load_imbalance', () => {
   it('needs two ranks with 5 ticks each', () => {
     expect(loadImbalance.evaluate(ranksWindow([1], null))).toEqual([]);
     expect(loadImbalance.evaluate(makeWindow({ n: 10, tick: () => ({ cpu_cores: 1 }) }))).toEqual([]);
-  });
-
-  it('gives the same verdict from the rank windows\' user_cores column as from their ticks, to the last digit', () => {
-    const user = fc.oneof(fc.integer({ min: 0, max: 400 }).map((c) => c / 100), fc.double({ min: 0, max: 4, noNaN: true }));
-    fc.assert(fc.property(fc.array(fc.array(user, { minLength: 8, maxLength: 8 }), { minLength: 5, maxLength: 30 }), (ticks) => {
-      const state = new AnalyzerState();
-      ticks.forEach((perRank, i) => perRank.forEach((u, rank) => {
-        const t = aggregateTick(T0 + i * 1000, [], 1);
-        state.run('r1').addRankTick(rank, 'h1', { ...t, cpu_cores: u, user_cores: u });
-      }));
-      const w = state.run('r1').window(state.hosts);
-      for (const r of w.ranks ?? []) {
-        expect(r.user_cores?.length).toBe(r.ticks.length);
-        expect(Object.is(progressRate(r.ticks, r.user_cores), progressRate(r.ticks))).toBe(true);
-      }
-      const without = { ...w, ranks: w.ranks?.map((r) => ({ rank: r.rank, host: r.host, ticks: r.ticks })) };
-      expect(loadImbalance.evaluate(w)).toEqual(loadImbalance.evaluate(without));
-    }), { numRuns: 200 });
   });
 });

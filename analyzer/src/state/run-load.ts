@@ -1,7 +1,6 @@
 import { type Row, SELF_RUN_ID, groupBy } from '@runlens/schemas';
 import { type LoadCols, allRows } from './process-cols.ts';
 import type { BackgroundTick } from '../window/run-window.ts';
-import { knownInOrder } from '../window/tick-series.ts';
 
 type ProcessRow = Row<'process_samples'>;
 
@@ -129,8 +128,7 @@ function mergeInOrder(runId: string, background: readonly BackgroundTick[], load
     const bgCores = bg?.cpu_cores ?? 0;
     out.push({ ts, cpu_cores: bgCores + cores, run_cores: cores, top_run: top.run_id, top_comm: top.cpu_cores > bgCores || !bg ? `run ${top.run_id}` : bg.top_comm });
   }
-  // Strictly in time order by construction (both series were): nearest and since need not walk it to know.
-  if (!any) return knownInOrder([...background]);
+  if (!any) return [...background];
   while (b < background.length) out.push(background[b++] as BackgroundTick);
-  return knownInOrder(out);
+  return out;
 }

@@ -3,7 +3,7 @@ import type { HostView, MpiPoint, MpiRankView, RankView, RunTick, RunWindow } fr
 import { MAX_RUN_CGROUPS_PER_HOST, MAX_RUN_PIDS_PER_HOST, addBounded, eventsForRun } from './host-events.ts';
 import type { HostState } from './host-state.ts';
 import { mergeBySecond } from './tick-agg.ts';
-import { TickSeries, inTimeOrder, knownInOrder } from '../window/tick-series.ts';
+import { TickSeries } from '../window/tick-series.ts';
 
 type RunRow = Row<'runs'>;
 
@@ -101,7 +101,7 @@ export class RunState {
       // Run-level ticks sum all hosts, so they are judged against the whole allocation.
       run_id: this.run_id, host: first?.host ?? '', alloc_cores: this.allocCores * Math.max(1, views.length), alloc_gpus: this.meta?.alloc_gpus ?? 0,
       mem_total_bytes: first?.profile?.mem_total_bytes ?? first?.node[first.node.length - 1]?.mem_total_bytes ?? null,
-      ticks: views.length === 1 ? copyInOrder(first?.ticks ?? []) : mergeBySecond(views.map((v) => v.ticks)),
+      ticks: views.length === 1 ? [...(first?.ticks ?? [])] : mergeBySecond(views.map((v) => v.ticks)),
       node: first?.node ?? [], hosts: views, ranks, ...(mpi.length > 0 ? { mpi } : {}),
     };
   }
@@ -128,9 +128,4 @@ function insertSorted<T>(list: T[], item: T, order: (a: T, b: T) => number): voi
   let at = list.length;
   while (at > 0 && order(list[at - 1] as T, item) > 0) at--;
   list.splice(at, 0, item);
-}
-
-/** A copy of a series, known in time order where the series is known so (no walk of a one-host run's ticks to learn it again). */
-function copyInOrder<T extends { readonly ts: number }>(series: readonly T[]): T[] {
-  return inTimeOrder(series) ? knownInOrder([...series]) : [...series];
 }

@@ -1,6 +1,6 @@
 import { type Row, groupBy } from '@runlens/schemas';
 import type { StorageCapability } from './storage-capability.ts';
-import { inTimeOrder, lowerBound } from './tick-series.ts';
+import { lowerBound } from './tick-series.ts';
 
 /** What detectors see of a run: per-tick aggregates of its processes, its hosts and its ranks. */
 export interface RunTick {
@@ -168,6 +168,21 @@ export function spanSeconds(ticks: readonly { ts: number }[]): number {
 /** Series up to this long are scanned by nearest. */
 const SCAN_MAX = 16;
 
+/** Whether a series is in time order (no NaN), remembered per array and length: detectors ask per tick. */
+const ordered = new WeakMap<readonly { ts: number }[], { length: number; sorted: boolean }>();
+
+function inTimeOrder(series: readonly { ts: number }[]): boolean {
+  const known = ordered.get(series);
+  if (known?.length === series.length) return known.sorted;
+  let sorted = true;
+  for (let i = 0; i < series.length && sorted; i++) {
+    const t = series[i]?.ts ?? NaN;
+    sorted = !Number.isNaN(t) && (i === 0 || t >= (series[i - 1]?.ts ?? NaN));
+  }
+  ordered.set(series, { length: series.length, sorted });
+  return sorted;
+}
+
 /**
  * The tick nearest in time to `ts`, within 2 s; of equally near ones, the first. Detectors ask
  * this per tick of the window: a binary search where the series is in time order (a window's
@@ -195,17 +210,14 @@ export function nodeAt(window: RunWindow, ts: number): NodeTick | null {
 
 /** The items at or after `from`, in their order: a slice where the series is in time order (a window's is), a filter otherwise. */
 function since<T extends { ts: number }>(s: readonly T[], from: number): T[] {
-  return !Number.isNaN(from) && (s.length <= SCAN_MAX ? walkedInOrder(s) : inTimeOrder(s)) ? s.slice(lowerBound(s, from)) : s.filter((t) => t.ts >= from);
-}
-
-/** Whether a short series is in time order with no NaN time, walked (remembering it would cost more). */
-function walkedInOrder(s: readonly { ts: number }[]): boolean {
   let prev = -Infinity;
-  for (const { ts } of s) {
-    if (!(ts >= prev)) return false;
-    prev = ts;
+  let ordered = !Number.isNaN(from);
+  for (let i = 0; i < s.length && ordered; i++) {
+    const t = (s[i] as T).ts;
+    ordered = t >= prev;
+    prev = t;
   }
-  return true;
+  return ordered ? s.slice(lowerBound(s, from)) : s.filter((t) => t.ts >= from);
 }
 
 /** A host's view from `from` on: its ticks from `from`, its host series from 1.5 s before. */

@@ -1,5 +1,5 @@
 import { leadWithCauses } from '../detectors/causes.ts';
-import { DEFAULT_HYSTERESIS, type DetectorDef, type FindingDraft, type Hysteresis } from '../detectors/detector.ts';
+import { DEFAULT_HYSTERESIS, type FindingDraft, type Hysteresis } from '../detectors/detector.ts';
 import { DETECTORS } from '../detectors/registry.ts';
 import type { HostState } from '../state/host-state.ts';
 import type { RunState } from '../state/run-state.ts';
@@ -25,16 +25,21 @@ export class LiveEvaluator {
   /** Findings to publish after the run's tick `tickTs`: newly raised or extended episodes. */
   evaluate(run: RunState, tickTs: number): FindingDraft[] {
     const long: RunWindow = { ...run.window(this.hosts, tickTs - this.longWindowMs), live: true };
-    const windows = new Map<number, RunWindow>();
-    const windowFor = (d: DetectorDef): RunWindow => {
-      if (!d.liveTicks) return long;
-      // Half a tick of slack: ticks of several hosts of one second are stamped apart.
-      const from = tickTs - (d.liveTicks - 1) * this.tickMs - this.tickMs / 2;
-      let w = windows.get(from);
-      if (!w) windows.set(from, (w = trailing(long, from)));
-      return w;
-    };
-    const drafts = leadWithCauses(LIVE.flatMap((d) => d.evaluate(windowFor(d))));
+    // Each short window is cut once per evaluation (a few distinct lengths), in a loop rather than closures made per run and tick.
+    const cuts: { from: number; w: RunWindow }[] = [];
+    const found: FindingDraft[] = [];
+    for (const d of LIVE) {
+      let w = long;
+      if (d.liveTicks) {
+        // Half a tick of slack: ticks of several hosts of one second are stamped apart.
+        const from = tickTs - (d.liveTicks - 1) * this.tickMs - this.tickMs / 2;
+        const cut = cuts.find((c) => c.from === from);
+        if (cut) w = cut.w;
+        else cuts.push({ from, w: (w = trailing(long, from)) });
+      }
+      for (const f of d.evaluate(w)) found.push(f);
+    }
+    const drafts = leadWithCauses(found);
     return this.tracker(run.run_id).update(drafts, tickTs);
   }
 

@@ -232,22 +232,37 @@ function since<T extends { ts: number }>(s: readonly T[], from: number): T[] {
   return ordered ? s.slice(lowerBound(s, from)) : s.filter((t) => t.ts >= from);
 }
 
+/** A host's view from `from` on: its ticks from `from`, its host series from 1.5 s before. */
+function hostSince(h: HostView, from: number): HostView {
+  const near = from - 1500;
+  return {
+    ...h, ticks: since(h.ticks, from), node: since(h.node, near), background: since(h.background, near), cgroup: since(h.cgroup, near),
+    gpus: since(h.gpus, near), ib: since(h.ib, near), ...(h.live ? { live: { start: Math.max(h.live.start, from), end: h.live.end } } : {}),
+  };
+}
+
+/** A window's ranks from `from` on, cut when first read: the detectors with a short live window judge the run and its hosts, not its ranks. */
+class LazyRanks {
+  private cut: RankView[] | undefined;
+
+  constructor(private readonly ranks: readonly RankView[], private readonly from: number) {}
+
+  get(): RankView[] {
+    return (this.cut ??= this.ranks.map((r) => ({ ...r, ticks: since(r.ticks, this.from) })));
+  }
+}
+
 /**
  * The newest part of a window, from `from` (epoch ms) on: what RunState.window(from) gives, cut
  * from a longer window already built instead of from the run's state again. Host series keep the
  * same 1.5 s margin; kernel events keep the ownership the longer window gave them.
  */
 export function trailing(w: RunWindow, from: number): RunWindow {
-  const ticks = <T extends { ts: number }>(s: readonly T[]): T[] => since(s, from);
-  const near = <T extends { ts: number }>(s: readonly T[]): T[] => since(s, from - 1500);
-  const hosts = w.hosts?.map((h): HostView => ({
-    ...h, ticks: ticks(h.ticks), node: near(h.node), background: near(h.background), cgroup: near(h.cgroup), gpus: near(h.gpus), ib: near(h.ib),
-    ...(h.live ? { live: { start: Math.max(h.live.start, from), end: h.live.end } } : {}),
-  }));
-  const out: RunWindow = { ...w, ticks: ticks(w.ticks), node: near(w.node), ...(hosts ? { hosts } : {}) };
+  // Named functions, no closures: a window is cut per run and tick (a closure per cut costs its making and naming).
+  const hosts = w.hosts?.map((h) => hostSince(h, from));
+  const out: RunWindow = { ...w, ticks: since(w.ticks, from), node: since(w.node, from - 1500), ...(hosts ? { hosts } : {}) };
   const ranks = w.ranks;
   if (!ranks) return out;
-  // Cut on first read: the detectors with a short live window judge the run and its hosts, not its ranks.
-  let cut: RankView[] | undefined;
-  return Object.defineProperty(out, 'ranks', { get: () => (cut ??= ranks.map((r) => ({ ...r, ticks: ticks(r.ticks) }))), enumerable: true });
+  const lazy = new LazyRanks(ranks, from);
+  return Object.defineProperty(out, 'ranks', { get: lazy.get.bind(lazy), enumerable: true });
 }

@@ -1,6 +1,6 @@
 import { type FindingDraft, defineDetector, round, runFinding } from '../detector.ts';
 import { hasHostCause, hostCause, peerRatios, progressRate } from '../peers.ts';
-import type { RunWindow } from '../../window/run-window.ts';
+import type { RankView, RunWindow } from '../../window/run-window.ts';
 import { type MpiRankWork, mpiWork } from './mpi-work.ts';
 
 export const IMBALANCE_LOW = 0.7;
@@ -11,12 +11,19 @@ type Outliers = { spread: number; low: number[]; high: number[] };
 
 /** Ranks whose work is outside [LOW, HIGH] × the median; `excused` light ranks are not blamed. */
 function outliersOf(work: ReadonlyMap<number, number>, excused: (rank: number) => boolean): Outliers | null {
-  const ratios = peerRatios(work);
-  const values = [...ratios.values()];
-  const low = [...ratios].filter(([r, x]) => x < IMBALANCE_LOW && !excused(r)).map(([r]) => r);
-  const high = [...ratios].filter(([, x]) => x > IMBALANCE_HIGH).map(([r]) => r);
+  // One pass over the ratios, in their order, without entry arrays (asked per run at every tick).
+  const low: number[] = [];
+  const high: number[] = [];
+  let max = -Infinity;
+  let min = Infinity;
+  for (const [r, x] of peerRatios(work)) {
+    max = Math.max(max, x);
+    min = Math.min(min, x);
+    if (x < IMBALANCE_LOW && !excused(r)) low.push(r);
+    if (x > IMBALANCE_HIGH) high.push(r);
+  }
   if (low.length + high.length === 0) return null;
-  return { spread: Math.max(...values) / Math.max(Math.min(...values), 1e-9), low, high };
+  return { spread: max / Math.max(min, 1e-9), low, high };
 }
 
 interface How {
@@ -35,6 +42,21 @@ function imbalance(w: RunWindow, o: Outliers, range: { start: number; end: numbe
       max_min_ratio: round(o.spread), light_ranks: o.low.join(','), heavy_ranks: o.high.join(','), ...how.evidence,
     },
   });
+}
+
+/** Which hosts show a cause of their own: it matters only for a light rank, so it is worked out once, and only when asked. */
+class Blamed {
+  private hosts: Set<string> | null = null;
+
+  constructor(private readonly w: RunWindow, private readonly ranks: readonly RankView[]) {}
+
+  /** Whether a light rank is excused: its host has a cause of its own (slow_node's to report). */
+  excuses(rank: number): boolean {
+    this.hosts ??= new Set((this.w.hosts ?? []).filter((h) => hasHostCause(hostCause(h))).map((h) => h.host));
+    let host = '';
+    for (const r of this.ranks) if (r.rank === rank) host = r.host;
+    return this.hosts.has(host);
+  }
 }
 
 /** With PMPI reports: compute = CPU outside MPI; the heavy ranks are those that wait least in MPI. */
@@ -70,11 +92,8 @@ export const loadImbalance = defineDetector({
     if (work.length >= 2) return fromMpi(w, work);
     const ranks = (w.ranks ?? []).filter((r) => r.ticks.length >= MIN_TICKS);
     if (ranks.length < 2) return [];
-    // Which hosts show a cause of their own matters only for a light rank: asked once, and only then.
-    let blamed: Set<string> | null = null;
-    const blamedHosts = (): Set<string> => (blamed ??= new Set((w.hosts ?? []).filter((h) => hasHostCause(hostCause(h))).map((h) => h.host)));
-    const hostOf = new Map(ranks.map((r) => [r.rank, r.host]));
-    const o = outliersOf(new Map(ranks.map((r) => [r.rank, progressRate(r.ticks)])), (r) => blamedHosts().has(hostOf.get(r) ?? ''));
+    const blamed = new Blamed(w, ranks);
+    const o = outliersOf(new Map(ranks.map((r) => [r.rank, progressRate(r.ticks)])), (r) => blamed.excuses(r));
     if (!o) return [];
     const start = Math.min(...ranks.map((r) => r.ticks[0]?.ts ?? Infinity));
     const end = Math.max(...ranks.map((r) => r.ticks[r.ticks.length - 1]?.ts ?? 0));

@@ -1,4 +1,5 @@
-import type { RunWindow } from '../window/run-window.ts';
+import { median } from '../lib/stats.ts';
+import type { RunTick, RunWindow } from '../window/run-window.ts';
 
 /**
  * Fast onset for detectors judged on a share of recent ticks, after the multiwindow alerting of
@@ -35,4 +36,24 @@ export const MIN_ONSET_SHARE = 0.1;
 /** A rate over the last `share` of a tick: the tick's amount less what the previous tick's rate (`before`) accounts for until then. */
 export function sinceOnset(now: number, before: number, share: number): number {
   return Math.max(0, (now - before * (1 - share)) / share);
+}
+
+/** The newest tick's change in the run's wait must be this many times its ordinary change from tick to tick. */
+export const ONSET_NOISE_FACTOR = 3;
+/** And at least this much wait (cores over the tick: 10 ms a second), for a run whose wait never moves. */
+export const MIN_ONSET_CHANGE = 0.01;
+
+/**
+ * Whether the newest tick's change in the run's wait for CPU stands out of the run's own noise:
+ * ONSET_NOISE_FACTOR times the median absolute change between its earlier ticks. A sub-tick onset
+ * divides the change by the part of the tick since the onset; a change the run makes every second
+ * anyway, so divided, would pass for a fault.
+ */
+export function waitChangeStandsOut(ticks: readonly RunTick[]): boolean {
+  const n = ticks.length;
+  if (n < 2) return false;
+  const steps: number[] = [];
+  for (let i = 1; i < n - 1; i++) steps.push(Math.abs((ticks[i] as RunTick).run_delay_cores - (ticks[i - 1] as RunTick).run_delay_cores));
+  const change = (ticks[n - 1] as RunTick).run_delay_cores - (ticks[n - 2] as RunTick).run_delay_cores;
+  return change >= Math.max(MIN_ONSET_CHANGE, ONSET_NOISE_FACTOR * (steps.length > 0 ? median(steps) : 0));
 }

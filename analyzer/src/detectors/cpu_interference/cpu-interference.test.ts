@@ -73,7 +73,7 @@ describe('cpu_interference', () => {
     // The run busy on 2 cores until an outside stress-ng --cpu 2 starts `share` of a tick before
     // the newest sample; from then on the run gets one core and waits for the other (as measured
     // on this VM: 0.97 cores on CPU, 1.03 waiting).
-    const live = (share: number, opts: { live?: boolean; newcomerCores?: number } = {}) => {
+    const live = (share: number, opts: { live?: boolean; newcomerCores?: number; jitter?: number } = {}) => {
       const w = contendedHost(0, 2, cpuInterference.liveTicks);
       const last = w.ticks.length - 1;
       const mix = (before: number, after: number): number => before * (1 - share) + after * share;
@@ -81,7 +81,8 @@ describe('cpu_interference', () => {
         ...w, live: opts.live ?? true,
         hosts: (w.hosts ?? []).map((h) => ({
           ...h,
-          ticks: h.ticks.map((t, i) => ({ ...t, cpu_cores: i === last ? mix(1.94, 0.97) : 1.94, run_delay_cores: i === last ? mix(0.06, 1.03) : 0.06 })),
+          // `jitter`: the run's wait moves by this much every tick before the newest (its own noise).
+          ticks: h.ticks.map((t, i) => ({ ...t, cpu_cores: i === last ? mix(1.94, 0.97) : 1.94, run_delay_cores: i === last ? mix(0.06, 1.03) : 0.06 + (i % 2) * (opts.jitter ?? 0) })),
           background: h.background.map((b, i) => (i === last
             ? { ...b, cpu_cores: 0.05 + (opts.newcomerCores ?? 1) * share, newcomers: { cores: (opts.newcomerCores ?? 1) * share, share } }
             : { ...b, cpu_cores: 0.05 })),
@@ -97,11 +98,14 @@ describe('cpu_interference', () => {
       expect(f?.evidence.outside_cores_mean).toBeCloseTo(1.05, 1);
     });
 
-    it('waits for the next tick when the competitor lived under a tenth of it, or was light, or the run has ended', () => {
+    it('waits for the next tick when the competitor lived under a tenth of it, was light, the run has ended, or its wait moves as much anyway', () => {
       expect(cpuInterference.evaluate(live(0.08))).toEqual([]);
       // A tenth of a core over its lifetime: a short command, not a competitor.
       expect(cpuInterference.evaluate(live(0.5, { newcomerCores: 0.1 }))).toEqual([]);
       expect(cpuInterference.evaluate(live(0.25, { live: false }))).toEqual([]);
+      // A run whose wait moves by 0.1 cores every tick: a change of 0.24 is within three times its noise.
+      expect(cpuInterference.evaluate(live(0.25, { jitter: 0.1 }))).toEqual([]);
+      expect(cpuInterference.evaluate(live(0.25, { jitter: 0.05 }))).toHaveLength(1);
     });
   });
 });

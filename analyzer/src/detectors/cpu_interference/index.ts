@@ -3,7 +3,7 @@ import type { FindingDraft } from '../detector.ts';
 import { nearest } from '../../window/run-window.ts';
 import { mean } from '../../lib/stats.ts';
 import { THROTTLE_CAUSE } from '../peers.ts';
-import { MIN_ONSET_SHARE, STRONG_FACTOR, sinceOnset, weightedHits } from '../fast-onset.ts';
+import { MIN_ONSET_SHARE, STRONG_FACTOR, sinceOnset, waitChangeStandsOut, weightedHits } from '../fast-onset.ts';
 import type { BackgroundTick, HostView, RunTick, RunWindow } from '../../window/run-window.ts';
 
 /** Outside CPU that matters: this share of the host's CPUs, or half a core, whichever is more. */
@@ -22,7 +22,8 @@ interface Contended extends Load { ts: number; comm: string; runCores: number; r
  * Sub-tick onset (fast-onset.ts) where processes outside any run started during the newest tick:
  * the newcomers' CPU over their own lifetime, and the run's CPU and wait since they started. Only
  * newcomers that by themselves take the outside floor over their lifetime (a short command run by a
- * health check does not) and lived MIN_ONSET_SHARE of the tick.
+ * health check does not) and lived MIN_ONSET_SHARE of the tick; the caller also asks whether the
+ * run's wait changed beyond its own noise (waitChangeStandsOut).
  */
 function sinceNewcomers(t: RunTick, prev: RunTick | undefined, bg: BackgroundTick, floor: number): Load | null {
   const n = bg.newcomers;
@@ -63,7 +64,7 @@ function contended(h: HostView, w: RunWindow): Contended[] {
     const psi = nearest(h.node, t.ts)?.psi_cpu_some ?? 0;
     const since = w.live === true && i === newest ? sinceNewcomers(t, h.ticks[i - 1], bg, floor) : null;
     const avg = { outside: bg.cpu_cores, cpu: t.cpu_cores, delay: t.run_delay_cores };
-    const l = since && isStrong(since, floor, psi) ? since : avg;
+    const l = since && isStrong(since, floor, psi) && waitChangeStandsOut(h.ticks) ? since : avg;
     if (!isContended(l, floor, psi)) continue;
     out.push({ ...l, ts: t.ts, comm: bg.top_comm, runCores: bg.run_cores ?? 0, run: bg.top_run, strong: isStrong(l, floor, psi), onsetShare: l === since ? (bg.newcomers?.share ?? null) : null });
   }

@@ -1,6 +1,6 @@
 import { defineDetector, round, runFinding } from '../detector.ts';
 import { mean } from '../../lib/stats.ts';
-import { MIN_ONSET_SHARE, STRONG_FACTOR, sinceOnset, weightedHits } from '../fast-onset.ts';
+import { MIN_ONSET_SHARE, STRONG_FACTOR, sinceOnset, waitChangeStandsOut, weightedHits } from '../fast-onset.ts';
 import type { RunTick, RunWindow } from '../../window/run-window.ts';
 
 /** Runnable demand (on CPU + waiting for CPU) above the allocation by this factor. */
@@ -21,7 +21,8 @@ function oversubscribed(t: RunTick, alloc: number, excess = 1): boolean {
  * The run's ticks, the newest judged since the run's processes that started during it (sub-tick
  * onset, fast-onset.ts) where that makes it strong: threads a run starts mid-tick queue from then on.
  * Only busy newcomers (half a core or more over their lifetime): a shell or a sleep the job started
- * adds no demand, and the run's ordinary change in wait, divided by their share, would pass for it.
+ * adds no demand, and the run's ordinary change in wait, divided by their share, would pass for it
+ * (nor a change in wait within the run's own noise: waitChangeStandsOut).
  */
 function judged(w: RunWindow): readonly RunTick[] {
   const n = w.ticks.length;
@@ -29,6 +30,7 @@ function judged(w: RunWindow): readonly RunTick[] {
   const prev = w.ticks[n - 2];
   const share = newest?.newcomers?.share ?? 0;
   if (w.live !== true || !newest || !prev || share < MIN_ONSET_SHARE || (newest.newcomers?.cores ?? 0) / share < BUSY_NEWCOMER_CORES) return w.ticks;
+  if (!waitChangeStandsOut(w.ticks)) return w.ticks;
   const since = { ...newest, cpu_cores: sinceOnset(newest.cpu_cores, prev.cpu_cores, share), run_delay_cores: sinceOnset(newest.run_delay_cores, prev.run_delay_cores, share) };
   return oversubscribed(since, w.alloc_cores, STRONG_FACTOR) ? [...w.ticks.slice(0, -1), since] : w.ticks;
 }

@@ -39,13 +39,13 @@ export interface NodeTick {
   readonly steal_cores?: number;
 }
 
-/** CPU used on a host by processes outside any run: the interference candidates. */
 /** Processes that started during a tick: their CPU averaged over the tick (as every tick's amounts), and the share of the tick since the oldest of them started. */
 export interface Newcomers {
   readonly cores: number;
   readonly share: number;
 }
 
+/** CPU used on a host by processes outside any run: the interference candidates. */
 export interface BackgroundTick {
   readonly ts: number;
   readonly cpu_cores: number;

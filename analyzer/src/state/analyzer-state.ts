@@ -88,7 +88,7 @@ export class AnalyzerState {
         if (runId === SELF_RUN_ID) continue; // RunLens itself: overhead, not a run nor outside load
         if (runId === '') {
           const t = aggregateCols(ts, c, procs, 1);
-          this.host(host).addBackground({ ts, cpu_cores: t.cpu_cores, top_comm: busiest(c, procs), ...(t.newcomers && { newcomers: t.newcomers }) });
+          this.host(host).addBackground({ ts, cpu_cores: t.cpu_cores, top_comm: busiest(c, procs), newcomers: t.newcomers });
           continue;
         }
         const run = this.run(runId);

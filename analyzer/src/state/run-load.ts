@@ -83,7 +83,7 @@ export function outsideAnyOrder(runId: string, background: readonly BackgroundTi
     out.set(ts, {
       ts, cpu_cores: bgCores + cores, run_cores: cores, top_run: top.run_id,
       top_comm: top.cpu_cores > bgCores || !bg ? `run ${top.run_id}` : bg.top_comm,
-      ...(bg?.newcomers && { newcomers: bg.newcomers }),
+      newcomers: bg?.newcomers,
     });
   }
   return [...out.values()].sort((a, b) => a.ts - b.ts);
@@ -129,7 +129,7 @@ function mergeInOrder(runId: string, background: readonly BackgroundTick[], load
     const bgCores = bg?.cpu_cores ?? 0;
     out.push({
       ts, cpu_cores: bgCores + cores, run_cores: cores, top_run: top.run_id, top_comm: top.cpu_cores > bgCores || !bg ? `run ${top.run_id}` : bg.top_comm,
-      ...(bg?.newcomers && { newcomers: bg.newcomers }),
+      newcomers: bg?.newcomers,
     });
   }
   if (!any) return [...background];

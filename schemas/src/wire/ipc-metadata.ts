@@ -77,8 +77,8 @@ const walked = new WeakMap<Uint8Array, IpcFrame[]>();
 function checkMessage(meta: Uint8Array): { body: number; kind: IpcFrame['kind'] } | string {
   try {
     const m = Message.getRootAsMessage(new ByteBuffer(meta));
-    // Bound, not a closure: a closure made per message is also named per message (keepNames).
-    const fits: Fits = fitsIn.bind(null, meta.length);
+    const fits = (count: number, size: number, what: string): string | null =>
+      count >= 0 && count * size <= meta.length ? null : `IPC ${what}: ${count} entries in ${meta.length} bytes of metadata`;
     const why = fits(m.customMetadataLength(), 4, 'message metadata') ?? checkHeader(m, fits);
     const body = Number(m.bodyLength());
     const kind = FRAME_KINDS[m.headerType()];
@@ -90,11 +90,6 @@ function checkMessage(meta: Uint8Array): { body: number; kind: IpcFrame['kind'] 
 }
 
 type Fits = (count: number, size: number, what: string) => string | null;
-
-/** Whether `count` entries of `size` bytes fit in metadata of `metaLength` bytes; why not where they do not. */
-function fitsIn(metaLength: number, count: number, size: number, what: string): string | null {
-  return count >= 0 && count * size <= metaLength ? null : `IPC ${what}: ${count} entries in ${metaLength} bytes of metadata`;
-}
 
 function checkHeader(m: Message, fits: Fits): string | null {
   switch (m.headerType()) {

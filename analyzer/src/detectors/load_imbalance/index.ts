@@ -1,6 +1,6 @@
 import { type FindingDraft, defineDetector, round, runFinding } from '../detector.ts';
 import { hasHostCause, hostCause, peerRatios, progressRate } from '../peers.ts';
-import type { RankView, RunWindow } from '../../window/run-window.ts';
+import type { RunWindow } from '../../window/run-window.ts';
 import { type MpiRankWork, mpiWork } from './mpi-work.ts';
 
 export const IMBALANCE_LOW = 0.7;
@@ -44,21 +44,6 @@ function imbalance(w: RunWindow, o: Outliers, range: { start: number; end: numbe
   });
 }
 
-/** Which hosts show a cause of their own: it matters only for a light rank, so it is worked out once, and only when asked. */
-class Blamed {
-  private hosts: Set<string> | null = null;
-
-  constructor(private readonly w: RunWindow, private readonly ranks: readonly RankView[]) {}
-
-  /** Whether a light rank is excused: its host has a cause of its own (slow_node's to report). */
-  excuses(rank: number): boolean {
-    this.hosts ??= new Set((this.w.hosts ?? []).filter((h) => hasHostCause(hostCause(h))).map((h) => h.host));
-    let host = '';
-    for (const r of this.ranks) if (r.rank === rank) host = r.host;
-    return this.hosts.has(host);
-  }
-}
-
 /** With PMPI reports: compute = CPU outside MPI; the heavy ranks are those that wait least in MPI. */
 function fromMpi(w: RunWindow, work: readonly MpiRankWork[]): FindingDraft[] {
   const o = outliersOf(new Map(work.map((r) => [r.rank, r.compute_cores])), () => false);
@@ -92,8 +77,11 @@ export const loadImbalance = defineDetector({
     if (work.length >= 2) return fromMpi(w, work);
     const ranks = (w.ranks ?? []).filter((r) => r.ticks.length >= MIN_TICKS);
     if (ranks.length < 2) return [];
-    const blamed = new Blamed(w, ranks);
-    const o = outliersOf(new Map(ranks.map((r) => [r.rank, progressRate(r.ticks)])), (r) => blamed.excuses(r));
+    // Which hosts show a cause of their own matters only for a light rank: asked once, and only then.
+    let blamed: Set<string> | null = null;
+    const blamedHosts = (): Set<string> => (blamed ??= new Set((w.hosts ?? []).filter((h) => hasHostCause(hostCause(h))).map((h) => h.host)));
+    const hostOf = new Map(ranks.map((r) => [r.rank, r.host]));
+    const o = outliersOf(new Map(ranks.map((r) => [r.rank, progressRate(r.ticks)])), (r) => blamedHosts().has(hostOf.get(r) ?? ''));
     if (!o) return [];
     const start = Math.min(...ranks.map((r) => r.ticks[0]?.ts ?? Infinity));
     const end = Math.max(...ranks.map((r) => r.ticks[r.ticks.length - 1]?.ts ?? 0));

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIOS } from './catalog.ts';
 import { ScenarioStack } from './harness.ts';
 import { regressionScenario } from './regression.ts';
-import { scoreScenario } from './score.ts';
+import { scoreScenario, withoutMachineLoad } from './score.ts';
 import { canThrottle, killAll } from './workloads.ts';
 
 /** Part of the labelled scenario suite, in `npm test`: the analyzer must find each fault, fast, and nothing else. */
@@ -25,7 +25,10 @@ describe('labelled scenarios through the streaming analyzer', () => {
     it(`${s.name}: finds ${s.expect.join(', ') || 'nothing'}, within 15 s of onset, and no false alarm`, async (ctx) => {
       if (s.needs === 'cgroup_quota' && !canThrottle()) ctx.skip();
       const id = `it-${s.name}-${Date.now().toString(36)}`;
-      const score = scoreScenario(s, id, await s.run(stack, id), stack.seen);
+      // Other users' load on a busy machine (another test, a build) is real interference with the
+      // scenario's run, not a false alarm: the quiet suite (run.ts) is where those are counted.
+      const [score] = withoutMachineLoad([scoreScenario(s, id, await s.run(stack, id), stack.seen)]);
+      if (!score) throw new Error('no score');
       expect(score.missed).toEqual([]);
       expect(score.falseAlarms).toEqual([]);
       expect(score.cleanViolations).toBe(0);

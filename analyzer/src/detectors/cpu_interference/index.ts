@@ -47,13 +47,16 @@ function isStrong(l: Load, floor: number, psi: number): boolean {
   return isContended(l, floor, psi) && delayShare(l) >= STRONG_FACTOR * MIN_DELAY_SHARE;
 }
 
-/** Ticks where processes outside the run take CPU and the run waits for CPU (or PSI cpu rises). */
+/** Ticks where processes outside the run take CPU and the run waits for CPU (or PSI cpu rises, where its wait is not read). */
 function contended(h: HostView, w: RunWindow): Contended[] {
   const cpus = h.profile?.logical_cpus ?? h.node[h.node.length - 1]?.online_cpus ?? w.alloc_cores;
   const floor = Math.max(0.5, MIN_OUTSIDE_SHARE * cpus);
   const out: Contended[] = [];
   const quota = h.cgroup.filter((c) => c.throttled_ratio !== null);
   const newest = h.ticks.length - 1;
+  // Node PSI cpu says some task on the host waited, often the outside load itself: it stands in
+  // for the run's own wait only where that is not read (schedstat unread: every tick reads 0).
+  const psiStandsIn = !h.ticks.some((t) => t.run_delay_cores > 0);
   for (let i = 0; i <= newest; i++) {
     const t = h.ticks[i] as RunTick;
     // A run throttled by its own CPU quota waits for CPU (schedstat counts throttled time as
@@ -61,7 +64,7 @@ function contended(h: HostView, w: RunWindow): Contended[] {
     if ((nearest(quota, t.ts)?.throttled_ratio ?? 0) >= THROTTLE_CAUSE) continue;
     const bg = nearest(h.background, t.ts);
     if (!bg) continue;
-    const psi = nearest(h.node, t.ts)?.psi_cpu_some ?? 0;
+    const psi = psiStandsIn ? (nearest(h.node, t.ts)?.psi_cpu_some ?? 0) : 0;
     const since = w.live === true && i === newest ? sinceNewcomers(t, h.ticks[i - 1], bg, floor) : null;
     const avg = { outside: bg.cpu_cores, cpu: t.cpu_cores, delay: t.run_delay_cores };
     const l = since && isStrong(since, floor, psi) && waitChangeStandsOut(h.ticks) ? since : avg;

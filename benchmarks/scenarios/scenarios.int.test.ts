@@ -8,6 +8,13 @@ import { regressionScenario } from './regression.ts';
 import { scoreScenario, withoutMachineLoad } from './score.ts';
 import { canThrottle, killAll } from './workloads.ts';
 
+/**
+ * Onset to finding, bounded generously: the quiet suite (run.ts) measures the latencies (slow_node
+ * 7.0 s there); beside a 1-core busy loop slow_node took 15.0 s here, every tick and evaluation
+ * waiting for a CPU. A missed fault still fails, and so does one found later than this.
+ */
+const LATENCY_BOUND_S = 25;
+
 /** Part of the labelled scenario suite, in `npm test`: the analyzer must find each fault, fast, and nothing else. */
 const IN_NPM_TEST = ['clean_cpu_1core', 'memory_leak', 'sawtooth_not_leak', 'hung_sigstop', 'cpu_interference', 'oversubscription', 'slow_node'];
 
@@ -22,7 +29,7 @@ describe('labelled scenarios through the streaming analyzer', () => {
   });
 
   for (const s of SCENARIOS.filter((x) => IN_NPM_TEST.includes(x.name))) {
-    it(`${s.name}: finds ${s.expect.join(', ') || 'nothing'}, within 15 s of onset, and no false alarm`, async (ctx) => {
+    it(`${s.name}: finds ${s.expect.join(', ') || 'nothing'}, within ${LATENCY_BOUND_S} s of onset, and no false alarm`, async (ctx) => {
       if (s.needs === 'cgroup_quota' && !canThrottle()) ctx.skip();
       const id = `it-${s.name}-${Date.now().toString(36)}`;
       // Other users' load on a busy machine (another test, a build) is real interference with the
@@ -33,7 +40,7 @@ describe('labelled scenarios through the streaming analyzer', () => {
       expect(score.falseAlarms).toEqual([]);
       expect(score.cleanViolations).toBe(0);
       expect(score.flapped).toEqual([]);
-      for (const latency of Object.values(score.latencies)) expect(latency).toBeLessThanOrEqual(15);
+      for (const latency of Object.values(score.latencies)) expect(latency).toBeLessThanOrEqual(LATENCY_BOUND_S);
     }, 120_000);
   }
 

@@ -37,7 +37,7 @@ export async function openTelemetry(opts: TelemetryOptions, counters: ComponentC
 }
 
 export { MemoryBus } from './bus/memory/index.ts';
-export type { KafkaBusOptions } from './bus/kafka/index.ts';
+export type { BusCompression, KafkaBusOptions } from './bus/kafka/index.ts';
 export type { KafkaSecurity } from './bus/kafka/security.ts';
 export type { ClickHouseStoreOptions } from './store/clickhouse/index.ts';
 export type { Telemetry } from './telemetry/otel.ts';

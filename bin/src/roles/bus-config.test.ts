@@ -28,7 +28,12 @@ const problemsOf = (f: () => unknown): string => {
 describe('Kafka and ClickHouse security settings', () => {
   it('without TLS or a user the bus stays PLAINTEXT (a loopback test broker)', () => {
     const c = loadRoleConfig(schema, { RUNLENS_KAFKA_BROKERS: 'a:1, b:2' });
-    expect(kafkaConnection(c)).toEqual({ brokers: ['a:1', 'b:2'] });
+    expect(kafkaConnection(c)).toEqual({ brokers: ['a:1', 'b:2'], compression: 'lz4' });
+  });
+
+  it('compresses with lz4 unless told gzip; anything else is a configuration error', () => {
+    expect(kafkaConnection(loadRoleConfig(schema, { RUNLENS_KAFKA_BROKERS: 'k:1', RUNLENS_KAFKA_COMPRESSION: 'gzip' })).compression).toBe('gzip');
+    expect(problemsOf(() => loadRoleConfig(schema, { RUNLENS_KAFKA_BROKERS: 'k:1', RUNLENS_KAFKA_COMPRESSION: 'zstd' }))).toContain('RUNLENS_KAFKA_COMPRESSION');
   });
 
   it('reads the CA and the password from files; a trailing newline is not part of the password', () => {
@@ -37,7 +42,7 @@ describe('Kafka and ClickHouse security settings', () => {
       RUNLENS_KAFKA_PASSWORD_FILE: file('pw', 's3cret\n'), RUNLENS_KAFKA_SASL_MECHANISM: 'scram-sha-256',
     });
     expect(kafkaConnection(c)).toEqual({
-      brokers: ['k:9093'], security: { tls: { caPem: CA }, sasl: { mechanism: 'scram-sha-256', username: 'runlens', password: 's3cret' } },
+      brokers: ['k:9093'], compression: 'lz4', security: { tls: { caPem: CA }, sasl: { mechanism: 'scram-sha-256', username: 'runlens', password: 's3cret' } },
     });
   });
 

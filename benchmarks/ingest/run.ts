@@ -18,6 +18,7 @@ const BATCHES = (process.env.BENCH_BATCHES ?? '500,10000').split(',').map(Number
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'ingest,formats').split(','));
 /** Copies per ceiling measurement: one copy's CPU moved 1.6× between repeats (background merges); the summary takes the median. */
 const CEILING_COPIES = env('BENCH_CEILING_COPIES', 5);
+const COMPRESSION = process.env.BENCH_COMPRESSION === 'gzip' ? 'gzip' : 'lz4';
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR;
 const ROWS = MESSAGES * ROWS_PER_MESSAGE;
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results.json');
@@ -89,7 +90,7 @@ async function ceilings(store: Store, http: ClickHouseHttp | null): Promise<Ceil
 }
 
 async function main(): Promise<void> {
-  progress(`${MESSAGES} messages × ${ROWS_PER_MESSAGE} rows = ${ROWS} rows; ${REPEATS} repeats; parts ${[...PARTS].join(',')}`);
+  progress(`${MESSAGES} messages × ${ROWS_PER_MESSAGE} rows = ${ROWS} rows; ${REPEATS} repeats; parts ${[...PARTS].join(',')}; bus codec ${COMPRESSION}`);
   const kafka = await startKafka();
   servers.push(kafka);
   const ch = await startClickHouse();
@@ -97,7 +98,8 @@ async function main(): Promise<void> {
   const http = new ClickHouseHttp(ch.url, ch.dir);
   progress(`kafka ${kafka.url}, clickhouse ${ch.url} (${(await http.sql('SELECT version()')).trim()})`);
   if (PARTS.has('ingest')) {
-    const bus = await openKafkaBus({ brokers: [kafka.url], clientId: 'ingest-bench-preload' });
+    // The agents' codec (RUNLENS_KAFKA_COMPRESSION's default, lz4, or BENCH_COMPRESSION=gzip): what ingest inflates.
+    const bus = await openKafkaBus({ brokers: [kafka.url], clientId: 'ingest-bench-preload', compression: COMPRESSION });
     try { await preload(bus, MESSAGES, ROWS_PER_MESSAGE, BASE_TS); } finally { await bus.close(); }
   }
   const chdb = await openChdbStore({ path: join(temp, 'chdb-harness'), database: 'fmt' });

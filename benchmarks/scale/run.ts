@@ -122,7 +122,8 @@ async function kafkaPass(kafka: BenchKafka, http: ClickHouseHttp, cfg: ScaleConf
   const label = `${kafka.brokers}b`;
   const idle = await idleCpuPerS(kafka, 10);
   log(`Kafka of ${kafka.brokers} broker(s), pids ${kafka.pids.join(',')}: ${idle.toFixed(3)} CPU-s per s idle`);
-  const bus = await openKafkaBus({ brokers: kafka.url.split(','), clientId: 'scale-bench' });
+  // The agents' codec: RUNLENS_KAFKA_COMPRESSION's default (lz4), or BENCH_COMPRESSION=gzip.
+  const bus = await openKafkaBus({ brokers: kafka.url.split(','), clientId: 'scale-bench', compression: process.env.BENCH_COMPRESSION === 'gzip' ? 'gzip' : 'lz4' });
   await ensureTopicsSettled(bus, REPLAY_TABLES.map(topicFor));
   const [broker0, t0] = [kafka.cpu(), performance.now()];
   const gen = await publishReplay(bus, rec, { nodes: cfg.BENCH_NODES, seconds: cfg.BENCH_SECONDS, nodesPerJob: cfg.BENCH_NODES_PER_JOB }, log);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { onePassword, pemFile, secretFile } from './config-files.ts';
 import { brokerList } from './role-config.ts';
 
-/** How to reach Kafka safely; for a role whose brokers are optional (migrate). */
+/** How to reach Kafka safely, and what its producer compresses with; for a role whose brokers are optional (migrate). */
 export const busSecuritySchema = {
   /** TLS to the brokers; on by itself when RUNLENS_KAFKA_CA_FILE is set. */
   RUNLENS_KAFKA_TLS: z.union([z.boolean(), z.stringbool()]).default(false),

@@ -106,7 +106,9 @@ describe.skipIf(skipWhy !== null)('ingest on a disk that fills up (tmpfs, real c
     await sleep(4_000);
     const attemptsPerS = (attempts.n - attemptsBefore) / ((performance.now() - t0) / 1000);
 
-    expect(ingest.counters.conditions.get(STORE_UNAVAILABLE)?.reason).toBe('disk_full');
+    // Seen once under the full test run: 'unknown'. The failures that were not disk_full say why.
+    const otherwise = lines.filter((l) => l.reason !== undefined && l.reason !== 'disk_full').map((l) => String(l.error ?? l.msg).slice(0, 400));
+    expect(ingest.counters.conditions.get(STORE_UNAVAILABLE)?.reason, otherwise.join('\n')).toBe('disk_full');
     expect(await ingest.lag()).toBeGreaterThan(0);
     expect(insertErrors()).toBeGreaterThan(errorsBefore);
     expect(attemptsPerS).toBeLessThan(20); // a hot loop would make thousands a second

@@ -112,14 +112,33 @@ export class ChdbStore implements Store {
   }
 }
 
-/** Writes `pieces` one after the other into a new file with one writev (libuv writes them all, IOV_MAX at a time). */
+/**
+ * Writes `pieces` one after the other into a new file with writev (libuv writes them all, IOV_MAX
+ * at a time). A short write is written on from where it stopped: on a disk with a little room the
+ * first writev fills it and returns a count, and only the next one fails, with ENOSPC, which says
+ * why (the store's failure reason, disk_full, comes from that errno).
+ */
 function writePieces(file: string, pieces: readonly Uint8Array[]): void {
   const fd = openSync(file, 'w');
   try {
-    const want = pieces.reduce((n, p) => n + p.byteLength, 0);
-    const done = writevSync(fd, pieces as Uint8Array[]);
-    if (done !== want) throw new RetryableError(`chdb spill: wrote ${done} of ${want} bytes`);
+    let rest = pieces;
+    for (let tries = 0; rest.length > 0; tries++) {
+      const done = writevSync(fd, rest as Uint8Array[]);
+      if (done === 0 && tries > 0) throw new RetryableError(`chdb spill: no progress writing ${file}`);
+      rest = unwritten(rest, done);
+    }
   } finally {
     closeSync(fd);
   }
+}
+
+/** What is left of `pieces` after their first `done` bytes were written. */
+export function unwritten(pieces: readonly Uint8Array[], done: number): readonly Uint8Array[] {
+  let skip = done;
+  let i = 0;
+  while (i < pieces.length && skip >= (pieces[i]?.byteLength ?? 0)) skip -= pieces[i++]?.byteLength ?? 0;
+  const left = pieces.slice(i);
+  const first = left[0];
+  if (first && skip > 0) left[0] = first.subarray(skip);
+  return left;
 }

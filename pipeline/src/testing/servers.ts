@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -84,10 +84,46 @@ export function kafkaClusterMissing(): string | null {
   return jars.length === 0 ? `no Kafka jars in ${libs} (deploy/kafka/pom.xml fetches them)` : null;
 }
 
+/**
+ * A started cluster on free ports. A port free when asked can be taken before a node binds it
+ * (another test's client, a JVM's own socket: seen once in the full test run, a controller port
+ * "Address already in use" and the node gone); then the nodes are stopped and it starts again on
+ * new ports, at most three times.
+ */
 export async function startKafkaCluster(nodes = 3): Promise<KafkaClusterTestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'runlens-kafka-cluster-'));
+  for (let attempt = 1; ; attempt++) {
+    const s = kafkaClusterOnFreePorts(nodes, await freePorts(2 * nodes));
+    try {
+      await s.start();
+      return s;
+    } catch (e) {
+      const raced = bindRaced(s.dir, nodes);
+      await s.stop({ kill: true }).catch(() => undefined);
+      if (!raced || attempt >= 3) throw e;
+      rmSync(s.dir, { recursive: true, force: true });
+    }
+  }
+}
+
+async function freePorts(n: number): Promise<number[]> {
   const ports: number[] = [];
-  for (let i = 0; i < 2 * nodes; i++) ports.push(await freePort());
+  for (let i = 0; i < n; i++) ports.push(await freePort());
+  return ports;
+}
+
+/** Whether a node of the cluster in `dir` failed because one of its ports was taken. */
+function bindRaced(dir: string, nodes: number): boolean {
+  for (let i = 1; i <= nodes; i++) {
+    for (const log of ['stdout.log', 'server.log']) {
+      const file = join(dir, `node-${i}`, log);
+      if (existsSync(file) && readFileSync(file, 'utf8').includes('Address already in use')) return true;
+    }
+  }
+  return false;
+}
+
+function kafkaClusterOnFreePorts(nodes: number, ports: readonly number[]): KafkaClusterTestServer {
+  const dir = mkdtempSync(join(tmpdir(), 'runlens-kafka-cluster-'));
   const client = ports.slice(0, nodes);
   const script = (name: string): string => join(DEPLOY, 'kafka', name);
   const stop = async (args: string[]): Promise<void> => { await run(script('stop-cluster'), ['--dir', dir, ...args], { timeout: 120_000 }); };
@@ -112,6 +148,5 @@ export async function startKafkaCluster(nodes = 3): Promise<KafkaClusterTestServ
     layout: async (topics) => (await bus()).topicLayout(topics),
     bus,
   };
-  await s.start();
   return s;
 }

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchCompression } from '../lib/bus-codec.ts';
 import { ClickHouseHttp } from './clickhouse-http.ts';
 import { type CeilingRun, type FormatRun, ceiling, chdbVariants, runVariant, serverVariants } from './formats.ts';
 import { type IngestRun, preload, runIngest } from './kafka-ingest.ts';
@@ -18,7 +19,7 @@ const BATCHES = (process.env.BENCH_BATCHES ?? '500,10000').split(',').map(Number
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'ingest,formats').split(','));
 /** Copies per ceiling measurement: one copy's CPU moved 1.6× between repeats (background merges); the summary takes the median. */
 const CEILING_COPIES = env('BENCH_CEILING_COPIES', 5);
-const COMPRESSION = process.env.BENCH_COMPRESSION === 'gzip' ? 'gzip' : 'lz4';
+const COMPRESSION = benchCompression();
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR;
 const ROWS = MESSAGES * ROWS_PER_MESSAGE;
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results.json');

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ClickHouseHttp } from '../ingest/clickhouse-http.ts';
 import { type IngestRun, runIngest } from '../ingest/kafka-ingest.ts';
+import { benchCompression } from '../lib/bus-codec.ts';
 import { loadRecording } from '../lib/recording.ts';
 import { replayTick, valuesPerNodeSecond } from '../lib/replay.ts';
 import { runAnalyzeWorker } from './analyze-worker.ts';
@@ -40,6 +41,8 @@ export type ScaleConfig = z.infer<typeof Config>;
 const log = (m: string): void => void process.stderr.write(`[scale ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 const temp = mkdtempSync(join(tmpdir(), 'runlens-scale-'));
 const stoppers: (() => Promise<void>)[] = [];
+/** The agents' codec: RUNLENS_KAFKA_COMPRESSION's default (lz4), or BENCH_COMPRESSION=gzip; read before any server starts. */
+const COMPRESSION = benchCompression();
 
 /**
  * Compressed bytes per stored row on chDB (production DDL), per table, from the storage
@@ -122,8 +125,7 @@ async function kafkaPass(kafka: BenchKafka, http: ClickHouseHttp, cfg: ScaleConf
   const label = `${kafka.brokers}b`;
   const idle = await idleCpuPerS(kafka, 10);
   log(`Kafka of ${kafka.brokers} broker(s), pids ${kafka.pids.join(',')}: ${idle.toFixed(3)} CPU-s per s idle`);
-  // The agents' codec: RUNLENS_KAFKA_COMPRESSION's default (lz4), or BENCH_COMPRESSION=gzip.
-  const bus = await openKafkaBus({ brokers: kafka.url.split(','), clientId: 'scale-bench', compression: process.env.BENCH_COMPRESSION === 'gzip' ? 'gzip' : 'lz4' });
+  const bus = await openKafkaBus({ brokers: kafka.url.split(','), clientId: 'scale-bench', compression: COMPRESSION });
   await ensureTopicsSettled(bus, REPLAY_TABLES.map(topicFor));
   const [broker0, t0] = [kafka.cpu(), performance.now()];
   const gen = await publishReplay(bus, rec, { nodes: cfg.BENCH_NODES, seconds: cfg.BENCH_SECONDS, nodesPerJob: cfg.BENCH_NODES_PER_JOB }, log);

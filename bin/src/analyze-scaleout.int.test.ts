@@ -1,7 +1,7 @@
 import { ANALYZER_INPUT_TOPICS, ROUTE_GROUP } from '@runlens/analyzer';
 import { type Bus, type Store, openClickHouseStore, openKafkaBus } from '@runlens/pipeline';
 import { kafkaPartitionOf } from '@runlens/pipeline/bus/kafka/partition';
-import { type TestServer, freePort, startClickHouse, startKafka } from '@runlens/pipeline/testing/servers';
+import { type TestServer, freePort, startClickHouse, startKafka, startSideBySide } from '@runlens/pipeline/testing/servers';
 import { MessageEncoder, type Row, type TableName, sleep } from '@runlens/schemas';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,7 +59,7 @@ describe('analyze replicas scale by run (Kafka, ClickHouse)', () => {
   };
 
   beforeAll(async () => {
-    [kafka, clickhouse] = await Promise.all([startKafka(), startClickHouse()]);
+    [kafka, clickhouse] = await startSideBySide([startKafka(), startClickHouse()] as const);
     store = await openClickHouseStore({ url: clickhouse.url, database });
     bus = await openKafkaBus({ brokers: [kafka.url], clientId: 'analyze-scaleout-test' });
   }, 180_000);

@@ -1,6 +1,6 @@
 import { type Store, openClickHouseStore } from '@runlens/pipeline';
 import { type TestClickHouseCluster, clickHouseClusterUnavailable, startClickHouseCluster } from '@runlens/pipeline/testing/clickhouse-cluster';
-import { type KafkaClusterTestServer, freePort, kafkaClusterMissing, startKafkaCluster } from '@runlens/pipeline/testing/servers';
+import { type KafkaClusterTestServer, freePort, kafkaClusterMissing, startKafkaCluster, startSideBySide } from '@runlens/pipeline/testing/servers';
 import { topicFor } from '@runlens/schemas';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,7 +133,7 @@ describe.skipIf(unavailable !== null)(`3 Kafka brokers and a 2×2 ClickHouse clu
   };
 
   beforeAll(async () => {
-    [kafka, cluster] = await Promise.all([startKafkaCluster(3), startClickHouseCluster()]);
+    [kafka, cluster] = await startSideBySide([startKafkaCluster(3), startClickHouseCluster()] as const);
   }, 600_000);
   afterAll(async () => {
     for (const r of roles) r.child.kill('SIGKILL');

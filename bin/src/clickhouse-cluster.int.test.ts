@@ -1,7 +1,7 @@
 import { buildReport } from '@runlens/analyzer';
 import { type Store, openClickHouseStore } from '@runlens/pipeline';
 import { type TestClickHouseCluster, clickHouseClusterUnavailable, startClickHouseCluster } from '@runlens/pipeline/testing/clickhouse-cluster';
-import { type TestServer, startClickHouse } from '@runlens/pipeline/testing/servers';
+import { type TestServer, startClickHouse, startSideBySide } from '@runlens/pipeline/testing/servers';
 import {
   type RunScope, findingsOfRun, gpuUsage, hostUsage, mpiRankTotals, processBuckets, rankTotals, resourceBuckets, runById, runSeconds,
   sampleTotals, tableNames, topProcesses, visibleRuns,
@@ -52,7 +52,7 @@ describe.skipIf(unavailable !== null)(`ClickHouse cluster reads like one server$
   const data = new ClusterRunData();
 
   beforeAll(async () => {
-    [single, cluster] = await Promise.all([startClickHouse(), startClickHouseCluster()]);
+    [single, cluster] = await startSideBySide([startClickHouse(), startClickHouseCluster()] as const);
   }, 400_000);
   afterAll(async () => {
     for (const s of stores) await s.close();

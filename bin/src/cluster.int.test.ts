@@ -1,6 +1,6 @@
 import { type Bus, INGEST_GROUP, type Store, openClickHouseStore, openKafkaBus } from '@runlens/pipeline';
 import { cgroupSampleRow } from '@runlens/pipeline/testing/cgroup-sample-row';
-import { type TestServer, freePort, startClickHouse, startKafka } from '@runlens/pipeline/testing/servers';
+import { type TestServer, freePort, startClickHouse, startKafka, startSideBySide } from '@runlens/pipeline/testing/servers';
 import { MessageEncoder, type Row, type TableName, tableNames, topicFor } from '@runlens/schemas';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
@@ -65,7 +65,7 @@ describe('cluster path: agents → Kafka → ingest → ClickHouse server', () =
   };
 
   beforeAll(async () => {
-    [kafka, clickhouse] = await Promise.all([startKafka(), startClickHouse()]);
+    [kafka, clickhouse] = await startSideBySide([startKafka(), startClickHouse()] as const);
     store = await openClickHouseStore({ url: clickhouse.url, database });
   });
   afterAll(async () => {

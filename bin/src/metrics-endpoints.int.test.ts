@@ -1,4 +1,4 @@
-import { type TestServer, freePort, startClickHouse, startKafka } from '@runlens/pipeline/testing/servers';
+import { type TestServer, freePort, startClickHouse, startKafka, startSideBySide } from '@runlens/pipeline/testing/servers';
 import { sleep } from '@runlens/schemas';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -44,7 +44,7 @@ describe.runIf(PROMTOOL !== '')('Prometheus self-metrics on every role, checked 
   const ports: Record<string, number> = {};
 
   beforeAll(async () => {
-    [kafka, clickhouse] = await Promise.all([startKafka(), startClickHouse()]);
+    [kafka, clickhouse] = await startSideBySide([startKafka(), startClickHouse()] as const);
   }, 300_000);
   afterAll(async () => {
     await Promise.all(roles.map((r) => r.stop()));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freePort } from './servers.ts';
+import { freePort, startOrStop } from './servers.ts';
 
 const run = promisify(execFile);
 const SCRIPTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'deploy', 'clickhouse');
@@ -69,6 +69,5 @@ export async function startClickHouseCluster(): Promise<TestClickHouseCluster> {
       }
     },
   };
-  await c.start();
-  return c;
+  return startOrStop(c);
 }

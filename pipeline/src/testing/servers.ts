@@ -38,8 +38,34 @@ async function server(kind: Kind, portArgs: (ports: number[]) => string[], url: 
     start: async () => { await run(script('start'), ['--dir', dir, ...portArgs(ports)], { timeout: 300_000 }); },
     stop: async (opts) => { await run(script('stop'), ['--dir', dir, ...(opts?.kill ? ['--kill'] : [])], { timeout: 60_000 }); },
   };
-  if (autoStart) await s.start();
+  if (autoStart) await startOrStop(s);
   return s;
+}
+
+/** Starts a server; one that fails to start is stopped (killed) before the failure is thrown, so nothing half-started is left running. */
+export async function startOrStop<S extends { start(): Promise<void>; stop(opts?: { kill?: boolean }): Promise<void> }>(s: S): Promise<S> {
+  try {
+    await s.start();
+    return s;
+  } catch (e) {
+    await s.stop({ kill: true }).catch(() => undefined);
+    throw e;
+  }
+}
+
+interface Stoppable { stop(opts?: { kill?: boolean }): Promise<void> }
+
+/**
+ * Starts servers side by side (a test's beforeAll). If one fails, those that did start are stopped
+ * before its failure is thrown: `Promise.all` would drop them, and afterAll, which never got them,
+ * could not stop them.
+ */
+export async function startSideBySide<T extends readonly Stoppable[]>(starts: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(starts as readonly Promise<Stoppable>[]);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (!failed) return settled.map((r) => (r as PromiseFulfilledResult<Stoppable>).value) as unknown as T;
+  await Promise.all(settled.map((r) => (r.status === 'fulfilled' ? r.value.stop({ kill: true }).catch(() => undefined) : undefined)));
+  throw failed.reason;
 }
 
 export function startClickHouse(): Promise<TestServer> {

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { sleep } from '@runlens/schemas';
 
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
@@ -41,7 +42,24 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? (s[mid] ?? Number.NaN) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 }
 
-export { sleep } from '@runlens/schemas';
+export { sleep };
+
+/**
+ * Waits until the given processes together use less than `floor` CPU-s per second, over two
+ * one-second windows in a row (the engines' background merges are done), at most `maxS` seconds;
+ * returns the seconds waited. A measured phase that starts while the other engine still merges
+ * is charged for cache and core contention that is not its own (2 cores here).
+ */
+export async function settle(pids: readonly (number | 'self')[], floor = 0.05, maxS = 60): Promise<number> {
+  const t0 = performance.now();
+  const total = (): number => pids.reduce<number>((sum, p) => sum + cpuSeconds(p), 0);
+  for (let quiet = 0; quiet < 2 && performance.now() - t0 < maxS * 1000;) {
+    const c0 = total();
+    await sleep(1000);
+    quiet = total() - c0 < floor ? quiet + 1 : 0;
+  }
+  return (performance.now() - t0) / 1000;
+}
 
 export function progress(msg: string): void {
   process.stderr.write(`[ingest-bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);

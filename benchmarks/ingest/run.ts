@@ -8,7 +8,7 @@ import { benchCompression } from '../lib/bus-codec.ts';
 import { ClickHouseHttp } from './clickhouse-http.ts';
 import { type CeilingRun, type FormatRun, ceiling, chdbVariants, runVariant, serverVariants } from './formats.ts';
 import { type IngestRun, preload, runIngest } from './kafka-ingest.ts';
-import { progress } from './proc.ts';
+import { progress, settle } from './proc.ts';
 import { type Repeat, summarize } from './report.ts';
 
 const env = (name: string, dflt: number): number => Number(process.env[name] ?? dflt);
@@ -39,12 +39,23 @@ async function cleanup(): Promise<void> {
   rmSync(temp, { recursive: true, force: true });
 }
 
+/**
+ * Before every measured phase: both engines idle (the server's merges, the harness's in-process
+ * chDB's), so no phase is charged for the other's background work. Not done before 2026-12-06
+ * (session 29): chDB's first repeat then ran while 18.16 merged its ingest and ceiling copies.
+ */
+async function quiet(http: ClickHouseHttp, what: string): Promise<void> {
+  const waited = await settle([http.serverPid(), 'self']);
+  if (waited > 2.5) progress(`  waited ${waited.toFixed(1)} s for the engines to go idle before ${what}`);
+}
+
 async function kafkaIngest(r: number, kafka: TestServer, http: ClickHouseHttp): Promise<{ ingest: IngestRun[]; ceiling: Repeat['ceiling'] }> {
   const ingest: IngestRun[] = [];
   const ceil: Repeat['ceiling'] = [];
   const order = r % 2 === 0 ? (['clickhouse', 'chdb'] as const) : (['chdb', 'clickhouse'] as const);
   for (const store of order) {
     progress(`repeat ${r + 1}: Kafka → ${store}`);
+    await quiet(http, `${store} ingest`);
     const database = `kafka_r${r}`;
     const storeEnv: Record<string, string> = store === 'clickhouse'
       ? { RUNLENS_CLICKHOUSE_URL: http.url, RUNLENS_CLICKHOUSE_DATABASE: database }
@@ -61,7 +72,7 @@ async function kafkaIngest(r: number, kafka: TestServer, http: ClickHouseHttp): 
       const stored = await http.count(`${database}.process_samples`);
       if (stored !== ROWS) throw new Error(`clickhouse: ${stored} rows stored, expected ${ROWS}`);
       const st = await openClickHouseStore({ url: http.url, database });
-      ceil.push(...(await ceilings(st, http)));
+      ceil.push(...(await ceilings(st, http, http)));
       await st.close();
       await http.sql(`DROP DATABASE ${database}`);
     } else {
@@ -79,13 +90,16 @@ async function formatRuns(chdb: Store, server: Store, http: ClickHouseHttp): Pro
     for (const variant of await serverVariants(server, http)) formats.push(await runVariant({ store: server, http, variant, batchRows, ...common }));
   }
   // The chDB table now holds the data set once: the engine's own copy rate is the ceiling.
-  return { formats, ceiling: await ceilings(chdb, null) };
+  return { formats, ceiling: await ceilings(chdb, null, http) };
 }
 
 /** CEILING_COPIES copies of the table by the engine itself, each timed on its own. */
-async function ceilings(store: Store, http: ClickHouseHttp | null): Promise<CeilingRun[]> {
+async function ceilings(store: Store, http: ClickHouseHttp | null, server: ClickHouseHttp): Promise<CeilingRun[]> {
   const runs: CeilingRun[] = [];
-  for (let i = 0; i < CEILING_COPIES; i++) runs.push(await ceiling(store, http));
+  for (let i = 0; i < CEILING_COPIES; i++) {
+    await quiet(server, `${store.kind} ceiling copy ${i + 1}`);
+    runs.push(await ceiling(store, http));
+  }
   progress(`  ${store.kind} ceiling: ${runs.map((c) => Math.round(c.rows / c.cpu_s / 1000)).join(', ')} k rows per CPU-s (${CEILING_COPIES} copies)`);
   return runs;
 }

@@ -2,7 +2,7 @@
 import { ROUTE_GROUP } from '@runlens/analyzer';
 import { openKafkaBus } from '@runlens/pipeline';
 import { topicFor } from '@runlens/schemas';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpuSeconds, sleep } from '../ingest/proc.ts';
@@ -40,9 +40,12 @@ function rssMib(pid: number): number {
 }
 
 /** From "analyze started" until the analyzer's group has no lag on the replayed topics. */
-export async function runAnalyzeWorker(brokers: string, storeEnv: Record<string, string>, timeoutS: number, progress: (m: string) => void): Promise<AnalyzeRun> {
+export async function runAnalyzeWorker(brokers: string, storeEnv: Record<string, string>, timeoutS: number, progress: (m: string) => void, cpuProfDir?: string): Promise<AnalyzeRun> {
   const admin = await openKafkaBus({ brokers: brokers.split(','), clientId: 'scale-bench-analyze-lag' });
-  const child = spawn(RUNLENS, ['analyze'], { env: { ...process.env, ...storeEnv, RUNLENS_KAFKA_BROKERS: brokers, RUNLENS_LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  // --cpu-prof is refused in NODE_OPTIONS: the compiled main.js (rebuilt if stale by `runlens --version`) with the flag.
+  if (cpuProfDir) execFileSync(RUNLENS, ['--version']);
+  const [cmd, args] = cpuProfDir ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, join(RUNLENS, '..', '..', 'dist', 'current', 'main.js'), 'analyze']] : [RUNLENS, ['analyze']];
+  const child = spawn(cmd, args, { env: { ...process.env, ...storeEnv, RUNLENS_KAFKA_BROKERS: brokers, RUNLENS_LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'] });
   const lines = collectJsonLines(child.stderr);
   const topics = REPLAY_TABLES.map(topicFor);
   try {

@@ -43,6 +43,11 @@ export class ColumnBatch {
     private readonly meta: BatchMeta,
   ) {}
 
+  /** The batch's columns, in its schema's order. */
+  columnNames(): readonly string[] {
+    return namesOf(this.meta.places);
+  }
+
   /** A column's slot, read from the batch's metadata on first use: a reader of a few columns never builds the others'. */
   private slot(name: string): Slot | undefined {
     this.slots ??= new Map();
@@ -201,6 +206,15 @@ function unsafeTimes(batch: ColumnBatch, places: ReadonlyMap<string, Place>): bo
     for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i]) && !Number.isSafeInteger(v[i])) return true;
   }
   return false;
+}
+
+/** The column names of a layout, listed once: every batch of one schema shares its places. */
+const namesOfPlaces = new WeakMap<ReadonlyMap<string, Place>, readonly string[]>();
+
+function namesOf(places: ReadonlyMap<string, Place>): readonly string[] {
+  let names = namesOfPlaces.get(places);
+  if (!names) namesOfPlaces.set(places, (names = [...places.keys()]));
+  return names;
 }
 
 /** The time columns of a layout, listed once: not a walk of every column's entry per message. */

@@ -2,6 +2,7 @@ import { type Row, type TableName, isTableName } from '../catalog/index.ts';
 import { type DecodedBatch, batchToRows, schemaMismatch, tryDecodeBatch } from '../arrow.ts';
 import { SCHEMA_VERSION, tableOfMessage } from '../topics.ts';
 import { boundsViolation } from './bounds.ts';
+import { columnRows } from './column-rows.ts';
 import { acceptSchema, checkAcceptedIpc } from './ipc-check.ts';
 import { type ColumnBatch, readColumns } from './ipc-columns.ts';
 import { ipcMetadataViolation } from './ipc-metadata.ts';
@@ -107,10 +108,14 @@ export function decodeMessage(msg: ReceivedMessage): StageResult<DecodedMessage>
 }
 
 /**
- * Rows of a decoded message, for consumers that need them (the analyzer). Counts are bounded by
- * decodeMessage; a value apache-arrow cannot represent (a timestamp past 2^53 ms) is bad data.
+ * Rows of a decoded message, for consumers that need them (the analyzer): read from its columns
+ * where they can be (column-rows.ts), else by apache-arrow. Counts are bounded by decodeMessage;
+ * a value apache-arrow cannot represent (a timestamp past 2^53 ms) is bad data.
  */
 export function messageRows(m: DecodedMessage): StageResult<Row<TableName>[]> {
+  const columns = m.columns;
+  const fast = columns ? columnRows(columns) : null;
+  if (fast) return ok(fast);
   try {
     return ok(batchToRows(m.table, m.batch.table));
   } catch (e) {

@@ -18,6 +18,7 @@ export * from './wire/ipc-writer.ts';
 export * from './wire/row-columns.ts';
 export * from './wire/ipc-splice.ts';
 export * from './wire/ipc-compact.ts';
+export * from './wire/ipc-select.ts';
 export { ColumnBatch, type IpcBatch, type IpcRange, type IpcSlot, ipcBatches, readColumns } from './wire/ipc-columns.ts';
 export * from './runtime/counters.ts';
 export * from './repositories/index.ts';

@@ -1,7 +1,7 @@
 import type { Bus, BusBatch, OutgoingMessage, Subscription } from '@runlens/pipeline';
 import {
   ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, type ColumnBatch, type ComponentCounters, DEAD_LETTER_TOPIC, type DecodedMessage, type Logger,
-  type MessageOrigin, type Row, SELF_RUN_ID, type StageResult, type TableName, decodeMessage, encodeColumns, encodeMessage, groupBy, messageRows, topicFor, wireMessage,
+  type MessageOrigin, type Row, SELF_RUN_ID, type StageResult, type TableName, decodeMessage, encodeColumns, encodeMessage, groupBy, messageRows, rowRanges, selectRows, topicFor, wireMessage,
 } from '@runlens/schemas';
 import { type LoadCols, colsOfRows, loadColsOfBatch } from '../state/process-cols.ts';
 import { RUN_LOAD_HEADER, runLoadRows } from '../state/run-load.ts';
@@ -141,7 +141,7 @@ export class RunRouter {
   }
 }
 
-/** One message per destination, each encoded from the batch's columns (the rows of a run, of the host); null where a column cannot be read as values. */
+/** One message per destination (the rows of a run, of the host), cut from the message's bytes or encoded from its columns; null where neither applies. */
 function splitColumns(table: TableName, b: ColumnBatch, m: OutgoingMessage): (OutgoingMessage & { topic: string })[] | null {
   const runs = b.str('run_id');
   const hosts = b.str('host');
@@ -156,7 +156,9 @@ function splitColumns(table: TableName, b: ColumnBatch, m: OutgoingMessage): (Ou
   const origin = { agentId: m.headers.agent_id ?? '', seq: Number(m.headers.seq ?? -1) };
   const out: (OutgoingMessage & { topic: string })[] = [];
   for (const { dest, rows } of groups.values()) {
-    const bytes = encodeColumns(table, b, rows);
+    // The rows' bytes copied from the message (a run's processes mostly lie together); their values encoded where that does not apply.
+    const pieces = selectRows(table, m.value, rowRanges(rows));
+    const bytes = pieces ? Buffer.concat(pieces) : encodeColumns(table, b, rows);
     if (!bytes) return null;
     const w = wireMessage(table, bytes, origin, dest.key);
     out.push({ topic: dest.topic, key: dest.key, value: w.value, headers: w.headers });

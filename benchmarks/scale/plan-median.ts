@@ -10,11 +10,12 @@ import { type MeasuredRates, type PlanInput, plan, planMarkdown } from './plan.t
 
 interface Results { readonly date: string; readonly measured: MeasuredRates; readonly plan_input: PlanInput }
 
-/** The median of every number at the same place in the objects (null where any run has null, e.g. a peer not measured). */
+/** The median of every number at the same place in the objects; null where any run lacks it (a peer not measured in every run). */
 function medianOf<T>(xs: readonly T[]): T {
   const first = xs[0];
+  if (xs.some((x) => x === null || x === undefined)) return null as T;
   if (typeof first === 'number') return median(xs as readonly number[]) as T;
-  if (first === null || typeof first !== 'object' || xs.some((x) => x === null || x === undefined)) return (xs.every((x) => x === first) ? first : null) as T;
+  if (typeof first !== 'object' || first === null) return (xs.every((x) => x === first) ? first : null) as T;
   const keys = Object.keys(first) as (keyof T)[];
   return Object.fromEntries(keys.map((k) => [k, medianOf(xs.map((x) => x[k]))])) as T;
 }

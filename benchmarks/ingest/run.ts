@@ -41,8 +41,8 @@ async function cleanup(): Promise<void> {
 
 /**
  * Before every measured phase: both engines idle (the server's merges, the harness's in-process
- * chDB's), so no phase is charged for the other's background work. Not done before 2026-12-06
- * (session 29): chDB's first repeat then ran while 18.16 merged its ingest and ceiling copies.
+ * chDB's), so no phase is charged for the other's background work. Since 2026-12-06 (the sixth
+ * pass in README.md): it rarely waits more than a few seconds.
  */
 async function quiet(http: ClickHouseHttp, what: string): Promise<void> {
   const waited = await settle([http.serverPid(), 'self']);

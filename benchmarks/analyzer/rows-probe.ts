@@ -4,11 +4,11 @@
  * - reading its rows (messageRows): from its columns (column-rows.ts, since 2026-12-06) against
  *   apache-arrow's Table (batchToRows, before);
  * - the router's split of a process message by destination (each run's rows, the node's background
- *   rows): the rows' bytes copied (selectRows, since 2026-12-06) against their values encoded
+ *   rows): the rows' bytes copied (selectGroups, since 2026-12-06) against their values encoded
  *   (encodeColumns, before).
  *   node --import ./node_modules/tsx/dist/loader.mjs benchmarks/analyzer/rows-probe.ts
  */
-import { type DecodedMessage, SCHEMA_VERSION, batchToRows, decodeMessage, encodeColumns, encodeMessage, messageRows, rowRanges, selectRows, topicFor } from '@runlens/schemas';
+import { type DecodedMessage, SCHEMA_VERSION, batchToRows, decodeMessage, encodeColumns, encodeMessage, messageRows, rowRanges, selectGroups, topicFor } from '@runlens/schemas';
 import { loadRecording } from '../lib/recording.ts';
 import { replayTick } from '../lib/replay.ts';
 
@@ -62,5 +62,5 @@ function compare(what: string, table: Table, now: Parameters<typeof cpuPerMessag
 
 for (const table of ['node_samples', 'process_samples'] as const) compare(`${table} rows`, table, (d) => messageRows(d), (d) => batchToRows(table, d.batch.table));
 compare('process message split by destination', 'process_samples',
-  (d, value) => destinations(d).map((rows) => selectRows('process_samples', value, rowRanges(rows))),
+  (d, value) => selectGroups('process_samples', value, destinations(d).map(rowRanges)),
   (d) => destinations(d).map((rows) => encodeColumns('process_samples', d.columns?.[0] as NonNullable<DecodedMessage['columns']>[number], rows)));

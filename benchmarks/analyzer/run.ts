@@ -3,16 +3,17 @@
  * path (Arrow batches on the memory bus → AnalyzerService → detectors at every tick complete on
  * the run's hosts, the default since 2026-12-05; before, every 5 ticks).
  *   node --expose-gc --import ./node_modules/tsx/dist/loader.mjs benchmarks/analyzer/run.ts
- * Env: BENCH_RUNS (default 8,32,128), BENCH_PROCS_PER_RUN (8), BENCH_TICKS (120), BENCH_SHAPE:
+ * Env: BENCH_RUNS (default 8,32,128), BENCH_PROCS_PER_RUN (8), BENCH_TICKS (120), BENCH_NODE_ROWS (0), BENCH_SHAPE:
  * `run` (default: one message per run per tick, all rows of one run) or `host` (as agents send:
  * one message per host per tick with its runs' processes and BENCH_BG_PROCS (8) processes outside
  * any run, which the router splits by run).
  */
 import { ANALYZE_GROUP, AnalyzerService, ROUTE_GROUP } from '@runlens/analyzer';
 import { MemoryBus, type Store } from '@runlens/pipeline';
-import { ANALYZER_RUNS_TOPIC, type Row, encodeBatch, encodeMessage, silentLogger, topicFor } from '@runlens/schemas';
+import { ANALYZER_RUNS_TOPIC, type Row, type WireMessage, encodeBatch, encodeMessage, silentLogger, topicFor } from '@runlens/schemas';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Recording, loadRecording } from '../lib/recording.ts';
 
 /** The analyzer needs a store only at run end; live analysis never reads it. */
 const noStore = { kind: 'chdb', query: async () => [], insertRows: async () => {}, insertArrow: async () => {} } as unknown as Store;
@@ -44,6 +45,24 @@ function tickMessages(shape: string, runs: number, procs: number, bg: number, ts
   });
 }
 
+/**
+ * With BENCH_NODE_ROWS=1 in the `host` shape: each host's node row per tick, as its agent sends it
+ * (the real recording's node rows, renamed), which the router forwards to the host topic and every
+ * replica reads. Off by default, so the shape stays comparable with earlier rounds.
+ */
+function nodeMessages(shape: string, runs: number, ts: number, t: number): WireMessage[] {
+  if (shape !== 'host' || process.env.BENCH_NODE_ROWS !== '1') return [];
+  const ticks = recording().ticks;
+  return Array.from({ length: Math.min(HOSTS, runs) }, (_, h) => {
+    const node = ticks[(t + h * 7) % ticks.length]?.node[0];
+    if (!node) throw new Error('the recording has no node rows');
+    return encodeMessage('node_samples', [{ ...node, host: `h${h}`, ts }], { agentId: `h${h}`, seq: t }, `h${h}`);
+  });
+}
+
+let rec: Recording | undefined;
+const recording = (): Recording => (rec ??= loadRecording());
+
 async function measure(runs: number, procs: number, ticks: number): Promise<Record<string, number | string>> {
   const bus = new MemoryBus();
   const analyzer = new AnalyzerService({ bus, store: noStore, log: silentLogger, agentId: 'bench' });
@@ -61,6 +80,10 @@ async function measure(runs: number, procs: number, ticks: number): Promise<Reco
       rows += m.rows.length;
       await producer.send(topicFor('process_samples'), [encodeMessage('process_samples', m.rows, { agentId: 'b', seq: t }, m.host)]);
     }
+    for (const n of nodeMessages(shape, runs, t0 + t * 1000, t)) {
+      rows += 1;
+      await producer.send(topicFor('node_samples'), [n]);
+    }
     // Both stages drained: the router on the sample topic, the run owner on the run-keyed topic.
     while ((await bus.lag(ROUTE_GROUP, [topicFor('process_samples')])) + (await bus.lag(ANALYZE_GROUP, [ANALYZER_RUNS_TOPIC])) > 0) await new Promise((res) => setImmediate(res));
     await analyzer.drained();
@@ -72,7 +95,10 @@ async function measure(runs: number, procs: number, ticks: number): Promise<Reco
   await bus.close();
   // Encoding the input is the agents' work, not the analyzer's: measured separately and subtracted.
   const enc0 = process.cpuUsage();
-  for (let t = 0; t < ticks; t++) for (const m of tickMessages(shape, runs, procs, bg, t0)) encodeBatch('process_samples', m.rows);
+  for (let t = 0; t < ticks; t++) {
+    for (const m of tickMessages(shape, runs, procs, bg, t0)) encodeBatch('process_samples', m.rows);
+    nodeMessages(shape, runs, t0, t);
+  }
   const enc = process.cpuUsage(enc0);
   const analyzerUs = cpu.user + cpu.system - (enc.user + enc.system);
   return { runs, procs_per_run: procs, ticks, rows, shape, cpu_us_per_row: analyzerUs / rows, heap_mib_per_run: heap / runs / 1048576 };

@@ -1,7 +1,7 @@
 import type { Bus, BusBatch, OutgoingMessage, Subscription } from '@runlens/pipeline';
 import {
   ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, type ColumnBatch, type ComponentCounters, DEAD_LETTER_TOPIC, type DecodedMessage, type Logger,
-  type MessageOrigin, type Row, SELF_RUN_ID, type StageResult, type TableName, decodeMessage, encodeColumns, encodeMessage, groupBy, messageRows, rowRanges, selectRows, topicFor, wireMessage,
+  type MessageOrigin, type Row, SELF_RUN_ID, type StageResult, type TableName, decodeMessage, encodeColumns, encodeMessage, groupBy, messageRows, rowRanges, selectGroups, topicFor, wireMessage,
 } from '@runlens/schemas';
 import { type LoadCols, colsOfRows, loadColsOfBatch } from '../state/process-cols.ts';
 import { RUN_LOAD_HEADER, runLoadRows } from '../state/run-load.ts';
@@ -155,9 +155,11 @@ function splitColumns(table: TableName, b: ColumnBatch, m: OutgoingMessage): (Ou
   }
   const origin = { agentId: m.headers.agent_id ?? '', seq: Number(m.headers.seq ?? -1) };
   const out: (OutgoingMessage & { topic: string })[] = [];
+  // The rows' bytes copied from the message (a run's processes mostly lie together); their values encoded where that does not apply.
+  const cut = selectGroups(table, m.value, [...groups.values()].map((g) => rowRanges(g.rows)));
+  let i = 0;
   for (const { dest, rows } of groups.values()) {
-    // The rows' bytes copied from the message (a run's processes mostly lie together); their values encoded where that does not apply.
-    const pieces = selectRows(table, m.value, rowRanges(rows));
+    const pieces = cut?.[i++];
     const bytes = pieces ? Buffer.concat(pieces) : encodeColumns(table, b, rows);
     if (!bytes) return null;
     const w = wireMessage(table, bytes, origin, dest.key);

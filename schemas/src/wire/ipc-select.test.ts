@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../catalog/index.ts';
 import { encodeBatch } from './ipc-writer.ts';
-import { rowRanges, selectRows } from './ipc-select.ts';
+import { rowRanges, selectGroups, selectRows } from './ipc-select.ts';
 import { admitStream } from './message.ts';
 
 const T = 1_764_000_000_000;
@@ -29,6 +29,17 @@ describe('selectRows', () => {
       if (!pieces) throw new Error('not selected');
       expect(Buffer.concat(pieces).equals(Buffer.from(encodeBatch('gpu_samples', subset.map((i) => rows[i] as Row<'gpu_samples'>))))).toBe(true);
     }), { numRuns: 100 });
+  });
+
+  it('cuts several groups from one read of the stream, each as encoding its rows gives (a router\'s split by destination)', () => {
+    fc.assert(fc.property(fc.array(gpu, { minLength: 1, maxLength: 30 }), fc.array(fc.nat({ max: 3 }), { minLength: 30, maxLength: 30 }), (rows, owner) => {
+      const bytes = encodeBatch('gpu_samples', rows);
+      expect(admitStream('gpu_samples', bytes)).toBe(true);
+      const groups = [0, 1, 2, 3].map((g) => rows.map((_, i) => i).filter((i) => owner[i] === g)).filter((g) => g.length > 0);
+      const cut = selectGroups('gpu_samples', bytes, groups.map(rowRanges));
+      if (!cut) throw new Error('not selected');
+      expect(cut.map((pieces) => Buffer.concat(pieces).toString('base64'))).toEqual(groups.map((g) => Buffer.from(encodeBatch('gpu_samples', g.map((i) => rows[i] as Row<'gpu_samples'>))).toString('base64')));
+    }), { numRuns: 60 });
   });
 
   it('refuses a range outside the batch', () => {

@@ -24,6 +24,8 @@ export interface Source {
   readonly body: number;
   readonly row0: number;
   readonly numRows: number;
+  /** Part of a batch (ipc-select.ts): its rows may hold none of the batch's nulls. */
+  readonly slice?: true;
   readonly nodes: number;
   readonly buffers: number;
   /** Per catalog column: its field node and first buffer index in this batch (-1: absent). */
@@ -153,7 +155,7 @@ export class Body {
   }
 }
 
-/** Whether run `k` holds a null: a batch with nulls may have none in the rows a run takes. */
+/** Whether run `k` holds a null: a batch with nulls may have none in the rows a slice takes (a whole batch with a null count has one). */
 function hasNull(r: Runs, k: number): boolean {
   const src = (r.sources[k] as Source).bytes;
   const bits = r.bits[k] ?? 0;
@@ -167,7 +169,7 @@ function validity(out: Body, r: Runs): void {
   const node = out.nodes.length;
   out.nodes.push(r.total, 0);
   let needed = false;
-  for (let k = 0; k < r.sources.length && !needed; k++) needed = (r.n[k] ?? 0) > 0 && (r.bits[k] === -1 || (r.check[k] === 1 && hasNull(r, k)));
+  for (let k = 0; k < r.sources.length && !needed; k++) needed = (r.n[k] ?? 0) > 0 && (r.bits[k] === -1 || (r.check[k] === 1 && (!(r.sources[k] as Source).slice || hasNull(r, k))));
   if (!needed) { out.alloc(0); return; }
   const at = out.alloc((r.total + 7) >> 3, true);
   const dst = out.bytes;

@@ -31,7 +31,7 @@ export function selectGroups(table: TableName, bytes: Uint8Array, groups: readon
     let rows = 0;
     for (const [from, count] of ranges) {
       if (!Number.isInteger(from) || !Number.isInteger(count) || from < 0 || count < 0 || from + count > batch.numRows) return null;
-      slices.push({ ...batch, row0: from, numRows: count });
+      slices.push({ ...batch, row0: from, numRows: count, slice: true });
       rows += count;
     }
     // Sized for the group's share of the stream (the body grows if its values run longer): a router splits one message many ways.

@@ -76,10 +76,13 @@ async function measure(runs: number, procs: number, ticks: number): Promise<Reco
   const bg = Number(process.env.BENCH_BG_PROCS ?? '8');
   let rows = 0;
   for (let t = 0; t < ticks; t++) {
+    const batch = [];
     for (const m of tickMessages(shape, runs, procs, bg, t0 + t * 1000)) {
       rows += m.rows.length;
-      await producer.send(topicFor('process_samples'), [encodeMessage('process_samples', m.rows, { agentId: 'b', seq: t }, m.host)]);
+      batch.push(encodeMessage('process_samples', m.rows, { agentId: 'b', seq: t }, m.host));
     }
+    if (process.env.BENCH_FETCH === '1') await producer.send(topicFor('process_samples'), batch);
+    else for (const b of batch) await producer.send(topicFor('process_samples'), [b]);
     for (const n of nodeMessages(shape, runs, t0 + t * 1000, t)) {
       rows += 1;
       await producer.send(topicFor('node_samples'), [n]);

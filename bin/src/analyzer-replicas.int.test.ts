@@ -15,8 +15,8 @@ const TICKS = 12;
  * its partitions of the run-keyed topic. One is stopped with runs half-read and never finalised;
  * the survivor takes its partitions, replays their runs from the committed offset, and every run
  * gets one summary with both hosts and every tick (each sample batch sent twice, counted once), and
- * its load imbalance across the hosts. A fresh replica that joins meanwhile restores the hosts'
- * history before it takes runs.
+ * its load imbalance across the hosts. A fresh replica that joins meanwhile gets its runs' hosts'
+ * history from the partitions it takes.
  */
 describe('analyzer replicas share runs by run id (memory bus)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'runlens-replicas-'));
@@ -79,13 +79,16 @@ describe('analyzer replicas share runs by run id (memory bus)', () => {
     for (let i = 0; i < 500 && new Set(summaries.map((s) => s.run_id)).size < early.length; i++) await sleep(20);
     expect(new Set(summaries.map((s) => s.run_id))).toEqual(new Set(early));
     await a.stop(); // its unfinished runs' state goes with it
-    // A fresh replica joins, as a restarted one would: it reads the hosts' history (here with 500 more
-    // node rows per host from before the runs) before it takes runs.
+    // A fresh replica joins, as a restarted one would: the partitions it takes carry its runs' hosts'
+    // rows (here with 500 more node rows per host from before the runs, copied into every run's
+    // partition), and it replays them before it judges a run. Every row once: none lost, none doubled.
     const HISTORY = 500;
     for (const h of HOSTS) for (let i = 1; i <= HISTORY; i++) await publish('node_samples', [nodeSampleRow(h, -i, runs.base)], h);
     const c = replica(3);
     await c.start();
-    expect(HOSTS.map((h) => c.state.hosts.get(h)?.node.length)).toEqual(HOSTS.map(() => HISTORY + TICKS / 2));
+    const nodeRows = (): (number | undefined)[] => HOSTS.map((h) => c.state.hosts.get(h)?.node.length);
+    for (let i = 0; i < 250 && nodeRows().some((n) => n !== HISTORY + TICKS / 2); i++) await sleep(20);
+    expect(nodeRows()).toEqual(HOSTS.map(() => HISTORY + TICKS / 2));
     await runs.ticks(TICKS / 2, TICKS, late);
     await routed();
     await runs.end(TICKS, late);

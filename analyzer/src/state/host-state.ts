@@ -14,11 +14,17 @@ function trim<T extends { ts: number }>(series: T[], now: number): void {
   if (n > 0) series.splice(0, n);
 }
 
+/** Keys of one value per time in a host's series: the host (node rows, background), a run, a GPU, a port. */
+const anyAtTs = (): boolean => true;
+const sameRun = (a: RunLoadTick, b: RunLoadTick): boolean => a.run_id === b.run_id;
+const sameGpu = (a: { gpu_uuid: string }, b: { gpu_uuid: string }): boolean => a.gpu_uuid === b.gpu_uuid;
+const samePort = (a: IbTick, b: IbTick): boolean => a.port === b.port;
+
 /** What the analyzer knows about one host, independent of runs. */
 export class HostState {
   readonly node: NodeTick[] = [];
   readonly background: BackgroundTick[] = [];
-  /** Every run's CPU on this host per tick (from the host topic's run-load rows). */
+  /** Every run's CPU on this host per tick (the router's run-load rows, copied into each run's partition). */
   readonly runLoads: RunLoadTick[] = [];
   readonly cgroup = new Map<string, CgroupTick[]>();
   readonly gpus: Omit<GpuTick, 'run_procs'>[] = [];
@@ -32,12 +38,30 @@ export class HostState {
 
   constructor(readonly host: string) {}
 
-  /** Appends in arrival order and drops what is older than the history; a value out of time order marks the series unordered. */
-  private append<T extends { ts: number }>(series: T[], t: T): void {
+  /**
+   * Appends in arrival order and drops what is older than the history; a value out of time order
+   * marks the series unordered. A value `same` as one held at its time (a replay's copy, which the
+   * digest of recent messages no longer catches) replaces it, so host rows are idempotent, as a
+   * run's ticks are (TickSeries).
+   */
+  private append<T extends { ts: number }>(series: T[], t: T, same: (a: T, b: T) => boolean = anyAtTs): void {
     const last = series[series.length - 1];
-    if (last && t.ts < last.ts) this.unordered.add(series);
+    if (last && t.ts <= last.ts) {
+      const at = this.indexOf(series, t, same);
+      if (at >= 0) {
+        series[at] = t;
+        return;
+      }
+      if (t.ts < last.ts) this.unordered.add(series);
+    }
     series.push(t);
     trim(series, t.ts);
+  }
+
+  private indexOf<T extends { ts: number }>(series: readonly T[], t: T, same: (a: T, b: T) => boolean): number {
+    if (this.unordered.has(series)) return series.findIndex((x) => x.ts === t.ts && same(x, t));
+    for (let i = lowerBound(series, t.ts); i < series.length && series[i]?.ts === t.ts; i++) if (same(series[i] as T, t)) return i;
+    return -1;
   }
 
   addNode(r: Row<'node_samples'>): void {
@@ -58,13 +82,7 @@ export class HostState {
    * them differently: by content alone a repeat would not be recognised and would count twice.
    */
   addRunLoad(t: RunLoadTick): void {
-    const s = this.runLoads;
-    const same = (l: RunLoadTick): boolean => l.ts === t.ts && l.run_id === t.run_id;
-    let at = -1;
-    if (this.unordered.has(s)) at = s.findIndex(same);
-    else for (let i = lowerBound(s, t.ts); i < s.length && s[i]?.ts === t.ts && at < 0; i++) if (same(s[i] as RunLoadTick)) at = i;
-    if (at >= 0) s[at] = t;
-    else this.append(s, t);
+    this.append(this.runLoads, t, sameRun);
   }
 
   /** Outside load as `runId` sees it: processes outside any run and every other run. */
@@ -80,14 +98,14 @@ export class HostState {
   }
 
   addGpu(r: Row<'gpu_samples'>): void {
-    this.append(this.gpus, { ts: r.ts, gpu_uuid: r.gpu_uuid, util_ratio: r.util_ratio, mem_used_bytes: r.mem_used_bytes, throttle_reasons: r.throttle_reasons, ecc_uncorrected: r.ecc_uncorrected });
+    this.append(this.gpus, { ts: r.ts, gpu_uuid: r.gpu_uuid, util_ratio: r.util_ratio, mem_used_bytes: r.mem_used_bytes, throttle_reasons: r.throttle_reasons, ecc_uncorrected: r.ecc_uncorrected }, sameGpu);
   }
 
   addIb(r: Row<'ib_samples'>): void {
     this.append(this.ib, {
       ts: r.ts, port: `${r.device}/${r.port}`, state: r.state, link_rate_gbps: r.link_rate_gbps, rx_bytes_per_s: r.rx_bytes_per_s,
       tx_bytes_per_s: r.tx_bytes_per_s, xmit_wait_per_s: r.xmit_wait_per_s, errors_per_s: r.errors_per_s, link_downed: r.link_downed,
-    });
+    }, samePort);
   }
 
   /** A kernel event; a replayed duplicate (same seq and time) is kept once. */

@@ -5,8 +5,9 @@ import type { BackgroundTick } from '../window/run-window.ts';
 type ProcessRow = Row<'process_samples'>;
 
 /**
- * Header of a host-topic message that carries other runs' load, not node rows: one
- * process_samples row per (host, tick, run), pid 0, with the run's summed CPU.
+ * Header of a message that carries the runs' load on a host, not process rows: one
+ * process_samples row per (host, tick, run), pid 0, with the run's summed CPU. The router copies it
+ * into the partition of each run on the host (none where the host has one run).
  */
 export const RUN_LOAD_HEADER = 'run_load';
 
@@ -18,10 +19,10 @@ export interface RunLoadTick {
 }
 
 /**
- * Each run's load per host and tick, as rows the host topic can carry: a run's process rows go
- * only to the replica that owns the run, but every run on the host must see its neighbours' CPU
- * as outside load (whose load slowed whom). One row per run, so the host topic grows by runs, not
- * by processes.
+ * Each run's load per host and tick, as rows a message can carry: a run's process rows go only
+ * to the replica that owns the run, but every run on the host must see its neighbours' CPU as
+ * outside load (whose load slowed whom). One row per run, so the copies grow by runs, not by
+ * processes.
  */
 export function runLoadRows(c: LoadCols): ProcessRow[] {
   const ran = allRows(c.n).filter((i) => c.run_id[i] !== '' && c.run_id[i] !== SELF_RUN_ID);

@@ -4,7 +4,8 @@ import {
   MAX_ROWS_PER_MESSAGE, type Row, SCHEMA_VERSION, type TableName, decodeMessage, messageRows, readColumns, sleep,
 } from '@runlens/schemas';
 import { randomUUID } from 'node:crypto';
-import { RunRouter, runOfRow } from './run-router.ts';
+import { RunRouter } from './run-router.ts';
+import { HOST_DATA_HEADER, runOfRow } from './run-ids.ts';
 import { SeenMessages } from './seen-messages.ts';
 import { type LoadCols, type ProcessCols, colsOfBatch, colsOfRows, loadColsOfBatch } from '../state/process-cols.ts';
 import { RUN_LOAD_HEADER } from '../state/run-load.ts';
@@ -180,6 +181,7 @@ export class RunOwnership {
       const marker = m.headers[MARKER];
       if (marker === FLUSH) this.flushes.get(m.headers.token ?? '')?.();
       else if (marker === FINALISED) this.forget(m.headers.run_id ?? '', this.open.has(m.headers.run_id ?? ''));
+      else if (m.headers[HOST_DATA_HEADER] !== undefined) this.applyHost(m, m.headers[HOST_DATA_HEADER]);
       else this.applyRun(b.partition, m.offset, m);
     }
     const next = (b.messages[b.messages.length - 1]?.offset ?? from - 1) + 1;
@@ -209,19 +211,26 @@ export class RunOwnership {
   }
 
   private applyHosts(b: BusBatch): void {
-    for (const m of b.messages) {
-      if (m.headers[RUN_LOAD_HEADER] === '1') {
-        this.applyLoads(m);
-        continue;
-      }
-      const got = this.rowsOf(m, this.seenHosts, colsOfBatch);
-      if (got) this.apply(got);
+    for (const m of b.messages) this.applyHost(m, m.key);
+  }
+
+  /**
+   * A host's rows, from the host topic or copied into a run's partition (run-router.ts fanOut):
+   * repeats are known by host and content, so the copies a host with several runs here sends are
+   * applied once.
+   */
+  private applyHost(m: BusMessage, host: string): void {
+    if (m.headers[RUN_LOAD_HEADER] === '1') {
+      this.applyLoads(m, host);
+      return;
     }
+    const got = this.rowsOf(m, this.seenHosts, colsOfBatch, host);
+    if (got) this.apply(got);
   }
 
   /** Other runs' load per host and tick: only the columns it is summed from are read. */
-  private applyLoads(m: BusMessage): void {
-    const got = this.rowsOf(m, this.seenHosts, loadColsOfBatch);
+  private applyLoads(m: BusMessage, host: string): void {
+    const got = this.rowsOf(m, this.seenHosts, loadColsOfBatch, host);
     if (!got) return;
     if ('cols' in got) for (const c of got.cols) this.sink.addRunLoads(c);
     else if (got.table === 'process_samples') this.sink.addRunLoads(colsOfRows(got.rows as Row<'process_samples'>[]));
@@ -238,8 +247,8 @@ export class RunOwnership {
    * What the router wrote, unless a repeat: process samples as columns straight from the Arrow
    * buffers, other tables as rows. They were read once already, so a failure here is only counted.
    */
-  private rowsOf<C>(m: BusMessage, seen: SeenMessages, read: (b: ColumnBatch) => C): Got<C> | null {
-    if (!seen.first(m.key, m.headers.table ?? '', m.value)) {
+  private rowsOf<C>(m: BusMessage, seen: SeenMessages, read: (b: ColumnBatch) => C, key = m.key): Got<C> | null {
+    if (!seen.first(key, m.headers.table ?? '', m.value)) {
       this.counters.discard('repeat');
       return null;
     }

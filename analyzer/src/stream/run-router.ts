@@ -1,25 +1,20 @@
 import type { Bus, BusBatch, OutgoingMessage, Subscription } from '@runlens/pipeline';
 import {
   ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, type ColumnBatch, type ComponentCounters, DEAD_LETTER_TOPIC, type DecodedMessage, type Logger,
-  type MessageOrigin, type Row, SELF_RUN_ID, type StageResult, type TableName, decodeMessage, encodeColumns, encodeMessage, groupBy, messageRows, rowRanges, selectGroups, topicFor, wireMessage,
+  type MessageOrigin, type Row, type StageResult, type TableName, decodeMessage, encodeColumns, encodeMessage, groupBy, messageRows, rowRanges, selectGroups, topicFor, wireMessage,
 } from '@runlens/schemas';
 import { type LoadCols, colsOfRows, loadColsOfBatch } from '../state/process-cols.ts';
 import { RUN_LOAD_HEADER, runLoadRows } from '../state/run-load.ts';
+import { HostRuns } from './host-runs.ts';
+import { HOST_DATA_HEADER, runIdOf, runOfRow } from './run-ids.ts';
 
 /** The analyzer's first stage: one consumer group over the host-keyed sample topics. */
 export const ROUTE_GROUP = 'runlens-analyze-route';
 export const ANALYZER_INPUT: readonly TableName[] = ['runs', 'process_samples', 'node_samples', 'cgroup_samples', 'gpu_samples', 'gpu_process_samples', 'ib_samples', 'node_profiles', 'device_profiles', 'node_events', 'mpi_samples'];
 export const ANALYZER_INPUT_TOPICS: readonly string[] = ANALYZER_INPUT.map(topicFor);
 
-/** Run a row belongs to; '' for a node-level row (the node, its background processes), which every run on the host needs. */
-export function runOfRow(row: Readonly<Record<string, unknown>>): string {
-  return runIdOf(row.run_id);
-}
 
-/** A run_id value as a run: '' for none, for a non-string and for RunLens itself. */
-const runIdOf = (id: unknown): string => (typeof id === 'string' && id !== '' && id !== SELF_RUN_ID ? id : '');
-
-/** Where a row goes: the run-keyed topic by run id, else the host-keyed one by host. */
+/** Where a row goes: the run-keyed topic by run id, else the host-keyed one by host (where fanOut may take it on to the host's runs). */
 function destination(row: Readonly<Record<string, unknown>>): { topic: string; key: string } {
   const run = runOfRow(row);
   return run !== '' ? { topic: ANALYZER_RUNS_TOPIC, key: run } : { topic: ANALYZER_HOSTS_TOPIC, key: typeof row.host === 'string' ? row.host : '' };
@@ -50,19 +45,24 @@ function soleDestination(batches: readonly ColumnBatch[]): { topic: string; key:
 /**
  * Repartitions the host-keyed sample topics by run (Kafka Streams' repartition topic): rows of a run
  * go to ANALYZER_RUNS_TOPIC keyed by run id, so all hosts of a run meet in one partition and one
- * replica; node-level rows go to ANALYZER_HOSTS_TOPIC keyed by host, which every replica reads in
- * full. A batch's offsets are committed only once its rows are on those topics (acks=all), so a
+ * replica. A host's per-tick rows (node, GPU, InfiniBand, processes outside any run, its runs'
+ * load) follow the host's runs into their partitions (fanOut); what a host sends rarely (profiles,
+ * kernel events) goes to ANALYZER_HOSTS_TOPIC keyed by host, which every replica reads in full. The
+ * router group is co-partitioned, so one router sees a host's process and node messages alike.
+ * A batch's offsets are committed only once its rows are on those topics (acks=all), so a
  * replica killed here loses nothing: the next owner of the partition routes the batch again, and
  * the second stage drops the repeats (seen-messages.ts). A split keeps its source's origin (agent
  * id and sequence number), so a repeat is the same message twice.
  */
 export class RunRouter {
   private sub: Subscription | null = null;
+  private readonly hostRuns = new HostRuns();
 
   constructor(private readonly bus: Bus, private readonly log: Logger, private readonly counters: ComponentCounters) {}
 
   async start(): Promise<void> {
-    this.sub = await this.bus.subscribe({ group: ROUTE_GROUP, topics: ANALYZER_INPUT_TOPICS, eachBatch: async (b) => this.route(b) });
+    // A host's process and node messages meet in one router, which sends the node rows where its runs are.
+    this.sub = await this.bus.subscribe({ group: ROUTE_GROUP, topics: ANALYZER_INPUT_TOPICS, eachBatch: async (b) => this.route(b), coPartitioned: true });
   }
 
   async stop(): Promise<void> {
@@ -83,7 +83,7 @@ export class RunRouter {
       const d = decodeMessage(m);
       const routed = d.kind === 'ok' ? this.routeOne(d.value, m, loads) : d;
       if (Array.isArray(routed)) {
-        for (const o of routed) {
+        for (const o of this.fanOut(d.kind === 'ok' ? d.value.table : 'runs', routed)) {
           const list = out.get(o.topic);
           if (list) list.push(o);
           else out.set(o.topic, [o]);
@@ -95,8 +95,8 @@ export class RunRouter {
         rejects.push({ key: m.key, value: m.value, headers: { ...m.headers, reason: routed.code, detail: routed.detail, source_topic: m.topic, source_offset: String(m.offset), source_group: ROUTE_GROUP } });
       }
     }
-    const hostMessages = loads.messages();
-    if (hostMessages.length > 0) out.set(ANALYZER_HOSTS_TOPIC, [...(out.get(ANALYZER_HOSTS_TOPIC) ?? []), ...hostMessages]);
+    const loadMessages = loads.messages();
+    if (loadMessages.length > 0) out.set(ANALYZER_RUNS_TOPIC, [...(out.get(ANALYZER_RUNS_TOPIC) ?? []), ...loadMessages]);
     for (const [topic, messages] of out) await this.bus.producer().send(topic, messages);
     if (rejects.length === 0) return;
     await this.bus.producer().send(DEAD_LETTER_TOPIC, rejects);
@@ -115,14 +115,38 @@ export class RunRouter {
     const split = columns?.length === 1 && !sole ? splitColumns(d.table, columns[0] as ColumnBatch, m) : null;
     if (columns && (sole || split)) {
       this.counters.received += d.numRows;
-      if (d.table === 'process_samples') for (const c of columns) loads.add(loadColsOfBatch(c), m);
+      if (d.table === 'process_samples') for (const c of columns) this.noteLoads(loadColsOfBatch(c), m, loads);
       return sole ? [{ ...sole, value: m.value, headers: m.headers }] : split ?? [];
     }
     const rows = messageRows(d);
     if (rows.kind !== 'ok') return rows;
     this.counters.received += rows.value.length;
-    if (d.table === 'process_samples') loads.add(colsOfRows(rows.value as Row<'process_samples'>[]), m);
+    if (d.table === 'process_samples') this.noteLoads(colsOfRows(rows.value as Row<'process_samples'>[]), m, loads);
     return this.split(d.table, rows.value as Row<TableName>[], m);
+  }
+
+  /** A process message's runs per host (where its host's rows go from now on) and their load. */
+  private noteLoads(c: LoadCols, m: OutgoingMessage, loads: RunLoadBatch): void {
+    this.hostRuns.note(c);
+    loads.add(c, m);
+  }
+
+  /**
+   * A host's per-tick rows go to the partitions of the runs on the host, not to the topic every
+   * replica reads in full: that one's cost grew with the cluster on every replica. A host whose
+   * newest process message shows no run has its per-tick rows dropped here (ingest stores them; no
+   * run needs them); one whose process messages this router has not seen keeps the host topic.
+   */
+  private fanOut(table: TableName, routed: readonly Routed[]): readonly Routed[] {
+    if (!PER_TICK_HOST_TABLES.has(table)) return routed;
+    const out: Routed[] = [];
+    for (const o of routed) {
+      const runs = o.topic === ANALYZER_HOSTS_TOPIC ? this.hostRuns.runsOn(o.key) : undefined;
+      if (runs === undefined) out.push(o);
+      else if (runs.length === 0) this.counters.discard('idle_host');
+      else for (const run of runs) out.push(hostDataFor(run, o.key, o));
+    }
+    return out;
   }
 
   /** One message per destination; a message whose rows all go one way travels as it came, bytes unchanged. */
@@ -140,6 +164,14 @@ export class RunRouter {
     });
   }
 }
+
+type Routed = OutgoingMessage & { topic: string };
+
+/** Tables whose rows a host sends at every tick: they follow the host's runs (RunRouter.fanOut). */
+const PER_TICK_HOST_TABLES: ReadonlySet<TableName> = new Set(['node_samples', 'process_samples', 'gpu_samples', 'ib_samples']);
+
+/** A host's message as a copy in a run's partition (HOST_DATA_HEADER names the host). */
+const hostDataFor = (run: string, host: string, m: OutgoingMessage): Routed => ({ topic: ANALYZER_RUNS_TOPIC, key: run, value: m.value, headers: { ...m.headers, [HOST_DATA_HEADER]: host } });
 
 /** One message per destination (the rows of a run, of the host), cut from the message's bytes or encoded from its columns; null where neither applies. */
 function splitColumns(table: TableName, b: ColumnBatch, m: OutgoingMessage): (OutgoingMessage & { topic: string })[] | null {
@@ -185,10 +217,17 @@ class RunLoadBatch {
     }
   }
 
-  messages(): (OutgoingMessage & { topic: string })[] {
-    return [...this.hosts].map(([host, h]) => {
-      const w = encodeMessage('process_samples', [...h.rows.values()], h.origin, host);
-      return { topic: ANALYZER_HOSTS_TOPIC, key: host, value: w.value, headers: { ...w.headers, [RUN_LOAD_HEADER]: '1' } };
-    });
+  /** Per host, one message into the partition of each of its runs; none for a host with one run, whose outside load holds no other run. */
+  messages(): Routed[] {
+    const out: Routed[] = [];
+    for (const [host, h] of this.hosts) {
+      const rows = [...h.rows.values()];
+      const runs = [...new Set(rows.map((r) => r.run_id))].sort();
+      if (runs.length < 2) continue;
+      const w = encodeMessage('process_samples', rows, h.origin, host);
+      const loads = { topic: ANALYZER_HOSTS_TOPIC, key: host, value: w.value, headers: { ...w.headers, [RUN_LOAD_HEADER]: '1' } };
+      for (const run of runs) out.push(hostDataFor(run, host, loads));
+    }
+    return out;
   }
 }

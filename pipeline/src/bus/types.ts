@@ -55,6 +55,12 @@ export interface SubscribeOptions {
    * (state kept in memory and rebuilt from the log): the bus commits min(this, next offset).
    */
   readonly commitBelow?: (topic: string, partition: number) => number | undefined;
+  /**
+   * Partition p of every topic goes to the same member (Kafka Streams' co-partitioning): a member
+   * that reads a key's messages on one topic reads that key's messages on the others too. The
+   * topics must have one partition count, which ensureTopics gives them.
+   */
+  readonly coPartitioned?: boolean;
 }
 
 export interface Subscription {

@@ -1,8 +1,9 @@
 import { backoffMs, type Logger } from '@runlens/schemas';
-import type { Consumer, ConsumerConfig, EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
+import { type Consumer, type ConsumerConfig, type EachBatchPayload, type IHeaders, type Kafka, PartitionAssigners } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BusMessage, SubscribeOptions, Subscription } from '../types.ts';
 import { classifyKafkaError } from './classify.ts';
+import { coPartitionedAssigner } from './co-partitioned.ts';
 import { SlicePacer } from './slice-pacer.ts';
 
 function headersOf(h: IHeaders | undefined): Record<string, string> {
@@ -29,6 +30,8 @@ function consumerConfig(opts: SubscribeOptions): ConsumerConfig {
       maxBytesPerPartition: 8 * 1024 * 1024, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
       ...(opts.fetchMinBytes !== undefined ? { minBytes: opts.fetchMinBytes } : {}),
       ...(opts.fetchMaxWaitMs !== undefined ? { maxWaitTimeInMs: opts.fetchMaxWaitMs } : {}),
+      // Round robin stays on offer, so a group mid-upgrade (members without co-partitioning) still forms.
+      ...(opts.coPartitioned ? { partitionAssigners: [coPartitionedAssigner, PartitionAssigners.roundRobin] } : {}),
   };
 }
 

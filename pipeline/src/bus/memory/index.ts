@@ -111,8 +111,8 @@ export class MemoryBus implements Bus {
     for (const t of topics) {
       for (const log of this.topic(t)) {
         const candidates = members.filter((m) => m.opts.topics.includes(t));
-        const m = candidates[i++ % Math.max(1, candidates.length)];
-        m?.assigned.push(log);
+        const at = candidates.every((m) => m.opts.coPartitioned) ? log.partition : i++;
+        candidates[at % Math.max(1, candidates.length)]?.assigned.push(log);
       }
     }
     for (const m of members) {

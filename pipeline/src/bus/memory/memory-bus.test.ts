@@ -83,6 +83,19 @@ describe('MemoryBus', () => {
     expect([...parts.a].filter((p) => parts.b.has(p))).toEqual([]);
   });
 
+  it('co-partitioned members each read the same partitions of every topic, also where the count does not divide', async () => {
+    const b = bus(4);
+    const got = [new Set<string>(), new Set<string>(), new Set<string>()];
+    for (const parts of got) {
+      await b.subscribe({ group: 'g', topics: ['t1', 't2'], coPartitioned: true, eachBatch: async (batch) => { parts.add(`${batch.topic}/${batch.partition}`); } });
+    }
+    await b.producer().send('t1', workload(64));
+    await b.producer().send('t2', workload(64));
+    await until(async () => (await b.lag('g', ['t1', 't2'])) === 0);
+    for (const parts of got) for (const tp of parts) expect(parts.has(tp.replace(/^t[12]/, (t) => (t === 't1' ? 't2' : 't1')))).toBe(true);
+    expect(got.reduce((n, p) => n + p.size, 0)).toBe(8);
+  });
+
   it('two groups each see every message', async () => {
     const b = bus();
     const seen = { g1: [] as string[], g2: [] as string[] };

@@ -1,0 +1,16 @@
+import { SELF_RUN_ID } from '@runlens/schemas';
+
+/** A run_id value as a run: '' for none, for a non-string and for RunLens itself. */
+export const runIdOf = (id: unknown): string => (typeof id === 'string' && id !== '' && id !== SELF_RUN_ID ? id : '');
+
+/** Run a row belongs to; '' for a node-level row (the node, its background processes), which every run on the host needs. */
+export function runOfRow(row: Readonly<Record<string, unknown>>): string {
+  return runIdOf(row.run_id);
+}
+
+/**
+ * Header of a host's per-tick rows copied into a run's partition of the run-keyed topic (its value:
+ * the host). A host with two runs has its rows in both partitions: the copies are the same bytes,
+ * so a replica owning both applies them once (seen-messages.ts, by host and content).
+ */
+export const HOST_DATA_HEADER = 'host_data';

@@ -1,9 +1,9 @@
-// One `runlens analyze` replica (production wiring, a child process) draining a replayed backlog.
+// `runlens analyze` replicas (production wiring, child processes) draining a replayed backlog.
 import { ROUTE_GROUP } from '@runlens/analyzer';
 import { openKafkaBus } from '@runlens/pipeline';
 import { topicFor } from '@runlens/schemas';
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpuSeconds, sleep } from '../ingest/proc.ts';
 import { collectJsonLines } from '../lib/json-log.ts';
@@ -28,6 +28,8 @@ export interface AnalyzeRun {
   /** Rows the analyzer consumed, from its own stop line. */
   readonly samples: number;
   readonly peak_rss_mib: number;
+  /** Replicas that drained it together (one window): CPU and samples are theirs summed, RSS the largest. */
+  readonly replicas: number;
 }
 
 function rssMib(pid: number): number {
@@ -39,59 +41,77 @@ function rssMib(pid: number): number {
   }
 }
 
-/** From "analyze started" until the analyzer's group has no lag on the replayed topics. */
-export async function runAnalyzeWorker(brokers: string, storeEnv: Record<string, string>, timeoutS: number, progress: (m: string) => void, cpuProfDir?: string): Promise<AnalyzeRun> {
+/**
+ * From "analyze started" (of every replica) until the analyzer's group has no lag on the replayed
+ * topics, then until the replicas are idle. With `replicas` > 1 they share the runs by partition
+ * (each its own store), and the CPU is their sum: what the cluster pays, including what every
+ * replica reads whoever owns the runs.
+ */
+export async function runAnalyzeWorker(brokers: string, storeEnv: (replica: number) => Record<string, string>, timeoutS: number, progress: (m: string) => void, cpuProfDir?: string, replicas = 1): Promise<AnalyzeRun> {
   const admin = await openKafkaBus({ brokers: brokers.split(','), clientId: 'scale-bench-analyze-lag' });
   // --cpu-prof is refused in NODE_OPTIONS: the compiled main.js (rebuilt if stale by `runlens --version`) with the flag.
   if (cpuProfDir) execFileSync(RUNLENS, ['--version']);
   const [cmd, args] = cpuProfDir ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, join(RUNLENS, '..', '..', 'dist', 'current', 'main.js'), 'analyze']] : [RUNLENS, ['analyze']];
-  const child = spawn(cmd, args, { env: { ...process.env, ...storeEnv, RUNLENS_KAFKA_BROKERS: brokers, RUNLENS_LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'] });
-  const lines = collectJsonLines(child.stderr);
+  const children = Array.from({ length: replicas }, (_, i) => spawn(cmd, args, { env: { ...process.env, ...storeEnv(i), RUNLENS_KAFKA_BROKERS: brokers, RUNLENS_LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'] }));
+  const logs = children.map((c) => collectJsonLines(c.stderr));
   const topics = REPLAY_TABLES.map(topicFor);
+  const pids = children.map((c) => c.pid ?? 0);
+  const cpu = (): number => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   try {
-    for (const deadline = Date.now() + 120_000; !lines.some((l) => l.msg === 'analyze started'); await sleep(50)) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`analyze did not start; log: ${lines.map((l) => JSON.stringify(l)).join('\n')}`);
+    // Each replica's CPU counts from its own "analyze started" (its start-up is not analysis); the
+    // first starts draining while the others still load, so the window opens at the first.
+    const startCpu: (number | undefined)[] = children.map(() => undefined);
+    let t0 = Number.NaN;
+    for (const deadline = Date.now() + 120_000; startCpu.some((c) => c === undefined); await sleep(50)) {
+      if (children.some((c) => c.exitCode !== null) || Date.now() > deadline) throw new Error(`analyze did not start; log: ${logs.flat().map((l) => JSON.stringify(l)).join('\n')}`);
+      for (const [i, lines] of logs.entries()) {
+        if (startCpu[i] !== undefined || !lines.some((l) => l.msg === 'analyze started')) continue;
+        startCpu[i] = cpuSeconds(pids[i] ?? 0);
+        if (Number.isNaN(t0)) t0 = performance.now();
+      }
     }
-    const pid = child.pid ?? 0;
-    const cpu0 = cpuSeconds(pid);
-    const t0 = performance.now();
+    const cpu0 = startCpu.reduce<number>((sum, c) => sum + (c ?? 0), 0);
     let lastLog = t0;
     // The analyzer's own warnings (a consumer that lost its group, slices it shrank) say why a drain
     // stalls: run E's stalled for minutes, each slice outliving the group's session on a loaded machine.
-    const tail = (): string => lines.filter((l) => l.level !== 'debug').slice(-20).map((l) => JSON.stringify(l)).join('\n');
+    const tail = (): string => logs.flat().filter((l) => l.level !== 'debug').slice(-20).map((l) => JSON.stringify(l)).join('\n');
     for (let lag = await admin.lag(ANALYZE_GROUP, topics); lag > 0; lag = await admin.lag(ANALYZE_GROUP, topics)) {
       if (performance.now() - lastLog > 5000) { progress(`  analyze: lag ${lag} messages`); lastLog = performance.now(); }
       if (performance.now() - t0 > timeoutS * 1000) throw new Error(`analyze: lag ${lag} after ${timeoutS} s; its log ends:\n${tail()}`);
-      if (child.exitCode !== null) throw new Error(`analyze exited ${child.exitCode}; its log ends:\n${tail()}`);
+      const exited = children.find((c) => c.exitCode !== null);
+      if (exited) throw new Error(`analyze exited ${exited.exitCode}; its log ends:\n${tail()}`);
       await sleep(100);
     }
-    const shrunk = lines.filter((l) => String(l.msg).startsWith('consumer blocked its event loop')).length;
+    const shrunk = logs.flat().filter((l) => String(l.msg).startsWith('consumer blocked its event loop')).length;
     if (shrunk > 0) progress(`  analyze: its consumers shrank their slices ${shrunk} times (event loop blocked past a third of the session timeout)`);
     const routed_wall_s = (performance.now() - t0) / 1000;
-    const routed_cpu_s = cpuSeconds(pid) - cpu0;
-    const idleAt = await idle(pid);
+    const routed_cpu_s = cpu() - cpu0;
+    const idleAt = await idle(cpu, 0.05 * replicas);
     const wall_s = (idleAt - t0) / 1000;
-    const cpu_s = cpuSeconds(pid) - cpu0;
-    const peak = rssMib(pid);
-    const closed = new Promise((r) => child.once('close', r));
-    child.kill('SIGTERM');
-    await closed;
-    const stopped = lines.find((l) => l.msg === 'analyze stopped');
-    return { wall_s, cpu_s, routed_wall_s, routed_cpu_s, samples: Number(stopped?.samples ?? Number.NaN), peak_rss_mib: peak };
+    const cpu_s = cpu() - cpu0;
+    const peak = Math.max(...pids.map(rssMib));
+    await Promise.all(children.map(async (c) => {
+      const closed = new Promise((r) => c.once('close', r));
+      c.kill('SIGTERM');
+      await closed;
+    }));
+    const samples = logs.reduce((sum, lines) => sum + Number(lines.find((l) => l.msg === 'analyze stopped')?.samples ?? Number.NaN), 0);
+    if (process.env.BENCH_ANALYZE_LOG) writeFileSync(process.env.BENCH_ANALYZE_LOG, logs.flat().map((l) => JSON.stringify(l)).join('\n'));
+    return { wall_s, cpu_s, routed_wall_s, routed_cpu_s, samples, peak_rss_mib: peak, replicas };
   } finally {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await admin.close();
   }
 }
 
-/** When the process last used CPU, once it has used under 5% of a core for two 1-second windows in a row (at most 120 s). */
-async function idle(pid: number): Promise<number> {
+/** When the processes last used CPU, once they have used under `quietCpuS` (5% of a core each) for two 1-second windows in a row (at most 120 s). */
+async function idle(cpu: () => number, quietCpuS: number): Promise<number> {
   let quiet = 0;
   let busyUntil = performance.now();
   for (const deadline = performance.now() + 120_000; quiet < 2 && performance.now() < deadline;) {
-    const before = cpuSeconds(pid);
+    const before = cpu();
     await sleep(1000);
-    if (cpuSeconds(pid) - before < 0.05) quiet++;
+    if (cpu() - before < quietCpuS) quiet++;
     else [quiet, busyUntil] = [0, performance.now()];
   }
   return busyUntil;

@@ -1,7 +1,7 @@
 // The replay generator: N virtual nodes, each publishing what its agent would, one Arrow
 // batch per table per tick keyed by host, with the agent id and sequence ingest dedups on.
 import type { Bus, OutgoingMessage } from '@runlens/pipeline';
-import { type TableName, encodeMessage, topicFor } from '@runlens/schemas';
+import { HOST_RUNS_HEADER, type TableName, encodeMessage, hostRunsHeader, topicFor } from '@runlens/schemas';
 import type { Recording } from '../lib/recording.ts';
 import { replayTick, virtualHost } from '../lib/replay.ts';
 import { cpuSeconds } from '../ingest/proc.ts';
@@ -22,6 +22,9 @@ export interface GeneratorRun extends ReplayShape {
 }
 
 export const REPLAY_TABLES: readonly TableName[] = ['process_samples', 'node_samples'];
+
+/** BENCH_HOST_RUNS=0: node messages without the agents' host_runs header (agents before 2026-12-06). */
+const BENCH_HOST_RUNS = process.env.BENCH_HOST_RUNS !== '0';
 
 function message(table: TableName, host: string, seq: number, rows: readonly object[]): OutgoingMessage {
   return encodeMessage(table, rows as never, { agentId: `replay:${host}`, seq }, host);
@@ -47,7 +50,10 @@ export async function publishReplay(bus: Bus, rec: Recording, shape: ReplayShape
       const tick = replayTick(rec, n, t, { baseTs, nodesPerJob: shape.nodesPerJob });
       const host = virtualHost(n);
       proc.push(message('process_samples', host, 2 * t, tick.process));
-      node.push(message('node_samples', host, 2 * t + 1, tick.node));
+      // As an agent does: the node message names the runs on the host at the tick (from its process rows).
+      const n1 = message('node_samples', host, 2 * t + 1, tick.node);
+      const runs = BENCH_HOST_RUNS ? hostRunsHeader(tick.process.map((r) => (r as { run_id?: unknown }).run_id)) : undefined;
+      node.push(runs === undefined ? n1 : { ...n1, headers: { ...n1.headers, [HOST_RUNS_HEADER]: runs } });
       processRows += tick.process.length;
       nodeRows += tick.node.length;
     }

@@ -77,7 +77,8 @@ function ingestRow(name: string, rows: number, r: IngestRun, server: string): st
 }
 
 function analyzeRow(name: string, a: AnalyzeRun, broker: number): string {
-  return `| ${name} | ${a.samples} | ${f1(a.wall_s)} | ${f1(a.cpu_s)} | ${Math.round(a.samples / a.cpu_s)} | broker ${f1(broker)}, peak RSS ${a.peak_rss_mib.toFixed(0)} MiB; router drained at ${f1(a.routed_wall_s)} s wall, ${f1(a.routed_cpu_s)} CPU-s |`;
+  const who = a.replicas > 1 ? `${name.replace('analyze', `analyze, ${a.replicas} replicas (CPU summed)`)}` : name;
+  return `| ${who} | ${a.samples} | ${f1(a.wall_s)} | ${f1(a.cpu_s)} | ${Math.round(a.samples / a.cpu_s)} | broker ${f1(broker)}, peak RSS ${a.peak_rss_mib.toFixed(0)} MiB${a.replicas > 1 ? ' (largest replica)' : ''}; router drained at ${f1(a.routed_wall_s)} s wall, ${f1(a.routed_cpu_s)} CPU-s |`;
 }
 
 /** One row per worker of the replicated pass, then the single broker's pass (ingest into the server, analyze). */

@@ -35,6 +35,8 @@ const Config = z.object({
   BENCH_CPU_PROF_DIR: z.string().optional(),
   /** 1 (default): also drain the backlog through one unreplicated broker, to price replication; 0 skips it. */
   BENCH_SINGLE_BROKER: z.coerce.number().int().min(0).max(1).default(1),
+  /** Analyzer replicas draining the backlog together (their CPU summed): what adding replicas costs beyond their share. */
+  BENCH_ANALYZE_REPLICAS: z.coerce.number().int().min(1).max(8).default(1),
 });
 export type ScaleConfig = z.infer<typeof Config>;
 
@@ -160,9 +162,9 @@ async function kafkaPass(kafka: BenchKafka, http: ClickHouseHttp, cfg: ScaleConf
   const chdb = full ? await ingestWorker({ kind: 'chdb' }, kafka, gen, `scale_${label}`, prof) : null;
   const server = await ingestWorker({ kind: 'clickhouse', http }, kafka, gen, `scale_${label}`, prof);
   const cluster = full ? await clusterWorker(kafka, gen, `scale_${label}`, prof) : null;
-  log(`analyze worker: draining the same backlog (${kafka.brokers} broker(s))`);
+  log(`analyze: ${cfg.BENCH_ANALYZE_REPLICAS} replica(s) draining the same backlog (${kafka.brokers} broker(s))`);
   const [brokerA, tA] = [kafka.cpu(), performance.now()];
-  const analyze = await runAnalyzeWorker(kafka.url, { RUNLENS_STORE: 'chdb', RUNLENS_CHDB_PATH: join(temp, `chdb-analyze-${label}`) }, 600, log, prof && join(prof, 'analyze'));
+  const analyze = await runAnalyzeWorker(kafka.url, (i) => ({ RUNLENS_STORE: 'chdb', RUNLENS_CHDB_PATH: join(temp, `chdb-analyze-${label}-${i}`) }), 600, log, prof && join(prof, 'analyze'), cfg.BENCH_ANALYZE_REPLICAS);
   const analyzeWindow = { cpu_s: kafka.cpu() - brokerA, wall_s: (performance.now() - tA) / 1000 };
   const replication = expectProductionShape(kafka, await topicsReplication(kafka, [...REPLAY_TABLES.map(topicFor), ANALYZER_RUNS_TOPIC, ANALYZER_HOSTS_TOPIC]));
   const broker = brokerCost(kafka.brokers, replication, gen.messages, idle, produce, { cpu_s: server.broker_cpu_s ?? Number.NaN, wall_s: server.wall_s }, analyzeWindow);

@@ -2,7 +2,7 @@ import { HOST_DATA_HEADER, ROUTE_GROUP, RUN_LOAD_HEADER, RunRouter } from '@runl
 import { type BusMessage, MemoryBus } from '@runlens/pipeline';
 import { catalogRow } from '@runlens/pipeline/testing/catalog-row';
 import { nodeSampleRow } from '@runlens/pipeline/testing/node-sample-row';
-import { ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, ComponentCounters, type Row, type TableName, encodeMessage, silentLogger, sleep, topicFor } from '@runlens/schemas';
+import { ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, ComponentCounters, HOST_RUNS_HEADER, type Row, type TableName, encodeMessage, silentLogger, sleep, topicFor } from '@runlens/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const BASE = Date.now() - 60_000;
@@ -63,6 +63,23 @@ describe('the router sends a host\'s per-tick rows where its runs are', () => {
     r.out.length = 0;
     await r.send('node_profiles', [catalogRow('node_profiles', { ts: BASE + 1000, host: 'h1', logical_cpus: 8 })], 'h1');
     expect(where(r.out)).toEqual(['hosts h1 node_profiles']);
+  });
+
+  it('follows the runs an agent names on a node message, before any process message of the host', async () => {
+    const r = await routerOnBus();
+    const named = async (runs: string, i: number): Promise<void> => {
+      const m = encodeMessage('node_samples', [nodeSampleRow('h3', i, BASE)], { agentId: 'h3', seq: i }, 'h3');
+      await r.bus.producer().send(topicFor('node_samples'), [{ ...m, headers: { ...m.headers, [HOST_RUNS_HEADER]: runs } }]);
+      await r.routed();
+    };
+    await named('run-x,run-y', 1);
+    expect(where(r.out)).toEqual(['runs run-x node_samples of h3', 'runs run-y node_samples of h3']);
+    r.out.length = 0;
+    await named('', 2);
+    expect(where(r.out)).toEqual([]);
+    // A header no agent of ours writes is not trusted: the host topic, as without one.
+    await named('run-x,,run-y', 3);
+    expect(where(r.out)).toEqual(['hosts h3 node_samples']);
   });
 
   it('sends no load for a host with one run, and nothing per tick for an idle host', async () => {

@@ -1,4 +1,4 @@
-import { ComponentCounters, type Logger, type Row, type TableName, type TableRows, isTableName, rowsOf } from '@runlens/schemas';
+import { ComponentCounters, HOST_RUNS_HEADER, HOST_TICK_TABLES, type Logger, type Row, type TableName, type TableRows, hostRunsHeader, isRowColumns, isTableName, rowsOf } from '@runlens/schemas';
 import { Attributor } from './attribution/attributor.ts';
 import { type ScontrolQuery, scontrolQuery } from './attribution/scontrol-query.ts';
 import type { SlurmHookMessage } from './attribution/slurm-hook.ts';
@@ -116,10 +116,11 @@ export class Agent {
   }
 
   private async publish(rows: RowsByTable): Promise<void> {
+    const hostRuns = hostRunsOf(rows.process_samples);
     for (const [table, list] of Object.entries(rows)) {
       if (!isTableName(table) || !list) continue;
       this.counters.received += list.length;
-      await this.opts.publisher.publish(table, list as TableRows<TableName>);
+      await this.opts.publisher.publish(table, list as TableRows<TableName>, hostRuns !== undefined && HOST_TICK_TABLES.has(table) ? { [HOST_RUNS_HEADER]: hostRuns } : {});
       this.counters.sent += list.length;
     }
   }
@@ -144,6 +145,12 @@ export class Agent {
     // First failure and then every 100th: a broken sampler must not flood the log.
     if (n === 1 || n % 100 === 0) this.opts.log.warn('sampler failed', { sampler, failures: n, error: String(e) });
   }
+}
+
+/** The runs on this host at the tick, from its process rows (none sampled: unknown, no header). */
+function hostRunsOf(procs: TableRows<'process_samples'> | undefined): string | undefined {
+  if (!procs) return undefined;
+  return hostRunsHeader(isRowColumns(procs) ? procs.column('run_id') : procs.map((r) => r.run_id));
 }
 
 /** A table two samplers fill becomes one list of row objects; a table one sampler fills stays as it gave it. */

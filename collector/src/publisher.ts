@@ -14,10 +14,12 @@ export class BatchPublisher {
     this.encoder = new MessageEncoder(agentId);
   }
 
-  async publish<N extends TableName>(table: N, rows: TableRows<N>): Promise<void> {
+  /** `headers` go beside the wire format's own (HOST_RUNS_HEADER on the host's per-tick rows). */
+  async publish<N extends TableName>(table: N, rows: TableRows<N>, headers: Readonly<Record<string, string>> = {}): Promise<void> {
     if (rows.length === 0) return;
     this.counters.received += rows.length;
-    const m = this.encoder.encode(table, rows, this.host);
+    const encoded = this.encoder.encode(table, rows, this.host);
+    const m = { ...encoded, headers: { ...headers, ...encoded.headers } };
     await this.producer.send(m.topic, [m]).catch((e: unknown) => {
       this.counters.error('send');
       throw e;

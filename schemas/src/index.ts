@@ -14,6 +14,7 @@ export * from './wire/stage.ts';
 export * from './wire/bounds.ts';
 export * from './wire/message.ts';
 export * from './wire/encode.ts';
+export * from './wire/host-runs.ts';
 export * from './wire/ipc-writer.ts';
 export * from './wire/row-columns.ts';
 export * from './wire/ipc-splice.ts';

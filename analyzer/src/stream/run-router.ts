@@ -1,7 +1,7 @@
 import type { Bus, BusBatch, OutgoingMessage, Subscription } from '@runlens/pipeline';
 import {
   ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, type ColumnBatch, type ComponentCounters, DEAD_LETTER_TOPIC, type DecodedMessage, type Logger,
-  type MessageOrigin, type Row, type StageResult, type TableName, decodeMessage, encodeColumns, encodeMessage, groupBy, messageRows, rowRanges, selectGroups, topicFor, wireMessage,
+  HOST_RUNS_HEADER, HOST_TICK_TABLES, MAX_HOST_RUNS, type MessageOrigin, type Row, type StageResult, type TableName, decodeMessage, encodeColumns, encodeMessage, groupBy, messageRows, parseHostRuns, rowRanges, selectGroups, topicFor, wireMessage,
 } from '@runlens/schemas';
 import { type LoadCols, colsOfRows, loadColsOfBatch } from '../state/process-cols.ts';
 import { RUN_LOAD_HEADER, runLoadRows } from '../state/run-load.ts';
@@ -83,7 +83,7 @@ export class RunRouter {
       const d = decodeMessage(m);
       const routed = d.kind === 'ok' ? this.routeOne(d.value, m, loads) : d;
       if (Array.isArray(routed)) {
-        for (const o of this.fanOut(d.kind === 'ok' ? d.value.table : 'runs', routed)) {
+        for (const o of this.fanOut(d.kind === 'ok' ? d.value.table : 'runs', routed, m.headers)) {
           const list = out.get(o.topic);
           if (list) list.push(o);
           else out.set(o.topic, [o]);
@@ -133,16 +133,19 @@ export class RunRouter {
 
   /**
    * A host's per-tick rows go to the partitions of the runs on the host, not to the topic every
-   * replica reads in full: that one's cost grew with the cluster on every replica. A host whose
-   * newest process message shows no run has its per-tick rows dropped here (ingest stores them; no
-   * run needs them); one whose process messages this router has not seen keeps the host topic.
+   * replica reads in full: that one's cost grew with the cluster on every replica. The runs are
+   * those the agent named on the message (HOST_RUNS_HEADER), else those of the host's newest
+   * process message this router routed. A host with no run has its per-tick rows dropped here
+   * (ingest stores them; no run needs them); one known neither way keeps the host topic.
    */
-  private fanOut(table: TableName, routed: readonly Routed[]): readonly Routed[] {
-    if (!PER_TICK_HOST_TABLES.has(table)) return routed;
+  private fanOut(table: TableName, routed: readonly Routed[], headers: Readonly<Record<string, string>>): readonly Routed[] {
+    if (table !== 'process_samples' && !HOST_TICK_TABLES.has(table)) return routed;
+    const named = table === 'process_samples' ? undefined : parseHostRuns(headers[HOST_RUNS_HEADER]);
     const out: Routed[] = [];
     for (const o of routed) {
-      const runs = o.topic === ANALYZER_HOSTS_TOPIC ? this.hostRuns.runsOn(o.key) : undefined;
-      if (runs === undefined) out.push(o);
+      const runs = o.topic === ANALYZER_HOSTS_TOPIC ? named ?? this.hostRuns.runsOn(o.key) : undefined;
+      // A host with very many runs: one message on the host topic costs less than a copy per run.
+      if (runs === undefined || runs.length > MAX_HOST_RUNS) out.push(o);
       else if (runs.length === 0) this.counters.discard('idle_host');
       else for (const run of runs) out.push(hostDataFor(run, o.key, o));
     }
@@ -166,9 +169,6 @@ export class RunRouter {
 }
 
 type Routed = OutgoingMessage & { topic: string };
-
-/** Tables whose rows a host sends at every tick: they follow the host's runs (RunRouter.fanOut). */
-const PER_TICK_HOST_TABLES: ReadonlySet<TableName> = new Set(['node_samples', 'process_samples', 'gpu_samples', 'ib_samples']);
 
 /** A host's message as a copy in a run's partition (HOST_DATA_HEADER names the host). */
 const hostDataFor = (run: string, host: string, m: OutgoingMessage): Routed => ({ topic: ANALYZER_RUNS_TOPIC, key: run, value: m.value, headers: { ...m.headers, [HOST_DATA_HEADER]: host } });

@@ -3,14 +3,14 @@
  * path (Arrow batches on the memory bus → AnalyzerService → detectors at every tick complete on
  * the run's hosts, the default since 2026-12-05; before, every 5 ticks).
  *   node --expose-gc --import ./node_modules/tsx/dist/loader.mjs benchmarks/analyzer/run.ts
- * Env: BENCH_RUNS (default 8,32,128), BENCH_PROCS_PER_RUN (8), BENCH_TICKS (120), BENCH_NODE_ROWS (0), BENCH_SHAPE:
+ * Env: BENCH_RUNS (default 8,32,128), BENCH_PROCS_PER_RUN (8), BENCH_TICKS (120), BENCH_NODE_ROWS (0), BENCH_HOST_RUNS (1), BENCH_SHAPE:
  * `run` (default: one message per run per tick, all rows of one run) or `host` (as agents send:
  * one message per host per tick with its runs' processes and BENCH_BG_PROCS (8) processes outside
  * any run, which the router splits by run).
  */
 import { ANALYZE_GROUP, AnalyzerService, ROUTE_GROUP } from '@runlens/analyzer';
 import { MemoryBus, type Store } from '@runlens/pipeline';
-import { ANALYZER_RUNS_TOPIC, type Row, type WireMessage, encodeBatch, encodeMessage, silentLogger, topicFor } from '@runlens/schemas';
+import { ANALYZER_RUNS_TOPIC, HOST_RUNS_HEADER, type Row, type WireMessage, encodeBatch, encodeMessage, hostRunsHeader, silentLogger, topicFor } from '@runlens/schemas';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Recording, loadRecording } from '../lib/recording.ts';
@@ -56,7 +56,11 @@ function nodeMessages(shape: string, runs: number, ts: number, t: number): WireM
   return Array.from({ length: Math.min(HOSTS, runs) }, (_, h) => {
     const node = ticks[(t + h * 7) % ticks.length]?.node[0];
     if (!node) throw new Error('the recording has no node rows');
-    return encodeMessage('node_samples', [{ ...node, host: `h${h}`, ts }], { agentId: `h${h}`, seq: t }, `h${h}`);
+    const m = encodeMessage('node_samples', [{ ...node, host: `h${h}`, ts }], { agentId: `h${h}`, seq: t }, `h${h}`);
+    // As agents do since 2026-12-06: the runs on the host at the tick (BENCH_HOST_RUNS=0 leaves it out).
+    const runsOnHost = Array.from({ length: Math.ceil((runs - h) / HOSTS) }, (_, i) => `bench-${h + i * HOSTS}`);
+    const named = process.env.BENCH_HOST_RUNS === '0' ? undefined : hostRunsHeader(runsOnHost);
+    return named === undefined ? m : { ...m, headers: { ...m.headers, [HOST_RUNS_HEADER]: named } };
   });
 }
 

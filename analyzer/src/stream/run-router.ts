@@ -13,7 +13,6 @@ export const ROUTE_GROUP = 'runlens-analyze-route';
 export const ANALYZER_INPUT: readonly TableName[] = ['runs', 'process_samples', 'node_samples', 'cgroup_samples', 'gpu_samples', 'gpu_process_samples', 'ib_samples', 'node_profiles', 'device_profiles', 'node_events', 'mpi_samples'];
 export const ANALYZER_INPUT_TOPICS: readonly string[] = ANALYZER_INPUT.map(topicFor);
 
-
 /** Where a row goes: the run-keyed topic by run id, else the host-keyed one by host (where fanOut may take it on to the host's runs). */
 function destination(row: Readonly<Record<string, unknown>>): { topic: string; key: string } {
   const run = runOfRow(row);

@@ -21,3 +21,5 @@ export * from './selection/select-app.ts';
 export * from './selection/render-selection.ts';
 export * from './report/job-summary.ts';
 export * from './report/render-job.ts';
+export * from './report/run-list.ts';
+export * from './report/render-runs.ts';

@@ -69,7 +69,13 @@ export const nodesRequest = z.object({ op: z.literal('nodes'), node_types: nodeT
 /** `runlens job JOBID` while `up` owns the store: `up` builds the JobSummary (null when no run has that job id). */
 export const jobRequest = z.object({ op: z.literal('job'), job_id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) });
 
-export const socketRequest = z.discriminatedUnion('op', [pingRequest, registerRequest, finishRequest, metricsRequest, reportRequest, selectRequest, nodesRequest, jobRequest]);
+/** `runlens runs` while `up` owns the store: the run list's filter (RunListItem[] back). */
+export const runsRequest = z.object({
+  op: z.literal('runs'), app: z.string().max(256), status: z.string().max(16), kind: z.string().max(64),
+  from_ms: z.number().int().min(0), limit: z.number().int().min(1).max(500),
+});
+
+export const socketRequest = z.discriminatedUnion('op', [pingRequest, registerRequest, finishRequest, metricsRequest, reportRequest, selectRequest, nodesRequest, jobRequest, runsRequest]);
 export type SocketRequest = z.infer<typeof socketRequest>;
 export type RegisterRequest = z.infer<typeof registerRequest>;
 export type FinishRequest = z.infer<typeof finishRequest>;

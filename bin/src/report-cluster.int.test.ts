@@ -2,6 +2,7 @@ import { openClickHouseStore } from '@runlens/pipeline';
 import { catalogRow as row, startClickHouse } from '@runlens/pipeline/testing/index';
 import { runReportSchema } from '@runlens/schemas';
 import { spawnSync } from 'node:child_process';
+import { userInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './testing/cli-harness.ts';
 
@@ -40,6 +41,22 @@ describe.runIf(hasClickHouse)('runlens report on the cluster store (ClickHouse 1
       const none = await runCli(['report', 'no-such-run'], env);
       expect(none.code).toBe(1);
       expect(none.stderr).toContain('no run no-such-run in the store at RUNLENS_CLICKHOUSE_URL');
+      // `runlens runs` keeps to the caller's own runs unless --user or --all says otherwise (sacct's rule).
+      await store.insertRows('runs', [row('runs', {
+        run_id: 'slurm-tb-78', job_id: '78', app: 'md', user: 'bob', cluster: 'tb', cmd: '/home/bob/md', status: 'running', start_ts: T0 + 1000, updated_ts: T0 + 1000, hosts: ['n2'], alloc_cores: 8 })]);
+      const ids = async (...args: string[]): Promise<string[]> => {
+        const r = await runCli(['runs', '--json', ...args], env);
+        expect(r.code, r.stderr).toBe(0);
+        return (JSON.parse(r.stdout) as { run_id: string }[]).map((x) => x.run_id);
+      };
+      expect(await ids()).toEqual(userInfo().username === 'ann' ? ['slurm-tb-77'] : []);
+      expect(await ids('--user', 'ann')).toEqual(['slurm-tb-77']);
+      expect(await ids('--all')).toEqual(['slurm-tb-78', 'slurm-tb-77']);
+      expect(await ids('--all', '--status', 'running')).toEqual(['slurm-tb-78']);
+      const all = await runCli(['runs', '--all'], env);
+      // No summary and no CPU totals in the row: no efficiency to show. A running run's wall is its time so far.
+      expect(all.stdout).toMatch(/\nslurm-tb-78 +md +bob +[\d-]+ [\d:]+ +\d+ min \d+ s\+ running +1 +- +-\n/);
+      expect(all.stdout).toMatch(/\nslurm-tb-77 +cfd +ann +[\d-]+ [\d:]+ +1 min 0 s exit 0 +1 +- +\[!\] low_cpu_utilization\n$/);
     } finally {
       await store.close();
       await server.stop();

@@ -55,6 +55,14 @@ describe('runlens up run lifecycle', () => {
     const report = runReportSchema.parse(JSON.parse(readFileSync(json, 'utf8')));
     expect(report.log?.lines.map((l) => l.line)).toEqual(['first', 'second']);
     expect(report.run.ending).toMatchObject({ how: 'failed', exit_code: 4 });
+    // `runlens runs` asks up over the socket: the six runs, newest first, the failed one on top.
+    const list = await runCli(['runs', '--json'], env);
+    expect(list.code, list.stderr).toBe(0);
+    const runs = JSON.parse(list.stdout) as { run_id: string; status: string; exit_code: number | null }[];
+    expect(runs.map((x) => [x.status, x.exit_code])).toEqual([['failed', 4], ...Array.from({ length: 5 }, () => ['finished', 0])]);
+    expect(runs[0]?.run_id).toBe(report.run.run_id);
+    const two = await runCli(['runs', '-n', '2', '--status', 'finished'], env);
+    expect(two.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0])).toEqual(['RUN', runs[1]?.run_id, runs[2]?.run_id]);
   });
 
   it('serves a 0600 socket, trusts no user name from the request, and refuses an existing run id', async () => {

@@ -1,4 +1,4 @@
-import { buildJobSummary, buildReport } from '@runlens/analyzer';
+import { buildJobSummary, buildReport, listRunItems } from '@runlens/analyzer';
 import { userInfo } from 'node:os';
 import type { EmbeddedConfig } from './config.ts';
 import { type EmbeddedStack, finishRun } from './embedded-stack.ts';
@@ -8,6 +8,7 @@ import { runLogRows } from './log-tail.ts';
 import { selectRunById, selectRunningRunsOnHost } from './run-store-queries.ts';
 import { runRow } from './commands/run.ts';
 import { answerSelection } from './commands/select.ts';
+import { localOwner } from './local-identity.ts';
 
 const SWEEP_INTERVAL_MS = 5_000;
 
@@ -70,5 +71,7 @@ async function handle(registry: RunRegistry, stack: EmbeddedStack, cfg: Embedded
       return answerSelection(store, req);
     case 'job':
       return buildJobSummary(store, req.job_id, { dashboardUrl: dashboardUrl() });
+    case 'runs':
+      return listRunItems(store, localOwner(), { app: req.app, status: req.status, kind: req.kind, from_ms: req.from_ms }, req.limit);
   }
 }

@@ -1,4 +1,5 @@
 import { REPORT_USAGE, parseReportArgs } from '../commands/report-args.ts';
+import { RUNS_USAGE, parseRunsArgs } from '../commands/runs-args.ts';
 import { NODES_USAGE, SELECT_USAGE, parseNodesArgs, parseSelectArgs } from '../commands/select-args.ts';
 import { JOB_USAGE, parseJobArgs } from '../commands/job-args.ts';
 import { RUN_USAGE, parseRunArgs } from '../commands/run-args.ts';
@@ -100,6 +101,14 @@ export const SUBCOMMANDS = {
     prepare: (argv) => {
       const r = parseReportArgs(argv);
       return 'runId' in r ? { kind: 'ok', start: async () => (await import('../commands/report.ts')).reportCommand(r) } : r;
+    },
+  },
+  runs: {
+    summary: 'list recorded runs, newest first: efficiency, how each ended, its top finding',
+    usage: RUNS_USAGE,
+    prepare: (argv) => {
+      const r = parseRunsArgs(argv);
+      return 'limit' in r ? { kind: 'ok', start: async () => (await import('../commands/runs.ts')).runsCommand(r) } : r;
     },
   },
   select: {

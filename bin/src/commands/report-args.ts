@@ -30,7 +30,7 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs | Stop {
   const p = parseCommand(REPORT_SPEC, argv);
   if (p.kind !== 'ok') return p;
   const runId = p.positionals[0];
-  if (!runId) return usageError(REPORT_SPEC, 'no RUN_ID given (runlens run prints it; GET /api/runs lists them)');
+  if (!runId) return usageError(REPORT_SPEC, 'no RUN_ID given (runlens run prints it; runlens runs lists them)');
   const formats = (['json', 'html', 'md'] as const).filter((f) => p.values[f] === true);
   if (formats.length > 1) return usageError(REPORT_SPEC, `choose one of ${formats.map((f) => `--${f}`).join(', ')}`);
   return { runId, format: formats[0] ?? 'text' };

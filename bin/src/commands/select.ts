@@ -1,21 +1,16 @@
 import { type NodeTypeListing, type SelectionResult, listNodeTypes, renderNodeTypes, renderSelection, selectForApp } from '@runlens/analyzer';
 import { openChdbStore } from '@runlens/pipeline';
-import type { Identity, NodeTypesConfig, Store } from '@runlens/schemas';
-import { userInfo } from 'node:os';
+import type { NodeTypesConfig, Store } from '@runlens/schemas';
 import { EXIT } from '../cli/exit-codes.ts';
 import type { EmbeddedConfig } from '../config.ts';
 import { acquireOwnership, dataPaths, releaseOwnership } from '../data-dir.ts';
 import { callSocket } from '../local-socket.ts';
+import { localOwner } from '../local-identity.ts';
 import { loadNodeTypes } from '../node-types-file.ts';
 import type { NodesArgs, SelectArgs } from './select-args.ts';
 
 const ASK_UP_TIMEOUT_MS = 60_000;
 
-/**
- * The local data directory is private to its owner (0700), so whoever can open it sees all of
- * its runs, as the ops role would; a cluster store decides visibility by the dashboard's login.
- */
-const localOwner = (): Identity => ({ user: userInfo().username, role: 'admin' });
 
 type Question = { op: 'select'; app: string; scale?: number; node_types: NodeTypesConfig } | { op: 'nodes'; node_types: NodeTypesConfig };
 

@@ -3,7 +3,8 @@
  * path (Arrow batches on the memory bus → AnalyzerService → detectors at every tick complete on
  * the run's hosts, the default since 2026-12-05; before, every 5 ticks).
  *   node --expose-gc --import ./node_modules/tsx/dist/loader.mjs benchmarks/analyzer/run.ts
- * Env: BENCH_RUNS (default 8,32,128), BENCH_PROCS_PER_RUN (8), BENCH_TICKS (120), BENCH_NODE_ROWS (0), BENCH_HOST_RUNS (1), BENCH_SHAPE:
+ * Env: BENCH_RUNS (default 8,32,128), BENCH_PROCS_PER_RUN (8), BENCH_TICKS (120, measured after BENCH_WARMUP_TICKS, 60: the
+ * steady state, the window full and the code compiled; the first ticks are reported apart as cold), BENCH_NODE_ROWS (0), BENCH_HOST_RUNS (1), BENCH_SHAPE:
  * `run` (default: one message per run per tick, all rows of one run) or `host` (as agents send:
  * one message per host per tick with its runs' processes and BENCH_BG_PROCS (8) processes outside
  * any run, which the router splits by run).
@@ -67,19 +68,26 @@ function nodeMessages(shape: string, runs: number, ts: number, t: number): WireM
 let rec: Recording | undefined;
 const recording = (): Recording => (rec ??= loadRecording());
 
-async function measure(runs: number, procs: number, ticks: number): Promise<Record<string, number | string>> {
+async function measure(runs: number, procs: number, ticks: number, warm: number): Promise<Record<string, number | string>> {
   const bus = new MemoryBus();
   const analyzer = new AnalyzerService({ bus, store: noStore, log: silentLogger, agentId: 'bench' });
   await analyzer.start();
   const producer = bus.producer();
   globalThis.gc?.();
   const heap0 = process.memoryUsage().heapUsed;
-  const cpu0 = process.cpuUsage();
-  const t0 = Date.now() - ticks * 1000;
+  let cpu0 = process.cpuUsage();
+  const t0 = Date.now() - (warm + ticks) * 1000;
   const shape = process.env.BENCH_SHAPE ?? 'run';
   const bg = Number(process.env.BENCH_BG_PROCS ?? '8');
   let rows = 0;
-  for (let t = 0; t < ticks; t++) {
+  // The first `warm` ticks (the window filling, the code compiling) are measured apart: a long-running analyzer is past them.
+  let cold: { cpu: NodeJS.CpuUsage; rows: number } | null = null;
+  for (let t = 0; t < warm + ticks; t++) {
+    if (t === warm && warm > 0) {
+      cold = { cpu: process.cpuUsage(cpu0), rows };
+      rows = 0;
+      cpu0 = process.cpuUsage();
+    }
     const batch = [];
     for (const m of tickMessages(shape, runs, procs, bg, t0 + t * 1000)) {
       rows += m.rows.length;
@@ -100,28 +108,35 @@ async function measure(runs: number, procs: number, ticks: number): Promise<Reco
   const heap = process.memoryUsage().heapUsed - heap0;
   await analyzer.stop();
   await bus.close();
-  // Encoding the input is the agents' work, not the analyzer's: measured separately and subtracted.
+  // Encoding the input is the agents' work, not the analyzer's: measured separately (per row) and subtracted.
   const enc0 = process.cpuUsage();
   for (let t = 0; t < ticks; t++) {
     for (const m of tickMessages(shape, runs, procs, bg, t0)) encodeBatch('process_samples', m.rows);
     nodeMessages(shape, runs, t0, t);
   }
-  const enc = process.cpuUsage(enc0);
-  const analyzerUs = cpu.user + cpu.system - (enc.user + enc.system);
-  return { runs, procs_per_run: procs, ticks, rows, shape, cpu_us_per_row: analyzerUs / rows, heap_mib_per_run: heap / runs / 1048576 };
+  const encPerRow = cpuUs(process.cpuUsage(enc0)) / rows;
+  const perRow = (c: NodeJS.CpuUsage, n: number): number => (cpuUs(c) - encPerRow * n) / n;
+  return {
+    runs, procs_per_run: procs, ticks, warmup_ticks: warm, rows, shape, cpu_us_per_row: perRow(cpu, rows),
+    ...(cold ? { cold_rows: cold.rows, cold_cpu_us_per_row: perRow(cold.cpu, cold.rows) } : {}), heap_mib_per_run: heap / runs / 1048576,
+  };
 }
+
+const cpuUs = (c: NodeJS.CpuUsage): number => c.user + c.system;
 
 async function main(): Promise<void> {
   const levels = (process.env.BENCH_RUNS ?? '8,32,128').split(',').map(Number);
   const procs = Number(process.env.BENCH_PROCS_PER_RUN ?? '8');
   const ticks = Number(process.env.BENCH_TICKS ?? '120');
+  const warm = Number(process.env.BENCH_WARMUP_TICKS ?? '60');
   const results = [];
   for (const runs of levels) {
-    process.stderr.write(`measuring ${runs} runs × ${procs} processes × ${ticks} ticks ...\n`);
-    results.push(await measure(runs, procs, ticks));
+    process.stderr.write(`measuring ${runs} runs × ${procs} processes × ${ticks} ticks after ${warm} ...\n`);
+    results.push(await measure(runs, procs, ticks, warm));
   }
-  const table = ['| runs tracked | rows | analyzer CPU µs / row | heap MiB / run |', '|---:|---:|---:|---:|',
-    ...results.map((r) => `| ${r.runs} | ${r.rows} | ${Number(r.cpu_us_per_row).toFixed(1)} | ${Number(r.heap_mib_per_run).toFixed(2)} |`)].join('\n');
+  const cold = (r: Record<string, number | string>): string => (r.cold_cpu_us_per_row === undefined ? '-' : Number(r.cold_cpu_us_per_row).toFixed(1));
+  const table = [`| runs tracked | rows | analyzer CPU µs / row | the first ${warm} ticks (cold) | heap MiB / run |`, '|---:|---:|---:|---:|---:|',
+    ...results.map((r) => `| ${r.runs} | ${r.rows} | ${Number(r.cpu_us_per_row).toFixed(1)} | ${cold(r)} | ${Number(r.heap_mib_per_run).toFixed(2)} |`)].join('\n');
   process.stdout.write(`${table}\n`);
   writeFileSync(join(import.meta.dirname, 'results.json'), JSON.stringify(results, null, 2));
 }

@@ -24,8 +24,9 @@ export function runTotals(meta: Row<'runs'> | null, w: RunWindow): RunTotals | n
   if (!meta || meta.end_ts === null) return null;
   const wall = Math.max(0.001, (meta.end_ts - meta.start_ts) / 1000);
   const kernel = meta.cpu_user_s !== null && meta.cpu_sys_s !== null;
-  // Samples are one per second: a rate summed over them is the amount.
-  const sum = (f: (t: RunWindow['ticks'][number]) => number): number => w.ticks.reduce((s, t) => s + f(t), 0);
+  // Samples are one per second (one per bucket of tick_s in a long run): a rate summed over them, times that, is the amount.
+  const tickS = w.tick_s ?? 1;
+  const sum = (f: (t: RunWindow['ticks'][number]) => number): number => w.ticks.reduce((s, t) => s + f(t), 0) * tickS;
   const bg = (w.hosts ?? []).flatMap((h) => h.background);
   return {
     source: kernel ? 'kernel' : 'samples', start_ts: meta.start_ts, end_ts: meta.end_ts, wall_s: wall,

@@ -12,7 +12,7 @@ export function summariseRun(run: RunState, w: RunWindow, findings: readonly Fin
   const first = w.ticks[0]?.ts ?? now;
   const last = w.ticks[w.ticks.length - 1]?.ts ?? first;
   const wall = meta?.end_ts ? (meta.end_ts - meta.start_ts) / 1000 : (last - first) / 1000;
-  const sampledCpu = w.ticks.reduce((a, t, i) => a + t.cpu_cores * (i === 0 ? 1 : (t.ts - (w.ticks[i - 1]?.ts ?? t.ts)) / 1000), 0);
+  const sampledCpu = w.ticks.reduce((a, t, i) => a + t.cpu_cores * (i === 0 ? (w.tick_s ?? 1) : (t.ts - (w.ticks[i - 1]?.ts ?? t.ts)) / 1000), 0);
   const cpuS = meta?.cpu_user_s !== null && meta?.cpu_user_s !== undefined ? meta.cpu_user_s + (meta.cpu_sys_s ?? 0) : sampledCpu;
   const hosts = Math.max(1, w.hosts?.length ?? 1);
   const scale = w.alloc_cores;

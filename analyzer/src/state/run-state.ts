@@ -1,9 +1,9 @@
 import type { Row } from '@runlens/schemas';
 import type { HostView, MpiPoint, MpiRankView, RankView, RunTick, RunWindow } from '../window/run-window.ts';
 import { MAX_RUN_CGROUPS_PER_HOST, MAX_RUN_PIDS_PER_HOST, addBounded, eventsForRun } from './host-events.ts';
-import type { HostState } from './host-state.ts';
-import { mergeBySecond } from './tick-agg.ts';
-import { TickSeries } from '../window/tick-series.ts';
+import { HOST_HISTORY_MS, type HostState } from './host-state.ts';
+import { meanTicks, mergeBySecond } from './tick-agg.ts';
+import { FINE_MS, type MergeTicks, TickSeries, bucketMsFor } from '../window/tick-series.ts';
 
 type RunRow = Row<'runs'>;
 
@@ -18,12 +18,15 @@ export class RunState {
   readonly rankTicks = new Map<number, { host: string; ticks: TickSeries<RunTick> }>();
   /** MPI reports per rank, by tick time. */
   readonly mpiPoints = new Map<number, { host: string; points: TickSeries<MpiPoint> }>();
-  /** Processes of this run per (host, ts, GPU). */
-  readonly gpuProcs = new Map<string, number>();
+  /** Processes of this run per (host, ts, GPU), for the host history's span (older GPU ticks are gone from HostState too). */
+  private readonly gpuProcs = new Map<string, { ts: number; n: number }>();
   /** The run's pids and cgroups per host: what names a kernel event's victim as this run's. */
   readonly pids = new Map<string, Set<number>>();
   readonly cgroups = new Map<string, Set<string>>();
   lastDataTs = 0;
+  private firstDataTs = Infinity;
+  /** The bucket width and the time the history was last merged up to (tick-series.ts). */
+  private compacted = { bucketMs: 0, upTo: -Infinity, horizon: -Infinity };
   /** When this analyzer first heard of the run (wall clock): its quiet time before any tick or run row. */
   readonly seenAt = Date.now();
   /** Each host's newest tick time: the run's newest tick is complete when every host has reached it. */
@@ -47,18 +50,20 @@ export class RunState {
   addHostTick(host: string, t: RunTick): void {
     let m = this.hostTicks.get(host);
     if (!m) {
-      this.hostTicks.set(host, (m = new TickSeries()));
+      this.hostTicks.set(host, (m = this.series(meanTicks)));
       insertSorted(this.hostOrder, host, (a, b) => a.localeCompare(b));
     }
-    m.set(t);
+    if (!m.set(t)) return;
+    this.firstDataTs = Math.min(this.firstDataTs, t.ts);
     this.lastDataTs = Math.max(this.lastDataTs, t.ts);
     this.newestByHost.set(host, Math.max(this.newestByHost.get(host) ?? 0, t.ts));
+    this.compactIfDue();
   }
 
   addRankTick(rank: number, host: string, t: RunTick): void {
     let r = this.rankTicks.get(rank);
     if (!r) {
-      this.rankTicks.set(rank, (r = { host, ticks: new TickSeries() }));
+      this.rankTicks.set(rank, (r = { host, ticks: this.series(meanTicks) }));
       insertSorted(this.rankOrder, rank, (a, b) => a - b);
     }
     r.ticks.set(t);
@@ -66,13 +71,45 @@ export class RunState {
 
   addMpi(r: Row<'mpi_samples'>): void {
     let m = this.mpiPoints.get(r.rank);
-    if (!m) this.mpiPoints.set(r.rank, (m = { host: r.host, points: new TickSeries() }));
+    if (!m) this.mpiPoints.set(r.rank, (m = { host: r.host, points: this.series(lastPoint) }));
     m.points.set({ ts: r.ts, wall_s: r.wall_s, mpi_s: r.mpi_s, mpi_cpu_s: r.mpi_cpu_s, cpu_s: r.cpu_s });
+  }
+
+  /** A new series of the run, on the run's grid from its first tick (a host or rank that joins a long run late). */
+  private series<T extends { readonly ts: number }>(merge: MergeTicks<T>): TickSeries<T> {
+    const s = new TickSeries(merge);
+    s.compact(this.compacted.horizon, this.compacted.bucketMs);
+    return s;
+  }
+
+  /**
+   * A long run's history older than FINE_MS is merged into buckets, wider as the run ages, so its
+   * state stays bounded (a day-long run holds about as much as a half-hour one). Every series of
+   * the run is merged on one grid, so hosts' buckets still meet at the same times. Runs up to half
+   * an hour are never merged.
+   */
+  private compactIfDue(): void {
+    const bucketMs = bucketMsFor(this.lastDataTs - this.firstDataTs);
+    if (bucketMs === 0) return;
+    const horizon = this.lastDataTs - FINE_MS;
+    const upTo = Math.floor(horizon / bucketMs) * bucketMs;
+    if (bucketMs === this.compacted.bucketMs && upTo <= this.compacted.upTo) return;
+    this.compacted = { bucketMs, upTo, horizon };
+    for (const s of this.hostTicks.values()) s.compact(horizon, bucketMs);
+    for (const r of this.rankTicks.values()) r.ticks.compact(horizon, bucketMs);
+    for (const m of this.mpiPoints.values()) m.points.compact(horizon, bucketMs);
   }
 
   addGpuProc(host: string, ts: number, gpu: string): void {
     const k = `${host}|${ts}|${gpu}`;
-    this.gpuProcs.set(k, (this.gpuProcs.get(k) ?? 0) + 1);
+    const held = this.gpuProcs.get(k);
+    if (held) held.n++;
+    else this.gpuProcs.set(k, { ts, n: 1 });
+    // Kept in arrival order, which is time order but for late rows: the oldest go first.
+    for (const [key, v] of this.gpuProcs) {
+      if (v.ts >= ts - HOST_HISTORY_MS) break;
+      this.gpuProcs.delete(key);
+    }
   }
 
   addPid(host: string, pid: number): void {
@@ -97,12 +134,13 @@ export class RunState {
     const mpi: MpiRankView[] = [...this.mpiPoints.entries()].sort(([a], [b]) => a - b)
       .map(([rank, m]) => ({ rank, host: m.host, points: m.points.since(from) }));
     const first = views[0];
+    const bucketed = this.compacted.bucketMs > 0 && from < this.compacted.upTo;
     return {
       // Run-level ticks sum all hosts, so they are judged against the whole allocation.
       run_id: this.run_id, host: first?.host ?? '', alloc_cores: this.allocCores * Math.max(1, views.length), alloc_gpus: this.meta?.alloc_gpus ?? 0,
       mem_total_bytes: first?.profile?.mem_total_bytes ?? first?.node[first.node.length - 1]?.mem_total_bytes ?? null,
       ticks: views.length === 1 ? [...(first?.ticks ?? [])] : mergeBySecond(views.map((v) => v.ticks)),
-      node: first?.node ?? [], hosts: views, ranks, ...(mpi.length > 0 ? { mpi } : {}),
+      node: first?.node ?? [], hosts: views, ranks, ...(mpi.length > 0 ? { mpi } : {}), ...(bucketed ? { tick_s: this.compacted.bucketMs / 1000 } : {}),
     };
   }
 
@@ -112,7 +150,7 @@ export class RunState {
     // The whole run starts at its start row, before its first sample; a trailing window at its first tick.
     const live = { start: windowFrom === 0 && this.meta ? Math.min(this.meta.start_ts, from) : from, end: Math.max(this.meta?.end_ts ?? to, to) };
     const events = h ? eventsForRun(h.events, { pids: this.pids.get(host) ?? new Set(), cgroups: this.cgroups.get(host) ?? new Set(), live }) : [];
-    const gpus = h ? h.between(h.gpus, from, to).map((g) => ({ ...g, run_procs: this.gpuProcs.get(`${host}|${g.ts}|${g.gpu_uuid}`) ?? 0 })) : [];
+    const gpus = h ? h.between(h.gpus, from, to).map((g) => ({ ...g, run_procs: this.gpuProcs.get(`${host}|${g.ts}|${g.gpu_uuid}`)?.n ?? 0 })) : [];
     return {
       host, ticks, profile: h?.profile ?? null, gpus, ...(h ? { storage: h.storage() } : {}),
       node: h ? h.between(h.node, from, to) : [],
@@ -121,6 +159,11 @@ export class RunState {
       ib: h ? h.between(h.ib, from, to) : [], events, live,
     };
   }
+}
+
+/** MPI reports are totals since MPI_Init: a bucket keeps its newest. */
+function lastPoint(ts: number, points: readonly MpiPoint[]): MpiPoint {
+  return { ...(points[points.length - 1] as MpiPoint), ts };
 }
 
 /** Adds `item` to `list`, which is in `order`, where it belongs. */

@@ -95,3 +95,27 @@ function sumTicks(ts: number, ticks: readonly RunTick[]): RunTick {
     stopped_procs: sum((t) => t.stopped_procs), threads: sum((t) => t.threads),
   };
 }
+
+/**
+ * A bucket of one series' ticks as one tick at `ts` (tick-series.ts): each value's mean over the
+ * ticks it stands for (`weights`: how many each already merges), so rates keep their average and
+ * a whole run's amounts are unchanged; RSS its peak, so the run's peak memory is kept. Newcomers
+ * are a tick's own: a bucket has none.
+ */
+export function meanTicks(ts: number, ticks: readonly RunTick[], weights: readonly number[]): RunTick {
+  let total = 0;
+  for (let i = 0; i < ticks.length; i++) total += weights[i] ?? 1;
+  const mean = (f: (t: RunTick) => number): number => {
+    let s = 0;
+    for (let i = 0; i < ticks.length; i++) s += f(ticks[i] as RunTick) * (weights[i] ?? 1);
+    return s / total;
+  };
+  return {
+    ts, cpu_cores: mean((t) => t.cpu_cores), user_cores: mean((t) => t.user_cores), sys_cores: mean((t) => t.sys_cores),
+    pegged_cpu_cores: mean((t) => t.pegged_cpu_cores), run_delay_cores: mean((t) => t.run_delay_cores), rss_bytes: Math.max(...ticks.map((t) => t.rss_bytes)),
+    storage_bytes_per_s: mean((t) => t.storage_bytes_per_s), write_bytes_per_s: mean((t) => t.write_bytes_per_s),
+    syscall_bytes_per_s: mean((t) => t.syscall_bytes_per_s), syscalls_per_s: mean((t) => t.syscalls_per_s),
+    invol_ctxsw_per_s: mean((t) => t.invol_ctxsw_per_s), majflt_per_s: mean((t) => t.majflt_per_s), procs: mean((t) => t.procs), d_state_procs: mean((t) => t.d_state_procs),
+    stopped_procs: mean((t) => t.stopped_procs), threads: mean((t) => t.threads),
+  };
+}

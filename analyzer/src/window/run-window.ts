@@ -153,8 +153,10 @@ export interface RunWindow {
   /** Cores allocated to the run over all its hosts (the scale of `ticks`). */
   readonly alloc_cores: number;
   readonly mem_total_bytes: number | null;
-  /** Run-level ticks: all hosts summed per second. */
+  /** Run-level ticks: all hosts summed per second (per bucket, in a long run's whole-run window). */
   readonly ticks: readonly RunTick[];
+  /** Seconds each tick stands for: a long run's whole history comes in buckets (tick-series.ts); 1 when absent. */
+  readonly tick_s?: number;
   /** Node ticks of the first host (single-host runs). */
   readonly node: readonly NodeTick[];
   readonly hosts?: readonly HostView[];

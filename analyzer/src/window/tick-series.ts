@@ -22,31 +22,126 @@ export function upperBound(series: readonly { readonly ts: number }[], ts: numbe
   return lo;
 }
 
+/** The ticks of one bucket as one value at `ts` (the bucket's start); `weights`: how many ticks each already stands for. */
+export type MergeTicks<T> = (ts: number, ticks: readonly T[], weights: readonly number[]) => T;
+
+/** A run's history at full resolution: the live windows and late ticks need no more than this. */
+export const FINE_MS = 10 * 60_000;
+/** Older history is kept in at most this many buckets; the bucket width doubles when it would take more. */
+export const MAX_BUCKETS = 1200;
+
+/**
+ * The bucket width (ms) for a run `ageMs` old: 0 while its whole history fits at full resolution
+ * (runs up to FINE_MS plus MAX_BUCKETS seconds: 30 minutes), then 2 s, 4 s, … so that what is
+ * older than FINE_MS takes at most MAX_BUCKETS buckets. A power of two of seconds, so every
+ * series of a run and every width nest on one grid from the epoch.
+ */
+export function bucketMsFor(ageMs: number): number {
+  let step = 1000;
+  while ((ageMs - FINE_MS) / step > MAX_BUCKETS) step *= 2;
+  return step === 1000 ? 0 : step;
+}
+
 /**
  * One value per tick time, kept in time order as ticks arrive: a tick in order is appended, a late
  * one inserted in its place, and a repeated time (a replayed batch) replaces the value it had. A
  * window is then a slice from a binary search, never a sort of the run's history.
+ *
+ * A long run's older history is merged into buckets (`compact`, with `merge`), so a run's state is
+ * bounded whatever its length: recent ticks stay as they came, and a window reaching before them
+ * (the whole run, at its end) is given on the buckets' grid throughout, one value per bucket.
  */
 export class TickSeries<T extends { readonly ts: number }> {
-  private readonly items: T[] = [];
+  private items: T[] = [];
+  /** Merged buckets older than `items`, on the grid of `bucketMs`, with how many ticks each stands for. */
+  private buckets: T[] = [];
+  private weights: number[] = [];
+  private bucketMs = 0;
+  /** Ticks before this time are merged into buckets (-Infinity: none are). */
+  private compactedTo = -Infinity;
+
+  constructor(private readonly merge?: MergeTicks<T>) {}
 
   get size(): number {
-    return this.items.length;
+    return this.items.length + this.buckets.length;
   }
 
-  set(t: T): void {
+  /** Adds a tick; false for one older than the full-resolution history, whose bucket is merged already. */
+  set(t: T): boolean {
+    if (t.ts < this.compactedTo) return false;
     const last = this.items[this.items.length - 1];
     if (!last || t.ts > last.ts) {
       this.items.push(t);
-      return;
+      return true;
     }
     const at = lowerBound(this.items, t.ts);
     if (this.items[at]?.ts === t.ts) this.items[at] = t;
     else this.items.splice(at, 0, t);
+    return true;
   }
 
   /** The values at or after `from` (epoch ms), oldest first; a new array the caller may keep. */
   since(from: number): T[] {
-    return this.items.slice(lowerBound(this.items, from));
+    if (from >= this.compactedTo || !this.merge) return this.items.slice(lowerBound(this.items, from));
+    // Reaching into the buckets: the recent ticks are bucketed too, so the window has one resolution.
+    const out = this.buckets.slice(lowerBound(this.buckets, from));
+    const weights = this.weights.slice(this.weights.length - out.length);
+    for (const b of groupByBucket(this.items, this.bucketMs)) {
+      const at = out.length - 1;
+      // After a wider grid the first recent bucket may share its start with the last merged one.
+      if (out[at]?.ts === b.ts) out[at] = this.merge(b.ts, [out[at] as T, ...b.ticks], [weights[at] ?? 1, ...b.ticks.map(() => 1)]);
+      else out.push(this.merge(b.ts, b.ticks, b.ticks.map(() => 1)));
+    }
+    return out;
   }
+
+  /**
+   * Merges every whole bucket of `bucketMs` before `horizon` (epoch ms) into the buckets; when the
+   * width grew, the buckets held are merged onto the wider grid first. A series without `merge`
+   * keeps everything.
+   */
+  compact(horizon: number, bucketMs: number): void {
+    if (!this.merge || bucketMs <= 0) return;
+    if (bucketMs > this.bucketMs) this.regrid(bucketMs);
+    const cut = Math.floor(horizon / this.bucketMs) * this.bucketMs;
+    if (cut <= this.compactedTo) return;
+    this.compactedTo = cut;
+    const n = lowerBound(this.items, cut);
+    for (const b of groupByBucket(this.items.splice(0, n), this.bucketMs)) this.addBucket(b.ts, b.ticks, b.ticks.map(() => 1));
+  }
+
+  private regrid(bucketMs: number): void {
+    const old = { buckets: this.buckets, weights: this.weights };
+    this.buckets = [];
+    this.weights = [];
+    this.bucketMs = bucketMs;
+    old.buckets.forEach((b, i) => this.addBucket(Math.floor(b.ts / bucketMs) * bucketMs, [b], [old.weights[i] ?? 1]));
+  }
+
+  /** Appends a bucket, or merges it into the last one when they share a start (after a wider grid). */
+  private addBucket(ts: number, ticks: readonly T[], weights: readonly number[]): void {
+    const merge = this.merge as MergeTicks<T>;
+    const last = this.buckets.length - 1;
+    const weight = weights.reduce((a, w) => a + w, 0);
+    if (last >= 0 && this.buckets[last]?.ts === ts) {
+      const w = this.weights[last] ?? 1;
+      this.buckets[last] = merge(ts, [this.buckets[last] as T, ...ticks], [w, ...weights]);
+      this.weights[last] = w + weight;
+      return;
+    }
+    this.buckets.push(merge(ts, ticks, weights));
+    this.weights.push(weight);
+  }
+}
+
+/** Ticks in time order grouped by the bucket of `bucketMs` each starts in. */
+function groupByBucket<T extends { readonly ts: number }>(ticks: readonly T[], bucketMs: number): { ts: number; ticks: T[] }[] {
+  const out: { ts: number; ticks: T[] }[] = [];
+  for (const t of ticks) {
+    const ts = Math.floor(t.ts / bucketMs) * bucketMs;
+    const last = out[out.length - 1];
+    if (last?.ts === ts) last.ticks.push(t);
+    else out.push({ ts, ticks: [t] });
+  }
+  return out;
 }

@@ -1,9 +1,31 @@
 import { defineDetector, fullRange, round, runFinding } from '../detector.ts';
-import { spanSeconds } from '../../window/run-window.ts';
+import { type RunWindow, spanSeconds } from '../../window/run-window.ts';
 import { mean } from '../../lib/stats.ts';
 
 export const EFFICIENCY_THRESHOLD = 0.6;
 export const IDLE_CPU_CORES = 0.02;
+
+/**
+ * Cores the run used while its samples cover it: a tick's cores are its CPU over the interval
+ * before it, and the run's first and last ticks cover only the part of their interval it was live
+ * (a 6 s run has 7 partial or whole ticks, not 7 s). So a whole run's figure agrees with its CPU
+ * time over its wall time, the report's efficiency; without the run's span, the ticks' mean.
+ */
+function coresOverRun(w: RunWindow): number {
+  const live = w.hosts?.[0]?.live;
+  const tickMs = (w.tick_s ?? 1) * 1000;
+  if (!live || live.end <= live.start) return mean(w.ticks.map((t) => t.cpu_cores));
+  let cpuS = 0;
+  let coveredS = 0;
+  for (const t of w.ticks) {
+    // A tick at the run's start (a run known only from its samples starts at its first tick) counts whole.
+    const part = Math.min(t.ts, live.end) - Math.max(t.ts - tickMs, live.start);
+    const covered = part > 0 ? part : tickMs;
+    cpuS += t.cpu_cores * tickMs / 1000;
+    coveredS += covered / 1000;
+  }
+  return coveredS > 0 ? cpuS / coveredS : mean(w.ticks.map((t) => t.cpu_cores));
+}
 
 /** Allocated cores left unused: efficiency = CPU used / allocated cores, over the active run. */
 export const lowCpuUtilization = defineDetector({
@@ -14,7 +36,7 @@ export const lowCpuUtilization = defineDetector({
     const active = w.ticks.filter((t) => t.cpu_cores >= IDLE_CPU_CORES);
     // A run idle nearly throughout is reported as `idle`, not as this.
     if (active.length < 0.2 * w.ticks.length) return [];
-    const used = mean(w.ticks.map((t) => t.cpu_cores));
+    const used = w.live === true ? mean(w.ticks.map((t) => t.cpu_cores)) : coresOverRun(w);
     const efficiency = used / w.alloc_cores;
     if (efficiency >= EFFICIENCY_THRESHOLD) return [];
     const unused = w.alloc_cores - used;

@@ -24,6 +24,18 @@ describe('low_cpu_utilization', () => {
     expect(lowCpuUtilization.evaluate(makeWindow({ n: 10, alloc_cores: 1, tick: () => ({ cpu_cores: 1 }) }))).toEqual([]);
   });
 
+  it('judges a whole run on its CPU over its span: its first and last ticks are partial', () => {
+    // `runlens run` of a 6.1 s single-threaded command on 2 cores: started 0.3 s before the first
+    // tick, ended 0.8 s into the interval of the last. 6.1 CPU-s over 6.1 s is one core, 50%.
+    const cores = [0.3, 1, 1, 1, 1, 1, 0.8];
+    const w = makeWindow({ n: 7, alloc_cores: 2, tick: (i) => ({ cpu_cores: cores[i] ?? 0 }) });
+    const live = { start: T0 - 300, end: T0 + 5800 };
+    const whole = { ...w, hosts: [{ host: 'h1', ticks: w.ticks, node: [], background: [], cgroup: [], gpus: [], ib: [], profile: null, live }] };
+    expect(lowCpuUtilization.evaluate(whole)[0]?.message).toContain('1 of 2 allocated cores used (50%)');
+    // A live window is a trailing cut of whole ticks: their mean (6.1 / 7).
+    expect(lowCpuUtilization.evaluate({ ...whole, live: true })[0]?.evidence.cpu_cores_mean).toBe(0.871);
+  });
+
   it('leaves a run idle nearly throughout to the idle detector', () => {
     expect(lowCpuUtilization.evaluate(makeWindow({ n: 20, alloc_cores: 4, tick: (i) => (i < 2 ? { cpu_cores: 1 } : {}) }))).toEqual([]);
   });

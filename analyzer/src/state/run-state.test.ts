@@ -47,6 +47,17 @@ describe('RunState: a long run\'s state is bounded', () => {
     expect(w.ranks?.map((r) => r.ticks.length)).toEqual([Math.ceil(seconds * 1000 / step), Math.ceil((seconds - 1800) * 1000 / step)]);
   });
 
+  it('takes a host\'s ticks that come an hour late (its agent\'s spool after an outage), on the run\'s grid', () => {
+    const run = new RunState('late');
+    for (let i = 0; i < 3600; i++) run.addHostTick('a', tick(T + i * 1000 + 100, 1));
+    for (let i = 0; i < 3600; i++) run.addHostTick('b', tick(T + i * 1000 + 600, 1));
+    run.addHostTick('a', tick(T + 3600_000 + 100, 1));
+    const w = run.window(new Map());
+    const step = (w.tick_s ?? 1) * 1000;
+    expect(w.ticks.reduce((a, t) => a + t.cpu_cores * step / 1000, 0) / 7201).toBeCloseTo(1, 2);
+    expect(run.hostTicks.get('b')?.size).toBeLessThan(2000);
+  });
+
   it('gives the live window the ticks as they came', () => {
     const run = longRun(2 * 3600, 0);
     const w = run.window(new Map(), run.lastDataTs - 60_000);

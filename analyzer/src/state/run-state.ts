@@ -26,7 +26,7 @@ export class RunState {
   lastDataTs = 0;
   private firstDataTs = Infinity;
   /** The bucket width and the time the history was last merged up to (tick-series.ts). */
-  private compacted = { bucketMs: 0, upTo: -Infinity, horizon: -Infinity };
+  private compacted = { bucketMs: 0, upTo: -Infinity };
   /** When this analyzer first heard of the run (wall clock): its quiet time before any tick or run row. */
   readonly seenAt = Date.now();
   /** Each host's newest tick time: the run's newest tick is complete when every host has reached it. */
@@ -78,7 +78,7 @@ export class RunState {
   /** A new series of the run, on the run's grid from its first tick (a host or rank that joins a long run late). */
   private series<T extends { readonly ts: number }>(merge: MergeTicks<T>): TickSeries<T> {
     const s = new TickSeries(merge);
-    s.compact(this.compacted.horizon, this.compacted.bucketMs);
+    s.compact(this.compacted.bucketMs);
     return s;
   }
 
@@ -91,13 +91,12 @@ export class RunState {
   private compactIfDue(): void {
     const bucketMs = bucketMsFor(this.lastDataTs - this.firstDataTs);
     if (bucketMs === 0) return;
-    const horizon = this.lastDataTs - FINE_MS;
-    const upTo = Math.floor(horizon / bucketMs) * bucketMs;
+    const upTo = Math.floor((this.lastDataTs - FINE_MS) / bucketMs) * bucketMs;
     if (bucketMs === this.compacted.bucketMs && upTo <= this.compacted.upTo) return;
-    this.compacted = { bucketMs, upTo, horizon };
-    for (const s of this.hostTicks.values()) s.compact(horizon, bucketMs);
-    for (const r of this.rankTicks.values()) r.ticks.compact(horizon, bucketMs);
-    for (const m of this.mpiPoints.values()) m.points.compact(horizon, bucketMs);
+    this.compacted = { bucketMs, upTo };
+    for (const s of this.hostTicks.values()) s.compact(bucketMs);
+    for (const r of this.rankTicks.values()) r.ticks.compact(bucketMs);
+    for (const m of this.mpiPoints.values()) m.points.compact(bucketMs);
   }
 
   addGpuProc(host: string, ts: number, gpu: string): void {
@@ -126,21 +125,22 @@ export class RunState {
 
   /** The detectors' view of the run from `from` (epoch ms) on; the whole run by default. */
   window(hosts: ReadonlyMap<string, HostState>, from = 0): RunWindow {
-    const views: HostView[] = this.hostOrder.map((host) => this.hostView(host, (this.hostTicks.get(host) as TickSeries<RunTick>).since(from), hosts.get(host), from));
+    // A window reaching into the merged history (the whole run) comes on the run's grid throughout.
+    const grid = this.compacted.bucketMs > 0 && from < this.lastDataTs - FINE_MS ? this.compacted.bucketMs : 0;
+    const views: HostView[] = this.hostOrder.map((host) => this.hostView(host, (this.hostTicks.get(host) as TickSeries<RunTick>).since(from, grid), hosts.get(host), from));
     const ranks: RankView[] = this.rankOrder.map((rank) => {
       const r = this.rankTicks.get(rank) as { host: string; ticks: TickSeries<RunTick> };
-      return { rank, host: r.host, ticks: r.ticks.since(from) };
+      return { rank, host: r.host, ticks: r.ticks.since(from, grid) };
     });
     const mpi: MpiRankView[] = [...this.mpiPoints.entries()].sort(([a], [b]) => a - b)
-      .map(([rank, m]) => ({ rank, host: m.host, points: m.points.since(from) }));
+      .map(([rank, m]) => ({ rank, host: m.host, points: m.points.since(from, grid) }));
     const first = views[0];
-    const bucketed = this.compacted.bucketMs > 0 && from < this.compacted.upTo;
     return {
       // Run-level ticks sum all hosts, so they are judged against the whole allocation.
       run_id: this.run_id, host: first?.host ?? '', alloc_cores: this.allocCores * Math.max(1, views.length), alloc_gpus: this.meta?.alloc_gpus ?? 0,
       mem_total_bytes: first?.profile?.mem_total_bytes ?? first?.node[first.node.length - 1]?.mem_total_bytes ?? null,
       ticks: views.length === 1 ? [...(first?.ticks ?? [])] : mergeBySecond(views.map((v) => v.ticks)),
-      node: first?.node ?? [], hosts: views, ranks, ...(mpi.length > 0 ? { mpi } : {}), ...(bucketed ? { tick_s: this.compacted.bucketMs / 1000 } : {}),
+      node: first?.node ?? [], hosts: views, ranks, ...(mpi.length > 0 ? { mpi } : {}), ...(grid > 0 ? { tick_s: grid / 1000 } : {}),
     };
   }
 

@@ -80,13 +80,17 @@ export class TickSeries<T extends { readonly ts: number }> {
     return true;
   }
 
-  /** The values at or after `from` (epoch ms), oldest first; a new array the caller may keep. */
-  since(from: number): T[] {
-    if (from >= this.compactedTo || !this.merge) return this.items.slice(lowerBound(this.items, from));
-    // Reaching into the buckets: the recent ticks are bucketed too, so the window has one resolution.
+  /**
+   * The values at or after `from` (epoch ms), oldest first; a new array the caller may keep. With
+   * `gridMs` (the run's bucket width, for a window reaching into the merged history) every value
+   * is given on that grid, the recent ticks bucketed too, so the window has one resolution.
+   */
+  since(from: number, gridMs = 0): T[] {
+    if ((gridMs === 0 && from >= this.compactedTo) || !this.merge) return this.items.slice(lowerBound(this.items, from));
+    const grid = Math.max(gridMs, this.bucketMs);
     const out = this.buckets.slice(lowerBound(this.buckets, from));
     const weights = this.weights.slice(this.weights.length - out.length);
-    for (const b of groupByBucket(this.items, this.bucketMs)) {
+    for (const b of groupByBucket(this.items.slice(lowerBound(this.items, from)), grid)) {
       const at = out.length - 1;
       // After a wider grid the first recent bucket may share its start with the last merged one.
       if (out[at]?.ts === b.ts) out[at] = this.merge(b.ts, [out[at] as T, ...b.ticks], [weights[at] ?? 1, ...b.ticks.map(() => 1)]);
@@ -96,15 +100,17 @@ export class TickSeries<T extends { readonly ts: number }> {
   }
 
   /**
-   * Merges every whole bucket of `bucketMs` before `horizon` (epoch ms) into the buckets; when the
-   * width grew, the buckets held are merged onto the wider grid first. A series without `merge`
-   * keeps everything.
+   * Merges every whole bucket of `bucketMs` older than FINE_MS before this series' newest tick into
+   * the buckets; when the width grew, the buckets held are merged onto the wider grid first. Each
+   * series keeps its own recent ticks, so a host whose ticks come late (an agent's spool after an
+   * outage) is not cut by the others'. A series without `merge` keeps everything.
    */
-  compact(horizon: number, bucketMs: number): void {
+  compact(bucketMs: number): void {
     if (!this.merge || bucketMs <= 0) return;
     if (bucketMs > this.bucketMs) this.regrid(bucketMs);
-    const cut = Math.floor(horizon / this.bucketMs) * this.bucketMs;
-    if (cut <= this.compactedTo) return;
+    const newest = this.items[this.items.length - 1]?.ts ?? -Infinity;
+    const cut = Math.floor((newest - FINE_MS) / this.bucketMs) * this.bucketMs;
+    if (!(cut > this.compactedTo)) return;
     this.compactedTo = cut;
     const n = lowerBound(this.items, cut);
     for (const b of groupByBucket(this.items.splice(0, n), this.bucketMs)) this.addBucket(b.ts, b.ticks, b.ticks.map(() => 1));

@@ -86,6 +86,10 @@ describe('runlens report while up runs', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ run: { run_id: runId, app: 'cli_it', exit_code: 4 } });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no run no-such-run');
+    // Without an id: the newest run's report, named on stderr so stdout stays the report.
+    const newest = await runCli(['report', '--json'], env);
+    expect({ code: newest.code, stderr: newest.stderr }).toEqual({ code: 0, stderr: `runlens: the newest run, ${runId}\n` });
+    expect(JSON.parse(newest.stdout)).toMatchObject({ run: { run_id: runId } });
   });
 
   it('a user added with runlens user add signs in to the running dashboard at once', async () => {

@@ -100,7 +100,7 @@ export const SUBCOMMANDS = {
     usage: REPORT_USAGE,
     prepare: (argv) => {
       const r = parseReportArgs(argv);
-      return 'runId' in r ? { kind: 'ok', start: async () => (await import('../commands/report.ts')).reportCommand(r) } : r;
+      return 'format' in r ? { kind: 'ok', start: async () => (await import('../commands/report.ts')).reportCommand(r) } : r;
     },
   },
   runs: {

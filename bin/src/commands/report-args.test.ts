@@ -6,8 +6,8 @@ describe('parseReportArgs', () => {
     expect(parseReportArgs(['r-1', ...flags])).toEqual({ runId: 'r-1', format });
   });
 
-  it('needs a run id, and says where ids come from', () => {
-    expect(parseReportArgs(['--json'])).toMatchObject({ kind: 'usage_error', message: expect.stringMatching(/^no RUN_ID given .*; see runlens report --help$/) });
+  it('without a run id asks for the newest run', () => {
+    expect(parseReportArgs(['--json'])).toEqual({ runId: '', format: 'json' });
   });
 
   it('refuses two formats at once', () => {

@@ -3,6 +3,7 @@ import { type CommandSpec, type Stop, parseCommand, usageError } from '../cli/pa
 export type ReportFormat = 'text' | 'json' | 'html' | 'md';
 
 export interface ReportArgs {
+  /** '' for the newest run. */
   readonly runId: string;
   readonly format: ReportFormat;
 }
@@ -13,9 +14,10 @@ export const REPORT_SPEC: CommandSpec = {
   positionals: 1,
 };
 
-export const REPORT_USAGE = `usage: runlens report RUN_ID [--json | --html | --md]
+export const REPORT_USAGE = `usage: runlens report [RUN_ID] [--json | --html | --md]
 
-Prints a recorded run's report to stdout. While \`runlens up\` runs it answers (over its
+Prints a recorded run's report to stdout; without RUN_ID the newest run's (yours, on a cluster
+store), naming it on stderr. \`runlens runs\` lists the runs. While \`runlens up\` runs it answers (over its
 unix socket in the data directory); otherwise the report is read from the store directly.
 With RUNLENS_STORE set (or RUNLENS_CONFIG_FILE), it is read from the cluster store instead,
 with the roles' store settings (RUNLENS_CLICKHOUSE_URL, _DATABASE, _USER, _PASSWORD[_FILE]).
@@ -29,8 +31,7 @@ options:
 export function parseReportArgs(argv: readonly string[]): ReportArgs | Stop {
   const p = parseCommand(REPORT_SPEC, argv);
   if (p.kind !== 'ok') return p;
-  const runId = p.positionals[0];
-  if (!runId) return usageError(REPORT_SPEC, 'no RUN_ID given (runlens run prints it; runlens runs lists them)');
+  const runId = p.positionals[0] ?? '';
   const formats = (['json', 'html', 'md'] as const).filter((f) => p.values[f] === true);
   if (formats.length > 1) return usageError(REPORT_SPEC, `choose one of ${formats.map((f) => `--${f}`).join(', ')}`);
   return { runId, format: formats[0] ?? 'text' };

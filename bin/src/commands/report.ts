@@ -9,6 +9,7 @@ import { loadRoleConfig } from '../roles/role-config.ts';
 import { clusterStoreConfigured, openConfiguredStore, storeSchema } from '../roles/store-config.ts';
 import { z } from 'zod';
 import type { ReportArgs } from './report-args.ts';
+import { findRuns } from './runs.ts';
 import { loadNodeTypes } from '../node-types-file.ts';
 
 const ASK_UP_TIMEOUT_MS = 60_000;
@@ -17,7 +18,9 @@ const ASK_UP_TIMEOUT_MS = 60_000;
  * `runlens report RUN_ID`: from the cluster store when one is configured (RUNLENS_STORE, as
  * `runlens job`); else asked of `runlens up` when it owns the data dir, else read from its store.
  */
-export async function reportCommand(args: ReportArgs, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function reportCommand(asked: ReportArgs, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const args = asked.runId === '' ? await newest(asked, env) : asked;
+  if (!args) return EXIT.failure;
   if (clusterStoreConfigured(env)) {
     const store = await openConfiguredStore(loadRoleConfig(z.object(storeSchema), env));
     try {
@@ -37,6 +40,19 @@ export async function reportCommand(args: ReportArgs, env: NodeJS.ProcessEnv = p
     await store.close();
     releaseOwnership(paths);
   }
+}
+
+/** The newest run's report is asked for: its id, said on stderr (stdout is the report). */
+async function newest(args: ReportArgs, env: NodeJS.ProcessEnv): Promise<ReportArgs | null> {
+  const runs = await findRuns({}, { user: '', all: false, limit: 1 }, env);
+  const run = runs?.[0];
+  if (!runs) return null;
+  if (!run) {
+    process.stderr.write('runlens: no runs recorded yet; runlens run records one\n');
+    return null;
+  }
+  process.stderr.write(`runlens: the newest run, ${run.run_id}\n`);
+  return { ...args, runId: run.run_id };
 }
 
 async function reportFromUp(socket: string, args: ReportArgs, owner: number, dataDir: string): Promise<number> {

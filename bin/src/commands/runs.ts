@@ -22,13 +22,18 @@ const ASK_UP_TIMEOUT_MS = 60_000;
  */
 export async function runsCommand(args: RunsArgs, env: NodeJS.ProcessEnv = process.env, now = Date.now()): Promise<number> {
   const filter: Partial<RunListFilter> = { app: args.app, status: args.status, kind: args.kind, from_ms: args.sinceMs > 0 ? now - args.sinceMs : 0 };
-  const runs = clusterStoreConfigured(env) ? await fromCluster(args, filter, env) : await fromDataDir(args, filter, env);
+  const runs = await findRuns(filter, args, env);
   if (runs === null) return EXIT.failure;
   process.stdout.write(`${args.json ? JSON.stringify(runs, null, 2) : renderRunList(runs, now)}\n`);
   return EXIT.ok;
 }
 
-async function fromCluster(args: RunsArgs, filter: Partial<RunListFilter>, env: NodeJS.ProcessEnv): Promise<RunListItem[]> {
+/** Runs newest first from wherever this command reads (the cluster store, `up`, the data directory); null when `up` did not answer (said on stderr). */
+export function findRuns(filter: Partial<RunListFilter>, whose: Pick<RunsArgs, 'user' | 'all' | 'limit'>, env: NodeJS.ProcessEnv = process.env): Promise<RunListItem[] | null> {
+  return clusterStoreConfigured(env) ? fromCluster(whose, filter, env) : fromDataDir(whose, filter, env);
+}
+
+async function fromCluster(args: Pick<RunsArgs, 'user' | 'all' | 'limit'>, filter: Partial<RunListFilter>, env: NodeJS.ProcessEnv): Promise<RunListItem[]> {
   const store = await openConfiguredStore(loadRoleConfig(z.object(storeSchema), env));
   try {
     const user = args.all ? '' : args.user || userInfo().username;
@@ -38,7 +43,7 @@ async function fromCluster(args: RunsArgs, filter: Partial<RunListFilter>, env: 
   }
 }
 
-async function fromDataDir(args: RunsArgs, filter: Partial<RunListFilter>, env: NodeJS.ProcessEnv): Promise<RunListItem[] | null> {
+async function fromDataDir(args: Pick<RunsArgs, 'limit'>, filter: Partial<RunListFilter>, env: NodeJS.ProcessEnv): Promise<RunListItem[] | null> {
   const cfg = loadConfig(env);
   const paths = dataPaths(cfg.dataDir);
   const owner = acquireOwnership(paths);

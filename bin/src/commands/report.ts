@@ -15,8 +15,9 @@ import { loadNodeTypes } from '../node-types-file.ts';
 const ASK_UP_TIMEOUT_MS = 60_000;
 
 /**
- * `runlens report RUN_ID`: from the cluster store when one is configured (RUNLENS_STORE, as
- * `runlens job`); else asked of `runlens up` when it owns the data dir, else read from its store.
+ * `runlens report [RUN_ID]` (the newest run without one): from the cluster store when one is
+ * configured (RUNLENS_STORE, as `runlens job`); else asked of `runlens up` when it owns the data
+ * dir, else read from its store.
  */
 export async function reportCommand(asked: ReportArgs, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const args = asked.runId === '' ? await newest(asked, env) : asked;

@@ -25,6 +25,7 @@ describe('parseRunsArgs', () => {
     [['--status', 'done'], '--status must be one of running, finished, failed, lost, not done'],
     [['--all', '--user', 'ann'], 'give --user or --all, not both'],
     [['--app', 'a'.repeat(257)], '--app is longer than 256 characters'],
+    [['--kind', 'k'.repeat(65)], '--kind is longer than 64 characters'],
     [['stray'], 'unexpected argument stray for runlens runs'],
   ])('%j is a usage error that says why', (argv, why) => {
     expect(parseRunsArgs(argv)).toEqual({ kind: 'usage_error', message: `${why}; see runlens runs --help` });

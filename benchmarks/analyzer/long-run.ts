@@ -67,31 +67,20 @@ function heapMiB<V>(make: () => V, n: number): { first: V; mib: number } {
   return { first, mib: (before - usedHeap()) / n / 1048576 };
 }
 
-/** CPU ms of the detectors over `w`, the median of five evaluations (one is a few ms, which a GC pause can double). */
-function judgeMs(w: RunWindow): { ms: number; findings: string[] } {
+/** CPU ms of `work`, the median of five calls (one is a few ms, which a GC pause can double), and what its last call gave. */
+function medianMs<V>(work: () => V): { ms: number; value: V } {
   const times: number[] = [];
-  let findings: string[] = [];
+  let value: V | undefined;
   for (let i = 0; i < 5; i++) {
     const c0 = process.cpuUsage();
-    findings = DETECTORS.flatMap((d) => d.evaluate(w)).map((f) => f.kind).sort();
+    value = work();
     const c = process.cpuUsage(c0);
     times.push((c.user + c.system) / 1000);
   }
-  return { ms: times.sort((a, b) => a - b)[2] ?? NaN, findings };
+  return { ms: times.sort((a, b) => a - b)[2] ?? NaN, value: value as V };
 }
 
-/** CPU ms of building the whole-run window, the median of five. */
-function windowMs(state: RunState): { ms: number; window: RunWindow } {
-  const times: number[] = [];
-  let window = state.window(new Map());
-  for (let i = 0; i < 5; i++) {
-    const c0 = process.cpuUsage();
-    window = state.window(new Map());
-    const c = process.cpuUsage(c0);
-    times.push((c.user + c.system) / 1000);
-  }
-  return { ms: times.sort((a, b) => a - b)[2] ?? NaN, window };
-}
+const judge = (w: RunWindow): { ms: number; value: string[] } => medianMs(() => DETECTORS.flatMap((d) => d.evaluate(w)).map((f) => f.kind).sort());
 
 /** The whole-run window over every tick kept: RunState's window with its series swapped for the raw ones. */
 function rawWindow(state: RunState, kept: Kept): RunWindow {
@@ -104,13 +93,13 @@ function measure(hours: number, runs: number): Record<string, number | string> {
   const bounded = heapMiB(() => { const s = new RunState(`r${hours}`); feed(seconds, s); return s; }, runs);
   const everyTick = heapMiB(() => { const k: Kept = { host: [], ranks: [] }; feed(seconds, k); return k; }, runs);
   const state = bounded.first;
-  const { ms: buildMs, window } = windowMs(state);
-  const judged = judgeMs(window);
-  const raw = judgeMs(rawWindow(state, everyTick.first));
+  const { ms: buildMs, value: window } = medianMs(() => state.window(new Map()));
+  const judged = judge(window);
+  const raw = judge(rawWindow(state, everyTick.first));
   return {
     hours, ranks: RANKS, ticks_per_rank: seconds, window_ticks: window.ticks.length,
     heap_mib_per_run: bounded.mib, heap_mib_per_run_every_tick: everyTick.mib,
-    window_ms: buildMs, detectors_ms: judged.ms, detectors_ms_every_tick: raw.ms, findings: judged.findings.join(','), findings_every_tick: raw.findings.join(','),
+    window_ms: buildMs, detectors_ms: judged.ms, detectors_ms_every_tick: raw.ms, findings: judged.value.join(','), findings_every_tick: raw.value.join(','),
   };
 }
 

@@ -1,6 +1,6 @@
-import { nearest } from '../window/run-window.ts';
+import { NearestCursor } from '../window/nearest-cursor.ts';
 import { mean, median } from '../lib/stats.ts';
-import type { HostView, RunTick } from '../window/run-window.ts';
+import type { HostView, RankView, RunTick } from '../window/run-window.ts';
 
 /** Progress of a peer: user CPU it used per tick (compute done), over the active window. */
 export function progressRate(ticks: readonly RunTick[]): number {
@@ -8,6 +8,17 @@ export function progressRate(ticks: readonly RunTick[]): number {
   let sum = 0;
   for (const t of ticks) sum += t.user_cores;
   return ticks.length === 0 ? 0 : sum / ticks.length;
+}
+
+/** A rank's progress (progressRate of its ticks), from the sums its view carries where it has them. */
+export function rankProgress(r: RankView): number {
+  return r.user ? (r.user.n === 0 ? 0 : r.user.sum / r.user.n) : progressRate(r.ticks);
+}
+
+/** How many ticks a rank's view holds, and its first and last tick times (Infinity and 0 where none). */
+export function rankSpan(r: RankView): { n: number; first: number; last: number } {
+  if (r.user) return r.user.n === 0 ? { n: 0, first: Infinity, last: 0 } : r.user;
+  return { n: r.ticks.length, first: r.ticks[0]?.ts ?? Infinity, last: r.ticks[r.ticks.length - 1]?.ts ?? 0 };
 }
 
 /** A tick counts as working when it uses at least this share of the peers' median busiest tick. */
@@ -46,10 +57,24 @@ export const OUTSIDE_CAUSE = 0.5;
 /** What on the host itself could slow a peer down: CFS throttling, hypervisor steal, outside load. */
 export function hostCause(h: HostView): HostCause {
   // Rows without CPU data (another v1 controller's path) say nothing about throttling.
-  const throttled = mean(h.cgroup.flatMap((c) => (c.throttled_ratio === null ? [] : [c.throttled_ratio])));
-  const steal = mean(h.ticks.map((t) => nearest(h.node, t.ts)?.steal_cores ?? 0));
-  const outside = mean(h.ticks.map((t) => nearest(h.background, t.ts)?.cpu_cores ?? 0));
-  return { throttled_ratio: throttled, steal_cores: steal, outside_cores: outside };
+  // Sums in the ticks' order, as mean() adds them; the nearest node and background tick by a walk, not a search per tick.
+  let throttled = 0;
+  let read = 0;
+  for (const c of h.cgroup) {
+    if (c.throttled_ratio === null) continue;
+    throttled += c.throttled_ratio;
+    read++;
+  }
+  const node = new NearestCursor(h.node);
+  const background = new NearestCursor(h.background);
+  let steal = 0;
+  let outside = 0;
+  for (const t of h.ticks) {
+    steal += node.nearest(t.ts)?.steal_cores ?? 0;
+    outside += background.nearest(t.ts)?.cpu_cores ?? 0;
+  }
+  const n = h.ticks.length;
+  return { throttled_ratio: read === 0 ? 0 : throttled / read, steal_cores: n === 0 ? 0 : steal / n, outside_cores: n === 0 ? 0 : outside / n };
 }
 
 export function hasHostCause(c: HostCause): boolean {

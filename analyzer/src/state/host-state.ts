@@ -1,6 +1,7 @@
 import type { Row } from '@runlens/schemas';
 import { MAX_HOST_EVENTS, type StoredEvent, storedEvent } from './host-events.ts';
-import { type RunLoadTick, outsideOf } from './run-load.ts';
+import { OutsideMemo } from './outside-memo.ts';
+import { type RunLoadTick, mergeInOrder, outsideOf } from './run-load.ts';
 import { type StorageCapability, hostStorage } from '../window/storage-capability.ts';
 import type { BackgroundTick, CgroupTick, GpuTick, HostProfile, IbTick, NodeTick } from '../window/run-window.ts';
 import { lowerBound, upperBound } from '../window/tick-series.ts';
@@ -35,6 +36,7 @@ export class HostState {
   private capability: StorageCapability | null = null;
   /** Series that got a value out of time order (a late or replayed batch): read by filtering, not by binary search. */
   private readonly unordered = new WeakSet<readonly unknown[]>();
+  private readonly outside = new OutsideMemo();
 
   constructor(readonly host: string) {}
 
@@ -54,6 +56,7 @@ export class HostState {
       }
       if (t.ts < last.ts) this.unordered.add(series);
     }
+    if (Number.isNaN(t.ts)) this.unordered.add(series);
     series.push(t);
     trim(series, t.ts);
   }
@@ -74,6 +77,7 @@ export class HostState {
 
   addBackground(t: BackgroundTick): void {
     this.append(this.background, t);
+    this.outside.changed(t.ts);
   }
 
   /**
@@ -83,11 +87,18 @@ export class HostState {
    */
   addRunLoad(t: RunLoadTick): void {
     this.append(this.runLoads, t, sameRun);
+    this.outside.changed(t.ts);
   }
 
-  /** Outside load as `runId` sees it: processes outside any run and every other run. */
+  /**
+   * Outside load as `runId` sees it within 1.5 s of [from, to]: processes outside any run and every
+   * other run. Read in place, each tick worked out once for all evaluations (outside-memo.ts).
+   */
   outsideFor(runId: string, from: number, to: number): BackgroundTick[] {
-    return outsideOf(runId, this.between(this.background, from, to), this.between(this.runLoads, from, to));
+    const { background: bg, runLoads: loads } = this;
+    if (this.unordered.has(bg) || this.unordered.has(loads)) return outsideOf(runId, this.between(bg, from, to), this.between(loads, from, to));
+    const range = { b0: lowerBound(bg, from - 1500), b1: upperBound(bg, to + 1500), l0: lowerBound(loads, from - 1500), l1: upperBound(loads, to + 1500) };
+    return mergeInOrder(runId, bg, loads, range, this.outside.of(runId));
   }
 
   addCgroup(r: Row<'cgroup_samples'>): void {

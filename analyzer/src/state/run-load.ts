@@ -1,6 +1,7 @@
 import { type Row, SELF_RUN_ID, groupBy } from '@runlens/schemas';
 import { type LoadCols, allRows } from './process-cols.ts';
 import type { BackgroundTick } from '../window/run-window.ts';
+import type { RunOutsideMemo } from './outside-memo.ts';
 
 type ProcessRow = Row<'process_samples'>;
 
@@ -100,40 +101,70 @@ function inOrder(s: readonly { readonly ts: number }[], strict: boolean): boolea
   return true;
 }
 
+/** Index ranges [b0, b1) of the background and [l0, l1) of the loads: a window's part of a host's series, read in place. */
+export interface OutsideRange {
+  readonly b0: number;
+  readonly b1: number;
+  readonly l0: number;
+  readonly l1: number;
+}
+
 /**
  * outsideOf for series in time order (background strictly), walked side by side: the same ticks,
  * values and names as the general way, each tick's other runs summed in the order they came.
+ * With a memo, a tick worked out before is taken from it, not summed again.
  */
-function mergeInOrder(runId: string, background: readonly BackgroundTick[], loads: readonly RunLoadTick[]): BackgroundTick[] {
+export function mergeInOrder(
+  runId: string, background: readonly BackgroundTick[], loads: readonly RunLoadTick[],
+  r: OutsideRange = { b0: 0, b1: background.length, l0: 0, l1: loads.length }, memo?: RunOutsideMemo,
+): BackgroundTick[] {
   const out: BackgroundTick[] = [];
-  let b = 0;
+  let b = r.b0;
+  /** The background at or after the current tick: moves only forward, as the ticks do. */
+  let seek = r.b0;
   let any = false;
-  for (let i = 0; i < loads.length;) {
+  for (let i = r.l0; i < r.l1;) {
     const ts = (loads[i] as RunLoadTick).ts;
-    let cores = 0;
-    let top: RunLoadTick | null = null;
-    for (; i < loads.length && (loads[i] as RunLoadTick).ts === ts; i++) {
-      const l = loads[i] as RunLoadTick;
-      if (l.run_id === runId) continue;
-      if (!top) {
-        cores = l.cpu_cores;
-        top = l;
-      } else {
-        cores += l.cpu_cores;
-        if (l.cpu_cores > top.cpu_cores) top = l;
-      }
+    let j = i;
+    while (j < r.l1 && (loads[j] as RunLoadTick).ts === ts) j++;
+    while (seek < r.b1 && (background[seek] as BackgroundTick).ts < ts) seek++;
+    const bg = seek < r.b1 && background[seek]?.ts === ts ? background[seek] : undefined;
+    let o = memo?.get(ts);
+    if (o === undefined) {
+      o = othersAt(runId, ts, loads, i, j, bg);
+      memo?.set(ts, o);
     }
-    if (!top) continue;
+    i = j;
+    if (o === null) continue;
     any = true;
-    while (b < background.length && (background[b] as BackgroundTick).ts < ts) out.push(background[b++] as BackgroundTick);
-    const bg = background[b]?.ts === ts ? background[b++] : undefined;
-    const bgCores = bg?.cpu_cores ?? 0;
-    out.push({
-      ts, cpu_cores: bgCores + cores, run_cores: cores, top_run: top.run_id, top_comm: top.cpu_cores > bgCores || !bg ? `run ${top.run_id}` : bg.top_comm,
-      newcomers: bg?.newcomers,
-    });
+    while (b < r.b1 && (background[b] as BackgroundTick).ts < ts) out.push(background[b++] as BackgroundTick);
+    if (background[b]?.ts === ts && b < r.b1) b++;
+    out.push(o);
   }
-  if (!any) return [...background];
-  while (b < background.length) out.push(background[b++] as BackgroundTick);
+  if (!any) return background.slice(r.b0, r.b1);
+  while (b < r.b1) out.push(background[b++] as BackgroundTick);
   return out;
+}
+
+/** The outside tick at `ts` from the loads [i, j) of that tick and its background: null where no other run ran. */
+function othersAt(runId: string, ts: number, loads: readonly RunLoadTick[], i: number, j: number, bg: BackgroundTick | undefined): BackgroundTick | null {
+  let cores = 0;
+  let top: RunLoadTick | null = null;
+  for (let k = i; k < j; k++) {
+    const l = loads[k] as RunLoadTick;
+    if (l.run_id === runId) continue;
+    if (!top) {
+      cores = l.cpu_cores;
+      top = l;
+    } else {
+      cores += l.cpu_cores;
+      if (l.cpu_cores > top.cpu_cores) top = l;
+    }
+  }
+  if (!top) return null;
+  const bgCores = bg?.cpu_cores ?? 0;
+  return {
+    ts, cpu_cores: bgCores + cores, run_cores: cores, top_run: top.run_id, top_comm: top.cpu_cores > bgCores || !bg ? `run ${top.run_id}` : bg.top_comm,
+    newcomers: bg?.newcomers,
+  };
 }

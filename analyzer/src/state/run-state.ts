@@ -63,7 +63,7 @@ export class RunState {
   addRankTick(rank: number, host: string, t: RunTick): void {
     let r = this.rankTicks.get(rank);
     if (!r) {
-      this.rankTicks.set(rank, (r = { host, ticks: this.series(meanTicks) }));
+      this.rankTicks.set(rank, (r = { host, ticks: this.series(meanTicks, userCores) }));
       insertSorted(this.rankOrder, rank, (a, b) => a - b);
     }
     r.ticks.set(t);
@@ -76,8 +76,8 @@ export class RunState {
   }
 
   /** A new series of the run, on the run's grid from its first tick (a host or rank that joins a long run late). */
-  private series<T extends { readonly ts: number }>(merge: MergeTicks<T>): TickSeries<T> {
-    const s = new TickSeries(merge);
+  private series<T extends { readonly ts: number }>(merge: MergeTicks<T>, sumOf?: (t: T) => number): TickSeries<T> {
+    const s = new TickSeries(merge, sumOf);
     s.compact(this.compacted.bucketMs);
     return s;
   }
@@ -128,10 +128,7 @@ export class RunState {
     // A window reaching into the merged history (the whole run) comes on the run's grid throughout.
     const grid = this.compacted.bucketMs > 0 && from < this.lastDataTs - FINE_MS ? this.compacted.bucketMs : 0;
     const views: HostView[] = this.hostOrder.map((host) => this.hostView(host, (this.hostTicks.get(host) as TickSeries<RunTick>).since(from, grid), hosts.get(host), from));
-    const ranks: RankView[] = this.rankOrder.map((rank) => {
-      const r = this.rankTicks.get(rank) as { host: string; ticks: TickSeries<RunTick> };
-      return { rank, host: r.host, ticks: r.ticks.since(from, grid) };
-    });
+    const ranks: RankView[] = this.rankOrder.map((rank) => this.rankView(rank, from, grid));
     const mpi: MpiRankView[] = [...this.mpiPoints.entries()].sort(([a], [b]) => a - b)
       .map(([rank, m]) => ({ rank, host: m.host, points: m.points.since(from, grid) }));
     const first = views[0];
@@ -142,6 +139,15 @@ export class RunState {
       ticks: views.length === 1 ? [...(first?.ticks ?? [])] : mergeBySecond(views.map((v) => v.ticks)),
       node: first?.node ?? [], hosts: views, ranks, ...(mpi.length > 0 ? { mpi } : {}), ...(grid > 0 ? { tick_s: grid / 1000 } : {}),
     };
+  }
+
+  /** A rank's view: where its recent ticks cover the window, their user-CPU sum from its columns, and its ticks cut only if read. */
+  private rankView(rank: number, from: number, grid: number): RankView {
+    const r = this.rankTicks.get(rank) as { host: string; ticks: TickSeries<RunTick> };
+    const user = grid === 0 ? r.ticks.sumSince(from) : null;
+    if (!user) return { rank, host: r.host, ticks: r.ticks.since(from, grid) };
+    let ticks: RunTick[] | undefined;
+    return { rank, host: r.host, get ticks(): RunTick[] { return (ticks ??= r.ticks.since(from)); }, user };
   }
 
   private hostView(host: string, ticks: RunTick[], h: HostState | undefined, windowFrom: number): HostView {
@@ -160,6 +166,8 @@ export class RunState {
     };
   }
 }
+
+const userCores = (t: RunTick): number => t.user_cores;
 
 /** MPI reports are totals since MPI_Init: a bucket keeps its newest. */
 function lastPoint(ts: number, points: readonly MpiPoint[]): MpiPoint {

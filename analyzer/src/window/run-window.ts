@@ -129,6 +129,13 @@ export interface RankView {
   readonly rank: number;
   readonly host: string;
   readonly ticks: readonly RunTick[];
+  /**
+   * Its ticks' count, user-CPU sum (added in time order) and first and last times, where the run's
+   * state keeps them as columns (tick-series.ts): what load_imbalance asks of every rank at every
+   * tick, without a read of each tick object, which lie scattered in the heap. Absent where not
+   * kept; a view cut from another (`trailing`) has none.
+   */
+  readonly user?: { readonly n: number; readonly sum: number; readonly first: number; readonly last: number };
 }
 
 /** A rank's report of its time inside MPI (mpi_samples): cumulative seconds since MPI_Init. */
@@ -250,7 +257,7 @@ class LazyRanks {
   constructor(private readonly ranks: readonly RankView[], private readonly from: number) {}
 
   get(): RankView[] {
-    return (this.cut ??= this.ranks.map((r) => ({ ...r, ticks: since(r.ticks, this.from) })));
+    return (this.cut ??= this.ranks.map((r) => ({ rank: r.rank, host: r.host, ticks: since(r.ticks, this.from) })));
   }
 }
 

@@ -60,7 +60,16 @@ export class TickSeries<T extends { readonly ts: number }> {
   /** Ticks before this time are merged into buckets (-Infinity: none are). */
   private compactedTo = -Infinity;
 
-  constructor(private readonly merge?: MergeTicks<T>) {}
+  /**
+   * With `sumOf`: each recent tick's time and value also as plain numbers, in the items' order, so
+   * a window's sum of that value (`sumSince`) reads two arrays of doubles instead of a tick object
+   * per tick, which lie scattered in the heap.
+   */
+  private readonly cols: { ts: number[]; value: number[] } | null;
+
+  constructor(private readonly merge?: MergeTicks<T>, private readonly sumOf?: (t: T) => number) {
+    this.cols = sumOf ? { ts: [], value: [] } : null;
+  }
 
   get size(): number {
     return this.items.length + this.buckets.length;
@@ -70,14 +79,45 @@ export class TickSeries<T extends { readonly ts: number }> {
   set(t: T): boolean {
     if (t.ts < this.compactedTo) return false;
     const last = this.items[this.items.length - 1];
+    const c = this.cols;
+    const value = c ? (this.sumOf as (t: T) => number)(t) : 0;
     if (!last || t.ts > last.ts) {
       this.items.push(t);
+      c?.ts.push(t.ts);
+      c?.value.push(value);
       return true;
     }
     const at = lowerBound(this.items, t.ts);
-    if (this.items[at]?.ts === t.ts) this.items[at] = t;
-    else this.items.splice(at, 0, t);
+    if (this.items[at]?.ts === t.ts) {
+      this.items[at] = t;
+      if (c) c.value[at] = value;
+    } else {
+      this.items.splice(at, 0, t);
+      c?.ts.splice(at, 0, t.ts);
+      c?.value.splice(at, 0, value);
+    }
     return true;
+  }
+
+  /**
+   * The count, sum of `sumOf` (added in time order, as a loop over `since(from)` adds them) and
+   * first and last times of the ticks at or after `from`; null without `sumOf`, or where `from`
+   * reaches into the merged history (ask `since` then).
+   */
+  sumSince(from: number): { n: number; sum: number; first: number; last: number } | null {
+    const c = this.cols;
+    if (!c || from < this.compactedTo) return null;
+    let lo = 0;
+    let hi = c.ts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((c.ts[mid] as number) < from) lo = mid + 1;
+      else hi = mid;
+    }
+    let sum = 0;
+    for (let i = lo; i < c.value.length; i++) sum += c.value[i] as number;
+    const n = c.ts.length - lo;
+    return { n, sum, first: n > 0 ? (c.ts[lo] as number) : NaN, last: n > 0 ? (c.ts[c.ts.length - 1] as number) : NaN };
   }
 
   /**
@@ -113,6 +153,8 @@ export class TickSeries<T extends { readonly ts: number }> {
     if (!(cut > this.compactedTo)) return;
     this.compactedTo = cut;
     const n = lowerBound(this.items, cut);
+    this.cols?.ts.splice(0, n);
+    this.cols?.value.splice(0, n);
     for (const b of groupByBucket(this.items.splice(0, n), this.bucketMs)) this.addBucket(b.ts, b.ticks, b.ticks.map(() => 1));
   }
 

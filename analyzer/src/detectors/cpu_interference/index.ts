@@ -1,6 +1,6 @@
 import { defineDetector, round } from '../detector.ts';
 import type { FindingDraft } from '../detector.ts';
-import { nearest } from '../../window/run-window.ts';
+import { NearestCursor } from '../../window/nearest-cursor.ts';
 import { mean } from '../../lib/stats.ts';
 import { THROTTLE_CAUSE } from '../peers.ts';
 import { MIN_ONSET_SHARE, STRONG_FACTOR, sinceOnset, waitChangeStandsOut, weightedHits } from '../fast-onset.ts';
@@ -57,14 +57,15 @@ function contended(h: HostView, w: RunWindow): Contended[] {
   // Node PSI cpu says some task on the host waited, often the outside load itself: it stands in
   // for the run's own wait only where that is not read (schedstat unread: every tick reads 0).
   const psiStandsIn = !h.ticks.some((t) => t.run_delay_cores > 0);
+  const [quotaAt, bgAt, nodeAt] = [new NearestCursor(quota), new NearestCursor(h.background), new NearestCursor(h.node)];
   for (let i = 0; i <= newest; i++) {
     const t = h.ticks[i] as RunTick;
     // A run throttled by its own CPU quota waits for CPU (schedstat counts throttled time as
     // run delay) however idle its neighbours are: that wait is the quota's, not theirs.
-    if ((nearest(quota, t.ts)?.throttled_ratio ?? 0) >= THROTTLE_CAUSE) continue;
-    const bg = nearest(h.background, t.ts);
+    if ((quotaAt.nearest(t.ts)?.throttled_ratio ?? 0) >= THROTTLE_CAUSE) continue;
+    const bg = bgAt.nearest(t.ts);
     if (!bg) continue;
-    const psi = psiStandsIn ? (nearest(h.node, t.ts)?.psi_cpu_some ?? 0) : 0;
+    const psi = psiStandsIn ? (nodeAt.nearest(t.ts)?.psi_cpu_some ?? 0) : 0;
     const since = w.live === true && i === newest ? sinceNewcomers(t, h.ticks[i - 1], bg, floor) : null;
     const avg = { outside: bg.cpu_cores, cpu: t.cpu_cores, delay: t.run_delay_cores };
     const l = since && isStrong(since, floor, psi) && waitChangeStandsOut(h.ticks) ? since : avg;

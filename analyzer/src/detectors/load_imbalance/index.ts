@@ -1,5 +1,5 @@
 import { type FindingDraft, defineDetector, round, runFinding } from '../detector.ts';
-import { hasHostCause, hostCause, peerRatios, progressRate } from '../peers.ts';
+import { hasHostCause, hostCause, peerRatios, rankProgress, rankSpan } from '../peers.ts';
 import type { RunWindow } from '../../window/run-window.ts';
 import { type MpiRankWork, mpiWork } from './mpi-work.ts';
 
@@ -75,16 +75,16 @@ export const loadImbalance = defineDetector({
   evaluate(w) {
     const work = mpiWork(w.mpi ?? []);
     if (work.length >= 2) return fromMpi(w, work);
-    const ranks = (w.ranks ?? []).filter((r) => r.ticks.length >= MIN_TICKS);
+    const ranks = (w.ranks ?? []).filter((r) => rankSpan(r).n >= MIN_TICKS);
     if (ranks.length < 2) return [];
     // Which hosts show a cause of their own matters only for a light rank: asked once, and only then.
     let blamed: Set<string> | null = null;
     const blamedHosts = (): Set<string> => (blamed ??= new Set((w.hosts ?? []).filter((h) => hasHostCause(hostCause(h))).map((h) => h.host)));
     const hostOf = new Map(ranks.map((r) => [r.rank, r.host]));
-    const o = outliersOf(new Map(ranks.map((r) => [r.rank, progressRate(r.ticks)])), (r) => blamedHosts().has(hostOf.get(r) ?? ''));
+    const o = outliersOf(new Map(ranks.map((r) => [r.rank, rankProgress(r)])), (r) => blamedHosts().has(hostOf.get(r) ?? ''));
     if (!o) return [];
-    const start = Math.min(...ranks.map((r) => r.ticks[0]?.ts ?? Infinity));
-    const end = Math.max(...ranks.map((r) => r.ticks[r.ticks.length - 1]?.ts ?? 0));
+    const start = Math.min(...ranks.map((r) => rankSpan(r).first));
+    const end = Math.max(...ranks.map((r) => rankSpan(r).last));
     return [imbalance(w, o, { start, end }, { ranks: ranks.length, why: 'user CPU', evidence: {} })];
   },
 });

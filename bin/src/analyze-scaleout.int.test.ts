@@ -124,6 +124,11 @@ describe('analyze replicas scale by run (Kafka, ClickHouse)', () => {
       'SELECT run_id, uniqExact(finding_id) AS ids, uniqExact(kind, scope, scope_id) AS keys FROM findings FINAL GROUP BY run_id'))
       .map((r) => [r.run_id, { ids: Number(r.ids), keys: Number(r.keys) }]));
     const imbalanced = new Set((await store.query<{ run_id: string }>(`SELECT run_id FROM findings WHERE kind = 'load_imbalance'`)).map((r) => r.run_id));
+    const doubled = [...idsPerKey].filter(([, v]) => v.ids !== v.keys).map(([id]) => id);
+    if (doubled.length > 0) {
+      const all = await store.query<{ run_id: string }>('SELECT run_id, kind, scope, scope_id, finding_id, start_ts, end_ts, severity, updated_ts FROM findings FINAL ORDER BY run_id, kind, finding_id');
+      log('findings of runs with a key under two ids', { rows: all.filter((f) => doubled.includes(f.run_id)) });
+    }
     log('stored', { summaries: Object.fromEntries(stored), findings: Object.fromEntries(findings), victim_runs_taken_over: victimHeld.filter((id) => runsOf(survivor, 'run analysed').includes(id)) });
     for (const id of runs.ids) {
       expect(stored.get(id), id).toEqual({ raw: 1, final: 1 });

@@ -21,7 +21,11 @@ export interface Hysteresis {
 export const DEFAULT_HYSTERESIS: Hysteresis = { minTicks: 3, clearTicks: 10 };
 
 /** A finding before it is stamped with ids and a run: detectors stay pure. */
-export type FindingDraft = Omit<Finding, 'finding_id' | 'run_id' | 'phase'> & { readonly phase?: number | null };
+export type FindingDraft = Omit<Finding, 'finding_id' | 'run_id' | 'phase'> & {
+  readonly phase?: number | null;
+  /** The id of the episode this draft continues (stream/finding-tracker.ts): a finding keeps its id while its range widens. */
+  readonly episode?: string;
+};
 
 export interface DetectorDef {
   readonly id: FindingKind;

@@ -11,11 +11,18 @@ import type { FindingDraft } from './detector.ts';
 export const episodeSecond = (startTs: number): number => Math.round(startTs / 1000) * 1000;
 
 /**
- * A draft becomes a finding of a run; the id is stable for an episode (kind, scope, start
- * second). A finding learned after the run's verdict was frozen gets an id of its own, so it never
- * replaces a row of the verdict.
+ * A draft becomes a finding of a run; the id is stable for an episode: the one it continues
+ * (`episode`, set by the live tracker once the episode was published), else its kind, scope and
+ * start second. A finding learned after the run's verdict was frozen gets an id of its own, so it
+ * never replaces a row of the verdict.
  */
 export function stampFinding(runId: string, d: FindingDraft, afterEnd = false): Finding {
-  const id = `${d.kind}:${d.scope}:${d.scope_id}:${episodeSecond(d.start_ts)}`;
-  return { ...d, run_id: runId, phase: d.phase ?? null, finding_id: afterEnd ? `${id}:after_end` : id, after_end: afterEnd ? 1 : 0 };
+  const { episode, ...finding } = d;
+  const id = episode ?? episodeId(d);
+  return { ...finding, run_id: runId, phase: d.phase ?? null, finding_id: afterEnd ? `${id}:after_end` : id, after_end: afterEnd ? 1 : 0 };
+}
+
+/** The id an episode starting with this draft gets (its run's findings are told apart by it). */
+export function episodeId(d: Pick<FindingDraft, 'kind' | 'scope' | 'scope_id' | 'start_ts'>): string {
+  return `${d.kind}:${d.scope}:${d.scope_id}:${episodeSecond(d.start_ts)}`;
 }

@@ -1,5 +1,5 @@
 import type { Bus, Store } from '@runlens/pipeline';
-import { ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, ComponentCounters, DEAD_LETTER_TOPIC, type Logger, MessageEncoder, type NodeTypesConfig, type Row, type TableName, topicFor, verdictFrozen } from '@runlens/schemas';
+import { ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, ComponentCounters, DEAD_LETTER_TOPIC, type Logger, MessageEncoder, type NodeTypesConfig, type Row, type TableName, findingsOfRun, topicFor, verdictFrozen } from '@runlens/schemas';
 import type { FindingDraft } from '../detectors/detector.ts';
 import { leadWithCauses } from '../detectors/causes.ts';
 import { DETECTORS } from '../detectors/registry.ts';
@@ -129,12 +129,17 @@ export class AnalyzerService {
   /**
    * The verdict is frozen at the run's end: a run this analyzer already judged, or one judged
    * before (another replica, before a restart; asked of the store once per run state), only adds
-   * findings flagged `after_end`, and never a second summary or app model.
+   * findings flagged `after_end`, and never a second summary or app model. A run not yet judged
+   * may have been held by another replica (killed, or a rebalance moved it): the findings it
+   * published continue under their ids (FindingTracker.adopt).
    */
   private async checkFrozen(run: RunState): Promise<void> {
     if (run.afterEnd || run.frozenChecked) return;
     run.frozenChecked = true;
     run.afterEnd = await verdictFrozen(this.opts.store, run.run_id).catch(() => false);
+    if (run.afterEnd) return;
+    const published = await findingsOfRun(this.opts.store, run.run_id).catch(() => []);
+    if (published.length > 0) this.live.adopt(run.run_id, published);
   }
 
   private async evaluateLive(run: RunState, tick: number): Promise<void> {

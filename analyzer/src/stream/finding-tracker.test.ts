@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FindingDraft, Hysteresis } from '../detectors/detector.ts';
+import type { Finding } from '@runlens/schemas';
+import { stampFinding } from '../detectors/stamp.ts';
 import { FindingTracker } from './finding-tracker.ts';
 import { hysteresisOf } from './live-eval.ts';
 
@@ -77,10 +79,51 @@ describe('finding hysteresis counted in ticks', () => {
     t.update([draft(5 * S, 11 * S)], 11 * S);
     const [f] = t.final([draft(0, 30 * S)]);
     expect([f?.start_ts, f?.end_ts]).toEqual([0, 30 * S]);
+    // Under the live episode's id: the whole run reaching further back does not make it a second finding.
+    expect(stampFinding('r', f as FindingDraft).finding_id).toBe('cpu_bound:run::5000');
   });
 
   it('the registry gives each kind its own minimum: idle, interference, oversubscription and pressure at once, cpu_bound after 3 ticks', () => {
     for (const k of ['idle', 'cpu_interference', 'oversubscription', 'memory_pressure'] as const) expect(hysteresisOf(draft(0, 0, k)).minTicks).toBe(1);
     expect(hysteresisOf(draft(0, 0, 'cpu_bound')).minTicks).toBe(3);
   });
+
+  it('an episode keeps its id through every version, whatever start a later window reports', () => {
+    const t = new FindingTracker(policy({ minTicks: 1, clearTicks: 3 }));
+    const first = t.update([draft(5 * S, 10 * S)], 10 * S);
+    const later = t.update([draft(2 * S, 20 * S)], 20 * S);
+    expect([...first, ...later].map((d) => stampFinding('r', d).finding_id)).toEqual(['cpu_bound:run::5000', 'cpu_bound:run::5000']);
+    expect(later[0]?.start_ts).toBe(2 * S);
+  });
+});
+
+describe('a run taken over from another replica', () => {
+  const published = (d: FindingDraft, id: string): Finding => ({ ...d, finding_id: id, run_id: 'r', phase: null, after_end: 0 });
+
+  it('continues the episodes the other replica published under their ids, at once, and so does the verdict', () => {
+    const t = new FindingTracker(policy({ minTicks: 3, clearTicks: 5 }));
+    t.adopt([published({ ...draft(0, 20 * S), severity: 'warning' }, 'cpu_bound:run::0'), published(draft(0, 8 * S, 'idle'), 'idle:run::0')]);
+    // Judged from a later tick, with a window starting later: the same episode, raised without waiting.
+    const [again] = t.update([{ ...draft(15 * S, 30 * S), severity: 'warning' }], 30 * S);
+    expect(stampFinding('r', again as FindingDraft).finding_id).toBe('cpu_bound:run::0');
+    expect(again?.start_ts).toBe(0);
+    const verdict = t.final([draft(0, 40 * S), draft(0, 40 * S, 'idle')]).map((d) => stampFinding('r', d).finding_id);
+    expect(verdict).toEqual(['cpu_bound:run::0', 'idle:run::0']);
+  });
+
+  it('an episode that ended long before is not continued, and a warning the verdict does not confirm is restated under its id', () => {
+    const t = new FindingTracker(policy({ minTicks: 1, clearTicks: 5 }));
+    t.adopt([published({ ...draft(0, 10 * S, 'memory_leak'), severity: 'warning' }, 'memory_leak:run::0'), published(draft(0, 10 * S), 'cpu_bound:run::0')]);
+    const [fresh] = t.update([draft(60 * S, 70 * S)], 70 * S);
+    expect(stampFinding('r', fresh as FindingDraft).finding_id).toBe('cpu_bound:run::60000');
+    const restated = t.unconfirmed([draft(0, 90 * S)]).map((d) => [stampFinding('r', d).finding_id, d.severity]);
+    expect(restated).toEqual([['memory_leak:run::0', 'info']]);
+  });
+
+  it('findings learned after the verdict are not adopted', () => {
+    const t = new FindingTracker(policy({ minTicks: 3, clearTicks: 5 }));
+    t.adopt([{ ...published(draft(0, 20 * S), 'cpu_bound:run::0:after_end'), after_end: 1 }]);
+    expect(t.update([draft(0, 21 * S)], 21 * S)).toEqual([]);
+  });
+
 });

@@ -1,4 +1,6 @@
+import type { Finding } from '@runlens/schemas';
 import { DEFAULT_HYSTERESIS, type FindingDraft, type Hysteresis } from '../detectors/detector.ts';
+import { episodeId } from '../detectors/stamp.ts';
 
 interface Episode {
   draft: FindingDraft;
@@ -10,6 +12,8 @@ interface Episode {
   /** Tick and severity of the last publication: an open episode is re-published only when it changes or now and then. */
   publishedTick: number;
   publishedSeverity: string;
+  /** Its id, fixed at its first publication (or taken from another replica's): every later version and the final verdict keep it. */
+  id: string | null;
 }
 
 /** An open episode's growing end is re-published at most this often (ticks); a new severity at once. */
@@ -29,8 +33,10 @@ const ticksBetween = (from: number, to: number, tickMs: number): number => Math.
  */
 export class FindingTracker {
   private episodes = new Map<string, Episode>();
-  /** The last publication of every episode raised live, closed ones too, by key and start. */
+  /** The last publication of every episode raised live, closed ones too, by id. */
   private readonly published = new Map<string, FindingDraft>();
+  /** Episodes another replica published for the run before this one took it over (adopt), the newest per kind and scope. */
+  private readonly adopted = new Map<string, FindingDraft & { readonly episode: string }>();
 
   constructor(private readonly policy: (d: FindingDraft) => Hysteresis = () => DEFAULT_HYSTERESIS, private readonly tickMs = 1000) {}
 
@@ -43,7 +49,9 @@ export class FindingTracker {
       seen.add(k);
       const h = this.policy(d);
       // A pending episode that missed one evaluation was dropped below: firing must be unbroken.
-      const e = this.episodes.get(k) ?? { draft: d, start: d.start_ts, firstTick: tickTs, lastTick: tickTs, raised: false, publishedTick: -Infinity, publishedSeverity: '' };
+      const e = this.episodes.get(k) ?? this.continued(k, d, h, tickTs) ?? {
+        draft: d, start: d.start_ts, firstTick: tickTs, lastTick: tickTs, raised: false, publishedTick: -Infinity, publishedSeverity: '', id: null,
+      };
       e.lastTick = tickTs;
       e.draft = d;
       this.episodes.set(k, e);
@@ -54,7 +62,7 @@ export class FindingTracker {
       e.publishedTick = tickTs;
       e.publishedSeverity = d.severity;
       const stamped = this.stamp(e);
-      this.published.set(`${k}|${stamped.start_ts}`, stamped);
+      this.published.set(stamped.episode as string, stamped);
       out.push(stamped);
     }
     for (const [k, e] of this.episodes) {
@@ -71,9 +79,38 @@ export class FindingTracker {
    */
   final(drafts: readonly FindingDraft[]): FindingDraft[] {
     return drafts.map((d) => {
-      const e = this.episodes.get(keyOf(d));
-      return e ? { ...d, start_ts: Math.min(e.start, d.start_ts), end_ts: Math.max(e.draft.end_ts, d.end_ts) } : d;
+      const k = keyOf(d);
+      const e = this.episodes.get(k);
+      if (e) return { ...d, start_ts: Math.min(e.start, d.start_ts), end_ts: Math.max(e.draft.end_ts, d.end_ts), ...(e.id ? { episode: e.id } : {}) };
+      const a = this.adopted.get(k);
+      return a ? { ...d, start_ts: Math.min(a.start_ts, d.start_ts), end_ts: Math.max(a.end_ts, d.end_ts), episode: a.episode } : d;
     });
+  }
+
+  /**
+   * Findings of this run that another replica published before this one took the run over (kill
+   * -9, a rebalance; read from the store): an episode of the same kind and scope that this
+   * replica's evaluations continue keeps their id, as the final verdict does, and one the verdict
+   * does not confirm is restated like this replica's own (`unconfirmed`). Without this, the new
+   * owner, judging the run from a later tick, opened the same episode under a second id.
+   */
+  adopt(findings: readonly Finding[]): void {
+    for (const f of findings) {
+      if (f.after_end === 1) continue;
+      const { finding_id, run_id: _run, after_end: _after, ...rest } = f;
+      const d = { ...rest, episode: finding_id };
+      const k = keyOf(d);
+      if ((this.adopted.get(k)?.end_ts ?? -Infinity) < d.end_ts) this.adopted.set(k, d);
+      this.published.set(finding_id, d);
+    }
+  }
+
+  /** An adopted episode that a new draft continues: it overlaps it, or follows it within the ticks a quiet spell and a refresh take. */
+  private continued(k: string, d: FindingDraft, h: Hysteresis, tickTs: number): Episode | undefined {
+    const a = this.adopted.get(k);
+    if (!a || d.start_ts > a.end_ts + (h.clearTicks + REFRESH_TICKS) * this.tickMs) return undefined;
+    this.adopted.delete(k);
+    return { draft: d, start: a.start_ts, firstTick: tickTs, lastTick: tickTs, raised: true, publishedTick: -Infinity, publishedSeverity: '', id: a.episode };
   }
 
   /**
@@ -91,6 +128,8 @@ export class FindingTracker {
   }
 
   private stamp(e: Episode): FindingDraft {
-    return { ...e.draft, start_ts: Math.min(e.start, e.draft.start_ts) };
+    const d = { ...e.draft, start_ts: Math.min(e.start, e.draft.start_ts) };
+    e.id ??= episodeId(d);
+    return { ...d, episode: e.id };
   }
 }

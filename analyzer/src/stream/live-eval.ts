@@ -1,3 +1,4 @@
+import type { Finding } from '@runlens/schemas';
 import { leadWithCauses } from '../detectors/causes.ts';
 import { DEFAULT_HYSTERESIS, type FindingDraft, type Hysteresis } from '../detectors/detector.ts';
 import { DETECTORS } from '../detectors/registry.ts';
@@ -52,6 +53,11 @@ export class LiveEvaluator {
     const out = { verdict: t.final(drafts), unconfirmed: t.unconfirmed(drafts) };
     this.trackers.delete(runId);
     return out;
+  }
+
+  /** Findings another replica published for this run before this one took it over (FindingTracker.adopt). */
+  adopt(runId: string, findings: readonly Finding[]): void {
+    this.tracker(runId).adopt(findings);
   }
 
   /** Forgets a run another replica now owns. */

@@ -3,7 +3,7 @@
  * path (Arrow batches on the memory bus → AnalyzerService → detectors at every tick complete on
  * the run's hosts, the default since 2026-12-05; before, every 5 ticks).
  *   node --expose-gc --import ./node_modules/tsx/dist/loader.mjs benchmarks/analyzer/run.ts
- * Env: BENCH_RUNS (default 8,32,128), BENCH_PROCS_PER_RUN (8), BENCH_TICKS (120, measured after BENCH_WARMUP_TICKS, 60: the
+ * Env: BENCH_RUNS (default 8,32,128), BENCH_PROCS_PER_RUN (8), BENCH_HOSTS_PER_RUN (1, `run` shape), BENCH_TICKS (120, measured after BENCH_WARMUP_TICKS, 60: the
  * steady state, the window full and the code compiled; the first ticks are reported apart as cold), BENCH_NODE_ROWS (0), BENCH_HOST_RUNS (1), BENCH_SHAPE:
  * `run` (default: one message per run per tick, all rows of one run) or `host` (as agents send:
  * one message per host per tick with its runs' processes and BENCH_BG_PROCS (8) processes outside
@@ -11,7 +11,7 @@
  */
 import { ANALYZE_GROUP, AnalyzerService, ROUTE_GROUP } from '@runlens/analyzer';
 import { MemoryBus, type Store } from '@runlens/pipeline';
-import { ANALYZER_RUNS_TOPIC, HOST_RUNS_HEADER, type Row, type WireMessage, encodeBatch, encodeMessage, hostRunsHeader, silentLogger, topicFor } from '@runlens/schemas';
+import { ANALYZER_RUNS_TOPIC, HOST_RUNS_HEADER, type Row, type WireMessage, encodeBatch, encodeMessage, groupBy, hostRunsHeader, silentLogger, topicFor } from '@runlens/schemas';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Recording, loadRecording } from '../lib/recording.ts';
@@ -19,10 +19,14 @@ import { type Recording, loadRecording } from '../lib/recording.ts';
 /** The analyzer needs a store only at run end; live analysis never reads it. */
 const noStore = { kind: 'chdb', query: async () => [], insertRows: async () => {}, insertArrow: async () => {} } as unknown as Store;
 
+/** Hosts each run spans (BENCH_HOSTS_PER_RUN, `run` shape): its processes split evenly, one message per run and host per tick, as each host's agent sends its part. */
+const HOSTS_PER_RUN = Number(process.env.BENCH_HOSTS_PER_RUN ?? '1');
+const PROCS_PER_RUN = Number(process.env.BENCH_PROCS_PER_RUN ?? '8');
+
 function row(run: number, pid: number, ts: number): Row<'process_samples'> {
   const busy = (pid + run) % 3 === 0;
   return {
-    ts, host: `h${run % 16}`, run_id: `bench-${run}`, rank: pid, local_rank: pid, pid: 1000 + run * 100 + pid, ppid: 1, start_ticks: 1, comm: 'solver',
+    ts, host: `h${(run + Math.floor((pid * HOSTS_PER_RUN) / PROCS_PER_RUN)) % 16}`, run_id: `bench-${run}`, rank: pid, local_rank: pid, pid: 1000 + run * 100 + pid, ppid: 1, start_ticks: 1, comm: 'solver',
     state: busy ? 'R' : 'S', interval_s: 1, cpu_user_cores: busy ? 0.95 : 0.1, cpu_sys_cores: 0.02, run_delay_cores: 0.01,
     rss_bytes: 2e8 + ts % 1000, hwm_bytes: 2e8, vm_bytes: 1e9, threads: 1, busy_threads: null, read_bytes_per_s: 0, write_bytes_per_s: 1e5, rchar_per_s: 1e5,
     wchar_per_s: 1e5, syscr_per_s: 10, syscw_per_s: 10, vol_ctxsw_per_s: 10, invol_ctxsw_per_s: 1, minflt_per_s: 0, majflt_per_s: 0, last_cpu: 0,
@@ -38,7 +42,7 @@ function background(host: number, i: number, ts: number): Row<'process_samples'>
 /** The messages of one tick: per run, or per host as an agent sends them (runs r with r % HOSTS === h on host h). */
 function tickMessages(shape: string, runs: number, procs: number, bg: number, ts: number): { host: string; rows: Row<'process_samples'>[] }[] {
   const ofRun = (r: number): Row<'process_samples'>[] => Array.from({ length: procs }, (_, p) => row(r, p, ts));
-  if (shape !== 'host') return Array.from({ length: runs }, (_, r) => ({ host: `h${r % HOSTS}`, rows: ofRun(r) }));
+  if (shape !== 'host') return Array.from({ length: runs }, (_, r) => [...groupBy(ofRun(r), (x) => x.host)].map(([host, rows]) => ({ host, rows }))).flat();
   return Array.from({ length: Math.min(HOSTS, runs) }, (_, h) => {
     const rows = Array.from({ length: bg }, (_, i) => background(h, i, ts));
     for (let r = h; r < runs; r += HOSTS) rows.push(...ofRun(r));
@@ -117,7 +121,7 @@ async function measure(runs: number, procs: number, ticks: number, warm: number)
   const encPerRow = cpuUs(process.cpuUsage(enc0)) / rows;
   const perRow = (c: NodeJS.CpuUsage, n: number): number => (cpuUs(c) - encPerRow * n) / n;
   return {
-    runs, procs_per_run: procs, ticks, warmup_ticks: warm, rows, shape, cpu_us_per_row: perRow(cpu, rows),
+    runs, procs_per_run: procs, ...(HOSTS_PER_RUN > 1 ? { hosts_per_run: HOSTS_PER_RUN } : {}), ticks, warmup_ticks: warm, rows, shape, cpu_us_per_row: perRow(cpu, rows),
     ...(cold ? { cold_rows: cold.rows, cold_cpu_us_per_row: perRow(cold.cpu, cold.rows) } : {}), heap_mib_per_run: heap / runs / 1048576,
   };
 }

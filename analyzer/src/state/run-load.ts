@@ -125,8 +125,7 @@ export function mergeInOrder(
   let any = false;
   for (let i = r.l0; i < r.l1;) {
     const ts = (loads[i] as RunLoadTick).ts;
-    let j = i;
-    while (j < r.l1 && (loads[j] as RunLoadTick).ts === ts) j++;
+    const j = endOfTick(loads, i, r.l1, ts);
     while (seek < r.b1 && (background[seek] as BackgroundTick).ts < ts) seek++;
     const bg = seek < r.b1 && background[seek]?.ts === ts ? background[seek] : undefined;
     let o = memo?.get(ts);
@@ -144,6 +143,27 @@ export function mergeInOrder(
   if (!any) return background.slice(r.b0, r.b1);
   while (b < r.b1) out.push(background[b++] as BackgroundTick);
   return out;
+}
+
+/**
+ * Index just past the loads of tick `ts` from `i` (which holds one), in loads in time order: a
+ * galloping search, since a shared host's tick holds a load per run on it and the memo needs only
+ * where the tick ends.
+ */
+function endOfTick(loads: readonly RunLoadTick[], i: number, end: number, ts: number): number {
+  let lo = i;
+  let step = 1;
+  while (i + step < end && (loads[i + step] as RunLoadTick).ts === ts) {
+    lo = i + step;
+    step *= 2;
+  }
+  let hi = Math.min(i + step, end);
+  while (lo + 1 < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((loads[mid] as RunLoadTick).ts === ts) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
 
 /** The outside tick at `ts` from the loads [i, j) of that tick and its background: null where no other run ran. */

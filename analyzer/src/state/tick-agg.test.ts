@@ -1,6 +1,7 @@
 import type { Row } from '@runlens/schemas';
 import { describe, expect, it } from 'vitest';
-import { aggregateTick } from './tick-agg.ts';
+import type { RunTick } from '../window/run-window.ts';
+import { aggregateTick, mergeBySecond } from './tick-agg.ts';
 
 /** A process row as the collector sends it; only the fields the aggregation reads vary. */
 function proc(over: Partial<Row<'process_samples'>>): Row<'process_samples'> {
@@ -54,5 +55,35 @@ describe('aggregateTick: processes that started during the tick', () => {
   it('has none where every process was seen all tick, or all started together', () => {
     expect(aggregateTick(0, [daemon], 1).newcomers).toBeUndefined();
     expect(aggregateTick(0, stress, 1).newcomers).toBeUndefined();
+  });
+});
+
+describe('mergeBySecond: hosts summed per second', () => {
+  const tick = (ts: number, v: number): RunTick => ({
+    ts, cpu_cores: v, user_cores: v * 2, sys_cores: 1, pegged_cpu_cores: v, run_delay_cores: 0, rss_bytes: v * 1000, storage_bytes_per_s: v, write_bytes_per_s: 0,
+    syscall_bytes_per_s: 0, syscalls_per_s: v, invol_ctxsw_per_s: 0, majflt_per_s: 0, procs: 1, d_state_procs: 0, stopped_procs: 0, threads: v,
+  });
+  /** What the sum per second must be: every tick grouped by its nearest second, in the series' order. */
+  function reference(series: readonly (readonly RunTick[])[]): [number, number, number][] {
+    const by = new Map<number, RunTick[]>();
+    for (const s of series) for (const t of s) by.set(Math.round(t.ts / 1000), [...(by.get(Math.round(t.ts / 1000)) ?? []), t]);
+    return [...by].sort(([a], [b]) => a - b).map(([k, ts]) => [k * 1000, ts.reduce((a, t) => a + t.cpu_cores, 0), ts.reduce((a, t) => a + t.procs, 0)]);
+  }
+
+  it('walks series in time order to the same seconds and sums as grouping every tick, with gaps, jitter and two ticks in one second', () => {
+    let seed = 3;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let trial = 0; trial < 200; trial++) {
+      const series = Array.from({ length: 1 + Math.floor(rand() * 5) }, () => {
+        let ts = 1_700_000_000_000 + Math.floor(rand() * 3000);
+        return Array.from({ length: Math.floor(rand() * 30) }, () => tick((ts += rand() < 0.1 ? 300 : 700 + Math.floor(rand() * 900)), Math.floor(rand() * 8)));
+      });
+      expect(mergeBySecond(series).map((t) => [t.ts, t.cpu_cores, t.procs])).toEqual(reference(series));
+    }
+  });
+
+  it('a series out of time order is grouped all the same', () => {
+    const series = [[tick(5000, 1), tick(3000, 2)], [tick(3100, 4), tick(4900, 8)]];
+    expect(mergeBySecond(series).map((t) => [t.ts, t.cpu_cores])).toEqual([[3000, 6], [5000, 9]]);
   });
 });

@@ -1,11 +1,12 @@
 import { AnalyzerService } from '@runlens/analyzer';
 import { MemoryBus, openChdbStore } from '@runlens/pipeline';
 import { catalogRow } from '@runlens/pipeline/testing/catalog-row';
-import { MessageEncoder, type Row, type TableName, decodeMessage, messageRows, silentLogger, topicFor } from '@runlens/schemas';
+import { type Row, silentLogger } from '@runlens/schemas';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { agentSender, capturedRows } from './testing/bus-rows.ts';
 
 const RUN = 'r-long';
 const SECONDS = 50 * 60;
@@ -42,21 +43,8 @@ describe('a long run through the analyzer', () => {
     const store = await openChdbStore({ path: join(dir, 'chdb'), database: 'long' });
     const analyzer = new AnalyzerService({ bus, store, log: silentLogger, agentId: 'analyzer-test' });
     await analyzer.start();
-    const out = new Map<string, Row<TableName>[]>();
-    await bus.subscribe({
-      group: 'watch', topics: [topicFor('findings'), topicFor('run_summaries')], eachBatch: async (b) => {
-        for (const m of b.messages) {
-          const d = decodeMessage(m);
-          const rows = d.kind === 'ok' ? messageRows(d.value) : null;
-          if (d.kind === 'ok' && rows?.kind === 'ok') out.set(d.value.table, [...(out.get(d.value.table) ?? []), ...rows.value]);
-        }
-      },
-    });
-    const enc = new MessageEncoder('agents');
-    const send = async <N extends TableName>(table: N, rows: Row<N>[], key: string): Promise<void> => {
-      const m = enc.encode(table, rows, key);
-      await bus.producer().send(m.topic, [m]);
-    };
+    const out = await capturedRows(bus, ['findings', 'run_summaries']);
+    const send = agentSender(bus);
     await send('runs', [runRow(false)], RUN);
     // A minute of ticks at a time, as a backlog drains; each minute evaluated once it is complete.
     for (let i = 0; i < SECONDS; i += 60) {

@@ -1,11 +1,12 @@
 import { AnalyzerService } from '@runlens/analyzer';
 import { MemoryBus, openChdbStore } from '@runlens/pipeline';
 import { catalogRow } from '@runlens/pipeline/testing/catalog-row';
-import { MessageEncoder, type Row, type TableName, decodeMessage, messageRows, silentLogger, topicFor } from '@runlens/schemas';
+import { type Row, silentLogger } from '@runlens/schemas';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { agentSender, capturedRows } from './testing/bus-rows.ts';
 
 const RUN = 'r-taken-over';
 const SECONDS = 8 * 60;
@@ -54,21 +55,8 @@ describe('a run taken over from another replica', () => {
     await store.insertRows('findings', previousOwner());
     const analyzer = new AnalyzerService({ bus, store, log: silentLogger, agentId: 'survivor' });
     await analyzer.start();
-    const findings: Row<'findings'>[] = [];
-    await bus.subscribe({
-      group: 'watch', topics: [topicFor('findings')], eachBatch: async (b) => {
-        for (const m of b.messages) {
-          const d = decodeMessage(m);
-          const rows = d.kind === 'ok' ? messageRows(d.value) : null;
-          if (rows?.kind === 'ok') findings.push(...(rows.value as Row<'findings'>[]));
-        }
-      },
-    });
-    const enc = new MessageEncoder('agents');
-    const send = async <N extends TableName>(table: N, rows: Row<N>[], key: string): Promise<void> => {
-      const m = enc.encode(table, rows, key);
-      await bus.producer().send(m.topic, [m]);
-    };
+    const out = await capturedRows(bus, ['findings']);
+    const send = agentSender(bus);
     await send('runs', [runRow(false)], RUN);
     // The backlog up to 7:00 as the new owner reads it, then the run goes on live to its end.
     for (let i = 0; i < 420; i++) await send('process_samples', procs(i), 'a');
@@ -79,10 +67,12 @@ describe('a run taken over from another replica', () => {
     }
     await send('runs', [runRow(true)], RUN);
     await analyzer.finishNow(RUN);
-    for (let i = 0; i < 200 && !findings.some((f) => f.severity === 'info' && f.kind === 'memory_leak'); i++) await new Promise((r) => setTimeout(r, 25));
+    const published = (): Row<'findings'>[] => (out.get('findings') ?? []) as Row<'findings'>[];
+    for (let i = 0; i < 200 && !published().some((f) => f.severity === 'info' && f.kind === 'memory_leak'); i++) await new Promise((r) => setTimeout(r, 25));
     await analyzer.stop();
     await store.close();
 
+    const findings = published();
     const ids = (kind: string): string[] => [...new Set(findings.filter((f) => f.kind === kind).map((f) => f.finding_id))];
     expect(ids('load_imbalance')).toEqual([`load_imbalance:run::${T0 + 245_000}`]);
     const verdict = findings.filter((f) => f.kind === 'load_imbalance').at(-1);

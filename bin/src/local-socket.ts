@@ -69,9 +69,12 @@ export const nodesRequest = z.object({ op: z.literal('nodes'), node_types: nodeT
 /** `runlens job JOBID` while `up` owns the store: `up` builds the JobSummary (null when no run has that job id). */
 export const jobRequest = z.object({ op: z.literal('job'), job_id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) });
 
+/** The longest filter values `runlens runs` takes (its arguments are held to the same before they reach the socket). */
+export const RUNS_FILTER_MAX = { app: 256, user: 256, kind: 64 } as const;
+
 /** `runlens runs` while `up` owns the store: the run list's filter (RunListItem[] back). */
 export const runsRequest = z.object({
-  op: z.literal('runs'), app: z.string().max(256), status: z.string().max(16), kind: z.string().max(64),
+  op: z.literal('runs'), app: z.string().max(RUNS_FILTER_MAX.app), status: z.string().max(16), kind: z.string().max(RUNS_FILTER_MAX.kind),
   from_ms: z.number().int().min(0), limit: z.number().int().min(1).max(500),
 });
 

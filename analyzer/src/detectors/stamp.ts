@@ -8,7 +8,7 @@ import type { FindingDraft } from './detector.ts';
  * once both have. So an episode first seen with one host, and the same episode judged again with
  * both (the whole run at its end, another replica taking the run over), keep one id.
  */
-export const episodeSecond = (startTs: number): number => Math.round(startTs / 1000) * 1000;
+const episodeSecond = (startTs: number): number => Math.round(startTs / 1000) * 1000;
 
 /**
  * A draft becomes a finding of a run; the id is stable for an episode: the one it continues

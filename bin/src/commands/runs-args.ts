@@ -1,4 +1,5 @@
 import { type CommandSpec, type Stop, parseCommand, usageError } from '../cli/parse-command.ts';
+import { RUNS_FILTER_MAX } from '../local-socket.ts';
 
 /** What `runlens runs` lists: the store's filter, how many, and whose. */
 export interface RunsArgs {
@@ -59,8 +60,7 @@ export function parseRunsArgs(argv: readonly string[]): RunsArgs | Stop {
   const status = str(v.status);
   if (status !== '' && !STATUSES.includes(status)) return usageError(RUNS_SPEC, `--status must be one of ${STATUSES.join(', ')}, not ${status}`);
   if (v.all === true && v.user !== undefined) return usageError(RUNS_SPEC, 'give --user or --all, not both');
-  // The bounds `runlens up`'s socket holds them to (local-socket.ts runsRequest).
-  for (const [k, max] of [['app', 256], ['user', 256], ['kind', 64]] as const) if (str(v[k]).length > max) return usageError(RUNS_SPEC, `--${k} is longer than ${max} characters`);
+  for (const [k, max] of Object.entries(RUNS_FILTER_MAX)) if (str(v[k]).length > max) return usageError(RUNS_SPEC, `--${k} is longer than ${max} characters`);
   return {
     app: str(v.app), user: str(v.user), all: v.all === true, status, kind: str(v.kind),
     sinceMs: since ? Number(since[1]) * (UNIT_MS[since[2] ?? 'm'] ?? 0) : 0, limit, json: v.json === true,

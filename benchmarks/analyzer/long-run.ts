@@ -13,7 +13,7 @@
  */
 import { DETECTORS } from '@runlens/analyzer/detectors/registry';
 import { RunState } from '@runlens/analyzer/state/run-state';
-import type { RunTick, RunWindow } from '@runlens/analyzer/window/run-window';
+import type { RankTick, RunTick, RunWindow } from '@runlens/analyzer/window/run-window';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -37,17 +37,20 @@ function hostTick(ts: number): RunTick {
   return { ...tick(ts, 1), cpu_cores: sum((t) => t.cpu_cores), user_cores: sum((t) => t.user_cores), rss_bytes: sum((t) => t.rss_bytes), procs: RANKS, threads: RANKS };
 }
 
-interface Kept { host: RunTick[]; ranks: RunTick[][] }
+interface Kept { host: RunTick[]; ranks: RankTick[][] }
+
+/** What the state keeps of a rank's tick (run-window.ts RankTick). */
+const rankTick = (ts: number, rank: number): RankTick => ({ ts, user_cores: tick(ts, rank).user_cores });
 
 function feed(seconds: number, into: RunState | Kept): void {
   for (let i = 0; i < seconds; i++) {
     const ts = T + i * 1000;
     if (into instanceof RunState) {
       into.addHostTick('h1', hostTick(ts));
-      for (let r = 0; r < RANKS; r++) into.addRankTick(r, 'h1', tick(ts, r));
+      for (let r = 0; r < RANKS; r++) into.addRankTick(r, 'h1', rankTick(ts, r));
     } else {
       into.host.push(hostTick(ts));
-      for (let r = 0; r < RANKS; r++) (into.ranks[r] ??= []).push(tick(ts, r));
+      for (let r = 0; r < RANKS; r++) (into.ranks[r] ??= []).push(rankTick(ts, r));
     }
   }
 }

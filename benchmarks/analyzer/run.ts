@@ -3,8 +3,9 @@
  * path (Arrow batches on the memory bus → AnalyzerService → detectors at every tick complete on
  * the run's hosts, the default since 2026-12-05; before, every 5 ticks).
  *   node --expose-gc --import ./node_modules/tsx/dist/loader.mjs benchmarks/analyzer/run.ts
- * Env: BENCH_RUNS (default 8,32,128), BENCH_PROCS_PER_RUN (8), BENCH_HOSTS_PER_RUN (1, `run` shape), BENCH_TICKS (120, measured after BENCH_WARMUP_TICKS, 60: the
- * steady state, the window full and the code compiled; the first ticks are reported apart as cold), BENCH_NODE_ROWS (0), BENCH_HOST_RUNS (1), BENCH_SHAPE:
+ * Env: BENCH_RUNS (default 8,32,128), BENCH_PROCS_PER_RUN (8), BENCH_HOSTS_PER_RUN (1, `run` shape), BENCH_TICKS (120, measured after BENCH_WARMUP_TICKS, 660: the
+ * steady state, the code compiled and each run's full-resolution history (FINE_MS, 10 minutes) full, so the heap
+ * holds what a long-running analyzer holds; the first ticks are reported apart as cold), BENCH_NODE_ROWS (0), BENCH_HOST_RUNS (1), BENCH_SHAPE:
  * `run` (default: one message per run per tick, all rows of one run) or `host` (as agents send:
  * one message per host per tick with its runs' processes and BENCH_BG_PROCS (8) processes outside
  * any run, which the router splits by run).
@@ -14,6 +15,7 @@ import { MemoryBus, type Store } from '@runlens/pipeline';
 import { ANALYZER_RUNS_TOPIC, HOST_RUNS_HEADER, type Row, type WireMessage, encodeBatch, encodeMessage, groupBy, hostRunsHeader, silentLogger, topicFor } from '@runlens/schemas';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FINE_MS } from '@runlens/analyzer/window/tick-series';
 import { type Recording, loadRecording } from '../lib/recording.ts';
 
 /** The analyzer needs a store only at run end; live analysis never reads it. */
@@ -132,7 +134,7 @@ async function main(): Promise<void> {
   const levels = (process.env.BENCH_RUNS ?? '8,32,128').split(',').map(Number);
   const procs = Number(process.env.BENCH_PROCS_PER_RUN ?? '8');
   const ticks = Number(process.env.BENCH_TICKS ?? '120');
-  const warm = Number(process.env.BENCH_WARMUP_TICKS ?? '60');
+  const warm = Number(process.env.BENCH_WARMUP_TICKS ?? String(FINE_MS / 1000 + 60));
   const results = [];
   for (const runs of levels) {
     process.stderr.write(`measuring ${runs} runs × ${procs} processes × ${ticks} ticks after ${warm} ...\n`);

@@ -3,7 +3,7 @@ import { mean, median } from '../lib/stats.ts';
 import type { HostView, RankView, RunTick } from '../window/run-window.ts';
 
 /** Progress of a peer: user CPU it used per tick (compute done), over the active window. */
-export function progressRate(ticks: readonly RunTick[]): number {
+export function progressRate(ticks: readonly Pick<RunTick, 'user_cores'>[]): number {
   // mean() of the user cores, summed in the same order, without an array per rank per evaluation.
   let sum = 0;
   for (const t of ticks) sum += t.user_cores;

@@ -2,7 +2,7 @@ import { type Row, SELF_RUN_ID, type TableName, groupBy } from '@runlens/schemas
 import { HostState } from './host-state.ts';
 import { RunState } from './run-state.ts';
 import { type LoadCols, type ProcessCols, allRows, colsOfRows } from './process-cols.ts';
-import { aggregateCols } from './tick-agg.ts';
+import { aggregateCols, rankTick } from './tick-agg.ts';
 
 type ProcessRow = Row<'process_samples'>;
 
@@ -96,7 +96,7 @@ export class AnalyzerState {
         for (const i of procs) run.addPid(host, c.pid[i] ?? NaN);
         run.addHostTick(host, aggregateCols(ts, c, procs, run.allocCores));
         const ranked = procs.filter((i) => !Number.isNaN(c.rank[i]));
-        for (const [rank, rp] of byRank(c, ranked)) run.addRankTick(rank, host, aggregateCols(ts, c, rp, run.allocCores));
+        for (const [rank, rp] of byRank(c, ranked)) run.addRankTick(rank, host, rankTick(ts, c, rp));
       }
     }
     return touched;

@@ -1,8 +1,8 @@
 import type { Row } from '@runlens/schemas';
-import type { HostView, MpiPoint, MpiRankView, RankView, RunTick, RunWindow } from '../window/run-window.ts';
+import type { HostView, MpiPoint, MpiRankView, RankTick, RankView, RunTick, RunWindow } from '../window/run-window.ts';
 import { MAX_RUN_CGROUPS_PER_HOST, MAX_RUN_PIDS_PER_HOST, addBounded, eventsForRun } from './host-events.ts';
 import { HOST_HISTORY_MS, type HostState } from './host-state.ts';
-import { meanTicks, mergeBySecond } from './tick-agg.ts';
+import { meanRankTicks, meanTicks, mergeBySecond } from './tick-agg.ts';
 import { FINE_MS, type MergeTicks, TickSeries, bucketMsFor } from '../window/tick-series.ts';
 
 type RunRow = Row<'runs'>;
@@ -15,7 +15,7 @@ export class RunState {
   meta: RunRow | null = null;
   /** Ticks per host and per rank, in time order (tick-series.ts: a replayed batch overwrites, never doubles). */
   readonly hostTicks = new Map<string, TickSeries<RunTick>>();
-  readonly rankTicks = new Map<number, { host: string; ticks: TickSeries<RunTick> }>();
+  readonly rankTicks = new Map<number, { host: string; ticks: TickSeries<RankTick> }>();
   /** MPI reports per rank, by tick time. */
   readonly mpiPoints = new Map<number, { host: string; points: TickSeries<MpiPoint> }>();
   /** Processes of this run per (host, ts, GPU), for the host history's span (older GPU ticks are gone from HostState too). */
@@ -60,10 +60,10 @@ export class RunState {
     this.compactIfDue();
   }
 
-  addRankTick(rank: number, host: string, t: RunTick): void {
+  addRankTick(rank: number, host: string, t: RankTick): void {
     let r = this.rankTicks.get(rank);
     if (!r) {
-      this.rankTicks.set(rank, (r = { host, ticks: this.series(meanTicks, userCores) }));
+      this.rankTicks.set(rank, (r = { host, ticks: this.series(meanRankTicks, userCores) }));
       insertSorted(this.rankOrder, rank, (a, b) => a - b);
     }
     r.ticks.set(t);
@@ -143,11 +143,11 @@ export class RunState {
 
   /** A rank's view: where its recent ticks cover the window, their user-CPU sum from its columns, and its ticks cut only if read. */
   private rankView(rank: number, from: number, grid: number): RankView {
-    const r = this.rankTicks.get(rank) as { host: string; ticks: TickSeries<RunTick> };
+    const r = this.rankTicks.get(rank) as { host: string; ticks: TickSeries<RankTick> };
     const user = grid === 0 ? r.ticks.sumSince(from) : null;
     if (!user) return { rank, host: r.host, ticks: r.ticks.since(from, grid) };
-    let ticks: RunTick[] | undefined;
-    return { rank, host: r.host, get ticks(): RunTick[] { return (ticks ??= r.ticks.since(from)); }, user };
+    let ticks: RankTick[] | undefined;
+    return { rank, host: r.host, get ticks(): RankTick[] { return (ticks ??= r.ticks.since(from)); }, user };
   }
 
   private hostView(host: string, ticks: RunTick[], h: HostState | undefined, windowFrom: number): HostView {
@@ -167,7 +167,7 @@ export class RunState {
   }
 }
 
-const userCores = (t: RunTick): number => t.user_cores;
+const userCores = (t: RankTick): number => t.user_cores;
 
 /** MPI reports are totals since MPI_Init: a bucket keeps its newest. */
 function lastPoint(ts: number, points: readonly MpiPoint[]): MpiPoint {

@@ -1,7 +1,8 @@
 import type { Row } from '@runlens/schemas';
 import { describe, expect, it } from 'vitest';
 import type { RunTick } from '../window/run-window.ts';
-import { aggregateTick, mergeBySecond } from './tick-agg.ts';
+import { allRows, colsOfRows } from './process-cols.ts';
+import { aggregateTick, meanRankTicks, meanTicks, mergeBySecond, rankTick } from './tick-agg.ts';
 
 /** A process row as the collector sends it; only the fields the aggregation reads vary. */
 function proc(over: Partial<Row<'process_samples'>>): Row<'process_samples'> {
@@ -85,5 +86,23 @@ describe('mergeBySecond: hosts summed per second', () => {
   it('a series out of time order is grouped all the same', () => {
     const series = [[tick(5000, 1), tick(3000, 2)], [tick(3100, 4), tick(4900, 8)]];
     expect(mergeBySecond(series).map((t) => [t.ts, t.cpu_cores])).toEqual([[3000, 6], [5000, 9]]);
+  });
+});
+
+describe('rank ticks: user CPU only, the same value as the full tick', () => {
+  it('matches aggregateTick and meanTicks to the bit over 500 random groups, newcomers and buckets included', () => {
+    let seed = 7;
+    const rnd = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let g = 0; g < 500; g++) {
+      const rows = Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => proc({ interval_s: rnd() < 0.3 ? rnd() : 1 + rnd() * 0.05, cpu_user_cores: rnd() * 4, cpu_sys_cores: rnd() }));
+      const full = aggregateTick(g * 1000, rows, 4);
+      const slim = rankTick(g * 1000, colsOfRows(rows), allRows(rows.length));
+      expect(slim).toEqual({ ts: g * 1000, user_cores: full.user_cores });
+      expect(Object.is(slim.user_cores, full.user_cores)).toBe(true);
+    }
+    const fulls = Array.from({ length: 9 }, (_, i) => aggregateTick(i * 1000, [proc({ cpu_user_cores: rnd() * 3, interval_s: 0.5 + rnd() })], 4));
+    const weights = fulls.map((_, i) => 1 + (i % 3));
+    const slims = fulls.map((t) => ({ ts: t.ts, user_cores: t.user_cores }));
+    expect(Object.is(meanRankTicks(0, slims, weights).user_cores, meanTicks(0, fulls, weights).user_cores)).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import type { Row } from '@runlens/schemas';
-import type { Newcomers, RunTick } from '../window/run-window.ts';
+import type { Newcomers, RankTick, RunTick } from '../window/run-window.ts';
 import { type ProcessCols, allRows, colsOfRows, orElse } from './process-cols.ts';
 
 type ProcessRow = Row<'process_samples'>;
@@ -70,6 +70,27 @@ export function aggregateCols(ts: number, c: ProcessCols, idx: readonly number[]
   // Only where a process started mid-tick: most ticks keep the one shape.
   if (newest > 0 && Number.isFinite(newCpu)) (t as { newcomers?: Newcomers }).newcomers = { cores: newCpu, share: newest };
   return t;
+}
+
+/** A rank's tick of the rows `idx` of `c`: its user CPU over the tick, as aggregateCols adds it (the same value to the bit). */
+export function rankTick(ts: number, c: ProcessCols, idx: readonly number[]): RankTick {
+  let tick = 1e-3;
+  for (const i of idx) tick = Math.max(tick, c.interval_s[i] ?? NaN);
+  let user = 0;
+  for (const i of idx) user += (c.cpu_user_cores[i] ?? NaN) * ((c.interval_s[i] ?? NaN) / tick);
+  return { ts, user_cores: user };
+}
+
+/** A bucket of a rank's ticks (tick-series.ts): the mean user CPU, weighted as meanTicks weighs it. */
+export function meanRankTicks(ts: number, ticks: readonly RankTick[], weights: readonly number[]): RankTick {
+  let total = 0;
+  let sum = 0;
+  for (let i = 0; i < ticks.length; i++) {
+    const w = weights[i] ?? 1;
+    total += w;
+    sum += (ticks[i] as RankTick).user_cores * w;
+  }
+  return { ts, user_cores: sum / total };
 }
 
 /**

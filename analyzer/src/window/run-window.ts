@@ -125,10 +125,20 @@ export interface HostView {
   readonly live?: { readonly start: number; readonly end: number };
 }
 
+/**
+ * A rank's tick: the one value its reader (load_imbalance's progress) takes from it. A run keeps a
+ * series per rank for FINE_MS (tick-series.ts), so a RunTick's 17 values per rank and second were
+ * most of the analyzer's heap, and the old-space collections that walk it most of its CPU.
+ */
+export interface RankTick {
+  readonly ts: number;
+  readonly user_cores: number;
+}
+
 export interface RankView {
   readonly rank: number;
   readonly host: string;
-  readonly ticks: readonly RunTick[];
+  readonly ticks: readonly RankTick[];
   /**
    * Its ticks' count, user-CPU sum (added in time order) and first and last times, where the run's
    * state keeps them as columns (tick-series.ts): what load_imbalance asks of every rank at every

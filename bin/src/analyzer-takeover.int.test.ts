@@ -83,3 +83,59 @@ describe('a run taken over from another replica', () => {
     expect(JSON.parse(leak[0]?.evidence ?? '{}')).toMatchObject({ live_only: true, live_severity: 'warning' });
   }, 120_000);
 });
+
+/**
+ * A rebalance hands a partition over at once, and ingest stores findings about a second after they
+ * are published: the new owner may find none of the previous owner's findings in the store. It
+ * meets them in the run's partition instead, where the owner copied them after the data they were
+ * found in (RunOwnership.published), while it replays the run. Here no ingest runs at all, so the
+ * store never holds them; before the copies, the new owner opened the imbalance under a second id.
+ */
+describe('a run handed over by a rebalance before its findings are stored', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'runlens-handover-'));
+  const bus = new MemoryBus(2);
+  afterAll(async () => {
+    await bus.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('continues the episodes the previous owner copied into the run\'s partition', async () => {
+    const store = await openChdbStore({ path: join(dir, 'chdb'), database: 'handover' });
+    const replica = (name: string): AnalyzerService => new AnalyzerService({ bus, store, log: silentLogger, agentId: name, holdForReplay: true });
+    const out = await capturedRows(bus, ['findings']);
+    const imbalance = (): Row<'findings'>[] => ((out.get('findings') ?? []) as Row<'findings'>[]).filter((f) => f.kind === 'load_imbalance');
+    const until = async (done: () => boolean): Promise<void> => {
+      for (let i = 0; i < 800 && !done(); i++) await new Promise((r) => setTimeout(r, 25));
+    };
+    const send = agentSender(bus);
+    const first = replica('first');
+    await first.start();
+    await send('runs', [runRow(false)], RUN);
+    for (let i = 0; i < 360; i++) {
+      await send('process_samples', procs(i), 'a');
+      if (i % 20 === 0) await first.drained();
+    }
+    await until(() => imbalance().length > 0);
+    expect(imbalance().length).toBeGreaterThan(0);
+    await first.stop();
+    const byFirst = imbalance().length;
+
+    // The second replica gets every partition, replays the run from its first message, and judges it from 6:00 on.
+    const second = replica('second');
+    await second.start();
+    for (let i = 360; i < SECONDS; i++) {
+      await send('process_samples', procs(i), 'a');
+      if (i % 20 === 0) await second.drained();
+    }
+    await send('runs', [runRow(true)], RUN);
+    await second.finishNow(RUN);
+    await until(() => imbalance().some((f) => f.message.includes('light ranks 3') && imbalance().indexOf(f) >= byFirst));
+    await second.stop();
+    await store.close();
+
+    const ids = [...new Set(imbalance().map((f) => f.finding_id))];
+    expect(imbalance().length).toBeGreaterThan(byFirst);
+    expect(ids).toEqual([imbalance()[0]?.finding_id]);
+  }, 150_000);
+});
+

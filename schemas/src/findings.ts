@@ -34,6 +34,24 @@ export const findingSchema = z.object({
 
 export type Finding = z.infer<typeof findingSchema>;
 
+/**
+ * A findings row as the wire and the store carry it (its evidence as JSON text) as a Finding, its
+ * version (`updated_ts`) left out; null where it is not one. Rows come from other processes: they
+ * are checked against the schema before they are trusted.
+ */
+export function findingOfRow(row: Readonly<Record<string, unknown>>): Finding | null {
+  if (typeof row.evidence !== 'string') return null;
+  let evidence: unknown;
+  try {
+    evidence = JSON.parse(row.evidence);
+  } catch {
+    return null;
+  }
+  const { updated_ts: _version, ...rest } = row;
+  const parsed = findingSchema.safeParse({ ...rest, evidence });
+  return parsed.success ? parsed.data : null;
+}
+
 export function isFindingKind(s: string): s is FindingKind {
   return (FINDING_KINDS as readonly string[]).includes(s);
 }

@@ -1,5 +1,5 @@
 import type { Bus, Store } from '@runlens/pipeline';
-import { ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, ComponentCounters, DEAD_LETTER_TOPIC, type Logger, MessageEncoder, type NodeTypesConfig, type Row, type TableName, findingsOfRun, topicFor, verdictFrozen } from '@runlens/schemas';
+import { ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, ComponentCounters, DEAD_LETTER_TOPIC, type Logger, MessageEncoder, type NodeTypesConfig, type Row, type TableName, type WireMessage, findingsOfRun, topicFor, verdictFrozen } from '@runlens/schemas';
 import type { FindingDraft } from '../detectors/detector.ts';
 import { leadWithCauses } from '../detectors/causes.ts';
 import { DETECTORS } from '../detectors/registry.ts';
@@ -83,6 +83,7 @@ export class AnalyzerService {
         this.live.forget(runId);
         this.scheduler.forget(runId);
       },
+      adopt: (runId, findings) => this.live.adopt(runId, findings),
     }, opts.holdForReplay);
   }
 
@@ -144,7 +145,8 @@ export class AnalyzerService {
 
   private async evaluateLive(run: RunState, tick: number): Promise<void> {
     await this.checkFrozen(run);
-    await this.publishFindings(run, this.live.evaluate(run, tick), Date.now());
+    const m = await this.publishFindings(run, this.live.evaluate(run, tick), Date.now());
+    if (m && !run.afterEnd) await this.input.published(run.run_id, m);
   }
 
   private async finalise(run: RunState): Promise<void> {
@@ -173,19 +175,21 @@ export class AnalyzerService {
     this.state.close(run.run_id);
   }
 
-  private async publishFindings(run: RunState, drafts: readonly FindingDraft[], now: number): Promise<void> {
+  /** Publishes the findings; returns the message sent (undefined for none). */
+  private async publishFindings(run: RunState, drafts: readonly FindingDraft[], now: number): Promise<WireMessage | undefined> {
     const rows: Row<'findings'>[] = drafts.map((d) => {
       const f = stampFinding(run.run_id, d, run.afterEnd);
       return { ...f, after_end: f.after_end ?? 0, updated_ts: now, evidence: JSON.stringify(f.evidence) };
     });
-    await this.publish('findings', rows);
+    return this.publish('findings', rows);
   }
 
-  private async publish<N extends TableName>(table: N, rows: readonly Row<N>[]): Promise<void> {
+  private async publish<N extends TableName>(table: N, rows: readonly Row<N>[]): Promise<WireMessage | undefined> {
     const first = rows[0];
-    if (!first) return;
+    if (!first) return undefined;
     const m = this.encoder.encode(table, rows, 'run_id' in first ? String(first.run_id) : table);
     await this.opts.bus.producer().send(m.topic, [m]);
     this.counters.sent += rows.length;
+    return m;
   }
 }

@@ -1,11 +1,12 @@
-import type { Bus, BusBatch, BusMessage, Subscription, TopicPartition } from '@runlens/pipeline';
+import type { Bus, BusBatch, BusMessage, OutgoingMessage, Subscription, TopicPartition } from '@runlens/pipeline';
 import {
-  ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, type ColumnBatch, type ComponentCounters, type Logger, MAX_BATCHES_PER_MESSAGE, MAX_MESSAGE_BYTES,
-  MAX_ROWS_PER_MESSAGE, type Row, SCHEMA_VERSION, type TableName, decodeMessage, messageRows, readColumns, sleep,
+  ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, type ColumnBatch, type ComponentCounters, type Finding, type Logger, type Row, type TableName,
+  decodeMessage, findingOfRow, messageRows, sleep,
 } from '@runlens/schemas';
 import { randomUUID } from 'node:crypto';
 import { RunRouter } from './run-router.ts';
 import { HOST_DATA_HEADER, runOfRow } from './run-ids.ts';
+import { type Got, readRouted } from './routed-rows.ts';
 import { SeenMessages } from './seen-messages.ts';
 import { type LoadCols, type ProcessCols, colsOfBatch, colsOfRows, loadColsOfBatch } from '../state/process-cols.ts';
 import { RUN_LOAD_HEADER } from '../state/run-load.ts';
@@ -16,6 +17,10 @@ export const ANALYZE_GROUP = 'runlens-analyze';
 const MARKER = 'marker';
 const FINALISED = 'run_finalised';
 const FLUSH = 'flush';
+/** A copy of findings a replica published for a run, in the run's partition (RunOwnership.published). */
+const EPISODES = 'episodes';
+/** Names the replica process that wrote an EPISODES marker: its own markers are not read back. */
+const INSTANCE = 'instance';
 const CLOSED_KEPT = 10_000;
 /** Host-topic lag at which the host state counts as restored, and the longest a replica waits for it at start. */
 const RESTORED_LAG = 100;
@@ -30,12 +35,11 @@ export interface RunSink {
   addRunLoads(cols: LoadCols): void;
   /** Forget a run without analysing it: another replica owns it now, or has already published its analysis. */
   drop(runId: string): void;
+  /** Findings another replica published for one of this replica's runs while it owned the run. */
+  adopt(runId: string, findings: readonly Finding[]): void;
 }
 
 interface OpenRun { readonly partition: number; readonly first: number }
-
-/** A message read: its table, its first row's run, and its rows (process samples: as columns). */
-type Got<C = ProcessCols> = { readonly table: TableName; readonly first: Readonly<Record<string, unknown>> } & ({ readonly cols: readonly C[] } | { readonly rows: Row<TableName>[] });
 
 /**
  * The input side of an analyzer replica. Its router repartitions the sample topics by run; it owns
@@ -62,6 +66,7 @@ export class RunOwnership {
   /** Per owned partition: forgotten with the partition, so taking it back replays it in full. */
   private readonly seenRuns = new Map<number, SeenMessages>();
   private readonly seenHosts = new SeenMessages();
+  private readonly instance = randomUUID();
 
   /**
    * `holdForReplay` (default: on Kafka) keeps each partition's commits at its oldest open run. In
@@ -108,6 +113,19 @@ export class RunOwnership {
     await this.bus.producer().send(ANALYZER_RUNS_TOPIC, [{ key: runId, value: new TextEncoder().encode(runId), headers: { [MARKER]: FINALISED, run_id: runId } }]);
     this.forget(runId);
     this.log.info('run analysed', { run_id: runId, partition: o?.partition ?? null });
+  }
+
+  /**
+   * After findings of a live run are published: a copy in the run's partition, after the data they
+   * were found in. A replica that takes the partition over replays the run's data from its first
+   * message (the commits are held there), meets the copy on the way and continues those episodes
+   * under their ids (FindingTracker.adopt), before it judges the run itself. The store, which the
+   * new owner also asks, may not hold them yet: ingest writes about every second, and a rebalance
+   * hands a partition over at once. Only where partitions are replayed (holdForReplay).
+   */
+  async published(runId: string, findings: OutgoingMessage): Promise<void> {
+    if (!this.holdForReplay) return;
+    await this.bus.producer().send(ANALYZER_RUNS_TOPIC, [{ key: runId, value: findings.value, headers: { ...findings.headers, [MARKER]: EPISODES, run_id: runId, [INSTANCE]: this.instance } }]);
   }
 
   /**
@@ -181,6 +199,7 @@ export class RunOwnership {
       const marker = m.headers[MARKER];
       if (marker === FLUSH) this.flushes.get(m.headers.token ?? '')?.();
       else if (marker === FINALISED) this.forget(m.headers.run_id ?? '', this.open.has(m.headers.run_id ?? ''));
+      else if (marker === EPISODES) this.applyEpisodes(m);
       else if (m.headers[HOST_DATA_HEADER] !== undefined) this.applyHost(m, m.headers[HOST_DATA_HEADER]);
       else this.applyRun(b.partition, m.offset, m);
     }
@@ -203,6 +222,23 @@ export class RunOwnership {
       this.log.info('run owned', { run_id: runId, partition, offset });
     }
     this.apply(got);
+  }
+
+  /** Another replica's findings for a run this one owns now (published); a run already analysed, or its rows unreadable, are passed over. */
+  private applyEpisodes(m: BusMessage): void {
+    const runId = m.headers.run_id ?? '';
+    if (m.headers[INSTANCE] === this.instance || !this.open.has(runId)) return;
+    const d = decodeMessage(m);
+    const rows = d.kind === 'ok' && d.value.table === 'findings' ? messageRows(d.value) : null;
+    if (rows?.kind !== 'ok') {
+      this.counters.discard('episodes_unreadable');
+      return;
+    }
+    const findings = rows.value.flatMap((r) => {
+      const f = findingOfRow(r as Record<string, unknown>);
+      return f && f.run_id === runId ? [f] : [];
+    });
+    if (findings.length > 0) this.sink.adopt(runId, findings);
   }
 
   private apply(got: Got): void {
@@ -252,40 +288,6 @@ export class RunOwnership {
       this.counters.discard('repeat');
       return null;
     }
-    const routed = routedColumns(m, read);
-    if (routed) return routed;
-    const d = decodeMessage(m);
-    const columns = d.kind === 'ok' && d.value.table === 'process_samples' ? d.value.columns : null;
-    if (columns) {
-      const cols = columns.map(read);
-      return { table: 'process_samples', first: { run_id: columns[0]?.str('run_id')?.[0] ?? '' }, cols };
-    }
-    const rows = d.kind === 'ok' ? messageRows(d.value) : d;
-    if (d.kind === 'ok' && rows.kind === 'ok') return { table: d.value.table, first: (rows.value[0] ?? {}) as Record<string, unknown>, rows: rows.value };
-    if (rows.kind === 'dead_letter') this.counters.discard(`repartition:${rows.code}`);
-    return null;
-  }
-}
-
-/**
- * Process samples as a router wrote them, read as columns without checking them again: the router
- * ran decodeMessage's checks (size, version, framing, catalog schema, bounds) on these bytes, or
- * encoded them itself, before putting them on the repartition topics, which only routers write (as
- * Kafka Streams trusts its repartition topics). The checks were a third of a run owner's work per
- * message. Null where that does not apply (another table, a schema this replica has not accepted,
- * bytes the column reader refuses or cannot read): decodeMessage then decides, as before.
- */
-function routedColumns<C>(m: BusMessage, read: (b: ColumnBatch) => C): Got<C> | null {
-  if (m.headers.table !== 'process_samples' || m.headers.schema_version !== String(SCHEMA_VERSION)) return null;
-  if (m.value.byteLength === 0 || m.value.byteLength > MAX_MESSAGE_BYTES) return null;
-  try {
-    const columns = readColumns('process_samples', m.value);
-    if (!columns || columns.length === 0 || columns.length > MAX_BATCHES_PER_MESSAGE) return null;
-    let rows = 0;
-    for (const c of columns) rows += c.numRows;
-    if (rows === 0 || rows > MAX_ROWS_PER_MESSAGE) return null;
-    return { table: 'process_samples', first: { run_id: columns[0]?.str('run_id')?.[0] ?? '' }, cols: columns.map(read) };
-  } catch {
-    return null;
+    return readRouted(m, read, (code) => this.counters.discard(`repartition:${code}`));
   }
 }

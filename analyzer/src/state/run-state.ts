@@ -4,6 +4,7 @@ import { MAX_RUN_CGROUPS_PER_HOST, MAX_RUN_PIDS_PER_HOST, addBounded, eventsForR
 import { HOST_HISTORY_MS, type HostState } from './host-state.ts';
 import { meanRankTicks, meanTicks, mergeBySecond } from './tick-agg.ts';
 import { FINE_MS, type MergeTicks, TickSeries, bucketMsFor } from '../window/tick-series.ts';
+import { ColumnStore, type TickStore } from '../window/tick-store.ts';
 
 type RunRow = Row<'runs'>;
 
@@ -63,7 +64,7 @@ export class RunState {
   addRankTick(rank: number, host: string, t: RankTick): void {
     let r = this.rankTicks.get(rank);
     if (!r) {
-      this.rankTicks.set(rank, (r = { host, ticks: this.series(meanRankTicks, userCores) }));
+      this.rankTicks.set(rank, (r = { host, ticks: this.series(meanRankTicks, new ColumnStore(userCores, rankTickOf)) }));
       insertSorted(this.rankOrder, rank, (a, b) => a - b);
     }
     r.ticks.set(t);
@@ -76,8 +77,8 @@ export class RunState {
   }
 
   /** A new series of the run, on the run's grid from its first tick (a host or rank that joins a long run late). */
-  private series<T extends { readonly ts: number }>(merge: MergeTicks<T>, sumOf?: (t: T) => number): TickSeries<T> {
-    const s = new TickSeries(merge, sumOf);
+  private series<T extends { readonly ts: number }>(merge: MergeTicks<T>, store?: TickStore<T>): TickSeries<T> {
+    const s = new TickSeries(merge, store);
     s.compact(this.compacted.bucketMs);
     return s;
   }
@@ -168,6 +169,7 @@ export class RunState {
 }
 
 const userCores = (t: RankTick): number => t.user_cores;
+const rankTickOf = (ts: number, user: number): RankTick => ({ ts, user_cores: user });
 
 /** MPI reports are totals since MPI_Init: a bucket keeps its newest. */
 function lastPoint(ts: number, points: readonly MpiPoint[]): MpiPoint {

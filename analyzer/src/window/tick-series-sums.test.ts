@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FINE_MS, type MergeTicks, TickSeries, bucketMsFor } from './tick-series.ts';
+import { ColumnStore } from './tick-store.ts';
 import { trailing } from './run-window.ts';
 import { progressRate } from '../detectors/peers.ts';
 import { RunState } from '../state/run-state.ts';
@@ -17,23 +18,31 @@ function expected(s: TickSeries<V>, from: number): { n: number; sum: number; fir
   return { n: ticks.length, sum, first: ticks[0]?.ts ?? NaN, last: ticks[ticks.length - 1]?.ts ?? NaN };
 }
 
-describe('TickSeries: a value summed from its columns', () => {
-  it('agrees with the ticks through appends, late inserts, replays and compaction', () => {
+describe('TickSeries kept as columns (ColumnStore)', () => {
+  it('gives the ticks and sums a series of objects gives, through appends, late inserts, replays and compaction', () => {
     let seed = 5;
     const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-    const s = new TickSeries<V>(last, (t) => t.v);
+    const s = new TickSeries<V>(last, new ColumnStore<V>((t) => t.v, (ts, v) => ({ ts, v })));
+    const objects = new TickSeries<V>(last);
     const first = T;
     for (let i = 0; i < 3000; i++) {
       const late = rand() < 0.1 && i > 5;
       const ts = late ? T + (i - 1 - Math.floor(rand() * 5)) * 1000 + (rand() < 0.5 ? 0 : 500) : T + i * 1000;
-      s.set({ ts, v: Math.round(rand() * 1000) / 7 });
+      const tick = { ts, v: Math.round(rand() * 1000) / 7 };
+      expect(s.set(tick)).toBe(objects.set(tick));
       s.compact(bucketMsFor(ts - first));
+      objects.compact(bucketMsFor(ts - first));
       if (i % 97 === 0) {
         const newest = T + i * 1000;
-        for (const from of [newest - 60_000, newest - 1000, newest + 1, newest - FINE_MS + 2000]) expect(s.sumSince(from)).toEqual(expected(s, from));
+        for (const from of [newest - 60_000, newest - 1000, newest + 1, newest - FINE_MS + 2000]) {
+          expect(s.since(from)).toEqual(objects.since(from));
+          expect(s.sumSince(from)).toEqual(expected(objects, from));
+        }
+        expect(s.since(T, bucketMsFor(ts - first))).toEqual(objects.since(T, bucketMsFor(ts - first)));
+        expect(s.size).toBe(objects.size);
       }
     }
-    // A window reaching into the merged history is not summed from the columns.
+    // A window reaching into the merged history is not summed from the columns; a series of objects sums nothing.
     expect(s.sumSince(T)).toBeNull();
     expect(new TickSeries<V>(last).sumSince(T)).toBeNull();
   });

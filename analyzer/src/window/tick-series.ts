@@ -1,3 +1,5 @@
+import { ObjectStore, type TickStore, type WindowSum } from './tick-store.ts';
+
 /** Index of the first item at or after `ts` in a series sorted by time (its length when none is). */
 export function lowerBound(series: readonly { readonly ts: number }[], ts: number): number {
   let lo = 0;
@@ -52,72 +54,53 @@ export function bucketMsFor(ageMs: number): number {
  * (the whole run, at its end) is given on the buckets' grid throughout, one value per bucket.
  */
 export class TickSeries<T extends { readonly ts: number }> {
-  private items: T[] = [];
-  /** Merged buckets older than `items`, on the grid of `bucketMs`, with how many ticks each stands for. */
+  /** Merged buckets older than the store's ticks, on the grid of `bucketMs`, with how many ticks each stands for. */
   private buckets: T[] = [];
   private weights: number[] = [];
   private bucketMs = 0;
   /** Ticks before this time are merged into buckets (-Infinity: none are). */
   private compactedTo = -Infinity;
 
-  /**
-   * With `sumOf`: each recent tick's time and value also as plain numbers, in the items' order, so
-   * a window's sum of that value (`sumSince`) reads two arrays of doubles instead of a tick object
-   * per tick, which lie scattered in the heap.
-   */
-  private readonly cols: { ts: number[]; value: number[] } | null;
-
-  constructor(private readonly merge?: MergeTicks<T>, private readonly sumOf?: (t: T) => number) {
-    this.cols = sumOf ? { ts: [], value: [] } : null;
-  }
+  /** `store`: where the recent ticks are kept (tick-store.ts): as objects by default. */
+  constructor(private readonly merge?: MergeTicks<T>, private readonly store: TickStore<T> = new ObjectStore<T>()) {}
 
   get size(): number {
-    return this.items.length + this.buckets.length;
+    return this.store.length + this.buckets.length;
   }
 
   /** Adds a tick; false for one older than the full-resolution history, whose bucket is merged already. */
   set(t: T): boolean {
     if (t.ts < this.compactedTo) return false;
-    const last = this.items[this.items.length - 1];
-    const c = this.cols;
-    const value = c ? (this.sumOf as (t: T) => number)(t) : 0;
-    if (!last || t.ts > last.ts) {
-      this.items.push(t);
-      c?.ts.push(t.ts);
-      c?.value.push(value);
+    const s = this.store;
+    if (s.length === 0 || t.ts > s.tsAt(s.length - 1)) {
+      s.push(t);
       return true;
     }
-    const at = lowerBound(this.items, t.ts);
-    if (this.items[at]?.ts === t.ts) {
-      this.items[at] = t;
-      if (c) c.value[at] = value;
-    } else {
-      this.items.splice(at, 0, t);
-      c?.ts.splice(at, 0, t.ts);
-      c?.value.splice(at, 0, value);
-    }
+    const at = this.firstAtOrAfter(t.ts);
+    if (at < s.length && s.tsAt(at) === t.ts) s.put(at, t);
+    else s.insert(at, t);
     return true;
   }
 
   /**
-   * The count, sum of `sumOf` (added in time order, as a loop over `since(from)` adds them) and
-   * first and last times of the ticks at or after `from`; null without `sumOf`, or where `from`
-   * reaches into the merged history (ask `since` then).
+   * The count, sum of the store's value (added in time order, as a loop over `since(from)` adds
+   * them) and first and last times of the ticks at or after `from`; null where the store keeps no
+   * value (ObjectStore), or where `from` reaches into the merged history (ask `since` then).
    */
-  sumSince(from: number): { n: number; sum: number; first: number; last: number } | null {
-    const c = this.cols;
-    if (!c || from < this.compactedTo) return null;
+  sumSince(from: number): WindowSum | null {
+    return from < this.compactedTo ? null : this.store.sumFrom(this.firstAtOrAfter(from));
+  }
+
+  /** Index of the store's first tick at or after `ts` (its length when none is). */
+  private firstAtOrAfter(ts: number): number {
     let lo = 0;
-    let hi = c.ts.length;
+    let hi = this.store.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((c.ts[mid] as number) < from) lo = mid + 1;
+      if (this.store.tsAt(mid) < ts) lo = mid + 1;
       else hi = mid;
     }
-    let sum = 0;
-    for (let i = lo; i < c.value.length; i++) sum += c.value[i] as number;
-    const n = c.ts.length - lo;
-    return { n, sum, first: n > 0 ? (c.ts[lo] as number) : NaN, last: n > 0 ? (c.ts[c.ts.length - 1] as number) : NaN };
+    return lo;
   }
 
   /**
@@ -126,11 +109,11 @@ export class TickSeries<T extends { readonly ts: number }> {
    * is given on that grid, the recent ticks bucketed too, so the window has one resolution.
    */
   since(from: number, gridMs = 0): T[] {
-    if ((gridMs === 0 && from >= this.compactedTo) || !this.merge) return this.items.slice(lowerBound(this.items, from));
+    if ((gridMs === 0 && from >= this.compactedTo) || !this.merge) return this.store.slice(this.firstAtOrAfter(from));
     const grid = Math.max(gridMs, this.bucketMs);
     const out = this.buckets.slice(lowerBound(this.buckets, from));
     const weights = this.weights.slice(this.weights.length - out.length);
-    for (const b of groupByBucket(this.items.slice(lowerBound(this.items, from)), grid)) {
+    for (const b of groupByBucket(this.store.slice(this.firstAtOrAfter(from)), grid)) {
       const at = out.length - 1;
       // After a wider grid the first recent bucket may share its start with the last merged one.
       if (out[at]?.ts === b.ts) out[at] = this.merge(b.ts, [out[at] as T, ...b.ticks], [weights[at] ?? 1, ...b.ticks.map(() => 1)]);
@@ -148,14 +131,11 @@ export class TickSeries<T extends { readonly ts: number }> {
   compact(bucketMs: number): void {
     if (!this.merge || bucketMs <= 0) return;
     if (bucketMs > this.bucketMs) this.regrid(bucketMs);
-    const newest = this.items[this.items.length - 1]?.ts ?? -Infinity;
+    const newest = this.store.length > 0 ? this.store.tsAt(this.store.length - 1) : -Infinity;
     const cut = Math.floor((newest - FINE_MS) / this.bucketMs) * this.bucketMs;
     if (!(cut > this.compactedTo)) return;
     this.compactedTo = cut;
-    const n = lowerBound(this.items, cut);
-    this.cols?.ts.splice(0, n);
-    this.cols?.value.splice(0, n);
-    for (const b of groupByBucket(this.items.splice(0, n), this.bucketMs)) this.addBucket(b.ts, b.ticks, b.ticks.map(() => 1));
+    for (const b of groupByBucket(this.store.shift(this.firstAtOrAfter(cut)), this.bucketMs)) this.addBucket(b.ts, b.ticks, b.ticks.map(() => 1));
   }
 
   private regrid(bucketMs: number): void {

@@ -145,8 +145,10 @@ export class AnalyzerService {
 
   private async evaluateLive(run: RunState, tick: number): Promise<void> {
     await this.checkFrozen(run);
-    const m = await this.publishFindings(run, this.live.evaluate(run, tick), Date.now());
-    if (m && !run.afterEnd) await this.input.published(run.run_id, m);
+    // The copy for a later owner (RunOwnership.published) goes beside the publication, not after it: evaluations run
+    // one at a time, so each wait for a broker's acks holds back every run's next evaluation.
+    const copy = run.afterEnd ? undefined : (m: WireMessage): Promise<void> => this.input.published(run.run_id, m);
+    await this.publishFindings(run, this.live.evaluate(run, tick), Date.now(), copy);
   }
 
   private async finalise(run: RunState): Promise<void> {
@@ -175,21 +177,20 @@ export class AnalyzerService {
     this.state.close(run.run_id);
   }
 
-  /** Publishes the findings; returns the message sent (undefined for none). */
-  private async publishFindings(run: RunState, drafts: readonly FindingDraft[], now: number): Promise<WireMessage | undefined> {
+  /** Publishes the findings, and sends `alongside` what it sends, at the same time. */
+  private async publishFindings(run: RunState, drafts: readonly FindingDraft[], now: number, alongside?: (m: WireMessage) => Promise<void>): Promise<void> {
     const rows: Row<'findings'>[] = drafts.map((d) => {
       const f = stampFinding(run.run_id, d, run.afterEnd);
       return { ...f, after_end: f.after_end ?? 0, updated_ts: now, evidence: JSON.stringify(f.evidence) };
     });
-    return this.publish('findings', rows);
+    await this.publish('findings', rows, alongside);
   }
 
-  private async publish<N extends TableName>(table: N, rows: readonly Row<N>[]): Promise<WireMessage | undefined> {
+  private async publish<N extends TableName>(table: N, rows: readonly Row<N>[], alongside?: (m: WireMessage) => Promise<void>): Promise<void> {
     const first = rows[0];
-    if (!first) return undefined;
+    if (!first) return;
     const m = this.encoder.encode(table, rows, 'run_id' in first ? String(first.run_id) : table);
-    await this.opts.bus.producer().send(m.topic, [m]);
+    await Promise.all([this.opts.bus.producer().send(m.topic, [m]), alongside?.(m)]);
     this.counters.sent += rows.length;
-    return m;
   }
 }

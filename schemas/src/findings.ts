@@ -35,9 +35,9 @@ export const findingSchema = z.object({
 export type Finding = z.infer<typeof findingSchema>;
 
 /**
- * A findings row as the wire and the store carry it (its evidence as JSON text) as a Finding, its
- * version (`updated_ts`) left out; null where it is not one. Rows come from other processes: they
- * are checked against the schema before they are trusted.
+ * A findings row as the wire carries it (its evidence as JSON text) as a Finding, its version
+ * (`updated_ts`) left out; null where it is not one. Rows come from other processes: they are
+ * checked against the schema before they are trusted.
  */
 export function findingOfRow(row: Readonly<Record<string, unknown>>): Finding | null {
   if (typeof row.evidence !== 'string') return null;

@@ -10,16 +10,28 @@ import { hash } from 'node:crypto';
  */
 export class SeenMessages {
   private readonly seen = new Set<string>();
+  /**
+   * The digests in the order they came, a ring of `keep`: the oldest is forgotten by its slot.
+   * Forgetting a Set's first entry through an iterator walks every entry deleted before it until
+   * V8 rehashes the table: about 7 µs a message at 25,000 digests, against 0.2 with the ring.
+   */
+  private readonly order: (string | undefined)[];
+  private next = 0;
 
-  constructor(private readonly keep = 100_000) {}
+  constructor(private readonly keep = 100_000) {
+    this.order = new Array<string | undefined>(keep);
+  }
 
   /** True the first time this message is offered; false for a repeat. */
   first(key: string, table: string, value: Uint8Array): boolean {
     // One native call per message (no Hash object); key and table beside the digest of the bytes.
     const digest = `${key}\0${table}\0${hash('sha1', value, 'base64')}`;
     if (this.seen.has(digest)) return false;
+    const oldest = this.order[this.next];
+    if (oldest !== undefined) this.seen.delete(oldest);
+    this.order[this.next] = digest;
+    this.next = (this.next + 1) % this.keep;
     this.seen.add(digest);
-    if (this.seen.size > this.keep) for (const d of this.seen) { this.seen.delete(d); break; }
     return true;
   }
 }

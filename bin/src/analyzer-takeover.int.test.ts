@@ -129,7 +129,7 @@ describe('a run handed over by a rebalance before its findings are stored', () =
     }
     await send('runs', [runRow(true)], RUN);
     await second.finishNow(RUN);
-    await until(() => imbalance().some((f) => f.message.includes('light ranks 3') && imbalance().indexOf(f) >= byFirst));
+    await until(() => imbalance().slice(byFirst).some((f) => f.message.includes('light ranks 3')));
     await second.stop();
     await store.close();
 

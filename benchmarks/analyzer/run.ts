@@ -17,6 +17,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FINE_MS } from '@runlens/analyzer/window/tick-series';
 import { type Recording, loadRecording } from '../lib/recording.ts';
+import { AllocSampling } from './alloc-sampling.ts';
 
 /** The analyzer needs a store only at run end; live analysis never reads it. */
 const noStore = { kind: 'chdb', query: async () => [], insertRows: async () => {}, insertArrow: async () => {} } as unknown as Store;
@@ -88,12 +89,15 @@ async function measure(runs: number, procs: number, ticks: number, warm: number)
   let rows = 0;
   // The first `warm` ticks (the window filling, the code compiling) are measured apart: a long-running analyzer is past them.
   let cold: { cpu: NodeJS.CpuUsage; rows: number } | null = null;
+  // BENCH_ALLOC=1: the bytes allocated over the measured ticks too (alloc-sampling.ts; it costs a little CPU).
+  const alloc = process.env.BENCH_ALLOC === '1' ? new AllocSampling() : null;
   for (let t = 0; t < warm + ticks; t++) {
     if (t === warm && warm > 0) {
       cold = { cpu: process.cpuUsage(cpu0), rows };
       rows = 0;
       cpu0 = process.cpuUsage();
     }
+    if (t === warm) alloc?.start();
     const batch = [];
     for (const m of tickMessages(shape, runs, procs, bg, t0 + t * 1000)) {
       rows += m.rows.length;
@@ -110,6 +114,7 @@ async function measure(runs: number, procs: number, ticks: number, warm: number)
     await analyzer.drained();
   }
   const cpu = process.cpuUsage(cpu0);
+  const allocated = alloc ? await alloc.stop() : null;
   globalThis.gc?.();
   const heap = process.memoryUsage().heapUsed - heap0;
   await analyzer.stop();
@@ -125,6 +130,7 @@ async function measure(runs: number, procs: number, ticks: number, warm: number)
   return {
     runs, procs_per_run: procs, ...(HOSTS_PER_RUN > 1 ? { hosts_per_run: HOSTS_PER_RUN } : {}), ticks, warmup_ticks: warm, rows, shape, cpu_us_per_row: perRow(cpu, rows),
     ...(cold ? { cold_rows: cold.rows, cold_cpu_us_per_row: perRow(cold.cpu, cold.rows) } : {}), heap_mib_per_run: heap / runs / 1048576,
+    ...(allocated === null ? {} : { alloc_kib_per_row: allocated / rows / 1024 }),
   };
 }
 
@@ -141,8 +147,9 @@ async function main(): Promise<void> {
     results.push(await measure(runs, procs, ticks, warm));
   }
   const cold = (r: Record<string, number | string>): string => (r.cold_cpu_us_per_row === undefined ? '-' : Number(r.cold_cpu_us_per_row).toFixed(1));
-  const table = [`| runs tracked | rows | analyzer CPU µs / row | the first ${warm} ticks (cold) | heap MiB / run |`, '|---:|---:|---:|---:|---:|',
-    ...results.map((r) => `| ${r.runs} | ${r.rows} | ${Number(r.cpu_us_per_row).toFixed(1)} | ${cold(r)} | ${Number(r.heap_mib_per_run).toFixed(2)} |`)].join('\n');
+  const kib = (r: Record<string, number | string>): string => (r.alloc_kib_per_row === undefined ? '-' : Number(r.alloc_kib_per_row).toFixed(2));
+  const table = [`| runs tracked | rows | analyzer CPU µs / row | the first ${warm} ticks (cold) | heap MiB / run | allocated KiB / row |`, '|---:|---:|---:|---:|---:|---:|',
+    ...results.map((r) => `| ${r.runs} | ${r.rows} | ${Number(r.cpu_us_per_row).toFixed(1)} | ${cold(r)} | ${Number(r.heap_mib_per_run).toFixed(2)} | ${kib(r)} |`)].join('\n');
   process.stdout.write(`${table}\n`);
   writeFileSync(join(import.meta.dirname, 'results.json'), JSON.stringify(results, null, 2));
 }

@@ -4,7 +4,7 @@ import { MAX_RUN_CGROUPS_PER_HOST, MAX_RUN_PIDS_PER_HOST, addBounded, eventsForR
 import { HOST_HISTORY_MS, type HostState } from './host-state.ts';
 import { meanRankTicks, meanTicks, mergeBySecond } from './tick-agg.ts';
 import { FINE_MS, type MergeTicks, TickSeries, bucketMsFor } from '../window/tick-series.ts';
-import { ColumnStore, type TickStore } from '../window/tick-store.ts';
+import { ColumnStore, type TickStore, type WindowSum } from '../window/tick-store.ts';
 
 type RunRow = Row<'runs'>;
 
@@ -137,7 +137,8 @@ export class RunState {
       // Run-level ticks sum all hosts, so they are judged against the whole allocation.
       run_id: this.run_id, host: first?.host ?? '', alloc_cores: this.allocCores * Math.max(1, views.length), alloc_gpus: this.meta?.alloc_gpus ?? 0,
       mem_total_bytes: first?.profile?.mem_total_bytes ?? first?.node[first.node.length - 1]?.mem_total_bytes ?? null,
-      ticks: views.length === 1 ? [...(first?.ticks ?? [])] : mergeBySecond(views.map((v) => v.ticks)),
+      // One host's ticks are the run's: the same array, which no reader changes, not a copy per run and tick.
+      ticks: views.length === 1 ? (first?.ticks ?? []) : mergeBySecond(views.map((v) => v.ticks)),
       node: first?.node ?? [], hosts: views, ranks, ...(mpi.length > 0 ? { mpi } : {}), ...(grid > 0 ? { tick_s: grid / 1000 } : {}),
     };
   }
@@ -146,9 +147,7 @@ export class RunState {
   private rankView(rank: number, from: number, grid: number): RankView {
     const r = this.rankTicks.get(rank) as { host: string; ticks: TickSeries<RankTick> };
     const user = grid === 0 ? r.ticks.sumSince(from) : null;
-    if (!user) return { rank, host: r.host, ticks: r.ticks.since(from, grid) };
-    let ticks: RankTick[] | undefined;
-    return { rank, host: r.host, get ticks(): RankTick[] { return (ticks ??= r.ticks.since(from)); }, user };
+    return user ? new SummedRank(rank, r.host, r.ticks, from, user) : { rank, host: r.host, ticks: r.ticks.since(from, grid) };
   }
 
   private hostView(host: string, ticks: RunTick[], h: HostState | undefined, windowFrom: number): HostView {
@@ -165,6 +164,17 @@ export class RunState {
       cgroup: h ? h.between(h.cgroup.get(this.run_id) ?? [], from, to) : [],
       ib: h ? h.between(h.ib, from, to) : [], events, live,
     };
+  }
+}
+
+/** A rank's view from its columns' sums, its ticks made only if read (a class: no closure per rank and tick). */
+class SummedRank implements RankView {
+  private cut: RankTick[] | undefined;
+
+  constructor(readonly rank: number, readonly host: string, private readonly series: TickSeries<RankTick>, private readonly from: number, readonly user: WindowSum) {}
+
+  get ticks(): RankTick[] {
+    return (this.cut ??= this.series.since(this.from));
   }
 }
 

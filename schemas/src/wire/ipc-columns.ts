@@ -32,8 +32,12 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * skip apache-arrow's decode and per-row objects.
  */
 export class ColumnBatch {
-  private readonly nums = new Map<string, Float64Array>();
-  private readonly strs = new Map<string, readonly (string | null)[]>();
+  /**
+   * Columns read so far, by their place's index (a column's numbers or strings, never both): an
+   * array per batch rather than a Map per kind, which grew its table column by column, for every
+   * message the analyzer reads.
+   */
+  private readonly read: (Float64Array | readonly (string | null)[] | undefined)[];
   /** Made on first use: the stream's readers (numbers and strings) never ask for values or slots. */
   private vals: Map<string, readonly (number | string | null)[]> | undefined;
   private slots: Map<string, Slot> | undefined;
@@ -41,7 +45,9 @@ export class ColumnBatch {
   constructor(
     private readonly bytes: Buffer, private readonly view: DataView, private readonly body: number, readonly numRows: number,
     private readonly meta: BatchMeta,
-  ) {}
+  ) {
+    this.read = new Array<undefined>(meta.places.size);
+  }
 
   /** The batch's columns, in its schema's order. */
   columnNames(): readonly string[] {
@@ -62,16 +68,16 @@ export class ColumnBatch {
 
   /** A numeric or time column as numbers (epoch ms for times); a missing value is NaN. Undefined when the batch has no such column. */
   num(name: string): Float64Array | undefined {
-    let out = this.nums.get(name);
-    if (out) return out;
     const p = this.meta.places.get(name);
     if (!p || p.type === 'str' || p.type === 'lc' || p.type === 'str_list') return undefined;
+    let out = this.read[p.index] as Float64Array | undefined;
+    if (out) return out;
     // Read from the place itself, not a Slot: a reader of many small messages builds no object per column.
     const { bb, nodes, buffers } = this.meta;
     const validity = int64At(bb, nodes + 16 * p.node + 8) > 0 && int64At(bb, buffers + 16 * p.buffer + 8) > 0
       ? this.body + int64At(bb, buffers + 16 * p.buffer) : -1;
     out = this.numbers(p.type, this.body + int64At(bb, buffers + 16 * (p.buffer + 1)), validity);
-    this.nums.set(name, out);
+    this.read[p.index] = out;
     return out;
   }
 
@@ -88,10 +94,10 @@ export class ColumnBatch {
 
   /** A string column; a missing value is null. Undefined when the batch has no such column. */
   str(name: string): readonly (string | null)[] | undefined {
-    let out = this.strs.get(name);
-    if (out) return out;
     const p = this.meta.places.get(name);
     if (!p || (p.type !== 'str' && p.type !== 'lc')) return undefined;
+    let out = this.read[p.index] as readonly (string | null)[] | undefined;
+    if (out) return out;
     const { bb, nodes, buffers } = this.meta;
     const validity = int64At(bb, nodes + 16 * p.node + 8) > 0 && int64At(bb, buffers + 16 * p.buffer + 8) > 0
       ? this.body + int64At(bb, buffers + 16 * p.buffer) : -1;
@@ -111,7 +117,7 @@ export class ColumnBatch {
       prevTo = to;
       list[i] = prev;
     }
-    this.strs.set(name, (out = list));
+    this.read[p.index] = out = list;
     return out;
   }
 
@@ -155,7 +161,7 @@ export class ColumnBatch {
 }
 
 /** Where a column's field node and first buffer are in a batch of its layout (the IPC order): the same for every batch of that schema. */
-interface Place { readonly type: ColumnType; readonly node: number; readonly buffer: number; readonly count: number; readonly list: boolean }
+interface Place { readonly index: number; readonly type: ColumnType; readonly node: number; readonly buffer: number; readonly count: number; readonly list: boolean }
 
 /** A batch's metadata: its field nodes and buffers vectors, and where each column's are. */
 interface BatchMeta { readonly bb: ByteBuffer; readonly nodes: number; readonly buffers: number; readonly places: ReadonlyMap<string, Place> }
@@ -177,7 +183,7 @@ function placesOf(layout: readonly IpcColumn[], types: Readonly<Record<string, {
   let buffer = 0;
   for (const c of layout) {
     const count = c.kind === 'fixed' ? 1 : c.kind === 'utf8' ? 2 : 4;
-    places.set(c.name, { type: types[c.name]?.type ?? 'str', node, buffer, count, list: c.kind === 'list_utf8' });
+    places.set(c.name, { index: places.size, type: types[c.name]?.type ?? 'str', node, buffer, count, list: c.kind === 'list_utf8' });
     node += c.kind === 'list_utf8' ? 2 : 1;
     buffer += 1 + count;
   }

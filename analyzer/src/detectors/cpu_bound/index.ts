@@ -1,5 +1,4 @@
 import { defineDetector, fullRange, round, runFinding } from '../detector.ts';
-import { mean } from '../../lib/stats.ts';
 import { NO_STORAGE, runStorage } from '../../window/storage-capability.ts';
 import { waitsOnIo } from '../io_bound/waits-on-io.ts';
 
@@ -21,18 +20,28 @@ export const cpuBound = defineDetector({
   description: 'Most CPU time comes from processes that saturate their threads.',
   evaluate(w) {
     const cap = runStorage((w.hosts ?? []).map((h) => h.storage ?? NO_STORAGE));
-    const ticks = w.ticks.filter((t) => !waitsOnIo(w, t, cap));
-    if (ticks.length < 3) return [];
-    // Kernel-dominated CPU is not the run's own compute (see io_metadata_bound).
-    const bound = ticks.filter((t) => t.cpu_cores >= MIN_CPU_CORES && t.pegged_cpu_cores >= PEGGED_SHARE * t.cpu_cores
-      && t.user_cores >= MIN_USER_SHARE * t.cpu_cores);
-    const share = bound.length / ticks.length;
-    if (share < MIN_TICK_SHARE || bound.length < MIN_COMPUTE_SHARE * w.ticks.length) return [];
-    const cores = mean(bound.map((t) => t.cpu_cores));
+    // Counted in one pass, not filtered into arrays: asked per run at every tick.
+    let computing = 0;
+    let bound = 0;
+    let boundCores = 0;
+    for (const t of w.ticks) {
+      if (waitsOnIo(w, t, cap)) continue;
+      computing++;
+      // Kernel-dominated CPU is not the run's own compute (see io_metadata_bound).
+      if (t.cpu_cores >= MIN_CPU_CORES && t.pegged_cpu_cores >= PEGGED_SHARE * t.cpu_cores && t.user_cores >= MIN_USER_SHARE * t.cpu_cores) {
+        bound++;
+        boundCores += t.cpu_cores;
+      }
+    }
+    if (computing < 3) return [];
+    const share = bound / computing;
+    if (share < MIN_TICK_SHARE || bound < MIN_COMPUTE_SHARE * w.ticks.length) return [];
+    // The bound ticks' mean, their cores added in time order as mean() adds them.
+    const cores = boundCores / bound;
     return [runFinding('cpu_bound', w, fullRange(w), {
       severity: 'info',
       confidence: round(Math.min(1, share)),
-      message: `CPU-bound: ${round(cores, 2)} cores busy computing in ${Math.round(share * 100)}% of samples${ticks.length < w.ticks.length ? ' not waiting on storage' : ''}`,
+      message: `CPU-bound: ${round(cores, 2)} cores busy computing in ${Math.round(share * 100)}% of samples${computing < w.ticks.length ? ' not waiting on storage' : ''}`,
       advice: cores < w.alloc_cores - 0.5
         ? 'Compute limits this run but not all allocated cores are used: parallelise the hot loop (perf record / gprof on the busiest process).'
         : 'Compute limits this run: profile the hot loops (perf record -g, or VTune/uProf) and check vectorisation and compiler flags.',

@@ -1,5 +1,6 @@
 import { type FindingDraft, defineDetector, round, runFinding } from '../detector.ts';
-import { hasHostCause, hostCause, peerRatios, rankProgress, rankSpan } from '../peers.ts';
+import { median } from '../../lib/stats.ts';
+import { hasHostCause, hostCause, rankProgress, rankSpan } from '../peers.ts';
 import type { RunWindow } from '../../window/run-window.ts';
 import { type MpiRankWork, mpiWork } from './mpi-work.ts';
 
@@ -9,18 +10,23 @@ export const MIN_TICKS = 5;
 
 type Outliers = { spread: number; low: number[]; high: number[] };
 
-/** Ranks whose work is outside [LOW, HIGH] × the median; `excused` light ranks are not blamed. */
-function outliersOf(work: ReadonlyMap<number, number>, excused: (rank: number) => boolean): Outliers | null {
-  // One pass over the ratios, in their order, without entry arrays (asked per run at every tick).
+/**
+ * Ranks whose work is outside [LOW, HIGH] × the median; `excused(i)` light ranks are not blamed.
+ * Ranks and their work as two arrays, in one pass (asked per run at every tick: Maps of the
+ * ranks and of their ratios were a tenth of what the live evaluation allocated).
+ */
+function outliersOf(ranks: readonly number[], work: readonly number[], excused: (i: number) => boolean): Outliers | null {
+  const med = median(work);
   const low: number[] = [];
   const high: number[] = [];
   let max = -Infinity;
   let min = Infinity;
-  for (const [r, x] of peerRatios(work)) {
+  for (let i = 0; i < ranks.length; i++) {
+    const x = med > 0 ? (work[i] as number) / med : 1;
     max = Math.max(max, x);
     min = Math.min(min, x);
-    if (x < IMBALANCE_LOW && !excused(r)) low.push(r);
-    if (x > IMBALANCE_HIGH) high.push(r);
+    if (x < IMBALANCE_LOW && !excused(i)) low.push(ranks[i] as number);
+    if (x > IMBALANCE_HIGH) high.push(ranks[i] as number);
   }
   if (low.length + high.length === 0) return null;
   return { spread: max / Math.max(min, 1e-9), low, high };
@@ -46,7 +52,7 @@ function imbalance(w: RunWindow, o: Outliers, range: { start: number; end: numbe
 
 /** With PMPI reports: compute = CPU outside MPI; the heavy ranks are those that wait least in MPI. */
 function fromMpi(w: RunWindow, work: readonly MpiRankWork[]): FindingDraft[] {
-  const o = outliersOf(new Map(work.map((r) => [r.rank, r.compute_cores])), () => false);
+  const o = outliersOf(work.map((r) => r.rank), work.map((r) => r.compute_cores), () => false);
   if (!o) return [];
   const pctOf = (r: MpiRankWork): number => Math.round(r.mpi_share * 100);
   const share = (ranks: number[]): string => work.filter((r) => ranks.includes(r.rank)).map((r) => `${pctOf(r)}%`).join(', ');
@@ -80,11 +86,15 @@ export const loadImbalance = defineDetector({
     // Which hosts show a cause of their own matters only for a light rank: asked once, and only then.
     let blamed: Set<string> | null = null;
     const blamedHosts = (): Set<string> => (blamed ??= new Set((w.hosts ?? []).filter((h) => hasHostCause(hostCause(h))).map((h) => h.host)));
-    const hostOf = new Map(ranks.map((r) => [r.rank, r.host]));
-    const o = outliersOf(new Map(ranks.map((r) => [r.rank, rankProgress(r)])), (r) => blamedHosts().has(hostOf.get(r) ?? ''));
+    const o = outliersOf(ranks.map((r) => r.rank), ranks.map(rankProgress), (i) => blamedHosts().has(ranks[i]?.host ?? ''));
     if (!o) return [];
-    const start = Math.min(...ranks.map((r) => rankSpan(r).first));
-    const end = Math.max(...ranks.map((r) => rankSpan(r).last));
+    let start = Infinity;
+    let end = -Infinity;
+    for (const r of ranks) {
+      const span = rankSpan(r);
+      start = Math.min(start, span.first);
+      end = Math.max(end, span.last);
+    }
     return [imbalance(w, o, { start, end }, { ranks: ranks.length, why: 'user CPU', evidence: {} })];
   },
 });

@@ -1,9 +1,11 @@
 import { defineDetector, fullRange, round, runFinding } from '../detector.ts';
-import { type RunWindow, spanSeconds } from '../../window/run-window.ts';
-import { mean } from '../../lib/stats.ts';
+import { type RunTick, type RunWindow, spanSeconds } from '../../window/run-window.ts';
+import { meanBy } from '../../lib/stats.ts';
 
 export const EFFICIENCY_THRESHOLD = 0.6;
 export const IDLE_CPU_CORES = 0.02;
+
+const cpuCores = (t: RunTick): number => t.cpu_cores;
 
 /**
  * Cores the run used while its samples cover it: a tick's cores are its CPU over the interval
@@ -14,7 +16,7 @@ export const IDLE_CPU_CORES = 0.02;
 function coresOverRun(w: RunWindow): number {
   const live = w.hosts?.[0]?.live;
   const tickMs = (w.tick_s ?? 1) * 1000;
-  if (!live || live.end <= live.start) return mean(w.ticks.map((t) => t.cpu_cores));
+  if (!live || live.end <= live.start) return meanBy(w.ticks, cpuCores);
   let cpuS = 0;
   let coveredS = 0;
   for (const t of w.ticks) {
@@ -24,7 +26,7 @@ function coresOverRun(w: RunWindow): number {
     cpuS += t.cpu_cores * tickMs / 1000;
     coveredS += covered / 1000;
   }
-  return coveredS > 0 ? cpuS / coveredS : mean(w.ticks.map((t) => t.cpu_cores));
+  return coveredS > 0 ? cpuS / coveredS : meanBy(w.ticks, cpuCores);
 }
 
 /** Allocated cores left unused: efficiency = CPU used / allocated cores, over the active run. */
@@ -33,10 +35,11 @@ export const lowCpuUtilization = defineDetector({
   description: 'The run uses well below its allocated cores.',
   evaluate(w) {
     if (w.ticks.length < 3 || spanSeconds(w.ticks) < 3) return [];
-    const active = w.ticks.filter((t) => t.cpu_cores >= IDLE_CPU_CORES);
+    let active = 0;
+    for (const t of w.ticks) if (t.cpu_cores >= IDLE_CPU_CORES) active++;
     // A run idle nearly throughout is reported as `idle`, not as this.
-    if (active.length < 0.2 * w.ticks.length) return [];
-    const used = w.live === true ? mean(w.ticks.map((t) => t.cpu_cores)) : coresOverRun(w);
+    if (active < 0.2 * w.ticks.length) return [];
+    const used = w.live === true ? meanBy(w.ticks, cpuCores) : coresOverRun(w);
     const efficiency = used / w.alloc_cores;
     if (efficiency >= EFFICIENCY_THRESHOLD) return [];
     const unused = w.alloc_cores - used;

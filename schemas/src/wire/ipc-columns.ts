@@ -32,11 +32,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * skip apache-arrow's decode and per-row objects.
  */
 export class ColumnBatch {
-  /**
-   * Columns read so far, by their place's index (a column's numbers or strings, never both): an
-   * array per batch rather than a Map per kind, which grew its table column by column, for every
-   * message the analyzer reads.
-   */
+  /** Columns read so far (numbers or strings), by place index: an array, not a Map per kind grown column by column per message. */
   private readonly read: (Float64Array | readonly (string | null)[] | undefined)[];
   /** Made on first use: the stream's readers (numbers and strings) never ask for values or slots. */
   private vals: Map<string, readonly (number | string | null)[]> | undefined;

@@ -4,7 +4,8 @@ import { DEFAULT_HYSTERESIS, type FindingDraft, type Hysteresis } from '../detec
 import { DETECTORS } from '../detectors/registry.ts';
 import type { HostState } from '../state/host-state.ts';
 import type { RunState } from '../state/run-state.ts';
-import { type RunWindow, trailing } from '../window/run-window.ts';
+import type { RunWindow } from '../window/run-window.ts';
+import { trailing } from '../window/trailing.ts';
 import { FindingTracker } from './finding-tracker.ts';
 
 const LIVE = DETECTORS.filter((d) => d.live !== false);

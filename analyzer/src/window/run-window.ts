@@ -126,6 +126,14 @@ export interface HostView {
 }
 
 /**
+ * Whether a host's view holds any GPU, InfiniBand or kernel-event data: the detectors of those
+ * skip a run that has none before building anything (they are asked per run at every tick).
+ */
+export const hasGpuTicks = (h: HostView): boolean => h.gpus.length > 0;
+export const hasIbTicks = (h: HostView): boolean => h.ib.length > 0;
+export const hasEvents = (h: HostView): boolean => (h.events?.length ?? 0) > 0;
+
+/**
  * A rank's tick: the one value its reader (load_imbalance's progress) takes from it. A run keeps a
  * series per rank for FINE_MS (tick-series.ts): as a RunTick's 17 values per rank and second they
  * were most of the analyzer's heap, and cutting them took about a third off its CPU per row
@@ -238,51 +246,4 @@ export function nearest<T extends { ts: number }>(series: readonly T[], ts: numb
 /** The node tick nearest in time to `ts` (node and process ticks share tick times per host). */
 export function nodeAt(window: RunWindow, ts: number): NodeTick | null {
   return nearest(window.node, ts);
-}
-
-/** The items at or after `from`, in their order: a slice where the series is in time order (a window's is), a filter otherwise. */
-function since<T extends { ts: number }>(s: readonly T[], from: number): T[] {
-  let prev = -Infinity;
-  let ordered = !Number.isNaN(from);
-  for (let i = 0; i < s.length && ordered; i++) {
-    const t = (s[i] as T).ts;
-    ordered = t >= prev;
-    prev = t;
-  }
-  return ordered ? s.slice(lowerBound(s, from)) : s.filter((t) => t.ts >= from);
-}
-
-/** A host's view from `from` on: its ticks from `from`, its host series from 1.5 s before. */
-function hostSince(h: HostView, from: number): HostView {
-  const near = from - 1500;
-  return {
-    ...h, ticks: since(h.ticks, from), node: since(h.node, near), background: since(h.background, near), cgroup: since(h.cgroup, near),
-    gpus: since(h.gpus, near), ib: since(h.ib, near), ...(h.live ? { live: { start: Math.max(h.live.start, from), end: h.live.end } } : {}),
-  };
-}
-
-/** A window's ranks from `from` on, cut when first read: the detectors with a short live window judge the run and its hosts, not its ranks. */
-class LazyRanks {
-  private cut: RankView[] | undefined;
-
-  constructor(private readonly ranks: readonly RankView[], private readonly from: number) {}
-
-  get(): RankView[] {
-    return (this.cut ??= this.ranks.map((r) => ({ rank: r.rank, host: r.host, ticks: since(r.ticks, this.from) })));
-  }
-}
-
-/**
- * The newest part of a window, from `from` (epoch ms) on: what RunState.window(from) gives, cut
- * from a longer window already built instead of from the run's state again. Host series keep the
- * same 1.5 s margin; kernel events keep the ownership the longer window gave them.
- */
-export function trailing(w: RunWindow, from: number): RunWindow {
-  // Named functions, no closures: a window is cut per run and tick (a closure per cut costs its making and naming).
-  const hosts = w.hosts?.map((h) => hostSince(h, from));
-  const out: RunWindow = { ...w, ticks: since(w.ticks, from), node: since(w.node, from - 1500), ...(hosts ? { hosts } : {}) };
-  const ranks = w.ranks;
-  if (!ranks) return out;
-  const lazy = new LazyRanks(ranks, from);
-  return Object.defineProperty(out, 'ranks', { get: lazy.get.bind(lazy), enumerable: true });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FINE_MS, type MergeTicks, TickSeries, bucketMsFor } from './tick-series.ts';
 import { ColumnStore } from './tick-store.ts';
-import { trailing } from './run-window.ts';
+import { trailing } from './trailing.ts';
 import { progressRate } from '../detectors/peers.ts';
 import { RunState } from '../state/run-state.ts';
 import type { RunTick } from './run-window.ts';

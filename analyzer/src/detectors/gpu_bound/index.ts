@@ -1,7 +1,7 @@
 import { defineDetector, round } from '../detector.ts';
 import type { FindingDraft } from '../detector.ts';
 import { mean } from '../../lib/stats.ts';
-import { type GpuTick, type HostView, byGpu } from '../../window/run-window.ts';
+import { type GpuTick, type HostView, byGpu, hasGpuTicks } from '../../window/run-window.ts';
 
 /** A tick counts as busy at or above this utilisation (nvidia-smi percent / 100). */
 export const GPU_BUSY_UTIL_RATIO = 0.9;
@@ -36,6 +36,7 @@ export const gpuBound = defineDetector({
   id: 'gpu_bound',
   description: 'A GPU used by the run is saturated (≥90% utilisation in most samples).',
   evaluate(w) {
+    if (!(w.hosts ?? []).some(hasGpuTicks)) return [];
     return (w.hosts ?? []).flatMap((h) =>
       [...byGpu(h.gpus)].map(([uuid, ticks]) => saturated(h, uuid, ticks)).filter((f): f is FindingDraft => f !== null));
   },

@@ -1,7 +1,7 @@
 import { defineDetector, round } from '../detector.ts';
 import type { FindingDraft } from '../detector.ts';
 import { nearest } from '../../window/run-window.ts';
-import { type GpuTick, type HostView, type RunWindow, byGpu } from '../../window/run-window.ts';
+import { type GpuTick, type HostView, type RunWindow, byGpu, hasGpuTicks } from '../../window/run-window.ts';
 
 /** At or below this utilisation a GPU does nothing (nvidia-smi reports 0-1% on an idle H100). */
 export const GPU_IDLE_MAX_UTIL = 0.05;
@@ -63,6 +63,7 @@ export const gpuIdle = defineDetector({
   id: 'gpu_idle',
   description: 'A GPU allocated to the run has no process on it and does nothing.',
   evaluate(w) {
+    if (!(w.hosts ?? []).some(hasGpuTicks)) return [];
     return (w.hosts ?? []).flatMap((h) => idleOnHost(w, h));
   },
 });

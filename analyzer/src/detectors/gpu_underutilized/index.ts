@@ -1,7 +1,7 @@
 import { defineDetector, round } from '../detector.ts';
 import type { FindingDraft } from '../detector.ts';
 import { mean, median } from '../../lib/stats.ts';
-import { type GpuTick, type HostView, byGpu } from '../../window/run-window.ts';
+import { type GpuTick, type HostView, byGpu, hasGpuTicks } from '../../window/run-window.ts';
 
 /** Mean utilisation below which a GPU the run holds counts as under-used. */
 export const GPU_UNDERUTILIZED_MAX_MEAN_UTIL = 0.4;
@@ -33,6 +33,7 @@ export const gpuUnderutilized = defineDetector({
   id: 'gpu_underutilized',
   description: 'A GPU used by the run averages under 40% utilisation.',
   evaluate(w) {
+    if (!(w.hosts ?? []).some(hasGpuTicks)) return [];
     return (w.hosts ?? []).flatMap((h) =>
       [...byGpu(h.gpus)].map(([uuid, ticks]) => underused(h, uuid, ticks)).filter((f): f is FindingDraft => f !== null));
   },

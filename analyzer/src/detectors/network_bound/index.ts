@@ -1,7 +1,7 @@
 import { defineDetector, round } from '../detector.ts';
 import type { FindingDraft } from '../detector.ts';
 import { mean } from '../../lib/stats.ts';
-import type { HostView, IbTick } from '../../window/run-window.ts';
+import { type HostView, type IbTick, hasIbTicks } from '../../window/run-window.ts';
 
 /** A direction counts as saturated at this share of the link's data rate. */
 export const NETWORK_LINK_SHARE = 0.7;
@@ -61,6 +61,7 @@ export const networkBound = defineDetector({
   id: 'network_bound',
   description: 'An IB port runs at ≥70% of its link rate, or xmit_wait stays high.',
   evaluate(w) {
+    if (!(w.hosts ?? []).some(hasIbTicks)) return [];
     return (w.hosts ?? []).flatMap((h) =>
       [...byPort(h.ib)].map(([port, ticks]) => congested(h, port, ticks)).filter((f): f is FindingDraft => f !== null));
   },

@@ -1,7 +1,7 @@
 import { defineDetector, round } from '../detector.ts';
 import type { FindingDraft } from '../detector.ts';
 import { mib, ownedEvents } from '../node-events.ts';
-import type { HostEvent, HostView } from '../../window/run-window.ts';
+import { type HostEvent, type HostView, hasEvents } from '../../window/run-window.ts';
 
 function advice(e: HostEvent): string {
   if (e.limit_bytes !== null) {
@@ -36,6 +36,7 @@ export const oomKilled = defineDetector({
   id: 'oom_killed',
   description: 'The kernel OOM-killed a process of the run (its memory at the kill against the limit).',
   evaluate(w) {
+    if (!(w.hosts ?? []).some(hasEvents)) return [];
     return (w.hosts ?? []).flatMap((h) => ownedEvents(h, ['oom_kill']).map((e) => toDraft(h, e)));
   },
 });

@@ -1,7 +1,7 @@
 import { defineDetector } from '../detector.ts';
 import type { FindingDraft } from '../detector.ts';
 import { ownedEvents } from '../node-events.ts';
-import type { HostEvent, HostView } from '../../window/run-window.ts';
+import { type HostEvent, type HostView, hasEvents } from '../../window/run-window.ts';
 
 /** The signal the kernel sends for each fault it logs (arch/x86/kernel/traps.c, mm/fault.c). */
 export function signalOf(e: HostEvent): string {
@@ -38,6 +38,7 @@ export const processCrashed = defineDetector({
   id: 'process_crashed',
   description: 'A process of the run crashed on a signal (segfault or trap), with the faulting address and ip.',
   evaluate(w) {
+    if (!(w.hosts ?? []).some(hasEvents)) return [];
     return (w.hosts ?? []).flatMap((h) => ownedEvents(h, ['segfault', 'trap']).map((e) => toDraft(h, e)));
   },
 });

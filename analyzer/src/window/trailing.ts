@@ -1,0 +1,76 @@
+import type { HostView, MpiRankView, NodeTick, RankView, RunTick, RunWindow } from './run-window.ts';
+import { lowerBound } from './tick-series.ts';
+
+/** The items at or after `from`, in their order: a slice where the series is in time order (a window's is), a filter otherwise. */
+function since<T extends { ts: number }>(s: readonly T[], from: number): T[] {
+  let prev = -Infinity;
+  let ordered = !Number.isNaN(from);
+  for (let i = 0; i < s.length && ordered; i++) {
+    const t = (s[i] as T).ts;
+    ordered = t >= prev;
+    prev = t;
+  }
+  return ordered ? s.slice(lowerBound(s, from)) : s.filter((t) => t.ts >= from);
+}
+
+/** A host's view from `from` on: its ticks from `from`, its host series from 1.5 s before. */
+function hostSince(h: HostView, from: number): HostView {
+  const near = from - 1500;
+  return {
+    ...h, ticks: since(h.ticks, from), node: since(h.node, near), background: since(h.background, near), cgroup: since(h.cgroup, near),
+    gpus: since(h.gpus, near), ib: since(h.ib, near), ...(h.live ? { live: { start: Math.max(h.live.start, from), end: h.live.end } } : {}),
+  };
+}
+
+/**
+ * The newest part of a window, from `from` on. Its run-level series are cut at once; its hosts and
+ * ranks when first read: of the detectors shown a short live window, some judge only the run's
+ * ticks (oversubscription), and none its ranks, while a cut is made per run at every tick.
+ */
+class TrailingWindow implements RunWindow {
+  readonly run_id: string;
+  readonly host: string;
+  readonly alloc_cores: number;
+  readonly mem_total_bytes: number | null;
+  readonly ticks: readonly RunTick[];
+  readonly tick_s?: number;
+  readonly node: readonly NodeTick[];
+  readonly mpi?: readonly MpiRankView[];
+  readonly alloc_gpus?: number;
+  readonly live?: boolean;
+  private cutHosts: HostView[] | undefined;
+  private cutRanks: RankView[] | undefined;
+
+  constructor(private readonly w: RunWindow, private readonly from: number) {
+    this.run_id = w.run_id;
+    this.host = w.host;
+    this.alloc_cores = w.alloc_cores;
+    this.mem_total_bytes = w.mem_total_bytes;
+    this.ticks = since(w.ticks, from);
+    this.node = since(w.node, from - 1500);
+    if (w.tick_s !== undefined) this.tick_s = w.tick_s;
+    if (w.mpi !== undefined) this.mpi = w.mpi;
+    if (w.alloc_gpus !== undefined) this.alloc_gpus = w.alloc_gpus;
+    if (w.live !== undefined) this.live = w.live;
+  }
+
+  get hosts(): readonly HostView[] | undefined {
+    if (!this.w.hosts) return undefined;
+    return (this.cutHosts ??= this.w.hosts.map((h) => hostSince(h, this.from)));
+  }
+
+  get ranks(): readonly RankView[] | undefined {
+    if (!this.w.ranks) return undefined;
+    return (this.cutRanks ??= this.w.ranks.map((r) => ({ rank: r.rank, host: r.host, ticks: since(r.ticks, this.from) })));
+  }
+}
+
+/**
+ * The newest part of a window, from `from` (epoch ms) on: what RunState.window(from) gives, cut
+ * from a longer window already built instead of from the run's state again. Host series keep the
+ * same 1.5 s margin; kernel events keep the ownership the longer window gave them. A rank's cut
+ * carries no column sums: it is read from its ticks.
+ */
+export function trailing(w: RunWindow, from: number): RunWindow {
+  return new TrailingWindow(w, from);
+}

@@ -62,7 +62,7 @@ export class ColumnBatch {
     return s;
   }
 
-  /** A numeric or time column as numbers (epoch ms for times); a missing value is NaN. Undefined when the batch has no such column. */
+  /** A numeric or time column as numbers (epoch ms for times; read-only), a missing value NaN. Undefined when the batch has no such column. */
   num(name: string): Float64Array | undefined {
     const p = this.meta.places.get(name);
     if (!p || p.type === 'str' || p.type === 'lc' || p.type === 'str_list') return undefined;
@@ -77,12 +77,14 @@ export class ColumnBatch {
     return out;
   }
 
-  /** A fixed-width column's values from byte `at`; a value whose validity bit (from byte `validity`, -1 for none) is clear is NaN. */
+  /** A fixed-width column from byte `at`, NaN where the validity bit (at byte `validity`, -1: none) is clear; whole doubles are a view on the bytes, not a copy. */
   private numbers(type: ColumnType, at: number, validity: number): Float64Array {
     const n = this.numRows;
-    const out = new Float64Array(n);
     const offset = this.bytes.byteOffset + at;
-    if (type === 'f64' && LITTLE_ENDIAN && offset % 8 === 0) out.set(new Float64Array(this.bytes.buffer, offset, n));
+    const aligned = type === 'f64' && LITTLE_ENDIAN && offset % 8 === 0;
+    if (aligned && validity < 0) return new Float64Array(this.bytes.buffer, offset, n);
+    const out = new Float64Array(n);
+    if (aligned) out.set(new Float64Array(this.bytes.buffer, offset, n));
     else for (let i = 0; i < n; i++) out[i] = this.numberAt(type, at, i);
     if (validity >= 0) for (let i = 0; i < n; i++) if (((this.bytes[validity + (i >> 3)] ?? 0) & (1 << (i & 7))) === 0) out[i] = NaN;
     return out;

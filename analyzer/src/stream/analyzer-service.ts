@@ -34,6 +34,8 @@ export interface AnalyzerOptions {
   readonly longWindowMs?: number;
   /** Quiet time after a run's end row before the final evaluation. */
   readonly settleMs?: number;
+  /** A run whose newest data is this old by the wall clock is closed without an end row (default 10 minutes; a replay of old data needs more). */
+  readonly staleMs?: number;
   /** Hold commits so another replica can replay this one's open runs (default: on Kafka; run-ownership.ts). */
   readonly holdForReplay?: boolean;
 }
@@ -67,7 +69,7 @@ export class AnalyzerService {
         this.opts.log.error('analysis failed', { error: String(e) });
       },
       ready: (runId) => this.input.ready(runId),
-    }, { settleMs: opts.settleMs, minSpacingMs: opts.evalIntervalMs, graceMs: opts.graceMs });
+    }, { settleMs: opts.settleMs, staleMs: opts.staleMs, minSpacingMs: opts.evalIntervalMs, graceMs: opts.graceMs });
     this.input = new RunOwnership(opts.bus, opts.log, opts.agentId, this.counters, {
       add: (table, rows) => {
         this.state.add(table, rows);

@@ -84,7 +84,7 @@ export class AnalyzerState {
       const first = group[0] ?? 0;
       const host = c.host[first] ?? '';
       const ts = c.ts[first] ?? NaN;
-      for (const [runId, procs] of groupBy(group, (i) => c.run_id[i] ?? '')) {
+      for (const [runId, procs] of byRun(c, group)) {
         if (runId === SELF_RUN_ID) continue; // RunLens itself: overhead, not a run nor outside load
         if (runId === '') {
           const t = aggregateCols(ts, c, procs, 1);
@@ -95,8 +95,7 @@ export class AnalyzerState {
         touched.add(runId);
         for (const i of procs) run.addPid(host, c.pid[i] ?? NaN);
         run.addHostTick(host, aggregateCols(ts, c, procs, run.allocCores));
-        const ranked = procs.filter((i) => !Number.isNaN(c.rank[i]));
-        for (const [rank, rp] of byRank(c, ranked)) run.addRankTick(rank, host, rankTick(ts, c, rp));
+        for (const [rank, rp] of byRank(c, procs)) run.addRankTick(rank, host, rankTick(ts, c, rp));
       }
     }
     return touched;
@@ -110,11 +109,20 @@ function byHostAndTick(c: ProcessCols): Iterable<number[]> {
   return one ? (c.n > 0 ? [allRows(c.n)] : []) : groupBy(allRows(c.n), (i) => `${c.host[i]}|${c.ts[i]}`).values();
 }
 
-/** Row indices per rank, in order of first appearance (no string key per row). */
+/** Row indices per run, in order of first appearance; an agent's message mostly holds one run's rows (or none's), seen without a Map. */
+function byRun(c: ProcessCols, idx: readonly number[]): Iterable<[string, readonly number[]]> {
+  const first = c.run_id[idx[0] ?? 0] ?? '';
+  let one = true;
+  for (let k = 1; k < idx.length && one; k++) one = c.run_id[idx[k] as number] === first;
+  return one ? (idx.length > 0 ? [[first, idx]] : []) : groupBy(idx, (i) => c.run_id[i] ?? '');
+}
+
+/** Row indices per rank (rows without one left out), in order of first appearance (no string key per row). */
 function byRank(c: ProcessCols, idx: readonly number[]): Map<number, number[]> {
   const out = new Map<number, number[]>();
   for (const i of idx) {
     const rank = c.rank[i] as number;
+    if (Number.isNaN(rank)) continue;
     const list = out.get(rank);
     if (list) list.push(i);
     else out.set(rank, [i]);

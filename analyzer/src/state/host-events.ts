@@ -22,8 +22,8 @@ export function storedEvent(r: Row<'node_events'>): StoredEvent {
 
 /** Adds to a bounded set; false when it is full (the value is then not kept). */
 export function addBounded<T>(map: Map<string, Set<T>>, key: string, value: T, cap: number): boolean {
-  const set = map.get(key) ?? new Set<T>();
-  map.set(key, set);
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set<T>()));
   if (set.has(value)) return true;
   if (set.size >= cap) return false;
   set.add(value);

@@ -31,21 +31,29 @@ function longestExcursion(xs: readonly number[], med: number, limit: number): [n
 }
 
 /**
- * Whether no point can lie farther than `floor` from the median: the median lies between the
- * smallest and the largest value, so every |x - median| is at most their difference (rounding is
- * monotone, so this holds in floating point too). A steady series is ruled out in one pass,
- * without the two sorts of the median and the MAD, at every tick.
+ * For each of SERIES, whether no point can lie farther than its floor from the median: the median
+ * lies between the smallest and the largest value, so every |x - median| is at most their
+ * difference (rounding is monotone, so this holds in floating point too). A steady series is ruled
+ * out without the two sorts of the median and the MAD. One pass over the ticks for all four, the
+ * fields read directly (SERIES' order): asked per run at every tick.
  */
-export function withinFloor(ticks: readonly RunTick[], get: (t: RunTick) => number, floor: number): boolean {
-  let lo = Infinity;
-  let hi = -Infinity;
+export function withinFloors(ticks: readonly RunTick[]): boolean[] {
+  const lo = [Infinity, Infinity, Infinity, Infinity];
+  const hi = [-Infinity, -Infinity, -Infinity, -Infinity];
   for (const t of ticks) {
-    const x = get(t);
-    if (Number.isNaN(x)) return false;
-    if (x < lo) lo = x;
-    if (x > hi) hi = x;
+    widen(lo, hi, 0, t.cpu_cores);
+    widen(lo, hi, 1, t.storage_bytes_per_s);
+    widen(lo, hi, 2, t.syscalls_per_s);
+    widen(lo, hi, 3, t.invol_ctxsw_per_s);
   }
-  return hi - lo <= floor;
+  // A NaN anywhere leaves its series' high NaN: never within the floor.
+  return SERIES.map((s, k) => (hi[k] as number) - (lo[k] as number) <= s.floor);
+}
+
+function widen(lo: number[], hi: number[], k: number, x: number): void {
+  if (Number.isNaN(x)) hi[k] = NaN;
+  if (x < (lo[k] as number)) lo[k] = x;
+  if (x > (hi[k] as number)) hi[k] = x;
 }
 
 /** One series' outlier, or null: the rule itself, medians and all (outlier asks it only where withinFloor leaves it a chance). */
@@ -66,9 +74,6 @@ export function outlierOf(w: RunWindow, s: (typeof SERIES)[number]): FindingDraf
   });
 }
 
-function outlier(w: RunWindow, s: (typeof SERIES)[number]): FindingDraft | null {
-  return withinFloor(w.ticks, s.get, s.floor) ? null : outlierOf(w, s);
-}
 
 /** Generic: a run-level series far outside its own robust range for a short stretch. */
 export const metricOutlier = defineDetector({
@@ -76,6 +81,7 @@ export const metricOutlier = defineDetector({
   description: 'A series far outside its own robust range (median ± Z MAD) for a short stretch.',
   evaluate(w) {
     if (w.ticks.length < MIN_POINTS) return [];
-    return SERIES.map((s) => outlier(w, s)).filter((f): f is FindingDraft => f !== null);
+    const steady = withinFloors(w.ticks);
+    return SERIES.flatMap((s, k) => (steady[k] ? [] : (outlierOf(w, s) ?? [])));
   },
 });

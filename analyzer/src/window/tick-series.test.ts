@@ -43,6 +43,8 @@ describe('lowerBound / upperBound', () => {
     fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 30 })), fc.integer({ min: -2, max: 32 }), fc.integer({ min: -2, max: 32 }), (raw, a, b) => {
       const s = raw.sort((x, y) => x - y).map((ts, i) => ({ ts, i }));
       expect(s.slice(lowerBound(s, a), upperBound(s, b))).toEqual(s.filter((t) => t.ts >= a && t.ts <= b));
-    }));
+      // Exact indices (they search back from the end): the count of items before `a`, and of items at or before `b`.
+      expect([lowerBound(s, a), upperBound(s, b)]).toEqual([s.filter((t) => t.ts < a).length, s.filter((t) => t.ts <= b).length]);
+    }), { numRuns: 500 });
   });
 });

@@ -1,24 +1,37 @@
 import { ObjectStore, type TickStore, type WindowSum } from './tick-store.ts';
 
-/** Index of the first item at or after `ts` in a series sorted by time (its length when none is). */
+/**
+ * Index of the first item at or after `ts` in a series sorted by time (its length when none is).
+ * Windows ask near the newest end of a host's hour of history: the search gallops back from the
+ * end and bisects only the last stretch, reading a few neighbouring items instead of probes spread
+ * over the series, each a cache miss on a tick object.
+ */
 export function lowerBound(series: readonly { readonly ts: number }[], ts: number): number {
-  let lo = 0;
-  let hi = series.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((series[mid]?.ts ?? Infinity) < ts) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return boundFromEnd(series, ts, false);
 }
 
-/** Index just past the last item at or before `ts` in a series sorted by time. */
+/** Index just past the last item at or before `ts` in a series sorted by time (searched as lowerBound is). */
 export function upperBound(series: readonly { readonly ts: number }[], ts: number): number {
-  let lo = 0;
+  return boundFromEnd(series, ts, true);
+}
+
+/** The first index whose time is past `ts` (`after`) or at or past it, galloping back from the end, then bisecting. */
+function boundFromEnd(series: readonly { readonly ts: number }[], ts: number, after: boolean): number {
   let hi = series.length;
+  let lo = 0;
+  for (let step = 1; hi > 0; step *= 2) {
+    const probe = Math.max(0, hi - step);
+    const t = series[probe]?.ts ?? Infinity;
+    if (after ? t <= ts : t < ts) {
+      lo = probe + 1;
+      break;
+    }
+    hi = probe;
+  }
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((series[mid]?.ts ?? Infinity) <= ts) lo = mid + 1;
+    const t = series[mid]?.ts ?? Infinity;
+    if (after ? t <= ts : t < ts) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -91,10 +104,24 @@ export class TickSeries<T extends { readonly ts: number }> {
     return from < this.compactedTo ? null : this.store.sumFrom(this.firstAtOrAfter(from));
   }
 
-  /** Index of the store's first tick at or after `ts` (its length when none is). */
+  /**
+   * Index of the store's first tick at or after `ts` (its length when none is). Windows and new
+   * ticks ask near the newest end: the search gallops back from there and bisects only the last
+   * stretch, so it reads a few neighbouring ticks rather than probes spread over the run's 10
+   * minutes, each a cache miss (a live evaluation asks once per rank and host at every tick).
+   */
   private firstAtOrAfter(ts: number): number {
+    const s = this.store;
+    let hi = s.length;
     let lo = 0;
-    let hi = this.store.length;
+    for (let step = 1; hi > 0; step *= 2) {
+      const probe = Math.max(0, hi - step);
+      if (s.tsAt(probe) < ts) {
+        lo = probe + 1;
+        break;
+      }
+      hi = probe;
+    }
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (this.store.tsAt(mid) < ts) lo = mid + 1;

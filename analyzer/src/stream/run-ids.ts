@@ -14,3 +14,10 @@ export function runOfRow(row: Readonly<Record<string, unknown>>): string {
  * so a replica owning both applies them once (seen-messages.ts, by host and content).
  */
 export const HOST_DATA_HEADER = 'host_data';
+
+/**
+ * Header of such a copy: the digest of its bytes (seen-messages.ts digestOf), worked out once by the
+ * router for all of a host message's copies, where each run owner hashed its copy again. The owner
+ * trusts it as it trusts the rest of what a router writes on the run-keyed topic.
+ */
+export const DIGEST_HEADER = 'digest';

@@ -5,7 +5,7 @@ import {
 } from '@runlens/schemas';
 import { randomUUID } from 'node:crypto';
 import { RunRouter } from './run-router.ts';
-import { HOST_DATA_HEADER, runOfRow } from './run-ids.ts';
+import { DIGEST_HEADER, HOST_DATA_HEADER, runOfRow } from './run-ids.ts';
 import { type Got, readRouted } from './routed-rows.ts';
 import { SeenMessages } from './seen-messages.ts';
 import { type LoadCols, type ProcessCols, colsOfBatch, colsOfRows, loadColsOfBatch } from '../state/process-cols.ts';
@@ -284,7 +284,7 @@ export class RunOwnership {
    * buffers, other tables as rows. They were read once already, so a failure here is only counted.
    */
   private rowsOf<C>(m: BusMessage, seen: SeenMessages, read: (b: ColumnBatch) => C, key = m.key): Got<C> | null {
-    if (!seen.first(key, m.headers.table ?? '', m.value)) {
+    if (!seen.first(key, m.headers.table ?? '', m.value, m.headers[DIGEST_HEADER])) {
       this.counters.discard('repeat');
       return null;
     }

@@ -6,7 +6,8 @@ import {
 import { type LoadCols, colsOfRows, loadColsOfBatch } from '../state/process-cols.ts';
 import { RUN_LOAD_HEADER, runLoadRows } from '../state/run-load.ts';
 import { HostRuns } from './host-runs.ts';
-import { HOST_DATA_HEADER, runIdOf, runOfRow } from './run-ids.ts';
+import { DIGEST_HEADER, HOST_DATA_HEADER, runIdOf, runOfRow } from './run-ids.ts';
+import { digestOf } from './seen-messages.ts';
 
 /** The analyzer's first stage: one consumer group over the host-keyed sample topics. */
 export const ROUTE_GROUP = 'runlens-analyze-route';
@@ -146,7 +147,10 @@ export class RunRouter {
       // A host with very many runs: one message on the host topic costs less than a copy per run.
       if (runs === undefined || runs.length > MAX_HOST_RUNS) out.push(o);
       else if (runs.length === 0) this.counters.discard('idle_host');
-      else for (const run of runs) out.push(hostDataFor(run, o.key, o));
+      else {
+        const digest = digestOf(o.value);
+        for (const run of runs) out.push(hostDataFor(run, o.key, o, digest));
+      }
     }
     return out;
   }
@@ -169,8 +173,9 @@ export class RunRouter {
 
 type Routed = OutgoingMessage & { topic: string };
 
-/** A host's message as a copy in a run's partition (HOST_DATA_HEADER names the host). */
-const hostDataFor = (run: string, host: string, m: OutgoingMessage): Routed => ({ topic: ANALYZER_RUNS_TOPIC, key: run, value: m.value, headers: { ...m.headers, [HOST_DATA_HEADER]: host } });
+/** A host's message as a copy in a run's partition (HOST_DATA_HEADER names the host; DIGEST_HEADER carries its bytes' digest, worked out once for all copies). */
+const hostDataFor = (run: string, host: string, m: OutgoingMessage, digest: string): Routed =>
+  ({ topic: ANALYZER_RUNS_TOPIC, key: run, value: m.value, headers: { ...m.headers, [HOST_DATA_HEADER]: host, [DIGEST_HEADER]: digest } });
 
 /** One message per destination (the rows of a run, of the host), cut from the message's bytes or encoded from its columns; null where neither applies. */
 function splitColumns(table: TableName, b: ColumnBatch, m: OutgoingMessage): (OutgoingMessage & { topic: string })[] | null {
@@ -225,7 +230,8 @@ class RunLoadBatch {
       if (runs.length < 2) continue;
       const w = encodeMessage('process_samples', rows, h.origin, host);
       const loads = { topic: ANALYZER_HOSTS_TOPIC, key: host, value: w.value, headers: { ...w.headers, [RUN_LOAD_HEADER]: '1' } };
-      for (const run of runs) out.push(hostDataFor(run, host, loads));
+      const digest = digestOf(w.value);
+      for (const run of runs) out.push(hostDataFor(run, host, loads, digest));
     }
     return out;
   }

@@ -1,6 +1,6 @@
 import { type Row, encodeMessage } from '@runlens/schemas';
 import { describe, expect, it } from 'vitest';
-import { SeenMessages } from './seen-messages.ts';
+import { SeenMessages, digestOf } from './seen-messages.ts';
 
 const T = 1_700_000_000_000;
 const rows = (cores: number): Row<'runs'>[] => [{
@@ -20,6 +20,17 @@ describe('seen messages', () => {
     const other = encodeMessage('runs', rows(2), origin, 'r1');
     expect(seen.first(other.key, 'runs', other.value)).toBe(true);
     expect(seen.first('r2', 'runs', once.value)).toBe(true); // the same rows under another key
+  });
+
+  it('takes a router\'s digest of a copy as its own: a copy with it and one without are the same message', () => {
+    const seen = new SeenMessages();
+    const m = encodeMessage('runs', rows(1), { agentId: 'agent-1', seq: 4 }, 'h1');
+    expect(seen.first('h1', 'runs', m.value, digestOf(m.value))).toBe(true);
+    expect(seen.first('h1', 'runs', m.value)).toBe(false);
+    // A header that is not a digest is worked out again from the bytes.
+    const other = encodeMessage('runs', rows(2), { agentId: 'agent-1', seq: 5 }, 'h1');
+    expect(seen.first('h1', 'runs', other.value, 'not a digest')).toBe(true);
+    expect(seen.first('h1', 'runs', other.value, digestOf(other.value))).toBe(false);
   });
 
   it('forgets the oldest beyond its window', () => {

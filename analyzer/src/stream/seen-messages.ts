@@ -8,6 +8,10 @@ import { hash } from 'node:crypto';
  * and host rows applied twice would be kept twice. Repeats come close together, so a bounded
  * window of recent digests catches them.
  */
+/** A message's bytes as SeenMessages tells them apart: SHA-1, base64. */
+export const digestOf = (value: Uint8Array): string => hash('sha1', value, 'base64');
+const DIGEST_LENGTH = 28;
+
 export class SeenMessages {
   private readonly seen = new Set<string>();
   /**
@@ -22,10 +26,14 @@ export class SeenMessages {
     this.order = new Array<string | undefined>(keep);
   }
 
-  /** True the first time this message is offered; false for a repeat. */
-  first(key: string, table: string, value: Uint8Array): boolean {
+  /**
+   * True the first time this message is offered; false for a repeat. `known`: its bytes' digest
+   * where the router worked it out (DIGEST_HEADER); one of another length is not a digest and is
+   * worked out again.
+   */
+  first(key: string, table: string, value: Uint8Array, known?: string): boolean {
     // One native call per message (no Hash object); key and table beside the digest of the bytes.
-    const digest = `${key}\0${table}\0${hash('sha1', value, 'base64')}`;
+    const digest = `${key}\0${table}\0${known?.length === DIGEST_LENGTH ? known : digestOf(value)}`;
     if (this.seen.has(digest)) return false;
     const oldest = this.order[this.next];
     if (oldest !== undefined) this.seen.delete(oldest);

@@ -124,8 +124,8 @@ export class RunState {
     return this.meta && this.meta.alloc_cores > 0 ? this.meta.alloc_cores : 1;
   }
 
-  /** The detectors' view of the run from `from` (epoch ms) on; the whole run by default. */
-  window(hosts: ReadonlyMap<string, HostState>, from = 0): RunWindow {
+  /** The detectors' view of the run from `from` (epoch ms) on; the whole run by default. `live`: RunWindow.live. */
+  window(hosts: ReadonlyMap<string, HostState>, from = 0, live = false): RunWindow {
     // A window reaching into the merged history (the whole run) comes on the run's grid throughout.
     const grid = this.compacted.bucketMs > 0 && from < this.lastDataTs - FINE_MS ? this.compacted.bucketMs : 0;
     const views: HostView[] = this.hostOrder.map((host) => this.hostView(host, (this.hostTicks.get(host) as TickSeries<RunTick>).since(from, grid), hosts.get(host), from));
@@ -140,6 +140,7 @@ export class RunState {
       // One host's ticks are the run's: the same array, which no reader changes, not a copy per run and tick.
       ticks: views.length === 1 ? (first?.ticks ?? []) : mergeBySecond(views.map((v) => v.ticks)),
       node: first?.node ?? [], hosts: views, ranks, ...(mpi.length > 0 ? { mpi } : {}), ...(grid > 0 ? { tick_s: grid / 1000 } : {}),
+      ...(live ? { live } : {}),
     };
   }
 

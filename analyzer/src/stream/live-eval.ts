@@ -26,7 +26,7 @@ export class LiveEvaluator {
 
   /** Findings to publish after the run's tick `tickTs`: newly raised or extended episodes. */
   evaluate(run: RunState, tickTs: number): FindingDraft[] {
-    const long: RunWindow = { ...run.window(this.hosts, tickTs - this.longWindowMs), live: true };
+    const long: RunWindow = run.window(this.hosts, tickTs - this.longWindowMs, true);
     // Each short window is cut once per evaluation (a few distinct lengths), in a loop rather than closures made per run and tick.
     const cuts: { from: number; w: RunWindow }[] = [];
     const found: FindingDraft[] = [];

@@ -116,7 +116,7 @@ export class RunRouter {
     if (columns && (sole || split)) {
       this.counters.received += d.numRows;
       if (d.table === 'process_samples') for (const c of columns) this.noteLoads(loadColsOfBatch(c), m, loads);
-      return sole ? [{ ...sole, value: m.value, headers: m.headers }] : split ?? [];
+      return sole ? [{ topic: sole.topic, key: sole.key, value: m.value, headers: m.headers }] : split ?? [];
     }
     const rows = messageRows(d);
     if (rows.kind !== 'ok') return rows;

@@ -22,6 +22,14 @@ describe('TickSeries: the run\'s ticks kept in order as they arrive', () => {
     }), { numRuns: 300 });
   });
 
+  it('refuses a tick without a time, so a window cut by a search never holds one', () => {
+    const s = new TickSeries<{ ts: number; v: string }>();
+    expect(s.set({ ts: T, v: 'a' })).toBe(true);
+    expect(s.set({ ts: NaN, v: 'bad' })).toBe(false);
+    expect(s.set({ ts: T + 1000, v: 'b' })).toBe(true);
+    expect(s.since(T - 1000).map((t) => t.v)).toEqual(['a', 'b']);
+  });
+
   it('puts a late tick in its place and lets a replayed one replace the value it had', () => {
     const s = new TickSeries<{ ts: number; v: string }>();
     for (const [ts, v] of [[T, 'a'], [T + 2000, 'c'], [T + 3000, 'd'], [T + 1000, 'late'], [T + 2000, 'replayed']] as const) s.set({ ts, v });

@@ -81,9 +81,9 @@ export class TickSeries<T extends { readonly ts: number }> {
     return this.store.length + this.buckets.length;
   }
 
-  /** Adds a tick; false for one older than the full-resolution history, whose bucket is merged already. */
+  /** Adds a tick; false for one older than the full-resolution history, whose bucket is merged already, or one without a time. */
   set(t: T): boolean {
-    if (t.ts < this.compactedTo) return false;
+    if (t.ts < this.compactedTo || Number.isNaN(t.ts)) return false;
     const s = this.store;
     if (s.length === 0 || t.ts > s.tsAt(s.length - 1)) {
       s.push(t);

@@ -13,11 +13,20 @@ function since<T extends { ts: number }>(s: readonly T[], from: number): T[] {
   return ordered ? s.slice(lowerBound(s, from)) : s.filter((t) => t.ts >= from);
 }
 
+/**
+ * The ticks at or after `from` of a run's or host's ticks as RunState.window gives them: always in
+ * time order (a TickSeries' slice, or hosts merged by second), so cut by a search, without the
+ * walk over every tick that `since` makes to learn the order of host series that may arrive late.
+ */
+function ticksSince<T extends { ts: number }>(ticks: readonly T[], from: number): T[] {
+  return Number.isNaN(from) ? ticks.filter((t) => t.ts >= from) : ticks.slice(lowerBound(ticks, from));
+}
+
 /** A host's view from `from` on: its ticks from `from`, its host series from 1.5 s before. */
 function hostSince(h: HostView, from: number): HostView {
   const near = from - 1500;
   return {
-    ...h, ticks: since(h.ticks, from), node: since(h.node, near), background: since(h.background, near), cgroup: since(h.cgroup, near),
+    ...h, ticks: ticksSince(h.ticks, from), node: since(h.node, near), background: since(h.background, near), cgroup: since(h.cgroup, near),
     gpus: since(h.gpus, near), ib: since(h.ib, near), ...(h.live ? { live: { start: Math.max(h.live.start, from), end: h.live.end } } : {}),
   };
 }
@@ -46,7 +55,7 @@ class TrailingWindow implements RunWindow {
     this.host = w.host;
     this.alloc_cores = w.alloc_cores;
     this.mem_total_bytes = w.mem_total_bytes;
-    this.ticks = since(w.ticks, from);
+    this.ticks = ticksSince(w.ticks, from);
     this.node = since(w.node, from - 1500);
     if (w.tick_s !== undefined) this.tick_s = w.tick_s;
     if (w.mpi !== undefined) this.mpi = w.mpi;
@@ -67,9 +76,10 @@ class TrailingWindow implements RunWindow {
 
 /**
  * The newest part of a window, from `from` (epoch ms) on: what RunState.window(from) gives, cut
- * from a longer window already built instead of from the run's state again. Host series keep the
- * same 1.5 s margin; kernel events keep the ownership the longer window gave them. A rank's cut
- * carries no column sums: it is read from its ticks.
+ * from a longer window already built instead of from the run's state again (its ticks, run and
+ * hosts', are in time order, as RunState.window gives them). Host series keep the same 1.5 s
+ * margin; kernel events keep the ownership the longer window gave them. A rank's cut carries no
+ * column sums: it is read from its ticks.
  */
 export function trailing(w: RunWindow, from: number): RunWindow {
   return new TrailingWindow(w, from);

@@ -1,5 +1,9 @@
 import { hash } from 'node:crypto';
 
+/** A message's bytes as SeenMessages tells them apart: SHA-1, base64. */
+export const digestOf = (value: Uint8Array): string => hash('sha1', value, 'base64');
+const DIGEST_LENGTH = 28;
+
 /**
  * Recently applied messages, by content. At-least-once delivery repeats messages: a router that
  * loses its partition mid-batch (a rebalance) or dies before committing has the batch routed again
@@ -8,10 +12,6 @@ import { hash } from 'node:crypto';
  * and host rows applied twice would be kept twice. Repeats come close together, so a bounded
  * window of recent digests catches them.
  */
-/** A message's bytes as SeenMessages tells them apart: SHA-1, base64. */
-export const digestOf = (value: Uint8Array): string => hash('sha1', value, 'base64');
-const DIGEST_LENGTH = 28;
-
 export class SeenMessages {
   private readonly seen = new Set<string>();
   /**

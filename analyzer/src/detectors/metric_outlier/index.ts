@@ -56,7 +56,7 @@ function widen(lo: number[], hi: number[], k: number, x: number): void {
   if (x > (hi[k] as number)) hi[k] = x;
 }
 
-/** One series' outlier, or null: the rule itself, medians and all (outlier asks it only where withinFloor leaves it a chance). */
+/** One series' outlier, or null: the rule itself, medians and all (asked only where withinFloors leaves the series a chance). */
 export function outlierOf(w: RunWindow, s: (typeof SERIES)[number]): FindingDraft | null {
   const xs = w.ticks.map(s.get);
   const med = median(xs);
@@ -73,7 +73,6 @@ export function outlierOf(w: RunWindow, s: (typeof SERIES)[number]): FindingDraf
     evidence: { series: s.name, median: round(med, 3), max_deviation: round(peak, 3), samples: len, z: Z, floor: s.floor, max_share: MAX_SHARE },
   });
 }
-
 
 /** Generic: a run-level series far outside its own robust range for a short stretch. */
 export const metricOutlier = defineDetector({

@@ -138,7 +138,7 @@ export class RunState {
       run_id: this.run_id, host: first?.host ?? '', alloc_cores: this.allocCores * Math.max(1, views.length), alloc_gpus: this.meta?.alloc_gpus ?? 0,
       mem_total_bytes: first?.profile?.mem_total_bytes ?? first?.node[first.node.length - 1]?.mem_total_bytes ?? null,
       // One host's ticks are the run's: the same array, which no reader changes, not a copy per run and tick.
-      ticks: views.length === 1 ? (first?.ticks ?? []) : mergeBySecond(views.map((v) => v.ticks)),
+      ticks: views.length === 1 ? (first?.ticks ?? []) : mergeBySecond(views.map((v) => v.ticks), true),
       node: first?.node ?? [], hosts: views, ranks, ...(mpi.length > 0 ? { mpi } : {}), ...(grid > 0 ? { tick_s: grid / 1000 } : {}),
       ...(live ? { live } : {}),
     };

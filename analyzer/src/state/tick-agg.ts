@@ -96,10 +96,12 @@ export function meanRankTicks(ts: number, ticks: readonly RankTick[], weights: r
 /**
  * Sums ticks of several hosts or ranks that fall in the same second (to the nearest one), each
  * second's ticks added in the series' order. Series in time order (a window's always are) are
- * merged by walking them side by side; others are grouped by second and sorted.
+ * merged by walking them side by side; others are grouped by second and sorted. `ordered`: the
+ * caller knows them in time order (TickSeries slices, which refuse a tick without a time), so the
+ * walk over every tick that checks it is skipped (it was 4% of the CPU for runs across 4 hosts).
  */
-export function mergeBySecond(series: readonly (readonly RunTick[])[]): RunTick[] {
-  if (!series.every(bySecondInOrder)) return mergeAnyOrder(series);
+export function mergeBySecond(series: readonly (readonly RunTick[])[], ordered = false): RunTick[] {
+  if (!ordered && !series.every(bySecondInOrder)) return mergeAnyOrder(series);
   const at = series.map(() => 0);
   const out: RunTick[] = [];
   const group: RunTick[] = [];

@@ -28,6 +28,19 @@ describe('outside load worked out once per tick', () => {
     }
   });
 
+  it('steps over the ticks it knows as their loads grow: each asked window gives what the walk gives', () => {
+    const h = host(30);
+    for (let i = 30; i < 120; i++) {
+      const ts = T + i * 1000;
+      // Ticks of one to three runs, and a replayed load (a new value) of a tick already worked out.
+      for (const run of ['a', 'b', 'c'].slice(0, 1 + (i % 3))) h.addRunLoad({ ts, run_id: run, cpu_cores: 0.1 * i });
+      if (i % 5 === 0) h.addRunLoad({ ts: ts - 3000, run_id: 'a', cpu_cores: 2 });
+      expect(h.outsideFor('b', ts - 60_000, ts).length).toBeGreaterThan(0);
+      const from = ts - 60_000;
+      expect(h.outsideFor('a', from, ts)).toEqual(outsideOf('a', h.between(h.background, from, ts), h.between(h.runLoads, from, ts)));
+    }
+  });
+
   it('a late run load or background row of a tick changes that tick, not the others', () => {
     const h = host(90);
     const before = h.outsideFor('a', T + 30_000, T + 89_000);

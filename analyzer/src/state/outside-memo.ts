@@ -7,11 +7,16 @@ const IDLE_MS = SLOTS * 1000;
 
 const slotOf = (ts: number): number => ((Math.floor(ts / 1000) % SLOTS) + SLOTS) % SLOTS;
 
-/** One run's outside ticks on one host, by slot: valid while the host's tick in that slot has not changed since. */
+/**
+ * One run's outside ticks on one host, by slot: valid while the host's tick in that slot has not
+ * changed since. With each, how many run loads the tick held: a walk over the window steps over a
+ * tick it knows without a search for where the tick's loads end (each probe a cache miss).
+ */
 export class RunOutsideMemo {
   private readonly ts = new Float64Array(SLOTS).fill(NaN);
   private readonly version = new Float64Array(SLOTS);
   private readonly value: (BackgroundTick | null)[] = new Array<BackgroundTick | null>(SLOTS).fill(null);
+  private readonly loads = new Int32Array(SLOTS);
   lastUsed = -Infinity;
 
   constructor(private readonly host: OutsideMemo) {}
@@ -22,13 +27,19 @@ export class RunOutsideMemo {
     return this.ts[k] === ts && this.version[k] === this.host.versionAt(ts) ? this.value[k] : undefined;
   }
 
-  set(ts: number, value: BackgroundTick | null): void {
+  /** How many run loads the tick held when its value was worked out; ask only after `get` gave a value. */
+  loadsAt(ts: number): number {
+    return this.loads[slotOf(ts)] as number;
+  }
+
+  set(ts: number, value: BackgroundTick | null, loads: number): void {
     const version = this.host.versionAt(ts);
     if (version < 0) return;
     const k = slotOf(ts);
     this.ts[k] = ts;
     this.version[k] = version;
     this.value[k] = value;
+    this.loads[k] = loads;
   }
 }
 

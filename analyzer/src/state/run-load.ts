@@ -125,14 +125,16 @@ export function mergeInOrder(
   let any = false;
   for (let i = r.l0; i < r.l1;) {
     const ts = (loads[i] as RunLoadTick).ts;
-    const j = endOfTick(loads, i, r.l1, ts);
     while (seek < r.b1 && (background[seek] as BackgroundTick).ts < ts) seek++;
     const bg = seek < r.b1 && background[seek]?.ts === ts ? background[seek] : undefined;
+    // A tick worked out before is stepped over by its count of loads (unchanged while its version is).
     let o = memo?.get(ts);
+    let j: number;
     if (o === undefined) {
+      j = endOfTick(loads, i, r.l1, ts);
       o = othersAt(runId, ts, loads, i, j, bg);
-      memo?.set(ts, o);
-    }
+      memo?.set(ts, o, j - i);
+    } else j = Math.min(r.l1, i + Math.max(1, (memo as RunOutsideMemo).loadsAt(ts)));
     i = j;
     if (o === null) continue;
     any = true;

@@ -3,7 +3,6 @@ import type { HostView, MpiPoint, MpiRankView, RankTick, RankView, RunTick, RunW
 import { MAX_RUN_CGROUPS_PER_HOST, MAX_RUN_PIDS_PER_HOST, addBounded, eventsForRun } from './host-events.ts';
 import { HOST_HISTORY_MS, type HostState } from './host-state.ts';
 import { meanRankTicks, meanTicks, mergeBySecond } from './tick-agg.ts';
-import { RunSeconds, SECONDS_KEPT_MS } from './run-seconds.ts';
 import { FINE_MS, type MergeTicks, TickSeries, bucketMsFor } from '../window/tick-series.ts';
 import { ColumnStore, type TickStore, type WindowSum } from '../window/tick-store.ts';
 
@@ -48,32 +47,18 @@ export class RunState {
   /** Hosts and ranks in the window's order, kept as they arrive: a window at every tick sorts neither. */
   private readonly hostOrder: string[] = [];
   private readonly rankOrder: number[] = [];
-  /** The hosts' series in that order, and, on two hosts or more, their sums per second (run-seconds.ts; null: to be summed again). */
-  private hostSeries: TickSeries<RunTick>[] = [];
-  private seconds: RunSeconds | null = null;
 
   addHostTick(host: string, t: RunTick): void {
     let m = this.hostTicks.get(host);
     if (!m) {
       this.hostTicks.set(host, (m = this.series(meanTicks)));
       insertSorted(this.hostOrder, host, (a, b) => a.localeCompare(b));
-      this.hostSeries = this.hostOrder.map((h) => this.hostTicks.get(h) as TickSeries<RunTick>);
-      this.seconds = null;
     }
     if (!m.set(t)) return;
     this.firstDataTs = Math.min(this.firstDataTs, t.ts);
     this.lastDataTs = Math.max(this.lastDataTs, t.ts);
     this.newestByHost.set(host, Math.max(this.newestByHost.get(host) ?? 0, t.ts));
     this.compactIfDue();
-    this.sumSecond(t.ts);
-  }
-
-  /** A run on several hosts keeps its sum per second up to date; summed again from the hosts when they changed. */
-  private sumSecond(ts: number): void {
-    if (this.hostSeries.length < 2) return;
-    if (this.seconds) return this.seconds.update(this.hostSeries, ts);
-    this.seconds = new RunSeconds();
-    this.seconds.rebuild(this.hostSeries, Math.max(this.compacted.upTo, this.lastDataTs - SECONDS_KEPT_MS));
   }
 
   addRankTick(rank: number, host: string, t: RankTick): void {
@@ -153,15 +138,10 @@ export class RunState {
       run_id: this.run_id, host: first?.host ?? '', alloc_cores: this.allocCores * Math.max(1, views.length), alloc_gpus: this.meta?.alloc_gpus ?? 0,
       mem_total_bytes: first?.profile?.mem_total_bytes ?? first?.node[first.node.length - 1]?.mem_total_bytes ?? null,
       // One host's ticks are the run's: the same array, which no reader changes, not a copy per run and tick.
-      ticks: views.length === 1 ? (first?.ticks ?? []) : this.runTicks(views, from, grid),
+      ticks: views.length === 1 ? (first?.ticks ?? []) : mergeBySecond(views.map((v) => v.ticks), true),
       node: first?.node ?? [], hosts: views, ranks, ...(mpi.length > 0 ? { mpi } : {}), ...(grid > 0 ? { tick_s: grid / 1000 } : {}),
       ...(live ? { live } : {}),
     };
-  }
-
-  /** The hosts' ticks summed per second: as kept where the window is recent (live), else merged from the hosts' views. */
-  private runTicks(views: readonly HostView[], from: number, grid: number): readonly RunTick[] {
-    return (grid === 0 ? this.seconds?.since(this.hostSeries, from) : null) ?? mergeBySecond(views.map((v) => v.ticks), true);
   }
 
   /** A rank's view: where its recent ticks cover the window, their user-CPU sum from its columns, and its ticks cut only if read. */

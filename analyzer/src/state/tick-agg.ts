@@ -143,7 +143,7 @@ function mergeAnyOrder(series: readonly (readonly RunTick[])[]): RunTick[] {
 }
 
 /** The ticks' fields summed, in the ticks' order (a loop per field would read each tick 16 times). */
-export function sumTicks(ts: number, ticks: readonly RunTick[]): RunTick {
+function sumTicks(ts: number, ticks: readonly RunTick[]): RunTick {
   let cpu = 0; let user = 0; let sys = 0; let pegged = 0; let delay = 0; let rss = 0; let storage = 0; let write = 0;
   let sysBytes = 0; let calls = 0; let invol = 0; let majflt = 0; let procs = 0; let d = 0; let stopped = 0; let threads = 0;
   for (const t of ticks) {

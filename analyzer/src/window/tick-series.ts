@@ -149,12 +149,6 @@ export class TickSeries<T extends { readonly ts: number }> {
     return out;
   }
 
-  /** The recent ticks at or after `from` and before `to`; `from` must not reach into the merged history. */
-  between(from: number, to: number): T[] {
-    const at = this.firstAtOrAfter(from);
-    return this.store.slice(at, Math.max(at, this.firstAtOrAfter(to)));
-  }
-
   /**
    * Merges every whole bucket of `bucketMs` older than FINE_MS before this series' newest tick into
    * the buckets; when the width grew, the buckets held are merged onto the wider grid first. Each

@@ -14,8 +14,8 @@ export interface TickStore<T extends { readonly ts: number }> {
   /** Replaces the tick at `i` (a replayed batch's). */
   put(i: number, t: T): void;
   insert(i: number, t: T): void;
-  /** The ticks from index `from` up to (not including) `to`, its length by default, in a new array. */
-  slice(from: number, to?: number): T[];
+  /** The ticks from index `from` on, in a new array. */
+  slice(from: number): T[];
   /** Removes the first `n` ticks and returns them. */
   shift(n: number): T[];
   /** The sum of the store's value from index `from` on; null where it keeps none. */
@@ -46,8 +46,8 @@ export class ObjectStore<T extends { readonly ts: number }> implements TickStore
     this.items.splice(i, 0, t);
   }
 
-  slice(from: number, to = this.items.length): T[] {
-    return this.items.slice(from, to);
+  slice(from: number): T[] {
+    return this.items.slice(from);
   }
 
   shift(n: number): T[] {
@@ -93,9 +93,9 @@ export class ColumnStore<T extends { readonly ts: number }> implements TickStore
     this.values.splice(i, 0, this.valueOf(t));
   }
 
-  slice(from: number, to = this.ts.length): T[] {
-    const out = new Array<T>(Math.max(0, to - from));
-    for (let i = from; i < to; i++) out[i - from] = this.make(this.ts[i] as number, this.values[i] as number);
+  slice(from: number): T[] {
+    const out = new Array<T>(Math.max(0, this.ts.length - from));
+    for (let i = from; i < this.ts.length; i++) out[i - from] = this.make(this.ts[i] as number, this.values[i] as number);
     return out;
   }
 

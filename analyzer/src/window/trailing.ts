@@ -1,4 +1,4 @@
-import type { HostView, MpiRankView, NodeTick, RankView, RunTick, RunWindow } from './run-window.ts';
+import type { HostView, RankView, RunWindow } from './run-window.ts';
 import { lowerBound } from './tick-series.ts';
 
 /** The items at or after `from`, in their order: a slice where the series is in time order (a window's is), a filter otherwise. */
@@ -36,31 +36,15 @@ function hostSince(h: HostView, from: number): HostView {
  * ranks when first read: of the detectors shown a short live window, some judge only the run's
  * ticks (oversubscription), and none its ranks, while a cut is made per run at every tick.
  */
+interface TrailingWindow extends Omit<RunWindow, 'hosts' | 'ranks'> {}
 class TrailingWindow implements RunWindow {
-  readonly run_id: string;
-  readonly host: string;
-  readonly alloc_cores: number;
-  readonly mem_total_bytes: number | null;
-  readonly ticks: readonly RunTick[];
-  readonly tick_s?: number;
-  readonly node: readonly NodeTick[];
-  readonly mpi?: readonly MpiRankView[];
-  readonly alloc_gpus?: number;
-  readonly live?: boolean;
   private cutHosts: HostView[] | undefined;
   private cutRanks: RankView[] | undefined;
 
   constructor(private readonly w: RunWindow, private readonly from: number) {
-    this.run_id = w.run_id;
-    this.host = w.host;
-    this.alloc_cores = w.alloc_cores;
-    this.mem_total_bytes = w.mem_total_bytes;
-    this.ticks = ticksSince(w.ticks, from);
-    this.node = since(w.node, from - 1500);
-    if (w.tick_s !== undefined) this.tick_s = w.tick_s;
-    if (w.mpi !== undefined) this.mpi = w.mpi;
-    if (w.alloc_gpus !== undefined) this.alloc_gpus = w.alloc_gpus;
-    if (w.live !== undefined) this.live = w.live;
+    // Every other field as the window has it (a field added to RunWindow comes along), its run-level series cut.
+    const { hosts: _hosts, ranks: _ranks, ...rest } = w;
+    Object.assign(this, rest, { ticks: ticksSince(w.ticks, from), node: since(w.node, from - 1500) });
   }
 
   get hosts(): readonly HostView[] | undefined {

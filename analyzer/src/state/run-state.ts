@@ -4,6 +4,7 @@ import { MAX_RUN_CGROUPS_PER_HOST, MAX_RUN_PIDS_PER_HOST, addBounded, eventsForR
 import { HOST_HISTORY_MS, type HostState } from './host-state.ts';
 import { meanRankTicks, meanTicks, mergeBySecond } from './tick-agg.ts';
 import { FINE_MS, type MergeTicks, TickSeries, bucketMsFor } from '../window/tick-series.ts';
+import { RunTickStore } from '../window/run-tick-store.ts';
 import { ColumnStore, type TickStore, type WindowSum } from '../window/tick-store.ts';
 
 type RunRow = Row<'runs'>;
@@ -51,7 +52,7 @@ export class RunState {
   addHostTick(host: string, t: RunTick): void {
     let m = this.hostTicks.get(host);
     if (!m) {
-      this.hostTicks.set(host, (m = this.series(meanTicks)));
+      this.hostTicks.set(host, (m = this.series(meanTicks, new RunTickStore())));
       insertSorted(this.hostOrder, host, (a, b) => a.localeCompare(b));
     }
     if (!m.set(t)) return;

@@ -1,7 +1,7 @@
 import type { Row } from '@runlens/schemas';
 import { MAX_HOST_EVENTS, type StoredEvent, storedEvent } from './host-events.ts';
 import { OutsideMemo } from './outside-memo.ts';
-import { type RunLoadTick, mergeInOrder, outsideOf } from './run-load.ts';
+import { type OutsideSeries, type RunLoadTick, mergeInOrder, outsideOf } from './run-load.ts';
 import { type StorageCapability, hostStorage } from '../window/storage-capability.ts';
 import type { BackgroundTick, CgroupTick, GpuTick, HostProfile, IbTick, NodeTick } from '../window/run-window.ts';
 import { lowerBound, upperBound } from '../window/tick-series.ts';
@@ -9,10 +9,13 @@ import { lowerBound, upperBound } from '../window/tick-series.ts';
 /** Keep this much host history: enough for the long window and a run's recent past. */
 export const HOST_HISTORY_MS = 60 * 60 * 1000;
 
-function trim<T extends { ts: number }>(series: T[], now: number): void {
+/** Drops what is older than the history from the front of a series (and of its times, where kept). */
+function trim<T extends { ts: number }>(series: T[], now: number, times?: number[]): void {
   let n = 0;
   while (n < series.length && (series[n]?.ts ?? now) < now - HOST_HISTORY_MS) n++;
-  if (n > 0) series.splice(0, n);
+  if (n === 0) return;
+  series.splice(0, n);
+  times?.splice(0, n);
 }
 
 /** Keys of one value per time in a host's series: the host (node rows, background), a run, a GPU, a port. */
@@ -27,6 +30,10 @@ export class HostState {
   readonly background: BackgroundTick[] = [];
   /** Every run's CPU on this host per tick (the router's run-load rows, copied into each run's partition). */
   readonly runLoads: RunLoadTick[] = [];
+  /** The times of the background and of the run loads, side by side with them (run-load.ts OutsideSeries), as every window reads them. */
+  private readonly bgTs: number[] = [];
+  private readonly loadTs: number[] = [];
+  private readonly outsideSeries: OutsideSeries = { background: this.background, bgTs: this.bgTs, loads: this.runLoads, loadTs: this.loadTs };
   readonly cgroup = new Map<string, CgroupTick[]>();
   readonly gpus: Omit<GpuTick, 'run_procs'>[] = [];
   readonly ib: IbTick[] = [];
@@ -46,7 +53,7 @@ export class HostState {
    * digest of recent messages no longer catches) replaces it, so host rows are idempotent, as a
    * run's ticks are (TickSeries).
    */
-  private append<T extends { ts: number }>(series: T[], t: T, same: (a: T, b: T) => boolean = anyAtTs): void {
+  private append<T extends { ts: number }>(series: T[], t: T, same: (a: T, b: T) => boolean = anyAtTs, times?: number[]): void {
     const last = series[series.length - 1];
     if (last && t.ts <= last.ts) {
       const at = this.indexOf(series, t, same);
@@ -58,7 +65,8 @@ export class HostState {
     }
     if (Number.isNaN(t.ts)) this.unordered.add(series);
     series.push(t);
-    trim(series, t.ts);
+    times?.push(t.ts);
+    trim(series, t.ts, times);
   }
 
   private indexOf<T extends { ts: number }>(series: readonly T[], t: T, same: (a: T, b: T) => boolean): number {
@@ -76,7 +84,7 @@ export class HostState {
   }
 
   addBackground(t: BackgroundTick): void {
-    this.append(this.background, t);
+    this.append(this.background, t, anyAtTs, this.bgTs);
     this.outside.changed(t.ts);
   }
 
@@ -86,7 +94,7 @@ export class HostState {
    * them differently: by content alone a repeat would not be recognised and would count twice.
    */
   addRunLoad(t: RunLoadTick): void {
-    this.append(this.runLoads, t, sameRun);
+    this.append(this.runLoads, t, sameRun, this.loadTs);
     this.outside.changed(t.ts);
   }
 
@@ -97,8 +105,9 @@ export class HostState {
   outsideFor(runId: string, from: number, to: number): BackgroundTick[] {
     const { background: bg, runLoads: loads } = this;
     if (this.unordered.has(bg) || this.unordered.has(loads)) return outsideOf(runId, this.between(bg, from, to), this.between(loads, from, to));
-    const range = { b0: lowerBound(bg, from - 1500), b1: upperBound(bg, to + 1500), l0: lowerBound(loads, from - 1500), l1: upperBound(loads, to + 1500) };
-    return mergeInOrder(runId, bg, loads, range, this.outside.of(runId));
+    const { bgTs, loadTs } = this;
+    const range = { b0: lowerBound(bgTs, from - 1500), b1: upperBound(bgTs, to + 1500), l0: lowerBound(loadTs, from - 1500), l1: upperBound(loadTs, to + 1500) };
+    return mergeInOrder(runId, this.outsideSeries, range, this.outside.of(runId));
   }
 
   addCgroup(r: Row<'cgroup_samples'>): void {

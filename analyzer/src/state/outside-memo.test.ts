@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HostState } from './host-state.ts';
+import { HOST_HISTORY_MS, HostState } from './host-state.ts';
 import { outsideOf } from './run-load.ts';
 
 const T = 1_700_000_000_000;
@@ -38,6 +38,27 @@ describe('outside load worked out once per tick', () => {
       const from = ts - 60_000;
       for (const run of ['a', 'b']) expect(h.outsideFor(run, from, ts)).toEqual(outsideOf(run, h.between(h.background, from, ts), h.between(h.runLoads, from, ts)));
     }
+  });
+
+  it('past the host\'s hour of history, with replayed rows, the times kept beside the series still find each tick', () => {
+    const h = host(0);
+    const hour = HOST_HISTORY_MS / 1000;
+    for (let i = 0; i < hour + 400; i++) {
+      const ts = T + i * 1000 + (i % 2) * 250;
+      if (i % 3 !== 1) h.addBackground({ ts, cpu_cores: 0.1 * (i % 5), top_comm: `c${i}` });
+      h.addRunLoad({ ts, run_id: 'a', cpu_cores: 1 });
+      if (i % 4 !== 2) h.addRunLoad({ ts, run_id: 'b', cpu_cores: 0.01 * (i % 50) });
+      // A replay: the same tick's rows again, with new values (they replace, never add a tick).
+      if (i % 11 === 0) {
+        h.addRunLoad({ ts, run_id: 'b', cpu_cores: 3 });
+        h.addBackground({ ts, cpu_cores: 2, top_comm: 'replayed' });
+      }
+      if (i < hour - 100 || i % 13 !== 0) continue;
+      const from = ts - 60_000;
+      for (const run of ['a', 'b']) expect(h.outsideFor(run, from, ts)).toEqual(outsideOf(run, h.between(h.background, from, ts), h.between(h.runLoads, from, ts)));
+    }
+    // The oldest ticks were dropped: the history is the last hour.
+    expect((h.runLoads[0]?.ts ?? 0) - T).toBeGreaterThanOrEqual(400 * 1000 - 1000);
   });
 
   it('a late run load or background row of a tick changes that tick, not the others', () => {

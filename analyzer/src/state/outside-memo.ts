@@ -5,7 +5,15 @@ const SLOTS = 256;
 /** A run's memo not asked for this long is dropped (its run ended, or moved to another replica). */
 const IDLE_MS = SLOTS * 1000;
 
-const slotOf = (ts: number): number => ((Math.floor(ts / 1000) % SLOTS) + SLOTS) % SLOTS;
+/**
+ * The slot of a tick's second. Floor and multiply, not `%`: on a double (a time in seconds since
+ * 1970 is not known to fit an int32) `%` is a call to the C library's fmod, and this was 3% of the
+ * analyzer's CPU. The same value for every time, NaN for NaN.
+ */
+const slotOf = (ts: number): number => {
+  const s = Math.floor(ts / 1000);
+  return s - Math.floor(s / SLOTS) * SLOTS;
+};
 
 /**
  * One run's outside ticks on one host, by slot: valid while the host's tick in that slot has not

@@ -1,27 +1,38 @@
 import { ObjectStore, type TickStore, type WindowSum } from './tick-store.ts';
 
 /**
+ * A series sorted by time: items with a time, or the times themselves (a dense array of doubles
+ * kept beside a series of objects, so a search reads no object).
+ */
+type Timed = readonly { readonly ts: number }[] | readonly number[];
+
+/**
  * Index of the first item at or after `ts` in a series sorted by time (its length when none is).
  * Windows ask near the newest end of a host's hour of history: the search gallops back from the
  * end and bisects only the last stretch, reading a few neighbouring items instead of probes spread
  * over the series, each a cache miss on a tick object.
  */
-export function lowerBound(series: readonly { readonly ts: number }[], ts: number): number {
+export function lowerBound(series: Timed, ts: number): number {
   return boundFromEnd(series, ts, false);
 }
 
 /** Index just past the last item at or before `ts` in a series sorted by time (searched as lowerBound is). */
-export function upperBound(series: readonly { readonly ts: number }[], ts: number): number {
+export function upperBound(series: Timed, ts: number): number {
   return boundFromEnd(series, ts, true);
 }
 
+const timeAt = (series: Timed, i: number): number => {
+  const x = series[i];
+  return x === undefined ? Infinity : typeof x === 'number' ? x : x.ts;
+};
+
 /** The first index whose time is past `ts` (`after`) or at or past it, galloping back from the end, then bisecting. */
-function boundFromEnd(series: readonly { readonly ts: number }[], ts: number, after: boolean): number {
+function boundFromEnd(series: Timed, ts: number, after: boolean): number {
   let hi = series.length;
   let lo = 0;
   for (let step = 1; hi > 0; step *= 2) {
     const probe = Math.max(0, hi - step);
-    const t = series[probe]?.ts ?? Infinity;
+    const t = timeAt(series, probe);
     if (after ? t <= ts : t < ts) {
       lo = probe + 1;
       break;
@@ -30,7 +41,7 @@ function boundFromEnd(series: readonly { readonly ts: number }[], ts: number, af
   }
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const t = series[mid]?.ts ?? Infinity;
+    const t = timeAt(series, mid);
     if (after ? t <= ts : t < ts) lo = mid + 1;
     else hi = mid;
   }

@@ -40,4 +40,23 @@ describe('seen messages', () => {
     expect(seen.first('k', 't', v(3))).toBe(false);
     expect(seen.first('k', 't', v(1))).toBe(true);
   });
+
+  it('with a window of one, the key whose last digest is forgotten still knows the new one', () => {
+    const seen = new SeenMessages(1);
+    const v = (n: number): Uint8Array => Uint8Array.of(n);
+    expect(seen.first('k', 't', v(1))).toBe(true);
+    expect(seen.first('k', 't', v(2))).toBe(true);
+    expect(seen.first('k', 't', v(2))).toBe(false);
+    expect(seen.first('k', 'u', v(2))).toBe(true);
+    expect(seen.first('k', 't', v(2))).toBe(true);
+  });
+
+  it('holds the keys of the messages in its window only: the keys of ended runs are let go', () => {
+    const seen = new SeenMessages(100);
+    for (let run = 0; run < 1000; run++) for (let n = 0; n < 5; n++) expect(seen.first(`run-${run}`, 'process_samples', Uint8Array.of(n))).toBe(true);
+    // 100 messages held, 5 per run: the last 20 runs.
+    expect(seen.groupCount).toBe(20);
+    expect(seen.first('run-999', 'process_samples', Uint8Array.of(4))).toBe(false);
+    expect(seen.first('run-979', 'process_samples', Uint8Array.of(4))).toBe(true);
+  });
 });

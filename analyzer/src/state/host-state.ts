@@ -1,6 +1,7 @@
 import type { Row } from '@runlens/schemas';
 import { MAX_HOST_EVENTS, type StoredEvent, storedEvent } from './host-events.ts';
 import { OutsideMemo } from './outside-memo.ts';
+import { LoadColumns } from './load-columns.ts';
 import { type OutsideSeries, type RunLoadTick, mergeInOrder, outsideOf } from './run-load.ts';
 import { type StorageCapability, hostStorage } from '../window/storage-capability.ts';
 import type { BackgroundTick, CgroupTick, GpuTick, HostProfile, IbTick, NodeTick } from '../window/run-window.ts';
@@ -20,7 +21,6 @@ function trim<T extends { ts: number }>(series: T[], now: number, times?: number
 
 /** Keys of one value per time in a host's series: the host (node rows, background), a run, a GPU, a port. */
 const anyAtTs = (): boolean => true;
-const sameRun = (a: RunLoadTick, b: RunLoadTick): boolean => a.run_id === b.run_id;
 const sameGpu = (a: { gpu_uuid: string }, b: { gpu_uuid: string }): boolean => a.gpu_uuid === b.gpu_uuid;
 const samePort = (a: IbTick, b: IbTick): boolean => a.port === b.port;
 
@@ -28,12 +28,11 @@ const samePort = (a: IbTick, b: IbTick): boolean => a.port === b.port;
 export class HostState {
   readonly node: NodeTick[] = [];
   readonly background: BackgroundTick[] = [];
-  /** Every run's CPU on this host per tick (the router's run-load rows, copied into each run's partition). */
-  readonly runLoads: RunLoadTick[] = [];
-  /** The times of the background and of the run loads, side by side with them (run-load.ts OutsideSeries), as every window reads them. */
+  /** Every run's CPU on this host per tick (the router's run-load rows, copied into each run's partition), as columns. */
+  private readonly loads = new LoadColumns();
+  /** The times of the background, side by side with it (run-load.ts OutsideSeries), as every window reads them. */
   private readonly bgTs: number[] = [];
-  private readonly loadTs: number[] = [];
-  private readonly outsideSeries: OutsideSeries = { background: this.background, bgTs: this.bgTs, loads: this.runLoads, loadTs: this.loadTs };
+  private readonly outsideSeries: OutsideSeries = { background: this.background, bgTs: this.bgTs, loads: this.loads };
   readonly cgroup = new Map<string, CgroupTick[]>();
   readonly gpus: Omit<GpuTick, 'run_procs'>[] = [];
   readonly ib: IbTick[] = [];
@@ -94,8 +93,18 @@ export class HostState {
    * them differently: by content alone a repeat would not be recognised and would count twice.
    */
   addRunLoad(t: RunLoadTick): void {
-    this.append(this.runLoads, t, sameRun, this.loadTs);
+    this.loads.add(t, t.ts - HOST_HISTORY_MS);
     this.outside.changed(t.ts);
+  }
+
+  /** The run loads within 1.5 s of [from, to], in the order they arrived (as `between` gives a series). */
+  runLoadsBetween(from: number, to: number): RunLoadTick[] {
+    return this.loads.between(from, to);
+  }
+
+  /** Every run load held, in the order they arrived. */
+  get runLoads(): RunLoadTick[] {
+    return Array.from({ length: this.loads.length }, (_, i) => this.loads.at(i));
   }
 
   /**
@@ -103,10 +112,9 @@ export class HostState {
    * other run. Read in place, each tick worked out once for all evaluations (outside-memo.ts).
    */
   outsideFor(runId: string, from: number, to: number): BackgroundTick[] {
-    const { background: bg, runLoads: loads } = this;
-    if (this.unordered.has(bg) || this.unordered.has(loads)) return outsideOf(runId, this.between(bg, from, to), this.between(loads, from, to));
-    const { bgTs, loadTs } = this;
-    const range = { b0: lowerBound(bgTs, from - 1500), b1: upperBound(bgTs, to + 1500), l0: lowerBound(loadTs, from - 1500), l1: upperBound(loadTs, to + 1500) };
+    const { background: bg, loads, bgTs } = this;
+    if (this.unordered.has(bg) || loads.unordered) return outsideOf(runId, this.between(bg, from, to), loads.between(from, to));
+    const range = { b0: lowerBound(bgTs, from - 1500), b1: upperBound(bgTs, to + 1500), l0: lowerBound(loads.ts, from - 1500), l1: upperBound(loads.ts, to + 1500) };
     return mergeInOrder(runId, this.outsideSeries, range, this.outside.of(runId));
   }
 

@@ -21,7 +21,7 @@ describe('outside load worked out once per tick', () => {
     const h = host(90);
     for (const run of ['a', 'b', 'c', 'z']) {
       for (const [from, to] of [[T, T + 89_000], [T + 30_000, T + 89_000], [T + 31_000, T + 90_000], [T + 60_500, T + 70_000]] as const) {
-        const expected = outsideOf(run, h.between(h.background, from, to), h.between(h.runLoads, from, to));
+        const expected = outsideOf(run, h.between(h.background, from, to), h.runLoadsBetween(from, to));
         expect(h.outsideFor(run, from, to)).toEqual(expected);
         expect(h.outsideFor(run, from, to)).toEqual(expected);
       }
@@ -36,7 +36,7 @@ describe('outside load worked out once per tick', () => {
       for (const run of ['a', 'b', 'c'].slice(0, 1 + (i % 3))) h.addRunLoad({ ts, run_id: run, cpu_cores: 0.1 * i });
       if (i % 5 === 0) h.addRunLoad({ ts: ts - 3000, run_id: 'a', cpu_cores: 2 });
       const from = ts - 60_000;
-      for (const run of ['a', 'b']) expect(h.outsideFor(run, from, ts)).toEqual(outsideOf(run, h.between(h.background, from, ts), h.between(h.runLoads, from, ts)));
+      for (const run of ['a', 'b']) expect(h.outsideFor(run, from, ts)).toEqual(outsideOf(run, h.between(h.background, from, ts), h.runLoadsBetween(from, ts)));
     }
   });
 
@@ -55,7 +55,7 @@ describe('outside load worked out once per tick', () => {
       }
       if (i < hour - 100 || i % 13 !== 0) continue;
       const from = ts - 60_000;
-      for (const run of ['a', 'b']) expect(h.outsideFor(run, from, ts)).toEqual(outsideOf(run, h.between(h.background, from, ts), h.between(h.runLoads, from, ts)));
+      for (const run of ['a', 'b']) expect(h.outsideFor(run, from, ts)).toEqual(outsideOf(run, h.between(h.background, from, ts), h.runLoadsBetween(from, ts)));
     }
     // The oldest ticks were dropped: the history is the last hour.
     expect((h.runLoads[0]?.ts ?? 0) - T).toBeGreaterThanOrEqual(400 * 1000 - 1000);

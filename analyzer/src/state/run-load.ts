@@ -61,7 +61,8 @@ function loadRow(ts: number, host: string, runId: string, interval: number, user
 export function outsideOf(runId: string, background: readonly BackgroundTick[], loads: readonly RunLoadTick[]): BackgroundTick[] {
   // A window's series are in time order (HostState appends them so): one merge walk, no maps and no sort.
   if (!inOrder(background, true) || !inOrder(loads, false)) return outsideAnyOrder(runId, background, loads);
-  return mergeInOrder(runId, { background, bgTs: background.map((b) => b.ts), loads, loadTs: loads.map((l) => l.ts) });
+  const columns = { ts: loads.map((l) => l.ts), run: loads.map((l) => l.run_id), cpu: loads.map((l) => l.cpu_cores) };
+  return mergeInOrder(runId, { background, bgTs: background.map((b) => b.ts), loads: columns });
 }
 
 /** outsideOf for series in any order (a late or replayed batch): by tick time, then sorted. */
@@ -102,16 +103,23 @@ function inOrder(s: readonly { readonly ts: number }[], strict: boolean): boolea
   return true;
 }
 
+/** Run loads as columns (load-columns.ts): time, run and CPU side by side. */
+export interface LoadSeries {
+  readonly ts: readonly number[];
+  readonly run: readonly string[];
+  readonly cpu: readonly number[];
+}
+
 /**
- * A host's background and run loads in time order, each with its times side by side in a dense
- * array: a walk over a window finds each tick by its time without reading a tick object (old ones,
- * scattered over the heap: reading each tick's time was 3% of the analyzer's CPU).
+ * A host's background and run loads in time order, the background's times side by side with it
+ * in a dense array and the loads as columns: a walk over a window finds each tick by its time
+ * without reading a tick object (old ones, scattered over the heap: reading each tick's time was
+ * 3% of the analyzer's CPU).
  */
 export interface OutsideSeries {
   readonly background: readonly BackgroundTick[];
   readonly bgTs: readonly number[];
-  readonly loads: readonly RunLoadTick[];
-  readonly loadTs: readonly number[];
+  readonly loads: LoadSeries;
 }
 
 /** Index ranges [b0, b1) of the background and [l0, l1) of the loads: a window's part of a host's series, read in place. */
@@ -128,9 +136,10 @@ export interface OutsideRange {
  * With a memo, a tick worked out before is taken from it, not summed again.
  */
 export function mergeInOrder(
-  runId: string, s: OutsideSeries, r: OutsideRange = { b0: 0, b1: s.bgTs.length, l0: 0, l1: s.loadTs.length }, memo?: RunOutsideMemo,
+  runId: string, s: OutsideSeries, r: OutsideRange = { b0: 0, b1: s.bgTs.length, l0: 0, l1: s.loads.ts.length }, memo?: RunOutsideMemo,
 ): BackgroundTick[] {
-  const { background, bgTs, loads, loadTs } = s;
+  const { background, bgTs, loads } = s;
+  const loadTs = loads.ts;
   const out: BackgroundTick[] = [];
   let b = r.b0;
   /** The background at or after the current tick: moves only forward, as the ticks do. */
@@ -182,24 +191,25 @@ function endOfTick(loadTs: readonly number[], i: number, end: number, ts: number
 }
 
 /** The outside tick at `ts` from the loads [i, j) of that tick and its background: null where no other run ran. */
-function othersAt(runId: string, ts: number, loads: readonly RunLoadTick[], i: number, j: number, bg: BackgroundTick | undefined): BackgroundTick | null {
+function othersAt(runId: string, ts: number, loads: LoadSeries, i: number, j: number, bg: BackgroundTick | undefined): BackgroundTick | null {
   let cores = 0;
-  let top: RunLoadTick | null = null;
+  let top = -1;
   for (let k = i; k < j; k++) {
-    const l = loads[k] as RunLoadTick;
-    if (l.run_id === runId) continue;
-    if (!top) {
-      cores = l.cpu_cores;
-      top = l;
+    if (loads.run[k] === runId) continue;
+    const c = loads.cpu[k] as number;
+    if (top < 0) {
+      cores = c;
+      top = k;
     } else {
-      cores += l.cpu_cores;
-      if (l.cpu_cores > top.cpu_cores) top = l;
+      cores += c;
+      if (c > (loads.cpu[top] as number)) top = k;
     }
   }
-  if (!top) return null;
+  if (top < 0) return null;
   const bgCores = bg?.cpu_cores ?? 0;
+  const topRun = loads.run[top] as string;
   return {
-    ts, cpu_cores: bgCores + cores, run_cores: cores, top_run: top.run_id, top_comm: top.cpu_cores > bgCores || !bg ? `run ${top.run_id}` : bg.top_comm,
+    ts, cpu_cores: bgCores + cores, run_cores: cores, top_run: topRun, top_comm: (loads.cpu[top] as number) > bgCores || !bg ? `run ${topRun}` : bg.top_comm,
     newcomers: bg?.newcomers,
   };
 }

@@ -5,7 +5,7 @@ import { LoadColumns } from './load-columns.ts';
 import { type OutsideSeries, type RunLoadTick, mergeInOrder, outsideOf } from './run-load.ts';
 import { type StorageCapability, hostStorage } from '../window/storage-capability.ts';
 import type { BackgroundTick, CgroupTick, GpuTick, HostProfile, IbTick, NodeTick } from '../window/run-window.ts';
-import { lowerBound, upperBound } from '../window/tick-series.ts';
+import { lowerBound, timesLowerBound, timesUpperBound, upperBound } from '../window/tick-series.ts';
 
 /** Keep this much host history: enough for the long window and a run's recent past. */
 export const HOST_HISTORY_MS = 60 * 60 * 1000;
@@ -114,7 +114,7 @@ export class HostState {
   outsideFor(runId: string, from: number, to: number): BackgroundTick[] {
     const { background: bg, loads, bgTs } = this;
     if (this.unordered.has(bg) || loads.unordered) return outsideOf(runId, this.between(bg, from, to), loads.between(from, to));
-    const range = { b0: lowerBound(bgTs, from - 1500), b1: upperBound(bgTs, to + 1500), l0: lowerBound(loads.ts, from - 1500), l1: upperBound(loads.ts, to + 1500) };
+    const range = { b0: timesLowerBound(bgTs, from - 1500), b1: timesUpperBound(bgTs, to + 1500), l0: timesLowerBound(loads.ts, from - 1500), l1: timesUpperBound(loads.ts, to + 1500) };
     return mergeInOrder(runId, this.outsideSeries, range, this.outside.of(runId));
   }
 

@@ -1,5 +1,8 @@
 import type { RunLoadTick } from './run-load.ts';
-import { lowerBound, upperBound } from '../window/tick-series.ts';
+import { timesLowerBound, timesUpperBound } from '../window/tick-series.ts';
+
+/** How many recent loads `held` looks through for a run id: a tick's loads on a host shared by as many runs. */
+const LOOK_BACK = 256;
 
 /**
  * A host's run loads (every run's CPU per tick) in arrival order, kept as columns: time, run and
@@ -35,7 +38,7 @@ export class LoadColumns {
     }
     if (Number.isNaN(t.ts)) this.unordered = true;
     this.ts.push(t.ts);
-    this.run.push(t.run_id);
+    this.run.push(this.held(t.run_id));
     this.cpu.push(t.cpu_cores);
     this.trim(keepFrom);
   }
@@ -51,7 +54,7 @@ export class LoadColumns {
       for (let i = 0; i < this.ts.length; i++) if ((this.ts[i] as number) >= from - 1500 && (this.ts[i] as number) <= to + 1500) out.push(this.at(i));
       return out;
     }
-    for (let i = lowerBound(this.ts, from - 1500), end = upperBound(this.ts, to + 1500); i < end; i++) out.push(this.at(i));
+    for (let i = timesLowerBound(this.ts, from - 1500), end = timesUpperBound(this.ts, to + 1500); i < end; i++) out.push(this.at(i));
     return out;
   }
 
@@ -60,8 +63,18 @@ export class LoadColumns {
       for (let i = 0; i < this.ts.length; i++) if (this.ts[i] === t.ts && this.run[i] === t.run_id) return i;
       return -1;
     }
-    for (let i = lowerBound(this.ts, t.ts); i < this.ts.length && this.ts[i] === t.ts; i++) if (this.run[i] === t.run_id) return i;
+    for (let i = timesLowerBound(this.ts, t.ts); i < this.ts.length && this.ts[i] === t.ts; i++) if (this.run[i] === t.run_id) return i;
     return -1;
+  }
+
+  /**
+   * The run id as a string already held, where a recent load has it: each message read makes its
+   * own copy of every string, and an hour of a shared host's loads held one per load (116,000 in
+   * the analyzer benchmark) where a few runs share the host.
+   */
+  private held(id: string): string {
+    for (let i = this.run.length - 1, end = Math.max(0, this.run.length - LOOK_BACK); i >= end; i--) if (this.run[i] === id) return this.run[i] as string;
+    return id;
   }
 
   /** Drops what came before `keepFrom` from the front (as HostState's series: arrival order). */

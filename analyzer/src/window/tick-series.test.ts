@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TickSeries, lowerBound, upperBound } from './tick-series.ts';
+import { TickSeries, lowerBound, timesLowerBound, timesUpperBound, upperBound } from './tick-series.ts';
 
 const T = 1_700_000_000_000;
 
@@ -53,6 +53,9 @@ describe('lowerBound / upperBound', () => {
       expect(s.slice(lowerBound(s, a), upperBound(s, b))).toEqual(s.filter((t) => t.ts >= a && t.ts <= b));
       // Exact indices (they search back from the end): the count of items before `a`, and of items at or before `b`.
       expect([lowerBound(s, a), upperBound(s, b)]).toEqual([s.filter((t) => t.ts < a).length, s.filter((t) => t.ts <= b).length]);
+      // The same over the times alone (the dense arrays kept beside host series).
+      const times = s.map((t) => t.ts);
+      expect([timesLowerBound(times, a), timesUpperBound(times, b)]).toEqual([lowerBound(s, a), upperBound(s, b)]);
     }), { numRuns: 500 });
   });
 });

@@ -1,38 +1,27 @@
 import { ObjectStore, type TickStore, type WindowSum } from './tick-store.ts';
 
 /**
- * A series sorted by time: items with a time, or the times themselves (a dense array of doubles
- * kept beside a series of objects, so a search reads no object).
- */
-type Timed = readonly { readonly ts: number }[] | readonly number[];
-
-/**
  * Index of the first item at or after `ts` in a series sorted by time (its length when none is).
  * Windows ask near the newest end of a host's hour of history: the search gallops back from the
  * end and bisects only the last stretch, reading a few neighbouring items instead of probes spread
  * over the series, each a cache miss on a tick object.
  */
-export function lowerBound(series: Timed, ts: number): number {
+export function lowerBound(series: readonly { readonly ts: number }[], ts: number): number {
   return boundFromEnd(series, ts, false);
 }
 
 /** Index just past the last item at or before `ts` in a series sorted by time (searched as lowerBound is). */
-export function upperBound(series: Timed, ts: number): number {
+export function upperBound(series: readonly { readonly ts: number }[], ts: number): number {
   return boundFromEnd(series, ts, true);
 }
 
-const timeAt = (series: Timed, i: number): number => {
-  const x = series[i];
-  return x === undefined ? Infinity : typeof x === 'number' ? x : x.ts;
-};
-
 /** The first index whose time is past `ts` (`after`) or at or past it, galloping back from the end, then bisecting. */
-function boundFromEnd(series: Timed, ts: number, after: boolean): number {
+function boundFromEnd(series: readonly { readonly ts: number }[], ts: number, after: boolean): number {
   let hi = series.length;
   let lo = 0;
   for (let step = 1; hi > 0; step *= 2) {
     const probe = Math.max(0, hi - step);
-    const t = timeAt(series, probe);
+    const t = series[probe]?.ts ?? Infinity;
     if (after ? t <= ts : t < ts) {
       lo = probe + 1;
       break;
@@ -41,7 +30,38 @@ function boundFromEnd(series: Timed, ts: number, after: boolean): number {
   }
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const t = timeAt(series, mid);
+    const t = series[mid]?.ts ?? Infinity;
+    if (after ? t <= ts : t < ts) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * lowerBound and upperBound over the times themselves (a dense array of doubles kept beside a
+ * series of objects, so a search reads no object). Apart from the search over objects on purpose:
+ * one function reading both kinds of array made V8's optimised code turn the arrays of doubles
+ * into arrays of boxed numbers (it unifies the element kinds a polymorphic read sees), which undid
+ * what the dense times were for.
+ */
+export const timesLowerBound = (times: readonly number[], ts: number): number => timesBound(times, ts, false);
+export const timesUpperBound = (times: readonly number[], ts: number): number => timesBound(times, ts, true);
+
+function timesBound(times: readonly number[], ts: number, after: boolean): number {
+  let hi = times.length;
+  let lo = 0;
+  for (let step = 1; hi > 0; step *= 2) {
+    const probe = Math.max(0, hi - step);
+    const t = times[probe] as number;
+    if (after ? t <= ts : t < ts) {
+      lo = probe + 1;
+      break;
+    }
+    hi = probe;
+  }
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const t = times[mid] as number;
     if (after ? t <= ts : t < ts) lo = mid + 1;
     else hi = mid;
   }

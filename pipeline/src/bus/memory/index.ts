@@ -176,11 +176,16 @@ export class MemoryBus implements Bus {
     await (logs.length > 0 ? waitForAny(logs, (log) => m.position.get(log) ?? this.offset(m.opts.group, log), 200) : sleep(200));
   }
 
+  /** Trims what every group reading the topic has passed, and what is past the retention (a topic past it is trimmed at every append: no arrays made here). */
   private trim(log: PartitionLog): void {
-    const offsets = [...this.groups.entries()]
-      .filter(([, members]) => [...members].some((mm) => mm.opts.topics.includes(log.topic)))
-      .map(([g]) => this.offset(g, log));
-    const floor = Math.max(log.endOffset - this.retainMessages, offsets.length > 0 ? Math.min(...offsets) : 0);
-    log.trimBefore(floor);
+    let passed = Infinity;
+    for (const [g, members] of this.groups) {
+      for (const mm of members) {
+        if (!mm.opts.topics.includes(log.topic)) continue;
+        passed = Math.min(passed, this.offset(g, log));
+        break;
+      }
+    }
+    log.trimBefore(Math.max(log.endOffset - this.retainMessages, passed === Infinity ? 0 : passed));
   }
 }

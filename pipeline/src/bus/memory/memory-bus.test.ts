@@ -48,6 +48,17 @@ describe('MemoryBus', () => {
     expect(seen).toEqual(['m7', 'm8', 'm9']);
   });
 
+  it('past its retention over many sends, still holds the newest messages with their own offsets', async () => {
+    const b = new MemoryBus(1, 5);
+    buses.push(b);
+    for (let i = 0; i < 1000; i++) await b.producer().send('t', [{ key: 'k', value: enc.encode(`m${i}`), headers: {} }]);
+    const got: { text: string; offset: number }[] = [];
+    await b.subscribe({ group: 'late', topics: ['t'], eachBatch: async (batch) => { for (const m of batch.messages) got.push({ text: dec.decode(m.value), offset: m.offset }); } });
+    await until(() => got.length >= 5);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(got).toEqual([995, 996, 997, 998, 999].map((i) => ({ text: `m${i}`, offset: i })));
+  });
+
   it('the workload keys spread over more than one partition (precondition of the split tests)', () => {
     expect(new Set(KEYS.map((k) => partitionFor(k, 4))).size).toBeGreaterThan(1);
   });

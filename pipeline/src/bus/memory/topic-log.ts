@@ -2,19 +2,22 @@ import type { BusMessage, OutgoingMessage } from '../types.ts';
 
 /** One partition's log: offsets only grow; old messages are trimmed once every group has passed them. */
 export class PartitionLog {
-  private messages: BusMessage[] = [];
+  /** Held from `head` on; the slots before it are trimmed (emptied), and dropped in one splice now and then. */
+  private messages: (BusMessage | undefined)[] = [];
+  private head = 0;
+  /** The offset of `messages[head]`. */
   private base = 0;
   private waiters: (() => void)[] = [];
 
   constructor(readonly topic: string, readonly partition: number) {}
 
   get endOffset(): number {
-    return this.base + this.messages.length;
+    return this.base + this.messages.length - this.head;
   }
 
   /** Messages held (not yet trimmed). */
   get size(): number {
-    return this.messages.length;
+    return this.messages.length - this.head;
   }
 
   append(m: OutgoingMessage): void {
@@ -25,8 +28,8 @@ export class PartitionLog {
   }
 
   read(from: number, max: number): BusMessage[] {
-    const start = Math.max(0, from - this.base);
-    return this.messages.slice(start, start + max);
+    const start = this.head + Math.max(0, from - this.base);
+    return this.messages.slice(start, start + max) as BusMessage[];
   }
 
   /** Calls `wake` once, at the next append (see waitForAny). */
@@ -40,11 +43,20 @@ export class PartitionLog {
     if (i >= 0) this.waiters.splice(i, 1);
   }
 
+  /**
+   * Forgets the messages before `offset`. Their slots are emptied at once and removed from the
+   * array only once they are half of it: a topic past its retention is trimmed at every append, and
+   * a splice per append moved the whole log each time.
+   */
   trimBefore(offset: number): void {
-    const n = Math.min(this.messages.length, offset - this.base);
+    const n = Math.min(this.size, offset - this.base);
     if (n <= 0) return;
-    this.messages.splice(0, n);
+    this.messages.fill(undefined, this.head, this.head + n);
+    this.head += n;
     this.base += n;
+    if (this.head * 2 < this.messages.length) return;
+    this.messages.splice(0, this.head);
+    this.head = 0;
   }
 }
 

@@ -55,7 +55,11 @@ describe('runlens run', () => {
   it('reports 2 GiB written with O_DIRECT within 5%', async () => {
     const dir = tempDir();
     const target = join(dir, 'blob');
-    const { report } = await monitored(['dd', 'if=/dev/zero', `of=${target}`, 'bs=4M', 'count=512', 'oflag=direct']);
+    // dd starts at once and waits 1.5 s for its input, so the 1 Hz sampler sees it under its own
+    // name however fast the disk: straight from /dev/zero, 2 GiB took under a second on a quiet VM,
+    // and dd was gone before the first tick after the held wrapper's exec (CI of 2026-12-07).
+    const feed = `(sleep 1.5; head -c ${2 * 1024 ** 3} /dev/zero)`;
+    const { report } = await monitored(['sh', '-c', `${feed} | dd of=${target} bs=4M iflag=fullblock oflag=direct status=none`]);
     const written = statSync(target).size;
     rmSync(target);
     expect(written).toBe(2 * 1024 ** 3);

@@ -67,6 +67,21 @@ describe('runlens run', () => {
     expect(report.summary.top_processes.some((p) => p.comm === 'dd')).toBe(true);
   });
 
+  it('says how much of the CPU fell between samples when the work is done by processes shorter than a second', async () => {
+    // make's shape: one short process after another. A tick catches at most the one alive then,
+    // with the CPU it has used so far; on a slower machine each lives longer and is caught later,
+    // so the share missing stays well above the note's 25%.
+    const burn = 'awk "BEGIN{for(i=0;i<1e7;i++)s+=i}"';
+    const { report } = await monitored(['sh', '-c', `for i in $(seq 20); do ${burn}; done`]);
+    const cpu = report.summary.cpu_user_s + report.summary.cpu_sys_s;
+    expect(report.summary.totals_source).toBe('kernel');
+    expect(cpu).toBeGreaterThan(1);
+    const note = report.summary.absent.find((a) => a.startsWith('per process:'));
+    expect(note).toMatch(/of \d+\.\d s CPU \(\d+%\) fell between the 1 s samples/);
+    const topCpu = report.summary.top_processes.reduce((s, p) => s + p.cpu_s, 0);
+    expect(topCpu).toBeLessThan(cpu * 0.75);
+  });
+
   it('reports a sleeping command as idle', async () => {
     const { report } = await monitored(['sleep', '20']);
     const idle = report.findings.find((f) => f.kind === 'idle');

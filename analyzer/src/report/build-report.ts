@@ -19,6 +19,7 @@ import { runEnding } from './run-ending.ts';
 import { reportEvents, reportLog } from './run-log.ts';
 import { reportTimeline } from './timeline.ts';
 import { elsewhereForRun } from '../selection/elsewhere.ts';
+import { unsampledNote } from './unsampled.ts';
 import { allocatedCores } from './allocation.ts';
 
 export { stampFinding };
@@ -62,7 +63,10 @@ export async function buildReport(store: Store, runId: string, now = Date.now(),
     gpu: await gpuSummary(store, runId),
     top_processes: await topProcesses(store, runId, 8),
     ...(await mpiSummary(store, runId)),
-    absent: undeterminable(await hostsWithoutPmu(store, run.hosts)),
+    absent: [
+      ...undeterminable(await hostsWithoutPmu(store, run.hosts)),
+      ...(kernel ? unsampledNote({ kernel: { cpu_s: cpuUser + cpuSys, read_bytes: run.read_bytes, write_bytes: run.write_bytes }, sampled: { ...sampled, cpu_s: sampled.cpu_user_s + sampled.cpu_sys_s } }) : []),
+    ],
   };
   const report: RunReport = {
     report_version: REPORT_VERSION,

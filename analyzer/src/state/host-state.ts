@@ -68,6 +68,12 @@ export class HostState {
     trim(series, t.ts, times);
   }
 
+  /** Whether each of these series (and, with `background`, the run loads its outside load is read with) holds its values in time order. */
+  inOrder(series: readonly (readonly unknown[])[]): boolean {
+    for (const s of series) if (this.unordered.has(s) || (s === this.background && this.loads.unordered)) return false;
+    return true;
+  }
+
   private indexOf<T extends { ts: number }>(series: readonly T[], t: T, same: (a: T, b: T) => boolean): number {
     if (this.unordered.has(series)) return series.findIndex((x) => x.ts === t.ts && same(x, t));
     for (let i = lowerBound(series, t.ts); i < series.length && series[i]?.ts === t.ts; i++) if (same(series[i] as T, t)) return i;

@@ -159,12 +159,14 @@ export class RunState {
     const live = { start: windowFrom === 0 && this.meta ? Math.min(this.meta.start_ts, from) : from, end: Math.max(this.meta?.end_ts ?? to, to) };
     const events = h ? eventsForRun(h.events, { pids: this.pids.get(host) ?? new Set(), cgroups: this.cgroups.get(host) ?? new Set(), live }) : [];
     const gpus = h ? h.between(h.gpus, from, to).map((g) => ({ ...g, run_procs: this.gpuProcs.get(`${host}|${g.ts}|${g.gpu_uuid}`)?.n ?? 0 })) : [];
+    const cgroup = h?.cgroup.get(this.run_id) ?? [];
     return {
       host, ticks, profile: h?.profile ?? null, gpus, ...(h ? { storage: h.storage() } : {}),
       node: h ? h.between(h.node, from, to) : [],
       background: h ? h.outsideFor(this.run_id, from, to) : [],
-      cgroup: h ? h.between(h.cgroup.get(this.run_id) ?? [], from, to) : [],
+      cgroup: h ? h.between(cgroup, from, to) : [],
       ib: h ? h.between(h.ib, from, to) : [], events, live,
+      inOrder: !h || h.inOrder([h.node, h.background, cgroup, h.gpus, h.ib]),
     };
   }
 }

@@ -123,6 +123,8 @@ export interface HostView {
   readonly events?: readonly HostEvent[];
   /** When the run was live on this host (epoch ms): its start (or the window's) to its end (or last tick). */
   readonly live?: { readonly start: number; readonly end: number };
+  /** Every host series here is in time order (none of the host's came late): a shorter window is cut from them by a search. */
+  readonly inOrder?: boolean;
 }
 
 /**

@@ -22,12 +22,17 @@ function ticksSince<T extends { ts: number }>(ticks: readonly T[], from: number)
   return Number.isNaN(from) ? ticks.filter((t) => t.ts >= from) : ticks.slice(lowerBound(ticks, from));
 }
 
-/** A host's view from `from` on: its ticks from `from`, its host series from 1.5 s before. */
+/**
+ * A host's view from `from` on: its ticks from `from`, its host series from 1.5 s before, each cut
+ * by a search where the view says they are in time order (reading every tick to learn the order
+ * was 2% of the analyzer's CPU).
+ */
 function hostSince(h: HostView, from: number): HostView {
   const near = from - 1500;
+  const cut = h.inOrder === true ? ticksSince : since;
   return {
-    ...h, ticks: ticksSince(h.ticks, from), node: since(h.node, near), background: since(h.background, near), cgroup: since(h.cgroup, near),
-    gpus: since(h.gpus, near), ib: since(h.ib, near), ...(h.live ? { live: { start: Math.max(h.live.start, from), end: h.live.end } } : {}),
+    ...h, ticks: ticksSince(h.ticks, from), node: cut(h.node, near), background: cut(h.background, near), cgroup: cut(h.cgroup, near),
+    gpus: cut(h.gpus, near), ib: cut(h.ib, near), ...(h.live ? { live: { start: Math.max(h.live.start, from), end: h.live.end } } : {}),
   };
 }
 

@@ -2,6 +2,8 @@ import { type TestServer, freePort, startClickHouse, startKafka, startSideBySide
 import { sleep } from '@runlens/schemas';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from './testing/cli-harness.ts';
 import { RoleProcess } from './testing/role-process.ts';
@@ -29,6 +31,14 @@ function promtool(text: string): { code: number | null; out: string } {
 function sample(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+/** The node flags bin/runlens gives ROLE (bin/ROLE.node-flags), and those its node process has, before the bundle. */
+function nodeFlags(role: string, pid: number): { file: string[]; process: string[] } {
+  const path = join(import.meta.dirname, '..', `${role}.node-flags`);
+  const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  const main = args.findIndex((a) => a.endsWith('/dist/current/main.js'));
+  return { file: existsSync(path) ? readFileSync(path, 'utf8').split(/\s+/).filter(Boolean) : [], process: args.slice(1, main) };
 }
 
 async function until(f: () => Promise<boolean>, what: string, timeoutMs = 180_000, state?: () => Promise<string>): Promise<void> {
@@ -77,6 +87,11 @@ describe.runIf(PROMTOOL !== '')('Prometheus self-metrics on every role, checked 
       expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
       expect(text).not.toMatch(/_ms\b/);
     }
+    // Each role runs under the V8 flags of its own file, where it has one: the agent's, sized for a job's node.
+    const flags = new Map(roles.map((r) => [r.role, nodeFlags(r.role, r.child.pid ?? 0)]));
+    for (const [role, f] of flags) expect(f.process, role).toEqual(f.file);
+    expect(flags.get('agent')?.process).toContain('--single-threaded');
+    expect(flags.get('dashboard')?.process).toEqual([]);
     const agent = await scrape(ports.agent as number);
     expect(sample(agent, 'runlens_sent_total{component="publisher"}')).toBeGreaterThanOrEqual(3);
     expect(agent).toContain('runlens_spool_backlog_batches ');

@@ -1,8 +1,9 @@
 import { Message } from 'apache-arrow/fb/message';
 import { RecordBatch } from 'apache-arrow/fb/record-batch';
 import { ByteBuffer } from 'flatbuffers';
-import { type ColumnDef, type TableName, VALUE_BYTES, catalog } from '../catalog/index.ts';
+import { type TableName, VALUE_BYTES, catalog } from '../catalog/index.ts';
 import { type IpcColumn, acceptedLayout } from './ipc-check.ts';
+import { layoutOf } from './ipc-messages.ts';
 import { int64At, vectorOf } from './ipc-metadata.ts';
 
 /**
@@ -82,12 +83,11 @@ const bufferLength = (src: Source, b: number): number => int64At(src.bb, src.buf
 const nullCount = (src: Source, n: number): number => int64At(src.bb, src.nodes + 16 * n + 8);
 
 /**
- * Runs of values, one per source, as typed arrays (a message of 20 rows must not cost an object
- * per column): `n` values whose validity bits start at byte `bits` (-1: absent, all NULL) at bit
- * `bit0`, `check` 1 where those bits must be read, first offset (utf8) or value (fixed) at `at`,
- * utf8 data at `data`; `first` and `last` are offsetsAndData's. One set serves every column of a
- * write (`reset`): the typed arrays made per column and group (six, two more for offsets) were 3.5%
- * of the analyzer's CPU where its router splits agents' messages by run.
+ * Runs of values, one per source: `n` values whose validity bits start at byte `bits` (-1: absent,
+ * all NULL) at bit `bit0`, `check` 1 where those bits must be read, first offset (utf8) or value
+ * (fixed) at `at`, utf8 data at `data`; `first` and `last` are offsetsAndData's. One set serves
+ * every column of a write (`reset`): typed arrays made per column and group were 3.5% of the
+ * analyzer's CPU where its router splits agents' messages by run.
  */
 class Runs {
   n = new Int32Array(0);
@@ -281,10 +281,10 @@ function stringLists(out: Body, sources: readonly Source[], c: number): void {
 
 /** Every catalog column of `sources`, one after the other, as one record batch's body in `out`. */
 export function writeColumns(table: TableName, sources: readonly Source[], out: Body): void {
-  const defs = Object.values(catalog[table].columns) as ColumnDef[];
+  const defs = layoutOf(table).columns;
   try {
     for (let c = 0; c < defs.length; c++) {
-      const def = defs[c] as ColumnDef;
+      const def = defs[c] as (typeof defs)[number];
       if (def.type === 'str_list') { stringLists(out, sources, c); continue; }
       const runs = scratch.runs.reset(sources);
       const width = def.type === 'str' || def.type === 'lc' ? 4 : VALUE_BYTES[def.type];

@@ -76,6 +76,7 @@ describe('runlens run', () => {
     const cpu = report.summary.cpu_user_s + report.summary.cpu_sys_s;
     expect(report.summary.totals_source).toBe('kernel');
     expect(cpu).toBeGreaterThan(1);
+    expect(report.summary.unsampled?.cpu_s).toBeGreaterThan(cpu * 0.25);
     const note = report.summary.absent.find((a) => a.startsWith('per process:'));
     expect(note).toMatch(/of \d+\.\d s CPU \(\d+%\) fell between the 1 s samples/);
     const topCpu = report.summary.top_processes.reduce((s, p) => s + p.cpu_s, 0);

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openClickHouseStore } from '@runlens/pipeline';
+import { type Store, openClickHouseStore } from '@runlens/pipeline';
+import { catalogRow as row } from '@runlens/pipeline/testing/catalog-row';
 import { type TestServer, startClickHouse } from '@runlens/pipeline/testing/servers';
 import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +38,19 @@ const paintedPoint = (canvas: Locator): Promise<{ x: number; y: number } | null>
   return null;
 });
 
+/** A `runlens run` of short processes (make's shape): the kernel counted 10 s of CPU, its ticks sampled 1 s of it. */
+const SHORT_RUN = 'short-procs';
+async function seedShortProcessesRun(store: Store, user: string, t0: number): Promise<void> {
+  const start = t0 - 30_000;
+  await store.insertRows('runs', [row('runs', {
+    run_id: SHORT_RUN, app: 'make', user, cmd: 'make -j1', status: 'finished', start_ts: start, end_ts: start + 10_000, updated_ts: start + 10_000,
+    hosts: ['n1'], alloc_cores: 1, exit_code: 0, cpu_user_s: 9.5, cpu_sys_s: 0.5, read_bytes: 0, write_bytes: 0, rchar: 0, wchar: 0,
+  })]);
+  await store.insertRows('process_samples', Array.from({ length: 5 }, (_, k) => row('process_samples', {
+    ts: start + (k + 1) * 2000, host: 'n1', run_id: SHORT_RUN, pid: 700 + k, start_ticks: 1, interval_s: 1, comm: 'cc1', cpu_user_cores: 0.2,
+  })));
+}
+
 describe('run page of a multi-host run in a browser', () => {
   const dir = mkdtempSync(join(tmpdir(), 'runlens-hosts-ui-'));
   let server: TestServer;
@@ -61,6 +75,7 @@ describe('run page of a multi-host run in a browser', () => {
     const times = multiHostTimes();
     await seedMultiHostRun(store, me, times);
     await seedSelectionRuns(store, me, times.t0);
+    await seedShortProcessesRun(store, me, times.t0);
     await store.close();
     writeFileSync(join(dir, 'node-types.json'), JSON.stringify(SEL_NODE_TYPES));
     writeUsers(dir, [{ user: me, role: 'user', password: PASSWORD }]);
@@ -233,6 +248,15 @@ describe('run page of a multi-host run in a browser', () => {
     const point = await paintedPoint(canvas);
     if (!point) throw new Error('no run point painted');
     await Promise.all([page.waitForURL(/\/runs\/(e1|m)$/), canvas.click({ position: point })]);
+  });
+
+  it('says under the process table how much of the CPU no row holds, where the kernel counted much more than the samples', async () => {
+    expect((await page.goto(`${dash.url}/runs/${SHORT_RUN}`))?.status()).toBe(200);
+    await expect(page.locator('[data-testid="unsampled"]').textContent()).resolves
+      .toBe('Not in this table: 9.0 s of 10.0 s CPU (90%) fell between the 1 s samples (processes shorter than a second, and each one\'s last second).');
+    // A run without the kernel's totals (the MPI run's, from the agents) has no such line.
+    await open(1280);
+    await expect(page.locator('[data-testid="unsampled"]').count()).resolves.toBe(0);
   });
 
   it('fits a 420 px wide screen', async () => {

@@ -125,6 +125,12 @@ export const runReportSchema = z.object({
     top_processes: z.array(processSummary),
     /** Per rank, where the ranks reported their time inside MPI; absent otherwise. */
     mpi: z.array(mpiRank).optional(),
+    /**
+     * What the kernel's totals of the process tree hold and no per-process sample does (processes
+     * shorter than a tick, each process's last second), per resource where it is a quarter of the
+     * total or more; null for a resource below that. Absent without kernel totals or such a gap.
+     */
+    unsampled: z.object({ cpu_s: z.number().nullable(), read_bytes: z.number().nullable(), write_bytes: z.number().nullable() }).optional(),
     absent: z.array(z.string()),
   }),
   /** The verdict: what the analyzer found by the run's end, frozen then. */

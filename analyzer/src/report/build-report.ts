@@ -1,5 +1,5 @@
 import {
-  type Finding, REPORT_VERSION, type RunRecord, type RunReport, findingsOfRun, gpuSummary, hostsWithoutPmu, isFindingKind, runById, runReportSchema,
+  type Finding, REPORT_VERSION, type RunRecord, type RunReport, type SampleTotals, findingsOfRun, gpuSummary, hostsWithoutPmu, isFindingKind, runById, runReportSchema,
   eventsOnHosts, mpiRankTotals, NO_NODE_TYPES, type NodeTypesConfig, rowsOfHosts, runLogTail, runMetricSummaries, runSeconds, sampleTotals, topProcesses,
 } from '@runlens/schemas';
 import type { Store } from '@runlens/pipeline';
@@ -19,7 +19,7 @@ import { runEnding } from './run-ending.ts';
 import { reportEvents, reportLog } from './run-log.ts';
 import { reportTimeline } from './timeline.ts';
 import { elsewhereForRun } from '../selection/elsewhere.ts';
-import { unsampledNote } from './unsampled.ts';
+import { type TreeAndSamples, unsampledGap, unsampledSentence } from './unsampled.ts';
 import { allocatedCores } from './allocation.ts';
 
 export { stampFinding };
@@ -63,10 +63,8 @@ export async function buildReport(store: Store, runId: string, now = Date.now(),
     gpu: await gpuSummary(store, runId),
     top_processes: await topProcesses(store, runId, 8),
     ...(await mpiSummary(store, runId)),
-    absent: [
-      ...undeterminable(await hostsWithoutPmu(store, run.hosts)),
-      ...(kernel ? unsampledNote({ kernel: { cpu_s: cpuUser + cpuSys, read_bytes: run.read_bytes, write_bytes: run.write_bytes }, sampled: { ...sampled, cpu_s: sampled.cpu_user_s + sampled.cpu_sys_s } }) : []),
-    ],
+    ...unsampledOf(kernel, { cpu_s: cpuUser + cpuSys, read_bytes: run.read_bytes, write_bytes: run.write_bytes }, sampled),
+    absent: undeterminable(await hostsWithoutPmu(store, run.hosts)),
   };
   const report: RunReport = {
     report_version: REPORT_VERSION,
@@ -75,7 +73,7 @@ export async function buildReport(store: Store, runId: string, now = Date.now(),
       exit_code: run.exit_code, status: run.status, alloc_cores: run.alloc_cores, alloc_gpus: run.alloc_gpus, job_id: run.job_id,
       ending: runEnding(run, findings),
     },
-    summary: { ...summary, absent: [...summary.absent, ...shortRunAbsent(seconds, summary, run.hosts, storageOfRows(await rowsOfHosts(store, 'device_profiles', run.hosts), run.hosts))] }, findings: rank(findings),
+    summary: { ...summary, absent: [...summary.absent, ...unsampledAbsent(summary), ...shortRunAbsent(seconds, summary, run.hosts, storageOfRows(await rowsOfHosts(store, 'device_profiles', run.hosts), run.hosts))] }, findings: rank(findings),
     findings_after_end: rank(all.filter((f) => f.after_end === 1)), phases: summarisePhases(seconds),
     baseline: compareWithBaseline(run.app, await loadBaseline(store, { run_id: runId, app: run.app, cmd: run.cmd, start_ms: run.start_ms }), wall, summary.cpu_efficiency),
     timeline: await reportTimeline(store, { run_id: runId, hosts: run.hosts, start_ms: run.start_ms, end_ms: endMs }),
@@ -115,6 +113,17 @@ function rank(findings: readonly Finding[]): Finding[] {
 function shortRunAbsent(seconds: readonly { ts: number }[], s: RunReport['summary'], hosts: readonly string[], cap: StorageCapability): string[] {
   if (!isShortRun(seconds)) return [];
   return shortRunUndeterminable({ read_bytes: s.read_bytes ?? 0, write_bytes: s.write_bytes ?? 0, wall_s: s.wall_s }, cap, hosts);
+}
+
+/** Where the kernel's totals are the run's: what of them no per-process sample holds (unsampled.ts). */
+function unsampledOf(kernel: boolean, tree: TreeAndSamples['kernel'], sampled: SampleTotals): Pick<RunReport['summary'], 'unsampled'> {
+  const gap = kernel ? unsampledGap({ kernel: tree, sampled: { ...sampled, cpu_s: sampled.cpu_user_s + sampled.cpu_sys_s } }) : null;
+  return gap ? { unsampled: gap } : {};
+}
+
+function unsampledAbsent(s: RunReport['summary']): string[] {
+  const said = unsampledSentence(s);
+  return said ? [`per process: ${said}; the totals above are the kernel's, the top processes and phases miss this part`] : [];
 }
 
 /** What could not be judged on these hosts, said once rather than guessed. */

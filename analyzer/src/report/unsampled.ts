@@ -1,4 +1,7 @@
+import type { RunReport } from '@runlens/schemas';
 import { bytes, pct, seconds } from './format.ts';
+
+type Gap = NonNullable<RunReport['summary']['unsampled']>;
 
 /** What the kernel counted for the whole process tree, and what the per-process samples add up to. */
 export interface TreeAndSamples {
@@ -16,23 +19,34 @@ const MIN_BYTES = 64 * 1024 ** 2;
  * The part of a run that no per-process sample holds. The samples come once a second, so a process
  * that lives between two of them (a compiler under make, a fast dd) and the last second of every
  * process are missing from the top processes, the ranks and the phases, while the kernel's totals
- * of the reaped tree have them. Said where the gap is large; empty otherwise.
+ * of the reaped tree have them. Per resource where the gap is large; null where none is.
  */
-export function unsampledNote(t: TreeAndSamples): string[] {
-  const parts: string[] = [];
-  const cpu = gap(t.kernel.cpu_s, t.sampled.cpu_s, MIN_CPU_S);
-  if (cpu) parts.push(`${seconds(cpu.missing)} of ${seconds(t.kernel.cpu_s)} CPU (${pct(cpu.share)})`);
-  const read = gap(t.kernel.read_bytes, t.sampled.read_bytes, MIN_BYTES);
-  if (read) parts.push(`${bytes(read.missing)} of ${bytes(t.kernel.read_bytes)} read (${pct(read.share)})`);
-  const written = gap(t.kernel.write_bytes, t.sampled.write_bytes, MIN_BYTES);
-  if (written) parts.push(`${bytes(written.missing)} of ${bytes(t.kernel.write_bytes)} written (${pct(written.share)})`);
-  if (parts.length === 0) return [];
-  return [`per process: ${parts.join(', ')} fell between the 1 s samples (processes shorter than a second, and each one's last second); the totals above are the kernel's, the top processes and phases miss this part`];
+export function unsampledGap(t: TreeAndSamples): Gap | null {
+  const gap: Gap = {
+    cpu_s: missing(t.kernel.cpu_s, t.sampled.cpu_s, MIN_CPU_S),
+    read_bytes: missing(t.kernel.read_bytes, t.sampled.read_bytes, MIN_BYTES),
+    write_bytes: missing(t.kernel.write_bytes, t.sampled.write_bytes, MIN_BYTES),
+  };
+  return gap.cpu_s === null && gap.read_bytes === null && gap.write_bytes === null ? null : gap;
 }
 
-function gap(kernel: number | null, sampled: number | null, floor: number): { missing: number; share: number } | null {
+function missing(kernel: number | null, sampled: number | null, floor: number): number | null {
   if (kernel === null || !Number.isFinite(kernel) || kernel <= 0) return null;
-  const missing = kernel - Math.max(0, sampled ?? 0);
-  const share = missing / kernel;
-  return missing >= floor && share >= MISSING_SHARE ? { missing, share } : null;
+  const gap = kernel - Math.max(0, sampled ?? 0);
+  return gap >= floor && gap / kernel >= MISSING_SHARE ? gap : null;
+}
+
+/**
+ * The gap in words, against the run's totals (the kernel's, where there is a gap): one home for
+ * the report's "not measured" line and the dashboard's process table. Null without a gap.
+ */
+export function unsampledSentence(s: Pick<RunReport['summary'], 'unsampled' | 'cpu_user_s' | 'cpu_sys_s' | 'read_bytes' | 'write_bytes'>): string | null {
+  const g = s.unsampled;
+  if (!g) return null;
+  const cpu = s.cpu_user_s + s.cpu_sys_s;
+  const parts: string[] = [];
+  if (g.cpu_s !== null) parts.push(`${seconds(g.cpu_s)} of ${seconds(cpu)} CPU (${pct(g.cpu_s / cpu)})`);
+  if (g.read_bytes !== null) parts.push(`${bytes(g.read_bytes)} of ${bytes(s.read_bytes)} read (${pct(g.read_bytes / (s.read_bytes ?? NaN))})`);
+  if (g.write_bytes !== null) parts.push(`${bytes(g.write_bytes)} of ${bytes(s.write_bytes)} written (${pct(g.write_bytes / (s.write_bytes ?? NaN))})`);
+  return parts.length === 0 ? null : `${parts.join(', ')} fell between the 1 s samples (processes shorter than a second, and each one's last second)`;
 }

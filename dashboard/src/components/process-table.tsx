@@ -26,14 +26,18 @@ const cell = (p: ProcessTotals, key: Key): string => {
   return key === 'peak_rss_bytes' || key === 'read_bytes' || key === 'write_bytes' ? fmtBytes(Number(v)) : String(v);
 };
 
-/** The run's top processes, sortable by any column (click a heading; again to reverse). */
-export function ProcessTable({ processes }: { processes: readonly ProcessTotals[] }) {
+/**
+ * The run's top processes, sortable by any column (click a heading; again to reverse), and, where
+ * the kernel's totals hold much that no sample does, how much that is (`unsampled`).
+ */
+export function ProcessTable({ processes, unsampled = null }: { processes: readonly ProcessTotals[]; unsampled?: string | null }) {
   const [sort, setSort] = useState<{ key: Key; desc: boolean }>({ key: 'cpu_s', desc: true });
   const rows = [...processes].sort((a, b) => compare(a, b, sort.key, sort.desc));
   const click = (key: Key): void => setSort((s) => ({ key, desc: s.key === key ? !s.desc : key !== 'host' && key !== 'comm' }));
   return (
     <section className="card" data-testid="processes" data-sort={`${sort.key} ${sort.desc ? 'desc' : 'asc'}`}>
       <h2>Processes <span className="muted">(top {processes.length} by CPU)</span></h2>
+      {unsampled ? <p className="muted" data-testid="unsampled">Not in this table: {unsampled}.</p> : null}
       <div className="scroll">
         <table>
           <thead><tr>{COLUMNS.map((c) => (

@@ -1,5 +1,6 @@
 import { notFound } from 'next/navigation';
 import { bucketMs } from '@runlens/analyzer/charts/series';
+import { unsampledSentence } from '@runlens/analyzer/report/unsampled';
 import { AppMetrics } from '../../../components/app-metrics.tsx';
 import { Comparison } from '../../../components/comparison.tsx';
 import { HostPanels } from '../../../components/host-panels.tsx';
@@ -57,7 +58,7 @@ export default async function RunPage({ params, searchParams }: { params: Promis
         <Timelines data={data} findings={report.findings} events={report.events ?? []} bucketMs={bucket} allocCores={run.alloc_cores} range={range} />
         <RunEvents report={report} />
         <RunLog report={report} />
-        <ProcessTable processes={processes} />
+        <ProcessTable processes={processes} unsampled={unsampledSentence(report.summary)} />
         <div className="grid2">
           <RankComparison ranks={ranks} />
           <Phases phases={report.phases} />

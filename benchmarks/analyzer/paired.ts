@@ -2,7 +2,7 @@
  * Two builds of the analyzer measured at the same time, one per core: their ratio of CPU per row.
  * On this shared VM one round of run.ts moves ±30% from one minute to the next (neighbours, cache,
  * frequency), so rounds of two builds taken one after the other differ by more than most changes
- * do. Run side by side, both rounds meet the same minute; each pair's ratio spread 5-8% where
+ * do. Run side by side, both rounds meet the same minute: most pairs' ratios fall within ±5%, where
  * alternated rounds spread 30-50% (benchmarks/analyzer/README.md). The absolute figures of a pair
  * are higher than a round alone (the two share the cache and memory bus): read the ratio only.
  *   BENCH_BASE=/path/to/other/checkout node --import ./node_modules/tsx/dist/loader.mjs benchmarks/analyzer/paired.ts

@@ -8,16 +8,19 @@ import { canUseCpuQuota, makeQuotaCgroup, removeCgroup, timedIn } from './testin
 /**
  * Issue 13 on real runs, part two: the app's own throughput metric, the scaling prediction and the
  * report's "elsewhere" sentence. Node types are cgroups with a CPU quota (testing/quota-cgroup.ts):
- * "fast" a full core at 6 EUR/h, "slow" a quarter core at 1 EUR/h, so the fastest is not the
- * cheapest per unit of work. Every execution is also timed by its own wrapper shell (brute
- * force, outside RunLens), and the truth each assertion compares with comes from those times.
+ * "fast" a full core at 16 EUR/h, "slow" a quarter core at 1 EUR/h, so the fastest is not the
+ * cheapest per unit of work. The price gap is 4× the quota's: on a busy machine a quarter-core
+ * quota loses more than its share (CI of 2026-12-07: at 6 EUR/h the app's own per-step rates made
+ * "fast" the cheaper, while the wall times said "slow"). Every execution is also timed by its own
+ * wrapper shell (brute force, outside RunLens), and the truth each assertion compares with comes
+ * from those times.
  */
 const tag = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 const dir = tempDir('runlens-select-metric-');
 const QUOTAS = { fast: 1, slow: 0.25, half: 0.5 } as const;
 type Group = keyof typeof QUOTAS;
 const cgroups = {} as Record<Group, string>;
-const PRICES = { fast: 6, slow: 1 } as const;
+const PRICES = { fast: 16, slow: 1 } as const;
 
 const STEPS = 16;
 /** A training-like loop: fixed work per step, its own rate printed per step like tqdm's it/s. */

@@ -19,7 +19,7 @@ import { runEnding } from './run-ending.ts';
 import { reportEvents, reportLog } from './run-log.ts';
 import { reportTimeline } from './timeline.ts';
 import { elsewhereForRun } from '../selection/elsewhere.ts';
-import { type TreeAndSamples, unsampledGap, unsampledSentence } from './unsampled.ts';
+import { type Totals, unsampledGap, unsampledSentence } from './unsampled.ts';
 import { allocatedCores } from './allocation.ts';
 
 export { stampFinding };
@@ -116,7 +116,7 @@ function shortRunAbsent(seconds: readonly { ts: number }[], s: RunReport['summar
 }
 
 /** Where the kernel's totals are the run's: what of them no per-process sample holds (unsampled.ts). */
-function unsampledOf(kernel: boolean, tree: TreeAndSamples['kernel'], sampled: SampleTotals): Pick<RunReport['summary'], 'unsampled'> {
+function unsampledOf(kernel: boolean, tree: Totals, sampled: SampleTotals): Pick<RunReport['summary'], 'unsampled'> {
   const gap = kernel ? unsampledGap({ kernel: tree, sampled: { ...sampled, cpu_s: sampled.cpu_user_s + sampled.cpu_sys_s } }) : null;
   return gap ? { unsampled: gap } : {};
 }

@@ -3,11 +3,11 @@ import { bytes, pct, seconds } from './format.ts';
 
 type Gap = NonNullable<RunReport['summary']['unsampled']>;
 
+/** CPU and storage IO of a run, as the kernel or the samples count them. */
+export interface Totals { readonly cpu_s: number; readonly read_bytes: number | null; readonly write_bytes: number | null }
+
 /** What the kernel counted for the whole process tree, and what the per-process samples add up to. */
-export interface TreeAndSamples {
-  readonly kernel: { readonly cpu_s: number; readonly read_bytes: number | null; readonly write_bytes: number | null };
-  readonly sampled: { readonly cpu_s: number; readonly read_bytes: number | null; readonly write_bytes: number | null };
-}
+export interface TreeAndSamples { readonly kernel: Totals; readonly sampled: Totals }
 
 /** A share of the tree's totals this large, missing from the samples, is worth a sentence. */
 const MISSING_SHARE = 0.25;

@@ -5,7 +5,8 @@ import { openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectJsonLines } from '../lib/json-log.ts';
-import { cpuSeconds, progress, sleep, threadCpuDelta, threadCpuSeconds } from './proc.ts';
+import { cpuSeconds, peakRssMiB, progress, settle, sleep, threadCpuDelta, threadCpuSeconds } from './proc.ts';
+import type { OnePart } from './one-part.ts';
 import { message } from './rows.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -38,6 +39,16 @@ export interface IngestRun {
   /** The ingest child's CPU seconds per thread name over the window (threads alive at its end). */
   readonly threads?: Record<string, number>;
   readonly window_monotonic_s?: readonly [number, number];
+  /**
+   * From the same start until the child and the server go idle after the lag reached 0: the
+   * window's CPU plus the merges its inserts set off (and the idle consumer's over the two quiet
+   * seconds that end it). Fewer, larger inserts can leave merges past the window; this counts them.
+   */
+  readonly settled?: { readonly wait_s: number; readonly ingest_cpu_s: number; readonly server_cpu_s: number | null; readonly threads: Record<string, number> };
+  /** The child's peak resident set over its life (VmHWM), in MiB: the buffer, the fetches and chDB's engine. */
+  readonly rss_peak_mib?: number;
+  /** Then the table brought to one part per partition, as the ceiling leaves its copy (one-part.ts). */
+  readonly one_part?: OnePart;
 }
 
 function spawnIngest(env: Record<string, string>, cpuProfDir?: string): { child: ChildProcess; lines: Record<string, unknown>[] } {
@@ -111,11 +122,14 @@ export async function runIngest(opts: {
     const threads = threadCpuDelta(threads0, threadCpuSeconds(pid));
     const server_cpu_s = servers.length > 0 ? serverCpu() - srv0 : null;
     const broker_cpu_s = brokers.length > 0 ? brokerCpu() - broker0 : null;
+    const wait_s = await settle([pid, ...servers]);
+    const settled = { wait_s, ingest_cpu_s: cpuSeconds(pid) - cpu0, server_cpu_s: servers.length > 0 ? serverCpu() - srv0 : null, threads: threadCpuDelta(threads0, threadCpuSeconds(pid)) };
+    const rss_peak_mib = peakRssMiB(pid);
     const closed = new Promise((r) => child.once('close', r));
     child.kill('SIGTERM');
     await closed;
     const stopped = lines.find((l) => l.msg === 'ingest stopped');
-    return { store: opts.store, wall_s, first_commit_s: firstCommit, ingest_cpu_s, server_cpu_s, broker_cpu_s, rows_sent: Number(stopped?.sent ?? Number.NaN), threads, window_monotonic_s };
+    return { store: opts.store, wall_s, first_commit_s: firstCommit, ingest_cpu_s, server_cpu_s, broker_cpu_s, rows_sent: Number(stopped?.sent ?? Number.NaN), threads, window_monotonic_s, settled, rss_peak_mib };
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await admin.close();

@@ -11,6 +11,12 @@ export function cpuSeconds(pid: number | 'self'): number {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
+/** The peak resident set of a live process (VmHWM in /proc/<pid>/status), in MiB. */
+export function peakRssMiB(pid: number): number {
+  const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
 /**
  * utime + stime per thread name (comm) of a live process, in seconds. Threads that ended are
  * missing here (their CPU is in cpuSeconds only): compare two snapshots of long-lived pools.

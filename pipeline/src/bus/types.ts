@@ -45,6 +45,8 @@ export interface SubscribeOptions {
   readonly fetchMinBytes?: number;
   /** ... or this long has passed (default 5000 ms). */
   readonly fetchMaxWaitMs?: number;
+  /** Kafka: the most bytes one fetch brings over all its partitions (kafkajs's default 10 MiB; at most 8 MiB per partition either way). */
+  readonly fetchMaxBytes?: number;
   /**
    * Called with this member's whole assignment after every rebalance, before its batches. After a
    * rebalance every partition is read again from its committed offset, kept partitions included.

@@ -14,7 +14,7 @@ export interface IngestOptions {
   readonly tables?: readonly TableName[];
   /** Called after each durable write with its latency and rows (telemetry). */
   readonly onBatch?: (ms: number, rows: number) => void;
-  /** When buffered batches are written (default: 100 k rows or 1 s, whichever first). */
+  /** When buffered batches are written (default: 250 k rows or 1 s, whichever first). */
   readonly buffer?: BufferLimits;
 }
 
@@ -32,10 +32,17 @@ interface Checked { readonly batch: BusBatch; readonly valid: readonly ValidBatc
 const PARTITIONS_CONCURRENTLY = 64;
 /** The broker holds a fetch until this much is there or the buffer's wait has passed. */
 const FETCH_MIN_BYTES = 1024 * 1024;
+/**
+ * The most one fetch brings. A write holds at most one fetch (the bus fetches again only once its
+ * batches are acknowledged, after the write), so this bounds a part's size when ingest catches up:
+ * kafkajs's 10 MiB held ~70 k agent rows, and each part was soon merged again
+ * (benchmarks/ingest, seventh pass).
+ */
+const FETCH_MAX_BYTES = 48 * 1024 * 1024;
 
 /**
  * Bus → store. Each bus batch is validated without decoding rows (schemas' decodeMessage),
- * then buffered across batches, partitions and topics until 100 k rows or 1 s. A write hands
+ * then buffered across batches, partitions and topics until 250 k rows or 1 s. A write hands
  * the store the Arrow IPC messages of each table at once (it splices them into one stream, or
  * writes one Native block on 18.16: no value decoded into JS), inserts them, sends the rejects to the dead-letter topic with their original bytes, and only
  * then lets the bus commit every batch it held. A store failure throws to each of them, so
@@ -60,6 +67,7 @@ export class IngestService {
       eachBatch: (b) => this.handle(b),
       partitionsConcurrently: PARTITIONS_CONCURRENTLY,
       fetchMinBytes: FETCH_MIN_BYTES,
+      fetchMaxBytes: FETCH_MAX_BYTES,
       fetchMaxWaitMs: (this.opts.buffer ?? DEFAULT_BUFFER_LIMITS).maxWaitMs,
     });
   }

@@ -30,6 +30,7 @@ function consumerConfig(opts: SubscribeOptions): ConsumerConfig {
       maxBytesPerPartition: 8 * 1024 * 1024, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
       ...(opts.fetchMinBytes !== undefined ? { minBytes: opts.fetchMinBytes } : {}),
       ...(opts.fetchMaxWaitMs !== undefined ? { maxWaitTimeInMs: opts.fetchMaxWaitMs } : {}),
+      ...(opts.fetchMaxBytes !== undefined ? { maxBytes: opts.fetchMaxBytes } : {}),
       // Round robin stays on offer, so a group mid-upgrade (members without co-partitioning) still forms.
       ...(opts.coPartitioned ? { partitionAssigners: [coPartitionedAssigner, PartitionAssigners.roundRobin] } : {}),
   };

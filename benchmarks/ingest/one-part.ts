@@ -16,6 +16,8 @@ import type { ClickHouseHttp } from './clickhouse-http.ts';
 import { cpuSeconds } from './proc.ts';
 
 export interface OnePart {
+  /** Rows in the table before the merge (FINAL would collapse a row stored twice). */
+  readonly rows: number;
   /** Active parts per partition before, the largest count (1: nothing to merge, nothing run). */
   readonly max_parts: number;
   /** CPU of the merge: the server's for 18.16, the whole chDB process's (its merge threads) for chDB. */
@@ -29,11 +31,12 @@ const optimizeSql = (db: string): string => `OPTIMIZE TABLE ${db}.${TABLE} FINAL
 
 /** The server's table to one part per partition, with the server's CPU. */
 export async function serverToOnePart(http: ClickHouseHttp, db: string): Promise<OnePart> {
+  const rows = await http.count(`${db}.${TABLE}`);
   const max_parts = Number((await http.sql(partsSql(db))).trim());
-  if (!(max_parts > 1)) return { max_parts, cpu_s: 0 };
+  if (!(max_parts > 1)) return { rows, max_parts, cpu_s: 0 };
   const c0 = cpuSeconds(http.serverPid());
   await http.sql(optimizeSql(db));
-  return { max_parts, cpu_s: cpuSeconds(http.serverPid()) - c0 };
+  return { rows, max_parts, cpu_s: cpuSeconds(http.serverPid()) - c0 };
 }
 
 /** chDB's table at `path` to one part per partition, in a process of its own (see above). */
@@ -45,13 +48,15 @@ export function chdbToOnePart(path: string, db: string): OnePart {
 async function inProcess(path: string, db: string): Promise<OnePart> {
   const store: Store = await openChdbStore({ path, database: db });
   try {
+    const [counted] = await store.query<{ n: string }>(`SELECT toString(count()) AS n FROM ${db}.${TABLE}`);
+    const rows = Number(counted?.n);
     const [row] = await store.query<{ n: string }>(partsSql(db));
     const max_parts = Number(row?.n);
-    if (!(max_parts > 1)) return { max_parts, cpu_s: 0 };
+    if (!(max_parts > 1)) return { rows, max_parts, cpu_s: 0 };
     const c0 = process.cpuUsage();
     await store.query(optimizeSql(db));
     const c = process.cpuUsage(c0);
-    return { max_parts, cpu_s: (c.user + c.system) / 1e6 };
+    return { rows, max_parts, cpu_s: (c.user + c.system) / 1e6 };
   } finally {
     await store.close();
   }

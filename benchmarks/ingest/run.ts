@@ -68,12 +68,11 @@ async function kafkaIngest(r: number, kafka: TestServer, http: ClickHouseHttp): 
     });
     if (run.rows_sent !== ROWS) throw new Error(`${store}: ingest sent ${run.rows_sent} rows, expected ${ROWS}`);
     const one_part = store === 'clickhouse' ? await serverToOnePart(http, database) : chdbToOnePart(join(temp, `chdb-ingest-r${r}`), database);
+    if (one_part.rows !== ROWS) throw new Error(`${store}: ${one_part.rows} rows stored, expected ${ROWS}`);
     progress(`  ${store}: ${one_part.max_parts} parts in a partition at the end, ${one_part.cpu_s.toFixed(2)} CPU-s to merge them into one; ingest's peak RSS ${run.rss_peak_mib?.toFixed(0)} MiB`);
     progress(`  ${store}: ${Math.round(ROWS / run.wall_s)} rows/s wall, ${Math.round(ROWS / run.ingest_cpu_s)} rows per ingest CPU-s; threads ${JSON.stringify(run.threads ?? {})}; until idle (${run.settled?.wait_s.toFixed(1)} s later) ${Math.round(ROWS / (run.settled?.ingest_cpu_s ?? Number.NaN))} rows per ingest CPU-s, threads ${JSON.stringify(run.settled?.threads ?? {})}; window ${run.window_monotonic_s?.map((t) => t.toFixed(3)).join('-')}`);
     ingest.push({ ...run, one_part });
     if (store === 'clickhouse') {
-      const stored = await http.count(`${database}.process_samples`);
-      if (stored !== ROWS) throw new Error(`clickhouse: ${stored} rows stored, expected ${ROWS}`);
       const st = await openClickHouseStore({ url: http.url, database });
       ceil.push(...(await ceilings(st, http, http)));
       await st.close();

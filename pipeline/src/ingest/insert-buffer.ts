@@ -15,7 +15,7 @@ export interface BufferLimits {
  * Each write is a part the store merges again later. At 100 k rows (and kafkajs's 10 MiB fetches) a
  * worker draining a backlog wrote ~70 k-row parts several times a second, which the store soon
  * merged again; at 250 k rows (~50 MB of Arrow, about one full fetch, ingest-service.ts) chDB took
- * ~0.7× the CPU per row to the same merged part, for ~110 MiB more peak RSS (benchmarks/ingest, seventh pass).
+ * ~0.8× the CPU per row to the same merged part, for ~110 MiB more peak RSS (benchmarks/ingest, seventh pass).
  */
 export const DEFAULT_BUFFER_LIMITS: BufferLimits = { maxRows: 250_000, maxWaitMs: 1000, quietMs: 5 };
 

@@ -36,6 +36,8 @@ export interface IngestRun {
   /** CPU of the Kafka broker over the same window, when its pid is known. */
   readonly broker_cpu_s: number | null;
   readonly rows_sent: number;
+  /** Writes the worker made in the window (its runlens_ingest_batch_duration_seconds count), when it serves metrics. */
+  readonly writes?: number;
   /** The ingest child's CPU seconds per thread name over the window (threads alive at its end). */
   readonly threads?: Record<string, number>;
   readonly window_monotonic_s?: readonly [number, number];
@@ -49,6 +51,29 @@ export interface IngestRun {
   readonly rss_peak_mib?: number;
   /** Then the table brought to one part per partition, as the ceiling leaves its copy (one-part.ts). */
   readonly one_part?: OnePart;
+  /** Then, with `warm`, a second backlog published while the same (now compiled, settled) worker runs. */
+  readonly warm?: WarmRun;
+}
+
+/**
+ * A worker that has run a while, fed live. After the first drain has settled, `publish` sends more
+ * while the worker runs, and the window runs from the publish's start until the lag is 0 again.
+ * Two things differ from the first drain, both as in a deployment: the code is compiled (the
+ * first drain pays once for V8 compiling the hot path: a fifth of a 2 s drain's CPU in the scale
+ * replay, by `perf`), and each write holds what arrived since the last fetch (1 MiB or 1 s,
+ * ingest-service.ts), not a backlog's 250 k rows, so the store makes and merges more parts.
+ */
+export interface WarmPhase {
+  readonly publish: () => Promise<{ readonly messages: number; readonly rows: number }>;
+}
+
+export interface WarmRun {
+  readonly messages: number;
+  readonly rows: number;
+  readonly wall_s: number;
+  readonly ingest_cpu_s: number;
+  readonly server_cpu_s: number | null;
+  readonly writes?: number;
 }
 
 function spawnIngest(env: Record<string, string>, cpuProfDir?: string): { child: ChildProcess; lines: Record<string, unknown>[] } {
@@ -88,6 +113,7 @@ export async function runIngest(opts: {
   messages: number; cpuProfDir?: string; timeoutS: number; topics?: readonly string[];
   /** The broker's pid, or every broker's of a Kafka cluster: their CPU is summed. */
   brokerPid?: number | readonly number[];
+  warm?: WarmPhase;
 }): Promise<IngestRun> {
   const topics = opts.topics ?? [TOPIC];
   // RUNLENS_KAFKA_BROKERS is a comma list; the bus takes one bootstrap address per element.
@@ -104,17 +130,11 @@ export async function runIngest(opts: {
     const brokers = opts.brokerPid === undefined ? [] : [opts.brokerPid].flat();
     const brokerCpu = (): number => brokers.reduce((a, p) => a + cpuSeconds(p), 0);
     const broker0 = brokerCpu();
+    const writes = (): Promise<number | null> => writeCount(opts.env.RUNLENS_METRICS_PORT);
+    const writes0 = await writes();
     const t0 = performance.now();
     const mono0 = process.hrtime.bigint();
-    let firstCommit = Number.NaN;
-    let lastLog = t0;
-    for (let lag = await admin.lag(opts.group, topics); lag > 0; lag = await admin.lag(opts.group, topics)) {
-      if (Number.isNaN(firstCommit) && lag < opts.messages) firstCommit = (performance.now() - t0) / 1000;
-      if (performance.now() - lastLog > 5000) { progress(`  ${opts.store}: lag ${lag} messages`); lastLog = performance.now(); }
-      if (performance.now() - t0 > opts.timeoutS * 1000) throw new Error(`ingest into ${opts.store}: lag ${lag} after ${opts.timeoutS} s`);
-      if (child.exitCode !== null) throw new Error(`ingest exited ${child.exitCode}`);
-      await sleep(100);
-    }
+    const firstCommit = await untilDrained(admin, { ...opts, topics }, child, t0);
     const wall_s = (performance.now() - t0) / 1000;
     // CLOCK_MONOTONIC seconds, to cut a `perf record -k CLOCK_MONOTONIC` of the child to this window.
     const window_monotonic_s = [Number(mono0) / 1e9, Number(process.hrtime.bigint()) / 1e9] as const;
@@ -122,16 +142,57 @@ export async function runIngest(opts: {
     const threads = threadCpuDelta(threads0, threadCpuSeconds(pid));
     const server_cpu_s = servers.length > 0 ? serverCpu() - srv0 : null;
     const broker_cpu_s = brokers.length > 0 ? brokerCpu() - broker0 : null;
+    const written = since(writes0, await writes());
     const wait_s = await settle([pid, ...servers]);
     const settled = { wait_s, ingest_cpu_s: cpuSeconds(pid) - cpu0, server_cpu_s: servers.length > 0 ? serverCpu() - srv0 : null, threads: threadCpuDelta(threads0, threadCpuSeconds(pid)) };
+    const warm = opts.warm ? await warmDrain(opts.warm, pid, serverCpu, servers.length > 0, (t: number) => untilDrained(admin, { ...opts, topics }, child, t), writes) : undefined;
     const rss_peak_mib = peakRssMiB(pid);
     const closed = new Promise((r) => child.once('close', r));
     child.kill('SIGTERM');
     await closed;
     const stopped = lines.find((l) => l.msg === 'ingest stopped');
-    return { store: opts.store, wall_s, first_commit_s: firstCommit, ingest_cpu_s, server_cpu_s, broker_cpu_s, rows_sent: Number(stopped?.sent ?? Number.NaN), threads, window_monotonic_s, settled, rss_peak_mib };
+    return { store: opts.store, wall_s, first_commit_s: firstCommit, ingest_cpu_s, server_cpu_s, broker_cpu_s, rows_sent: Number(stopped?.sent ?? Number.NaN), threads, window_monotonic_s, settled, rss_peak_mib, ...(written === null ? {} : { writes: written }), ...(warm ? { warm } : {}) };
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await admin.close();
   }
 }
+
+/** Polls the group's lag until it is 0; returns when the lag first fell below `messages` (seconds from `t0`). */
+async function untilDrained(admin: Bus, o: { store: string; group: string; topics: readonly string[]; messages: number; timeoutS: number }, child: ChildProcess, t0: number): Promise<number> {
+  let firstCommit = Number.NaN;
+  let lastLog = t0;
+  for (let lag = await admin.lag(o.group, o.topics); lag > 0; lag = await admin.lag(o.group, o.topics)) {
+    if (Number.isNaN(firstCommit) && lag < o.messages) firstCommit = (performance.now() - t0) / 1000;
+    if (performance.now() - lastLog > 5000) { progress(`  ${o.store}: lag ${lag} messages`); lastLog = performance.now(); }
+    if (performance.now() - t0 > o.timeoutS * 1000) throw new Error(`ingest into ${o.store}: lag ${lag} after ${o.timeoutS} s`);
+    if (child.exitCode !== null) throw new Error(`ingest exited ${child.exitCode}`);
+    await sleep(100);
+  }
+  return firstCommit;
+}
+
+/** The warm phase (WarmPhase): more rows published while the worker runs, until they are drained. */
+async function warmDrain(phase: WarmPhase, pid: number, serverCpu: () => number, hasServer: boolean, drained: (t0: number) => Promise<number>, writes: () => Promise<number | null>): Promise<WarmRun> {
+  const writes0 = await writes();
+  const [cpu0, srv0, t0] = [cpuSeconds(pid), serverCpu(), performance.now()];
+  const sent = await phase.publish();
+  await drained(t0);
+  const [wall_s, ingest_cpu_s, server_cpu_s] = [(performance.now() - t0) / 1000, cpuSeconds(pid) - cpu0, hasServer ? serverCpu() - srv0 : null];
+  const written = since(writes0, await writes());
+  return { ...sent, wall_s, ingest_cpu_s, server_cpu_s, ...(written === null ? {} : { writes: written }) };
+}
+
+/** The worker's writes so far, from its metrics endpoint (null: it serves none, or did not answer). */
+async function writeCount(port: string | undefined): Promise<number | null> {
+  if (!port) return null;
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
+    const line = text.split('\n').find((l) => l.startsWith('runlens_ingest_batch_duration_seconds_count'));
+    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : null;
+  } catch {
+    return null;
+  }
+}
+
+const since = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : b - a);

@@ -33,8 +33,11 @@ function message(table: TableName, host: string, seq: number, rows: readonly obj
 /**
  * Publishes `seconds` of every virtual node, ending now, so live analysis sees current data.
  * Sends in chunks of whole ticks across all nodes, as a cluster's agents would interleave.
+ * `seqBase`: the first sequence number of each node (default 0). A later replay into the same
+ * topics starts past the earlier one's (2 × its seconds), or ingest would drop its messages as
+ * duplicates of the first.
  */
-export async function publishReplay(bus: Bus, rec: Recording, shape: ReplayShape, progress: (m: string) => void): Promise<GeneratorRun> {
+export async function publishReplay(bus: Bus, rec: Recording, shape: ReplayShape, progress: (m: string) => void, seqBase = 0): Promise<GeneratorRun> {
   await bus.ensureTopics(REPLAY_TABLES.map(topicFor));
   const producer = bus.producer();
   const baseTs = Date.now() - shape.seconds * 1000;
@@ -49,9 +52,9 @@ export async function publishReplay(bus: Bus, rec: Recording, shape: ReplayShape
     for (let n = 0; n < shape.nodes; n++) {
       const tick = replayTick(rec, n, t, { baseTs, nodesPerJob: shape.nodesPerJob });
       const host = virtualHost(n);
-      proc.push(message('process_samples', host, 2 * t, tick.process));
+      proc.push(message('process_samples', host, seqBase + 2 * t, tick.process));
       // As an agent does: the node message names the runs on the host at the tick (from its process rows).
-      const n1 = message('node_samples', host, 2 * t + 1, tick.node);
+      const n1 = message('node_samples', host, seqBase + 2 * t + 1, tick.node);
       const runs = BENCH_HOST_RUNS ? hostRunsHeader(tick.process.map((r) => (r as { run_id?: unknown }).run_id)) : undefined;
       node.push(runs === undefined ? n1 : { ...n1, headers: { ...n1.headers, [HOST_RUNS_HEADER]: runs } });
       processRows += tick.process.length;

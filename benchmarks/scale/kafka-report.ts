@@ -73,8 +73,18 @@ export interface KafkaPass {
 }
 
 function ingestRow(name: string, rows: number, r: IngestRun, server: string): string {
-  return `| ${name} | ${rows} | ${f1(r.wall_s)} | ${f1(r.ingest_cpu_s)} | ${Math.round(rows / r.ingest_cpu_s)} | ${server}broker ${f1(r.broker_cpu_s)} |`;
+  return `| ${name} | ${rows} | ${f1(r.wall_s)} | ${f1(r.ingest_cpu_s)} | ${Math.round(rows / r.ingest_cpu_s)} | ${server}broker ${f1(r.broker_cpu_s)}${writesNote(rows, r.writes)} |`;
 }
+
+/** The same worker's warm phase (WarmPhase): a second replay, published while it ran. */
+function warmRow(name: string, r: IngestRun, server: string): string[] {
+  const w = r.warm;
+  return w ? [`| ${name}, warm (the next replay, published live) | ${w.rows} | ${f1(w.wall_s)} | ${f1(w.ingest_cpu_s)} | ${Math.round(w.rows / w.ingest_cpu_s)} | ${server}${writesNote(w.rows, w.writes)} |`] : [];
+}
+
+/** How many writes (parts per table, at most) the rows took, when the worker said. */
+const writesNote = (rows: number, writes: number | undefined): string =>
+  (writes ? `, ${writes} writes of ${Math.round(rows / writes).toLocaleString('en-US')} rows` : '');
 
 function analyzeRow(name: string, a: AnalyzeRun, broker: number): string {
   const who = a.replicas > 1 ? `${name.replace('analyze', `analyze, ${a.replicas} replicas (CPU summed)`)}` : name;
@@ -88,9 +98,11 @@ export function workersMarkdown(shape: { BENCH_NODES: number; BENCH_SECONDS: num
   return [
     '| worker (one process) | rows | wall s | CPU s | rows per CPU-s | other CPU s |', '|---|---:|---:|---:|---:|---|',
     `| replay generator (${shape.BENCH_NODES} nodes × ${shape.BENCH_SECONDS} s), ${b} brokers | ${rows} | ${f1(repl.gen.wall_s)} | ${f1(repl.gen.cpu_s)} | ${Math.round(rows / repl.gen.cpu_s)} | broker ${f1(repl.broker.produce.cpu_s)} |`,
-    ...(repl.chdb ? [ingestRow(`ingest → chDB, ${b} brokers`, rows, repl.chdb, '')] : []),
+    ...(repl.chdb ? [ingestRow(`ingest → chDB, ${b} brokers`, rows, repl.chdb, ''), ...warmRow('ingest → chDB', repl.chdb, 'in-process engine')] : []),
     ingestRow(`ingest → ClickHouse 18.16, ${b} brokers`, rows, repl.server, `server ${f1(repl.server.server_cpu_s)}, `),
+    ...warmRow('ingest → ClickHouse 18.16', repl.server, `server ${f1(repl.server.warm?.server_cpu_s)}`),
     ...(repl.cluster ? [ingestRow(`ingest → ClickHouse 18.16, 2 shards × 2 replicas, ${b} brokers`, rows, repl.cluster, `4 servers + ZooKeeper ${f1(repl.cluster.server_cpu_s)}, `)] : []),
+    ...(repl.cluster ? warmRow('ingest → 2 shards × 2 replicas', repl.cluster, `4 servers + ZooKeeper ${f1(repl.cluster.warm?.server_cpu_s)}`) : []),
     analyzeRow(`analyze (both stages, until idle), ${b} brokers`, repl.analyze, repl.broker.analyze.cpu_s),
     ...(single ? [
       `| replay generator, 1 broker | ${rows} | ${f1(single.gen.wall_s)} | ${f1(single.gen.cpu_s)} | ${Math.round(rows / single.gen.cpu_s)} | broker ${f1(single.broker.produce.cpu_s)} |`,

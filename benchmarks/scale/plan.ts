@@ -28,6 +28,12 @@ export interface MeasuredRates {
    * When measured, the plan sizes ingest and ClickHouse on these: production is replicated.
    */
   readonly cluster?: { readonly ingest_rows_per_cpu_s: number; readonly server_rows_per_cpu_s: number; readonly replicas: number };
+  /**
+   * The same workers warm (a second replay drained while they ran, after the first had settled):
+   * rows per ingest CPU-s without the first drain's one-off costs (V8 compiling the hot path).
+   * Reported beside the cold rates; the plan stays on the cold ones, the conservative figure.
+   */
+  readonly ingest_warm_rows_per_cpu_s?: { readonly chdb: number | null; readonly clickhouse: number | null; readonly cluster: number | null };
   /** Compressed bytes per stored row of each table, if the storage benchmark has run. */
   readonly stored_bytes_per_row: { readonly process: number; readonly node: number } | null;
 }
@@ -54,6 +60,8 @@ export interface Plan {
   readonly ingest_workers: number;
   /** The same load into one unreplicated server (the peer of the cluster figure, when both were measured). */
   readonly ingest_workers_single_server: number;
+  /** Ingest workers at the warm rate (into the cluster when measured), when measured. */
+  readonly ingest_workers_warm: number | null;
   readonly analyze_workers: number;
   readonly broker_cores: number;
   readonly kafka_brokers: number;
@@ -64,6 +72,12 @@ export interface Plan {
 }
 
 const up = (x: number): number => Math.max(1, Math.ceil(x));
+
+/** The warm rate of the worker the plan sizes (the cluster's, else the server's), if measured. */
+function warmRate(m: MeasuredRates): number | null {
+  const w = m.ingest_warm_rows_per_cpu_s;
+  return (m.cluster ? w?.cluster : w?.clickhouse) ?? null;
+}
 
 export function plan(m: MeasuredRates, p: PlanInput): Plan {
   const rowsPerNode = m.process_rows_per_node_s + m.node_rows_per_node_s;
@@ -91,6 +105,7 @@ export function plan(m: MeasuredRates, p: PlanInput): Plan {
     kafka_mb_per_s: (messages * m.bytes_per_message) / 1e6,
     ingest_workers: ingest,
     ingest_workers_single_server: up(rows / (m.ingest_rows_per_cpu_s.clickhouse * p.utilisation)),
+    ingest_workers_warm: warmRate(m) === null ? null : up(rows / ((warmRate(m) as number) * p.utilisation)),
     analyze_workers: analyze,
     broker_cores: brokerCores,
     kafka_brokers: Math.max(3, up(brokerCores / p.coresPerKafkaBroker)),
@@ -126,6 +141,7 @@ export function planMarkdown(m: MeasuredRates, p: PlanInput, r: Plan): string {
     `| Kafka messages/s, MB/s | ${f(r.messages_per_s)}, ${f(r.kafka_mb_per_s, 1)} | one Arrow batch per table per tick, ${f(m.bytes_per_message)} B each |`,
     `| ingest workers (1 core each, ${f(p.utilisation * 100)}% busy) | ${r.ingest_workers} | ${f(c ? c.ingest_rows_per_cpu_s : m.ingest_rows_per_cpu_s.clickhouse)} rows per ingest CPU-s ${into} |`,
     ...(c ? [`| ingest workers into one unreplicated server (peer, same run) | ${r.ingest_workers_single_server} | ${f(m.ingest_rows_per_cpu_s.clickhouse)} rows per ingest CPU-s into the server |`] : []),
+    ...(r.ingest_workers_warm === null ? [] : [`| ingest workers at the warm rate (not planned on) | ${r.ingest_workers_warm} | ${f(warmRate(m) ?? Number.NaN)} rows per ingest CPU-s ${into}, a worker that has run a while |`]),
     `| analyzer workers | ${r.analyze_workers} | ${f(m.analyze_rows_per_cpu_s)} rows per analyzer CPU-s |`,
     `| Kafka broker cores${k ? `, all ${k.brokers} brokers` : ''} | ${f(r.broker_cores, 1)} | ${brokerFrom(m)} |`,
     `| Kafka brokers (${p.coresPerKafkaBroker} cores each) | ${r.kafka_brokers} | broker cores ÷ ${p.coresPerKafkaBroker}, at least 3 for replication factor 3 |`,

@@ -7,19 +7,19 @@
  *   node --import ./node_modules/tsx/dist/loader.mjs benchmarks/scale/run.ts
  */
 import { type Bus, openKafkaBus } from '@runlens/pipeline';
-import { freePort, startClickHouse } from '@runlens/pipeline/testing/servers';
-import { clickHouseClusterUnavailable, startClickHouseCluster } from '@runlens/pipeline/testing/clickhouse-cluster';
+import { startClickHouse } from '@runlens/pipeline/testing/servers';
 import { ANALYZER_HOSTS_TOPIC, ANALYZER_RUNS_TOPIC, encodeBatch, sleep, topicFor } from '@runlens/schemas';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ClickHouseHttp } from '../ingest/clickhouse-http.ts';
-import { type IngestRun, runIngest } from '../ingest/kafka-ingest.ts';
 import { benchCompression } from '../lib/bus-codec.ts';
 import { loadRecording } from '../lib/recording.ts';
 import { replayTick, valuesPerNodeSecond } from '../lib/replay.ts';
+import type { IngestRun } from '../ingest/kafka-ingest.ts';
 import { runAnalyzeWorker } from './analyze-worker.ts';
+import { Backlogs, type WorkerContext, clusterWorker, ingestWorker } from './ingest-worker.ts';
 import { type KafkaPass, brokerCost, kafkaMarkdown, workersMarkdown } from './kafka-report.ts';
 import { type BenchKafka, type TopicsReplication, ensureTopicsSettled, idleCpuPerS, startBenchKafka, topicsReplication } from './kafka-shape.ts';
 import { type GeneratorRun, REPLAY_TABLES, publishReplay } from './generator.ts';
@@ -35,6 +35,8 @@ const Config = z.object({
   BENCH_CPU_PROF_DIR: z.string().optional(),
   /** 1 (default): also drain the backlog through one unreplicated broker, to price replication; 0 skips it. */
   BENCH_SINGLE_BROKER: z.coerce.number().int().min(0).max(1).default(1),
+  /** 1 (default): each ingest worker of the replicated pass then drains a second replay published while it runs (warm); 0 skips it. */
+  BENCH_WARM: z.coerce.number().int().min(0).max(1).default(1),
   /** Analyzer replicas draining the backlog together (their CPU summed): what adding replicas costs beyond their share. */
   BENCH_ANALYZE_REPLICAS: z.coerce.number().int().min(1).max(8).default(1),
 });
@@ -68,49 +70,6 @@ function storedBytesPerRow(): { process: number; node: number } | null {
   }
 }
 
-/** Where one ingest worker writes: chDB, the single server, or the 2×2 cluster (its servers' and ZooKeeper's CPU summed). */
-type Target = { kind: 'chdb' } | { kind: 'clickhouse'; http: ClickHouseHttp } | { kind: 'cluster'; url: string; name: string; pids: number[] };
-
-async function ingestWorker(target: Target, kafka: BenchKafka, gen: GeneratorRun, database: string, profDir?: string): Promise<IngestRun> {
-  const store = target.kind === 'chdb' ? 'chdb' : 'clickhouse';
-  const env: Record<string, string> = target.kind === 'chdb'
-    ? { RUNLENS_CHDB_PATH: join(temp, `chdb-${database}`), RUNLENS_CLICKHOUSE_DATABASE: database }
-    : target.kind === 'clickhouse'
-      ? { RUNLENS_CLICKHOUSE_URL: target.http.url, RUNLENS_CLICKHOUSE_DATABASE: database }
-      : { RUNLENS_CLICKHOUSE_URL: target.url, RUNLENS_CLICKHOUSE_CLUSTER: target.name, RUNLENS_CLICKHOUSE_DATABASE: database };
-  const serverPid = target.kind === 'chdb' ? null : target.kind === 'clickhouse' ? target.http.serverPid() : target.pids;
-  log(`ingest worker → ${target.kind}: draining ${gen.messages} messages`);
-  const run = await runIngest({
-    store, brokers: kafka.url, group: `scale-${target.kind}-${Date.now()}`, serverPid, brokerPid: kafka.pids,
-    env: { ...env, RUNLENS_METRICS_PORT: String(await freePort()) }, messages: gen.messages, timeoutS: 600, topics: REPLAY_TABLES.map(topicFor),
-    ...(profDir ? { cpuProfDir: join(profDir, target.kind) } : {}),
-  });
-  const expected = gen.process_rows + gen.node_rows;
-  // At least once: a produce the generator retried (a partition's leader moving on freshly started
-  // brokers) puts some messages in the log twice, and ingest writes both (the store's FINAL
-  // collapses them). Fewer rows is loss; more is counted, and the rate stays on the distinct rows.
-  if (run.rows_sent < expected) throw new Error(`ingest → ${target.kind} stored ${run.rows_sent} rows, expected ${expected}`);
-  if (run.rows_sent > expected) log(`  ${target.kind}: ${run.rows_sent - expected} rows written twice (at-least-once duplicates; the rate counts ${expected})`);
-  log(`  ${target.kind}: ${Math.round(expected / run.ingest_cpu_s)} rows per ingest CPU-s, wall ${run.wall_s.toFixed(1)} s, ingest CPU ${run.ingest_cpu_s.toFixed(1)} s, server CPU ${run.server_cpu_s?.toFixed(1) ?? '-'} s, broker CPU ${run.broker_cpu_s?.toFixed(1) ?? '-'} s`);
-  return run;
-}
-
-/** The same backlog into a 2 shards × 2 replicas cluster, started for this and stopped after; null where it cannot run. */
-async function clusterWorker(kafka: BenchKafka, gen: GeneratorRun, database: string, profDir?: string): Promise<IngestRun | null> {
-  const why = clickHouseClusterUnavailable();
-  if (why) {
-    log(`no cluster run: ${why}`);
-    return null;
-  }
-  log('starting a 2×2 ClickHouse cluster with ZooKeeper');
-  const c = await startClickHouseCluster();
-  try {
-    return await ingestWorker({ kind: 'cluster', url: c.urls.s1r1, name: c.name, pids: c.pids() }, kafka, gen, database, profDir);
-  } finally {
-    await c.stop({ kill: true });
-    rmSync(c.dir, { recursive: true, force: true });
-  }
-}
 
 /**
  * Says when the log holds more messages than were sent (produce retries wrote some twice): a group
@@ -155,17 +114,20 @@ async function kafkaPass(kafka: BenchKafka, http: ClickHouseHttp, cfg: ScaleConf
   const gen = await publishReplay(bus, rec, { nodes: cfg.BENCH_NODES, seconds: cfg.BENCH_SECONDS, nodesPerJob: cfg.BENCH_NODES_PER_JOB }, log);
   const produce = { cpu_s: kafka.cpu() - broker0, wall_s: (performance.now() - t0) / 1000 };
   await countLog(bus, gen.messages);
-  await bus.close();
   expectProductionShape(kafka, await topicsReplication(kafka, REPLAY_TABLES.map(topicFor)));
   log(`generator: ${gen.messages} messages, ${gen.process_rows + gen.node_rows} rows in ${gen.wall_s.toFixed(1)} s (${gen.cpu_s.toFixed(1)} CPU-s), broker CPU ${produce.cpu_s.toFixed(1)} s`);
   const prof = full ? cfg.BENCH_CPU_PROF_DIR : undefined;
-  const chdb = full ? await ingestWorker({ kind: 'chdb' }, kafka, gen, `scale_${label}`, prof) : null;
-  const server = await ingestWorker({ kind: 'clickhouse', http }, kafka, gen, `scale_${label}`, prof);
-  const cluster = full ? await clusterWorker(kafka, gen, `scale_${label}`, prof) : null;
+  // The analyzer first: the ingest workers' warm phases publish more, which it must not read.
   log(`analyze: ${cfg.BENCH_ANALYZE_REPLICAS} replica(s) draining the same backlog (${kafka.brokers} broker(s))`);
   const [brokerA, tA] = [kafka.cpu(), performance.now()];
   const analyze = await runAnalyzeWorker(kafka.url, (i) => ({ RUNLENS_STORE: 'chdb', RUNLENS_CHDB_PATH: join(temp, `chdb-analyze-${label}-${i}`) }), 600, log, prof && join(prof, 'analyze'), cfg.BENCH_ANALYZE_REPLICAS);
   const analyzeWindow = { cpu_s: kafka.cpu() - brokerA, wall_s: (performance.now() - tA) / 1000 };
+  const backlogs = new Backlogs(kafka.url, gen, (seqBase) => publishReplay(bus, rec, { nodes: cfg.BENCH_NODES, seconds: cfg.BENCH_SECONDS, nodesPerJob: cfg.BENCH_NODES_PER_JOB }, log, seqBase), full && cfg.BENCH_WARM === 1);
+  const ctx: WorkerContext = { kafka, temp, log, profDir: prof };
+  const chdb = full ? await ingestWorker({ kind: 'chdb' }, await backlogs.next(), `scale_${label}`, ctx) : null;
+  const server = await ingestWorker({ kind: 'clickhouse', http }, await backlogs.next(), `scale_${label}`, ctx);
+  const cluster = full ? await clusterWorker(await backlogs.next(), `scale_${label}`, ctx) : null;
+  await bus.close();
   const replication = expectProductionShape(kafka, await topicsReplication(kafka, [...REPLAY_TABLES.map(topicFor), ANALYZER_RUNS_TOPIC, ANALYZER_HOSTS_TOPIC]));
   const broker = brokerCost(kafka.brokers, replication, gen.messages, idle, produce, { cpu_s: server.broker_cpu_s ?? Number.NaN, wall_s: server.wall_s }, analyzeWindow);
   log(`Kafka of ${kafka.brokers}: replication factor ${replication.replication_factor}, min.insync.replicas ${replication.min_insync_replicas}; ${Math.round(broker.messages_per_cpu_s)} messages per broker CPU-s`);
@@ -218,10 +180,13 @@ function measuredRates(perNode: ReturnType<typeof valuesPerNodeSecond>, repl: Ka
     server_rows_per_cpu_s: rows / (server.server_cpu_s ?? Number.NaN),
     broker_messages_per_cpu_s: broker.messages_per_cpu_s,
     kafka: { brokers: broker.brokers, replication_factor: broker.replication_factor, min_insync_replicas: broker.min_insync_replicas, single_broker_messages_per_cpu_s: single?.broker.messages_per_cpu_s ?? null },
+    ...(server.warm ? { ingest_warm_rows_per_cpu_s: { chdb: warmRate(chdb), clickhouse: warmRate(server), cluster: warmRate(cluster) } } : {}),
     stored_bytes_per_row: storedBytesPerRow(),
     ...(cluster ? { cluster: { ingest_rows_per_cpu_s: rows / cluster.ingest_cpu_s, server_rows_per_cpu_s: rows / (cluster.server_cpu_s ?? Number.NaN), replicas: 2 } } : {}),
   };
 }
+
+const warmRate = (r: IngestRun | null): number | null => (r?.warm ? r.warm.rows / r.warm.ingest_cpu_s : null);
 
 /** Mean Arrow message size (before Kafka's compression), re-encoded for the first tick of up to 64 nodes. */
 function meanMessageBytes(gen: GeneratorRun): number {

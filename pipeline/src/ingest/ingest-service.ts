@@ -30,8 +30,17 @@ interface Checked { readonly batch: BusBatch; readonly valid: readonly ValidBatc
 
 /** Partitions of one fetch handled at once, so their batches meet in one write. */
 const PARTITIONS_CONCURRENTLY = 64;
-/** The broker holds a fetch until this much is there or the buffer's wait has passed. */
-const FETCH_MIN_BYTES = 1024 * 1024;
+/**
+ * The broker holds a fetch until this much is there or the buffer's wait (1 s) has passed. Large
+ * on purpose: a live worker's fetches should end by the wait, not by the bytes. kafkajs fetches
+ * from each broker on its own, and a fetch that ends by the bytes ends when that broker's share
+ * fills, out of step with the others', so each broker's answer became a write of its own: with
+ * 1 MiB, a worker fed live by 3 brokers made ~2.2 writes a second (benchmarks/scale, run P). Ended
+ * by the wait, the brokers' answers come back together (they were asked together, when the last
+ * write let go of their batches) and meet in one write (the buffer's quietMs): ~1.5 a second
+ * there. A backlog fills it at once, so catching up does not wait.
+ */
+const FETCH_MIN_BYTES = 16 * 1024 * 1024;
 /**
  * The most one fetch brings. A write holds at most one fetch (the bus fetches again only once its
  * batches are acknowledged, after the write), so this bounds a part's size when ingest catches up:

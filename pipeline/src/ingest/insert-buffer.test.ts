@@ -1,6 +1,6 @@
 import { sleep } from '@runlens/schemas';
-import { describe, expect, it } from 'vitest';
-import { InsertBuffer } from './insert-buffer.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { DEFAULT_BUFFER_LIMITS, InsertBuffer } from './insert-buffer.ts';
 
 /** A buffer whose writes are recorded; `fail` makes the next write throw. */
 function recorder(limits: { maxRows: number; maxWaitMs: number; quietMs: number }) {
@@ -24,6 +24,23 @@ describe('InsertBuffer', () => {
     expect(settled).toBe(0);
     await Promise.all(adds);
     expect(writes).toEqual([['a', 'b', 'c']]);
+  });
+
+  it('by default, joins answers that arrive tens of ms apart (one per broker, same fetch round) in one write', async () => {
+    vi.useFakeTimers();
+    try {
+      const { buffer, writes } = recorder(DEFAULT_BUFFER_LIMITS);
+      const first = buffer.add(['broker 1'], 10);
+      await vi.advanceTimersByTimeAsync(30);
+      const second = buffer.add(['broker 2'], 10);
+      await vi.advanceTimersByTimeAsync(30);
+      const third = buffer.add(['broker 3'], 10);
+      await vi.advanceTimersByTimeAsync(100);
+      await Promise.all([first, second, third]);
+      expect(writes).toEqual([['broker 1', 'broker 2', 'broker 3']]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('writes at once when the rows reach the limit, without waiting for the timers', async () => {

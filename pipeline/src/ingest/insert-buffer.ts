@@ -5,8 +5,11 @@ export interface BufferLimits {
   /** Longest a batch waits in the buffer. */
   readonly maxWaitMs: number;
   /**
-   * A flush also starts after this long without a new batch: the bus hands over a whole fetch
-   * (every partition) at once, and no more can come until those batches are acknowledged.
+   * A flush also starts after this long without a new batch: a broker sends no more until the
+   * batches it gave are acknowledged. Each broker's answer to a fetch arrives on its own, so this is long
+   * enough for the others' answers to the same round (asked together, answered by the same wait,
+   * ingest-service.ts) to join the write. It was 5 ms, from when one answer was thought to hold
+   * every partition.
    */
   readonly quietMs: number;
 }
@@ -17,7 +20,7 @@ export interface BufferLimits {
  * merged again; at 250 k rows (~50 MB of Arrow, about one full fetch, ingest-service.ts) chDB took
  * ~0.8× the CPU per row to the same merged part, for ~110 MiB more peak RSS (benchmarks/ingest, seventh pass).
  */
-export const DEFAULT_BUFFER_LIMITS: BufferLimits = { maxRows: 250_000, maxWaitMs: 1000, quietMs: 5 };
+export const DEFAULT_BUFFER_LIMITS: BufferLimits = { maxRows: 250_000, maxWaitMs: 1000, quietMs: 50 };
 
 interface Pending<T> {
   readonly items: T[];

@@ -29,14 +29,30 @@ const TSX = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '..', '.
 const partsSql = (db: string): string => `SELECT toString(max(n)) AS n FROM (SELECT count() AS n FROM system.parts WHERE database = '${db}' AND table = '${TABLE}' AND active GROUP BY partition)`;
 const optimizeSql = (db: string): string => `OPTIMIZE TABLE ${db}.${TABLE} FINAL`;
 
-/** The server's table to one part per partition, with the server's CPU. */
-export async function serverToOnePart(http: ClickHouseHttp, db: string): Promise<OnePart> {
-  const rows = await http.count(`${db}.${TABLE}`);
-  const max_parts = Number((await http.sql(partsSql(db))).trim());
+/** What the merge step needs of an engine: a one-value query (its column named `n`), a statement, and the CPU that pays for both. */
+interface Engine {
+  scalar(sql: string): Promise<string>;
+  run(sql: string): Promise<void>;
+  cpu(): number;
+}
+
+/** Counts, then merges to one part per partition where some partition has more, timing only the merge. */
+async function toOnePart(e: Engine, db: string): Promise<OnePart> {
+  const rows = Number(await e.scalar(`SELECT toString(count()) AS n FROM ${db}.${TABLE}`));
+  const max_parts = Number(await e.scalar(partsSql(db)));
   if (!(max_parts > 1)) return { rows, max_parts, cpu_s: 0 };
-  const c0 = cpuSeconds(http.serverPid());
-  await http.sql(optimizeSql(db));
-  return { rows, max_parts, cpu_s: cpuSeconds(http.serverPid()) - c0 };
+  const c0 = e.cpu();
+  await e.run(optimizeSql(db));
+  return { rows, max_parts, cpu_s: e.cpu() - c0 };
+}
+
+/** The server's table to one part per partition, with the server's CPU. */
+export function serverToOnePart(http: ClickHouseHttp, db: string): Promise<OnePart> {
+  return toOnePart({
+    scalar: async (sql) => (await http.sql(sql)).trim(),
+    run: async (sql) => void (await http.sql(sql)),
+    cpu: () => cpuSeconds(http.serverPid()),
+  }, db);
 }
 
 /** chDB's table at `path` to one part per partition, in a process of its own (see above). */
@@ -45,18 +61,15 @@ export function chdbToOnePart(path: string, db: string): OnePart {
   return JSON.parse(out.trim().split('\n').pop() ?? '{}') as OnePart;
 }
 
+/** The chDB side, run in the child: the whole process's CPU (the engine's merge threads are its own). */
 async function inProcess(path: string, db: string): Promise<OnePart> {
   const store: Store = await openChdbStore({ path, database: db });
   try {
-    const [counted] = await store.query<{ n: string }>(`SELECT toString(count()) AS n FROM ${db}.${TABLE}`);
-    const rows = Number(counted?.n);
-    const [row] = await store.query<{ n: string }>(partsSql(db));
-    const max_parts = Number(row?.n);
-    if (!(max_parts > 1)) return { rows, max_parts, cpu_s: 0 };
-    const c0 = process.cpuUsage();
-    await store.query(optimizeSql(db));
-    const c = process.cpuUsage(c0);
-    return { rows, max_parts, cpu_s: (c.user + c.system) / 1e6 };
+    return await toOnePart({
+      scalar: async (sql) => (await store.query<{ n: string }>(sql))[0]?.n ?? 'NaN',
+      run: async (sql) => void (await store.query(sql)),
+      cpu: () => { const c = process.cpuUsage(); return (c.user + c.system) / 1e6; },
+    }, db);
   } finally {
     await store.close();
   }

@@ -14,6 +14,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ClickHouseHttp } from '../ingest/clickhouse-http.ts';
+import { settle } from '../ingest/proc.ts';
 import { benchCompression } from '../lib/bus-codec.ts';
 import { loadRecording } from '../lib/recording.ts';
 import { replayTick, valuesPerNodeSecond } from '../lib/replay.ts';
@@ -117,7 +118,11 @@ async function kafkaPass(kafka: BenchKafka, http: ClickHouseHttp, cfg: ScaleConf
   expectProductionShape(kafka, await topicsReplication(kafka, REPLAY_TABLES.map(topicFor)));
   log(`generator: ${gen.messages} messages, ${gen.process_rows + gen.node_rows} rows in ${gen.wall_s.toFixed(1)} s (${gen.cpu_s.toFixed(1)} CPU-s), broker CPU ${produce.cpu_s.toFixed(1)} s`);
   const prof = full ? cfg.BENCH_CPU_PROF_DIR : undefined;
-  // The analyzer first: the ingest workers' warm phases publish more, which it must not read.
+  // The analyzer first: the ingest workers' warm phases publish more, which it must not read. Its
+  // window (and its share of the broker CPU) starts once the brokers are back near idle: right
+  // after the produce, the followers are still catching up, which the produce's window missed.
+  const quietS = await settle(kafka.pids, 1.5 * idle + 0.02, 30);
+  log(`brokers near idle ${quietS.toFixed(1)} s after the produce`);
   log(`analyze: ${cfg.BENCH_ANALYZE_REPLICAS} replica(s) draining the same backlog (${kafka.brokers} broker(s))`);
   const [brokerA, tA] = [kafka.cpu(), performance.now()];
   const analyze = await runAnalyzeWorker(kafka.url, (i) => ({ RUNLENS_STORE: 'chdb', RUNLENS_CHDB_PATH: join(temp, `chdb-analyze-${label}-${i}`) }), 600, log, prof && join(prof, 'analyze'), cfg.BENCH_ANALYZE_REPLICAS);

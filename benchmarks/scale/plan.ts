@@ -30,8 +30,9 @@ export interface MeasuredRates {
   readonly cluster?: { readonly ingest_rows_per_cpu_s: number; readonly server_rows_per_cpu_s: number; readonly replicas: number };
   /**
    * The same workers warm (a second replay drained while they ran, after the first had settled):
-   * rows per ingest CPU-s without the first drain's one-off costs (V8 compiling the hot path).
-   * Reported beside the cold rates; the plan stays on the cold ones, the conservative figure.
+   * rows per ingest CPU-s without the first drain's one-off costs (V8 compiling the hot path), each
+   * write holding what arrived since the last fetch, as a deployment's do. Reported beside the
+   * cold rates; the plan stays on the cold ones.
    */
   readonly ingest_warm_rows_per_cpu_s?: { readonly chdb: number | null; readonly clickhouse: number | null; readonly cluster: number | null };
   /** Compressed bytes per stored row of each table, if the storage benchmark has run. */
@@ -87,6 +88,7 @@ export function plan(m: MeasuredRates, p: PlanInput): Plan {
   const rows = p.nodes * rowsPerNode * scale;
   const messages = p.nodes * m.messages_per_node_s;
   const ingest = up(rows / ((m.cluster?.ingest_rows_per_cpu_s ?? m.ingest_rows_per_cpu_s.clickhouse) * p.utilisation));
+  const warm = warmRate(m);
   const analyze = up(rows / (m.analyze_rows_per_cpu_s * p.utilisation));
   // On a cluster: cores over all replicas; one replica of each shard carries 1 / replicas of them.
   const chCores = rows / ((m.cluster?.server_rows_per_cpu_s ?? m.server_rows_per_cpu_s) * p.utilisation);
@@ -105,7 +107,7 @@ export function plan(m: MeasuredRates, p: PlanInput): Plan {
     kafka_mb_per_s: (messages * m.bytes_per_message) / 1e6,
     ingest_workers: ingest,
     ingest_workers_single_server: up(rows / (m.ingest_rows_per_cpu_s.clickhouse * p.utilisation)),
-    ingest_workers_warm: warmRate(m) === null ? null : up(rows / ((warmRate(m) as number) * p.utilisation)),
+    ingest_workers_warm: warm === null ? null : up(rows / (warm * p.utilisation)),
     analyze_workers: analyze,
     broker_cores: brokerCores,
     kafka_brokers: Math.max(3, up(brokerCores / p.coresPerKafkaBroker)),
@@ -141,7 +143,7 @@ export function planMarkdown(m: MeasuredRates, p: PlanInput, r: Plan): string {
     `| Kafka messages/s, MB/s | ${f(r.messages_per_s)}, ${f(r.kafka_mb_per_s, 1)} | one Arrow batch per table per tick, ${f(m.bytes_per_message)} B each |`,
     `| ingest workers (1 core each, ${f(p.utilisation * 100)}% busy) | ${r.ingest_workers} | ${f(c ? c.ingest_rows_per_cpu_s : m.ingest_rows_per_cpu_s.clickhouse)} rows per ingest CPU-s ${into} |`,
     ...(c ? [`| ingest workers into one unreplicated server (peer, same run) | ${r.ingest_workers_single_server} | ${f(m.ingest_rows_per_cpu_s.clickhouse)} rows per ingest CPU-s into the server |`] : []),
-    ...(r.ingest_workers_warm === null ? [] : [`| ingest workers at the warm rate (not planned on) | ${r.ingest_workers_warm} | ${f(warmRate(m) ?? Number.NaN)} rows per ingest CPU-s ${into}, a worker that has run a while |`]),
+    ...(r.ingest_workers_warm === null ? [] : [`| ingest workers at the warm rate (not planned on) | ${r.ingest_workers_warm} | ${f(warmRate(m) ?? Number.NaN)} rows per ingest CPU-s ${into}, a worker that has run a while, fed live |`]),
     `| analyzer workers | ${r.analyze_workers} | ${f(m.analyze_rows_per_cpu_s)} rows per analyzer CPU-s |`,
     `| Kafka broker cores${k ? `, all ${k.brokers} brokers` : ''} | ${f(r.broker_cores, 1)} | ${brokerFrom(m)} |`,
     `| Kafka brokers (${p.coresPerKafkaBroker} cores each) | ${r.kafka_brokers} | broker cores ÷ ${p.coresPerKafkaBroker}, at least 3 for replication factor 3 |`,

@@ -14,11 +14,11 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ClickHouseHttp } from '../ingest/clickhouse-http.ts';
+import type { IngestRun } from '../ingest/kafka-ingest.ts';
 import { settle } from '../ingest/proc.ts';
 import { benchCompression } from '../lib/bus-codec.ts';
 import { loadRecording } from '../lib/recording.ts';
 import { replayTick, valuesPerNodeSecond } from '../lib/replay.ts';
-import type { IngestRun } from '../ingest/kafka-ingest.ts';
 import { runAnalyzeWorker } from './analyze-worker.ts';
 import { Backlogs, type WorkerContext, clusterWorker, ingestWorker } from './ingest-worker.ts';
 import { type KafkaPass, brokerCost, kafkaMarkdown, workersMarkdown } from './kafka-report.ts';
@@ -71,7 +71,6 @@ function storedBytesPerRow(): { process: number; node: number } | null {
   }
 }
 
-
 /**
  * Says when the log holds more messages than were sent (produce retries wrote some twice): a group
  * that never committed lags by the whole log. Only a diagnostic: a group coordinator that is not
@@ -119,8 +118,8 @@ async function kafkaPass(kafka: BenchKafka, http: ClickHouseHttp, cfg: ScaleConf
   log(`generator: ${gen.messages} messages, ${gen.process_rows + gen.node_rows} rows in ${gen.wall_s.toFixed(1)} s (${gen.cpu_s.toFixed(1)} CPU-s), broker CPU ${produce.cpu_s.toFixed(1)} s`);
   const prof = full ? cfg.BENCH_CPU_PROF_DIR : undefined;
   // The analyzer first: the ingest workers' warm phases publish more, which it must not read. Its
-  // window (and its share of the broker CPU) starts once the brokers are back near idle: right
-  // after the produce, the followers are still catching up, which the produce's window missed.
+  // window (and its share of the broker CPU) starts once the brokers are back near idle, so no
+  // leftover of the produce's replication is counted in it (run P7: near idle within 2 s).
   const quietS = await settle(kafka.pids, 1.5 * idle + 0.02, 30);
   log(`brokers near idle ${quietS.toFixed(1)} s after the produce`);
   log(`analyze: ${cfg.BENCH_ANALYZE_REPLICAS} replica(s) draining the same backlog (${kafka.brokers} broker(s))`);
@@ -185,13 +184,13 @@ function measuredRates(perNode: ReturnType<typeof valuesPerNodeSecond>, repl: Ka
     server_rows_per_cpu_s: rows / (server.server_cpu_s ?? Number.NaN),
     broker_messages_per_cpu_s: broker.messages_per_cpu_s,
     kafka: { brokers: broker.brokers, replication_factor: broker.replication_factor, min_insync_replicas: broker.min_insync_replicas, single_broker_messages_per_cpu_s: single?.broker.messages_per_cpu_s ?? null },
-    ...(server.warm ? { ingest_warm_rows_per_cpu_s: { chdb: warmRate(chdb), clickhouse: warmRate(server), cluster: warmRate(cluster) } } : {}),
+    ...(server.warm ? { ingest_warm_rows_per_cpu_s: { chdb: warmRowsPerCpuS(chdb), clickhouse: warmRowsPerCpuS(server), cluster: warmRowsPerCpuS(cluster) } } : {}),
     stored_bytes_per_row: storedBytesPerRow(),
     ...(cluster ? { cluster: { ingest_rows_per_cpu_s: rows / cluster.ingest_cpu_s, server_rows_per_cpu_s: rows / (cluster.server_cpu_s ?? Number.NaN), replicas: 2 } } : {}),
   };
 }
 
-const warmRate = (r: IngestRun | null): number | null => (r?.warm ? r.warm.rows / r.warm.ingest_cpu_s : null);
+const warmRowsPerCpuS = (r: IngestRun | null): number | null => (r?.warm ? r.warm.rows / r.warm.ingest_cpu_s : null);
 
 /** Mean Arrow message size (before Kafka's compression), re-encoded for the first tick of up to 64 nodes. */
 function meanMessageBytes(gen: GeneratorRun): number {

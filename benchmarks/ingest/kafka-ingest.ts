@@ -60,8 +60,8 @@ export interface IngestRun {
  * while the worker runs, and the window runs from the publish's start until the lag is 0 again.
  * Two things differ from the first drain, both as in a deployment: the code is compiled (the
  * first drain pays once for V8 compiling the hot path: a fifth of a 2 s drain's CPU in the scale
- * replay, by `perf`), and each write holds what arrived since the last fetch (1 MiB or 1 s,
- * ingest-service.ts), not a backlog's 250 k rows, so the store makes and merges more parts.
+ * replay, by `perf`), and each write holds what arrived since the last fetch round (1 s of it,
+ * ingest-service.ts), not a backlog's, so the store makes and merges more, smaller parts.
  */
 export interface WarmPhase {
   readonly publish: () => Promise<{ readonly messages: number; readonly rows: number }>;

@@ -42,10 +42,11 @@ const PARTITIONS_CONCURRENTLY = 64;
  */
 const FETCH_MIN_BYTES = 16 * 1024 * 1024;
 /**
- * The most one fetch brings. A write holds at most one fetch (the bus fetches again only once its
- * batches are acknowledged, after the write), so this bounds a part's size when ingest catches up:
- * kafkajs's 10 MiB held ~70 k agent rows, and each part was soon merged again
- * (benchmarks/ingest, seventh pass).
+ * The most one fetch from one broker brings. A write holds at most one fetch per broker (each
+ * broker's fetch loop asks again only once its batches are acknowledged, after the write), so
+ * this bounds a part's size when ingest catches up: on one broker, kafkajs's 10 MiB held ~70 k
+ * agent rows, and each part was soon merged again (benchmarks/ingest, seventh pass). With several
+ * brokers the buffer's 250 k rows bound it first.
  */
 const FETCH_MAX_BYTES = 48 * 1024 * 1024;
 

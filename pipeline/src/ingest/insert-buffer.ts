@@ -6,10 +6,10 @@ export interface BufferLimits {
   readonly maxWaitMs: number;
   /**
    * A flush also starts after this long without a new batch: a broker sends no more until the
-   * batches it gave are acknowledged. Each broker's answer to a fetch arrives on its own, so this is long
-   * enough for the others' answers to the same round (asked together, answered by the same wait,
-   * ingest-service.ts) to join the write. It was 5 ms, from when one answer was thought to hold
-   * every partition.
+   * batches it gave are acknowledged. Each broker's answer to a fetch arrives on its own, so this
+   * is long enough for the others' answers to the same round (asked together, answered by the
+   * same wait, ingest-service.ts) to join the write. It was 5 ms, from when one answer was
+   * thought to hold every partition.
    */
   readonly quietMs: number;
 }

@@ -18,6 +18,19 @@ const RUNLENS = join(import.meta.dirname, '..', '..', 'bin', 'runlens');
  */
 const ANALYZE_GROUP = ROUTE_GROUP;
 
+export interface AnalyzeOptions {
+  /** The Kafka bootstrap list, comma-separated. */
+  readonly brokers: string;
+  /** Each replica's store settings (its own chDB). */
+  readonly storeEnv: (replica: number) => Record<string, string>;
+  readonly timeoutS: number;
+  readonly progress: (m: string) => void;
+  readonly cpuProfDir?: string | undefined;
+  readonly replicas?: number;
+  /** The brokers' CPU seconds so far, read at the window's ends (as ingest's window reads them). */
+  readonly brokerCpu?: () => number;
+}
+
 export interface AnalyzeRun {
   /** From "analyze started" until the process went idle after the router's drain. */
   readonly wall_s: number;
@@ -28,6 +41,11 @@ export interface AnalyzeRun {
   /** Rows the analyzer consumed, from its own stop line. */
   readonly samples: number;
   readonly peak_rss_mib: number;
+  /**
+   * The brokers' CPU and wall over the same window as `cpu_s` (from "analyze started" until the
+   * process went idle): the replicas' start-up, group joins and shut-down are not per message.
+   */
+  readonly broker: { readonly cpu_s: number; readonly wall_s: number };
   /** Replicas that drained it together (one window): CPU and samples are theirs summed, RSS the largest. */
   readonly replicas: number;
 }
@@ -47,7 +65,8 @@ function rssMib(pid: number): number {
  * (each its own store), and the CPU is their sum: what the cluster pays, including what every
  * replica reads whoever owns the runs.
  */
-export async function runAnalyzeWorker(brokers: string, storeEnv: (replica: number) => Record<string, string>, timeoutS: number, progress: (m: string) => void, cpuProfDir?: string, replicas = 1): Promise<AnalyzeRun> {
+export async function runAnalyzeWorker(o: AnalyzeOptions): Promise<AnalyzeRun> {
+  const { brokers, storeEnv, timeoutS, progress, cpuProfDir, replicas = 1, brokerCpu = () => Number.NaN } = o;
   const admin = await openKafkaBus({ brokers: brokers.split(','), clientId: 'scale-bench-analyze-lag' });
   // --cpu-prof is refused in NODE_OPTIONS: the compiled main.js (rebuilt if stale by `runlens --version`) with the flag.
   if (cpuProfDir) execFileSync(RUNLENS, ['--version']);
@@ -61,13 +80,13 @@ export async function runAnalyzeWorker(brokers: string, storeEnv: (replica: numb
     // Each replica's CPU counts from its own "analyze started" (its start-up is not analysis); the
     // first starts draining while the others still load, so the window opens at the first.
     const startCpu: (number | undefined)[] = children.map(() => undefined);
-    let t0 = Number.NaN;
+    let [t0, broker0] = [Number.NaN, Number.NaN];
     for (const deadline = Date.now() + 120_000; startCpu.some((c) => c === undefined); await sleep(50)) {
       if (children.some((c) => c.exitCode !== null) || Date.now() > deadline) throw new Error(`analyze did not start; log: ${logs.flat().map((l) => JSON.stringify(l)).join('\n')}`);
       for (const [i, lines] of logs.entries()) {
         if (startCpu[i] !== undefined || !lines.some((l) => l.msg === 'analyze started')) continue;
         startCpu[i] = cpuSeconds(pids[i] ?? 0);
-        if (Number.isNaN(t0)) t0 = performance.now();
+        if (Number.isNaN(t0)) [t0, broker0] = [performance.now(), brokerCpu()];
       }
     }
     const cpu0 = startCpu.reduce<number>((sum, c) => sum + (c ?? 0), 0);
@@ -86,9 +105,10 @@ export async function runAnalyzeWorker(brokers: string, storeEnv: (replica: numb
     if (shrunk > 0) progress(`  analyze: its consumers shrank their slices ${shrunk} times (event loop blocked past a third of the session timeout)`);
     const routed_wall_s = (performance.now() - t0) / 1000;
     const routed_cpu_s = cpu() - cpu0;
-    const idleAt = await idle(cpu, 0.05 * replicas);
-    const wall_s = (idleAt - t0) / 1000;
+    const busy = await idle(cpu, 0.05 * replicas, brokerCpu);
+    const wall_s = (busy.at - t0) / 1000;
     const cpu_s = cpu() - cpu0;
+    const broker = { cpu_s: busy.brokerCpu - broker0, wall_s };
     const peak = Math.max(...pids.map(rssMib));
     await Promise.all(children.map(async (c) => {
       const closed = new Promise((r) => c.once('close', r));
@@ -97,22 +117,25 @@ export async function runAnalyzeWorker(brokers: string, storeEnv: (replica: numb
     }));
     const samples = logs.reduce((sum, lines) => sum + Number(lines.find((l) => l.msg === 'analyze stopped')?.samples ?? Number.NaN), 0);
     if (process.env.BENCH_ANALYZE_LOG) writeFileSync(process.env.BENCH_ANALYZE_LOG, logs.flat().map((l) => JSON.stringify(l)).join('\n'));
-    return { wall_s, cpu_s, routed_wall_s, routed_cpu_s, samples, peak_rss_mib: peak, replicas };
+    return { wall_s, cpu_s, routed_wall_s, routed_cpu_s, samples, peak_rss_mib: peak, broker, replicas };
   } finally {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await admin.close();
   }
 }
 
-/** When the processes last used CPU, once they have used under `quietCpuS` (5% of a core each) for two 1-second windows in a row (at most 120 s). */
-async function idle(cpu: () => number, quietCpuS: number): Promise<number> {
+/**
+ * When the processes last used CPU, once they have used under `quietCpuS` (5% of a core each) for
+ * two 1-second windows in a row (at most 120 s), and the brokers' CPU read at that moment.
+ */
+async function idle(cpu: () => number, quietCpuS: number, brokerCpu: () => number): Promise<{ at: number; brokerCpu: number }> {
   let quiet = 0;
-  let busyUntil = performance.now();
+  let busy = { at: performance.now(), brokerCpu: brokerCpu() };
   for (const deadline = performance.now() + 120_000; quiet < 2 && performance.now() < deadline;) {
     const before = cpu();
     await sleep(1000);
     if (cpu() - before < quietCpuS) quiet++;
-    else [quiet, busyUntil] = [0, performance.now()];
+    else [quiet, busy] = [0, { at: performance.now(), brokerCpu: brokerCpu() }];
   }
-  return busyUntil;
+  return busy;
 }

@@ -117,15 +117,17 @@ async function kafkaPass(kafka: BenchKafka, http: ClickHouseHttp, cfg: ScaleConf
   expectProductionShape(kafka, await topicsReplication(kafka, REPLAY_TABLES.map(topicFor)));
   log(`generator: ${gen.messages} messages, ${gen.process_rows + gen.node_rows} rows in ${gen.wall_s.toFixed(1)} s (${gen.cpu_s.toFixed(1)} CPU-s), broker CPU ${produce.cpu_s.toFixed(1)} s`);
   const prof = full ? cfg.BENCH_CPU_PROF_DIR : undefined;
-  // The analyzer first: the ingest workers' warm phases publish more, which it must not read. Its
-  // window (and its share of the broker CPU) starts once the brokers are back near idle, so no
-  // leftover of the produce's replication is counted in it (run P7: near idle within 2 s).
+  // The analyzer first: the ingest workers' warm phases publish more, which it must not read. It
+  // starts once the brokers are back near idle, so no leftover of the produce's replication is
+  // counted in its window (run P7: near idle within 2 s). Its share of the broker CPU is read
+  // over its own window, from "analyze started" until idle, as ingest's is over its drain.
   const quietS = await settle(kafka.pids, 1.5 * idle + 0.02, 30);
   log(`brokers near idle ${quietS.toFixed(1)} s after the produce`);
   log(`analyze: ${cfg.BENCH_ANALYZE_REPLICAS} replica(s) draining the same backlog (${kafka.brokers} broker(s))`);
-  const [brokerA, tA] = [kafka.cpu(), performance.now()];
-  const analyze = await runAnalyzeWorker(kafka.url, (i) => ({ RUNLENS_STORE: 'chdb', RUNLENS_CHDB_PATH: join(temp, `chdb-analyze-${label}-${i}`) }), 600, log, prof && join(prof, 'analyze'), cfg.BENCH_ANALYZE_REPLICAS);
-  const analyzeWindow = { cpu_s: kafka.cpu() - brokerA, wall_s: (performance.now() - tA) / 1000 };
+  const analyze = await runAnalyzeWorker({
+    brokers: kafka.url, storeEnv: (i) => ({ RUNLENS_STORE: 'chdb', RUNLENS_CHDB_PATH: join(temp, `chdb-analyze-${label}-${i}`) }),
+    timeoutS: 600, progress: log, cpuProfDir: prof && join(prof, 'analyze'), replicas: cfg.BENCH_ANALYZE_REPLICAS, brokerCpu: () => kafka.cpu(),
+  });
   const backlogs = new Backlogs(kafka.url, gen, (seqBase) => publishReplay(bus, rec, { nodes: cfg.BENCH_NODES, seconds: cfg.BENCH_SECONDS, nodesPerJob: cfg.BENCH_NODES_PER_JOB }, log, seqBase), full && cfg.BENCH_WARM === 1);
   const ctx: WorkerContext = { kafka, temp, log, profDir: prof };
   const chdb = full ? await ingestWorker({ kind: 'chdb' }, await backlogs.next(), `scale_${label}`, ctx) : null;
@@ -133,7 +135,7 @@ async function kafkaPass(kafka: BenchKafka, http: ClickHouseHttp, cfg: ScaleConf
   const cluster = full ? await clusterWorker(await backlogs.next(), `scale_${label}`, ctx) : null;
   await bus.close();
   const replication = expectProductionShape(kafka, await topicsReplication(kafka, [...REPLAY_TABLES.map(topicFor), ANALYZER_RUNS_TOPIC, ANALYZER_HOSTS_TOPIC]));
-  const broker = brokerCost(kafka.brokers, replication, gen.messages, idle, produce, { cpu_s: server.broker_cpu_s ?? Number.NaN, wall_s: server.wall_s }, analyzeWindow);
+  const broker = brokerCost(kafka.brokers, replication, gen.messages, idle, produce, { cpu_s: server.broker_cpu_s ?? Number.NaN, wall_s: server.wall_s }, analyze.broker);
   log(`Kafka of ${kafka.brokers}: replication factor ${replication.replication_factor}, min.insync.replicas ${replication.min_insync_replicas}; ${Math.round(broker.messages_per_cpu_s)} messages per broker CPU-s`);
   return { gen, chdb, server, cluster, analyze, broker };
 }

@@ -1,4 +1,5 @@
 import { silentLogger } from '@runlens/schemas';
+import { createHook } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, startKafka } from '../../testing/servers.ts';
@@ -53,4 +54,22 @@ describe('Kafka fetch size', () => {
     expect(whole.reduce((a, n) => a + n, 0)).toBe(MESSAGES);
     expect(Math.max(...whole)).toBeGreaterThan(MESSAGES / 2);
   }, 120_000);
+
+  /**
+   * kafkajs 2.2.4 re-arms a 1 ms timer per connection forever once it has answered a request
+   * (idle-timer.ts): ~1,000 timers a second per connection. Idle here, a consumer and a producer
+   * hold several connections; with the fix they arm a few timers a second (heartbeats, fetch waits).
+   * Fewer timers is all a busy machine can bring, so this cannot fail from load.
+   */
+  it('an idle consumer and producer do not wake the event loop every millisecond', async () => {
+    const sub = await bus.subscribe({ group: `g_${randomBytes(4).toString('hex')}`, topics: [topic], eachBatch: async () => {} });
+    await bus.producer().send(topic, [{ key: 'h', value: randomBytes(16), headers: { table: 'process_samples' } }]);
+    await new Promise((r) => setTimeout(r, 3000));
+    let timers = 0;
+    const hook = createHook({ init: (_id, type) => { if (type === 'Timeout') timers += 1; } }).enable();
+    await new Promise((r) => setTimeout(r, 2000));
+    hook.disable();
+    await sub.stop();
+    expect(timers).toBeLessThan(200);
+  }, 60_000);
 });

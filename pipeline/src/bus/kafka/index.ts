@@ -3,6 +3,7 @@ import { type Admin, CompressionTypes, type ConfigResourceTypes, Kafka, type Pro
 import type { Bus, BusProducer, OutgoingMessage, ReplicationShortfall, SubscribeOptions, Subscription } from '../types.ts';
 import { installBoundedGzip } from './bounded-gzip.ts';
 import { installBoundedLz4 } from './bounded-lz4.ts';
+import { installIdleRequestQueue } from './idle-timer.ts';
 import { classifyKafkaError } from './classify.ts';
 import { replicationShortfalls, topicReplication } from './replication.ts';
 import { type KafkaSecurity, kafkaAuthConfig } from './security.ts';
@@ -48,6 +49,7 @@ export class KafkaBus implements Bus {
     this.log = opts.log ?? silentLogger;
     installBoundedGzip();
     installBoundedLz4();
+    installIdleRequestQueue();
     this.kafka = new Kafka({
       clientId: opts.clientId, brokers: [...opts.brokers], connectionTimeout: 3_000,
       // The client's own errors (a consumer that crashed and restarts, a lost coordinator) go

@@ -85,8 +85,8 @@ describe('dashboard in a browser', () => {
 
   it('draws the CPU timeline to the allocation with its CPU finding marked', async () => {
     const page = owner.pages()[0]!;
-    type Series = { points: { ts: number; value: number | null }[] }[];
-    type Timeline = Record<'cpu' | 'outside_cpu' | 'run_delay', Series>;
+    type HostSeries = { points: { ts: number; value: number | null }[] };
+    type Timeline = Record<'cpu' | 'outside_cpu' | 'run_delay', HostSeries[]>;
     const timeline = async (): Promise<Timeline> => (await (await download(owner, 'json')).json() as { timeline: Timeline }).timeline;
     let t = await timeline();
     const res = await page.goto(`${up.url}/runs/${runA}`);

@@ -17,9 +17,10 @@ const CHECK_PENDING_MS = 10;
  * for `throttledUntil - now` even with nothing held; with no throttle that is negative (1 ms), and
  * the timer's own call re-arms it, so once a connection has answered one request it wakes the
  * event loop about a thousand times a second for as long as it lives (tulios/kafkajs#1556, fix
- * proposed in #1667, not released). Measured here: an idle `runlens analyze` spent 5.4% of a core
- * on it. A request that arrives later is looked at by `push` (which calls this), and one held for
- * in-flight room by `fulfillRequest`; so with nothing held there is nothing to look at.
+ * proposed in #1667, not released). On 3 brokers it cost each role 2-3 points of a core, an
+ * agent more than its sampling (benchmarks/roles-idle). A request that arrives later is looked at
+ * by `push` (which calls this), and one held for in-flight room by `fulfillRequest`; so with
+ * nothing held there is nothing to look at.
  */
 function scheduleCheckPendingRequests(this: RequestQueueShape): void {
   if (this.throttleCheckTimeoutId || this.pending.length === 0) return;

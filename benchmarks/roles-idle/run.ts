@@ -26,7 +26,9 @@ function startRole(main: string, role: Role, brokers: string, dir: string): Star
     ...process.env, RUNLENS_KAFKA_BROKERS: brokers, RUNLENS_LOG_LEVEL: 'info', RUNLENS_STORE: 'chdb', RUNLENS_CHDB_PATH: join(dir, `chdb-${role}`),
     RUNLENS_SPOOL_DIR: join(dir, 'spool'), RUNLENS_AGENT_SOCKET: 'none', RUNLENS_SCONTROL: 'none',
   };
-  const child = spawn(process.execPath, [main, role], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // BENCH_CPU_PROF_DIR: a V8 profile of each role's whole life, written when it exits.
+  const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.BENCH_CPU_PROF_DIR, role)}`] : [];
+  const child = spawn(process.execPath, [...prof, main, role], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   return { role, child, lines: collectJsonLines(child.stderr) };
 }
 

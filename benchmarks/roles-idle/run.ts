@@ -16,6 +16,9 @@ type Role = (typeof ROLES)[number];
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 30);
 const SETTLE_S = Number(process.env.BENCH_SETTLE_S ?? 15);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+for (const [name, v] of Object.entries({ BENCH_WINDOW_S: WINDOW_S, BENCH_SETTLE_S: SETTLE_S, BENCH_ROUNDS: ROUNDS })) {
+  if (!Number.isInteger(v) || v < (name === 'BENCH_SETTLE_S' ? 0 : 1)) throw new Error(`${name} must be a whole number${name === 'BENCH_SETTLE_S' ? '' : ' ≥ 1'}, got ${v}`);
+}
 
 const log = (m: string): void => { process.stderr.write(`[roles-idle ${new Date().toISOString().slice(11, 19)}] ${m}\n`); };
 
@@ -41,11 +44,15 @@ async function untilStarted(roles: readonly Started[]): Promise<void> {
   }
 }
 
+/** SIGTERM to each role still running (SIGKILL after 30 s), and waits until each has closed. */
 async function stopAll(roles: readonly Started[]): Promise<void> {
   await Promise.all(roles.map(async ({ child }) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
     const closed = new Promise((r) => child.once('close', r));
     child.kill('SIGTERM');
+    const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
     await closed;
+    clearTimeout(kill);
   }));
 }
 
@@ -57,6 +64,8 @@ async function round(main: string, brokers: string, dir: string): Promise<Record
     await sleep(SETTLE_S * 1000);
     const before = roles.map((r) => cpuSeconds(r.child.pid ?? 0));
     await sleep(WINDOW_S * 1000);
+    const dead = roles.find((r) => r.child.exitCode !== null || r.child.signalCode !== null);
+    if (dead) throw new Error(`${dead.role} exited during the window: ${JSON.stringify(dead.lines.slice(-5))}`);
     const out = Object.fromEntries(roles.map((r, i) => [r.role, (cpuSeconds(r.child.pid ?? 0) - (before[i] ?? 0)) / WINDOW_S]));
     return out as Record<Role, number>;
   } finally {

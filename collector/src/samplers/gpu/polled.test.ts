@@ -16,7 +16,8 @@ afterEach(() => { for (const f of cleanup.splice(0)) f(); warnings.length = 0; }
 /** A bin dir holding stand-in vendor CLIs; `mode` is read at run time so a test can switch it. */
 function binDir(tools: Record<string, string>): { dir: string; setMode: (m: string) => void } {
   const dir = mkdtempSync(join(tmpdir(), 'fake-accel-'));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  // A stand-in CLI the sampler started may still be writing here when the test ends (CI: ENOTEMPTY).
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
   const modeFile = join(dir, 'mode');
   writeFileSync(modeFile, 'ok');
   for (const [name, golden] of Object.entries(tools)) {

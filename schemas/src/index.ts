@@ -20,7 +20,7 @@ export * from './wire/row-columns.ts';
 export * from './wire/ipc-splice.ts';
 export * from './wire/ipc-compact.ts';
 export * from './wire/ipc-select.ts';
-export { ColumnBatch, type IpcBatch, type IpcRange, type IpcSlot, ipcBatches, readColumns } from './wire/ipc-columns.ts';
+export { ColumnBatch, type IpcBatch, type IpcRange, type IpcSlot, readColumns } from './wire/ipc-columns.ts';
 export * from './runtime/counters.ts';
 export * from './repositories/index.ts';
 export * from './runtime/group-by.ts';

@@ -253,29 +253,11 @@ function framedBatches(table: TableName, bytes: Uint8Array, view: DataView): Fra
   return out;
 }
 
-/** One record batch of an IPC stream whose schema was accepted: where its body starts in the bytes and where each column lies. */
+/** One record batch: where its body starts in the bytes and where each column lies (compactBatch's answer). */
 export interface IpcBatch {
   readonly body: number;
   readonly numRows: number;
   readonly slots: ReadonlyMap<string, IpcSlot>;
-}
-
-/**
- * The record batches of a stream whose schema was accepted before (decodeMessage checked it), as
- * buffer ranges per column, read from the metadata alone; null where this does not apply (a schema
- * not accepted, compression). Readers that copy bytes (the 18.16 store's Native writer, the
- * compactor) use it as it is; readers that make numbers use readColumns.
- */
-export function ipcBatches(table: TableName, bytes: Uint8Array): IpcBatch[] | null {
-  const framed = framedBatches(table, bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  if (!framed) return null;
-  const out: IpcBatch[] = [];
-  for (const b of framed) {
-    const slots = new Map<string, IpcSlot>();
-    for (const [name, p] of b.meta.places) slots.set(name, slotAt(b.meta, p));
-    out.push({ body: b.body, numRows: b.numRows, slots });
-  }
-  return out;
 }
 
 /**

@@ -72,7 +72,7 @@ function fullCheck(table: TableName, bytes: Uint8Array, where = ''): StageResult
 /**
  * Whether an IPC stream of `table` passes decodeMessage's Arrow checks (framing, catalog schema,
  * bounds). A stream that passes has its schema remembered, so readers of accepted streams
- * (ipcBatches) apply to it: the 18.16 store admits the streams insertRows makes this way.
+ * (compactBatch) apply to it: the 18.16 store admits the streams insertRows makes this way.
  */
 export function admitStream(table: TableName, bytes: Uint8Array): boolean {
   if (ipcMetadataViolation(bytes)) return false;

@@ -15,6 +15,17 @@ export class ByteWriter {
     this.buf = next;
   }
 
+  /** The buffer being written (it changes when it grows: read it after `reserve`). */
+  get buffer(): Buffer { return this.buf; }
+
+  /** Room for `n` bytes, counted as written; returns where they start (the caller fills them through `buffer`). */
+  reserve(n: number): number {
+    this.room(n);
+    const at = this.length;
+    this.length += n;
+    return at;
+  }
+
   u8(v: number): void { this.room(1); this.buf[this.length++] = v; }
   i32(v: number): void { this.room(4); this.buf.writeInt32LE(v, this.length); this.length += 4; }
   u32(v: number): void { this.room(4); this.buf.writeUInt32LE(v, this.length); this.length += 4; }

@@ -1,7 +1,7 @@
 import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import {
   type Row, type SqlDialect, type StoreCapabilities, type TableName, columnNames, createDistributedTableSql, createTableSql, dialectFor,
-  ident, localTableName, onCluster, tableNames, tryDecodeBatch, DataError, encodeBatch, admitStream, spliceStreams,
+  ident, localTableName, onCluster, tableNames, tryDecodeBatch, DataError, encodeBatch, admitStream, spliceStreams, CompactScratch,
 } from '@runlens/schemas';
 import type { Table } from 'apache-arrow';
 import { Readable } from 'node:stream';
@@ -42,6 +42,8 @@ export class ClickHouseStore implements Store {
   readonly kind = 'clickhouse';
   readonly sql: SqlDialect;
   private readonly lcColumns = new Map<TableName, Promise<ReadonlySet<string>>>();
+  /** The Native writer's join buffer, kept from one insert to the next (toNative uses it synchronously). */
+  private readonly joinScratch = new CompactScratch();
 
   private constructor(private readonly client: ClickHouseClient, readonly database: string, readonly capabilities: StoreCapabilities) {
     this.sql = dialectFor(capabilities);
@@ -110,12 +112,13 @@ export class ClickHouseStore implements Store {
         return;
       }
       const lc = await this.lowCardinalityColumns(table);
-      const native = toNative(table, streams, this.capabilities, lc) ?? (streams.every((s) => admitStream(table, s)) ? toNative(table, streams, this.capabilities, lc) : null);
-      if (native) {
-        await this.exec(`${into} FORMAT Native`, [native]);
+      const native = (): Buffer | null => toNative(table, streams, this.capabilities, lc, this.joinScratch);
+      const block = native() ?? (streams.every((s) => admitStream(table, s)) ? native() : null);
+      if (block) {
+        await this.exec(`${into} FORMAT Native`, [block]);
         return;
       }
-      // Native does not apply (a stream ipcBatches cannot read): one RowBinary insert per spliced stream.
+      // Native does not apply (a stream not accepted, or compressed): one RowBinary insert per spliced stream.
       for (const s of spliceStreams(streams)) {
         const decoded = (streams.length === 1 ? decodedTable : undefined) ?? tryDecodeBatch(s)?.table;
         if (!decoded) throw new DataError('undecodable_arrow', `insert into ${table}`);

@@ -1,4 +1,5 @@
 import { MODERN_CAPABILITIES, type Row, type StoreCapabilities, type TableName, admitStream, batchToRows, encodeBatch, tryDecodeBatch } from '@runlens/schemas';
+import { tableToIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { FormatReader } from '../../testing/format-reader.ts';
 import { toNative } from './native.ts';
@@ -95,6 +96,20 @@ describe('toNative', () => {
     expect(back.types).toContain('LowCardinality(String)');
     expect(back.rows).toEqual(rowsOf('gpu_samples', streams));
     expect(back.rows[3]).toMatchObject({ host: 'nöde-1' });
+  });
+
+  it('writes NULL for the rows of a stream that lacks a nullable column, between streams that have it', () => {
+    const [full0, full1] = admitted('gpu_samples', [[gpu(1), gpu(2)], [gpu(5)]]);
+    const decoded = tryDecodeBatch(encodeBatch('gpu_samples', [gpu(3), gpu(4)]))?.table;
+    const names = decoded?.schema.fields.map((f) => f.name).filter((n) => n !== 'power_w' && n !== 'pcie_gen') ?? [];
+    const older = tableToIPC(decoded?.select(names) ?? (() => { throw new Error('undecodable'); })(), 'stream');
+    expect(admitStream('gpu_samples', older)).toBe(true);
+    const native = toNative('gpu_samples', [full0 ?? older, older, full1 ?? older], OLD);
+    if (!native) throw new Error('no Native block');
+    const back = readNative(native).rows;
+    expect(back.map((r) => r.power_w)).toEqual([300.5, 300.5, null, null, 300.5]);
+    expect(back.map((r) => r.pcie_gen)).toEqual([5, null, null, null, 5]);
+    expect(back.map((r) => r.gpu_index)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('gives no block for a schema never admitted', () => {

@@ -108,14 +108,15 @@ function column(out: ByteWriter, b: Batch, s: IpcSlot, def: ColumnDef, type: str
  * strings as bytes, and the server parses a column in one go instead of row by row (RowBinary).
  * The streams' record batches are first joined into one (compactBatch: buffers copied, no value
  * decoded), so each column is written in one pass however many messages it came in: written
- * message by message, a 10-row message cost ~85 µs here, 5× its share of the join. No value
- * becomes a JS number or string; LowCardinality columns carry the block's own dictionary. A
- * column a stream lacks (the catalog lets it lack only nullable ones) is NULL; a NULL where the
- * table takes none gets the type's fallback (NaN for Float64, as the RowBinary writer gives a
- * missing value; else 0 or ''). `lowCardinality`:
- * the table's columns of that type, where the caller knows them (else the capabilities decide).
- * `scratch`: the join's buffer, kept between calls (the block is a copy). Null when a stream's
- * schema was not accepted before (see compactBatch): the caller then writes RowBinary.
+ * message by message, a 10-row message cost ~55 µs, three to four times its share of the join
+ * (benchmarks/ingest/decode-probe.ts). No value becomes a JS number or string; LowCardinality
+ * columns carry the block's own dictionary. A column a stream lacks (the catalog lets it lack
+ * only nullable ones) is NULL; a NULL where the table takes none gets the type's fallback (NaN
+ * for Float64, as the RowBinary writer gives a missing value; else 0 or '').
+ * `lowCardinality`: the table's columns of that type, where the caller knows them (else the
+ * capabilities decide). `scratch`: the join's buffer, kept between calls (the block is a copy).
+ * Null when a stream's schema was not accepted before, or is compressed (compactBatch): the
+ * caller then writes RowBinary.
  */
 export function toNative(table: TableName, streams: readonly Uint8Array[], caps: StoreCapabilities, lowCardinality?: ReadonlySet<string>, scratch?: CompactScratch): Buffer | null {
   const defs = Object.entries(catalog[table].columns) as [string, ColumnDef][];

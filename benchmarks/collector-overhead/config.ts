@@ -27,6 +27,12 @@ export const Config = z.object({
   /** Total stress-ng bogo-ops over the 2 workers: the fixed amount of work (≈ 5.5 s on 2 idle cores of the dev VM, 2-3× that when others load it). */
   BENCH_SLOWDOWN_CPU_OPS: z.coerce.number().int().positive().default(18000),
   BENCH_SLOWDOWN_CPU_METHOD: z.string().regex(/^[a-z0-9_]+$/).default('matrixprod'),
+  /**
+   * Where the RunLens agent publishes: `memory`, an in-process bus that keeps 2 messages per
+   * partition (the agent's own work alone), or `kafka`, a real broker this run starts on
+   * loopback, through the Kafka client and codec production uses (the agent as deployed).
+   */
+  BENCH_BUS: z.enum(['memory', 'kafka']).default('memory'),
   /** When set, the RunLens agent also runs with --cpu-prof into this directory. */
   BENCH_CPU_PROF_DIR: z.string().optional(),
   /** Extra node flags for the RunLens agent (space-separated), to try V8 settings side by side. */

@@ -3,7 +3,8 @@
  * collectd and netdata's apps.plugin, each at 1 Hz on the same idle process population; then
  * the slowdown of a fixed 2-thread CPU job beside each. See README.md for question and method.
  */
-import { writeFileSync } from 'node:fs';
+import { startKafka } from '@runlens/pipeline/testing/servers';
+import { rmSync, writeFileSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
 import { ensureDebianPackage, versionOf } from '../lib/debian.ts';
@@ -85,6 +86,8 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   installPeers(state);
   log(`config ${JSON.stringify(cfg)}; versions ${JSON.stringify(state.versions)}`);
+  const kafka = cfg.BENCH_BUS === 'kafka' ? await startKafka() : null;
+  if (kafka) process.env.BENCH_AGENT_KAFKA = kafka.url; // the RunLens agent's children inherit it
   try {
     for (const n of cfg.BENCH_PROCESSES) {
       await runLevel(n, state.agents, cfg, state.runs, state.failures);
@@ -96,6 +99,8 @@ async function main(): Promise<void> {
     }
   } finally {
     killEverything();
+    await kafka?.stop({ kill: true });
+    if (kafka) rmSync(kafka.dir, { recursive: true, force: true });
   }
   printTables(state);
   log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s; ${state.failures.length} failure(s)`);

@@ -1,7 +1,9 @@
 /**
  * The RunLens node agent as production composes it (see bin/src/embedded-stack.ts), minus
  * the store: samplers → Agent → BatchPublisher (Arrow encode) → MemoryBus → a consumer
- * group that discards. chDB is never imported here.
+ * group that discards. chDB is never imported here. With BENCH_AGENT_KAFKA (a broker's
+ * address, set by run.ts for BENCH_BUS=kafka) the bus is the KafkaBus `runlens agent` opens
+ * (bin/src/roles/agent.ts: kafkajs, LZ4, acks=all), and nothing consumes in this process.
  *
  * Usage: runlens-agent.ts <max_duration_s>
  * Stdout protocol (one JSON line each): {"ready":true} once ticking; a counters line per
@@ -9,7 +11,7 @@
  * per-tick write inside the measured process.
  */
 import { Agent, BatchPublisher, type SamplerId, createSamplers, readHostFacts } from '@runlens/collector';
-import { MemoryBus } from '@runlens/pipeline';
+import { type Bus, MemoryBus, openKafkaBus } from '@runlens/pipeline';
 import { type TableName, type TableRows, silentLogger, topicFor } from '@runlens/schemas';
 
 const SAMPLERS: readonly SamplerId[] = ['process', 'node'];
@@ -29,11 +31,13 @@ async function main(): Promise<void> {
   const maxDurationS = Number(process.argv[2] ?? '60');
   const facts = readHostFacts();
   const host = { ...facts, procRoot: '/proc', sysRoot: '/sys', log: silentLogger };
-  // A node agent hands batches to Kafka and keeps none: the bus here keeps 2 messages per
-  // partition, not its default 100,000, so its log is not counted as the agent's memory.
-  const bus = new MemoryBus(4, 2);
+  const kafka = process.env.BENCH_AGENT_KAFKA;
+  const bus: Bus = kafka ? await openKafkaBus({ brokers: [kafka], clientId: `bench-agent-${process.pid}`, compression: 'lz4' }) : new MemoryBus(4, 2);
   let consumed = 0;
-  const sub = await bus.subscribe({
+  if (kafka) await bus.ensureTopics(TOPICS);
+  // A node agent hands batches to Kafka and keeps none: the memory bus keeps 2 messages per
+  // partition, not its default 100,000, so its log is not counted as the agent's memory.
+  const sub = kafka ? null : await bus.subscribe({
     group: 'bench-discard',
     topics: TOPICS,
     eachBatch: async (batch) => {
@@ -58,7 +62,7 @@ async function main(): Promise<void> {
     stopping = true;
     clearTimeout(limit);
     await agent.stop();
-    await sub.stop();
+    await sub?.stop();
     await bus.close();
     report();
     process.exit(0);

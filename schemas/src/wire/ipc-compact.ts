@@ -40,11 +40,11 @@ export function compactStreams(table: TableName, streams: readonly Uint8Array[],
 
 /**
  * The same join as compactStreams, read in place: one record batch of every catalog column, its
- * body in `bytes` (from offset 0) and its columns' ranges. For writers
- * that copy bytes into another format (the 18.16 store's Native block): each then visits one
- * batch per column, not one per message (a 10-row message's columns cost more to find than to
- * copy). Null when a stream was not accepted (as compactStreams). With `scratch`, `bytes` is its
- * kept buffer: the caller is done with it before it joins again.
+ * body in `bytes` (from offset 0) and its columns' ranges. For writers that copy bytes into
+ * another format (the 18.16 store's Native block): each then visits one batch per column, not one
+ * per message (a 10-row message's columns cost more to find than to copy). Null when a stream was
+ * not accepted (as compactStreams). With `scratch`, `bytes` is its kept buffer: the caller is done
+ * with it before it joins again.
  */
 export function compactBatch(table: TableName, streams: readonly Uint8Array[], scratch?: CompactScratch): (IpcBatch & { readonly bytes: Buffer }) | null {
   const joined = joinBodies(table, streams, scratch);

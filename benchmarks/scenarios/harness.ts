@@ -11,6 +11,8 @@ export interface Seen {
   readonly finding_id: string;
   readonly scope_id: string;
   readonly after_end: boolean;
+  /** The finding's message and evidence, for a failing test to say what the analyzer saw. */
+  readonly said: string;
 }
 
 /**
@@ -43,7 +45,7 @@ export class ScenarioStack {
       for (const m of b.messages) {
         for (const f of readRows(m, 'findings')) stack.seen.push({
           run_id: f.run_id, kind: f.kind as FindingKind, severity: f.severity as Finding['severity'], at: Date.now(),
-          finding_id: f.finding_id, scope_id: f.scope_id, after_end: f.after_end === 1,
+          finding_id: f.finding_id, scope_id: f.scope_id, after_end: f.after_end === 1, said: `${f.message} ${f.evidence}`.slice(0, 600),
         });
       }
     } });

@@ -37,7 +37,8 @@ describe('labelled scenarios through the streaming analyzer', () => {
       const [score] = withoutMachineLoad([scoreScenario(s, id, await s.run(stack, id), stack.seen)]);
       if (!score) throw new Error('no score');
       expect(score.missed).toEqual([]);
-      expect(score.falseAlarms).toEqual([]);
+      const said = stack.seen.filter((f) => f.run_id === id && score.falseAlarms.includes(f.kind)).map((f) => `${f.kind}: ${f.said}`);
+      expect(score.falseAlarms, said.join('\n')).toEqual([]);
       expect(score.cleanViolations).toBe(0);
       expect(score.flapped).toEqual([]);
       for (const latency of Object.values(score.latencies)) expect(latency).toBeLessThanOrEqual(LATENCY_BOUND_S);

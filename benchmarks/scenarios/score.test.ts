@@ -3,7 +3,7 @@ import type { Seen } from './harness.ts';
 import { flappedKinds, warningsOfRun } from './score.ts';
 
 const seen = (over: Partial<Seen>): Seen => ({
-  run_id: 'r1', kind: 'cpu_interference', severity: 'warning', at: 0, finding_id: 'f1', scope_id: 'h1', after_end: false, ...over,
+  run_id: 'r1', kind: 'cpu_interference', severity: 'warning', at: 0, finding_id: 'f1', scope_id: 'h1', after_end: false, said: '', ...over,
 });
 
 describe('scoring a run', () => {
